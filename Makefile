@@ -1,0 +1,168 @@
+# ipc-kit - build, run, grade and test the IPC labs.  (GNU Make)
+#
+#   make demo        the traced tour of the labs (reference programs)
+#   make test        everything CI checks: lint, common tests, solutions at
+#                    100 %, skeletons graded cleanly, sanitizer runs
+#   make grade       grade your work in labs/   (LAB=02 for one lab,
+#                    IMPL=solutions for the reference)
+#   make deps        check (and, as root, install) what the kit needs
+#   make lint        clang-format check and cppcheck
+#   make clean       remove build/
+#
+# Options: V=1 shows each command; SAN=address,undefined or SAN=thread
+# builds with sanitizers into their own folder under build/.
+#
+# Layout of the output: build/<variant>/<impl>/<lab>/  (variant is "plain"
+# or "san-..."; impl is "labs" or "solutions"), so nothing is written next
+# to the sources and sanitizer builds never mix with plain ones.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+
+CC   ?= gcc
+SAN  ?=
+V    ?= 0
+IMPL ?= labs
+LAB  ?=
+
+comma   := ,
+VARIANT := $(if $(SAN),san-$(subst $(comma),-,$(SAN)),plain)
+BUILD   := build/$(VARIANT)
+Q       := $(if $(filter 1,$(V)),,@)
+
+# ---- flags ---------------------------------------------------------------
+CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L
+WARNINGS  := -Wall -Wextra -Werror
+SANITIZE  := $(if $(SAN),-fsanitize=$(SAN) -fno-omit-frame-pointer)
+CFLAGS    := $(CSTD) $(WARNINGS) -O2 -g $(SANITIZE) -MMD -MP -Icommon
+LDFLAGS   := $(SANITIZE)
+LDLIBS    := -pthread -lrt
+CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
+# Test binaries route read/write/send/recv through common/fault.c.
+FAULT_WRAP := -Wl,--wrap=read,--wrap=write,--wrap=send,--wrap=recv
+
+# ---- what exists ---------------------------------------------------------
+# A lab is a numbered folder; the skeleton (labs/) or reference
+# (solutions/) may be absent, e.g. in the student tarball.
+LABS      := $(sort $(notdir $(wildcard labs/[0-9][0-9]-* solutions/[0-9][0-9]-*)))
+IMPLS     := $(sort $(foreach i,labs solutions,$(if $(wildcard $(i)/[0-9][0-9]-*/*.c),$(i))))
+
+COMMON_SRCS := $(filter-out common/fault.c,$(wildcard common/*.c))
+COMMON_LIB  := $(BUILD)/common/libipckit.a
+FAULT_OBJ   := $(BUILD)/common/fault.o
+GRADER_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/grader/*.c))
+COMMON_TEST := $(BUILD)/tests/common/test_common
+
+ALL_PROGS :=
+ALL_TESTS :=
+
+# ---- compiling -----------------------------------------------------------
+# Every object includes its own folder, so a lab's .c finds its header.
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -I$(<D) -Itests/grader $(CHECK_CFLAGS) -c $< -o $@
+
+$(COMMON_LIB): $(patsubst %.c,$(BUILD)/%.o,$(COMMON_SRCS))
+	$(if $(Q),@echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# ---- one lab, one implementation -----------------------------------------
+# A .c file that defines main() is a program; every other .c file in the
+# lab folder is the lab's library, linked into its programs and its tests.
+# $(1) = labs or solutions, $(2) = a lab folder such as 02-pipe.
+define LAB_RULES
+$(1)_$(2)_SRCS  := $$(wildcard $(1)/$(2)/*.c)
+$(1)_$(2)_MAINS := $$(shell grep -l '^int main' $$($(1)_$(2)_SRCS) /dev/null)
+$(1)_$(2)_LIB   := $$(patsubst %.c,$(BUILD)/%.o,$$(filter-out $$($(1)_$(2)_MAINS),$$($(1)_$(2)_SRCS)))
+$(1)_$(2)_PROGS := $$(patsubst %.c,$(BUILD)/%,$$($(1)_$(2)_MAINS))
+$(1)_$(2)_TSRCS := $$(filter-out $$(if $$(HIDDEN),,tests/$(2)/hidden_%),$$(wildcard tests/$(2)/*.c))
+$(1)_$(2)_TOBJS := $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_TSRCS))
+$(1)_$(2)_TEST  := $$(if $$($(1)_$(2)_TSRCS),$(BUILD)/$(1)/$(2)/test_$(2))
+
+ALL_PROGS += $$($(1)_$(2)_PROGS)
+ALL_TESTS += $$($(1)_$(2)_TEST)
+
+$$($(1)_$(2)_PROGS): %: %.o $$($(1)_$(2)_LIB) $(COMMON_LIB)
+	$$(if $$(Q),@echo "  LINK    $$@")
+	$$(Q)$$(CC) $$(LDFLAGS) $$^ $$(LDLIBS) -o $$@
+
+# The tests see the lab's header through -I$(1)/$(2).
+$(BUILD)/$(1)/tests/$(2)/%.o: tests/$(2)/%.c
+	@mkdir -p $$(@D)
+	$$(if $$(Q),@echo "  CC      $$< ($(1))")
+	$$(Q)$$(CC) $$(CFLAGS) -I$(1)/$(2) -Itests/grader $$(CHECK_CFLAGS) -c $$< -o $$@
+
+$(BUILD)/$(1)/$(2)/test_$(2): $$($(1)_$(2)_TOBJS) $$($(1)_$(2)_LIB) $(GRADER_OBJS) $(FAULT_OBJ) $(COMMON_LIB)
+	$$(if $$(Q),@echo "  LINK    $$@")
+	$$(Q)$$(CC) $$(LDFLAGS) $(FAULT_WRAP) $$^ $$(CHECK_LIBS) $$(LDLIBS) -o $$@
+endef
+
+$(foreach impl,$(IMPLS),$(foreach lab,$(LABS),$(eval $(call LAB_RULES,$(impl),$(lab)))))
+
+# The common tests compare labs/ with solutions/, so they need the kit's root.
+$(BUILD)/tests/common/test_common.o: CFLAGS += -DIPC_KIT_ROOT='"$(CURDIR)"'
+
+$(COMMON_TEST): $(BUILD)/tests/common/test_common.o $(GRADER_OBJS) $(FAULT_OBJ) $(COMMON_LIB)
+	$(if $(Q),@echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) $(FAULT_WRAP) $^ $(CHECK_LIBS) $(LDLIBS) -o $@
+
+# ---- targets -------------------------------------------------------------
+.PHONY: all programs test-binaries deps demo grade test lint clean help
+
+all: programs test-binaries
+programs: $(ALL_PROGS)
+test-binaries: $(ALL_TESTS) $(COMMON_TEST)
+
+# The sub-makes of `make test` set DEPS_DONE so the check runs once.
+deps:
+ifndef DEPS_DONE
+	@tools/deps.sh $(DEPS_FOR)
+endif
+
+demo: DEPS_FOR := build
+demo: deps
+	@$(MAKE) --no-print-directory DEPS_DONE=1 programs
+	@tools/demo.sh $(BUILD)
+
+# GRADE_EXPECT: "" (just report), "pass" (all must pass) or "skeleton"
+# (must fail cleanly with "not implemented yet").
+GRADE_DIR ?= build/grade
+grade: DEPS_FOR := build
+GRADE_LABS  = $(filter $(LAB)%,$(LABS))
+GRADE_TESTS = $(foreach lab,$(GRADE_LABS),$($(IMPL)_$(lab)_TEST))
+grade: deps
+	@$(MAKE) --no-print-directory DEPS_DONE=1 $(GRADE_TESTS)
+	@tools/grade.sh --build $(BUILD) --impl $(IMPL) --out $(GRADE_DIR) $(if $(LAB),--lab $(LAB)) $(if $(GRADE_EXPECT),--expect $(GRADE_EXPECT))
+
+test: DEPS_FOR := test
+test: deps
+	@$(MAKE) --no-print-directory DEPS_DONE=1 lint
+	@$(MAKE) --no-print-directory DEPS_DONE=1 all
+	@echo "== common module tests =="
+	@$(COMMON_TEST)
+	@$(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions GRADE_EXPECT=pass GRADE_DIR=build/test/solutions
+	@$(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=labs GRADE_EXPECT=skeleton GRADE_DIR=build/test/labs
+	@$(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions GRADE_EXPECT=pass SAN=address,undefined GRADE_DIR=build/test/asan
+	@$(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions GRADE_EXPECT=pass SAN=thread GRADE_DIR=build/test/tsan
+	@tools/check-clean.sh
+	@echo "make test: all checks passed"
+
+LINT_FILES := $(shell find common labs solutions tests -name '*.[ch]' 2>/dev/null)
+lint:
+	@echo "== lint: clang-format =="
+	$(Q)clang-format --dry-run --Werror $(LINT_FILES)
+	@echo "== lint: cppcheck (common/ solutions/) =="
+	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
+	    --std=c11 --inline-suppr -D_POSIX_C_SOURCE=200809L -Icommon \
+	    common $(wildcard solutions)
+
+clean:
+	rm -rf build
+
+help:
+	@sed -n '2,20p' Makefile | sed 's/^# \{0,1\}//'
+
+-include $(shell find build -name '*.d' 2>/dev/null)

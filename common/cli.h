@@ -1,0 +1,29 @@
+/*
+ * cli.h - small helpers for command lines, so every program behaves alike.
+ *
+ * Conventions: -h/--help prints usage to stdout and exits 0; any bad argument
+ * prints what was wrong plus "Try 'prog -h'" and exits 2 (see err.h).
+ */
+#ifndef IPC_KIT_CLI_H
+#define IPC_KIT_CLI_H
+
+#include <stdnoreturn.h>
+
+/* Parses a whole decimal integer in [min, max], or dies with a usage error
+ * naming `what` ("port", "count", ...) and the accepted range. */
+long cli_parse_long(const char *text, long min, long max, const char *what);
+
+/* Parses a size such as 64, 4K, 1M (powers of 1024) in [min, max], or dies. */
+long cli_parse_size(const char *text, long min, long max, const char *what);
+
+/*
+ * Reports what getopt() rejected and exits 2. Use an optstring that starts
+ * with ':' and set opterr = 0, so a missing argument is told apart:
+ *     default: cli_bad_option(opt);
+ */
+noreturn void cli_bad_option(int getopt_result);
+
+/* Prints the usage text to stdout and exits 0: asking for help is not an error. */
+noreturn void cli_help(const char *usage);
+
+#endif

@@ -1,0 +1,260 @@
+/*
+ * trace.c - text and JSON trace lines for each IPC step (see trace.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "err.h"
+#include "json.h"
+#include "term.h"
+#include "trace.h"
+
+enum trace_mode { MODE_OFF, MODE_TEXT, MODE_JSON };
+
+/* Settings read once from the environment; forked children inherit them. */
+static struct {
+    bool loaded;
+    enum trace_mode mode;
+    const char *file;
+    bool color;
+    uint64_t epoch_ns;
+} settings;
+
+static const char *current_role;
+
+/* The epoch is handed to exec'd programs through the environment, so all
+ * processes of one run share time zero. */
+static uint64_t load_epoch(void)
+{
+    const char *text = getenv("IPC_TRACE_EPOCH_NS");
+    if (text) {
+        char *end;
+        errno = 0;
+        unsigned long long value = strtoull(text, &end, 10);
+        if (errno == 0 && *end == '\0' && end != text)
+            return value;
+    }
+    uint64_t now = clock_now_ns();
+    char buf[32];
+    snprintf(buf, sizeof buf, "%" PRIu64, now);
+    setenv("IPC_TRACE_EPOCH_NS", buf, 1);
+    return now;
+}
+
+static void load_settings(void)
+{
+    if (settings.loaded)
+        return;
+    const char *mode = getenv("IPC_TRACE");
+    if (mode == NULL || strcmp(mode, "text") == 0 || mode[0] == '\0')
+        settings.mode = MODE_TEXT;
+    else if (strcmp(mode, "json") == 0)
+        settings.mode = MODE_JSON;
+    else
+        settings.mode = MODE_OFF; /* "off", and anything unknown: stay quiet */
+    const char *file = getenv("IPC_TRACE_FILE");
+    settings.file = (file && file[0]) ? file : NULL;
+    settings.color = term_use_color(STDERR_FILENO);
+    settings.epoch_ns = load_epoch();
+    settings.loaded = true;
+}
+
+void trace_reset(void)
+{
+    settings.loaded = false;
+}
+
+void trace_set_role(const char *role)
+{
+    current_role = role;
+}
+
+static const char *role_name(void)
+{
+    return current_role ? current_role : err_progname();
+}
+
+bool trace_enabled(void)
+{
+    load_settings();
+    return settings.mode != MODE_OFF || settings.file != NULL;
+}
+
+/* Writes all of buf to fd; trace output is best effort and never fails the program. */
+static void write_line(int fd, const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, buf, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        buf += n;
+        len -= (size_t)n;
+    }
+}
+
+struct event {
+    uint64_t mono_ns;
+    const char *call; /* NULL for a narration line */
+    const char *args;
+    long result;
+    int err; /* errno when result == -1 */
+    const char *note;
+};
+
+static size_t format_text(char *buf, size_t size, const struct event *ev)
+{
+    double t = (double)(ev->mono_ns - settings.epoch_ns) / 1e9;
+    bool c = settings.color;
+    int n;
+    if (ev->call == NULL) {
+        n = snprintf(buf, size, "%s[+%.6f %s %ld]%s -- %s\n", term_color(c, TERM_DIM), t,
+                     role_name(), (long)getpid(), term_color(c, TERM_RESET), ev->note);
+    } else {
+        char result[160];
+        if (ev->result == -1)
+            snprintf(result, sizeof result, "%s-1 %s (%s)%s", term_color(c, TERM_RED),
+                     errno_name(ev->err), strerror(ev->err), term_color(c, TERM_RESET));
+        else
+            snprintf(result, sizeof result, "%ld", ev->result);
+        n = snprintf(buf, size, "%s[+%.6f %s %ld]%s %s%s%s(%s) = %s%s%s\n",
+                     term_color(c, TERM_DIM), t, role_name(), (long)getpid(),
+                     term_color(c, TERM_RESET), term_color(c, TERM_CYAN), ev->call,
+                     term_color(c, TERM_RESET), ev->args, result, ev->note ? "   " : "",
+                     ev->note ? ev->note : "");
+    }
+    if (n < 0)
+        return 0;
+    if ((size_t)n >= size) { /* cut, but keep the newline */
+        buf[size - 2] = '\n';
+        return size - 1;
+    }
+    return (size_t)n;
+}
+
+static size_t format_json(char *buf, size_t size, const struct event *ev)
+{
+    size_t used = 0;
+    int n = snprintf(buf, size, "{\"t\":%.6f,\"mono_ns\":%" PRIu64 ",\"pid\":%ld,\"role\":",
+                     (double)(ev->mono_ns - settings.epoch_ns) / 1e9, ev->mono_ns,
+                     (long)getpid());
+    if (n < 0 || (size_t)n >= size)
+        return 0;
+    used = (size_t)n;
+    json_append_string(buf, size, &used, role_name());
+    used += (size_t)snprintf(buf + used, size - used, ",\"call\":");
+    if (ev->call) {
+        json_append_string(buf, size, &used, ev->call);
+        used += (size_t)snprintf(buf + used, size - used, ",\"args\":");
+        json_append_string(buf, size, &used, ev->args);
+        if (ev->result == -1)
+            used += (size_t)snprintf(buf + used, size - used, ",\"ret\":-1,\"errno\":\"%s\"",
+                                     errno_name(ev->err));
+        else
+            used += (size_t)snprintf(buf + used, size - used, ",\"ret\":%ld,\"errno\":null",
+                                     ev->result);
+    } else {
+        used += (size_t)snprintf(buf + used, size - used,
+                                 "null,\"args\":null,\"ret\":null,\"errno\":null");
+    }
+    used += (size_t)snprintf(buf + used, size - used, ",\"note\":");
+    if (ev->note)
+        json_append_string(buf, size, &used, ev->note);
+    else
+        used += (size_t)snprintf(buf + used, size - used, "null");
+    if (used + 3 > size)
+        return 0; /* never emit a cut, invalid object */
+    used += (size_t)snprintf(buf + used, size - used, "}\n");
+    return used;
+}
+
+static void append_to_file(const char *path, const char *line, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd == -1)
+        return;
+    write_line(fd, line, len);
+    close(fd);
+}
+
+static void emit(const struct event *ev)
+{
+    char line[2048];
+    size_t len;
+    if (settings.mode == MODE_TEXT) {
+        len = format_text(line, sizeof line, ev);
+        write_line(STDERR_FILENO, line, len);
+    } else if (settings.mode == MODE_JSON) {
+        len = format_json(line, sizeof line, ev);
+        write_line(STDERR_FILENO, line, len);
+    }
+    if (settings.file) {
+        len = format_json(line, sizeof line, ev);
+        append_to_file(settings.file, line, len);
+    }
+}
+
+static long vtrace(const char *call, long result, const char *note, const char *fmt, va_list ap)
+{
+    int saved = errno;
+    load_settings();
+    if (settings.mode != MODE_OFF || settings.file) {
+        char args[1024] = "";
+        if (fmt)
+            vsnprintf(args, sizeof args, fmt, ap);
+        struct event ev = {
+            .mono_ns = clock_now_ns(),
+            .call = call,
+            .args = args,
+            .result = result,
+            .err = saved,
+            .note = note,
+        };
+        emit(&ev);
+        step_pause(call);
+    }
+    errno = saved;
+    return result;
+}
+
+long trace_call(const char *call, long result, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vtrace(call, result, NULL, fmt, ap);
+    va_end(ap);
+    return result;
+}
+
+long trace_call_note(const char *call, long result, const char *note, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vtrace(call, result, note, fmt, ap);
+    va_end(ap);
+    return result;
+}
+
+void trace_note(const char *fmt, ...)
+{
+    int saved = errno;
+    load_settings();
+    if (settings.mode != MODE_OFF || settings.file) {
+        char text[1024];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(text, sizeof text, fmt, ap);
+        va_end(ap);
+        struct event ev = {.mono_ns = clock_now_ns(), .note = text};
+        emit(&ev);
+    }
+    errno = saved;
+}

@@ -1,0 +1,69 @@
+/*
+ * trace.h - make every IPC step visible, and gradable.
+ *
+ * Call the system call first, then report it:
+ *
+ *     int rc = bind(fd, sa, len);
+ *     trace_call("bind", rc, "fd=%d, %s", fd, addr_text);
+ *
+ * which prints (text mode, to stderr)
+ *
+ *     [+0.000153 server 4242] bind(fd=3, 127.0.0.1:27015) = 0
+ *     [+0.000171 server 4242] bind(fd=3, 127.0.0.1:27015) = -1 EADDRINUSE (Address already in use)
+ *
+ * args_fmt may be NULL for a call without arguments ("fork() = 4243").
+ * A result of -1 is shown with errno; trace_call() saves and restores errno,
+ * so the caller can still inspect it afterwards.
+ *
+ * Environment (read once, on first use):
+ *   IPC_TRACE=off|text|json  where stderr lines go (default text; json = JSON Lines)
+ *   IPC_TRACE_FILE=path      also append JSON Lines to path (any IPC_TRACE mode)
+ *   IPC_STEP=1               pause after each traced step until Enter is pressed
+ *                            on the controlling terminal (never blocks without one)
+ *   NO_COLOR                 no colour even on a terminal
+ *
+ * Each JSON line is one object:
+ *   {"t":0.000153,"mono_ns":123,"pid":4242,"role":"server","call":"bind",
+ *    "args":"fd=3, 127.0.0.1:27015","ret":0,"errno":null,"note":null}
+ * "t" is seconds since the trace epoch, shared with children (fork or exec),
+ * so lines from several processes sort into one timeline by mono_ns.
+ *
+ * Every line is written with one write(2), and the file is opened with
+ * O_APPEND for each line and closed again, so processes can share one file
+ * and tracing never holds a descriptor of its own.
+ */
+#ifndef IPC_KIT_TRACE_H
+#define IPC_KIT_TRACE_H
+
+#include <stdbool.h>
+
+/* Names this process in trace lines ("server", "child", ...). Call in main()
+ * and again in a child after fork(). The role string must stay valid. */
+void trace_set_role(const char *role);
+
+/* Reports one step. Returns result unchanged; errno is preserved. */
+long trace_call(const char *call, long result, const char *args_fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The same with a note after the result, e.g. "state ESTABLISHED -> FIN_WAIT2". */
+long trace_call_note(const char *call, long result, const char *note, const char *args_fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* A narration line with no call: "[+0.000200 parent 42] -- closing the read end". */
+void trace_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* True when any trace output (stderr or file) is on; lets callers skip
+ * formatting work on hot paths. */
+bool trace_enabled(void);
+
+/* Forgets the settings read from the environment (tests use this after setenv). */
+void trace_reset(void);
+
+/*
+ * Step mode (step.c): when IPC_STEP=1 and the process has a controlling
+ * terminal, prints a prompt there and waits for Enter. Returns at once
+ * otherwise. trace_call() and trace_note() call it for you.
+ */
+void step_pause(const char *what);
+
+#endif

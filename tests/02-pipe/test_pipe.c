@@ -1,0 +1,534 @@
+/*
+ * test_pipe.c - the graded tests of lab 02 (pipes).
+ *
+ * Each test checks one behaviour of pipe_lab.h. The table at the bottom
+ * declares every test with its points, timeout and hint: that table is
+ * the only place points are set.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "checksum.h"
+#include "fault.h"
+#include "grader.h"
+#include "pipe_lab.h"
+#include "trace.h"
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static void make_pipe(int fds[2])
+{
+    ck_assert_msg(pipe(fds) == 0, "test setup: pipe() failed: %s", strerror(errno));
+}
+
+/* A byte pattern that is the same in every run. */
+static char *pattern(size_t len, uint64_t seed)
+{
+    char *buf = malloc(len ? len : 1);
+    ck_assert_msg(buf != NULL, "test setup: malloc(%zu) failed", len);
+    checksum_fill_pattern(buf, len, seed);
+    return buf;
+}
+
+/* What the child must receive, and how the test's reader reports. */
+struct expected {
+    size_t len;
+    uint64_t sum;
+};
+
+enum reader_result {
+    READER_OK = 0,
+    READER_WRONG_DATA = 2,
+    READER_OWN_WRITE_END_OPEN = 3,
+    READER_NO_EOF = 4,
+};
+
+/* True when this process holds a write end of the pipe that read_fd reads. */
+static int holds_write_end_of(int read_fd)
+{
+    struct stat pipe_st;
+    if (fstat(read_fd, &pipe_st) == -1)
+        return 0;
+    for (int fd = 0; fd < 1024; fd++) {
+        struct stat st;
+        if (fd == read_fd || fstat(fd, &st) == -1)
+            continue;
+        int flags = fcntl(fd, F_GETFL);
+        if (S_ISFIFO(st.st_mode) && st.st_ino == pipe_st.st_ino && st.st_dev == pipe_st.st_dev &&
+            (flags & O_ACCMODE) == O_WRONLY)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * The test's reader, run in the child by pipe_send_to_child(): reads
+ * everything, then waits (at most 3 s) for end of file, and explains
+ * through its exit status what went wrong.
+ */
+static int read_all_then_eof(int fd, void *arg)
+{
+    const struct expected *want = arg;
+    size_t total = 0;
+    uint64_t sum = CHECKSUM_INIT;
+    char buf[65536];
+    for (;;) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int ready = poll(&p, 1, 3000);
+        if (ready == -1 && errno == EINTR)
+            continue;
+        if (ready == 0) /* nothing for 3 s: no data, and no EOF */
+            return holds_write_end_of(fd) ? READER_OWN_WRITE_END_OPEN : READER_NO_EOF;
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n == -1 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            trace_call("read", n, "fd=%d (the reader sees EOF)", fd);
+            break;
+        }
+        total += (size_t)n;
+        sum = checksum_update(sum, buf, (size_t)n);
+    }
+    return (total == want->len && sum == want->sum) ? READER_OK : READER_WRONG_DATA;
+}
+
+/* Fails with a message that says what the reader's exit status means. */
+static void assert_reader_succeeded(int status)
+{
+    ck_assert_msg(status != -1, "pipe_send_to_child() returned -1: %s", strerror(errno));
+    ck_assert_msg(WIFEXITED(status), "the child %s; it should exit with the reader's result",
+                  grade_describe_status(status));
+    switch (WEXITSTATUS(status)) {
+    case READER_OK:
+        return;
+    case READER_OWN_WRITE_END_OPEN:
+        ck_abort_msg("the child never saw EOF because it still holds its own copy of the "
+                     "write end; close fds[1] in the child before reading");
+        break;
+    case READER_NO_EOF:
+        ck_abort_msg("the child never saw EOF: the parent must close its write end after "
+                     "writing, before waiting for the child");
+        break;
+    case READER_WRONG_DATA:
+        ck_abort_msg("the child received different bytes than were sent (lost, repeated or "
+                     "reordered data; does the parent write every byte?)");
+        break;
+    default:
+        ck_abort_msg("the child exited with status %d; it should exit with the reader's result",
+                     WEXITSTATUS(status));
+    }
+}
+
+/* ---- 1. loops for short counts ---------------------------------------- */
+
+START_TEST(write_all_writes_every_byte)
+{
+    int fds[2];
+    make_pipe(fds);
+    char *data = pattern(1000, 1);
+    ssize_t n = pipe_write_all(fds[1], data, 1000);
+    REQUIRE_IMPL(n, "pipe_write_all");
+    ck_assert_msg(n == 1000, "pipe_write_all returned %zd, expected 1000", n);
+    char back[1000];
+    ck_assert_int_eq(read(fds[0], back, sizeof back), 1000);
+    ck_assert_msg(memcmp(back, data, 1000) == 0, "the bytes in the pipe differ from the input");
+    free(data);
+    close(fds[0]);
+    close(fds[1]);
+}
+END_TEST
+
+START_TEST(write_all_loops_on_short_writes)
+{
+    int fds[2];
+    make_pipe(fds);
+    char *data = pattern(5000, 2);
+    fault_set(FAULT_WRITE, (struct fault_plan){.fd = fds[1], .max_bytes = 7});
+    ssize_t n = pipe_write_all(fds[1], data, 5000);
+    REQUIRE_IMPL(n, "pipe_write_all");
+    unsigned long shortened = fault_injected(FAULT_WRITE);
+    fault_reset();
+    ck_assert_msg(n == 5000, "with writes cut to 7 bytes, pipe_write_all returned %zd, not 5000",
+                  n);
+    ck_assert_msg(shortened >= 700, "expected at least 700 short writes, saw %lu", shortened);
+    char back[5000];
+    ck_assert_int_eq(pipe_read_exact(fds[0], back, sizeof back), 5000);
+    ck_assert_msg(memcmp(back, data, 5000) == 0, "bytes were lost or repeated across short writes");
+    free(data);
+    close(fds[0]);
+    close(fds[1]);
+}
+END_TEST
+
+START_TEST(write_all_retries_eintr_and_eagain)
+{
+    int fds[2];
+    make_pipe(fds);
+    char *data = pattern(3000, 3);
+    fault_set(FAULT_WRITE, (struct fault_plan){.fd = fds[1], .max_bytes = 100, .fail_every = 3,
+                                               .fail_errno = EINTR});
+    ssize_t n = pipe_write_all(fds[1], data, 1500);
+    REQUIRE_IMPL(n, "pipe_write_all");
+    ck_assert_msg(n == 1500, "with EINTR on every 3rd write, pipe_write_all returned %zd (%s)", n,
+                  n == -1 ? strerror(errno) : "short");
+    fault_set(FAULT_WRITE, (struct fault_plan){.fd = fds[1], .max_bytes = 100, .fail_every = 2,
+                                               .fail_errno = EAGAIN});
+    n = pipe_write_all(fds[1], data + 1500, 1500);
+    fault_reset();
+    ck_assert_msg(n == 1500, "with EAGAIN on every 2nd write, pipe_write_all returned %zd (%s)", n,
+                  n == -1 ? strerror(errno) : "short");
+    char back[3000];
+    ck_assert_int_eq(pipe_read_exact(fds[0], back, sizeof back), 3000);
+    ck_assert_msg(memcmp(back, data, 3000) == 0, "bytes were lost or repeated around EINTR/EAGAIN");
+    free(data);
+    close(fds[0]);
+    close(fds[1]);
+}
+END_TEST
+
+START_TEST(read_exact_loops_on_short_reads_and_eintr)
+{
+    int fds[2];
+    make_pipe(fds);
+    char *data = pattern(4000, 4);
+    ck_assert_int_eq(write(fds[1], data, 4000), 4000);
+    fault_set(FAULT_READ, (struct fault_plan){.fd = fds[0], .max_bytes = 5, .fail_every = 4,
+                                              .fail_errno = EINTR});
+    char back[4000];
+    ssize_t n = pipe_read_exact(fds[0], back, sizeof back);
+    REQUIRE_IMPL(n, "pipe_read_exact");
+    unsigned long injected = fault_injected(FAULT_READ);
+    fault_reset();
+    ck_assert_msg(n == 4000, "with reads cut to 5 bytes and EINTR, pipe_read_exact returned %zd",
+                  n);
+    ck_assert_msg(injected > 100, "the faults did not happen (%lu); is read() called?", injected);
+    ck_assert_msg(memcmp(back, data, 4000) == 0, "bytes were lost or repeated across short reads");
+    free(data);
+    close(fds[0]);
+    close(fds[1]);
+}
+END_TEST
+
+START_TEST(read_exact_stops_at_end_of_file)
+{
+    int fds[2];
+    make_pipe(fds);
+    ck_assert_int_eq(write(fds[1], "0123456789", 10), 10);
+    close(fds[1]);
+    char back[100];
+    ssize_t n = pipe_read_exact(fds[0], back, sizeof back);
+    REQUIRE_IMPL(n, "pipe_read_exact");
+    ck_assert_msg(n == 10, "10 bytes then EOF: pipe_read_exact returned %zd, expected 10", n);
+    n = pipe_read_exact(fds[0], back, sizeof back);
+    ck_assert_msg(n == 0, "at EOF, pipe_read_exact must return 0, not %zd", n);
+    close(fds[0]);
+}
+END_TEST
+
+/* ---- 2. one way, parent to child --------------------------------------- */
+
+START_TEST(child_reads_until_eof)
+{
+    const char msg[] = "one way, parent to child";
+    struct expected want = {sizeof msg, checksum_update(CHECKSUM_INIT, msg, sizeof msg)};
+    int status = pipe_send_to_child(msg, sizeof msg, read_all_then_eof, &want);
+    REQUIRE_IMPL(status, "pipe_send_to_child");
+    assert_reader_succeeded(status);
+}
+END_TEST
+
+START_TEST(write_end_closed_before_reader_waits_for_eof)
+{
+    /* The trace is the oracle: it shows which process closed what, in order. */
+    const char *path = "trace.jsonl";
+    setenv("IPC_TRACE_FILE", path, 1);
+    trace_reset();
+    const char msg[] = "watch the closes";
+    struct expected want = {sizeof msg, checksum_update(CHECKSUM_INIT, msg, sizeof msg)};
+    int status = pipe_send_to_child(msg, sizeof msg, read_all_then_eof, &want);
+    unsetenv("IPC_TRACE_FILE");
+    trace_reset();
+    struct trace_log log;
+    int loaded = trace_log_load(&log, path);
+    unlink(path);
+    REQUIRE_IMPL(status, "pipe_send_to_child");
+    assert_reader_succeeded(status);
+    ck_assert_msg(loaded == 0, "no trace was written; report each call with trace_call()");
+
+    long pipe_at = trace_log_find(&log, 0, NULL, "pipe", "write=");
+    ck_assert_msg(pipe_at >= 0, "the trace has no pipe(read=R, write=W) line");
+    int write_fd = -1;
+    const char *w = strstr(log.steps[pipe_at].args, "write=");
+    ck_assert(w != NULL && sscanf(w, "write=%d", &write_fd) == 1);
+    char close_args[32];
+    snprintf(close_args, sizeof close_args, "fd=%d", write_fd);
+
+    long eof_at = trace_log_find(&log, 0, NULL, "read", "sees EOF");
+    ck_assert_msg(eof_at >= 0, "the reader never reached EOF");
+    long reader_pid = log.steps[eof_at].pid;
+    long parent_pid = log.steps[pipe_at].pid;
+    /* Both processes must have closed their write end before the EOF. */
+    long child_close = -1, parent_close = -1;
+    for (long i = 0; i < eof_at; i++) {
+        const struct trace_step *s = &log.steps[i];
+        if (strcmp(s->call, "close") != 0 || strcmp(s->args, close_args) != 0)
+            continue;
+        if (s->pid == reader_pid)
+            child_close = i;
+        if (s->pid == parent_pid)
+            parent_close = i;
+    }
+    trace_log_free(&log);
+    ck_assert_msg(child_close >= 0, "the trace shows no close(fd=%d) in the child before it saw "
+                                    "EOF; the child must close its copy of the write end first",
+                  write_fd);
+    ck_assert_msg(parent_close >= 0, "the trace shows no close(fd=%d) in the parent before the "
+                                     "child saw EOF",
+                  write_fd);
+}
+END_TEST
+
+START_TEST(parent_keeps_no_pipe_descriptor)
+{
+    int before = grade_count_open_fds();
+    const char msg[] = "no leaks";
+    struct expected want = {sizeof msg, checksum_update(CHECKSUM_INIT, msg, sizeof msg)};
+    for (int i = 0; i < 20; i++) {
+        int status = pipe_send_to_child(msg, sizeof msg, read_all_then_eof, &want);
+        REQUIRE_IMPL(status, "pipe_send_to_child");
+        assert_reader_succeeded(status);
+    }
+    int after = grade_count_open_fds();
+    ck_assert_msg(after == before, "after 20 transfers the parent has %d more open descriptors; "
+                                   "close both ends of each pipe in the parent",
+                  after - before);
+}
+END_TEST
+
+START_TEST(transfer_16_mib_checksum_matches)
+{
+    size_t len = 16u * 1024 * 1024;
+    char *data = pattern(len, 16);
+    struct expected want = {len, checksum_update(CHECKSUM_INIT, data, len)};
+    int status = pipe_send_to_child(data, len, read_all_then_eof, &want);
+    free(data);
+    REQUIRE_IMPL(status, "pipe_send_to_child");
+    assert_reader_succeeded(status);
+}
+END_TEST
+
+/* ---- 3. request and response over two pipes ---------------------------- */
+
+/* Starts the coprocess or fails the test with the reason. */
+static void start_coprocess(struct pipe_coprocess *cp)
+{
+    signal(SIGPIPE, SIG_IGN); /* a dead coprocess must not kill the test */
+    int rc = pipe_coprocess_start(cp);
+    REQUIRE_IMPL(rc, "pipe_coprocess_start");
+    ck_assert_msg(rc == 0, "pipe_coprocess_start failed: %s", strerror(errno));
+}
+
+static void finish_coprocess(struct pipe_coprocess *cp)
+{
+    int status = pipe_coprocess_finish(cp);
+    REQUIRE_IMPL(status, "pipe_coprocess_finish");
+    ck_assert_msg(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "the coprocess should exit 0 after EOF; it %s",
+                  status == -1 ? "could not be waited for" : grade_describe_status(status));
+}
+
+START_TEST(exchange_returns_upper_case)
+{
+    struct pipe_coprocess cp;
+    start_coprocess(&cp);
+    const char request[] = "Hello, Pipes! 123";
+    char reply[sizeof request];
+    ssize_t n = pipe_coprocess_exchange(&cp, request, reply, sizeof request);
+    REQUIRE_IMPL(n, "pipe_coprocess_exchange");
+    ck_assert_msg(n == (ssize_t)sizeof request, "exchange returned %zd: %s", n, strerror(errno));
+    ck_assert_str_eq(reply, "HELLO, PIPES! 123");
+    finish_coprocess(&cp);
+}
+END_TEST
+
+START_TEST(exchange_1_mib_does_not_deadlock)
+{
+    struct pipe_coprocess cp;
+    start_coprocess(&cp);
+    size_t len = 1024 * 1024; /* 16 times a pipe's capacity */
+    char *request = malloc(len), *reply = malloc(len);
+    ck_assert(request && reply);
+    for (size_t i = 0; i < len; i++)
+        request[i] = (char)('a' + i % 26);
+    ssize_t n = pipe_coprocess_exchange(&cp, request, reply, len);
+    REQUIRE_IMPL(n, "pipe_coprocess_exchange");
+    ck_assert_msg(n == (ssize_t)len, "exchange of 1 MiB returned %zd: %s", n, strerror(errno));
+    for (size_t i = 0; i < len; i++) {
+        if (reply[i] != (char)('A' + i % 26))
+            ck_abort_msg("byte %zu of the reply is wrong", i);
+    }
+    free(request);
+    free(reply);
+    finish_coprocess(&cp);
+}
+END_TEST
+
+START_TEST(exchange_survives_short_writes_and_reads)
+{
+    struct pipe_coprocess cp;
+    start_coprocess(&cp);
+    size_t len = 200000;
+    char *request = malloc(len), *reply = malloc(len);
+    ck_assert(request && reply);
+    memset(request, 'q', len);
+    fault_set(FAULT_WRITE, (struct fault_plan){.fd = cp.to_child, .max_bytes = 999});
+    fault_set(FAULT_READ, (struct fault_plan){.fd = cp.from_child, .max_bytes = 333,
+                                              .fail_every = 5, .fail_errno = EINTR});
+    ssize_t n = pipe_coprocess_exchange(&cp, request, reply, len);
+    REQUIRE_IMPL(n, "pipe_coprocess_exchange");
+    unsigned long injected = fault_injected(FAULT_WRITE) + fault_injected(FAULT_READ);
+    fault_reset();
+    ck_assert_msg(n == (ssize_t)len, "with short I/O the exchange returned %zd: %s", n,
+                  strerror(errno));
+    ck_assert_msg(injected > 0, "no short reads or writes happened; use read() and write()");
+    for (size_t i = 0; i < len; i++) {
+        if (reply[i] != 'Q')
+            ck_abort_msg("byte %zu of the reply is wrong after short I/O", i);
+    }
+    free(request);
+    free(reply);
+    finish_coprocess(&cp);
+}
+END_TEST
+
+/* ---- 4. the writer whose reader is gone --------------------------------- */
+
+START_TEST(write_without_reader_gives_epipe_not_death)
+{
+    /* In a child of our own, so that a death by SIGPIPE can be seen. */
+    pid_t pid = fork();
+    ck_assert_msg(pid != -1, "test setup: fork failed");
+    if (pid == 0) {
+        signal(SIGPIPE, SIG_DFL); /* start from the default: death */
+        if (pipe_ignore_sigpipe() == -1)
+            _exit(errno == ENOSYS ? 10 : 11);
+        int fds[2];
+        if (pipe(fds) == -1)
+            _exit(12);
+        close(fds[0]);
+        ssize_t n = pipe_write_all(fds[1], "x", 1);
+        if (n == -1 && errno == ENOSYS)
+            _exit(10);
+        _exit(n == -1 && errno == EPIPE ? 0 : 13);
+    }
+    int status = grade_wait_child(pid, 5000);
+    ck_assert_msg(status != -1, "the writer hung instead of failing with EPIPE");
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 10)
+        ck_abort_msg("not implemented yet: pipe_ignore_sigpipe() or pipe_write_all() returned "
+                     "ENOSYS");
+    ck_assert_msg(!WIFSIGNALED(status) || WTERMSIG(status) != SIGPIPE,
+                  "the writer was killed by SIGPIPE; pipe_ignore_sigpipe() must ignore it");
+    ck_assert_msg(WIFEXITED(status), "the writer %s", grade_describe_status(status));
+    ck_assert_msg(WEXITSTATUS(status) != 11, "pipe_ignore_sigpipe() failed");
+    ck_assert_msg(WEXITSTATUS(status) != 13,
+                  "pipe_write_all() to a pipe without readers must return -1 with EPIPE");
+    ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+END_TEST
+
+/* ---- 5. named pipes ---------------------------------------------------- */
+
+START_TEST(fifo_created_private_and_not_twice)
+{
+    int rc = pipe_fifo_create("lab.fifo");
+    REQUIRE_IMPL(rc, "pipe_fifo_create");
+    ck_assert_msg(rc == 0, "pipe_fifo_create failed: %s", strerror(errno));
+    struct stat st;
+    ck_assert_int_eq(stat("lab.fifo", &st), 0);
+    int is_fifo = S_ISFIFO(st.st_mode);
+    int mode = (int)(st.st_mode & 0777);
+    errno = 0;
+    int again = pipe_fifo_create("lab.fifo");
+    int again_errno = errno;
+    unlink("lab.fifo");
+    ck_assert_msg(is_fifo, "lab.fifo exists but is not a FIFO; use mkfifo()");
+    ck_assert_msg(mode == 0600, "the FIFO has mode %03o; it must be 0600 (owner only)", mode);
+    ck_assert_msg(again == -1 && again_errno == EEXIST,
+                  "creating the same FIFO twice must fail with EEXIST");
+}
+END_TEST
+
+START_TEST(fifo_carries_message_between_processes)
+{
+    int rc = pipe_fifo_create("talk.fifo");
+    REQUIRE_IMPL(rc, "pipe_fifo_create");
+    ck_assert_msg(rc == 0, "pipe_fifo_create failed: %s", strerror(errno));
+    const char msg[] = "through a name in the file system";
+    pid_t pid = fork();
+    ck_assert(pid != -1);
+    if (pid == 0)
+        _exit(pipe_fifo_send("talk.fifo", msg, sizeof msg) == (ssize_t)sizeof msg ? 0 : 1);
+    char buf[256];
+    ssize_t got = pipe_fifo_receive("talk.fifo", buf, sizeof buf);
+    int receive_errno = errno;
+    int status = grade_wait_child(pid, 5000);
+    unlink("talk.fifo");
+    REQUIRE_IMPL(got, "pipe_fifo_receive");
+    ck_assert_msg(got == (ssize_t)sizeof msg, "pipe_fifo_receive returned %zd (%s), expected %zu",
+                  got, got == -1 ? strerror(receive_errno) : "wrong length", sizeof msg);
+    ck_assert_str_eq(buf, msg);
+    ck_assert_msg(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "the writing process failed: pipe_fifo_send must write all bytes and close");
+}
+END_TEST
+
+int main(int argc, char **argv)
+{
+    const struct grade_test tests[] = {
+        {"write_all_writes_every_byte", write_all_writes_every_byte, 2, 5,
+         "pipe_write_all() in pipe_lab.c: call write() and return len"},
+        {"write_all_loops_on_short_writes", write_all_loops_on_short_writes, 4, 5,
+         "pipe_write_all(): write() may take fewer bytes than asked; advance and loop"},
+        {"write_all_retries_eintr_and_eagain", write_all_retries_eintr_and_eagain, 4, 5,
+         "pipe_write_all(): on EINTR try again; on EAGAIN poll() for POLLOUT, then try again"},
+        {"read_exact_loops_on_short_reads_and_eintr", read_exact_loops_on_short_reads_and_eintr, 4,
+         5, "pipe_read_exact(): loop until len bytes; retry EINTR"},
+        {"read_exact_stops_at_end_of_file", read_exact_stops_at_end_of_file, 3, 5,
+         "pipe_read_exact(): read() returning 0 means EOF; return what you have"},
+        {"child_reads_until_eof", child_reads_until_eof, 6, 15,
+         "pipe_send_to_child(): close the unused end in each process, write, close, waitpid"},
+        {"write_end_closed_before_reader_waits_for_eof",
+         write_end_closed_before_reader_waits_for_eof, 5, 15,
+         "pipe_send_to_child(): trace each close() as \"fd=%d\"; both processes close the "
+         "write end before the reader waits for EOF"},
+        {"parent_keeps_no_pipe_descriptor", parent_keeps_no_pipe_descriptor, 4, 30,
+         "pipe_send_to_child(): the parent closes the read end at once, the write end after "
+         "writing"},
+        {"transfer_16_mib_checksum_matches", transfer_16_mib_checksum_matches, 5, 30,
+         "pipe_send_to_child() with pipe_write_all(): every byte, in order"},
+        {"exchange_returns_upper_case", exchange_returns_upper_case, 4, 10,
+         "pipe_coprocess_start()/exchange(): two pipes, the child upper-cases what it reads"},
+        {"exchange_1_mib_does_not_deadlock", exchange_1_mib_does_not_deadlock, 6, 20,
+         "pipe_coprocess_exchange(): do not write everything first; poll() both pipes and move "
+         "what can move"},
+        {"exchange_survives_short_writes_and_reads", exchange_survives_short_writes_and_reads, 4,
+         20, "pipe_coprocess_exchange(): count the bytes each write() and read() really moved"},
+        {"write_without_reader_gives_epipe_not_death",
+         write_without_reader_gives_epipe_not_death, 5, 10,
+         "pipe_ignore_sigpipe(): sigaction(SIGPIPE, SIG_IGN); then write() fails with EPIPE"},
+        {"fifo_created_private_and_not_twice", fifo_created_private_and_not_twice, 3, 5,
+         "pipe_fifo_create(): mkfifo(path, 0600)"},
+        {"fifo_carries_message_between_processes", fifo_carries_message_between_processes, 5, 10,
+         "pipe_fifo_send()/receive(): open() blocks until both sides are there; then write/read "
+         "and close"},
+    };
+    return grade_main(argc, argv, "02-pipe", tests, GRADE_COUNT(tests));
+}

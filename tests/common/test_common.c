@@ -1,0 +1,471 @@
+/*
+ * test_common.c - tests of the common module that every lab relies on:
+ * errno names, message format and exit codes, the trace (text and JSON),
+ * step mode without a terminal, colour rules, fault injection, and that
+ * labs/ and solutions/ share their headers byte for byte.
+ */
+#define _GNU_SOURCE /* strerrorname_np(), the reference for errno names */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "err.h"
+#include "fault.h"
+#include "grader.h"
+#include "json.h"
+#include "term.h"
+#include "trace.h"
+
+/* ---- helpers ---------------------------------------------------------- */
+
+/* Runs fn in a child with stderr captured; returns the wait status. */
+static int capture_stderr(void (*fn)(void), char *out, size_t size)
+{
+    int fds[2];
+    ck_assert(pipe(fds) == 0);
+    pid_t pid = fork();
+    ck_assert(pid != -1);
+    if (pid == 0) {
+        close(fds[0]);
+        dup2(fds[1], STDERR_FILENO);
+        close(fds[1]);
+        fn();
+        _exit(0);
+    }
+    close(fds[1]);
+    size_t used = 0;
+    ssize_t n;
+    while (used + 1 < size && (n = read(fds[0], out + used, size - used - 1)) > 0)
+        used += (size_t)n;
+    out[used] = '\0';
+    close(fds[0]);
+    int status = grade_wait_child(pid, 5000);
+    ck_assert_msg(status != -1, "the child hung");
+    return status;
+}
+
+/* A small, strict JSON validator: enough to prove the trace lines parse. */
+static const char *skip_ws(const char *p)
+{
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    return p;
+}
+
+static const char *parse_value(const char *p);
+
+static const char *parse_string(const char *p)
+{
+    if (*p++ != '"')
+        return NULL;
+    while (*p != '"') {
+        if ((unsigned char)*p < 0x20)
+            return NULL; /* raw control characters are not allowed */
+        if (*p == '\\') {
+            p++;
+            if (*p == 'u') {
+                for (int i = 1; i <= 4; i++) {
+                    if (!strchr("0123456789abcdefABCDEF", p[i]) || p[i] == '\0')
+                        return NULL;
+                }
+                p += 4;
+            } else if (!strchr("\"\\/bfnrt", *p) || *p == '\0') {
+                return NULL;
+            }
+        }
+        p++;
+    }
+    return p + 1;
+}
+
+static const char *parse_value(const char *p)
+{
+    p = skip_ws(p);
+    if (*p == '"')
+        return parse_string(p);
+    if (*p == '{' || *p == '[') {
+        char close_char = *p == '{' ? '}' : ']';
+        p = skip_ws(p + 1);
+        if (*p == close_char)
+            return p + 1;
+        for (;;) {
+            if (close_char == '}') {
+                p = parse_string(skip_ws(p));
+                if (p == NULL || *(p = skip_ws(p)) != ':')
+                    return NULL;
+                p++;
+            }
+            p = parse_value(p);
+            if (p == NULL)
+                return NULL;
+            p = skip_ws(p);
+            if (*p == close_char)
+                return p + 1;
+            if (*p++ != ',')
+                return NULL;
+        }
+    }
+    if (strncmp(p, "null", 4) == 0 || strncmp(p, "true", 4) == 0)
+        return p + 4;
+    if (strncmp(p, "false", 5) == 0)
+        return p + 5;
+    char *end;
+    strtod(p, &end);
+    return end == p ? NULL : end;
+}
+
+static int is_valid_json(const char *text)
+{
+    const char *end = parse_value(text);
+    return end != NULL && *skip_ws(end) == '\0';
+}
+
+/* ---- errno names ------------------------------------------------------ */
+
+START_TEST(errno_names_cover_every_linux_errno)
+{
+    int checked = 0;
+    for (int e = 1; e < 256; e++) {
+        const char *reference = strerrorname_np(e);
+        if (reference == NULL)
+            continue;
+        checked++;
+        const char *ours = errno_name(e);
+        /* Aliases share a value; glibc may name either one. */
+        int alias = (e == EAGAIN && strcmp(reference, "EWOULDBLOCK") == 0) ||
+                    (e == EDEADLK && strcmp(reference, "EDEADLOCK") == 0) ||
+                    (e == EOPNOTSUPP && strcmp(reference, "ENOTSUP") == 0);
+        ck_assert_msg(strcmp(ours, reference) == 0 || alias, "errno %d: we say %s, glibc says %s",
+                      e, ours, reference);
+    }
+    ck_assert_msg(checked >= 130, "only %d errno values known; expected Linux's ~133", checked);
+    ck_assert_str_eq(errno_name(EADDRINUSE), "EADDRINUSE");
+    ck_assert_str_eq(errno_name(9999), "E9999");
+}
+END_TEST
+
+/* ---- messages and exit statuses ----------------------------------------- */
+
+static void fail_bind(void)
+{
+    err_set_progname("/usr/bin/tcp_server");
+    errno = EADDRINUSE;
+    die_errno("bind %s:%d", "127.0.0.1", 27015);
+}
+
+START_TEST(die_errno_names_program_pid_call_and_errno)
+{
+    char out[1024];
+    int status = capture_stderr(fail_bind, out, sizeof out);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == EXIT_FATAL,
+                  "die_errno must exit 1, got: %s", grade_describe_status(status));
+    char expected[256];
+    /* The pid is the child's; find it in the text. */
+    long pid = 0;
+    ck_assert_msg(sscanf(out, "tcp_server[%ld]:", &pid) == 1, "unexpected start: %s", out);
+    snprintf(expected, sizeof expected,
+             "tcp_server[%ld]: bind 127.0.0.1:27015: EADDRINUSE (Address already in use)\n", pid);
+    ck_assert_msg(strncmp(out, expected, strlen(expected)) == 0, "got:\n%s\nexpected:\n%s", out,
+                  expected);
+    ck_assert_msg(strstr(out, "hint:") != NULL, "EADDRINUSE should come with a hint: %s", out);
+}
+END_TEST
+
+static void bad_usage(void)
+{
+    err_set_progname("pipe_demo");
+    die_usage("invalid port '%s'", "99999");
+}
+
+START_TEST(die_usage_exits_2_and_points_to_help)
+{
+    char out[512];
+    int status = capture_stderr(bad_usage, out, sizeof out);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == EXIT_USAGE, "got %s",
+                  grade_describe_status(status));
+    ck_assert_str_eq(out, "pipe_demo: invalid port '99999'\nTry 'pipe_demo -h' for help.\n");
+}
+END_TEST
+
+static void mark_atexit(void)
+{
+    write(STDERR_FILENO, "[atexit ran]", 12);
+}
+
+static void child_dies(void)
+{
+    err_set_progname("child");
+    atexit(mark_atexit);
+    fputs("[buffered]", stderr); /* stderr is unbuffered, so use a full buffer: */
+    setvbuf(stdout, NULL, _IOFBF, 4096);
+    errno = EPIPE;
+    die_errno_child("write");
+}
+
+static void parent_dies(void)
+{
+    err_set_progname("parent");
+    atexit(mark_atexit);
+    errno = EPIPE;
+    die_errno("write");
+}
+
+START_TEST(die_errno_child_skips_atexit_handlers)
+{
+    char out[1024];
+    int status = capture_stderr(child_dies, out, sizeof out);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == EXIT_FATAL, "got %s",
+                  grade_describe_status(status));
+    ck_assert_msg(strstr(out, "EPIPE (Broken pipe)") != NULL, "message missing: %s", out);
+    ck_assert_msg(strstr(out, "[atexit ran]") == NULL,
+                  "die_errno_child must use _exit(): atexit handlers ran: %s", out);
+    status = capture_stderr(parent_dies, out, sizeof out);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == EXIT_FATAL, "got %s",
+                  grade_describe_status(status));
+    ck_assert_msg(strstr(out, "[atexit ran]") != NULL, "die_errno should use exit(): %s", out);
+}
+END_TEST
+
+/* ---- the trace -------------------------------------------------------- */
+
+static void trace_one_bind(void)
+{
+    setenv("IPC_TRACE", "text", 1);
+    setenv("NO_COLOR", "1", 1);
+    trace_reset();
+    trace_set_role("server");
+    errno = 0;
+    trace_call("bind", 0, "fd=%d, %s", 3, "127.0.0.1:27015");
+    errno = EADDRINUSE;
+    trace_call("bind", -1, "fd=%d, %s", 3, "127.0.0.1:27015");
+    ck_assert_int_eq(errno, EADDRINUSE); /* preserved for the caller */
+}
+
+START_TEST(text_trace_line_has_time_role_pid_call_and_result)
+{
+    char out[1024];
+    int status = capture_stderr(trace_one_bind, out, sizeof out);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child %s",
+                  grade_describe_status(status));
+    double t;
+    long pid;
+    char rest[256];
+    ck_assert_msg(sscanf(out, "[+%lf server %ld] %255[^\n]", &t, &pid, rest) == 3,
+                  "line format: %s", out);
+    ck_assert_str_eq(rest, "bind(fd=3, 127.0.0.1:27015) = 0");
+    ck_assert_msg(t >= 0 && t < 5, "relative time %f", t);
+    const char *second = strchr(out, '\n') + 1;
+    ck_assert_msg(strstr(second, "bind(fd=3, 127.0.0.1:27015) = -1 EADDRINUSE (Address already "
+                                 "in use)") != NULL,
+                  "failure line: %s", second);
+    ck_assert_msg(strchr(out, '\033') == NULL, "NO_COLOR is set, yet there is colour");
+}
+END_TEST
+
+START_TEST(json_trace_lines_are_valid_and_escaped)
+{
+    setenv("IPC_TRACE", "off", 1);
+    setenv("IPC_TRACE_FILE", "t.jsonl", 1);
+    trace_reset();
+    trace_set_role("weird \"role\"");
+    trace_call("write", 5, "text=\"%s\", path=%s", "quote\" back\\slash\nnew\ttab\x01", "C:\\x");
+    errno = ECONNRESET;
+    trace_call_note("recv", -1, "state ESTABLISHED -> CLOSE", "fd=%d", 4);
+    trace_note("a note with \"quotes\"");
+    unsetenv("IPC_TRACE_FILE");
+    trace_reset();
+
+    FILE *in = fopen("t.jsonl", "r");
+    ck_assert_msg(in != NULL, "IPC_TRACE_FILE was not written");
+    char line[2048];
+    int lines = 0;
+    while (fgets(line, sizeof line, in)) {
+        lines++;
+        line[strcspn(line, "\n")] = '\0';
+        ck_assert_msg(is_valid_json(line), "line %d is not valid JSON: %s", lines, line);
+        ck_assert_msg(strstr(line, "\"pid\":") && strstr(line, "\"t\":") &&
+                          strstr(line, "\"role\":") && strstr(line, "\"call\":") &&
+                          strstr(line, "\"ret\":") && strstr(line, "\"errno\":"),
+                      "line %d lacks a field: %s", lines, line);
+    }
+    fclose(in);
+    struct trace_log log;
+    ck_assert_int_eq(trace_log_load(&log, "t.jsonl"), 0);
+    unlink("t.jsonl");
+    ck_assert_int_eq(lines, 3);
+    ck_assert_uint_eq(log.count, 3);
+    ck_assert_str_eq(log.steps[0].call, "write");
+    ck_assert_int_eq(log.steps[0].ret, 5);
+    ck_assert_str_eq(log.steps[1].err, "ECONNRESET");
+    ck_assert_int_eq(log.steps[1].ret, -1);
+    ck_assert_int_eq(log.steps[0].pid, getpid());
+    trace_log_free(&log);
+}
+END_TEST
+
+START_TEST(json_string_cut_short_stays_valid)
+{
+    char buf[16];
+    size_t used = 0;
+    int rc = json_append_string(buf, sizeof buf, &used, "\"\"\"\"\"\"\"\"\"\"");
+    ck_assert_int_eq(rc, -1);
+    ck_assert_msg(is_valid_json(buf), "cut string is not valid JSON: %s", buf);
+}
+END_TEST
+
+static void step_without_terminal(void)
+{
+    /* setsid(): a new session has no controlling terminal, as in CI. */
+    if (setsid() == -1)
+        _exit(3);
+    setenv("IPC_STEP", "1", 1);
+    setenv("IPC_TRACE", "text", 1);
+    trace_reset();
+    trace_call("listen", 0, "fd=%d, backlog=%d", 3, 16);
+    trace_note("still here");
+}
+
+START_TEST(step_mode_never_blocks_without_terminal)
+{
+    char out[1024];
+    uint64_t start = clock_now_ns();
+    int status = capture_stderr(step_without_terminal, out, sizeof out);
+    double seconds = (double)(clock_now_ns() - start) / 1e9;
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child %s",
+                  grade_describe_status(status));
+    ck_assert_msg(strstr(out, "still here") != NULL, "the step after the pause did not run");
+    ck_assert_msg(seconds < 3, "step mode waited %.1f s with no terminal", seconds);
+}
+END_TEST
+
+START_TEST(colour_only_on_terminal_and_never_with_no_color)
+{
+    int fds[2];
+    ck_assert(pipe(fds) == 0);
+    unsetenv("NO_COLOR");
+    ck_assert_msg(!term_use_color(fds[1]), "a pipe is not a terminal: no colour");
+    close(fds[0]);
+    close(fds[1]);
+    setenv("NO_COLOR", "1", 1);
+    ck_assert_msg(!term_use_color(STDOUT_FILENO), "NO_COLOR set: no colour");
+    ck_assert_str_eq(term_color(false, TERM_RED), "");
+}
+END_TEST
+
+/* ---- fault injection -------------------------------------------------- */
+
+START_TEST(fault_plan_shortens_and_fails_deterministically)
+{
+    int fds[2];
+    ck_assert(pipe(fds) == 0);
+    fault_set(FAULT_WRITE, (struct fault_plan){.fd = -1, .max_bytes = 3, .fail_every = 2,
+                                               .fail_errno = EINTR});
+    ssize_t first = write(fds[1], "abcdef", 6);
+    errno = 0;
+    ssize_t second = write(fds[1], "abcdef", 6);
+    int second_errno = errno;
+    ssize_t to_stderr = write(STDERR_FILENO, "", 0); /* fds < 3 are never touched */
+    fault_reset();
+    ssize_t after_reset = write(fds[1], "abcdef", 6);
+    close(fds[0]);
+    close(fds[1]);
+    ck_assert_int_eq(first, 3);
+    ck_assert_int_eq(second, -1);
+    ck_assert_int_eq(second_errno, EINTR);
+    ck_assert_int_eq(to_stderr, 0);
+    ck_assert_int_eq(after_reset, 6);
+}
+END_TEST
+
+/* ---- labs/ and solutions/ share headers -------------------------------- */
+
+static int same_file(const char *a, const char *b)
+{
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    int same = fa && fb;
+    while (same) {
+        int ca = fgetc(fa), cb = fgetc(fb);
+        if (ca != cb)
+            same = 0;
+        if (ca == EOF || cb == EOF)
+            break;
+    }
+    if (fa)
+        fclose(fa);
+    if (fb)
+        fclose(fb);
+    return same;
+}
+
+START_TEST(lab_headers_identical_in_labs_and_solutions)
+{
+    char solutions[600];
+    snprintf(solutions, sizeof solutions, "%s/solutions", IPC_KIT_ROOT);
+    DIR *labs_dir = opendir(solutions);
+    if (labs_dir == NULL)
+        return; /* the student tarball has no solutions/: nothing to compare */
+    int compared = 0;
+    struct dirent *lab;
+    while ((lab = readdir(labs_dir)) != NULL) {
+        if (lab->d_name[0] == '.')
+            continue;
+        char dir_path[1200];
+        snprintf(dir_path, sizeof dir_path, "%s/%s", solutions, lab->d_name);
+        DIR *files = opendir(dir_path);
+        if (files == NULL)
+            continue;
+        struct dirent *f;
+        while ((f = readdir(files)) != NULL) {
+            size_t len = strlen(f->d_name);
+            if (len < 3 || strcmp(f->d_name + len - 2, ".h") != 0)
+                continue;
+            char ref[2000], student[2000];
+            snprintf(ref, sizeof ref, "%s/%s", dir_path, f->d_name);
+            snprintf(student, sizeof student, "%s/labs/%s/%s", IPC_KIT_ROOT, lab->d_name,
+                     f->d_name);
+            ck_assert_msg(same_file(ref, student), "%s and %s differ; the contract must be one",
+                          ref, student);
+            compared++;
+        }
+        closedir(files);
+    }
+    closedir(labs_dir);
+    ck_assert_msg(compared > 0, "no lab headers found under %s", solutions);
+}
+END_TEST
+
+int main(int argc, char **argv)
+{
+    const struct grade_test tests[] = {
+        {"errno_names_cover_every_linux_errno", errno_names_cover_every_linux_errno, 1, 5,
+         "common/errno_names.c"},
+        {"die_errno_names_program_pid_call_and_errno", die_errno_names_program_pid_call_and_errno,
+         1, 5, "common/err.c: report()"},
+        {"die_usage_exits_2_and_points_to_help", die_usage_exits_2_and_points_to_help, 1, 5,
+         "common/err.c: die_usage()"},
+        {"die_errno_child_skips_atexit_handlers", die_errno_child_skips_atexit_handlers, 1, 5,
+         "common/err.c: die_errno_child() must _exit()"},
+        {"text_trace_line_has_time_role_pid_call_and_result",
+         text_trace_line_has_time_role_pid_call_and_result, 1, 5, "common/trace.c: format_text()"},
+        {"json_trace_lines_are_valid_and_escaped", json_trace_lines_are_valid_and_escaped, 1, 5,
+         "common/trace.c: format_json(), common/json.c"},
+        {"json_string_cut_short_stays_valid", json_string_cut_short_stays_valid, 1, 5,
+         "common/json.c: json_append_string()"},
+        {"step_mode_never_blocks_without_terminal", step_mode_never_blocks_without_terminal, 1, 10,
+         "common/step.c: open /dev/tty, and give up when it fails"},
+        {"colour_only_on_terminal_and_never_with_no_color",
+         colour_only_on_terminal_and_never_with_no_color, 1, 5, "common/term.c"},
+        {"fault_plan_shortens_and_fails_deterministically",
+         fault_plan_shortens_and_fails_deterministically, 1, 5, "common/fault.c"},
+        {"lab_headers_identical_in_labs_and_solutions", lab_headers_identical_in_labs_and_solutions,
+         1, 5, "copy the header from solutions/NN to labs/NN (or the reverse)"},
+    };
+    return grade_main(argc, argv, "common", tests, GRADE_COUNT(tests));
+}

@@ -1,0 +1,142 @@
+/*
+ * report.c - terminal table, Gradescope JSON and JUnit XML (see report.h).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "json.h"
+#include "report.h"
+#include "term.h"
+
+static void print_indented(FILE *out, const char *prefix, const char *text)
+{
+    const char *line = text;
+    while (*line) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        if (len > 0)
+            fprintf(out, "%s%.*s\n", prefix, (int)len, line);
+        line += len + (end ? 1 : 0);
+    }
+}
+
+void report_terminal(const char *lab, const char *impl, const struct graded_test *results,
+                     size_t count)
+{
+    bool c = term_use_color(STDOUT_FILENO);
+    int earned = 0, max = 0;
+    printf("\n%s== lab %s (%s) ==%s\n", term_color(c, TERM_BOLD), lab, impl,
+           term_color(c, TERM_RESET));
+    for (size_t i = 0; i < count; i++) {
+        const struct graded_test *r = &results[i];
+        int points = r->passed ? r->test->points : 0;
+        earned += points;
+        max += r->test->points;
+        printf("  %s%s%s %3d/%-3d %s\n", term_color(c, r->passed ? TERM_GREEN : TERM_RED),
+               r->passed ? "PASS" : "FAIL", term_color(c, TERM_RESET), points, r->test->points,
+               r->test->name);
+        if (!r->passed) {
+            print_indented(stdout, "             ", r->message);
+            printf("             %shint:%s %s\n", term_color(c, TERM_YELLOW),
+                   term_color(c, TERM_RESET), r->test->hint);
+        }
+        if (r->notes[0] && (r->passed || !strstr(r->message, r->notes)))
+            print_indented(stdout, "             ", r->notes);
+    }
+    printf("  %slab %s: %d/%d points%s\n", term_color(c, TERM_BOLD), lab, earned, max,
+           term_color(c, TERM_RESET));
+    fflush(stdout);
+}
+
+/* The text a student sees for one test on Gradescope. */
+static void output_text(const struct graded_test *r, char *buf, size_t size)
+{
+    if (r->passed)
+        snprintf(buf, size, "passed (%.2f s)\n%s", r->seconds, r->notes);
+    else
+        snprintf(buf, size, "%s\nhint: %s\n%s", r->message, r->test->hint, r->notes);
+}
+
+int report_json(const char *path, const char *lab, const char *visibility,
+                const struct graded_test *results, size_t count)
+{
+    FILE *out = fopen(path, "w");
+    if (out == NULL)
+        return -1;
+    for (size_t i = 0; i < count; i++) {
+        const struct graded_test *r = &results[i];
+        char name[256], output[4096];
+        snprintf(name, sizeof name, "lab %s: %s", lab, r->test->name);
+        output_text(r, output, sizeof output);
+        fprintf(out, "{\"name\": ");
+        json_fputs(out, name);
+        fprintf(out, ", \"score\": %d, \"max_score\": %d, \"status\": \"%s\", \"output\": ",
+                r->passed ? r->test->points : 0, r->test->points,
+                r->passed ? "passed" : "failed");
+        json_fputs(out, output);
+        fprintf(out, ", \"visibility\": \"%s\"}%s\n", visibility, i + 1 < count ? "," : "");
+    }
+    return fclose(out) == 0 ? 0 : -1;
+}
+
+static void xml_puts(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<':
+            fputs("&lt;", out);
+            break;
+        case '>':
+            fputs("&gt;", out);
+            break;
+        case '&':
+            fputs("&amp;", out);
+            break;
+        case '"':
+            fputs("&quot;", out);
+            break;
+        default:
+            /* XML 1.0 forbids most control characters, even escaped. */
+            if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
+                fputc(*s, out);
+        }
+    }
+}
+
+int report_junit(const char *path, const char *lab, const struct graded_test *results,
+                 size_t count)
+{
+    FILE *out = fopen(path, "w");
+    if (out == NULL)
+        return -1;
+    size_t failures = 0;
+    double total = 0;
+    for (size_t i = 0; i < count; i++) {
+        failures += !results[i].passed;
+        total += results[i].seconds;
+    }
+    fprintf(out, "  <testsuite name=\"lab-%s\" tests=\"%zu\" failures=\"%zu\" time=\"%.3f\">\n",
+            lab, count, failures, total);
+    for (size_t i = 0; i < count; i++) {
+        const struct graded_test *r = &results[i];
+        fprintf(out, "    <testcase classname=\"lab-%s\" name=\"", lab);
+        xml_puts(out, r->test->name);
+        fprintf(out, "\" time=\"%.3f\">", r->seconds);
+        if (!r->passed) {
+            fputs("\n      <failure message=\"", out);
+            xml_puts(out, r->message);
+            fputs("\">", out);
+            xml_puts(out, r->test->hint);
+            fputs("</failure>\n    ", out);
+        }
+        if (r->notes[0]) {
+            fputs("<system-out>", out);
+            xml_puts(out, r->notes);
+            fputs("</system-out>", out);
+        }
+        fputs("</testcase>\n", out);
+    }
+    fputs("  </testsuite>\n", out);
+    return fclose(out) == 0 ? 0 : -1;
+}
