@@ -156,7 +156,7 @@ lint:
 	$(Q)clang-format --dry-run --Werror $(LINT_FILES)
 	@echo "== lint: cppcheck (common/ solutions/) =="
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
-	    --std=c11 --inline-suppr -D_POSIX_C_SOURCE=200809L -Icommon \
+	    --std=c11 --inline-suppr --library=tools/cppcheck.cfg -D_POSIX_C_SOURCE=200809L -Icommon \
 	    common $(wildcard solutions)
 
 clean:

@@ -13,8 +13,7 @@ long cli_parse_long(const char *text, long min, long max, const char *what)
     errno = 0;
     long value = strtol(text, &end, 10);
     if (errno != 0 || end == text || *end != '\0' || value < min || value > max)
-        die_usage("invalid %s '%s': expected a whole number from %ld to %ld", what, text, min,
-                  max);
+        die_usage("invalid %s '%s': expected a whole number from %ld to %ld", what, text, min, max);
     return value;
 }
 

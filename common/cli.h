@@ -7,8 +7,6 @@
 #ifndef IPC_KIT_CLI_H
 #define IPC_KIT_CLI_H
 
-#include <stdnoreturn.h>
-
 /* Parses a whole decimal integer in [min, max], or dies with a usage error
  * naming `what` ("port", "count", ...) and the accepted range. */
 long cli_parse_long(const char *text, long min, long max, const char *what);
@@ -21,9 +19,9 @@ long cli_parse_size(const char *text, long min, long max, const char *what);
  * with ':' and set opterr = 0, so a missing argument is told apart:
  *     default: cli_bad_option(opt);
  */
-noreturn void cli_bad_option(int getopt_result);
+_Noreturn void cli_bad_option(int getopt_result);
 
 /* Prints the usage text to stdout and exits 0: asking for help is not an error. */
-noreturn void cli_help(const char *usage);
+_Noreturn void cli_help(const char *usage);
 
 #endif

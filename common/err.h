@@ -20,8 +20,6 @@
 #ifndef IPC_KIT_ERR_H
 #define IPC_KIT_ERR_H
 
-#include <stdnoreturn.h>
-
 enum { EXIT_FATAL = 1, EXIT_USAGE = 2 };
 
 /* Sets the name used in messages; call first thing in main(). */
@@ -44,19 +42,19 @@ void warn_err(int err, const char *what_fmt, ...) __attribute__((format(printf, 
 void warn_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* warn_errno(), then exit(EXIT_FATAL). */
-noreturn void die_errno(const char *what_fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void die_errno(const char *what_fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * The same for a forked child: ends with _exit(EXIT_FATAL), so stdio buffers
  * copied from the parent are not flushed a second time and the parent's
  * atexit() handlers do not run in the child.
  */
-noreturn void die_errno_child(const char *what_fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void die_errno_child(const char *what_fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* warn_msg(), then exit(EXIT_FATAL). */
-noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* "prog: <message>" and "Try 'prog -h' for help.", then exit(EXIT_USAGE). */
-noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -20,10 +20,10 @@
 enum fault_op { FAULT_READ, FAULT_WRITE, FAULT_SEND, FAULT_RECV, FAULT_OP_COUNT };
 
 struct fault_plan {
-    int fd;               /* -1: any descriptor >= 3; otherwise only this one */
-    size_t max_bytes;     /* 0: no limit; else each call moves at most this many */
-    unsigned fail_every;  /* 0: never; N: calls N, 2N, 3N... fail before moving data */
-    int fail_errno;       /* the errno those calls fail with: EINTR or EAGAIN */
+    int fd;              /* -1: any descriptor >= 3; otherwise only this one */
+    size_t max_bytes;    /* 0: no limit; else each call moves at most this many */
+    unsigned fail_every; /* 0: never; N: calls N, 2N, 3N... fail before moving data */
+    int fail_errno;      /* the errno those calls fail with: EINTR or EAGAIN */
 };
 
 /* Arms a plan for one operation; it replaces any earlier plan for it. */

@@ -32,7 +32,8 @@ void step_pause(const char *what)
     char prompt[256];
     int n = snprintf(prompt, sizeof prompt, "   [%s %ld] after %s: press Enter to continue ",
                      err_progname(), (long)getpid(), what ? what : "step");
-    if (n > 0 && write(tty, prompt, (size_t)n < sizeof prompt ? (size_t)n : sizeof prompt - 1) < 0) {
+    if (n > 0 &&
+        write(tty, prompt, (size_t)n < sizeof prompt ? (size_t)n : sizeof prompt - 1) < 0) {
         close(tty);
         return;
     }

@@ -125,11 +125,10 @@ static size_t format_text(char *buf, size_t size, const struct event *ev)
                      errno_name(ev->err), strerror(ev->err), term_color(c, TERM_RESET));
         else
             snprintf(result, sizeof result, "%ld", ev->result);
-        n = snprintf(buf, size, "%s[+%.6f %s %ld]%s %s%s%s(%s) = %s%s%s\n",
-                     term_color(c, TERM_DIM), t, role_name(), (long)getpid(),
-                     term_color(c, TERM_RESET), term_color(c, TERM_CYAN), ev->call,
-                     term_color(c, TERM_RESET), ev->args, result, ev->note ? "   " : "",
-                     ev->note ? ev->note : "");
+        n = snprintf(buf, size, "%s[+%.6f %s %ld]%s %s%s%s(%s) = %s%s%s\n", term_color(c, TERM_DIM),
+                     t, role_name(), (long)getpid(), term_color(c, TERM_RESET),
+                     term_color(c, TERM_CYAN), ev->call, term_color(c, TERM_RESET), ev->args,
+                     result, ev->note ? "   " : "", ev->note ? ev->note : "");
     }
     if (n < 0)
         return 0;
@@ -144,8 +143,7 @@ static size_t format_json(char *buf, size_t size, const struct event *ev)
 {
     size_t used = 0;
     int n = snprintf(buf, size, "{\"t\":%.6f,\"mono_ns\":%" PRIu64 ",\"pid\":%ld,\"role\":",
-                     (double)(ev->mono_ns - settings.epoch_ns) / 1e9, ev->mono_ns,
-                     (long)getpid());
+                     (double)(ev->mono_ns - settings.epoch_ns) / 1e9, ev->mono_ns, (long)getpid());
     if (n < 0 || (size_t)n >= size)
         return 0;
     used = (size_t)n;

@@ -28,6 +28,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 [ -n "$build" ] || { echo "grade.sh: --build DIR is required" >&2; exit 2; }
+mkdir -p "$out" && out=$(cd "$out" && pwd)  # the graders change directory
 
 mkdir -p "$out/parts"
 rm -f "$out"/parts/*.json "$out"/parts/*.xml "$out/results.json" "$out/junit.xml"

@@ -87,11 +87,10 @@ int pipe_coprocess_start(struct pipe_coprocess *cp);
 
 /*
  * Sends len bytes of request and reads exactly len bytes of response into
- * reply. Call pipe_ignore_sigpipe() first, so a dead child gives EPIPE. Must not deadlock when len exceeds the pipes' capacity: the child
- * cannot take more input while its output pipe is full, so the parent
- * writes and reads in turn as poll() says each side is ready.
- * Returns len, or -1 with errno set: EPIPE when the child is gone or its
- * response ends early.
+ * reply. Call pipe_ignore_sigpipe() first, so a dead child gives EPIPE. Must not deadlock when len
+ * exceeds the pipes' capacity: the child cannot take more input while its output pipe is full, so
+ * the parent writes and reads in turn as poll() says each side is ready. Returns len, or -1 with
+ * errno set: EPIPE when the child is gone or its response ends early.
  */
 ssize_t pipe_coprocess_exchange(struct pipe_coprocess *cp, const void *request, void *reply,
                                 size_t len);

@@ -365,8 +365,8 @@ START_TEST(fault_plan_shortens_and_fails_deterministically)
 {
     int fds[2];
     ck_assert(pipe(fds) == 0);
-    fault_set(FAULT_WRITE, (struct fault_plan){.fd = -1, .max_bytes = 3, .fail_every = 2,
-                                               .fail_errno = EINTR});
+    fault_set(FAULT_WRITE,
+              (struct fault_plan){.fd = -1, .max_bytes = 3, .fail_every = 2, .fail_errno = EINTR});
     ssize_t first = write(fds[1], "abcdef", 6);
     errno = 0;
     ssize_t second = write(fds[1], "abcdef", 6);

@@ -70,8 +70,8 @@ int audit_leaked_fds(const struct fd_set_snapshot *before, char *notes, size_t s
         snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
         ssize_t n = readlink(link, target, sizeof target - 1);
         target[n > 0 ? n : 0] = '\0';
-        audit_note(notes, size, "leak: fd %d left open (%s); close every descriptor you open\n",
-                   fd, target);
+        audit_note(notes, size, "leak: fd %d left open (%s); close every descriptor you open\n", fd,
+                   target);
         close(fd);
         leaked++;
     }

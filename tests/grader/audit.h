@@ -34,6 +34,7 @@ int audit_shm(const char *prefix, char *notes, size_t size);
 int audit_dir_contents(const char *dir, char *notes, size_t size);
 
 /* Appends printf-style text to notes without overflowing it. */
-void audit_note(char *notes, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void audit_note(char *notes, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -40,11 +40,11 @@
 #include <sys/types.h>
 
 struct grade_test {
-    const char *name;   /* the behaviour checked, in snake_case */
-    const TTest *test;  /* the START_TEST name */
+    const char *name;  /* the behaviour checked, in snake_case */
+    const TTest *test; /* the START_TEST name */
     int points;
     int timeout_s;
-    const char *hint;   /* where to look when it fails */
+    const char *hint; /* where to look when it fails */
 };
 
 #define GRADE_COUNT(array) (sizeof(array) / sizeof((array)[0]))

@@ -72,8 +72,7 @@ int report_json(const char *path, const char *lab, const char *visibility,
         fprintf(out, "{\"name\": ");
         json_fputs(out, name);
         fprintf(out, ", \"score\": %d, \"max_score\": %d, \"status\": \"%s\", \"output\": ",
-                r->passed ? r->test->points : 0, r->test->points,
-                r->passed ? "passed" : "failed");
+                r->passed ? r->test->points : 0, r->test->points, r->passed ? "passed" : "failed");
         json_fputs(out, output);
         fprintf(out, ", \"visibility\": \"%s\"}%s\n", visibility, i + 1 < count ? "," : "");
     }
@@ -104,8 +103,7 @@ static void xml_puts(FILE *out, const char *s)
     }
 }
 
-int report_junit(const char *path, const char *lab, const struct graded_test *results,
-                 size_t count)
+int report_junit(const char *path, const char *lab, const struct graded_test *results, size_t count)
 {
     FILE *out = fopen(path, "w");
     if (out == NULL)

@@ -37,8 +37,9 @@ static struct {
     const struct grade_test *tests;
     size_t count;
     struct graded_test *results;
-    size_t current;   /* index of the test whose fixtures run now */
+    size_t current; /* index of the test whose fixtures run now */
     bool started;
+    char home[1024]; /* the working directory we were started in */
     char root[256];
     char dir[512];
     char prefix[64];
@@ -164,8 +165,7 @@ static void usage(const char *prog)
            prog);
 }
 
-int grade_main(int argc, char **argv, const char *lab, const struct grade_test *tests,
-               size_t count)
+int grade_main(int argc, char **argv, const char *lab, const struct grade_test *tests, size_t count)
 {
     err_set_progname(argv[0]);
     const char *impl = "labs", *json_path = NULL, *junit_path = NULL, *visibility = "visible";
@@ -197,6 +197,8 @@ int grade_main(int argc, char **argv, const char *lab, const struct grade_test *
 
     if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
         die_errno("grader: prctl(PR_SET_CHILD_SUBREAPER)");
+    if (getcwd(run.home, sizeof run.home) == NULL)
+        die_errno("grader: getcwd");
     const char *tmp = getenv("TMPDIR");
     snprintf(run.root, sizeof run.root, "%s/ipckit-grade-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
     if (mkdtemp(run.root) == NULL)
@@ -223,7 +225,9 @@ int grade_main(int argc, char **argv, const char *lab, const struct grade_test *
 
     int ran = collect_results(sr);
     srunner_free(sr);
-    if (chdir("/") == -1 || rmdir(run.root) == -1)
+    if (chdir(run.home) == -1)
+        die_errno("grader: chdir %s", run.home);
+    if (rmdir(run.root) == -1)
         warn_errno("grader: removing %s", run.root);
 
     int status = EXIT_ALL_PASSED;
