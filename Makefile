@@ -34,7 +34,8 @@ Q       := $(if $(filter 1,$(V)),,@)
 # ---- flags ---------------------------------------------------------------
 CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L
 WARNINGS  := -Wall -Wextra -Werror
-SANITIZE  := $(if $(SAN),-fsanitize=$(SAN) -fno-omit-frame-pointer)
+# -fno-sanitize-recover: undefined behaviour stops the test instead of scrolling by.
+SANITIZE  := $(if $(SAN),-fsanitize=$(SAN) -fno-sanitize-recover=all -fno-omit-frame-pointer)
 CFLAGS    := $(CSTD) $(WARNINGS) -O2 -g $(SANITIZE) -MMD -MP -Icommon
 LDFLAGS   := $(SANITIZE)
 LDLIBS    := -pthread -lrt
@@ -145,8 +146,8 @@ test: deps
 	@$(COMMON_TEST)
 	@$(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions GRADE_EXPECT=pass GRADE_DIR=build/test/solutions
 	@$(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=labs GRADE_EXPECT=skeleton GRADE_DIR=build/test/labs
-	@$(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions GRADE_EXPECT=pass SAN=address,undefined GRADE_DIR=build/test/asan
-	@$(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions GRADE_EXPECT=pass SAN=thread GRADE_DIR=build/test/tsan
+	@CK_TIMEOUT_MULTIPLIER=2 $(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions GRADE_EXPECT=pass SAN=address,undefined GRADE_DIR=build/test/asan
+	@CK_TIMEOUT_MULTIPLIER=4 TSAN_OPTIONS=halt_on_error=1 $(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions GRADE_EXPECT=pass SAN=thread GRADE_DIR=build/test/tsan
 	@tools/check-clean.sh
 	@echo "make test: all checks passed"
 
@@ -165,5 +166,8 @@ clean:
 
 help:
 	@sed -n '2,20p' Makefile | sed 's/^# \{0,1\}//'
+
+# Parts of the kit that bring their own rules (slides, benchmarks).
+-include $(wildcard slides/slides.mk solutions/05-compare/bench.mk)
 
 -include $(shell find build -name '*.d' 2>/dev/null)
