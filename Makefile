@@ -4,9 +4,11 @@
 #   make test        everything CI checks: lint, common tests, solutions at
 #                    100 %, skeletons graded cleanly, sanitizer runs
 #   make grade       grade your work in labs/   (LAB=02 for one lab,
-#                    IMPL=solutions for the reference)
+#                    TEST=name for one test, IMPL=solutions for the reference)
 #   make deps        check (and, as root, install) what the kit needs
 #   make lint        clang-format check and cppcheck
+#   make dist-student / gradescope / classroom / grade-batch SUBMISSIONS=DIR
+#                    instructor tooling (see README.md, "For instructors")
 #   make clean       remove build/
 #
 # Options: V=1 shows each command; SAN=address,undefined or SAN=thread
@@ -79,12 +81,17 @@ $(1)_$(2)_SRCS  := $$(wildcard $(1)/$(2)/*.c)
 $(1)_$(2)_MAINS := $$(shell grep -l '^int main' $$($(1)_$(2)_SRCS) /dev/null)
 $(1)_$(2)_LIB   := $$(patsubst %.c,$(BUILD)/%.o,$$(filter-out $$($(1)_$(2)_MAINS),$$($(1)_$(2)_SRCS)))
 $(1)_$(2)_PROGS := $$(patsubst %.c,$(BUILD)/%,$$($(1)_$(2)_MAINS))
-$(1)_$(2)_TSRCS := $$(filter-out $$(if $$(HIDDEN),,tests/$(2)/hidden_%),$$(wildcard tests/$(2)/*.c))
-$(1)_$(2)_TOBJS := $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_TSRCS))
-$(1)_$(2)_TEST  := $$(if $$($(1)_$(2)_TSRCS),$(BUILD)/$(1)/$(2)/test_$(2))
+# Tests: hidden_*.c files are the instructor's hidden tests, built only
+# with HIDDEN=1 into a second binary; .c files without main() are shared.
+$(1)_$(2)_TALL    := $$(wildcard tests/$(2)/*.c)
+$(1)_$(2)_THIDDEN := $$(filter tests/$(2)/hidden_%,$$($(1)_$(2)_TALL))
+$(1)_$(2)_TPUBLIC := $$(filter-out $$($(1)_$(2)_THIDDEN),$$($(1)_$(2)_TALL))
+$(1)_$(2)_TSHARED := $$(filter-out $$(shell grep -l '^int main' $$($(1)_$(2)_TPUBLIC) /dev/null),$$($(1)_$(2)_TPUBLIC))
+$(1)_$(2)_TEST    := $$(if $$($(1)_$(2)_TPUBLIC),$(BUILD)/$(1)/$(2)/test_$(2))
+$(1)_$(2)_HTEST   := $$(if $$(HIDDEN),$$(if $$($(1)_$(2)_THIDDEN),$(BUILD)/$(1)/$(2)/hidden_$(2)))
 
 ALL_PROGS += $$($(1)_$(2)_PROGS)
-ALL_TESTS += $$($(1)_$(2)_TEST)
+ALL_TESTS += $$($(1)_$(2)_TEST) $$($(1)_$(2)_HTEST)
 
 $$($(1)_$(2)_PROGS): %: %.o $$($(1)_$(2)_LIB) $(COMMON_LIB)
 	$$(if $$(Q),@echo "  LINK    $$@")
@@ -96,7 +103,13 @@ $(BUILD)/$(1)/tests/$(2)/%.o: tests/$(2)/%.c
 	$$(if $$(Q),@echo "  CC      $$< ($(1))")
 	$$(Q)$$(CC) $$(CFLAGS) -I$(1)/$(2) -Itests/grader $$(CHECK_CFLAGS) -c $$< -o $$@
 
-$(BUILD)/$(1)/$(2)/test_$(2): $$($(1)_$(2)_TOBJS) $$($(1)_$(2)_LIB) $(GRADER_OBJS) $(FAULT_OBJ) $(COMMON_LIB)
+TEST_LINK_$(1)_$(2) := $$($(1)_$(2)_LIB) $(GRADER_OBJS) $(FAULT_OBJ) $(COMMON_LIB)
+
+$(BUILD)/$(1)/$(2)/test_$(2): $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_TPUBLIC)) $$(TEST_LINK_$(1)_$(2))
+	$$(if $$(Q),@echo "  LINK    $$@")
+	$$(Q)$$(CC) $$(LDFLAGS) $(FAULT_WRAP) $$^ $$(CHECK_LIBS) $$(LDLIBS) -o $$@
+
+$(BUILD)/$(1)/$(2)/hidden_$(2): $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_THIDDEN) $$($(1)_$(2)_TSHARED)) $$(TEST_LINK_$(1)_$(2))
 	$$(if $$(Q),@echo "  LINK    $$@")
 	$$(Q)$$(CC) $$(LDFLAGS) $(FAULT_WRAP) $$^ $$(CHECK_LIBS) $$(LDLIBS) -o $$@
 endef
@@ -110,8 +123,14 @@ $(COMMON_TEST): $(BUILD)/tests/common/test_common.o $(GRADER_OBJS) $(FAULT_OBJ) 
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) $(FAULT_WRAP) $^ $(CHECK_LIBS) $(LDLIBS) -o $@
 
+JSON_CHECK := $(BUILD)/tests/instructor/json_check
+$(JSON_CHECK): $(BUILD)/tests/instructor/json_check.o $(BUILD)/tests/grader/json_valid.o $(COMMON_LIB)
+	$(if $(Q),@echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
 # ---- targets -------------------------------------------------------------
-.PHONY: all programs test-binaries deps demo grade test lint clean help
+.PHONY: all programs test-binaries deps demo grade test lint clean help \
+        dist-student gradescope grade-batch classroom test-instructor
 
 all: programs test-binaries
 programs: $(ALL_PROGS)
@@ -133,10 +152,23 @@ demo: deps
 GRADE_DIR ?= build/grade
 grade: DEPS_FOR := build
 GRADE_LABS  = $(filter $(LAB)%,$(LABS))
-GRADE_TESTS = $(foreach lab,$(GRADE_LABS),$($(IMPL)_$(lab)_TEST))
+GRADE_TESTS = $(foreach lab,$(GRADE_LABS),$($(IMPL)_$(lab)_TEST) $($(IMPL)_$(lab)_HTEST))
+# KEEP_GOING=1 (batch and Gradescope grading): a lab that does not compile
+# scores 0 with the compiler's messages, and the other labs are still graded;
+# POINTS_DIR holds each lab's test list (from --list) to name its tests.
 grade: deps
+ifdef KEEP_GOING
+	@mkdir -p $(GRADE_DIR)
+	@# A binary left from an earlier build must never be graded in place of one that failed.
+	@rm -f $(GRADE_TESTS)
+	@-$(MAKE) --no-print-directory -k DEPS_DONE=1 $(GRADE_TESTS) >$(GRADE_DIR)/build.log 2>&1
+else
 	@$(MAKE) --no-print-directory DEPS_DONE=1 $(GRADE_TESTS)
-	@tools/grade.sh --build $(BUILD) --impl $(IMPL) --out $(GRADE_DIR) $(if $(LAB),--lab $(LAB)) $(if $(GRADE_EXPECT),--expect $(GRADE_EXPECT))
+endif
+	@tools/grade.sh --build $(BUILD) --impl $(IMPL) --out $(GRADE_DIR) $(if $(LAB),--lab $(LAB)) \
+	    $(if $(TEST),--only $(TEST)) $(if $(HIDDEN),--hidden) $(if $(GRADE_EXPECT),--expect $(GRADE_EXPECT)) \
+	    $(if $(KEEP_GOING),--build-log $(GRADE_DIR)/build.log) $(if $(POINTS_DIR),--points-dir $(POINTS_DIR)) \
+	    $(if $(GRADE_NOTES),--notes $(GRADE_NOTES))
 
 test: DEPS_FOR := test
 test: deps
@@ -144,12 +176,41 @@ test: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 all
 	@echo "== common module tests =="
 	@$(COMMON_TEST)
-	@$(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions GRADE_EXPECT=pass GRADE_DIR=build/test/solutions
-	@$(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=labs GRADE_EXPECT=skeleton GRADE_DIR=build/test/labs
-	@CK_TIMEOUT_MULTIPLIER=2 $(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions GRADE_EXPECT=pass SAN=address,undefined GRADE_DIR=build/test/asan
-	@CK_TIMEOUT_MULTIPLIER=4 TSAN_OPTIONS=halt_on_error=1 $(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions GRADE_EXPECT=pass SAN=thread GRADE_DIR=build/test/tsan
+	@$(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions HIDDEN=1 GRADE_EXPECT=pass GRADE_DIR=build/test/solutions
+	@$(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=labs HIDDEN=1 GRADE_EXPECT=skeleton GRADE_DIR=build/test/labs
+	@CK_TIMEOUT_MULTIPLIER=2 $(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions HIDDEN=1 GRADE_EXPECT=pass SAN=address,undefined GRADE_DIR=build/test/asan
+	@CK_TIMEOUT_MULTIPLIER=4 TSAN_OPTIONS=halt_on_error=1 $(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions HIDDEN=1 GRADE_EXPECT=pass SAN=thread GRADE_DIR=build/test/tsan
+	@echo "== instructor tooling =="
+	@$(MAKE) --no-print-directory DEPS_DONE=1 test-instructor
 	@tools/check-clean.sh
 	@echo "make test: all checks passed"
+
+# ---- instructor tooling (tools/instructor/) -------------------------------
+dist-student: DEPS_FOR := instructor
+dist-student: deps
+	@tools/instructor/dist-student.sh build/dist
+
+gradescope: DEPS_FOR := instructor
+gradescope: deps
+	@tools/instructor/gradescope.sh build/autograder.zip
+
+# make grade-batch SUBMISSIONS=DIR [JOBS=2] [LIMIT=600]
+JOBS  ?= 2
+LIMIT ?= 600
+grade-batch: DEPS_FOR := instructor
+grade-batch: deps
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade-batch SUBMISSIONS=DIR [JOBS=N] [LIMIT=seconds]"; exit 2; }
+	@tools/instructor/grade-batch.sh $(SUBMISSIONS) build/batch $(JOBS) $(LIMIT)
+
+classroom: deps
+	@mkdir -p build/classroom
+	@tools/instructor/classroom.sh . >build/classroom/classroom.yml
+	@echo "classroom: wrote build/classroom/classroom.yml (put it in .github/workflows/)"
+
+test-instructor: DEPS_FOR := instructor
+test-instructor: deps
+	@$(MAKE) --no-print-directory DEPS_DONE=1 $(JSON_CHECK)
+	@tests/instructor/test_instructor.sh $(BUILD)
 
 LINT_FILES := $(shell find common labs solutions tests -name '*.[ch]' 2>/dev/null)
 lint:

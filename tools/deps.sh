@@ -6,6 +6,7 @@
 #   build   gcc, make, pkg-config, Check      (make demo, make grade)
 #   test    build + clang-format, cppcheck     (make test)
 #   bench   build + gnuplot                    (make bench)
+#   instructor  build + zip, unzip, iproute2   (dist-student, gradescope, grade-batch)
 set -euo pipefail
 
 purpose=${1:-build}
@@ -26,11 +27,19 @@ build) ;;
 test)
     need_cmd clang-format clang-format
     need_cmd cppcheck cppcheck
+    need_cmd zip zip
+    need_cmd unzip unzip
+    need_cmd ip iproute2
+    ;;
+instructor)
+    need_cmd zip zip
+    need_cmd unzip unzip
+    need_cmd ip iproute2
     ;;
 bench) need_cmd gnuplot gnuplot-nox ;;
 slides) need_cmd npm npm ;;
 *)
-    echo "deps.sh: unknown purpose '$purpose' (use build, test, bench or slides)" >&2
+    echo "deps.sh: unknown purpose '$purpose' (use build, test, bench, slides or instructor)" >&2
     exit 2
     ;;
 esac

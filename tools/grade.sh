@@ -5,8 +5,19 @@
 # and print the total. Called by `make grade`; run it by hand only to debug.
 #
 # usage: tools/grade.sh --build DIR --impl labs|solutions --out DIR
-#                       [--lab NN] [--expect pass|skeleton] [--hidden]
+#                       [--lab NN] [--only TEST] [--expect pass|skeleton] [--hidden]
 #
+# --hidden          also run the instructor's hidden tests (built with HIDDEN=1),
+#                   reported with visibility after_published
+# --only TEST       run one test of the lab (with --lab)
+# --points-dir DIR  DIR/test_NN-name.tsv (and hidden_NN-name.tsv) list each
+#                   lab's tests (name, points,
+#                   timeout; from the test binary's --list); a lab whose test
+#                   binary is missing (it did not compile) then scores 0 on
+#                   each of its tests, with the compiler's messages from
+# --build-log FILE  (the output of the build)
+# --notes FILE      text for the top-level "output" of results.json (e.g. the
+#                   protected files a submission changed)
 # --expect pass      every lab must pass every test (the reference solutions)
 # --expect skeleton  every test must fail cleanly, saying "not implemented yet"
 #                    (proves the skeletons are skeletons and the grader survives them)
@@ -14,7 +25,7 @@
 # every test passed); 1 otherwise; 3 when a grader itself broke.
 set -uo pipefail
 
-build= impl=labs out=build/grade lab= expect= hidden=
+build= impl=labs out=build/grade lab= expect= hidden= only=() points_dir= build_log= notes=
 while [ $# -gt 0 ]; do
     case "$1" in
     --build) build=$2; shift 2 ;;
@@ -22,7 +33,11 @@ while [ $# -gt 0 ]; do
     --out) out=$2; shift 2 ;;
     --lab) lab=$2; shift 2 ;;
     --expect) expect=$2; shift 2 ;;
-    --hidden) hidden=--hidden; shift ;;
+    --hidden) hidden=1; shift ;;
+    --only) only=(--only "$2"); shift 2 ;;
+    --points-dir) points_dir=$2; shift 2 ;;
+    --build-log) build_log=$2; shift 2 ;;
+    --notes) notes=$2; shift 2 ;;
     -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "grade.sh: unknown argument '$1' (try -h)" >&2; exit 2 ;;
     esac
@@ -35,11 +50,19 @@ rm -f "$out"/parts/*.json "$out"/parts/*.xml "$out/results.json" "$out/junit.xml
 
 status=0
 ran_any=
-for bin in "$build/$impl"/${lab}*/test_*; do
+for bin in "$build/$impl"/${lab}*/test_* "$build/$impl"/${lab}*/hidden_*; do
     [ -x "$bin" ] || continue
+    flags=()
+    case "$(basename "$bin")" in
+    hidden_*)
+        [ -n "$hidden" ] || continue
+        flags=(--hidden)
+        ;;
+    esac
     ran_any=1
-    name=$(basename "$(dirname "$bin")")
-    "$bin" --impl "$impl" $hidden --json "$out/parts/$name.json" --junit "$out/parts/$name.xml"
+    name=$(basename "$bin")
+    name=${name#test_}
+    "$bin" --impl "$impl" "${flags[@]}" "${only[@]}" --json "$out/parts/$name.json" --junit "$out/parts/$name.xml"
     rc=$?
     case "$rc" in
     0) [ "$expect" = skeleton ] && { echo "grade.sh: lab $name: the skeleton passed every test; its tests cannot fail?" >&2; status=1; } ;;
@@ -57,6 +80,39 @@ for bin in "$build/$impl"/${lab}*/test_*; do
         fi
     fi
 done
+# Labs that did not compile: every test scores 0, and says why.
+json_string() { # prints its argument as a JSON string
+    printf '%s' "$1" | awk 'BEGIN { ORS = ""; print "\"" }
+        { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t"); gsub(/\r/, "");
+          if (NR > 1) print "\\n"; print }
+        END { print "\"" }'
+}
+if [ -n "$points_dir" ]; then
+    for list in "$points_dir"/test_${lab}*.tsv "$points_dir"/hidden_${lab}*.tsv; do
+        [ -f "$list" ] || continue
+        binary=$(basename "$list" .tsv) # test_NN-name or hidden_NN-name
+        name=${binary#*_}
+        visibility=visible
+        case "$binary" in hidden_*)
+            [ -n "$hidden" ] || continue
+            visibility=after_published
+            ;;
+        esac
+        [ -x "$build/$impl/$name/$binary" ] && continue
+        ran_any=1
+        status=1
+        errors=$( { grep -F "/$name/" "${build_log:-/dev/null}" 2>/dev/null || true; } | grep -E 'error|undefined' | head -20)
+        message="your code for lab $name did not compile, so its tests could not run:
+${errors:-see the build output}"
+        echo "grade.sh: lab $name did not compile; its tests in $binary score 0" >&2
+        # One test object per line, commas after all but the last (as the graders write).
+        while IFS=$'\t' read -r test points _; do
+            printf '{"name": "lab %s: %s", "score": 0, "max_score": %d, "status": "failed", "output": %s, "visibility": "%s"}\n' \
+                "$name" "$test" "$points" "$(json_string "$message")" "$visibility"
+        done <"$list" | sed '$!s/$/,/' >"$out/parts/${binary#test_}.json"
+    done
+fi
+
 if [ -z "$ran_any" ]; then
     echo "grade.sh: no grader binaries under $build/$impl (lab '${lab:-all}')" >&2
     exit 3
@@ -66,7 +122,11 @@ fi
 read -r score max < <(cat "$out"/parts/*.json 2>/dev/null |
     awk -F'"score": |, "max_score": |, "status"' '{ s += $2; m += $3 } END { printf "%d %d\n", s, m }')
 {
-    printf '{\n  "score": %d,\n  "max_score": %d,\n  "visibility": "visible",\n  "stdout_visibility": "visible",\n  "tests": [\n' "$score" "$max"
+    printf '{\n  "score": %d,\n  "max_score": %d,\n  "visibility": "visible",\n  "stdout_visibility": "visible",\n' "$score" "$max"
+    if [ -n "$notes" ] && [ -s "$notes" ]; then
+        printf '  "output": %s,\n' "$(json_string "$(cat "$notes")")"
+    fi
+    printf '  "tests": [\n'
     # Each part holds one test object per line, comma-separated inside the
     # part; join the parts with commas too.
     first=1

@@ -20,6 +20,7 @@
 #include "fault.h"
 #include "grader.h"
 #include "json.h"
+#include "json_valid.h"
 #include "term.h"
 #include "trace.h"
 
@@ -49,82 +50,6 @@ static int capture_stderr(void (*fn)(void), char *out, size_t size)
     int status = grade_wait_child(pid, 5000);
     ck_assert_msg(status != -1, "the child hung");
     return status;
-}
-
-/* A small, strict JSON validator: enough to prove the trace lines parse. */
-static const char *skip_ws(const char *p)
-{
-    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-        p++;
-    return p;
-}
-
-static const char *parse_value(const char *p);
-
-static const char *parse_string(const char *p)
-{
-    if (*p++ != '"')
-        return NULL;
-    while (*p != '"') {
-        if ((unsigned char)*p < 0x20)
-            return NULL; /* raw control characters are not allowed */
-        if (*p == '\\') {
-            p++;
-            if (*p == 'u') {
-                for (int i = 1; i <= 4; i++) {
-                    if (!strchr("0123456789abcdefABCDEF", p[i]) || p[i] == '\0')
-                        return NULL;
-                }
-                p += 4;
-            } else if (!strchr("\"\\/bfnrt", *p) || *p == '\0') {
-                return NULL;
-            }
-        }
-        p++;
-    }
-    return p + 1;
-}
-
-static const char *parse_value(const char *p)
-{
-    p = skip_ws(p);
-    if (*p == '"')
-        return parse_string(p);
-    if (*p == '{' || *p == '[') {
-        char close_char = *p == '{' ? '}' : ']';
-        p = skip_ws(p + 1);
-        if (*p == close_char)
-            return p + 1;
-        for (;;) {
-            if (close_char == '}') {
-                p = parse_string(skip_ws(p));
-                if (p == NULL || *(p = skip_ws(p)) != ':')
-                    return NULL;
-                p++;
-            }
-            p = parse_value(p);
-            if (p == NULL)
-                return NULL;
-            p = skip_ws(p);
-            if (*p == close_char)
-                return p + 1;
-            if (*p++ != ',')
-                return NULL;
-        }
-    }
-    if (strncmp(p, "null", 4) == 0 || strncmp(p, "true", 4) == 0)
-        return p + 4;
-    if (strncmp(p, "false", 5) == 0)
-        return p + 5;
-    char *end;
-    strtod(p, &end);
-    return end == p ? NULL : end;
-}
-
-static int is_valid_json(const char *text)
-{
-    const char *end = parse_value(text);
-    return end != NULL && *skip_ws(end) == '\0';
 }
 
 /* ---- errno names ------------------------------------------------------ */
@@ -289,7 +214,7 @@ START_TEST(json_trace_lines_are_valid_and_escaped)
     while (fgets(line, sizeof line, in)) {
         lines++;
         line[strcspn(line, "\n")] = '\0';
-        ck_assert_msg(is_valid_json(line), "line %d is not valid JSON: %s", lines, line);
+        ck_assert_msg(json_valid(line), "line %d is not valid JSON: %s", lines, line);
         ck_assert_msg(strstr(line, "\"pid\":") && strstr(line, "\"t\":") &&
                           strstr(line, "\"role\":") && strstr(line, "\"call\":") &&
                           strstr(line, "\"ret\":") && strstr(line, "\"errno\":"),
@@ -316,7 +241,7 @@ START_TEST(json_string_cut_short_stays_valid)
     size_t used = 0;
     int rc = json_append_string(buf, sizeof buf, &used, "\"\"\"\"\"\"\"\"\"\"");
     ck_assert_int_eq(rc, -1);
-    ck_assert_msg(is_valid_json(buf), "cut string is not valid JSON: %s", buf);
+    ck_assert_msg(json_valid(buf), "cut string is not valid JSON: %s", buf);
 }
 END_TEST
 

@@ -155,9 +155,12 @@ static int collect_results(SRunner *sr)
 
 static void usage(const char *prog)
 {
-    printf("usage: %s [--impl NAME] [--json FILE] [--junit FILE] [--hidden] [-h]\n"
+    printf("usage: %s [--impl NAME] [--json FILE] [--junit FILE] [--hidden] [--only TEST]\n"
+           "          [--list] [-h]\n"
            "Runs this lab's graded tests, each in its own process with a timeout.\n"
            "  --impl NAME   label for the report (labs or solutions)\n"
+           "  --only TEST   run just this test (an unknown name is an error, exit 3)\n"
+           "  --list        print each test's name, points and timeout, and run nothing\n"
            "  --json FILE   write the Gradescope test entries (JSON) to FILE\n"
            "  --junit FILE  write a JUnit <testsuite> to FILE\n"
            "  --hidden      mark the tests after_published (instructor-only tests)\n"
@@ -169,6 +172,8 @@ int grade_main(int argc, char **argv, const char *lab, const struct grade_test *
 {
     err_set_progname(argv[0]);
     const char *impl = "labs", *json_path = NULL, *junit_path = NULL, *visibility = "visible";
+    const char *only = NULL;
+    bool list = false;
     for (int i = 1; i < argc; i++) {
         bool has_value = i + 1 < argc;
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
@@ -182,12 +187,34 @@ int grade_main(int argc, char **argv, const char *lab, const struct grade_test *
             junit_path = argv[++i];
         } else if (strcmp(argv[i], "--hidden") == 0) {
             visibility = "after_published";
+        } else if (strcmp(argv[i], "--only") == 0 && has_value) {
+            only = argv[++i];
+        } else if (strcmp(argv[i], "--list") == 0) {
+            list = true;
         } else {
             die_usage("unknown or incomplete option '%s'", argv[i]);
         }
     }
 
-    /* Nobody may narrow the run: every declared test runs, every time. */
+    if (list) {
+        for (size_t i = 0; i < count; i++)
+            printf("%s\t%d\t%d\n", tests[i].name, tests[i].points, tests[i].timeout_s);
+        return 0;
+    }
+    if (only) {
+        /* Narrow the table to the one test asked for, by exact name. */
+        size_t k = 0;
+        while (k < count && strcmp(tests[k].name, only) != 0)
+            k++;
+        if (k == count) {
+            warn_msg("grader error: no test named '%s' in lab %s (see --list)", only, lab);
+            return EXIT_GRADER_ERROR;
+        }
+        tests = &tests[k];
+        count = 1;
+    }
+
+    /* Nobody may narrow the run otherwise: every declared test runs. */
     unsetenv("CK_RUN_CASE");
     unsetenv("CK_RUN_SUITE");
     unsetenv("CK_INCLUDE_TAGS");

@@ -1,0 +1,74 @@
+/*
+ * hidden_pipe.c - lab 02 tests that students do not see.
+ *
+ * Hidden tests run only in instructor grading (make grade HIDDEN=1, batch
+ * grading) and on Gradescope, where they are "after_published". They are
+ * left out of the student tarball (make dist-student). Keep them about the
+ * same contract as the public tests: edge cases a careful student handles.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "grader.h"
+#include "pipe_lab.h"
+
+START_TEST(zero_length_write_and_read_return_zero)
+{
+    int fds[2];
+    ck_assert(pipe(fds) == 0);
+    ssize_t w = pipe_write_all(fds[1], "", 0);
+    REQUIRE_IMPL(w, "pipe_write_all");
+    ssize_t r = pipe_read_exact(fds[0], NULL, 0);
+    REQUIRE_IMPL(r, "pipe_read_exact");
+    close(fds[0]);
+    close(fds[1]);
+    ck_assert_msg(w == 0, "writing 0 bytes must return 0, not %zd", w);
+    ck_assert_msg(r == 0, "reading 0 bytes must return 0 at once, not %zd", r);
+}
+END_TEST
+
+static int count_bytes(int fd, void *arg)
+{
+    size_t *expected = arg;
+    char buf[256];
+    size_t total = 0;
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0)
+        total += (size_t)n;
+    return n == 0 && total == *expected ? 0 : 1;
+}
+
+START_TEST(empty_transfer_still_delivers_eof)
+{
+    size_t expected = 0;
+    int status = pipe_send_to_child("", 0, count_bytes, &expected);
+    REQUIRE_IMPL(status, "pipe_send_to_child");
+    ck_assert_msg(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "sending nothing must still close the write end so the child sees EOF");
+}
+END_TEST
+
+START_TEST(write_all_reports_bad_descriptor)
+{
+    errno = 0;
+    ssize_t n = pipe_write_all(-1, "x", 1);
+    REQUIRE_IMPL(n, "pipe_write_all");
+    ck_assert_msg(n == -1 && errno == EBADF,
+                  "a bad descriptor must give -1 with EBADF, not loop or succeed");
+}
+END_TEST
+
+int main(int argc, char **argv)
+{
+    const struct grade_test tests[] = {
+        {"zero_length_write_and_read_return_zero", zero_length_write_and_read_return_zero, 1, 5,
+         "pipe_write_all()/pipe_read_exact() with len 0"},
+        {"empty_transfer_still_delivers_eof", empty_transfer_still_delivers_eof, 1, 10,
+         "pipe_send_to_child() with len 0"},
+        {"write_all_reports_bad_descriptor", write_all_reports_bad_descriptor, 1, 5,
+         "pipe_write_all(): errors other than EINTR/EAGAIN end the loop"},
+    };
+    return grade_main(argc, argv, "02-pipe", tests, GRADE_COUNT(tests));
+}

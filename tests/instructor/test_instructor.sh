@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# test_instructor.sh - end-to-end tests of the instructor tooling:
+#   1. the student tarball builds and grades the skeleton, and hides what it must;
+#   2. the Gradescope autograder, in a simulated /autograder layout, with a
+#      correct, an empty and a broken submission;
+#   3. the GitHub Classroom workflow: each step's command, run as written;
+#   4. batch grading of seven fixture submissions: every score exact, every
+#      one within its time limit.
+# Prints "N passed, M failed" at the end; exits non-zero when any failed.
+#
+# usage: tests/instructor/test_instructor.sh BUILD_DIR
+set -uo pipefail
+
+build=${1:?usage: test_instructor.sh BUILD_DIR}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+json_check="$top/$build/tests/instructor/json_check"
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/ipckit-instructor-XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+passed=0
+failed=0
+
+check() { # check DESCRIPTION COMMAND...: one assertion
+    local what=$1
+    shift
+    if "$@"; then
+        echo "  ok    $what"
+        passed=$((passed + 1))
+    else
+        echo "  FAIL  $what"
+        failed=$((failed + 1))
+    fi
+}
+
+logged() { # logged LOG COMMAND...: runs COMMAND with its output in LOG
+    local log=$1
+    shift
+    "$@" >"$log" 2>&1
+}
+
+# The score of lab 02 in a results.json: the sum of its tests' scores.
+lab02_score() {
+    grep '"name": "lab 02-pipe: ' "$1" | awk -F'"score": |, "max_score"' '{ s += $2 } END { print s + 0 }'
+}
+total_score() {
+    sed -n 's/^  "score": \([0-9]*\),$/\1/p' "$1"
+}
+LAB02_FULL=67 # public (64) + hidden (3) points of lab 02
+
+# ---- 1. student tarball -----------------------------------------------------
+echo "== dist-student =="
+check "the tarball is built and verified" logged "$scratch/dist.log" "$top/tools/instructor/dist-student.sh" "$scratch/dist" ||
+    tail -20 "$scratch/dist.log"
+mkdir -p "$scratch/unpacked"
+tar -xzf "$scratch/dist/ipc-kit-student.tar.gz" -C "$scratch/unpacked"
+check "it has no solutions/" test ! -e "$scratch/unpacked/ipc-kit/solutions"
+check "it has no hidden tests" test -z "$(find "$scratch/unpacked" -name 'hidden_*')"
+check "it has no instructor tools" test ! -e "$scratch/unpacked/ipc-kit/tools/instructor"
+check "it has the labs, common, public tests, slides, Makefile and README" \
+    test -f "$scratch/unpacked/ipc-kit/labs/02-pipe/pipe_lab.c" -a -d "$scratch/unpacked/ipc-kit/common" \
+    -a -f "$scratch/unpacked/ipc-kit/tests/02-pipe/test_pipe.c" -a -d "$scratch/unpacked/ipc-kit/slides" \
+    -a -f "$scratch/unpacked/ipc-kit/Makefile" -a -f "$scratch/unpacked/ipc-kit/README.md"
+check "it has the Classroom workflow" test -f "$scratch/unpacked/ipc-kit/.github/workflows/classroom.yml"
+
+# ---- 2. Gradescope ----------------------------------------------------------
+echo "== gradescope =="
+check "the autograder zip is built" "$top/tools/instructor/gradescope.sh" "$scratch/autograder.zip" >/dev/null
+gradescope_run() { # gradescope_run NAME: grade $scratch/gs-NAME/submission
+    local root="$scratch/gs-$1"
+    mkdir -p "$root/source" "$root/results"
+    unzip -qo "$scratch/autograder.zip" -d "$root/source"
+    (cd "$root/source" && ./setup.sh >"$root/setup.log" 2>&1) &&
+        AUTOGRADER_ROOT="$root" "$root/source/run_autograder" >"$root/run.log" 2>&1
+}
+mkdir -p "$scratch/gs-correct/submission" "$scratch/gs-empty/submission" "$scratch/gs-broken/submission"
+cp "$top/solutions/02-pipe/pipe_lab.c" "$scratch/gs-correct/submission/" # a flat upload
+{ cat "$top/labs/02-pipe/pipe_lab.c"; echo "this does not compile"; } >"$scratch/gs-broken/submission/pipe_lab.c"
+for name in correct empty broken; do
+    check "$name submission: run_autograder succeeds" gradescope_run "$name"
+    check "$name submission: results.json is valid JSON" "$json_check" "$scratch/gs-$name/results/results.json"
+done
+check "correct submission: lab 02 scores $LAB02_FULL" test "$(lab02_score "$scratch/gs-correct/results/results.json")" -eq $LAB02_FULL
+check "correct submission: hidden tests are after_published" \
+    grep -q '"visibility": "after_published"' "$scratch/gs-correct/results/results.json"
+check "empty submission: scores 0" test "$(total_score "$scratch/gs-empty/results/results.json")" -eq 0
+check "broken submission: scores 0" test "$(total_score "$scratch/gs-broken/results/results.json")" -eq 0
+check "broken submission: says it did not compile" grep -q 'did not compile' "$scratch/gs-broken/results/results.json"
+
+# ---- 3. GitHub Classroom ----------------------------------------------------
+echo "== classroom =="
+classroom="$scratch/unpacked/ipc-kit"
+workflow="$classroom/.github/workflows/classroom.yml"
+check "the workflow is named Autograding Tests" grep -q '^name: Autograding Tests$' "$workflow"
+check "the reporter lists every step" test "$(grep -c 'autograding-command-grader@v1' "$workflow")" -eq \
+    "$(sed -n 's/^ *runners: //p' "$workflow" | tr ',' '\n' | grep -c .)"
+cp "$top/solutions/02-pipe/pipe_lab.c" "$classroom/labs/02-pipe/"
+make -C "$classroom" -s -j2 DEPS_DONE=1 all >/dev/null 2>&1
+classroom_steps() { # runs every step's command; lab 02 must pass, the skeletons must not
+    local command ok=0 bad=0
+    while read -r command; do
+        if (cd "$classroom" && bash -c "$command") >/dev/null 2>&1; then
+            case "$command" in *LAB=02*) ok=$((ok + 1)) ;; *) bad=$((bad + 1)) ;; esac
+        else
+            case "$command" in *LAB=02*) bad=$((bad + 1)) ;; *) ok=$((ok + 1)) ;; esac
+        fi
+    done < <(sed -n 's/^ *command: //p' "$workflow")
+    echo "  ($ok steps as expected, $bad not)"
+    [ "$bad" -eq 0 ] && [ "$ok" -gt 0 ]
+}
+check "each step's command passes for lab 02's reference and fails for skeletons" classroom_steps
+
+# ---- 4. batch grading -------------------------------------------------------
+echo "== grade-batch =="
+"$top/tests/instructor/make-fixtures.sh" "$top" "$scratch/submissions"
+start=$SECONDS
+check "grade-batch runs" logged "$scratch/batch.log" "$top/tools/instructor/grade-batch.sh" "$scratch/submissions" "$scratch/batch" 2 300 \
+    || tail -20 "$scratch/batch.log"
+elapsed=$((SECONDS - start))
+check "the batch finished in bounded time ($elapsed s < 600 s)" test "$elapsed" -lt 600
+grades="$scratch/batch/grades.csv"
+column_of() { head -1 "$grades" | tr ',' '\n' | grep -nx "$1" | cut -d: -f1; }
+lab02_column=$(column_of 02-pipe)
+total_column=$(column_of total)
+row() { grep "^$1," "$grades"; }
+expect_lab02() { # expect_lab02 STUDENT POINTS
+    local got
+    got=$(row "$1" | cut -d, -f"$lab02_column")
+    [ "$got" = "$2" ] || echo "    $1: lab 02 has $got points, expected $2"
+    [ "$got" = "$2" ]
+}
+check "correct: all of lab 02" expect_lab02 correct $LAB02_FULL
+check "skeleton: nothing" expect_lab02 skeleton 0
+check "fails_some: loses the two short-write tests (8 points)" expect_lab02 fails_some $((LAB02_FULL - 8))
+check "crashes: only the tests that never write score (10)" expect_lab02 crashes 10
+check "hangs: loses every test that reads (21 points)" expect_lab02 hangs 46
+check "leaks: loses every test that sends to a child (21 points)" expect_lab02 leaks 46
+check "edits_test: graded with the pristine tests" expect_lab02 edits_test $LAB02_FULL
+check "edits_test: the edit is reported" sh -c "grep '^edits_test,' '$grades' | grep -q 'modified protected file tests/02-pipe/test_pipe.c'"
+check "leaks: the leaks are reported" sh -c "grep '^leaks,' '$grades' | grep -vq 'leaks=0 '"
+check "hangs: the timeouts are reported" sh -c "grep '^hangs,' '$grades' | grep -vq 'timeouts=0 '"
+totals_ok() { # every total is the sum of its lab columns
+    awk -F, -v t="$total_column" 'NR > 1 { s = 0; for (i = 2; i < t; i++) s += $i; if (s != $t) bad = 1 } END { exit bad }' "$grades"
+}
+check "each total is the sum of its labs" totals_ok
+check "a report per student" test "$(ls "$scratch/batch/reports"/*.txt | wc -l)" -eq 7
+check "nothing left in /dev/shm" test -z "$(ls /dev/shm | grep '^ipckit' || true)"
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

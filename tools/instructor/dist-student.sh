@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# dist-student.sh - build the student tarball, and prove it works.
+#
+# usage: tools/instructor/dist-student.sh OUT_DIR
+#
+# Writes OUT_DIR/ipc-kit-student.tar.gz: labs/, common/, the public tests,
+# slides/, the Makefile, README.md and the tools the Makefile needs, plus a
+# GitHub Classroom workflow in .github/workflows/. No solutions/, no hidden
+# tests. Then unpacks it in a temporary directory and runs `make grade`
+# there: everything must build, and the untouched skeleton must be graded
+# (every test failing with "not implemented yet").
+set -euo pipefail
+
+out=${1:?usage: dist-student.sh OUT_DIR}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+stage=$(mktemp -d "${TMPDIR:-/tmp}/ipckit-dist-XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+
+"$top/tools/instructor/kit-copy.sh" "$stage/ipc-kit"
+mkdir -p "$stage/ipc-kit/.github/workflows"
+"$top/tools/instructor/classroom.sh" "$top" >"$stage/ipc-kit/.github/workflows/classroom.yml"
+tar -czf "$out/ipc-kit-student.tar.gz" -C "$stage" ipc-kit
+echo "dist-student: wrote $out/ipc-kit-student.tar.gz"
+
+# Verify: a student unpacks it and grades the skeleton.
+check=$(mktemp -d "${TMPDIR:-/tmp}/ipckit-distcheck-XXXXXX")
+trap 'rm -rf "$stage" "$check"' EXIT
+tar -xzf "$out/ipc-kit-student.tar.gz" -C "$check"
+if find "$check" -path '*/solutions*' -o -name 'hidden_*' | grep -q .; then
+    echo "dist-student: the tarball contains solutions or hidden tests" >&2
+    exit 1
+fi
+if ! make -C "$check/ipc-kit" --no-print-directory -j2 grade GRADE_EXPECT=skeleton >"$check/grade.log" 2>&1; then
+    tail -30 "$check/grade.log" >&2
+    echo "dist-student: grading the skeleton in the unpacked tarball failed" >&2
+    exit 1
+fi
+grep '^TOTAL' "$check/grade.log"
+echo "dist-student: verified: the tarball builds and grades the skeleton"

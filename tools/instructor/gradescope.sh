@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# gradescope.sh - build the Gradescope autograder zip.
+#
+# usage: tools/instructor/gradescope.sh OUT_ZIP
+#
+# The zip holds setup.sh and run_autograder at its top (as Gradescope
+# expects), overlay.sh, the pristine kit with the hidden tests (never the
+# solutions), and points/, each lab's test list for scoring labs that do
+# not compile.
+set -euo pipefail
+
+zip_path=${1:?usage: gradescope.sh OUT_ZIP}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+mkdir -p "$(dirname "$zip_path")"
+zip_path=$(cd "$(dirname "$zip_path")" && pwd)/$(basename "$zip_path")
+stage=$(mktemp -d "${TMPDIR:-/tmp}/ipckit-gszip-XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+
+cp "$top"/tools/instructor/gradescope/{setup.sh,run_autograder} "$stage/"
+cp "$top/tools/instructor/overlay.sh" "$stage/"
+"$top/tools/instructor/kit-copy.sh" "$stage/kit" --hidden
+"$top/tools/instructor/points.sh" "$stage/kit" "$stage/points"
+rm -rf "$stage/kit/build" # built again by setup.sh on Gradescope's machine
+rm -f "$zip_path"
+(cd "$stage" && zip -qr "$zip_path" .)
+echo "gradescope: wrote $zip_path"

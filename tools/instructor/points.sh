@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# points.sh - write each lab's test list (name, points, timeout) to OUT_DIR,
+# from the test binaries of a pristine kit built with its skeletons.
+# The grader uses these to score a lab that does not compile.
+#
+# usage: tools/instructor/points.sh KIT_DIR OUT_DIR
+set -euo pipefail
+
+kit=${1:?usage: points.sh KIT_DIR OUT_DIR}
+out=${2:?usage: points.sh KIT_DIR OUT_DIR}
+mkdir -p "$out"
+make -C "$kit" --no-print-directory -s -j2 DEPS_DONE=1 HIDDEN=1 test-binaries >/dev/null
+for bin in "$kit"/build/plain/labs/*/test_* "$kit"/build/plain/labs/*/hidden_*; do
+    [ -x "$bin" ] || continue
+    "$bin" --list >"$out/$(basename "$bin").tsv"
+done

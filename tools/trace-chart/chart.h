@@ -1,0 +1,88 @@
+/*
+ * chart.h - turn a client's and a server's trace into a sequence chart.
+ *
+ * The chart has two lifelines, client and server. Each traced call is one
+ * row, in time order (mono_ns), with the TCP state the call left behind
+ * (lab 04 notes it as "state A -> B"). Arrows join the calls that talk to
+ * each other:
+ *
+ *   SYN     connect() -> the accept() that returned that connection
+ *   data    send() -> the recv() that got the last byte of that send
+ *           (TCP is a byte stream: two sends may arrive in one recv)
+ *   urgent  send(MSG_OOB) -> recv(MSG_OOB)
+ *   FIN     shutdown(SHUT_WR), or close() -> the peer's recv() = 0 (EOF)
+ *   RST     close() after SO_LINGER {1, 0} (an abort), or a close() that
+ *           discarded unread data -> the peer's call that failed with
+ *           ECONNRESET; a refused connect() gets an RST from the server
+ *
+ * Connections are matched in order (the first connect with the first
+ * accept), and calls are tied to a connection by the "fd=N" in their
+ * arguments.
+ *
+ * One rule bends strict time order: a message is never drawn arriving
+ * before it was sent. A trace line is written when a call returns, so the
+ * receiver's recv() can be logged a few microseconds before the sender's
+ * send() returns; such a row moves down just below the send. Each lifeline
+ * keeps its own order.
+ *
+ * Ownership: the rows point into the event arrays given to chart_build(),
+ * which must outlive the chart. chart_free() frees what chart_build() made.
+ * Functions return -1 and set errno (ENOMEM); they never exit.
+ */
+#ifndef IPC_KIT_CHART_H
+#define IPC_KIT_CHART_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trace_event.h"
+
+enum chart_side { CHART_CLIENT = 0, CHART_SERVER = 1 };
+
+enum chart_arrow_kind { ARROW_SYN, ARROW_DATA, ARROW_URGENT, ARROW_FIN, ARROW_RST };
+
+/* An arrow end that is not in the trace (e.g. a process exited without
+ * tracing its close, or nobody read the data). */
+#define CHART_NO_ROW ((size_t)-1)
+
+struct chart_row {
+    const struct trace_event *ev;
+    enum chart_side side;
+    char state[24]; /* the TCP state after the call, or "" */
+};
+
+struct chart_arrow {
+    enum chart_arrow_kind kind;
+    enum chart_side from_side;
+    size_t from_row; /* CHART_NO_ROW when the sender's call is unknown */
+    size_t to_row;   /* CHART_NO_ROW when no receiving call was seen */
+    char label[32];  /* "SYN", "12 B", "FIN", "RST", ... */
+};
+
+struct chart {
+    struct chart_row *rows;
+    size_t nrows;
+    struct chart_arrow *arrows;
+    size_t narrows;
+    long pid[2];       /* the first pid seen on each side, or 0 */
+    uint64_t start_ns; /* the earliest call: time zero of the chart */
+};
+
+/*
+ * Builds the chart from the two traces (narration lines are left out).
+ * Returns 0, or -1 with errno set; *chart is then empty.
+ */
+int chart_build(struct chart *chart, const struct trace_event *client, size_t nclient,
+                const struct trace_event *server, size_t nserver);
+
+void chart_free(struct chart *chart);
+
+/* "SYN", "data", "urgent", "FIN" or "RST". */
+const char *chart_arrow_name(enum chart_arrow_kind kind);
+
+/* The state a note reports after the call: "FIN_WAIT2" for
+ * "state ESTABLISHED -> FIN_WAIT2", "LISTEN" for "state LISTEN"; writes ""
+ * when the note names no state. */
+void chart_state_from_note(const char *note, char *state, size_t size);
+
+#endif

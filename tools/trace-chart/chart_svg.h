@@ -1,0 +1,47 @@
+/*
+ * chart_svg.h - draw a sequence chart (chart.h) as one standalone SVG file.
+ *
+ * The picture is 1280 units wide (a slide's width) and as tall as the
+ * rows need. The client's lifeline is on the left, the server's on the
+ * right. Each call is a line of text on the outer side of its lifeline,
+ * with its time since the first call; the TCP state it left behind sits on
+ * the lifeline as a coloured box. Arrows are coloured by kind (SYN blue,
+ * data dark grey, urgent orange, FIN green, RST red), and dashed when one
+ * end is not in the trace. A legend closes the picture.
+ *
+ * All text from the trace is escaped for XML, and bytes that are not valid
+ * UTF-8 (or are control characters) are drawn as '?', so the output is
+ * well-formed whatever the traced programs printed.
+ */
+#ifndef IPC_KIT_CHART_SVG_H
+#define IPC_KIT_CHART_SVG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "chart.h"
+
+/* The widest call text drawn beside a lifeline, in characters; longer
+ * arguments are cut with an ellipsis (the full line is the row's tooltip). */
+#define CHART_SVG_CALL_CHARS 36
+
+/*
+ * Writes the chart to out, with title as its heading. Returns 0, or -1 with
+ * errno set when writing failed.
+ */
+int chart_svg_write(FILE *out, const struct chart *chart, const char *title);
+
+/*
+ * Writes text to out as XML character data: & < > " ' become entities,
+ * and control characters and invalid UTF-8 become '?'.
+ */
+void chart_svg_put_text(FILE *out, const char *text);
+
+/*
+ * Formats "call(args) = result" for a row into buf, cutting the arguments
+ * (at a character boundary, with "…") so that the whole stays within
+ * max_chars characters: the call's name and its result always show.
+ */
+void chart_svg_call_text(const struct trace_event *ev, size_t max_chars, char *buf, size_t size);
+
+#endif
