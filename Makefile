@@ -3,6 +3,8 @@
 #   make demo        the traced tour of the labs (reference programs)
 #   make test        everything CI checks: lint, common tests, solutions at
 #                    100 %, skeletons graded cleanly, sanitizer runs
+#   make bench       measure the mechanisms against each other (lab 05;
+#                    FULL=1 for the thorough run, LAB=01 for lab 01's figures)
 #   make grade       grade your work in labs/   (LAB=02 for one lab,
 #                    TEST=name for one test, IMPL=solutions for the reference)
 #   make deps        check (and, as root, install) what the kit needs
@@ -76,11 +78,30 @@ $(COMMON_LIB): $(patsubst %.c,$(BUILD)/%.o,$(COMMON_SRCS))
 # A .c file that defines main() is a program; every other .c file in the
 # lab folder is the lab's library, linked into its programs and its tests.
 # $(1) = labs or solutions, $(2) = a lab folder such as 02-pipe.
+#
+# A solutions/ folder may hold only the files that differ from the skeleton:
+# a labs/ file with no namesake in solutions/ is compiled into the
+# solutions build too (the "overlay"; see 05-compare).
+#
+# A lab may use another lab's library: LAB_USES_<lab> lists those labs.
+LAB_USES_05-compare := 01-shm-ring
+
 define LAB_RULES
-$(1)_$(2)_SRCS  := $$(wildcard $(1)/$(2)/*.c)
-$(1)_$(2)_MAINS := $$(shell grep -l '^int main' $$($(1)_$(2)_SRCS) /dev/null)
-$(1)_$(2)_LIB   := $$(patsubst %.c,$(BUILD)/%.o,$$(filter-out $$($(1)_$(2)_MAINS),$$($(1)_$(2)_SRCS)))
-$(1)_$(2)_PROGS := $$(patsubst %.c,$(BUILD)/%,$$($(1)_$(2)_MAINS))
+$(1)_$(2)_OWN     := $$(wildcard $(1)/$(2)/*.c)
+$(1)_$(2)_OVERLAY := $$(if $$(filter solutions,$(1)),$$(filter-out $$(patsubst solutions/%,labs/%,$$($(1)_$(2)_OWN)),$$(wildcard labs/$(2)/*.c)))
+$(1)_$(2)_SRCS    := $$($(1)_$(2)_OWN) $$($(1)_$(2)_OVERLAY)
+$(1)_$(2)_MAINS   := $$(shell grep -l '^int main' $$($(1)_$(2)_SRCS) /dev/null)
+$(1)_$(2)_LIB     := $$(foreach f,$$(filter-out $$($(1)_$(2)_MAINS),$$($(1)_$(2)_SRCS)),$(BUILD)/$(1)/$(2)/$$(notdir $$(f:.c=.o))) \
+                     $$(foreach u,$$(LAB_USES_$(2)),$$($(1)_$$(u)_LIB))
+$(1)_$(2)_PROGS   := $$(foreach f,$$($(1)_$(2)_MAINS),$(BUILD)/$(1)/$(2)/$$(basename $$(notdir $$(f))))
+
+# Overlay files compile from labs/ into this build's folder; every object of
+# the lab also sees labs/$(2) and the labs it uses, for their headers.
+$$(patsubst labs/%.c,$(BUILD)/$(1)/%.o,$$($(1)_$(2)_OVERLAY)): $(BUILD)/$(1)/$(2)/%.o: labs/$(2)/%.c
+	@mkdir -p $$(@D)
+	$$(if $$(Q),@echo "  CC      $$< ($(1))")
+	$$(Q)$$(CC) $$(CFLAGS) -I$$(<D) -c $$< -o $$@
+$(BUILD)/$(1)/$(2)/%.o: CFLAGS += -Ilabs/$(2) $$(foreach u,$$(LAB_USES_$(2)),-I$(1)/$$(u) -Ilabs/$$(u))
 # Tests: hidden_*.c files are the instructor's hidden tests, built only
 # with HIDDEN=1 into a second binary; .c files without main() are shared.
 $(1)_$(2)_TALL    := $$(wildcard tests/$(2)/*.c)
@@ -97,11 +118,11 @@ $$($(1)_$(2)_PROGS): %: %.o $$($(1)_$(2)_LIB) $(COMMON_LIB)
 	$$(if $$(Q),@echo "  LINK    $$@")
 	$$(Q)$$(CC) $$(LDFLAGS) $$^ $$(LDLIBS) -o $$@
 
-# The tests see the lab's header through -I$(1)/$(2).
+# The tests see the lab's headers through -I$(1)/$(2) (then labs/$(2)).
 $(BUILD)/$(1)/tests/$(2)/%.o: tests/$(2)/%.c
 	@mkdir -p $$(@D)
 	$$(if $$(Q),@echo "  CC      $$< ($(1))")
-	$$(Q)$$(CC) $$(CFLAGS) -I$(1)/$(2) -Itests/grader $$(CHECK_CFLAGS) -c $$< -o $$@
+	$$(Q)$$(CC) $$(CFLAGS) -I$(1)/$(2) -Ilabs/$(2) $$(foreach u,$$(LAB_USES_$(2)),-I$(1)/$$(u) -Ilabs/$$(u)) -Itests/grader $$(CHECK_CFLAGS) -c $$< -o $$@
 
 TEST_LINK_$(1)_$(2) := $$($(1)_$(2)_LIB) $(GRADER_OBJS) $(FAULT_OBJ) $(COMMON_LIB)
 
@@ -129,7 +150,7 @@ $(JSON_CHECK): $(BUILD)/tests/instructor/json_check.o $(BUILD)/tests/grader/json
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # ---- targets -------------------------------------------------------------
-.PHONY: all programs test-binaries deps demo grade test lint clean help \
+.PHONY: all programs test-binaries deps demo grade test lint clean help bench \
         dist-student gradescope grade-batch classroom test-instructor
 
 all: programs test-binaries
@@ -184,6 +205,20 @@ test: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 test-instructor
 	@tools/check-clean.sh
 	@echo "make test: all checks passed"
+
+# ---- benchmarks (lab 05) ---------------------------------------------------
+# make bench: the quick run (under a minute); FULL=1 the thorough one;
+# LAB=01 only what lab 01 asks about. The reference harness is used when
+# the kit has it, the student's otherwise.
+BENCH_IMPL := $(if $(wildcard solutions/05-compare),solutions,labs)
+BENCH_BIN   = $(BUILD)/$(BENCH_IMPL)/05-compare/bench
+BENCH_ARGS_01 := -m shm-lock,shm-lockfree,pipe -s 64,4K,64K,1M
+bench: DEPS_FOR := bench
+bench: deps
+	@$(MAKE) --no-print-directory DEPS_DONE=1 $(BENCH_BIN)
+	@$(BENCH_BIN) $(if $(FULL),--full) $(BENCH_ARGS_$(LAB)) -o build/bench
+	@gnuplot -e "dir='build/bench'" labs/05-compare/plots.gp
+	@echo "plots: build/bench/throughput.svg build/bench/rtt.svg build/bench/cpu.svg"
 
 # ---- instructor tooling (tools/instructor/) -------------------------------
 dist-student: DEPS_FOR := instructor

@@ -49,11 +49,15 @@ done
 if [ -x "$sol/05-compare/bench" ]; then
     echo
     echo "${bold}== lab 05-compare: shared memory vs message passing, measured ==${reset}"
-    if ! IPC_TRACE=off "$sol/05-compare/bench" --quick --out build/bench; then
+    if ! IPC_TRACE=off "$sol/05-compare/bench" --quick -o build/bench; then
         echo "demo: the comparison failed" >&2
         failed=1
     else
-        echo "plots: build/bench/*.svg (make bench draws them)"
+        if command -v gnuplot >/dev/null 2>&1 && gnuplot -e "dir='build/bench'" labs/05-compare/plots.gp; then
+            echo "plots: build/bench/throughput.svg, rtt.svg, cpu.svg"
+        else
+            echo "plots: install gnuplot (make deps DEPS_FOR=bench) or run make bench"
+        fi
     fi
 fi
 

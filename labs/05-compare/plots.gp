@@ -1,0 +1,66 @@
+# plots.gp - draw lab 05's results as SVG (gnuplot 5).
+#
+# usage: gnuplot -e "dir='build/bench'" labs/05-compare/plots.gp
+# Reads dir/results.csv and writes dir/throughput.svg, dir/rtt.svg and
+# dir/cpu.svg, ready for the slides.
+
+if (!exists("dir")) dir = "build/bench"
+csv = dir . "/results.csv"
+mechanisms = "shm-lockfree shm-lock pipe unix tcp memcpy"
+labels = "'shm ring, lock-free' 'shm ring, lock-based' 'pipe' 'UNIX socket' 'TCP loopback' 'memcpy (limit)'"
+
+set datafile separator ","
+# Rows of other mechanisms and metrics yield NaN; treating NaN as missing
+# keeps each mechanism's line continuous across them.
+set datafile missing NaN
+set terminal svg size 900,560 dynamic enhanced font "Sans,14" background "white"
+set key outside right top
+set grid
+pick(m, metric) = (strcol(1) eq m && strcol(3) eq metric) ? $4 : NaN
+
+# ---- throughput against message size, log-log ----
+set output dir . "/throughput.svg"
+set title "One-way throughput (median of trials, at the reader)"
+set xlabel "message size (bytes)"
+set ylabel "MB/s"
+set logscale xy
+set format x "%.0s%cB"
+plot for [i=1:words(mechanisms)-1] csv using 2:(pick(word(mechanisms, i), "throughput_MBps")) \
+     with linespoints lw 2 pt 7 title word(labels, i), \
+     csv using 2:(pick("memcpy", "throughput_MBps")) with lines dt 2 lw 2 lc rgb "#777777" \
+     title "memcpy (limit)"
+
+# ---- round trip per mechanism at 64 bytes and 4 KiB, as bars ----
+# awk turns the CSV rows into one line per mechanism: name, 64 B, 4 KiB (us).
+rtt_table = "< awk -F, 'NR > 1 && $3 == \"rtt_ns\" && ($2 == 64 || $2 == 4096) { " . \
+    "if (!($1 in seen)) { seen[$1] = 1; order[n++] = $1 } v[$1 \" \" $2] = $4 / 1000 } " . \
+    "END { for (i = 0; i < n; i++) { m = order[i]; a = v[m \" 64\"]; b = v[m \" 4096\"]; " . \
+    "print m, (a == \"\" ? \"NaN\" : a), (b == \"\" ? \"NaN\" : b) } }' " . csv
+set output dir . "/rtt.svg"
+set title "Round trip, ping-pong (median; the cache line is the physical limit)"
+set datafile separator whitespace
+unset logscale
+set logscale y
+set xlabel ""
+set ylabel "microseconds (log scale)"
+set format x "%g"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set xtics norotate
+plot rtt_table using 2:xtic(1) title "64 B" lc rgb "#4477aa", \
+     '' using 3 title "4 KiB" lc rgb "#ee6677"
+set datafile separator ","
+
+# ---- CPU time per message ----
+set output dir . "/cpu.svg"
+set title "CPU time of both processes per message (one-way runs)"
+set style data linespoints
+unset style histogram
+set logscale xy
+set xtics norotate
+set xlabel "message size (bytes)"
+set ylabel "ns of CPU per message"
+set format x "%.0s%cB"
+plot for [i=1:words(mechanisms)-1] csv using 2:(pick(word(mechanisms, i), "cpu_ns_per_msg")) \
+     with linespoints lw 2 pt 7 title word(labels, i)
