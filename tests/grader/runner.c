@@ -248,7 +248,7 @@ int grade_main(int argc, char **argv, const char *lab, const struct grade_test *
     }
     SRunner *sr = srunner_create(suite);
     srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
+    srunner_run_all(sr, CK_MINIMAL); /* the summary line; the table below has the details */
 
     int ran = collect_results(sr);
     srunner_free(sr);
