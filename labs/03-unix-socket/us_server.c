@@ -1,0 +1,131 @@
+/*
+ * us_server - the upper-casing echo server of lab 03, on a UNIX domain socket.
+ *
+ * usage: us_server [-s PATH] [-n COUNT] [--same-uid] [-h]
+ *
+ * Listens on PATH, or, without -s, on a socket in a new private directory
+ * (mode 0700). Prints the socket's path alone on the first line of stdout,
+ * so a script can read it; the log (one line per client: pid, uid, errors)
+ * goes to stderr. Answers each framed message with the same text in upper
+ * case, serving clients one after another. A stale socket file at PATH is
+ * removed; a live server's socket, or a file that is not a socket, is not.
+ * The socket file (and the private directory) are removed on exit, on the
+ * error paths, and on SIGINT or SIGTERM.
+ *
+ *   terminal 1: us_server                    (prints e.g. /tmp/ipckit-x1Yz/us.sock)
+ *   terminal 2: us_client -s /tmp/ipckit-x1Yz/us.sock hello world
+ *
+ * See also: us_client, us_demo, labs/03-unix-socket/README.md.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "err.h"
+#include "trace.h"
+#include "us_serve.h"
+#include "us_socket.h"
+
+static const char USAGE[] =
+    "usage: us_server [-s PATH] [-n COUNT] [--same-uid] [-h]\n"
+    "Answers framed messages in upper case on a UNIX domain socket (lab 03).\n"
+    "  -s, --socket PATH  listen on PATH (default: a new private directory)\n"
+    "  -n, --count COUNT  serve COUNT clients, then exit (default: until SIGINT/SIGTERM)\n"
+    "      --same-uid     serve only clients running under this server's uid\n"
+    "  -h, --help         show this help\n"
+    "Prints the socket's path as the first line on stdout; logs clients to stderr.\n"
+    "Then, in another terminal: us_client -s PATH MESSAGE...\n";
+
+enum { OPT_SAME_UID = 1000 };
+
+static const struct option LONG_OPTIONS[] = {
+    {"socket", required_argument, NULL, 's'},
+    {"count", required_argument, NULL, 'n'},
+    {"same-uid", no_argument, NULL, OPT_SAME_UID},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Explains why us_listen() failed, in the words a user needs, and exits. */
+static _Noreturn void die_listen(const char *path)
+{
+    const char *where = path ? path : "a private directory";
+    switch (errno) {
+    case EADDRINUSE:
+        die("%s: a server is already listening there (EADDRINUSE); a live server's socket is "
+            "never removed: stop that server or choose another -s PATH",
+            where);
+    case ENOTSOCK:
+        die("%s exists and is not a socket (ENOTSOCK); it is not ours to remove: choose another "
+            "-s PATH",
+            where);
+    case ENAMETOOLONG:
+        die("%s: socket path too long (ENAMETOOLONG): at most %d bytes fit in sun_path; use a "
+            "shorter -s PATH or TMPDIR",
+            where, US_PATH_MAX - 1);
+    default:
+        die_errno("listen on %s", where);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    err_set_progname(argv[0]);
+    trace_set_role("server");
+    const char *path = NULL;
+    long count = 0;
+    struct us_serve_options opts = {.same_uid = false, .allowed_uid = geteuid(), .log = stderr};
+    int opt;
+    opterr = 0; /* cli_bad_option() says what was wrong */
+    while ((opt = getopt_long(argc, argv, ":hs:n:", LONG_OPTIONS, NULL)) != -1) {
+        switch (opt) {
+        case 'h':
+            cli_help(USAGE);
+        case 's':
+            path = optarg;
+            break;
+        case 'n':
+            count = cli_parse_long(optarg, 1, 1000000000, "count");
+            break;
+        case OPT_SAME_UID:
+            opts.same_uid = true;
+            break;
+        default:
+            if (opt == '?' && optopt == 0)
+                die_usage("unknown option '%s'", argv[optind - 1]);
+            cli_bad_option(opt);
+        }
+    }
+    if (optind != argc)
+        die_usage("unexpected argument '%s'", argv[optind]);
+    if (path != NULL && path[0] == '\0')
+        die_usage("the socket path given with -s is empty");
+
+    struct us_listener listener;
+    if (us_listen(&listener, path) == -1)
+        die_listen(path);
+    if (us_cleanup_on_signals(&listener) == -1) {
+        warn_errno("sigaction");
+        us_listener_close(&listener);
+        return EXIT_FATAL;
+    }
+    /* The one line scripts read; flushed, since stdout may be a pipe. */
+    printf("%s\n", listener.path);
+    fflush(stdout);
+    if (opts.same_uid)
+        warn_msg("serving only uid %ld (--same-uid)", (long)opts.allowed_uid);
+
+    int status = 0;
+    if (us_serve(listener.fd, count, &opts) == -1) {
+        warn_errno("accept on %s", listener.path);
+        status = EXIT_FATAL;
+    }
+    if (us_listener_close(&listener) == -1) {
+        warn_errno("removing the socket file or its directory");
+        status = EXIT_FATAL;
+    }
+    return status;
+}
