@@ -174,8 +174,8 @@ const char *errno_hint(int err)
 {
     switch (err) {
     case EADDRINUSE:
-        return "another socket holds this address; pick another port, use port 0, "
-               "or wait for TIME_WAIT to end (SO_REUSEADDR)";
+        return "another socket holds this address: for TCP pick another port or port 0 "
+               "(SO_REUSEADDR for TIME_WAIT); for a UNIX socket, is its server still running?";
     case ECONNREFUSED:
         return "nothing listens there; start the server first and check the port";
     case ETIMEDOUT:
