@@ -329,6 +329,28 @@ static int same_file(const char *a, const char *b)
     return same;
 }
 
+/* Counts the .h files in dir; 0 when it cannot be read. */
+static int count_headers(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return 0;
+    int n = 0;
+    struct dirent *f;
+    while ((f = readdir(d)) != NULL) {
+        size_t len = strlen(f->d_name);
+        n += len > 2 && strcmp(f->d_name + len - 2, ".h") == 0;
+    }
+    closedir(d);
+    return n;
+}
+
+/*
+ * One contract per lab: the solutions build uses the headers in labs/NN
+ * (solutions/NN holds only the files that differ from the skeleton). A
+ * header that does appear in solutions/NN must be the labs/ one, byte for
+ * byte, and must exist there: a second, different contract never builds.
+ */
 START_TEST(lab_headers_identical_in_labs_and_solutions)
 {
     char solutions[600];
@@ -336,14 +358,17 @@ START_TEST(lab_headers_identical_in_labs_and_solutions)
     DIR *labs_dir = opendir(solutions);
     if (labs_dir == NULL)
         return; /* the student tarball has no solutions/: nothing to compare */
-    int compared = 0;
+    int labs_with_headers = 0, lab_count = 0;
     struct dirent *lab;
     while ((lab = readdir(labs_dir)) != NULL) {
         if (lab->d_name[0] == '.')
             continue;
-        char dir_path[1200];
-        snprintf(dir_path, sizeof dir_path, "%s/%s", solutions, lab->d_name);
-        DIR *files = opendir(dir_path);
+        char sol_dir[1200], lab_dir[1200];
+        snprintf(sol_dir, sizeof sol_dir, "%s/%s", solutions, lab->d_name);
+        snprintf(lab_dir, sizeof lab_dir, "%s/labs/%s", IPC_KIT_ROOT, lab->d_name);
+        lab_count++;
+        labs_with_headers += count_headers(lab_dir) > 0;
+        DIR *files = opendir(sol_dir);
         if (files == NULL)
             continue;
         struct dirent *f;
@@ -352,17 +377,19 @@ START_TEST(lab_headers_identical_in_labs_and_solutions)
             if (len < 3 || strcmp(f->d_name + len - 2, ".h") != 0)
                 continue;
             char ref[2000], student[2000];
-            snprintf(ref, sizeof ref, "%s/%s", dir_path, f->d_name);
-            snprintf(student, sizeof student, "%s/labs/%s/%s", IPC_KIT_ROOT, lab->d_name,
-                     f->d_name);
-            ck_assert_msg(same_file(ref, student), "%s and %s differ; the contract must be one",
+            snprintf(ref, sizeof ref, "%s/%s", sol_dir, f->d_name);
+            snprintf(student, sizeof student, "%s/%s", lab_dir, f->d_name);
+            ck_assert_msg(same_file(ref, student),
+                          "%s differs from %s (or the latter is missing); a lab has one contract",
                           ref, student);
-            compared++;
         }
         closedir(files);
     }
     closedir(labs_dir);
-    ck_assert_msg(compared > 0, "no lab headers found under %s", solutions);
+    ck_assert_msg(lab_count > 0, "no labs under %s", solutions);
+    ck_assert_msg(labs_with_headers == lab_count,
+                  "%d of %d labs have their headers in labs/NN; the contract lives there",
+                  labs_with_headers, lab_count);
 }
 END_TEST
 
@@ -390,7 +417,7 @@ int main(int argc, char **argv)
         {"fault_plan_shortens_and_fails_deterministically",
          fault_plan_shortens_and_fails_deterministically, 1, 5, "common/fault.c"},
         {"lab_headers_identical_in_labs_and_solutions", lab_headers_identical_in_labs_and_solutions,
-         1, 5, "copy the header from solutions/NN to labs/NN (or the reverse)"},
+         1, 5, "keep each lab's headers in labs/NN only; delete copies from solutions/NN"},
     };
     return grade_main(argc, argv, "common", tests, GRADE_COUNT(tests));
 }
