@@ -79,9 +79,10 @@ $(COMMON_LIB): $(patsubst %.c,$(BUILD)/%.o,$(COMMON_SRCS))
 # lab folder is the lab's library, linked into its programs and its tests.
 # $(1) = labs or solutions, $(2) = a lab folder such as 02-pipe.
 #
-# A solutions/ folder may hold only the files that differ from the skeleton:
-# a labs/ file with no namesake in solutions/ is compiled into the
-# solutions build too (the "overlay"; see 05-compare).
+# solutions/NN holds only the files that differ from the skeleton (the
+# student's files, solved); every other file of the lab -- headers,
+# programs, given code -- lives once, in labs/NN, and is compiled into the
+# solutions build too (the "overlay"). So both sides share one contract.
 #
 # A lab may use another lab's library: LAB_USES_<lab> lists those labs.
 LAB_USES_05-compare := 01-shm-ring
