@@ -30,6 +30,8 @@ test)
     need_cmd zip zip
     need_cmd unzip unzip
     need_cmd ip iproute2
+    need_cmd nc netcat-openbsd # lab 04 talks to standard client tools
+    need_cmd socat socat
     ;;
 instructor)
     need_cmd zip zip

@@ -66,6 +66,13 @@ void grade_require_impl(long result, int err, const char *fn);
  */
 int grade_wait_child(pid_t pid, int timeout_ms);
 
+/*
+ * Adds a line to this test's output in every report (terminal, results.json,
+ * junit.xml), also when it passes: "SKIP: nc is not installed". Call it
+ * from the test process, at most a few times per test.
+ */
+void grade_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Describes a wait status in words: "exited with status 1", "killed by SIGSEGV". */
 const char *grade_describe_status(int status);
 

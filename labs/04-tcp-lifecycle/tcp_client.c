@@ -1,0 +1,110 @@
+/*
+ * tcp_client - the client half of lab 04: the TCP lifecycle, step by step.
+ *
+ * usage: tcp_client [-m MODE] [-t MS] HOST PORT [MESSAGE]
+ *
+ * Connects to HOST (a name, an IPv4 or an IPv6 address) and PORT, with a
+ * connect timeout of MS milliseconds (default 5000), and plays MODE (echo,
+ * halfclose, oob, abort or poll; see tcp_scenario.h) with MESSAGE (default
+ * "hello, TCP"). Prints what the server sent back. Exits 0 when the
+ * conversation went as the mode says, 1 when a step failed, 2 for bad input.
+ *
+ *   tcp_server -m halfclose          (prints "port 41234")
+ *   tcp_client -m halfclose 127.0.0.1 41234 "see you"
+ *
+ * See also: tcp_server, tcp_demo, labs/04-tcp-lifecycle/README.md.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "err.h"
+#include "tcp_lab.h"
+#include "tcp_scenario.h"
+#include "trace.h"
+
+static const char USAGE[] =
+    "usage: tcp_client [-m MODE] [-t MS] HOST PORT [MESSAGE]\n"
+    "The client side of the TCP lifecycle (lab 04), every step traced.\n"
+    "  HOST               a name, an IPv4 or an IPv6 address (127.0.0.1, ::1)\n"
+    "  PORT               the server's port, 1 to 65535 (tcp_server prints it)\n"
+    "  MESSAGE            the text to send (default \"hello, TCP\")\n"
+    "  -m, --mode MODE    echo, halfclose, oob, abort or poll (default echo);\n"
+    "                     use the server's mode\n"
+    "  -t, --timeout MS   connect and close timeout in milliseconds (default 5000)\n"
+    "  -h, --help         show this help\n"
+    "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n";
+
+static const struct option LONG_OPTIONS[] = {
+    {"mode", required_argument, NULL, 'm'},
+    {"timeout", required_argument, NULL, 't'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Step 12 for a person: what failed, the errno, and what to try; exit 1. */
+static _Noreturn void fail(const char *what)
+{
+    int err = errno;
+    char text[1024];
+    if (tcp_describe_error(text, sizeof text, what, err) < 0) {
+        errno = err;
+        die_errno("%s", what);
+    }
+    warn_msg("%s", text);
+    exit(EXIT_FATAL);
+}
+
+int main(int argc, char **argv)
+{
+    err_set_progname(argv[0]);
+    trace_set_role("client");
+    int mode = TCP_MODE_ECHO;
+    long timeout_ms = 5000;
+    int opt;
+    opterr = 0; /* cli_bad_option() says what was wrong */
+    while ((opt = getopt_long(argc, argv, ":hm:t:", LONG_OPTIONS, NULL)) != -1) {
+        switch (opt) {
+        case 'h':
+            cli_help(USAGE);
+        case 'm':
+            mode = tcp_mode_parse(optarg);
+            if (mode == -1)
+                die_usage("unknown mode '%s': use %s", optarg, TCP_MODE_LIST);
+            break;
+        case 't':
+            timeout_ms = cli_parse_long(optarg, 0, 3600000, "timeout");
+            break;
+        default:
+            if (optopt == 0) /* an unknown long option */
+                die_usage("unknown option '%s'", argv[optind - 1]);
+            cli_bad_option(opt);
+        }
+    }
+    int left = argc - optind;
+    if (left < 2)
+        die_usage("missing %s: expected HOST PORT [MESSAGE]", left == 0 ? "HOST and PORT" : "PORT");
+    if (left > 3)
+        die_usage("unexpected argument '%s' (quote a MESSAGE with spaces)", argv[optind + 3]);
+    const char *host = argv[optind];
+    const char *port = argv[optind + 1];
+    const char *message = left == 3 ? argv[optind + 2] : "hello, TCP";
+    cli_parse_long(port, 1, 65535, "port"); /* exits 2 on "99999" */
+    if (message[0] == '\0')
+        die_usage("the MESSAGE is empty; TCP frames carry at least one byte");
+
+    int fd = tcp_open_client(host, port, (int)timeout_ms);
+    if (fd == -1 && errno == ENOENT)
+        die_usage("unknown host '%s'", host);
+    char what[300];
+    snprintf(what, sizeof what, "connect to %s port %s", host, port);
+    if (fd == -1)
+        fail(what);
+    snprintf(what, sizeof what, "%s with %s port %s", tcp_mode_name(mode), host, port);
+    if (tcp_scenario_client(fd, mode, message, (int)timeout_ms) == -1)
+        fail(what);
+    return 0;
+}

@@ -1,0 +1,267 @@
+/*
+ * tcp_scenario.c - lab 04: the conversations of tcp_server and tcp_client
+ * (see tcp_scenario.h). Given to you, complete: it only calls your steps.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcp_lab.h"
+#include "tcp_scenario.h"
+#include "trace.h"
+
+static const char *const MODE_NAMES[] = {
+    [TCP_MODE_ECHO] = "echo",   [TCP_MODE_HALFCLOSE] = "halfclose", [TCP_MODE_OOB] = "oob",
+    [TCP_MODE_ABORT] = "abort", [TCP_MODE_POLL] = "poll",
+};
+
+int tcp_mode_parse(const char *text)
+{
+    for (int m = 0; m < (int)(sizeof MODE_NAMES / sizeof MODE_NAMES[0]); m++) {
+        if (strcmp(text, MODE_NAMES[m]) == 0)
+            return m;
+    }
+    return -1;
+}
+
+const char *tcp_mode_name(enum tcp_mode mode)
+{
+    return MODE_NAMES[mode];
+}
+
+/* Releases fd after a failure, keeping the failure's errno; returns -1. */
+static int give_up(int fd)
+{
+    int saved = errno;
+    tcp_close(fd);
+    errno = saved;
+    return -1;
+}
+
+/* The server tells the oob client when SIGURG can reach it (see serve_oob). */
+static const char GO_AHEAD[] = "go\n";
+
+/* ---- the server's side ----------------------------------------------------- */
+
+/* Frames back until the client closes; then close too (CLOSE_WAIT -> LAST_ACK). */
+static int serve_echo(int conn)
+{
+    char *buf = malloc(TCP_FRAME_MAX);
+    if (buf == NULL)
+        return give_up(conn);
+    ssize_t n;
+    while ((n = tcp_recv_frame(conn, buf, TCP_FRAME_MAX)) > 0) {
+        if (tcp_send_frame(conn, buf, (size_t)n) == -1)
+            break;
+    }
+    free(buf);
+    if (n != 0) /* 0 is the client's FIN between frames: the good end */
+        return give_up(conn);
+    return tcp_close(conn);
+}
+
+/* Reads to end of stream, then replies on the half that is still open. */
+static int serve_halfclose(int conn)
+{
+    char buf[4096], first[64] = "";
+    size_t total = 0;
+    ssize_t n;
+    /* tcp_recv_exact() comes back short only at the end of the stream. */
+    do {
+        n = tcp_recv_exact(conn, buf, sizeof buf);
+        if (n == -1)
+            return give_up(conn);
+        if (total == 0)
+            snprintf(first, sizeof first, "%.*s", (int)n, buf);
+        total += (size_t)n;
+    } while ((size_t)n == sizeof buf);
+    char reply[160];
+    int len = snprintf(reply, sizeof reply,
+                       "after your FIN I still reply: received %zu bytes (\"%s\")\n", total, first);
+    if (tcp_send_all(conn, reply, (size_t)len) == -1)
+        return give_up(conn);
+    return tcp_close(conn);
+}
+
+static volatile sig_atomic_t sigurg_seen;
+
+static void on_sigurg(int sig)
+{
+    (void)sig;
+    sigurg_seen++;
+}
+
+/*
+ * Urgent data three ways: SIGURG (needs F_SETOWN first, which is why the
+ * client waits for GO_AHEAD), POLLPRI with recv(MSG_OOB), and sockatmark()
+ * to split the ordinary data at the mark.
+ */
+static int serve_oob(int conn, int timeout_ms)
+{
+    struct sigaction sa = {.sa_handler = on_sigurg, .sa_flags = SA_RESTART}, old;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGURG, &sa, &old) == -1)
+        return give_up(conn);
+    sigurg_seen = 0;
+    int rc = -1;
+    char urgent = '?', before[1024], after[1024];
+    ssize_t nb = -1, na = -1;
+    if (tcp_urgent_owner(conn) == 0 &&
+        tcp_send_all(conn, GO_AHEAD, strlen(GO_AHEAD)) == (ssize_t)strlen(GO_AHEAD)) {
+        int got = tcp_recv_urgent(conn, &urgent, timeout_ms);
+        if (got == 0)
+            errno = ETIMEDOUT;
+        if (got == 1)
+            nb = tcp_recv_to_mark(conn, before, sizeof before);
+        if (nb >= 0)
+            na = tcp_recv_exact(conn, after, sizeof after); /* the rest, to end of stream */
+    }
+    if (na >= 0) {
+        /* At most SHOWN bytes of each part, so the reply stays one line. */
+        enum { SHOWN = 100 };
+        char reply[400];
+        int len = snprintf(reply, sizeof reply,
+                           "before the mark \"%.*s\", urgent byte '%c' (SIGURG seen %d time%s), "
+                           "after the mark \"%.*s\"\n",
+                           (int)(nb < SHOWN ? nb : SHOWN), before, urgent, (int)sigurg_seen,
+                           sigurg_seen == 1 ? "" : "s", (int)(na < SHOWN ? na : SHOWN), after);
+        if (tcp_send_all(conn, reply, (size_t)len) == len)
+            rc = 0;
+    }
+    int saved = errno;
+    sigaction(SIGURG, &old, NULL);
+    errno = saved;
+    if (rc == -1)
+        return give_up(conn);
+    return tcp_close(conn);
+}
+
+/* Reads one frame, then aborts: RST instead of FIN. */
+static int serve_abort(int conn)
+{
+    char buf[1024];
+    ssize_t n = tcp_recv_frame(conn, buf, sizeof buf);
+    int saved = errno;
+    if (tcp_abort(conn) == -1)
+        return -1;
+    errno = saved;
+    return n > 0 ? 0 : -1;
+}
+
+int tcp_scenario_serve(int conn, enum tcp_mode mode, int timeout_ms)
+{
+    trace_note("serving one client in %s mode", tcp_mode_name(mode));
+    switch (mode) {
+    case TCP_MODE_ECHO:
+    case TCP_MODE_POLL:
+        return serve_echo(conn);
+    case TCP_MODE_HALFCLOSE:
+        return serve_halfclose(conn);
+    case TCP_MODE_OOB:
+        return serve_oob(conn, timeout_ms);
+    case TCP_MODE_ABORT:
+        return serve_abort(conn);
+    }
+    errno = EINVAL;
+    return give_up(conn);
+}
+
+/* ---- the client's side ----------------------------------------------------- */
+
+/* Reads what the server sends until its FIN and prints it. */
+static int print_reply(int fd)
+{
+    char reply[1024];
+    ssize_t n = tcp_recv_exact(fd, reply, sizeof reply - 1);
+    if (n == -1)
+        return -1;
+    reply[n] = '\0';
+    printf("reply: %s%s", reply, n > 0 && reply[n - 1] == '\n' ? "" : "\n");
+    fflush(stdout);
+    return 0;
+}
+
+static int client_echo(int fd, const char *message, int timeout_ms)
+{
+    size_t len = strlen(message);
+    char *back = malloc(TCP_FRAME_MAX);
+    if (back == NULL)
+        return give_up(fd);
+    ssize_t n = -1;
+    if (tcp_send_frame(fd, message, len) == (ssize_t)len)
+        n = tcp_recv_frame(fd, back, TCP_FRAME_MAX);
+    if (n > 0) {
+        printf("echo: %.*s\n", (int)n, back);
+        fflush(stdout);
+    }
+    int same = n == (ssize_t)len && memcmp(back, message, len) == 0;
+    free(back);
+    if (n == 0)
+        errno = EPROTO; /* the server closed instead of answering */
+    if (!same)
+        return give_up(fd);
+    /* We close first, so this side is the one that enters TIME_WAIT. */
+    return tcp_close_gracefully(fd, timeout_ms);
+}
+
+static int client_halfclose(int fd, const char *message)
+{
+    size_t len = strlen(message);
+    if (tcp_send_all(fd, message, len) == -1 || tcp_shutdown_write(fd) == -1 ||
+        print_reply(fd) == -1)
+        return give_up(fd);
+    return tcp_close(fd);
+}
+
+static int client_oob(int fd, const char *message)
+{
+    const char after[] = "after the mark";
+    char go[sizeof GO_AHEAD - 1];
+    ssize_t n = tcp_recv_exact(fd, go, sizeof go);
+    if (n != (ssize_t)sizeof go) {
+        if (n >= 0)
+            errno = EPROTO;
+        return give_up(fd);
+    }
+    if (tcp_send_all(fd, message, strlen(message)) == -1 || tcp_send_urgent(fd, '!') == -1 ||
+        tcp_send_all(fd, after, strlen(after)) == -1 || tcp_shutdown_write(fd) == -1 ||
+        print_reply(fd) == -1)
+        return give_up(fd);
+    return tcp_close(fd);
+}
+
+static int client_abort(int fd, const char *message)
+{
+    char buf[1024];
+    ssize_t n = -1;
+    if (tcp_send_frame(fd, message, strlen(message)) != -1)
+        n = tcp_recv_frame(fd, buf, sizeof buf);
+    int err = errno;
+    tcp_close(fd);
+    if (n == -1 && err == ECONNRESET) {
+        printf("the server aborted: recv() failed with ECONNRESET, as it should\n");
+        fflush(stdout);
+        return 0;
+    }
+    errno = n == -1 ? err : EPROTO; /* an answer or a FIN: no abort seen */
+    return -1;
+}
+
+int tcp_scenario_client(int fd, enum tcp_mode mode, const char *message, int timeout_ms)
+{
+    switch (mode) {
+    case TCP_MODE_ECHO:
+    case TCP_MODE_POLL:
+        return client_echo(fd, message, timeout_ms);
+    case TCP_MODE_HALFCLOSE:
+        return client_halfclose(fd, message);
+    case TCP_MODE_OOB:
+        return client_oob(fd, message);
+    case TCP_MODE_ABORT:
+        return client_abort(fd, message);
+    }
+    errno = EINVAL;
+    return give_up(fd);
+}
