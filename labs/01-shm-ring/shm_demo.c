@@ -1,0 +1,230 @@
+/*
+ * shm_demo - a traced walkthrough of lab 01: a shared-memory ring buffer.
+ *
+ * usage: shm_demo [-n COUNT] [-s SIZE] [-c CAPACITY] [--mode lock|lockfree|both]
+ *
+ * For each part (both by default: Part A with a lock, then Part B without),
+ * the parent creates a ring, forks a producer and a consumer that attach to
+ * it by name, and waits for them. The producer sends COUNT self-checking
+ * messages; the consumer checks every one. The trace shows shm_open,
+ * ftruncate, mmap, every time a side really sleeps and is woken, munmap and
+ * shm_unlink. Exits 0 when every message arrived intact, in order.
+ *
+ * See also: shm_producer, shm_consumer, labs/01-shm-ring/README.md.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "err.h"
+#include "names.h"
+#include "ring.h"
+#include "shm_message.h"
+#include "trace.h"
+
+static const char USAGE[] =
+    "usage: shm_demo [-n COUNT] [-s SIZE] [-c CAPACITY] [--mode lock|lockfree|both]\n"
+    "A traced walkthrough of a shared-memory ring between two processes (lab 01).\n"
+    "  -n, --count N     messages per part (default 2000)\n"
+    "  -s, --size SIZE   bytes per message, 16 or more (default 256; K and M work)\n"
+    "  -c, --capacity C  bytes in the ring, a power of two (default 16K)\n"
+    "  -m, --mode MODE   lock, lockfree or both (default both)\n"
+    "  -h, --help        show this help\n"
+    "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n";
+
+struct options {
+    long count, size, capacity;
+    bool lock, lockfree;
+};
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+/* The producer child: sends count messages, marks the end, leaves. */
+static _Noreturn void run_producer(const char *name, const struct options *o)
+{
+    struct ring ring;
+    if (ring_attach(&ring, name, RING_PRODUCER) == -1)
+        die_errno_child("producer: attach %s", name);
+    unsigned char *message = malloc((size_t)o->size);
+    if (message == NULL)
+        die_errno_child("producer: malloc");
+    for (long i = 0; i < o->count; i++) {
+        shm_message_fill(message, (size_t)o->size, (uint64_t)i);
+        if (ring_send(&ring, message, (size_t)o->size) == -1)
+            die_errno_child("producer: send message %ld", i);
+    }
+    free(message);
+    if (ring_send_eof(&ring) == -1)
+        die_errno_child("producer: end of stream");
+    trace_note("producer: %ld messages sent; slept %lu times, woke the consumer %lu times",
+               o->count, ring.producer.sleeps, ring.producer.wakes);
+    if (ring_detach(&ring) == -1)
+        die_errno_child("producer: detach");
+    _exit(0);
+}
+
+/* The consumer child: receives until the end, checking every message. */
+static _Noreturn void run_consumer(const char *name, const struct options *o)
+{
+    struct ring ring;
+    if (ring_attach(&ring, name, RING_CONSUMER) == -1)
+        die_errno_child("consumer: attach %s", name);
+    size_t cap = ring_max_message(&ring);
+    unsigned char *buf = malloc(cap);
+    if (buf == NULL)
+        die_errno_child("consumer: malloc");
+    long count = 0;
+    size_t len;
+    int rc;
+    while ((rc = ring_recv(&ring, buf, cap, &len)) == 1) {
+        uint64_t seq;
+        const char *why;
+        if (shm_message_check(buf, len, (uint64_t)count, &seq, &why) == -1) {
+            warn_msg("consumer: message %ld: %s", count, why);
+            _exit(EXIT_FATAL);
+        }
+        count++;
+    }
+    if (rc == -1)
+        die_errno_child("consumer: receive message %ld", count);
+    free(buf);
+    trace_note("consumer: end of stream after %ld messages; slept %lu times", count,
+               ring.consumer.sleeps);
+    if (ring_detach(&ring) == -1)
+        die_errno_child("consumer: detach");
+    _exit(count == o->count ? 0 : EXIT_FATAL);
+}
+
+static pid_t start_child(void (*body)(const char *, const struct options *), const char *role,
+                         const char *name, const struct options *o)
+{
+    fflush(stdout); /* the child must not print our buffered output again */
+    pid_t pid = fork();
+    if (pid == 0)
+        trace_set_role(role);
+    trace_call("fork", pid, NULL);
+    if (pid == -1)
+        return -1;
+    if (pid == 0) {
+        /* Ctrl-C ends the children; only the parent stays to clean up. */
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        body(name, o);
+    }
+    return pid;
+}
+
+static int wait_child(pid_t pid, const char *what)
+{
+    int status;
+    pid_t got;
+    while ((got = waitpid(pid, &status, 0)) == -1 && errno == EINTR)
+        ;
+    trace_call("waitpid", got, "pid=%ld (%s)", (long)pid, what);
+    if (got == -1)
+        return -1;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+static void run_part(enum ring_mode mode, const struct options *o)
+{
+    const char *title = mode == RING_LOCK ? "Part A: lock-based" : "Part B: lock-free";
+    trace_note("%s ring, %ld messages of %ld bytes through %ld bytes of shared memory", title,
+               o->count, o->size, o->capacity);
+    char name[128];
+    if (names_shm(name, sizeof name, "demo") == -1)
+        die_errno("names_shm");
+    struct ring ring;
+    if (ring_create(&ring, name, (size_t)o->capacity, mode, RING_NO_ROLE) == -1)
+        die_errno("create the ring %s", name);
+
+    pid_t consumer = start_child(run_consumer, "consumer", name, o);
+    pid_t producer = consumer == -1 ? -1 : start_child(run_producer, "producer", name, o);
+    int failed = consumer == -1 || producer == -1;
+    if (producer != -1 && wait_child(producer, "producer") == -1) {
+        failed = 1;
+        /* A consumer whose producer never attached would wait for ever. */
+        trace_call("kill", kill(consumer, SIGTERM), "pid=%ld, SIGTERM", (long)consumer);
+    }
+    if (consumer != -1 && wait_child(consumer, "consumer") == -1)
+        failed = 1;
+    if (ring_destroy(&ring) == -1)
+        die_errno("remove the ring %s", name);
+    if (stop_requested)
+        die("interrupted; the ring %s is removed", name);
+    if (failed)
+        die("%s: the transfer failed (see the messages above)", title);
+    printf("shm_demo: %s: %ld messages arrived intact and in order\n", title, o->count);
+}
+
+int main(int argc, char **argv)
+{
+    err_set_progname(argv[0]);
+    trace_set_role("parent");
+    static const struct option long_options[] = {
+        {"count", required_argument, NULL, 'n'},    {"size", required_argument, NULL, 's'},
+        {"capacity", required_argument, NULL, 'c'}, {"mode", required_argument, NULL, 'm'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+    };
+    struct options o = {.count = 2000, .size = 256, .capacity = 16 * 1024, true, true};
+    int opt;
+    opterr = 0; /* cli_bad_option() says what was wrong */
+    while ((opt = getopt_long(argc, argv, ":hn:s:c:m:", long_options, NULL)) != -1) {
+        switch (opt) {
+        case 'h':
+            cli_help(USAGE);
+        case 'n':
+            o.count = cli_parse_long(optarg, 1, 1000000000L, "count");
+            break;
+        case 's':
+            o.size = cli_parse_size(optarg, SHM_MESSAGE_MIN, RING_MAX_CAPACITY, "size");
+            break;
+        case 'c':
+            o.capacity = cli_parse_size(optarg, RING_MIN_CAPACITY, RING_MAX_CAPACITY, "capacity");
+            break;
+        case 'm':
+            o.lock = strcmp(optarg, "lock") == 0 || strcmp(optarg, "both") == 0;
+            o.lockfree = strcmp(optarg, "lockfree") == 0 || strcmp(optarg, "both") == 0;
+            if (!o.lock && !o.lockfree)
+                die_usage("invalid mode '%s': expected lock, lockfree or both", optarg);
+            break;
+        default:
+            if (opt == '?' && optopt == 0) /* an unknown long option */
+                die_usage("unknown option '%s'", argv[optind - 1]);
+            cli_bad_option(opt);
+        }
+    }
+    if (optind != argc)
+        die_usage("unexpected argument '%s'", argv[optind]);
+    if ((o.capacity & (o.capacity - 1)) != 0)
+        die_usage("invalid capacity %ld: it must be a power of two", o.capacity);
+    if (o.size > o.capacity - RING_LENGTH_SIZE)
+        die_usage("size %ld does not fit a %ld-byte ring (at most %ld)", o.size, o.capacity,
+                  o.capacity - RING_LENGTH_SIZE);
+
+    /* Ctrl-C reaches the whole process group. The children die of it; the
+     * parent stays long enough to remove the ring (no SA_RESTART: the
+     * signal interrupts waitpid, which then checks on the children). */
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGINT, &sa, NULL) == -1 || sigaction(SIGTERM, &sa, NULL) == -1)
+        die_errno("sigaction");
+
+    if (o.lock)
+        run_part(RING_LOCK, &o);
+    if (o.lockfree)
+        run_part(RING_LOCKFREE, &o);
+    return 0;
+}

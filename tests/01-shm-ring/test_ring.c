@@ -1,0 +1,1400 @@
+/*
+ * test_ring.c - the graded tests of lab 01 (the shared-memory ring).
+ *
+ * Each test checks one behaviour of ring.h. The table at the bottom
+ * declares every test with its points, timeout and hint: that table is
+ * the only place points are set. Tests that cover both parts run Part A
+ * (RING_LOCK) first, then Part B (RING_LOCKFREE), and name the part when
+ * they fail.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "checksum.h"
+#include "clock.h"
+#include "err.h"
+#include "grader.h"
+#include "names.h"
+#include "ring.h"
+#include "trace.h"
+
+/* Part A first, then Part B. */
+static const enum ring_mode BOTH_MODES[] = {RING_LOCK, RING_LOCKFREE};
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static const char *mode_name(enum ring_mode mode)
+{
+    return mode == RING_LOCK ? "lock mode (Part A)" : "lockfree mode (Part B)";
+}
+
+static void new_name(char *buf, size_t size)
+{
+    ck_assert_msg(names_shm(buf, size, "ring") == 0, "test setup: names_shm failed");
+}
+
+/* Creates a ring or fails the test with the reason. */
+static void create_ring(struct ring *r, const char *name, size_t capacity, enum ring_mode mode,
+                        enum ring_role role)
+{
+    int rc = ring_create(r, name, capacity, mode, role);
+    REQUIRE_IMPL(rc, "ring_create");
+    ck_assert_msg(rc == 0, "ring_create(\"%s\", %zu, %s) failed: %s", name, capacity,
+                  mode_name(mode), strerror(errno));
+}
+
+static void destroy_ring(struct ring *r)
+{
+    int rc = ring_destroy(r);
+    REQUIRE_IMPL(rc, "ring_destroy");
+    ck_assert_msg(rc == 0, "ring_destroy failed: %s", strerror(errno));
+}
+
+static bool shm_exists(const char *name)
+{
+    int fd = shm_open(name, O_RDONLY, 0);
+    if (fd == -1)
+        return false;
+    close(fd);
+    return true;
+}
+
+/* Makes a shared-memory object that is not a ring: size bytes, starting with len bytes. */
+static void make_object(const char *name, const void *bytes, size_t len, size_t size)
+{
+    int fd = shm_open(name, O_CREAT | O_EXCL | O_RDWR, 0600);
+    ck_assert_msg(fd != -1, "test setup: shm_open %s: %s", name, strerror(errno));
+    ck_assert_msg(ftruncate(fd, (off_t)size) == 0, "test setup: ftruncate: %s", strerror(errno));
+    ck_assert_msg(pwrite(fd, bytes, len, 0) == (ssize_t)len, "test setup: pwrite");
+    close(fd);
+}
+
+/* Sends without waiting, or fails the test. */
+static void send_now(struct ring *r, const void *data, size_t len, enum ring_mode mode)
+{
+    int rc = ring_try_send(r, data, len);
+    REQUIRE_IMPL(rc, "ring_try_send");
+    ck_assert_msg(rc == 0, "%s: ring_try_send(%zu bytes) failed: %s", mode_name(mode), len,
+                  strerror(errno));
+}
+
+/* Receives without waiting, or fails the test; returns the length. */
+static size_t recv_now(struct ring *r, void *buf, size_t cap, enum ring_mode mode)
+{
+    size_t len = (size_t)-1;
+    int rc = ring_try_recv(r, buf, cap, &len);
+    REQUIRE_IMPL(rc, "ring_try_recv");
+    ck_assert_msg(rc == 1, "%s: ring_try_recv returned %d (%s), expected 1 (a message)",
+                  mode_name(mode), rc, rc == -1 ? strerror(errno) : "end of stream");
+    return len;
+}
+
+/* ---- children --------------------------------------------------------- */
+
+/* How a child process of a test reports through its exit status. */
+enum child_result {
+    CHILD_OK = 0,
+    CHILD_NOT_IMPLEMENTED = 10,
+    CHILD_ATTACH_FAILED = 11,
+    CHILD_SEND_FAILED = 12,
+    CHILD_RECV_FAILED = 13,
+    CHILD_WRONG_DATA = 14,
+    CHILD_EOF_FAILED = 15,
+    CHILD_DETACH_FAILED = 16,
+};
+
+static _Noreturn void child_fail(enum child_result code, const char *what)
+{
+    if (errno == ENOSYS)
+        _exit(CHILD_NOT_IMPLEMENTED);
+    fprintf(stderr, "test child %ld: %s: %s\n", (long)getpid(), what, strerror(errno));
+    _exit(code);
+}
+
+static const char *child_reason(int code)
+{
+    switch (code) {
+    case CHILD_ATTACH_FAILED:
+        return "ring_attach failed";
+    case CHILD_SEND_FAILED:
+        return "ring_send failed";
+    case CHILD_RECV_FAILED:
+        return "ring_recv failed";
+    case CHILD_WRONG_DATA:
+        return "it received wrong data";
+    case CHILD_EOF_FAILED:
+        return "ring_send_eof failed";
+    case CHILD_DETACH_FAILED:
+        return "ring_detach failed";
+    default:
+        return "unexpected exit status";
+    }
+}
+
+/* A child, and a pipe on which it says when it is ready. */
+struct child {
+    pid_t pid;
+    int ready_fd;
+};
+
+typedef void (*child_body)(const void *arg, int ready_fd);
+
+static struct child start_child(child_body body, const void *arg)
+{
+    int fds[2];
+    ck_assert_msg(pipe(fds) == 0, "test setup: pipe: %s", strerror(errno));
+    pid_t pid = fork();
+    ck_assert_msg(pid != -1, "test setup: fork: %s", strerror(errno));
+    if (pid == 0) {
+        close(fds[0]);
+        body(arg, fds[1]);
+        _exit(CHILD_OK);
+    }
+    close(fds[1]);
+    return (struct child){.pid = pid, .ready_fd = fds[0]};
+}
+
+static void say_ready(int ready_fd)
+{
+    char byte = 'r';
+    if (write(ready_fd, &byte, 1) != 1)
+        _exit(99);
+    close(ready_fd);
+}
+
+/* Waits for the child's "ready"; on failure, reports what the child said. */
+static void expect_ready(struct child *c, const char *who)
+{
+    struct pollfd p = {.fd = c->ready_fd, .events = POLLIN};
+    char byte;
+    bool ready = poll(&p, 1, 10000) == 1 && read(c->ready_fd, &byte, 1) == 1;
+    close(c->ready_fd);
+    if (ready)
+        return;
+    int status = grade_wait_child(c->pid, 2000);
+    if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == CHILD_NOT_IMPLEMENTED)
+        ck_abort_msg("not implemented yet: a ring function returned ENOSYS in the %s child", who);
+    ck_abort_msg("the %s child never became ready: it %s (%s)", who,
+                 status == -1 ? "hung" : grade_describe_status(status),
+                 status != -1 && WIFEXITED(status) ? child_reason(WEXITSTATUS(status)) : "");
+}
+
+/* Waits for a child that should succeed; fails the test otherwise. */
+static void expect_child_ok(pid_t pid, int timeout_ms, const char *who)
+{
+    int status = grade_wait_child(pid, timeout_ms);
+    ck_assert_msg(status != -1, "the %s child did not finish within %d ms: it hung", who,
+                  timeout_ms);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_NOT_IMPLEMENTED)
+        ck_abort_msg("not implemented yet: a ring function returned ENOSYS in the %s child", who);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == CHILD_OK, "the %s child %s: %s", who,
+                  grade_describe_status(status),
+                  WIFEXITED(status) ? child_reason(WEXITSTATUS(status)) : "it crashed");
+}
+
+/* ---- a stream of mixed messages, checked by sequence number and checksum ---- */
+
+/* The length of message i: mostly small, some empty, now and then the largest. */
+static size_t mixed_size(uint64_t i, size_t largest)
+{
+    if (i % 97 == 0)
+        return 0;
+    if (i % 4099 == 0)
+        return largest;
+    if (i % 61 == 0)
+        return 1 + (size_t)((i * 131) % 3000);
+    return 1 + (size_t)((i * 2654435761u) % 200);
+}
+
+struct stream {
+    const char *name;  /* attach by name (a process), or */
+    struct ring *ring; /* use this handle (a thread) */
+    uint64_t count;
+    size_t largest;
+    int result; /* of the producer thread: 0, or an errno */
+};
+
+/*
+ * Sends count mixed messages (each of 8 bytes or more starts with its
+ * sequence number), then one 8-byte message with the checksum of all of
+ * them, then the end of the stream. Returns 0, or an errno.
+ */
+static int produce_stream(struct ring *r, const struct stream *s)
+{
+    size_t pattern_size = s->largest + 4096;
+    unsigned char *pattern = malloc(pattern_size), *message = malloc(s->largest + 8);
+    if (pattern == NULL || message == NULL)
+        return ENOMEM;
+    checksum_fill_pattern(pattern, pattern_size, 42);
+    uint64_t sum = CHECKSUM_INIT;
+    int err = 0;
+    for (uint64_t i = 0; i < s->count && err == 0; i++) {
+        size_t len = mixed_size(i, s->largest);
+        memcpy(message, pattern + i % 4096, len);
+        if (len >= sizeof i)
+            memcpy(message, &i, sizeof i);
+        sum = checksum_update(sum, message, len);
+        if (ring_send(r, message, len) == -1)
+            err = errno;
+    }
+    if (err == 0 && ring_send(r, &sum, sizeof sum) == -1)
+        err = errno;
+    if (err == 0 && ring_send_eof(r) == -1)
+        err = errno;
+    free(pattern);
+    free(message);
+    return err;
+}
+
+/* Receives and checks the stream of produce_stream(), failing the test at
+ * the first message that is wrong. */
+static void consume_stream(struct ring *r, const struct stream *s, enum ring_mode mode)
+{
+    size_t cap = ring_max_message(r);
+    unsigned char *buf = malloc(cap);
+    ck_assert(buf != NULL);
+    uint64_t sum = CHECKSUM_INIT;
+    size_t len;
+    /* Plain ifs in this loop: every ck_assert records a checkpoint with a
+     * system call, too slow to do a million times. */
+    for (uint64_t i = 0; i < s->count; i++) {
+        int rc = ring_recv(r, buf, cap, &len);
+        REQUIRE_IMPL(rc, "ring_recv");
+        if (rc != 1)
+            ck_abort_msg("%s: message %llu of %llu: ring_recv returned %d (%s)", mode_name(mode),
+                         (unsigned long long)i, (unsigned long long)s->count, rc,
+                         rc == -1 ? strerror(errno) : "end of stream too early");
+        size_t want = mixed_size(i, s->largest);
+        if (len != want)
+            ck_abort_msg("%s: message %llu has %zu bytes, expected %zu: a message was lost, "
+                         "repeated or cut (check the length prefix and the wraparound)",
+                         mode_name(mode), (unsigned long long)i, len, want);
+        if (len >= sizeof i) {
+            uint64_t seq;
+            memcpy(&seq, buf, sizeof seq);
+            if (seq != i)
+                ck_abort_msg("%s: message %llu carries sequence number %llu: messages were lost, "
+                             "repeated or reordered",
+                             mode_name(mode), (unsigned long long)i, (unsigned long long)seq);
+        }
+        sum = checksum_update(sum, buf, len);
+    }
+    uint64_t sent_sum = 0;
+    int rc = ring_recv(r, &sent_sum, sizeof sent_sum, &len);
+    ck_assert_msg(rc == 1 && len == sizeof sent_sum,
+                  "%s: the final checksum message did not arrive (rc %d)", mode_name(mode), rc);
+    ck_assert_msg(sum == sent_sum,
+                  "%s: the checksum of what arrived differs from what was sent: bytes were "
+                  "damaged (copying across the end of the ring? reading before the producer "
+                  "published?)",
+                  mode_name(mode));
+    rc = ring_recv(r, buf, cap, &len);
+    ck_assert_msg(rc == 0,
+                  "%s: after the last message ring_recv returned %d, not 0 (end of stream)",
+                  mode_name(mode), rc);
+    free(buf);
+}
+
+static void stream_producer_child(const void *arg, int ready_fd)
+{
+    const struct stream *s = arg;
+    struct ring r;
+    if (ring_attach(&r, s->name, RING_PRODUCER) == -1)
+        child_fail(CHILD_ATTACH_FAILED, "ring_attach as producer");
+    say_ready(ready_fd);
+    int err = produce_stream(&r, s);
+    if (err != 0) {
+        errno = err;
+        child_fail(CHILD_SEND_FAILED, "sending the stream");
+    }
+    if (ring_detach(&r) == -1)
+        child_fail(CHILD_DETACH_FAILED, "ring_detach");
+}
+
+static void million_messages_between_processes(enum ring_mode mode)
+{
+    char name[128];
+    new_name(name, sizeof name);
+    struct ring r;
+    create_ring(&r, name, 64 * 1024, mode, RING_CONSUMER);
+    struct stream s = {.name = name, .count = 1000000, .largest = ring_max_message(&r)};
+    struct child c = start_child(stream_producer_child, &s);
+    expect_ready(&c, "producer");
+    consume_stream(&r, &s, mode);
+    expect_child_ok(c.pid, 20000, "producer");
+    destroy_ring(&r);
+}
+
+START_TEST(lock_mode_million_messages_between_processes)
+{
+    million_messages_between_processes(RING_LOCK);
+}
+END_TEST
+
+START_TEST(lockfree_mode_million_messages_between_processes)
+{
+    million_messages_between_processes(RING_LOCKFREE);
+}
+END_TEST
+
+static void *stream_producer_thread(void *arg)
+{
+    struct stream *s = arg;
+    s->result = produce_stream(s->ring, s);
+    return NULL;
+}
+
+/* The same stream between two threads sharing one handle: ThreadSanitizer
+ * sees both sides here (it cannot see into another process). */
+static void stream_between_threads(enum ring_mode mode)
+{
+    char name[128];
+    new_name(name, sizeof name);
+    struct ring r;
+    create_ring(&r, name, 16 * 1024, mode, RING_BOTH);
+    struct stream s = {.ring = &r, .count = 200000, .largest = ring_max_message(&r)};
+    /* One message first, in this thread, so a skeleton fails cleanly here. */
+    int rc = ring_try_send(&r, "x", 1);
+    REQUIRE_IMPL(rc, "ring_try_send");
+    size_t len;
+    char x;
+    rc = ring_try_recv(&r, &x, 1, &len);
+    REQUIRE_IMPL(rc, "ring_try_recv");
+    ck_assert_msg(rc == 1 && len == 1 && x == 'x', "%s: one message did not go round",
+                  mode_name(mode));
+    pthread_t producer;
+    ck_assert(pthread_create(&producer, NULL, stream_producer_thread, &s) == 0);
+    consume_stream(&r, &s, mode);
+    pthread_join(producer, NULL);
+    ck_assert_msg(s.result == 0, "%s: the producer thread failed: %s", mode_name(mode),
+                  strerror(s.result));
+    destroy_ring(&r);
+}
+
+START_TEST(lock_mode_threads_share_one_ring)
+{
+    stream_between_threads(RING_LOCK);
+}
+END_TEST
+
+START_TEST(lockfree_mode_threads_share_one_ring)
+{
+    stream_between_threads(RING_LOCKFREE);
+}
+END_TEST
+
+/* ---- 1. create and attach ---------------------------------------------- */
+
+START_TEST(create_makes_private_object_of_right_size)
+{
+    char name[128];
+    new_name(name, sizeof name);
+    int fds_before = grade_count_open_fds();
+    struct ring r;
+    create_ring(&r, name, 4096, RING_LOCKFREE, RING_PRODUCER);
+    int fds_after = grade_count_open_fds();
+    char path[160];
+    snprintf(path, sizeof path, "/dev/shm%s", name);
+    struct stat st;
+    int stat_rc = stat(path, &st);
+    ck_assert_msg(stat_rc == 0, "after ring_create there is no %s: use shm_open(O_CREAT|O_EXCL)",
+                  path);
+    ck_assert_msg((st.st_mode & 0777) == 0600,
+                  "the object has mode %03o; it must be 0600 (only its owner may map it)",
+                  (unsigned)(st.st_mode & 0777));
+    ck_assert_msg(st.st_size == RING_HEADER_SIZE + 4096,
+                  "the object has %lld bytes; expected RING_HEADER_SIZE + capacity = %d "
+                  "(ftruncate)",
+                  (long long)st.st_size, RING_HEADER_SIZE + 4096);
+    ck_assert_msg(fds_after == fds_before,
+                  "ring_create left %d descriptor(s) open; close the fd once it is mapped",
+                  fds_after - fds_before);
+    ck_assert_msg(r.capacity == 4096 && ring_max_message(&r) == 4096 - RING_LENGTH_SIZE,
+                  "capacity %llu, largest message %zu; expected 4096 and %d",
+                  (unsigned long long)r.capacity, ring_max_message(&r), 4096 - RING_LENGTH_SIZE);
+    destroy_ring(&r);
+    ck_assert_msg(!shm_exists(name), "after ring_destroy the object %s still exists: shm_unlink it",
+                  name);
+    ck_assert_msg(grade_count_open_fds() == fds_before, "ring_destroy left descriptors open");
+}
+END_TEST
+
+START_TEST(create_refuses_a_taken_name_and_leaves_it)
+{
+    char name[128];
+    new_name(name, sizeof name);
+    struct ring first, second;
+    create_ring(&first, name, 4096, RING_LOCKFREE, RING_PRODUCER);
+    errno = 0;
+    int rc = ring_create(&second, name, 4096, RING_LOCKFREE, RING_PRODUCER);
+    int create_errno = errno;
+    bool still_there = shm_exists(name);
+    if (rc == 0)
+        ring_detach(&second);
+    ck_assert_msg(rc == -1 && create_errno == EEXIST,
+                  "creating a name that exists must fail with EEXIST (O_CREAT|O_EXCL); got "
+                  "%d (%s)",
+                  rc, strerror(create_errno));
+    ck_assert_msg(still_there, "the failed ring_create removed the other ring's object: never "
+                               "shm_unlink a name you did not create");
+    const char hello[] = "still works";
+    send_now(&first, hello, sizeof hello, RING_LOCKFREE);
+    destroy_ring(&first);
+}
+END_TEST
+
+START_TEST(failed_create_leaves_nothing_behind)
+{
+    /* A file size limit makes ftruncate() fail after shm_open() succeeded:
+     * the half-made object must be removed again. */
+    char name[128];
+    new_name(name, sizeof name);
+    struct rlimit old_limit, small;
+    ck_assert(getrlimit(RLIMIT_FSIZE, &old_limit) == 0);
+    small = old_limit;
+    small.rlim_cur = 4096;
+    signal(SIGXFSZ, SIG_IGN); /* else exceeding the limit kills us */
+    ck_assert(setrlimit(RLIMIT_FSIZE, &small) == 0);
+    int fds_before = grade_count_open_fds();
+    struct ring r;
+    int rc = ring_create(&r, name, 1 << 20, RING_LOCKFREE, RING_PRODUCER);
+    int create_errno = errno;
+    setrlimit(RLIMIT_FSIZE, &old_limit);
+    signal(SIGXFSZ, SIG_DFL);
+    grade_require_impl(rc, create_errno, "ring_create");
+    if (rc == 0)
+        ring_destroy(&r);
+    ck_assert_msg(rc == -1, "test setup: ring_create succeeded despite RLIMIT_FSIZE");
+    ck_assert_msg(!shm_exists(name),
+                  "ring_create failed (%s) but left the object %s behind: after shm_open "
+                  "succeeded, every error path must shm_unlink it",
+                  strerror(create_errno), name);
+    ck_assert_msg(grade_count_open_fds() == fds_before,
+                  "the failed ring_create left a descriptor open: close it on error paths too");
+}
+END_TEST
+
+START_TEST(bad_names_and_capacities_are_rejected)
+{
+    char long_name[RING_NAME_MAX + 8];
+    long_name[0] = '/';
+    memset(long_name + 1, 'x', sizeof long_name - 2);
+    long_name[sizeof long_name - 1] = '\0';
+    const char *bad_names[] = {"no-slash", "/two/slashes", "/", "", "//x"};
+    char good[128];
+    new_name(good, sizeof good);
+    struct ring r;
+    int rc = ring_create(&r, bad_names[0], 4096, RING_LOCKFREE, RING_PRODUCER);
+    REQUIRE_IMPL(rc, "ring_create");
+    for (size_t i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++) {
+        errno = 0;
+        rc = ring_create(&r, bad_names[i], 4096, RING_LOCKFREE, RING_PRODUCER);
+        int create_errno = errno;
+        if (rc == 0)
+            ring_destroy(&r);
+        ck_assert_msg(rc == -1 && create_errno == EINVAL,
+                      "ring_create(\"%s\") must fail with EINVAL: a name is '/' and then "
+                      "characters without another '/'; got %d (%s)",
+                      bad_names[i], rc, strerror(create_errno));
+        errno = 0;
+        rc = ring_attach(&r, bad_names[i], RING_CONSUMER);
+        ck_assert_msg(rc == -1 && errno == EINVAL,
+                      "ring_attach(\"%s\") must fail with EINVAL; got %d (%s)", bad_names[i], rc,
+                      strerror(errno));
+    }
+    errno = 0;
+    rc = ring_create(&r, NULL, 4096, RING_LOCKFREE, RING_PRODUCER);
+    ck_assert_msg(rc == -1 && errno == EINVAL, "ring_create(NULL name) must fail with EINVAL");
+    errno = 0;
+    rc = ring_create(&r, long_name, 4096, RING_LOCKFREE, RING_PRODUCER);
+    ck_assert_msg(rc == -1 && errno == ENAMETOOLONG,
+                  "a name of %zu bytes must fail with ENAMETOOLONG; got %d (%s)", strlen(long_name),
+                  rc, strerror(errno));
+    const size_t bad_capacities[] = {0, 100, 4097, 32, RING_MAX_CAPACITY * 2};
+    for (size_t i = 0; i < sizeof bad_capacities / sizeof bad_capacities[0]; i++) {
+        errno = 0;
+        rc = ring_create(&r, good, bad_capacities[i], RING_LOCKFREE, RING_PRODUCER);
+        int create_errno = errno;
+        if (rc == 0)
+            ring_destroy(&r);
+        ck_assert_msg(rc == -1 && create_errno == EINVAL,
+                      "capacity %zu must fail with EINVAL (a power of two from %d to %lu); got "
+                      "%d (%s)",
+                      bad_capacities[i], RING_MIN_CAPACITY, (unsigned long)RING_MAX_CAPACITY, rc,
+                      strerror(create_errno));
+    }
+    errno = 0;
+    rc = ring_create(&r, good, 4096, (enum ring_mode)7, RING_PRODUCER);
+    ck_assert_msg(rc == -1 && errno == EINVAL, "an unknown mode must fail with EINVAL");
+    ck_assert_msg(!shm_exists(good), "a rejected ring_create left the object %s behind", good);
+}
+END_TEST
+
+START_TEST(attach_rejects_missing_foreign_truncated_and_garbage)
+{
+    char name[128], ring_name[128];
+    new_name(ring_name, sizeof ring_name);
+    struct ring r, owner;
+    int fds_before = grade_count_open_fds();
+
+    new_name(name, sizeof name);
+    errno = 0;
+    int rc = ring_attach(&r, name, RING_CONSUMER);
+    REQUIRE_IMPL(rc, "ring_attach");
+    ck_assert_msg(rc == -1 && errno == ENOENT, "attaching a name nobody created must fail with "
+                                               "ENOENT (from shm_open)");
+
+    const struct {
+        const char *what;
+        size_t len, size;
+        int err;
+    } cases[] = {
+        {"a foreign object (text where the header should be)", 64, 8192, EPROTO},
+        {"an object of random bytes", 8192, 8192, EPROTO},
+        {"an object smaller than a header", 100, 100, EBADMSG},
+        {"an object of size 0 (not finished by its creator)", 0, 0, EAGAIN},
+        {"an object of zeros (magic 0: not finished by its creator)", 0, 8192, EAGAIN},
+    };
+    unsigned char junk[8192];
+    checksum_fill_pattern(junk, sizeof junk, 7);
+    memcpy(junk, "This is somebody else's shared memory, not a ring. Hands off!!!!", 64);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        new_name(name, sizeof name);
+        if (i == 1)
+            checksum_fill_pattern(junk, sizeof junk, 8);
+        make_object(name, junk, cases[i].len, cases[i].size);
+        errno = 0;
+        rc = ring_attach(&r, name, RING_CONSUMER);
+        int attach_errno = errno;
+        if (rc == 0)
+            ring_detach(&r);
+        shm_unlink(name);
+        ck_assert_msg(rc == -1 && attach_errno == cases[i].err,
+                      "attaching %s must fail with %s (see ring.h); got %d (%s)", cases[i].what,
+                      errno_name(cases[i].err), rc,
+                      rc == 0 ? "attached" : errno_name(attach_errno));
+    }
+
+    /* A real ring, cut short: the header promises more than the object has. */
+    create_ring(&owner, ring_name, 4096, RING_LOCKFREE, RING_PRODUCER);
+    int fd = shm_open(ring_name, O_RDWR, 0);
+    ck_assert(fd != -1);
+    ck_assert(ftruncate(fd, RING_HEADER_SIZE + 1024) == 0);
+    close(fd);
+    errno = 0;
+    rc = ring_attach(&r, ring_name, RING_CONSUMER);
+    int attach_errno = errno;
+    if (rc == 0)
+        ring_detach(&r);
+    ck_assert_msg(rc == -1 && attach_errno == EBADMSG,
+                  "attaching a truncated ring must fail with EBADMSG (compare the object's size "
+                  "from fstat with the header); got %d (%s)",
+                  rc, errno_name(attach_errno));
+    destroy_ring(&owner);
+
+    /* A ring of another version. */
+    create_ring(&owner, ring_name, 4096, RING_LOCKFREE, RING_PRODUCER);
+    owner.shared->version = RING_VERSION + 1;
+    errno = 0;
+    rc = ring_attach(&r, ring_name, RING_CONSUMER);
+    attach_errno = errno;
+    if (rc == 0)
+        ring_detach(&r);
+    ck_assert_msg(rc == -1 && attach_errno == EPROTONOSUPPORT,
+                  "attaching a ring of another version must fail with EPROTONOSUPPORT; got %d "
+                  "(%s)",
+                  rc, errno_name(attach_errno));
+    destroy_ring(&owner);
+    ck_assert_msg(grade_count_open_fds() == fds_before,
+                  "a failed ring_attach left %d descriptor(s) open",
+                  grade_count_open_fds() - fds_before);
+}
+END_TEST
+
+START_TEST(one_producer_and_one_consumer_per_ring)
+{
+    char name[128];
+    new_name(name, sizeof name);
+    struct ring producer, consumer, extra;
+    create_ring(&producer, name, 4096, RING_LOCKFREE, RING_PRODUCER);
+    errno = 0;
+    int rc = ring_attach(&extra, name, RING_PRODUCER);
+    REQUIRE_IMPL(rc, "ring_attach");
+    ck_assert_msg(rc == -1 && errno == EBUSY,
+                  "a second producer must be refused with EBUSY; got %d (%s)", rc, strerror(errno));
+    rc = ring_attach(&consumer, name, RING_CONSUMER);
+    ck_assert_msg(rc == 0, "attaching the consumer failed: %s", strerror(errno));
+    errno = 0;
+    rc = ring_attach(&extra, name, RING_CONSUMER);
+    ck_assert_msg(rc == -1 && errno == EBUSY,
+                  "a second consumer must be refused with EBUSY; got %d (%s)", rc, strerror(errno));
+    char buf[8];
+    size_t len;
+    errno = 0;
+    rc = ring_try_send(&consumer, "x", 1);
+    ck_assert_msg(rc == -1 && errno == EBADF,
+                  "sending on a consumer's handle must fail with EBADF");
+    errno = 0;
+    rc = ring_try_recv(&producer, buf, sizeof buf, &len);
+    ck_assert_msg(rc == -1 && errno == EBADF,
+                  "receiving on a producer's handle must fail with EBADF");
+    ck_assert_int_eq(ring_detach(&consumer), 0);
+    destroy_ring(&producer);
+}
+END_TEST
+
+START_TEST(detach_without_eof_is_reported_to_the_peer)
+{
+    for (size_t k = 0; k < 2; k++) {
+        enum ring_mode mode = BOTH_MODES[k];
+        /* Two handles in one process: the peer's pid stays alive, so only
+         * the slot that ring_detach() marks can tell that it left. */
+        char name[128];
+        new_name(name, sizeof name);
+        struct ring producer, consumer;
+        create_ring(&producer, name, 256, mode, RING_PRODUCER);
+        int rc = ring_attach(&consumer, name, RING_CONSUMER);
+        REQUIRE_IMPL(rc, "ring_attach");
+        ck_assert_msg(rc == 0, "%s: ring_attach failed: %s", mode_name(mode), strerror(errno));
+        send_now(&producer, "bye", 3, mode);
+        rc = ring_detach(&producer);
+        REQUIRE_IMPL(rc, "ring_detach");
+        ck_assert_msg(rc == 0, "%s: ring_detach failed: %s", mode_name(mode), strerror(errno));
+        char buf[8];
+        size_t len;
+        rc = ring_recv(&consumer, buf, sizeof buf, &len);
+        ck_assert_msg(rc == 1 && len == 3,
+                      "%s: the message sent before the producer detached must still arrive",
+                      mode_name(mode));
+        errno = 0;
+        rc = ring_recv(&consumer, buf, sizeof buf, &len);
+        ck_assert_msg(rc == -1 && errno == ECONNRESET,
+                      "%s: the producer detached without marking the end of stream: ring_recv "
+                      "must fail with ECONNRESET, not %d (%s)",
+                      mode_name(mode), rc, rc == 0 ? "end of stream" : strerror(errno));
+        destroy_ring(&consumer);
+
+        new_name(name, sizeof name);
+        create_ring(&producer, name, 256, mode, RING_PRODUCER);
+        ck_assert_int_eq(ring_attach(&consumer, name, RING_CONSUMER), 0);
+        ck_assert_int_eq(ring_detach(&consumer), 0);
+        errno = 0;
+        rc = 0;
+        for (int i = 0; i < 100 && rc == 0; i++)
+            rc = ring_send(&producer, "12345678", 8);
+        ck_assert_msg(rc == -1 && errno == EPIPE,
+                      "%s: with the consumer detached, a send that has to wait for room must "
+                      "fail with EPIPE, not %d (%s)",
+                      mode_name(mode), rc, strerror(errno));
+        destroy_ring(&producer);
+    }
+}
+END_TEST
+
+/* ---- 2. messages in one process ------------------------------------------ */
+
+START_TEST(messages_wrap_around_the_end)
+{
+    for (size_t k = 0; k < 2; k++) {
+        enum ring_mode mode = BOTH_MODES[k];
+        char name[128];
+        new_name(name, sizeof name);
+        struct ring r;
+        create_ring(&r, name, 256, mode, RING_BOTH);
+        unsigned char out[200], in[200];
+        uint64_t bytes = 0;
+        for (unsigned i = 0; i < 3000; i++) {
+            /* Two messages in flight, of changing lengths: records start at
+             * every 8-byte position, and many straddle the end. */
+            size_t a = (i * 37) % 100, b = (i * 53) % 90;
+            checksum_fill_pattern(out, sizeof out, i);
+            send_now(&r, out, a, mode);
+            send_now(&r, out + 100, b, mode);
+            size_t got = recv_now(&r, in, sizeof in, mode);
+            ck_assert_msg(got == a && memcmp(in, out, a) == 0,
+                          "%s: message of %zu bytes came back as %zu bytes%s (after %llu bytes "
+                          "through a 256-byte ring)",
+                          mode_name(mode), a, got, got == a ? " with different contents" : "",
+                          (unsigned long long)bytes);
+            got = recv_now(&r, in, sizeof in, mode);
+            ck_assert_msg(got == b && memcmp(in, out + 100, b) == 0,
+                          "%s: message of %zu bytes came back wrong across the end of the ring",
+                          mode_name(mode), b);
+            bytes += RING_RECORD_SIZE(a) + RING_RECORD_SIZE(b);
+        }
+        ck_assert_msg(atomic_load(&r.shared->head) == bytes &&
+                          atomic_load(&r.shared->tail) == bytes,
+                      "%s: head/tail should count every byte ever written/read (%llu), "
+                      "not wrap at the capacity",
+                      mode_name(mode), (unsigned long long)bytes);
+        destroy_ring(&r);
+    }
+}
+END_TEST
+
+START_TEST(full_and_empty_boundaries_are_exact)
+{
+    for (size_t k = 0; k < 2; k++) {
+        enum ring_mode mode = BOTH_MODES[k];
+        char name[128];
+        new_name(name, sizeof name);
+        struct ring r;
+        create_ring(&r, name, 256, mode, RING_BOTH);
+        uint64_t seq, got;
+        size_t len;
+        errno = 0;
+        int rc = ring_try_recv(&r, &got, sizeof got, &len);
+        REQUIRE_IMPL(rc, "ring_try_recv");
+        ck_assert_msg(rc == -1 && errno == EAGAIN,
+                      "%s: ring_try_recv on an empty ring must fail with EAGAIN; got %d (%s)",
+                      mode_name(mode), rc, strerror(errno));
+        /* 8-byte messages take 16 bytes each: exactly 16 fill 256 bytes. */
+        for (seq = 0; seq < 16; seq++)
+            send_now(&r, &seq, sizeof seq, mode);
+        errno = 0;
+        rc = ring_try_send(&r, &seq, sizeof seq);
+        ck_assert_msg(rc == -1 && errno == EAGAIN,
+                      "%s: a full ring (16 records of 16 bytes in 256) must refuse one more "
+                      "with EAGAIN; got %d (%s)",
+                      mode_name(mode), rc, strerror(errno));
+        recv_now(&r, &got, sizeof got, mode);
+        ck_assert_msg(got == 0, "%s: the first message out is %llu, not 0", mode_name(mode),
+                      (unsigned long long)got);
+        errno = 0;
+        rc = ring_try_send(&r, "sixteen bytes!!", 16); /* needs 24 bytes; 16 are free */
+        ck_assert_msg(rc == -1 && errno == EAGAIN,
+                      "%s: a message needing 24 bytes must not fit in 16 free bytes; got %d",
+                      mode_name(mode), rc);
+        send_now(&r, &seq, sizeof seq, mode); /* 16 bytes fit exactly */
+        for (uint64_t want = 1; want <= 16; want++) {
+            recv_now(&r, &got, sizeof got, mode);
+            ck_assert_msg(got == want, "%s: from a full ring, message %llu came out as %llu",
+                          mode_name(mode), (unsigned long long)want, (unsigned long long)got);
+        }
+        errno = 0;
+        rc = ring_try_recv(&r, &got, sizeof got, &len);
+        ck_assert_msg(rc == -1 && errno == EAGAIN, "%s: the drained ring must be empty again",
+                      mode_name(mode));
+        destroy_ring(&r);
+    }
+}
+END_TEST
+
+START_TEST(zero_length_and_largest_messages)
+{
+    for (size_t k = 0; k < 2; k++) {
+        enum ring_mode mode = BOTH_MODES[k];
+        char name[128];
+        new_name(name, sizeof name);
+        struct ring r;
+        create_ring(&r, name, 1024, mode, RING_BOTH);
+        size_t largest = ring_max_message(&r);
+        ck_assert_msg(largest == 1024 - RING_LENGTH_SIZE, "%s: ring_max_message is %zu, not %d",
+                      mode_name(mode), largest, 1024 - RING_LENGTH_SIZE);
+        unsigned char out[1024], in[1024];
+        checksum_fill_pattern(out, sizeof out, 3);
+
+        send_now(&r, NULL, 0, mode);
+        size_t len = recv_now(&r, in, sizeof in, mode);
+        ck_assert_msg(len == 0, "%s: a zero-length message came back with %zu bytes",
+                      mode_name(mode), len);
+
+        send_now(&r, out, largest, mode);
+        len = recv_now(&r, in, sizeof in, mode);
+        ck_assert_msg(len == largest && memcmp(in, out, largest) == 0,
+                      "%s: the largest message (%zu bytes) did not come back intact",
+                      mode_name(mode), largest);
+
+        errno = 0;
+        int rc = ring_try_send(&r, out, largest + 1);
+        ck_assert_msg(rc == -1 && errno == EMSGSIZE,
+                      "%s: a message of capacity - %d + 1 bytes must fail with EMSGSIZE; got %d "
+                      "(%s)",
+                      mode_name(mode), RING_LENGTH_SIZE, rc, strerror(errno));
+        errno = 0;
+        rc = ring_send(&r, out, 5000);
+        ck_assert_msg(rc == -1 && errno == EMSGSIZE,
+                      "%s: ring_send of a message larger than the ring must fail with EMSGSIZE "
+                      "at once, not wait",
+                      mode_name(mode));
+
+        /* A buffer too small: EMSGSIZE, the length, and the message stays. */
+        send_now(&r, out, 300, mode);
+        len = 0;
+        errno = 0;
+        rc = ring_try_recv(&r, in, 100, &len);
+        ck_assert_msg(rc == -1 && errno == EMSGSIZE && len == 300,
+                      "%s: receiving 300 bytes into 100 must fail with EMSGSIZE and set *len to "
+                      "300; got %d (%s), len %zu",
+                      mode_name(mode), rc, strerror(errno), len);
+        len = recv_now(&r, in, sizeof in, mode);
+        ck_assert_msg(len == 300 && memcmp(in, out, 300) == 0,
+                      "%s: after EMSGSIZE the message must still be there, whole", mode_name(mode));
+        destroy_ring(&r);
+    }
+}
+END_TEST
+
+START_TEST(end_of_stream_is_not_a_message)
+{
+    for (size_t k = 0; k < 2; k++) {
+        enum ring_mode mode = BOTH_MODES[k];
+        char name[128];
+        new_name(name, sizeof name);
+        struct ring r;
+        create_ring(&r, name, 1024, mode, RING_BOTH);
+        send_now(&r, "abc", 3, mode);
+        send_now(&r, "", 0, mode);
+        send_now(&r, "de", 2, mode);
+        int rc = ring_send_eof(&r);
+        REQUIRE_IMPL(rc, "ring_send_eof");
+        ck_assert_msg(rc == 0, "%s: ring_send_eof failed: %s", mode_name(mode), strerror(errno));
+        errno = 0;
+        rc = ring_try_send(&r, "late", 4);
+        ck_assert_msg(rc == -1 && errno == EPIPE,
+                      "%s: sending after the end of the stream must fail with EPIPE",
+                      mode_name(mode));
+        char buf[16];
+        const size_t want[] = {3, 0, 2};
+        for (size_t i = 0; i < 3; i++) {
+            size_t len = 99;
+            rc = ring_recv(&r, buf, sizeof buf, &len);
+            ck_assert_msg(rc == 1 && len == want[i],
+                          "%s: message %zu: ring_recv returned %d with %zu bytes; expected 1 "
+                          "with %zu (every message before the end of stream arrives, empty ones "
+                          "too)",
+                          mode_name(mode), i, rc, len, want[i]);
+        }
+        for (int again = 0; again < 2; again++) {
+            size_t len;
+            rc = ring_recv(&r, buf, sizeof buf, &len);
+            ck_assert_msg(rc == 0,
+                          "%s: after the last message ring_recv must return 0 (end of "
+                          "stream), every time; got %d",
+                          mode_name(mode), rc);
+            rc = ring_try_recv(&r, buf, sizeof buf, &len);
+            ck_assert_msg(rc == 0, "%s: ring_try_recv at end of stream must return 0, not %d",
+                          mode_name(mode), rc);
+        }
+        destroy_ring(&r);
+    }
+}
+END_TEST
+
+START_TEST(stop_flag_ends_a_wait_with_eintr)
+{
+    for (size_t k = 0; k < 2; k++) {
+        enum ring_mode mode = BOTH_MODES[k];
+        char name[128];
+        new_name(name, sizeof name);
+        struct ring r;
+        create_ring(&r, name, 256, mode, RING_BOTH);
+        volatile sig_atomic_t stop = 1;
+        ring_set_stop_flag(&r, &stop);
+        char buf[8];
+        size_t len;
+        errno = 0;
+        int rc = ring_recv(&r, buf, sizeof buf, &len);
+        REQUIRE_IMPL(rc, "ring_recv");
+        ck_assert_msg(rc == -1 && errno == EINTR,
+                      "%s: ring_recv on an empty ring with the stop flag set must fail with "
+                      "EINTR; got %d (%s)",
+                      mode_name(mode), rc, strerror(errno));
+        while (ring_try_send(&r, "12345678", 8) == 0)
+            ;
+        errno = 0;
+        rc = ring_send(&r, "12345678", 8);
+        ck_assert_msg(rc == -1 && errno == EINTR,
+                      "%s: ring_send on a full ring with the stop flag set must fail with EINTR",
+                      mode_name(mode));
+        destroy_ring(&r);
+    }
+}
+END_TEST
+
+/* ---- the trace ---------------------------------------------------------- */
+
+static void trace_to(const char *path)
+{
+    if (path)
+        setenv("IPC_TRACE_FILE", path, 1);
+    else
+        unsetenv("IPC_TRACE_FILE");
+    trace_reset();
+}
+
+static long count_calls(const struct trace_log *log, const char *const calls[], long pid)
+{
+    long n = 0;
+    for (size_t i = 0; i < log->count; i++) {
+        for (size_t k = 0; calls[k] != NULL; k++) {
+            if (strcmp(log->steps[i].call, calls[k]) == 0 && (pid == 0 || log->steps[i].pid == pid))
+                n++;
+        }
+    }
+    return n;
+}
+
+static const char *const WAIT_CALLS[] = {"futex_wait", "pthread_cond_timedwait", NULL};
+static const char *const WAKE_CALLS[] = {"futex_wake", "pthread_cond_signal", NULL};
+
+START_TEST(trace_shows_segment_steps_and_no_needless_waits)
+{
+    for (size_t k = 0; k < 2; k++) {
+        enum ring_mode mode = BOTH_MODES[k];
+        const char *path = "trace.jsonl";
+        char name[128];
+        new_name(name, sizeof name);
+        trace_to(path);
+        struct ring r;
+        int rc = ring_create(&r, name, 4096, mode, RING_BOTH);
+        int create_errno = errno;
+        char buf[64];
+        size_t len;
+        for (int i = 0; rc == 0 && i < 100; i++) {
+            if (ring_try_send(&r, "a message", 9) == -1 || ring_try_recv(&r, buf, 64, &len) != 1)
+                rc = -2;
+        }
+        if (rc != -1)
+            ring_destroy(&r);
+        trace_to(NULL);
+        struct trace_log log;
+        int loaded = trace_log_load(&log, path);
+        unlink(path);
+        grade_require_impl(rc, create_errno, "ring_create");
+        ck_assert_msg(rc == 0, "%s: sending and receiving 100 messages failed", mode_name(mode));
+        ck_assert_msg(loaded == 0, "no trace was written; report each call with trace_call()");
+        const char *steps[] = {"shm_open", "ftruncate", "mmap", "munmap", "shm_unlink"};
+        long at = 0;
+        for (size_t i = 0; i < 5; i++) {
+            long found = trace_log_find(&log, at, NULL, steps[i], NULL);
+            if (found < 0) {
+                trace_log_free(&log);
+                ck_abort_msg("%s: the trace has no %s() after the steps before it; trace "
+                             "shm_open, ftruncate, mmap, munmap and shm_unlink, in that order",
+                             mode_name(mode), steps[i]);
+            }
+            at = found + 1;
+        }
+        long waits = count_calls(&log, WAIT_CALLS, 0), wakes = count_calls(&log, WAKE_CALLS, 0);
+        trace_log_free(&log);
+        ck_assert_msg(waits == 0 && wakes == 0,
+                      "%s: 100 messages that never had to wait traced %ld waits and %ld wakes; "
+                      "trace a wait or wake only when a side really sleeps",
+                      mode_name(mode), waits, wakes);
+    }
+}
+END_TEST
+
+static void sleepy_producer_child(const void *arg, int ready_fd)
+{
+    struct ring r;
+    if (ring_attach(&r, arg, RING_PRODUCER) == -1)
+        child_fail(CHILD_ATTACH_FAILED, "ring_attach as producer");
+    say_ready(ready_fd);
+    clock_sleep_ms(300); /* long enough for the consumer to fall asleep */
+    if (ring_send(&r, "wake up", 7) == -1)
+        child_fail(CHILD_SEND_FAILED, "ring_send");
+    if (ring_send_eof(&r) == -1)
+        child_fail(CHILD_EOF_FAILED, "ring_send_eof");
+    if (ring_detach(&r) == -1)
+        child_fail(CHILD_DETACH_FAILED, "ring_detach");
+}
+
+START_TEST(trace_shows_sleep_and_wake)
+{
+    for (size_t k = 0; k < 2; k++) {
+        enum ring_mode mode = BOTH_MODES[k];
+        const char *path = "trace.jsonl";
+        char name[128];
+        new_name(name, sizeof name);
+        struct ring r;
+        create_ring(&r, name, 4096, mode, RING_CONSUMER);
+        trace_to(path);
+        struct child c = start_child(sleepy_producer_child, name);
+        expect_ready(&c, "producer");
+        char buf[16];
+        size_t len;
+        int rc = ring_recv(&r, buf, sizeof buf, &len);
+        int recv_errno = errno;
+        trace_to(NULL);
+        expect_child_ok(c.pid, 5000, "producer");
+        struct trace_log log;
+        int loaded = trace_log_load(&log, path);
+        unlink(path);
+        grade_require_impl(rc, recv_errno, "ring_recv");
+        ck_assert_msg(rc == 1, "%s: ring_recv failed: %s", mode_name(mode), strerror(recv_errno));
+        ck_assert_msg(loaded == 0, "no trace was written");
+        long waits = count_calls(&log, WAIT_CALLS, (long)getpid());
+        long wakes = count_calls(&log, WAKE_CALLS, (long)c.pid);
+        trace_log_free(&log);
+        ck_assert_msg(waits >= 1,
+                      "%s: the consumer waited 300 ms for a message, but its trace shows no "
+                      "sleep; trace it as %s",
+                      mode_name(mode), mode == RING_LOCK ? "pthread_cond_timedwait" : "futex_wait");
+        ck_assert_msg(wakes >= 1,
+                      "%s: the producer sent to a sleeping consumer, but its trace shows no wake; "
+                      "trace it as %s",
+                      mode_name(mode), mode == RING_LOCK ? "pthread_cond_signal" : "futex_wake");
+        ck_assert_int_eq(ring_recv(&r, buf, sizeof buf, &len), 0);
+        destroy_ring(&r);
+    }
+}
+END_TEST
+
+/* ---- 5. peer death ------------------------------------------------------ */
+
+struct death_plan {
+    const char *name;
+    int messages; /* sent or received before dying */
+};
+
+static void producer_dies_child(const void *arg, int ready_fd)
+{
+    const struct death_plan *plan = arg;
+    struct ring r;
+    if (ring_attach(&r, plan->name, RING_PRODUCER) == -1)
+        child_fail(CHILD_ATTACH_FAILED, "ring_attach as producer");
+    say_ready(ready_fd);
+    for (int i = 0; i < plan->messages; i++) {
+        if (ring_send(&r, &i, sizeof i) == -1)
+            child_fail(CHILD_SEND_FAILED, "ring_send");
+    }
+    clock_sleep_ms(300); /* the consumer drains the ring and waits */
+    raise(SIGKILL);      /* no ring_detach, no end of stream: a crash */
+}
+
+static void consumer_errors_when_producer_dies(enum ring_mode mode)
+{
+    char name[128];
+    new_name(name, sizeof name);
+    struct ring r;
+    create_ring(&r, name, 64 * 1024, mode, RING_CONSUMER);
+    struct death_plan plan = {.name = name, .messages = 1000};
+    struct child c = start_child(producer_dies_child, &plan);
+    expect_ready(&c, "producer");
+    int received = 0, value, rc;
+    size_t len;
+    uint64_t last = clock_now_ns();
+    while ((rc = ring_recv(&r, &value, sizeof value, &len)) == 1) {
+        ck_assert_msg(value == received, "%s: message %d arrived as %d", mode_name(mode), received,
+                      value);
+        received++;
+        last = clock_now_ns();
+    }
+    int recv_errno = errno;
+    double waited = (double)(clock_now_ns() - last) / 1e9;
+    /* The producer is a zombie until now: this process never waited for it. */
+    int status = grade_wait_child(c.pid, 5000);
+    REQUIRE_IMPL(rc, "ring_recv");
+    ck_assert_msg(status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+                  "test setup: the producer child %s instead of dying by SIGKILL",
+                  status == -1 ? "hung" : grade_describe_status(status));
+    ck_assert_msg(received == plan.messages,
+                  "%s: %d of the %d messages sent before the producer died arrived; deliver "
+                  "what is in the ring before reporting the death",
+                  mode_name(mode), received, plan.messages);
+    ck_assert_msg(rc == -1 && recv_errno == ECONNRESET,
+                  "%s: after the producer died, ring_recv returned %d (%s); expected -1 with "
+                  "ECONNRESET",
+                  mode_name(mode), rc,
+                  rc == 0 ? "end of stream, which it never marked" : strerror(recv_errno));
+    ck_assert_msg(waited < 3.0,
+                  "%s: the consumer took %.1f s to notice that the producer died (it died "
+                  "0.3 s after its last message)",
+                  mode_name(mode), waited);
+    destroy_ring(&r);
+}
+
+START_TEST(lock_mode_consumer_errors_when_producer_dies)
+{
+    consumer_errors_when_producer_dies(RING_LOCK);
+}
+END_TEST
+
+START_TEST(lockfree_mode_consumer_errors_when_producer_dies)
+{
+    consumer_errors_when_producer_dies(RING_LOCKFREE);
+}
+END_TEST
+
+static void consumer_dies_child(const void *arg, int ready_fd)
+{
+    const struct death_plan *plan = arg;
+    struct ring r;
+    if (ring_attach(&r, plan->name, RING_CONSUMER) == -1)
+        child_fail(CHILD_ATTACH_FAILED, "ring_attach as consumer");
+    say_ready(ready_fd);
+    char buf[2048];
+    size_t len;
+    for (int i = 0; i < plan->messages; i++) {
+        if (ring_recv(&r, buf, sizeof buf, &len) != 1)
+            child_fail(CHILD_RECV_FAILED, "ring_recv");
+    }
+    clock_sleep_ms(300); /* the producer fills the ring and waits */
+    raise(SIGKILL);
+}
+
+static void producer_errors_when_consumer_dies(enum ring_mode mode)
+{
+    char name[128];
+    new_name(name, sizeof name);
+    struct ring r;
+    create_ring(&r, name, 64 * 1024, mode, RING_PRODUCER);
+    struct death_plan plan = {.name = name, .messages = 5};
+    struct child c = start_child(consumer_dies_child, &plan);
+    expect_ready(&c, "consumer");
+    char message[1024] = "";
+    int sent = 0, rc;
+    uint64_t started = clock_now_ns();
+    while ((rc = ring_send(&r, message, sizeof message)) == 0 && sent < 1000)
+        sent++;
+    int send_errno = errno;
+    double took = (double)(clock_now_ns() - started) / 1e9;
+    int status = grade_wait_child(c.pid, 5000);
+    REQUIRE_IMPL(rc, "ring_send");
+    ck_assert_msg(status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+                  "test setup: the consumer child %s instead of dying by SIGKILL",
+                  status == -1 ? "hung" : grade_describe_status(status));
+    ck_assert_msg(rc == -1 && send_errno == EPIPE,
+                  "%s: with the consumer dead and the ring full, ring_send returned %d (%s) "
+                  "after %d messages; expected -1 with EPIPE",
+                  mode_name(mode), rc, strerror(send_errno), sent);
+    ck_assert_msg(took < 3.3,
+                  "%s: the producer took %.1f s to notice that the consumer died (0.3 s in)",
+                  mode_name(mode), took);
+    destroy_ring(&r);
+}
+
+START_TEST(lock_mode_producer_errors_when_consumer_dies)
+{
+    producer_errors_when_consumer_dies(RING_LOCK);
+}
+END_TEST
+
+START_TEST(lockfree_mode_producer_errors_when_consumer_dies)
+{
+    producer_errors_when_consumer_dies(RING_LOCKFREE);
+}
+END_TEST
+
+static void dies_holding_lock_child(const void *arg, int ready_fd)
+{
+    struct ring r;
+    if (ring_attach(&r, arg, RING_PRODUCER) == -1)
+        child_fail(CHILD_ATTACH_FAILED, "ring_attach as producer");
+    if (ring_send(&r, "last words", 10) == -1)
+        child_fail(CHILD_SEND_FAILED, "ring_send");
+    pthread_mutex_lock(&r.shared->lock);
+    say_ready(ready_fd);
+    _exit(CHILD_OK); /* still holding the ring's lock */
+}
+
+static void lock_survivor_child(const void *arg, int ready_fd)
+{
+    struct ring r;
+    if (ring_attach(&r, arg, RING_CONSUMER) == -1)
+        child_fail(CHILD_ATTACH_FAILED, "ring_attach as consumer");
+    say_ready(ready_fd);
+    char buf[32];
+    size_t len;
+    if (ring_recv(&r, buf, sizeof buf, &len) != 1)
+        child_fail(CHILD_RECV_FAILED, "ring_recv of the message sent before the death");
+    if (len != 10 || memcmp(buf, "last words", 10) != 0)
+        _exit(CHILD_WRONG_DATA);
+    errno = 0;
+    if (ring_recv(&r, buf, sizeof buf, &len) != -1 || errno != ECONNRESET)
+        child_fail(CHILD_RECV_FAILED, "ring_recv after the death: expected -1 with ECONNRESET");
+    ring_detach(&r);
+}
+
+START_TEST(lock_mode_survives_owner_dying_with_lock_held)
+{
+    char name[128];
+    new_name(name, sizeof name);
+    struct ring r;
+    create_ring(&r, name, 4096, RING_LOCK, RING_NO_ROLE);
+    struct child dying = start_child(dies_holding_lock_child, name);
+    expect_ready(&dying, "producer");
+    int status = grade_wait_child(dying.pid, 5000);
+    ck_assert_msg(status != -1 && WIFEXITED(status), "test setup: the producer child did not exit");
+    ck_assert_msg(WEXITSTATUS(status) == CHILD_OK, "the producer child failed: %s",
+                  child_reason(WEXITSTATUS(status)));
+    struct child survivor = start_child(lock_survivor_child, name);
+    expect_ready(&survivor, "consumer");
+    status = grade_wait_child(survivor.pid, 5000);
+    ck_assert_msg(status != -1,
+                  "ring_recv hung after the producer died holding the ring's mutex: make the "
+                  "mutex robust (PTHREAD_MUTEX_ROBUST) and, on EOWNERDEAD, call "
+                  "pthread_mutex_consistent() and go on");
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == CHILD_OK,
+                  "the consumer child %s: %s (after EOWNERDEAD it should receive the message, "
+                  "then ECONNRESET)",
+                  grade_describe_status(status),
+                  WIFEXITED(status) ? child_reason(WEXITSTATUS(status)) : "it crashed");
+    destroy_ring(&r);
+}
+END_TEST
+
+/* ---- waiting does not burn a core -------------------------------------- */
+
+static void late_producer_child(const void *arg, int ready_fd)
+{
+    struct ring r;
+    if (ring_attach(&r, arg, RING_PRODUCER) == -1)
+        child_fail(CHILD_ATTACH_FAILED, "ring_attach as producer");
+    say_ready(ready_fd);
+    clock_sleep_ms(2000);
+    if (ring_send(&r, "at last", 7) == -1)
+        child_fail(CHILD_SEND_FAILED, "ring_send");
+    if (ring_send_eof(&r) == -1)
+        child_fail(CHILD_EOF_FAILED, "ring_send_eof");
+    if (ring_detach(&r) == -1)
+        child_fail(CHILD_DETACH_FAILED, "ring_detach");
+}
+
+static double cpu_seconds(void)
+{
+    struct rusage u;
+    ck_assert(getrusage(RUSAGE_SELF, &u) == 0);
+    return (double)u.ru_utime.tv_sec + (double)u.ru_utime.tv_usec / 1e6 +
+           (double)u.ru_stime.tv_sec + (double)u.ru_stime.tv_usec / 1e6;
+}
+
+static void idle_consumer_sleeps(enum ring_mode mode)
+{
+    char name[128];
+    new_name(name, sizeof name);
+    struct ring r;
+    create_ring(&r, name, 4096, mode, RING_CONSUMER);
+    struct child c = start_child(late_producer_child, name);
+    expect_ready(&c, "producer");
+    double cpu_before = cpu_seconds();
+    uint64_t started = clock_now_ns();
+    char buf[16];
+    size_t len;
+    int rc = ring_recv(&r, buf, sizeof buf, &len);
+    int recv_errno = errno;
+    double waited = (double)(clock_now_ns() - started) / 1e9;
+    double cpu = cpu_seconds() - cpu_before;
+    grade_require_impl(rc, recv_errno, "ring_recv");
+    ck_assert_msg(rc == 1 && len == 7, "%s: ring_recv returned %d (%s)", mode_name(mode), rc,
+                  rc == -1 ? strerror(recv_errno) : "not the message");
+    ck_assert_msg(waited > 1.5, "test setup: the message came after %.2f s, not 2 s", waited);
+    ck_assert_msg(cpu < 0.05 * waited,
+                  "%s: the consumer used %.0f%% of a CPU while it waited %.1f s for a message; "
+                  "spin only briefly, then sleep until the producer wakes you",
+                  mode_name(mode), 100 * cpu / waited, waited);
+    rc = ring_recv(&r, buf, sizeof buf, &len);
+    ck_assert_msg(rc == 0, "%s: expected the end of stream, got %d", mode_name(mode), rc);
+    expect_child_ok(c.pid, 5000, "producer");
+    destroy_ring(&r);
+}
+
+START_TEST(lock_mode_idle_consumer_does_not_burn_cpu)
+{
+    idle_consumer_sleeps(RING_LOCK);
+}
+END_TEST
+
+START_TEST(lockfree_mode_idle_consumer_does_not_burn_cpu)
+{
+    idle_consumer_sleeps(RING_LOCKFREE);
+}
+END_TEST
+
+int main(int argc, char **argv)
+{
+    const struct grade_test tests[] = {
+        {"create_makes_private_object_of_right_size", create_makes_private_object_of_right_size, 4,
+         5,
+         "ring_create() in ring_segment.c: shm_open(O_CREAT|O_EXCL|O_RDWR, 0600), ftruncate to "
+         "RING_HEADER_SIZE + capacity, mmap, close the fd; ring_destroy() shm_unlinks"},
+        {"create_refuses_a_taken_name_and_leaves_it", create_refuses_a_taken_name_and_leaves_it, 3,
+         5, "ring_create(): O_EXCL gives EEXIST; do not shm_unlink a name you did not create"},
+        {"failed_create_leaves_nothing_behind", failed_create_leaves_nothing_behind, 4, 5,
+         "ring_create(): once shm_open succeeded, every error path closes the fd and shm_unlinks "
+         "the name"},
+        {"bad_names_and_capacities_are_rejected", bad_names_and_capacities_are_rejected, 3, 5,
+         "ring_create()/ring_attach(): check the name ('/' then no '/') and that the capacity is "
+         "a power of two in range, before any system call"},
+        {"attach_rejects_missing_foreign_truncated_and_garbage",
+         attach_rejects_missing_foreign_truncated_and_garbage, 6, 10,
+         "ring_attach(): fstat the size before mapping, then check magic, version, capacity and "
+         "size; see ring.h for each errno"},
+        {"one_producer_and_one_consumer_per_ring", one_producer_and_one_consumer_per_ring, 3, 5,
+         "ring_attach(): claim the pid slot with compare-and-swap (EBUSY if taken); send/recv "
+         "check the handle's role (EBADF)"},
+        {"detach_without_eof_is_reported_to_the_peer", detach_without_eof_is_reported_to_the_peer,
+         3, 10,
+         "ring_detach(): store RING_PID_LEFT in your slot; a waiting side treats it as the peer "
+         "gone (ECONNRESET / EPIPE)"},
+        {"messages_wrap_around_the_end", messages_wrap_around_the_end, 5, 10,
+         "ring_copy_in()/ring_copy_out() in ring_message.c: index & mask, and split a copy that "
+         "crosses the end"},
+        {"full_and_empty_boundaries_are_exact", full_and_empty_boundaries_are_exact, 6, 10,
+         "room is capacity - (head - tail); a record needs RING_RECORD_SIZE(len) bytes; empty "
+         "is head == tail"},
+        {"zero_length_and_largest_messages", zero_length_and_largest_messages, 5, 10,
+         "ring_send(): len > ring_max_message() is EMSGSIZE; ring_recv(): a too-small buffer "
+         "is EMSGSIZE and leaves the message"},
+        {"end_of_stream_is_not_a_message", end_of_stream_is_not_a_message, 4, 10,
+         "ring_recv(): 1 for a message (even an empty one), 0 only when empty and eof is set"},
+        {"stop_flag_ends_a_wait_with_eintr", stop_flag_ends_a_wait_with_eintr, 2, 10,
+         "check r->stop before each sleep; fail with EINTR when it is set"},
+        {"trace_shows_segment_steps_and_no_needless_waits",
+         trace_shows_segment_steps_and_no_needless_waits, 3, 10,
+         "trace_call() after shm_open, ftruncate, mmap, munmap, shm_unlink; trace waits and "
+         "wakes only when a side really sleeps"},
+        {"trace_shows_sleep_and_wake", trace_shows_sleep_and_wake, 3, 15,
+         "trace a real sleep (futex_wait / pthread_cond_timedwait) and the wake-up that ends it "
+         "(futex_wake / pthread_cond_signal)"},
+        {"lock_mode_million_messages_between_processes",
+         lock_mode_million_messages_between_processes, 6, 120,
+         "Part A in ring_lock.c: under the lock, wait while there is no room / no message, copy, "
+         "move the index, signal a sleeping peer"},
+        {"lockfree_mode_million_messages_between_processes",
+         lockfree_mode_million_messages_between_processes, 6, 120,
+         "Part B in ring_lockfree.c: copy, then publish head with release; load head with "
+         "acquire before reading"},
+        {"lock_mode_threads_share_one_ring", lock_mode_threads_share_one_ring, 3, 120,
+         "Part A between two threads (run it under make SAN=thread to see data races)"},
+        {"lockfree_mode_threads_share_one_ring", lockfree_mode_threads_share_one_ring, 3, 120,
+         "Part B between two threads: a race here means a missing acquire/release (try make "
+         "grade SAN=thread)"},
+        {"lock_mode_consumer_errors_when_producer_dies",
+         lock_mode_consumer_errors_when_producer_dies, 4, 15,
+         "timed waits; on timeout check the producer: kill(pid, 0), and a zombie (state Z in "
+         "/proc/PID/stat) is dead too; then ECONNRESET"},
+        {"lockfree_mode_consumer_errors_when_producer_dies",
+         lockfree_mode_consumer_errors_when_producer_dies, 4, 15,
+         "futex_wait with a timeout; on timeout check the producer (kill(pid, 0) and zombies); "
+         "then ECONNRESET"},
+        {"lock_mode_producer_errors_when_consumer_dies",
+         lock_mode_producer_errors_when_consumer_dies, 4, 15,
+         "a producer waiting for room checks the consumer on each timeout; EPIPE when it is gone"},
+        {"lockfree_mode_producer_errors_when_consumer_dies",
+         lockfree_mode_producer_errors_when_consumer_dies, 4, 15,
+         "a producer waiting for room checks the consumer on each timeout; EPIPE when it is gone"},
+        {"lock_mode_survives_owner_dying_with_lock_held",
+         lock_mode_survives_owner_dying_with_lock_held, 4, 15,
+         "lock_init(): PTHREAD_MUTEX_ROBUST; on EOWNERDEAD call pthread_mutex_consistent()"},
+        {"lock_mode_idle_consumer_does_not_burn_cpu", lock_mode_idle_consumer_does_not_burn_cpu, 4,
+         15, "Part A: sleep on the condition variable, do not poll"},
+        {"lockfree_mode_idle_consumer_does_not_burn_cpu",
+         lockfree_mode_idle_consumer_does_not_burn_cpu, 4, 15,
+         "Part B: spin for microseconds only, then futex_wait until the producer wakes you"},
+    };
+    return grade_main(argc, argv, "01-shm-ring", tests, GRADE_COUNT(tests));
+}
