@@ -1,7 +1,7 @@
 /*
  * bench - lab 05: shared memory vs message passing, measured on the same work.
  *
- * usage: bench [-m MECHS] [-s SIZES] [-n COUNT] [-t TRIALS] [--same-core]
+ * usage: bench [-m MECHS] [-s SIZES] [-n COUNT] [-t TRIALS] [-c A,B] [--same-core]
  *              [--quick | --full] [-o DIR] [-h]
  *
  * For every mechanism and message size: one-way throughput (MB/s and
@@ -31,14 +31,15 @@
 #include "term.h"
 
 static const char USAGE[] =
-    "usage: bench [-m MECHS] [-s SIZES] [-n COUNT] [-t TRIALS] [--same-core]\n"
+    "usage: bench [-m MECHS] [-s SIZES] [-n COUNT] [-t TRIALS] [-c A,B] [--same-core]\n"
     "             [--quick | --full] [-o DIR] [-h]\n"
     "Measures IPC mechanisms on the same work, in two processes (lab 05).\n"
     "  -m MECHS     comma-separated: shm-lock,shm-lockfree,pipe,unix,tcp (default all)\n"
     "  -s SIZES     message sizes, comma-separated, K and M work (default 64,1K,4K,64K,1M)\n"
     "  -n COUNT     messages per throughput run (default: by size, about 32 MiB a run)\n"
     "  -t TRIALS    measured trials per figure, after one warm-up (default 3; --full 7)\n"
-    "  --same-core  run both processes on core 0 (default: cores 0 and 1)\n"
+    "  -c A,B       the sender's and the receiver's cores (default 0,1)\n"
+    "  --same-core  run both processes on core 0 (the same as -c 0,0)\n"
     "  --quick      the short run `make bench` uses (the default)\n"
     "  --full       longer runs and more trials (make bench FULL=1)\n"
     "  -o DIR       where results.csv goes (default build/bench)\n"
@@ -54,6 +55,7 @@ struct options {
     size_t count; /* 0: by size */
     size_t trials;
     bool same_core;
+    int cpu_a, cpu_b; /* -1: not given */
     bool full;
     const char *out_dir;
 };
@@ -82,6 +84,17 @@ static void parse_sizes(struct options *o, char *list)
     }
 }
 
+static void parse_cores(struct options *o, char *pair)
+{
+    char *comma = strchr(pair, ',');
+    if (comma == NULL)
+        die_usage("-c takes two cores, like 0,1");
+    *comma = '\0';
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    o->cpu_a = (int)cli_parse_long(pair, 0, cpus - 1, "core");
+    o->cpu_b = (int)cli_parse_long(comma + 1, 0, cpus - 1, "core");
+}
+
 static void parse_options(struct options *o, int argc, char **argv)
 {
     static const struct option longs[] = {
@@ -92,13 +105,13 @@ static void parse_options(struct options *o, int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     char default_sizes[] = "64,1K,4K,64K,1M";
-    *o = (struct options){.trials = 0, .out_dir = "build/bench"};
+    *o = (struct options){.trials = 0, .cpu_a = -1, .cpu_b = -1, .out_dir = "build/bench"};
     for (size_t i = 0; CHANNEL_ALL[i]; i++)
         o->mechs[o->mech_count++] = CHANNEL_ALL[i];
     parse_sizes(o, default_sizes);
     opterr = 0;
     int opt;
-    while ((opt = getopt_long(argc, argv, ":hm:s:n:t:o:", longs, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":hm:s:n:t:o:c:", longs, NULL)) != -1) {
         switch (opt) {
         case 'h':
             cli_help(USAGE);
@@ -116,6 +129,9 @@ static void parse_options(struct options *o, int argc, char **argv)
             break;
         case 'o':
             o->out_dir = optarg;
+            break;
+        case 'c':
+            parse_cores(o, optarg);
             break;
         case 'S':
             o->same_core = true;
@@ -282,6 +298,10 @@ int main(int argc, char **argv)
         die_errno("signal(SIGPIPE)");
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     int cpu_a = 0, cpu_b = (o.same_core || cpus < 2) ? 0 : 1;
+    if (o.cpu_a >= 0) {
+        cpu_a = o.cpu_a;
+        cpu_b = o.cpu_b;
+    }
     if (mkdir(o.out_dir, 0755) == -1 && errno != EEXIST)
         die_errno("mkdir %s", o.out_dir);
 
