@@ -5,6 +5,8 @@
 #                    100 %, skeletons graded cleanly, sanitizer runs
 #   make bench       measure the mechanisms against each other (lab 05;
 #                    FULL=1 for the thorough run, LAB=01 for lab 01's figures)
+#   make slides      the lecture decks to build/slides/ (HTML; PDF with Chromium);
+#                    make trace-chart MODE=halfclose draws a traced lab 04 run
 #   make grade       grade your work in labs/   (LAB=02 for one lab,
 #                    TEST=name for one test, IMPL=solutions for the reference)
 #   make deps        check (and, as root, install) what the kit needs
@@ -204,6 +206,8 @@ test: deps
 	@CK_TIMEOUT_MULTIPLIER=4 TSAN_OPTIONS=halt_on_error=1 $(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions HIDDEN=1 GRADE_EXPECT=pass SAN=thread GRADE_DIR=build/test/tsan
 	@echo "== instructor tooling =="
 	@$(MAKE) --no-print-directory DEPS_DONE=1 test-instructor
+	@echo "== slides =="
+	@$(MAKE) --no-print-directory DEPS_DONE=1 test-slides
 	@tools/check-clean.sh
 	@echo "make test: all checks passed"
 
@@ -262,7 +266,7 @@ clean:
 	rm -rf build
 
 help:
-	@sed -n '2,20p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,23p' Makefile | sed 's/^# \{0,1\}//'
 
 # Parts of the kit that bring their own rules (slides, benchmarks).
 -include $(wildcard slides/slides.mk solutions/05-compare/bench.mk)

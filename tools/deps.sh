@@ -4,8 +4,10 @@
 #
 # usage: tools/deps.sh [build|test|bench|slides]   (default: build)
 #   build   gcc, make, pkg-config, Check      (make demo, make grade)
-#   test    build + clang-format, cppcheck     (make test)
+#   test    build + clang-format, cppcheck, zip, unzip, iproute2, nc, socat,
+#           npm, gnuplot                       (make test)
 #   bench   build + gnuplot                    (make bench)
+#   slides  npm                                (make deps-slides, make slides)
 #   instructor  build + zip, unzip, iproute2   (dist-student, gradescope, grade-batch)
 set -euo pipefail
 
@@ -32,6 +34,8 @@ test)
     need_cmd ip iproute2
     need_cmd nc netcat-openbsd # lab 04 talks to standard client tools
     need_cmd socat socat
+    need_cmd npm npm # the slides are built with Marp CLI (slides/package-lock.json)
+    need_cmd gnuplot gnuplot-nox
     ;;
 instructor)
     need_cmd zip zip

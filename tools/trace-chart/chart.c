@@ -1,5 +1,6 @@
 /* chart.c - see chart.h. */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,22 +58,39 @@ const char *chart_arrow_name(enum chart_arrow_kind kind)
     return "?";
 }
 
-void chart_state_from_note(const char *note, char *state, size_t size)
+/* Copies the state name (capitals, digits, '_') that starts at p. */
+static void copy_state_name(const char *p, char *state, size_t size)
 {
-    state[0] = '\0';
-    const char *p = strstr(note, "state ");
-    if (p == NULL || size == 0)
-        return;
-    const char *arrow = strstr(p, "->");
-    p = arrow ? arrow + 2 : p + strlen("state ");
     while (*p == ' ')
         p++;
     size_t n = 0;
-    while (n + 1 < size && ((p[n] >= 'A' && p[n] <= 'Z') || (p[n] >= '0' && p[n] <= '9') ||
-                            p[n] == '_'))
+    while (n + 1 < size &&
+           ((p[n] >= 'A' && p[n] <= 'Z') || (p[n] >= '0' && p[n] <= '9') || p[n] == '_'))
         n++;
     memcpy(state, p, n);
     state[n] = '\0';
+}
+
+void chart_state_from_note(const char *note, char *state, size_t size)
+{
+    if (size == 0)
+        return;
+    state[0] = '\0';
+    const char *p = strstr(note, "state ");
+    if (p == NULL)
+        return;
+    const char *arrow = strstr(p, "->");
+    copy_state_name(arrow ? arrow + 2 : p + strlen("state "), state, size);
+}
+
+void chart_state_before(const char *note, char *state, size_t size)
+{
+    if (size == 0)
+        return;
+    state[0] = '\0';
+    const char *p = strstr(note, "state ");
+    if (p && strstr(p, "->"))
+        copy_state_name(p + strlen("state "), state, size);
 }
 
 /* ---- what a call is ---------------------------------------------------- */
@@ -106,8 +124,10 @@ static int arg_fd(const struct trace_event *ev)
 {
     for (const char *p = strstr(ev->args, "fd="); p; p = strstr(p + 1, "fd=")) {
         bool word_start = (p == ev->args || p[-1] == ' ' || p[-1] == '(' || p[-1] == ',');
-        if (word_start && p[3] >= '0' && p[3] <= '9')
-            return (int)strtol(p + 3, NULL, 10);
+        if (word_start && p[3] >= '0' && p[3] <= '9') {
+            long fd = strtol(p + 3, NULL, 10); /* LONG_MAX when too big: no fd */
+            return fd <= INT_MAX ? (int)fd : -1;
+        }
     }
     return -1;
 }
@@ -126,7 +146,9 @@ static bool opens_connection(const struct trace_event *ev, enum chart_side side)
 /* The descriptor of the connection an opening call made. */
 static int opened_fd(const struct trace_event *ev, enum chart_side side)
 {
-    return side == CHART_CLIENT ? arg_fd(ev) : (int)ev->ret;
+    if (side == CHART_CLIENT)
+        return arg_fd(ev);
+    return ev->ret <= INT_MAX ? (int)ev->ret : -1;
 }
 
 /* setsockopt(SO_LINGER) with l_onoff 1 and l_linger 0: the next close()
@@ -369,8 +391,12 @@ static int add_ending(struct builder *b, long k, enum chart_side s)
     /* FIN goes out with the first shutdown(SHUT_WR), else with close(),
      * unless that close is an abort or threw away unread data (RST). */
     long fin_at = shutdown_at >= 0 ? shutdown_at : close_at;
-    bool close_resets = close_at >= 0 && shutdown_at < 0 &&
-                        (abort_armed || (reset_at >= 0 && eof_at < 0));
+    /* A socket that was reset has no connection left to send a FIN on. */
+    long reset_here = first_where(me, k, is_reset);
+    if (reset_here >= 0 && reset_here < fin_at)
+        fin_at = -1;
+    bool close_resets =
+        close_at >= 0 && shutdown_at < 0 && (abort_armed || (reset_at >= 0 && eof_at < 0));
     if (close_resets)
         return add_arrow(b, ARROW_RST, s, close_at, reset_at, NULL);
     if (fin_at >= 0 || eof_at >= 0)
@@ -437,6 +463,9 @@ static void place_rows(struct builder *b, struct chart *chart)
         r->ev = b->lane[s].ev[next[s]];
         r->side = (enum chart_side)s;
         chart_state_from_note(r->ev->note, r->state, sizeof r->state);
+        char before[sizeof r->state];
+        chart_state_before(r->ev->note, before, sizeof before);
+        r->state_changed = r->state[0] && strcmp(before, r->state) != 0;
         b->lane[s].row[next[s]] = row;
         next[s]++;
     }
@@ -498,8 +527,7 @@ int chart_build(struct chart *chart, const struct trace_event *client, size_t nc
     long opened_server = count_openings(&b.lane[CHART_SERVER], CHART_SERVER);
     b.nconn = opened_client > opened_server ? opened_client : opened_server;
     if (tag_connections(&b.lane[CHART_CLIENT], CHART_CLIENT, b.nconn) == -1 ||
-        tag_connections(&b.lane[CHART_SERVER], CHART_SERVER, b.nconn) == -1 ||
-        add_arrows(&b) == -1)
+        tag_connections(&b.lane[CHART_SERVER], CHART_SERVER, b.nconn) == -1 || add_arrows(&b) == -1)
         goto out;
     note_dependencies(&b);
     rc = fill_chart(&b, chart);
@@ -510,6 +538,46 @@ out:
     }
     builder_free(&b);
     return rc;
+}
+
+void chart_compact(struct chart *chart)
+{
+    if (chart->nrows == 0)
+        return;
+    bool *keep = calloc(chart->nrows, sizeof *keep);
+    size_t *moved_to = calloc(chart->nrows, sizeof *moved_to);
+    if (keep == NULL || moved_to == NULL) {
+        free(keep); /* no memory: the chart stays complete, which is still right */
+        free(moved_to);
+        return;
+    }
+    static const char *const LIFECYCLE[] = {"socket",  "bind",     "listen", "accept",
+                                            "connect", "shutdown", "close",  NULL};
+    for (size_t i = 0; i < chart->nrows; i++)
+        keep[i] = chart->rows[i].state_changed || call_in(chart->rows[i].ev, LIFECYCLE);
+    for (size_t i = 0; i < chart->narrows; i++) {
+        const struct chart_arrow *a = &chart->arrows[i];
+        if (a->from_row != CHART_NO_ROW)
+            keep[a->from_row] = true;
+        if (a->to_row != CHART_NO_ROW)
+            keep[a->to_row] = true;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < chart->nrows; i++) {
+        moved_to[i] = kept;
+        if (keep[i])
+            chart->rows[kept++] = chart->rows[i];
+    }
+    chart->nrows = kept;
+    for (size_t i = 0; i < chart->narrows; i++) {
+        struct chart_arrow *a = &chart->arrows[i];
+        if (a->from_row != CHART_NO_ROW)
+            a->from_row = moved_to[a->from_row];
+        if (a->to_row != CHART_NO_ROW)
+            a->to_row = moved_to[a->to_row];
+    }
+    free(keep);
+    free(moved_to);
 }
 
 void chart_free(struct chart *chart)

@@ -32,6 +32,7 @@
 #ifndef IPC_KIT_CHART_H
 #define IPC_KIT_CHART_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,7 +49,8 @@ enum chart_arrow_kind { ARROW_SYN, ARROW_DATA, ARROW_URGENT, ARROW_FIN, ARROW_RS
 struct chart_row {
     const struct trace_event *ev;
     enum chart_side side;
-    char state[24]; /* the TCP state after the call, or "" */
+    char state[24];     /* the TCP state after the call, or "" */
+    bool state_changed; /* the call moved the socket to that state */
 };
 
 struct chart_arrow {
@@ -77,6 +79,16 @@ int chart_build(struct chart *chart, const struct trace_event *client, size_t nc
 
 void chart_free(struct chart *chart);
 
+/*
+ * Keeps only the rows that tell the story: a row stays when an arrow starts
+ * or ends there, when its call changed the TCP state, or when it is one of
+ * the lifecycle's own calls (socket, bind, listen, accept, connect,
+ * shutdown, close). Helper calls (getaddrinfo, poll, getsockopt, ...) that
+ * did none of this go, so that a chart fits on a slide. Arrows keep
+ * pointing at the same calls.
+ */
+void chart_compact(struct chart *chart);
+
 /* "SYN", "data", "urgent", "FIN" or "RST". */
 const char *chart_arrow_name(enum chart_arrow_kind kind);
 
@@ -84,5 +96,9 @@ const char *chart_arrow_name(enum chart_arrow_kind kind);
  * "state ESTABLISHED -> FIN_WAIT2", "LISTEN" for "state LISTEN"; writes ""
  * when the note names no state. */
 void chart_state_from_note(const char *note, char *state, size_t size);
+
+/* The state before the call, "ESTABLISHED" in the example above; writes ""
+ * when the note gives none. */
+void chart_state_before(const char *note, char *state, size_t size);
 
 #endif

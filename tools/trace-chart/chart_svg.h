@@ -7,7 +7,7 @@
  * with its time since the first call; the TCP state it left behind sits on
  * the lifeline as a coloured box. Arrows are coloured by kind (SYN blue,
  * data dark grey, urgent orange, FIN green, RST red), and dashed when one
- * end is not in the trace. A legend closes the picture.
+ * end is not in the trace. A legend may close the picture.
  *
  * All text from the trace is escaped for XML, and bytes that are not valid
  * UTF-8 (or are control characters) are drawn as '?', so the output is
@@ -16,6 +16,7 @@
 #ifndef IPC_KIT_CHART_SVG_H
 #define IPC_KIT_CHART_SVG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -23,13 +24,15 @@
 
 /* The widest call text drawn beside a lifeline, in characters; longer
  * arguments are cut with an ellipsis (the full line is the row's tooltip). */
-#define CHART_SVG_CALL_CHARS 36
+#define CHART_SVG_CALL_CHARS 40
 
 /*
- * Writes the chart to out, with title as its heading. Returns 0, or -1 with
- * errno set when writing failed.
+ * Writes the chart to out, with title as its heading (an empty title: no
+ * heading, e.g. for a slide that has its own) and, when legend is true, a
+ * legend of the arrows and boxes at the bottom. Returns 0, or -1 with errno
+ * set when writing failed.
  */
-int chart_svg_write(FILE *out, const struct chart *chart, const char *title);
+int chart_svg_write(FILE *out, const struct chart *chart, const char *title, bool legend);
 
 /*
  * Writes text to out as XML character data: & < > " ' become entities,
@@ -40,8 +43,13 @@ void chart_svg_put_text(FILE *out, const char *text);
 /*
  * Formats "call(args) = result" for a row into buf, cutting the arguments
  * (at a character boundary, with "…") so that the whole stays within
- * max_chars characters: the call's name and its result always show.
+ * max_chars characters: the call's name and its result always show. A lab's
+ * "[step N]" tag is left out of the text: the chart draws it apart.
  */
 void chart_svg_call_text(const struct trace_event *ev, size_t max_chars, char *buf, size_t size);
+
+/* The N of a "[step N]" tag in a call's arguments (lab 04 numbers its
+ * steps 1 to 13), or 0 when there is none. */
+int chart_svg_step_of(const char *args);
 
 #endif

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# test-slides.sh - the checks behind `make test-slides` (see slides/slides.mk).
+#
+# Each check prints PASS, FAIL or SKIP with what it checked; the last line is
+# "test-slides: N passed, N failed, N skipped", and the exit status is 0
+# only when nothing failed. A check that cannot run here (no Chromium)
+# is skipped visibly, never passed silently.
+#
+# Environment (set by slides.mk): MAKE, BUILD (e.g. build/plain),
+# CHROME_PATH, TRACE_CHART_MODES (the recorded runs in tools/trace-chart/testdata).
+set -uo pipefail
+
+: "${MAKE:=make}" "${BUILD:=build/plain}" "${CHROME_PATH:=/usr/bin/chromium}"
+: "${TRACE_CHART_MODES:=echo halfclose abort}"
+slides=slides
+work=build/slides/test
+out=$work/html # the decks, built by this test (make-managed, kept between runs)
+charts=$work/charts
+tool_dir=tools/trace-chart
+chart=$BUILD/$tool_dir/trace_chart
+unit_tests=$BUILD/$tool_dir/test_trace_chart
+passed=0 failed=0 skipped=0
+
+pass() {
+    echo "PASS $*"
+    passed=$((passed + 1))
+}
+fail() {
+    echo "FAIL $*"
+    failed=$((failed + 1))
+}
+skip() {
+    echo "SKIP $*"
+    skipped=$((skipped + 1))
+}
+# check DESCRIPTION COMMAND...: runs the command, shows its output on failure.
+check() {
+    local what=$1 log
+    shift
+    if log=$("$@" 2>&1); then
+        pass "$what"
+    else
+        fail "$what"
+        printf '%s\n' "$log" | sed 's/^/    /'
+    fi
+}
+# Well-formed XML: xmllint when installed, else the tool's own checker.
+xml_ok() {
+    if command -v xmllint >/dev/null 2>&1; then
+        xmllint --noout "$@"
+    else
+        "$unit_tests" --xml "$@"
+    fi
+}
+
+echo "== test-slides =="
+rm -rf "$charts"
+mkdir -p "$charts"
+decks=("$slides"/[0-9][0-9]-*.md)
+htmls=()
+for deck in "${decks[@]}"; do
+    htmls+=("$out/$(basename "${deck%.md}").html")
+done
+
+# 1. Every deck builds, to one self-contained HTML file.
+check "every deck builds to HTML (${#decks[@]} decks)" \
+    "$MAKE" --no-print-directory SLIDES_OUT="$out" slides-html
+self_contained() {
+    local html bad=0
+    for html in "${htmls[@]}"; do
+        [ -s "$html" ] || { echo "$html is missing"; bad=1; continue; }
+        # A picture left as a path would need the slides/ folder next to the HTML.
+        if grep -Eq '(src="|url\(&quot;|url\()img/' "$html"; then
+            echo "$html still refers to img/ files"
+            bad=1
+        fi
+    done
+    return $bad
+}
+check "each deck's HTML has its pictures inside" self_contained
+
+# 2. Every picture a deck names exists, and every committed picture is well-formed SVG.
+check "every picture the decks name exists" node "$slides/scripts/check-images.mjs" "${decks[@]}"
+check "every picture in $slides/img is well-formed SVG" xml_ok "$slides"/img/*.svg "$slides"/img/*/*.svg
+
+# 3. The trace-chart tool: unit tests on small traces, then real recorded runs.
+check "trace-chart unit tests" "$unit_tests"
+charts_from_recorded_runs() {
+    local mode client server bad=0
+    for mode in $TRACE_CHART_MODES; do
+        client=$tool_dir/testdata/$mode-client.jsonl
+        server=$tool_dir/testdata/$mode-server.jsonl
+        "$chart" -o "$charts/$mode.svg" "$client" "$server" || { bad=1; continue; }
+        xml_ok "$charts/$mode.svg" || bad=1
+        "$chart" -c -t '' -o "$charts/$mode-compact.svg" "$client" "$server" || { bad=1; continue; }
+        xml_ok "$charts/$mode-compact.svg" || bad=1
+        # The slides embed charts made by this tool from these very traces.
+        if ! cmp -s "$charts/$mode-compact.svg" "$slides/img/trace/$mode.svg"; then
+            echo "$slides/img/trace/$mode.svg differs from what trace_chart draws now:"
+            echo "run 'make trace-chart-samples' (or copy $charts/$mode-compact.svg there)"
+            bad=1
+        fi
+    done
+    return $bad
+}
+check "trace_chart draws well-formed SVG from lab 04's recorded runs ($TRACE_CHART_MODES), as the slides show them" \
+    charts_from_recorded_runs
+
+# 4. Nothing overflows a 1280x720 slide: needs a browser to lay the slides out.
+if [ -x "$CHROME_PATH" ]; then
+    export CHROME_PATH
+    check "no slide overflows 1280x720 (headless Chromium)" \
+        node "$slides/scripts/check-overflow.mjs" "${htmls[@]}"
+    # The check must be able to fail: a deck built to overflow must be caught.
+    check "the overflow check catches a deck that overflows" \
+        bash -c "'$MAKE' --no-print-directory SLIDES_OUT='$out' '$out/test/overflow.html' >/dev/null &&
+                 node '$slides/scripts/check-overflow.mjs' --expect-overflow '$out/test/overflow.html'"
+else
+    skip "no slide overflows 1280x720: no Chromium at $CHROME_PATH (apt-get install chromium)"
+fi
+
+echo "test-slides: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

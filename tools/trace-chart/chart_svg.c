@@ -1,0 +1,443 @@
+/* chart_svg.c - see chart_svg.h. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chart_svg.h"
+
+/* Geometry in SVG units. The picture is a slide's width, so on a projector
+ * 14-unit text stays readable after the slide scales the chart down. */
+enum {
+    WIDTH = 1280,
+    LIFELINE_CLIENT = 500,
+    LIFELINE_SERVER = 780,
+    HEAD_TOP = 62,
+    HEAD_HEIGHT = 54,
+    HEAD_WIDTH = 220,
+    FIRST_ROW = 160,
+    ROW_HEIGHT = 34,
+    BADGE_WIDTH = 124,
+    BADGE_HEIGHT = 24,
+    TEXT_GAP = 72, /* from a lifeline to its call text: room for the badge */
+    DOT_RADIUS = 5,
+    LEGEND_HEIGHT = 124,
+    TITLE_BAND = 50, /* the heading above the lifelines' heads */
+};
+
+static const char FONT_SANS[] = "DejaVu Sans, Verdana, Arial, sans-serif";
+static const char FONT_MONO[] = "DejaVu Sans Mono, Consolas, monospace";
+static const char INK[] = "#1f2328";
+static const char QUIET[] = "#57606a";
+static const char ERROR_INK[] = "#cf222e";
+
+struct arrow_style {
+    const char *color;
+    const char *legend;
+};
+
+/* Indexed by enum chart_arrow_kind. */
+static const struct arrow_style ARROW_STYLES[] = {
+    [ARROW_SYN] = {"#0969da", "SYN: connect \u2192 accept"},
+    [ARROW_DATA] = {"#424a53", "data: send \u2192 recv"},
+    [ARROW_URGENT] = {"#bc4c00", "urgent: MSG_OOB"},
+    [ARROW_FIN] = {"#1a7f37", "FIN: shutdown/close \u2192 EOF"},
+    [ARROW_RST] = {"#cf222e", "RST: abort \u2192 ECONNRESET"},
+};
+#define ARROW_KINDS (sizeof ARROW_STYLES / sizeof ARROW_STYLES[0])
+
+/* ---- text -------------------------------------------------------------- */
+
+/* The length of the valid UTF-8 character at s, or 0 when s does not start
+ * one (a stray byte, an overlong form, a surrogate, or a non-character). */
+static size_t utf8_char_length(const unsigned char *s)
+{
+    unsigned char b = s[0];
+    if (b < 0x80)
+        return 1;
+    size_t n;
+    unsigned long cp;
+    if (b >= 0xC2 && b <= 0xDF) {
+        n = 2;
+        cp = b & 0x1F;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+        n = 3;
+        cp = b & 0x0F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        n = 4;
+        cp = b & 0x07;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) /* also stops at the terminating NUL */
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    bool overlong = (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000);
+    bool not_xml = (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF || cp > 0x10FFFF;
+    return (overlong || not_xml) ? 0 : n;
+}
+
+void chart_svg_put_text(FILE *out, const char *text)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    while (*p) {
+        const char *entity = NULL;
+        switch (*p) {
+        case '&':
+            entity = "&amp;";
+            break;
+        case '<':
+            entity = "&lt;";
+            break;
+        case '>':
+            entity = "&gt;";
+            break;
+        case '"':
+            entity = "&quot;";
+            break;
+        case '\'':
+            entity = "&apos;";
+            break;
+        default:
+            break;
+        }
+        if (entity) {
+            fputs(entity, out);
+            p++;
+            continue;
+        }
+        size_t n = (*p < 0x20 || *p == 0x7F) ? 0 : utf8_char_length(p);
+        if (n == 0) {
+            fputc('?', out); /* XML 1.0 cannot carry it */
+            p++;
+            continue;
+        }
+        fwrite(p, 1, n, out);
+        p += n;
+    }
+}
+
+/* Characters (not bytes) in a UTF-8 string: continuation bytes do not count. */
+static size_t char_count(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* Copies at most max_chars characters of src, ending with "…" when cut. */
+static void cut_chars(const char *src, size_t max_chars, char *dst, size_t size)
+{
+    if (char_count(src) <= max_chars) {
+        snprintf(dst, size, "%s", src);
+        return;
+    }
+    size_t keep = max_chars > 0 ? max_chars - 1 : 0; /* one is the ellipsis */
+    size_t bytes = 0;
+    for (size_t chars = 0; src[bytes]; bytes++) {
+        if (((unsigned char)src[bytes] & 0xC0) != 0x80 && chars++ == keep)
+            break;
+    }
+    if (max_chars == 0)
+        snprintf(dst, size, "%s", "");
+    else
+        snprintf(dst, size, "%.*s\u2026", (int)bytes, src);
+}
+
+int chart_svg_step_of(const char *args)
+{
+    const char *tag = strstr(args, "[step ");
+    if (tag == NULL)
+        return 0;
+    long step = strtol(tag + strlen("[step "), NULL, 10);
+    return (step > 0 && step < 1000) ? (int)step : 0; /* lab 04 has 13 */
+}
+
+/* Copies args without its "[step N]" tag (drawn apart) and the space before it. */
+static void drop_step_tag(const char *args, char *out, size_t size)
+{
+    snprintf(out, size, "%s", args);
+    char *tag = strstr(out, "[step ");
+    char *end = tag ? strchr(tag, ']') : NULL;
+    if (end == NULL)
+        return;
+    while (tag > out && tag[-1] == ' ')
+        tag--;
+    memmove(tag, end + 1, strlen(end + 1) + 1);
+}
+
+void chart_svg_call_text(const struct trace_event *ev, size_t max_chars, char *buf, size_t size)
+{
+    char result[48] = "";
+    if (ev->has_ret && ev->ret == -1 && ev->err[0])
+        snprintf(result, sizeof result, " = -1 %s", ev->err);
+    else if (ev->has_ret)
+        snprintf(result, sizeof result, " = %ld", ev->ret);
+    size_t fixed = char_count(ev->call) + 2 + char_count(result); /* 2: the parentheses */
+    char plain[sizeof ev->args];
+    drop_step_tag(ev->args, plain, sizeof plain);
+    char args[sizeof ev->args + 4];
+    cut_chars(plain, max_chars > fixed ? max_chars - fixed : 0, args, sizeof args);
+    snprintf(buf, size, "%s(%s)%s", ev->call, args, result);
+}
+
+/* ---- pieces of the picture --------------------------------------------- */
+
+static int lifeline_x(enum chart_side side)
+{
+    return side == CHART_CLIENT ? LIFELINE_CLIENT : LIFELINE_SERVER;
+}
+
+static int row_y(size_t row)
+{
+    return FIRST_ROW + (int)row * ROW_HEIGHT;
+}
+
+/* Fill and border of a state box: one colour per phase of the connection. */
+static void state_colors(const char *state, const char **fill, const char **stroke)
+{
+    static const struct {
+        const char *states;
+        const char *fill;
+        const char *stroke;
+    } phases[] = {
+        {" LISTEN ", "#ddf4ff", "#0969da"},
+        {" SYN_SENT SYN_RECV ", "#fff8c5", "#9a6700"},
+        {" ESTABLISHED ", "#dafbe1", "#1a7f37"},
+        {" FIN_WAIT1 FIN_WAIT2 CLOSING TIME_WAIT ", "#ffebe9", "#cf222e"},
+        {" CLOSE_WAIT LAST_ACK ", "#fbefff", "#8250df"},
+    };
+    char word[32];
+    snprintf(word, sizeof word, " %s ", state);
+    for (size_t i = 0; i < sizeof phases / sizeof phases[0]; i++) {
+        if (strstr(phases[i].states, word)) {
+            *fill = phases[i].fill;
+            *stroke = phases[i].stroke;
+            return;
+        }
+    }
+    *fill = "#f6f8fa"; /* CLOSED, and anything unexpected */
+    *stroke = QUIET;
+}
+
+/* A state box on a lifeline: coloured when the call changed the state,
+ * pale when the socket stayed where it was. */
+static void put_badge(FILE *out, int x, int y, const char *state, bool changed)
+{
+    const char *fill = "#ffffff", *stroke = "#afb8c1", *ink = QUIET;
+    if (changed) {
+        state_colors(state, &fill, &stroke);
+        ink = stroke;
+    }
+    fprintf(out,
+            "  <rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"6\" fill=\"%s\" "
+            "stroke=\"%s\" stroke-width=\"1.5\"/>\n",
+            x - BADGE_WIDTH / 2, y - BADGE_HEIGHT / 2, BADGE_WIDTH, BADGE_HEIGHT, fill, stroke);
+    fprintf(out,
+            "  <text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"13\" "
+            "font-weight=\"%s\" fill=\"%s\">",
+            x, y + 5, changed ? "bold" : "normal", ink);
+    chart_svg_put_text(out, state);
+    fputs("</text>\n", out);
+}
+
+static void put_defs(FILE *out)
+{
+    fputs("<defs>\n", out);
+    for (size_t k = 0; k < ARROW_KINDS; k++)
+        fprintf(out,
+                "  <marker id=\"head-%zu\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" "
+                "markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\">"
+                "<path d=\"M0,0 L10,5 L0,10 z\" fill=\"%s\"/></marker>\n",
+                k, ARROW_STYLES[k].color);
+    fputs("</defs>\n", out);
+}
+
+static void put_head(FILE *out, enum chart_side side, long pid, int bottom)
+{
+    int x = lifeline_x(side);
+    fprintf(out,
+            "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\" "
+            "stroke-dasharray=\"6 5\"/>\n",
+            x, HEAD_TOP + HEAD_HEIGHT, x, bottom, QUIET);
+    fprintf(out,
+            "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"8\" fill=\"#f6f8fa\" "
+            "stroke=\"%s\" stroke-width=\"2\"/>\n",
+            x - HEAD_WIDTH / 2, HEAD_TOP, HEAD_WIDTH, HEAD_HEIGHT, INK);
+    fprintf(out,
+            "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"22\" "
+            "font-weight=\"bold\" fill=\"%s\">%s</text>\n",
+            x, HEAD_TOP + 25, INK, side == CHART_CLIENT ? "client" : "server");
+    if (pid > 0)
+        fprintf(out,
+                "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"14\" "
+                "fill=\"%s\">pid %ld</text>\n",
+                x, HEAD_TOP + 45, QUIET, pid);
+}
+
+/* Where an arrow meets a lifeline: at the edge of the row's state box or
+ * dot, on the side that faces the other lifeline. */
+static int arrow_end_x(const struct chart *chart, size_t row, enum chart_side side)
+{
+    int reach = DOT_RADIUS + 3;
+    if (row != CHART_NO_ROW && chart->rows[row].state[0])
+        reach = BADGE_WIDTH / 2 + 2;
+    return side == CHART_CLIENT ? lifeline_x(side) + reach : lifeline_x(side) - reach;
+}
+
+static void put_arrow(FILE *out, const struct chart *chart, const struct chart_arrow *a)
+{
+    enum chart_side to_side = a->from_side == CHART_CLIENT ? CHART_SERVER : CHART_CLIENT;
+    size_t known = a->from_row != CHART_NO_ROW ? a->from_row : a->to_row;
+    if (known == CHART_NO_ROW)
+        return; /* nothing to anchor it to */
+    int y1 = row_y(a->from_row != CHART_NO_ROW ? a->from_row : known);
+    int y2 = row_y(a->to_row != CHART_NO_ROW ? a->to_row : known);
+    int x1 = arrow_end_x(chart, a->from_row, a->from_side);
+    int x2 = arrow_end_x(chart, a->to_row, to_side);
+    const struct arrow_style *style = &ARROW_STYLES[a->kind];
+    bool partial = a->from_row == CHART_NO_ROW || a->to_row == CHART_NO_ROW;
+    fprintf(out,
+            "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2.5\"%s "
+            "marker-end=\"url(#head-%d)\"/>\n",
+            x1, y1, x2, y2, style->color, partial ? " stroke-dasharray=\"9 6\"" : "", (int)a->kind);
+    /* The label sits near the sending end, so that the labels of arrows
+     * leaving neighbouring rows do not collide where the arrows cross. */
+    fprintf(out,
+            "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\" "
+            "fill=\"%s\" stroke=\"#ffffff\" stroke-width=\"5\" paint-order=\"stroke\">",
+            x1 + (x2 - x1) * 3 / 10, y1 + (y2 - y1) * 3 / 10 - 7, style->color);
+    chart_svg_put_text(out, a->label);
+    fputs("</text>\n", out);
+}
+
+/* A call that failed; a non-blocking connect under way (EINPROGRESS) has
+ * not failed, it has only not finished yet. */
+static bool failed(const struct trace_event *ev)
+{
+    return ev->has_ret && ev->ret == -1 && strcmp(ev->err, "EINPROGRESS") != 0;
+}
+
+static void put_row(FILE *out, const struct chart *chart, size_t i)
+{
+    const struct chart_row *row = &chart->rows[i];
+    const struct trace_event *ev = row->ev;
+    bool client = row->side == CHART_CLIENT;
+    int x = lifeline_x(row->side);
+    int y = row_y(i);
+    char text[512];
+    chart_svg_call_text(ev, CHART_SVG_CALL_CHARS, text, sizeof text);
+    double ms = (double)(ev->mono_ns - chart->start_ns) / 1e6;
+
+    fputs("<g>\n  <title>", out);
+    char full[sizeof ev->args + sizeof ev->call + 64];
+    chart_svg_call_text(ev, sizeof full, full, sizeof full);
+    chart_svg_put_text(out, full);
+    if (ev->note[0]) {
+        fputs("   ", out);
+        chart_svg_put_text(out, ev->note);
+    }
+    fputs("</title>\n", out);
+    int step = chart_svg_step_of(ev->args);
+    fprintf(out,
+            "  <text x=\"%d\" y=\"%d\" text-anchor=\"%s\" font-size=\"12\" "
+            "fill=\"%s\">+%.3f ms</text>\n",
+            client ? 12 : WIDTH - 12, step ? y - 3 : y + 4, client ? "start" : "end", QUIET, ms);
+    if (step)
+        fprintf(out,
+                "  <text x=\"%d\" y=\"%d\" text-anchor=\"%s\" font-size=\"12\" "
+                "font-weight=\"bold\" fill=\"%s\">step %d</text>\n",
+                client ? 12 : WIDTH - 12, y + 11, client ? "start" : "end", QUIET, step);
+    fprintf(out,
+            "  <text x=\"%d\" y=\"%d\" text-anchor=\"%s\" font-family=\"%s\" font-size=\"14\" "
+            "fill=\"%s\">",
+            client ? x - TEXT_GAP : x + TEXT_GAP, y + 5, client ? "end" : "start", FONT_MONO,
+            failed(ev) ? ERROR_INK : INK);
+    chart_svg_put_text(out, text);
+    fputs("</text>\n", out);
+    if (row->state[0])
+        put_badge(out, x, y, row->state, row->state_changed);
+    else
+        fprintf(out, "  <circle cx=\"%d\" cy=\"%d\" r=\"%d\" fill=\"%s\"/>\n", x, y, DOT_RADIUS,
+                INK);
+    fputs("</g>\n", out);
+}
+
+static void put_legend(FILE *out, int top)
+{
+    fprintf(out, "<line x1=\"12\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#d0d7de\"/>\n", top,
+            WIDTH - 12, top);
+    int x = 16;
+    int y = top + 30;
+    for (size_t k = 0; k < ARROW_KINDS; k++) {
+        const struct arrow_style *style = &ARROW_STYLES[k];
+        fprintf(out,
+                "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2.5\" "
+                "marker-end=\"url(#head-%zu)\"/>\n",
+                x, y - 5, x + 30, y - 5, style->color, k);
+        fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"14\" fill=\"%s\">", x + 38, y, INK);
+        chart_svg_put_text(out, style->legend);
+        fputs("</text>\n", out);
+        x += 38 + 9 * (int)char_count(style->legend) + 30;
+    }
+    y += 34;
+    put_badge(out, 16 + BADGE_WIDTH / 2, y - 5, "ESTABLISHED", true);
+    put_badge(out, 24 + BADGE_WIDTH * 3 / 2, y - 5, "ESTABLISHED", false);
+    fprintf(
+        out,
+        "<text x=\"%d\" y=\"%d\" font-size=\"14\" fill=\"%s\">the TCP state after the call: "
+        "changed, unchanged   \u00b7   dashed arrow: the other end is not in the trace</text>\n",
+        36 + BADGE_WIDTH * 2, y, INK);
+    fprintf(out,
+            "<text x=\"16\" y=\"%d\" font-size=\"14\" fill=\"%s\">Rows are in time order, "
+            "except that a message is never drawn arriving before it was sent.</text>\n",
+            y + 30, QUIET);
+}
+
+int chart_svg_write(FILE *out, const struct chart *chart, const char *title, bool legend)
+{
+    size_t rows = chart->nrows ? chart->nrows : 1;
+    int last_row = row_y(rows - 1);
+    int legend_top = last_row + ROW_HEIGHT;
+    int height = legend_top + (legend ? LEGEND_HEIGHT : 0);
+
+    errno = 0;
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
+    /* Without a title the picture starts below the title's band. */
+    int top = title[0] ? 0 : TITLE_BAND;
+    fprintf(out,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+            "viewBox=\"0 %d %d %d\" font-family=\"%s\">\n",
+            WIDTH, height - top, top, WIDTH, height - top, FONT_SANS);
+    fputs("<title>", out);
+    chart_svg_put_text(out, title);
+    fputs("</title>\n", out);
+    put_defs(out);
+    fprintf(out, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", WIDTH, height);
+    fprintf(out,
+            "<text x=\"%d\" y=\"38\" text-anchor=\"middle\" font-size=\"26\" font-weight=\"bold\" "
+            "fill=\"%s\">",
+            WIDTH / 2, INK);
+    chart_svg_put_text(out, title);
+    fputs("</text>\n", out);
+    put_head(out, CHART_CLIENT, chart->pid[CHART_CLIENT], last_row + ROW_HEIGHT / 2);
+    put_head(out, CHART_SERVER, chart->pid[CHART_SERVER], last_row + ROW_HEIGHT / 2);
+    /* Arrows first, so that state boxes and text are drawn over their ends. */
+    for (size_t i = 0; i < chart->narrows; i++)
+        put_arrow(out, chart, &chart->arrows[i]);
+    for (size_t i = 0; i < chart->nrows; i++)
+        put_row(out, chart, i);
+    if (legend)
+        put_legend(out, legend_top);
+    fputs("</svg>\n", out);
+    if (ferror(out)) {
+        if (errno == 0)
+            errno = EIO;
+        return -1;
+    }
+    return 0;
+}
