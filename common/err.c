@@ -26,11 +26,10 @@ const char *err_progname(void)
     return progname;
 }
 
-/* Writes the whole buffer to stderr; errors here have nowhere to go. */
-static void write_stderr(const char *buf, size_t len)
+void err_write_all(int fd, const char *buf, size_t len)
 {
     while (len > 0) {
-        ssize_t n = write(STDERR_FILENO, buf, len);
+        ssize_t n = write(fd, buf, len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -74,7 +73,7 @@ static void report(int err, const char *fmt, va_list ap)
             append(buf, sizeof buf, &used, "\n  hint: %s", hint);
     }
     append(buf, sizeof buf, &used, "\n");
-    write_stderr(buf, used);
+    err_write_all(STDERR_FILENO, buf, used);
 }
 
 void warn_errno(const char *fmt, ...)
@@ -146,6 +145,6 @@ void die_usage(const char *fmt, ...)
     vappend(buf, sizeof buf, &used, fmt, ap);
     va_end(ap);
     append(buf, sizeof buf, &used, "\nTry '%s -h' for help.\n", progname);
-    write_stderr(buf, used);
+    err_write_all(STDERR_FILENO, buf, used);
     exit(EXIT_USAGE);
 }

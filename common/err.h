@@ -38,6 +38,14 @@ void warn_errno(const char *what_fmt, ...) __attribute__((format(printf, 1, 2)))
 /* Like warn_errno() for an explicit error number (e.g. from pthread_*). */
 void warn_err(int err, const char *what_fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * Writes all of buf to fd, retrying after EINTR and short writes, for
+ * diagnostics (messages, traces): a failure has nowhere to be reported, so
+ * it is ignored. One call is one write(2) when the pipe or file takes it
+ * whole, so lines from different processes do not interleave.
+ */
+void err_write_all(int fd, const char *buf, size_t len);
+
 /* Prints "prog[pid]: <message>" with no errno. */
 void warn_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

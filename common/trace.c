@@ -87,20 +87,6 @@ bool trace_enabled(void)
     return settings.mode != MODE_OFF || settings.file != NULL;
 }
 
-/* Writes all of buf to fd; trace output is best effort and never fails the program. */
-static void write_line(int fd, const char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return;
-        buf += n;
-        len -= (size_t)n;
-    }
-}
-
 struct event {
     uint64_t mono_ns;
     const char *call; /* NULL for a narration line */
@@ -179,7 +165,7 @@ static void append_to_file(const char *path, const char *line, size_t len)
     int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
     if (fd == -1)
         return;
-    write_line(fd, line, len);
+    err_write_all(fd, line, len);
     close(fd);
 }
 
@@ -189,10 +175,10 @@ static void emit(const struct event *ev)
     size_t len;
     if (settings.mode == MODE_TEXT) {
         len = format_text(line, sizeof line, ev);
-        write_line(STDERR_FILENO, line, len);
+        err_write_all(STDERR_FILENO, line, len);
     } else if (settings.mode == MODE_JSON) {
         len = format_json(line, sizeof line, ev);
-        write_line(STDERR_FILENO, line, len);
+        err_write_all(STDERR_FILENO, line, len);
     }
     if (settings.file) {
         len = format_json(line, sizeof line, ev);
