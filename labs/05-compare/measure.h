@@ -29,21 +29,24 @@ struct measure_result {
     uint64_t messages_sent;
     uint64_t messages_received; /* each one checked (verify.h) */
     uint64_t bytes_received;
-    double seconds;     /* at the reader, from the first message to the last */
-    double cpu_seconds; /* user + system time of both processes during the run */
+    uint64_t messages_timed; /* throughput: messages within `seconds` */
+    double seconds;          /* at the reader, from the clock's start to the last message */
+    double cpu_seconds;      /* user + system time of both processes during the run */
 };
 
 /*
  * One-way throughput: the sender sends cfg->count messages, the receiver
- * receives and checks them all. Rate = (messages - 1) / seconds, since the
- * clock starts when the first message arrives. Returns 0 when every message
+ * receives and checks them all. The reader's clock starts when the message
+ * at a tenth of the count arrives (the first ones warm buffers and caches);
+ * rate = messages_timed / seconds. Returns 0 when every message
  * arrived intact, or -1 with errno set (EBADMSG: a message was wrong).
  */
 int measure_throughput(const struct measure_config *cfg, struct measure_result *res);
 
 /*
- * Round trips: cfg->count ping-pongs over two channels (rtt.h); the time of
- * each goes into samples_ns (count entries). Returns 0, or -1 with errno set.
+ * Round trips: a warm-up of cfg->count / 4 ping-pongs, then cfg->count
+ * measured ones, over two channels (rtt.h); the time of each measured one
+ * goes into samples_ns (count entries). Returns 0, or -1 with errno set.
  */
 int measure_round_trips(const struct measure_config *cfg, uint64_t *samples_ns,
                         struct measure_result *res);
