@@ -9,14 +9,13 @@ csv = dir . "/results.csv"
 mechanisms = "shm-lockfree shm-lock pipe unix tcp memcpy"
 labels = "'shm ring, lock-free' 'shm ring, lock-based' 'pipe' 'UNIX socket' 'TCP loopback' 'memcpy (limit)'"
 
-set datafile separator ","
-# Rows of other mechanisms and metrics yield NaN; treating NaN as missing
-# keeps each mechanism's line continuous across them.
-set datafile missing NaN
 set terminal svg size 900,560 dynamic enhanced font "Sans,14" background "white"
 set key outside right top
 set grid
-pick(m, metric) = (strcol(1) eq m && strcol(3) eq metric) ? $4 : NaN
+# One series: "size median" lines of one mechanism and metric, picked out
+# of the CSV by awk (gnuplot runs the command after "<").
+series(m, metric) = sprintf("< awk -F, '$1 == \"%s\" && $3 == \"%s\" { print $2, $4 }' %s", \
+                            m, metric, csv)
 
 # ---- throughput against message size, log-log ----
 set output dir . "/throughput.svg"
@@ -25,9 +24,10 @@ set xlabel "message size (bytes)"
 set ylabel "MB/s"
 set logscale xy
 set format x "%.0s%cB"
-plot for [i=1:words(mechanisms)-1] csv using 2:(pick(word(mechanisms, i), "throughput_MBps")) \
+set format y "%.0f"
+plot for [i=1:words(mechanisms)-1] series(word(mechanisms, i), "throughput_MBps") using 1:2 \
      with linespoints lw 2 pt 7 title word(labels, i), \
-     csv using 2:(pick("memcpy", "throughput_MBps")) with lines dt 2 lw 2 lc rgb "#777777" \
+     series("memcpy", "throughput_MBps") using 1:2 with lines dt 2 lw 2 lc rgb "#777777" \
      title "memcpy (limit)"
 
 # ---- round trip per mechanism at 64 bytes and 4 KiB, as bars ----
@@ -38,7 +38,6 @@ rtt_table = "< awk -F, 'NR > 1 && $3 == \"rtt_ns\" && ($2 == 64 || $2 == 4096) {
     "print m, (a == \"\" ? \"NaN\" : a), (b == \"\" ? \"NaN\" : b) } }' " . csv
 set output dir . "/rtt.svg"
 set title "Round trip, ping-pong (median; the cache line is the physical limit)"
-set datafile separator whitespace
 unset logscale
 set logscale y
 set xlabel ""
@@ -50,7 +49,6 @@ set style fill solid 0.8 border -1
 set xtics norotate
 plot rtt_table using 2:xtic(1) title "64 B" lc rgb "#4477aa", \
      '' using 3 title "4 KiB" lc rgb "#ee6677"
-set datafile separator ","
 
 # ---- CPU time per message ----
 set output dir . "/cpu.svg"
@@ -62,5 +60,5 @@ set xtics norotate
 set xlabel "message size (bytes)"
 set ylabel "ns of CPU per message"
 set format x "%.0s%cB"
-plot for [i=1:words(mechanisms)-1] csv using 2:(pick(word(mechanisms, i), "cpu_ns_per_msg")) \
+plot for [i=1:words(mechanisms)-1] series(word(mechanisms, i), "cpu_ns_per_msg") using 1:2 \
      with linespoints lw 2 pt 7 title word(labels, i)
