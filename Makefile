@@ -26,7 +26,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 
-CC   ?= gcc
+# CC is make's default, cc (gcc on Debian); make CC=clang works too.
 SAN  ?=
 V    ?= 0
 IMPL ?= labs

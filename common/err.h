@@ -20,6 +20,8 @@
 #ifndef IPC_KIT_ERR_H
 #define IPC_KIT_ERR_H
 
+#include <stddef.h>
+
 enum { EXIT_FATAL = 1, EXIT_USAGE = 2 };
 
 /* Sets the name used in messages; call first thing in main(). */
