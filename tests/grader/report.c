@@ -41,7 +41,7 @@ void report_terminal(const char *lab, const char *impl, const struct graded_test
             printf("             %shint:%s %s\n", term_color(c, TERM_YELLOW),
                    term_color(c, TERM_RESET), r->test->hint);
         }
-        if (r->notes[0] && (r->passed || !strstr(r->message, r->notes)))
+        if (r->notes[0])
             print_indented(stdout, "             ", r->notes);
     }
     printf("  %slab %s: %d/%d points%s\n", term_color(c, TERM_BOLD), lab, earned, max,
