@@ -71,7 +71,7 @@ static int holds_write_end_of(int read_fd)
 
 /*
  * The test's reader, run in the child by pipe_send_to_child(): reads
- * everything, then waits (at most 3 s) for end of file, and explains
+ * everything, then waits (at most 3 s, scaled) for end of file, and explains
  * through its exit status what went wrong.
  */
 static int read_all_then_eof(int fd, void *arg)
@@ -82,7 +82,7 @@ static int read_all_then_eof(int fd, void *arg)
     char buf[65536];
     for (;;) {
         struct pollfd p = {.fd = fd, .events = POLLIN};
-        int ready = poll(&p, 1, 3000);
+        int ready = poll(&p, 1, grade_timeout_ms(3000));
         if (ready == -1 && errno == EINTR)
             continue;
         if (ready == 0) /* nothing for 3 s: no data, and no EOF */

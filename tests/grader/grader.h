@@ -61,7 +61,15 @@ int grade_main(int argc, char **argv, const char *lab, const struct grade_test *
 void grade_require_impl(long result, int err, const char *fn);
 
 /*
- * Waits up to timeout_ms for child pid. Returns its wait status, or -1 after
+ * A test's own time limit, stretched like Check's: ms times
+ * $CK_TIMEOUT_MULTIPLIER (when set, e.g. for sanitizer builds or a batch
+ * grader running many submissions at once). Use it for every wait a test
+ * makes, so a busy machine never turns into a wrong grade.
+ */
+int grade_timeout_ms(int ms);
+
+/*
+ * Waits up to grade_timeout_ms(timeout_ms) for child pid. Returns its wait status, or -1 after
  * killing it with SIGKILL (and reaping it) when it did not finish in time.
  */
 int grade_wait_child(pid_t pid, int timeout_ms);

@@ -20,9 +20,16 @@ void grade_require_impl(long result, int err, const char *fn)
         ck_abort_msg("not implemented yet: %s() returned -1 with ENOSYS; fill in its TODO", fn);
 }
 
+int grade_timeout_ms(int ms)
+{
+    const char *text = getenv("CK_TIMEOUT_MULTIPLIER");
+    double factor = text ? strtod(text, NULL) : 1.0;
+    return factor > 1.0 ? (int)(ms * factor) : ms;
+}
+
 int grade_wait_child(pid_t pid, int timeout_ms)
 {
-    uint64_t deadline = clock_now_ns() + (uint64_t)timeout_ms * 1000000u;
+    uint64_t deadline = clock_now_ns() + (uint64_t)grade_timeout_ms(timeout_ms) * 1000000u;
     for (;;) {
         int status;
         pid_t got = waitpid(pid, &status, WNOHANG);
