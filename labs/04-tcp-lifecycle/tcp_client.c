@@ -45,19 +45,6 @@ static const struct option LONG_OPTIONS[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* Step 12 for a person: what failed, the errno, and what to try; exit 1. */
-static _Noreturn void fail(const char *what)
-{
-    int err = errno;
-    char text[1024];
-    if (tcp_describe_error(text, sizeof text, what, err) < 0) {
-        errno = err;
-        die_errno("%s", what);
-    }
-    warn_msg("%s", text);
-    exit(EXIT_FATAL);
-}
-
 int main(int argc, char **argv)
 {
     err_set_progname(argv[0]);
@@ -102,9 +89,9 @@ int main(int argc, char **argv)
     char what[300];
     snprintf(what, sizeof what, "connect to %s port %s", host, port);
     if (fd == -1)
-        fail(what);
+        tcp_fail(what);
     snprintf(what, sizeof what, "%s with %s port %s", tcp_mode_name(mode), host, port);
     if (tcp_scenario_client(fd, mode, message, (int)timeout_ms) == -1)
-        fail(what);
+        tcp_fail(what);
     return 0;
 }

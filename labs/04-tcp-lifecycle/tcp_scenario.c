@@ -10,12 +10,25 @@
 
 #include "tcp_lab.h"
 #include "tcp_scenario.h"
+#include "err.h"
 #include "trace.h"
 
 static const char *const MODE_NAMES[] = {
     [TCP_MODE_ECHO] = "echo",   [TCP_MODE_HALFCLOSE] = "halfclose", [TCP_MODE_OOB] = "oob",
     [TCP_MODE_ABORT] = "abort", [TCP_MODE_POLL] = "poll",
 };
+
+void tcp_fail(const char *what)
+{
+    int err = errno;
+    char text[1024];
+    if (tcp_describe_error(text, sizeof text, what, err) < 0) {
+        errno = err;
+        die_errno("%s", what);
+    }
+    warn_msg("%s", text);
+    exit(EXIT_FATAL);
+}
 
 int tcp_mode_parse(const char *text)
 {

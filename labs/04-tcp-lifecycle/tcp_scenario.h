@@ -32,6 +32,12 @@ int tcp_mode_parse(const char *text);
 /* "echo", "halfclose", ... */
 const char *tcp_mode_name(enum tcp_mode mode);
 
+/*
+ * Step 12 for a person, in tcp_server and tcp_client: prints what failed,
+ * the errno from tcp_describe_error() (name, text and a hint) and exits 1.
+ */
+_Noreturn void tcp_fail(const char *what);
+
 /* The modes' names for messages: "echo, halfclose, oob, abort or poll". */
 #define TCP_MODE_LIST "echo, halfclose, oob, abort or poll"
 

@@ -50,19 +50,6 @@ static const struct option LONG_OPTIONS[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* Step 12 for a person: what failed, the errno, and what to try; exit 1. */
-static _Noreturn void fail(const char *what)
-{
-    int err = errno;
-    char text[1024];
-    if (tcp_describe_error(text, sizeof text, what, err) < 0) {
-        errno = err;
-        die_errno("%s", what);
-    }
-    warn_msg("%s", text);
-    exit(EXIT_FATAL);
-}
-
 int main(int argc, char **argv)
 {
     err_set_progname(argv[0]);
@@ -110,24 +97,24 @@ int main(int argc, char **argv)
     if (listen_fd == -1) {
         char what[300];
         snprintf(what, sizeof what, "listen on %s port %s", addr, port);
-        fail(what);
+        tcp_fail(what);
     }
     int chosen = tcp_local_port(listen_fd);
     if (chosen == -1)
-        fail("getsockname");
+        tcp_fail("getsockname");
     printf("port %d\n", chosen);
     fflush(stdout); /* a script waits for this line */
 
     int status = 0;
     if (mode == TCP_MODE_POLL) {
         if (tcp_poll_serve(listen_fd, count) == -1)
-            fail("poll server");
+            tcp_fail("poll server");
     } else {
         for (long served = 0; count == 0 || served < count; served++) {
             struct tcp_endpoint peer;
             int conn = tcp_accept(listen_fd, &peer);
             if (conn == -1)
-                fail("accept");
+                tcp_fail("accept");
             char who[TCP_ENDPOINT_TEXT_MAX];
             trace_note("client %s connected", tcp_endpoint_text(&peer, who, sizeof who));
             if (tcp_scenario_serve(conn, mode, (int)timeout_ms) == -1) {
@@ -142,6 +129,6 @@ int main(int argc, char **argv)
         }
     }
     if (tcp_close(listen_fd) == -1)
-        fail("close");
+        tcp_fail("close");
     return status;
 }
