@@ -23,6 +23,8 @@ const WIDTH = 1280;
 const HEIGHT = 720;
 const TOLERANCE_PX = 1; // sub-pixel rounding is not an overflow
 const MIN_CODE_PX = 16; // smaller code cannot be read from the back of a room
+const SETTLE_TRIES = 5; // looks at a deck before a problem counts (see checkDeck)
+const SETTLE_MS = 200;
 
 function usage(message) {
   console.error(`check-overflow: ${message}`);
@@ -115,8 +117,17 @@ async function checkDeck(browser, file, options) {
     const url = pathToFileURL(path.resolve(file)).href;
     await page.goto(url, { waitUntil: 'load' });
     await page.evaluate(() => document.fonts.ready);
-    await new Promise((resolve) => setTimeout(resolve, 100)); // Marp's code scaling runs after load
-    const { slides, problems } = await page.evaluate(findProblems, { tolerance: TOLERANCE_PX, minCodePx: MIN_CODE_PX });
+    // Marp scales code blocks to fit after load, at a time of its own; on a
+    // busy machine that can take longer than any fixed pause. So a problem
+    // counts only if it is still there after the layout has had time to
+    // settle: look again, up to SETTLE_TRIES times, SETTLE_MS apart.
+    let result;
+    for (let attempt = 0; attempt < SETTLE_TRIES; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+      result = await page.evaluate(findProblems, { tolerance: TOLERANCE_PX, minCodePx: MIN_CODE_PX });
+      if (result.problems.length === 0) break;
+    }
+    const { slides, problems } = result;
     if (options.screenshots) {
       fs.mkdirSync(options.screenshots, { recursive: true });
       const stem = path.basename(file, '.html');
