@@ -59,7 +59,13 @@ IMPLS     := $(sort $(foreach i,labs solutions,$(if $(wildcard $(i)/[0-9][0-9]-*
 COMMON_SRCS := $(filter-out common/fault.c,$(wildcard common/*.c))
 COMMON_LIB  := $(BUILD)/common/libipckit.a
 FAULT_OBJ   := $(BUILD)/common/fault.o
-GRADER_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/grader/*.c))
+# The grader is two programs (see tests/grader/grader.h): the harness, linked
+# into every test binary with the student's code, and the judge, linked with
+# no student code, which alone decides a score.
+HARNESS_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,harness.c helpers.c channel.c json_valid.c))
+JUDGE_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,judge.c judge_run.c judge_table.c \
+                  contain.c cgroup.c uid_pool.c proc_table.c audit.c report.c channel.c))
+JUDGE        := $(BUILD)/tests/grader/judge
 COMMON_TEST := $(BUILD)/tests/common/test_common
 
 ALL_PROGS :=
@@ -127,7 +133,7 @@ $(BUILD)/$(1)/tests/$(2)/%.o: tests/$(2)/%.c
 	$$(if $$(Q),@echo "  CC      $$< ($(1))")
 	$$(Q)$$(CC) $$(CFLAGS) -I$(1)/$(2) -Ilabs/$(2) $$(foreach u,$$(LAB_USES_$(2)),-I$(1)/$$(u) -Ilabs/$$(u)) -Itests/grader $$(CHECK_CFLAGS) -c $$< -o $$@
 
-TEST_LINK_$(1)_$(2) := $$($(1)_$(2)_LIB) $(GRADER_OBJS) $(FAULT_OBJ) $(COMMON_LIB)
+TEST_LINK_$(1)_$(2) := $$($(1)_$(2)_LIB) $(HARNESS_OBJS) $(FAULT_OBJ) $(COMMON_LIB)
 
 $(BUILD)/$(1)/$(2)/test_$(2): $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_TPUBLIC)) $$(TEST_LINK_$(1)_$(2))
 	$$(if $$(Q),@echo "  LINK    $$@")
@@ -143,9 +149,13 @@ $(foreach impl,$(IMPLS),$(foreach lab,$(LABS),$(eval $(call LAB_RULES,$(impl),$(
 # The common tests compare labs/ with solutions/, so they need the kit's root.
 $(BUILD)/tests/common/test_common.o: CFLAGS += -DIPC_KIT_ROOT='"$(CURDIR)"'
 
-$(COMMON_TEST): $(BUILD)/tests/common/test_common.o $(GRADER_OBJS) $(FAULT_OBJ) $(COMMON_LIB)
+$(COMMON_TEST): $(BUILD)/tests/common/test_common.o $(HARNESS_OBJS) $(FAULT_OBJ) $(COMMON_LIB)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) $(FAULT_WRAP) $^ $(CHECK_LIBS) $(LDLIBS) -o $@
+
+$(JUDGE): $(JUDGE_OBJS) $(COMMON_LIB)
+	$(if $(Q),@echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 JSON_CHECK := $(BUILD)/tests/instructor/json_check
 $(JSON_CHECK): $(BUILD)/tests/instructor/json_check.o $(BUILD)/tests/grader/json_valid.o $(COMMON_LIB)
@@ -158,7 +168,7 @@ $(JSON_CHECK): $(BUILD)/tests/instructor/json_check.o $(BUILD)/tests/grader/json
 
 all: programs test-binaries
 programs: $(ALL_PROGS)
-test-binaries: $(ALL_TESTS) $(COMMON_TEST)
+test-binaries: $(ALL_TESTS) $(COMMON_TEST) $(JUDGE)
 
 # The sub-makes of `make test` set DEPS_DONE so the check runs once.
 deps:
@@ -173,33 +183,45 @@ demo: deps
 
 # GRADE_EXPECT: "" (just report), "pass" (all must pass) or "skeleton"
 # (must fail cleanly with "not implemented yet").
+# LAB=NN or NN-name picks one lab; anything else is refused with the list.
 GRADE_DIR ?= build/grade
 grade: DEPS_FOR := build
-GRADE_LABS  = $(filter $(LAB)%,$(LABS))
+GRADE_LABS  = $(if $(LAB),$(filter $(LAB) $(LAB)-%,$(LABS)),$(LABS))
 GRADE_TESTS = $(foreach lab,$(GRADE_LABS),$($(IMPL)_$(lab)_TEST) $($(IMPL)_$(lab)_HTEST))
+# What is graded is built from the current sources first: the test binaries
+# AND the lab's programs (some tests run them), so nothing stale is graded.
+GRADE_BUILT = $(GRADE_TESTS) $(foreach lab,$(GRADE_LABS),$($(IMPL)_$(lab)_PROGS))
+# Sanitizers need more memory per test than plain builds.
+GRADE_MEMORY_MB ?= $(if $(SAN),4096,1024)
 # KEEP_GOING=1 (batch and Gradescope grading): a lab that does not compile
 # scores 0 with the compiler's messages, and the other labs are still graded;
-# POINTS_DIR holds each lab's test list (from --list) to name its tests.
+# POINTS_DIR holds each lab's test table (from the pristine kit) to grade by.
+# GRADE_LIMIT=seconds: the whole grading ends in time, each lab within its share.
 grade: deps
+	@if [ -n "$(LAB)" ] && [ -z "$(GRADE_LABS)" ]; then \
+	    echo "make grade: there is no lab '$(LAB)'. The labs are:" >&2; \
+	    for l in $(LABS); do echo "    LAB=$${l%%-*}   ($$l)" >&2; done; exit 2; fi
+	@$(MAKE) --no-print-directory DEPS_DONE=1 $(JUDGE)
 ifdef KEEP_GOING
 	@mkdir -p $(GRADE_DIR)
 	@# A binary left from an earlier build must never be graded in place of one that failed.
-	@rm -f $(GRADE_TESTS)
-	@-$(MAKE) --no-print-directory -k DEPS_DONE=1 $(GRADE_TESTS) >$(GRADE_DIR)/build.log 2>&1
+	@rm -f $(GRADE_BUILT)
+	@-$(MAKE) --no-print-directory -k DEPS_DONE=1 $(GRADE_BUILT) >$(GRADE_DIR)/build.log 2>&1
 else
-	@$(MAKE) --no-print-directory DEPS_DONE=1 $(GRADE_TESTS)
+	@$(MAKE) --no-print-directory DEPS_DONE=1 $(GRADE_BUILT)
 endif
-	@tools/grade.sh --build $(BUILD) --impl $(IMPL) --out $(GRADE_DIR) $(if $(LAB),--lab $(LAB)) \
+	@tools/grade.sh --build $(BUILD) --impl $(IMPL) --out $(GRADE_DIR) \
+	    $(if $(LAB),--lab $(firstword $(GRADE_LABS))) --memory-mb $(GRADE_MEMORY_MB) \
 	    $(if $(TEST),--only $(TEST)) $(if $(HIDDEN),--hidden) $(if $(GRADE_EXPECT),--expect $(GRADE_EXPECT)) \
 	    $(if $(KEEP_GOING),--build-log $(GRADE_DIR)/build.log) $(if $(POINTS_DIR),--points-dir $(POINTS_DIR)) \
-	    $(if $(GRADE_NOTES),--notes $(GRADE_NOTES))
+	    $(if $(GRADE_NOTES),--notes $(GRADE_NOTES)) $(if $(GRADE_LIMIT),--limit $(GRADE_LIMIT))
 
 test: DEPS_FOR := test
 test: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 lint
 	@$(MAKE) --no-print-directory DEPS_DONE=1 all
 	@echo "== common module tests =="
-	@$(COMMON_TEST)
+	@$(JUDGE) --bin $(COMMON_TEST) --lab common --kit-root .
 	@$(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions HIDDEN=1 GRADE_EXPECT=pass GRADE_DIR=build/test/solutions
 	@$(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=labs HIDDEN=1 GRADE_EXPECT=skeleton GRADE_DIR=build/test/labs
 	@CK_TIMEOUT_MULTIPLIER=2 $(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions HIDDEN=1 GRADE_EXPECT=pass SAN=address,undefined GRADE_DIR=build/test/asan

@@ -1,31 +1,34 @@
 #!/usr/bin/env bash
-# grade.sh - run each lab's grader binary and merge their reports into
+# grade.sh - grade labs with the judge and merge its reports into
 #   OUT/results.json  (Gradescope's format: score, tests[])
 #   OUT/junit.xml     (for CI systems)
 # and print the total. Called by `make grade`; run it by hand only to debug.
 #
-# usage: tools/grade.sh --build DIR --impl labs|solutions --out DIR
-#                       [--lab NN] [--only TEST] [--expect pass|skeleton] [--hidden]
+# usage: tools/grade.sh --build DIR --impl labs|solutions --out DIR [options]
 #
-# --hidden          also run the instructor's hidden tests (built with HIDDEN=1),
-#                   reported with visibility after_published
-# --only TEST       run one test of the lab (with --lab)
-# --points-dir DIR  DIR/test_NN-name.tsv (and hidden_NN-name.tsv) list each
-#                   lab's tests (name, points,
-#                   timeout; from the test binary's --list); a lab whose test
-#                   binary is missing (it did not compile) then scores 0 on
-#                   each of its tests, with the compiler's messages from
-# --build-log FILE  (the output of the build)
-# --notes FILE      text for the top-level "output" of results.json (e.g. the
-#                   protected files a submission changed)
-# --expect pass      every lab must pass every test (the reference solutions)
-# --expect skeleton  every test must fail cleanly, saying "not implemented yet"
-#                    (proves the skeletons are skeletons and the grader survives them)
+#   --lab NN          grade one lab (NN, NN-name; default: every lab)
+#   --only TEST       grade one test of that lab
+#   --hidden          also run the instructor's hidden tests (built with
+#                     HIDDEN=1), reported with visibility after_published
+#   --points-dir DIR  DIR/test_NN-name.tsv (and hidden_NN-name.tsv): each lab's
+#                     test table from the pristine kit; grade by these, and
+#                     score 0 for every test of a lab that did not compile
+#   --build-log FILE  the build's output (its errors explain a lab that did not compile)
+#   --notes FILE      text for the top-level "output" of results.json
+#   --limit SECONDS   the whole grading ends within this time; each lab gets a
+#                     share of what is left, so no lab can use up the others'
+#   --memory-mb N     memory limit per test (default 1024; 0 = none)
+#   --expect pass     every lab must pass every test (the reference solutions)
+#   --expect skeleton every test must fail cleanly, saying "not implemented yet"
+#
+# Before a lab is graded, tests/grader/integrity.sh checks the student's
+# object files; a violation scores the lab 0 and names it. A lab whose judge
+# did not finish (killed, crashed) still lists every test, as failed.
 # Exit status: 0 when the expectation holds (or, without --expect, when
-# every test passed); 1 otherwise; 3 when a grader itself broke.
+# every test passed); 1 otherwise; 2 on a usage error; 3 when the judge broke.
 set -uo pipefail
 
-build= impl=labs out=build/grade lab= expect= hidden= only=() points_dir= build_log= notes=
+build= impl=labs out=build/grade lab= expect= hidden= only= points_dir= build_log= notes= limit= memory_mb=1024
 while [ $# -gt 0 ]; do
     case "$1" in
     --build) build=$2; shift 2 ;;
@@ -34,101 +37,180 @@ while [ $# -gt 0 ]; do
     --lab) lab=$2; shift 2 ;;
     --expect) expect=$2; shift 2 ;;
     --hidden) hidden=1; shift ;;
-    --only) only=(--only "$2"); shift 2 ;;
+    --only) only=$2; shift 2 ;;
     --points-dir) points_dir=$2; shift 2 ;;
     --build-log) build_log=$2; shift 2 ;;
     --notes) notes=$2; shift 2 ;;
-    -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --limit) limit=$2; shift 2 ;;
+    --memory-mb) memory_mb=$2; shift 2 ;;
+    -h | --help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "grade.sh: unknown argument '$1' (try -h)" >&2; exit 2 ;;
     esac
 done
 [ -n "$build" ] || { echo "grade.sh: --build DIR is required" >&2; exit 2; }
-mkdir -p "$out" && out=$(cd "$out" && pwd)  # the graders change directory
-
+kit=$(pwd -P)
+judge="$kit/$build/tests/grader/judge"
+[ -x "$judge" ] || { echo "grade.sh: the judge $judge is not built" >&2; exit 3; }
+mkdir -p "$out" && out=$(cd "$out" && pwd -P)
+# Results are the judge's alone: no test (another uid, as root) may read or write them.
+[ "$(id -u)" -eq 0 ] && chmod 700 "$out"
 mkdir -p "$out/parts"
-rm -f "$out"/parts/*.json "$out"/parts/*.xml "$out/results.json" "$out/junit.xml"
+rm -f "$out"/parts/* "$out/results.json" "$out/junit.xml"
+judge_notes="$out/judge-notes.txt"
+: >"$judge_notes"
+start=$SECONDS
+
+json_string() { # prints its argument as a JSON string
+    printf '%s' "$1" | awk 'BEGIN { ORS = ""; print "\"" }
+        { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t"); gsub(/\r/, "");
+          gsub(/[\001-\010\013\014\016-\037]/, "?");
+          if (NR > 1) print "\\n"; print }
+        END { print "\"" }'
+}
+
+# zero_part TABLE PART LAB VISIBILITY MESSAGE: every test of TABLE failed, with MESSAGE.
+zero_part() {
+    local table=$1 part=$2 name=$3 visibility=$4 message=$5 test points
+    while IFS=$'\t' read -r test points _; do
+        [ -n "$only" ] && [ "$test" != "$only" ] && continue
+        printf '{"name": "lab %s: %s", "score": 0, "max_score": %d, "status": "failed", "output": %s, "visibility": "%s"}\n' \
+            "$name" "$test" "$points" "$(json_string "$message")" "$visibility"
+    done <"$table" | sed '$!s/$/,/' >"$part"
+}
+
+# complete_part TABLE PART LAB VISIBILITY MESSAGE: adds a failed entry for each
+# test of TABLE that PART lacks (a judge that was killed half-way).
+complete_part() {
+    local table=$1 part=$2 name=$3 visibility=$4 message=$5 test points missing=0
+    touch "$part"
+    while IFS=$'\t' read -r test points _; do
+        [ -n "$only" ] && [ "$test" != "$only" ] && continue
+        grep -qF "\"lab $name: $test\"" "$part" && continue
+        [ -s "$part" ] && sed -i '$s/$/,/' "$part"
+        printf '{"name": "lab %s: %s", "score": 0, "max_score": %d, "status": "failed", "output": %s, "visibility": "%s"}\n' \
+            "$name" "$test" "$points" "$(json_string "$message")" "$visibility" >>"$part"
+        missing=$((missing + 1))
+    done <"$table"
+    return $((missing > 0))
+}
+
+# The labs and binaries to grade: from the pristine tables when given, else
+# from the binaries that exist.
+declare -a binaries=()
+if [ -n "$points_dir" ]; then
+    for table in "$points_dir"/test_${lab}*.tsv "$points_dir"/hidden_${lab}*.tsv; do
+        [ -f "$table" ] || continue
+        base=$(basename "$table" .tsv) # test_NN-name or hidden_NN-name
+        binaries+=("$build/$impl/${base#*_}/$base")
+    done
+else
+    for bin in "$build/$impl"/${lab}*/test_* "$build/$impl"/${lab}*/hidden_*; do
+        [ -x "$bin" ] && binaries+=("$bin")
+    done
+fi
+[ ${#binaries[@]} -gt 0 ] || { echo "grade.sh: no lab '${lab:-any}' to grade under $build/$impl" >&2; exit 3; }
 
 status=0
-ran_any=
-for bin in "$build/$impl"/${lab}*/test_* "$build/$impl"/${lab}*/hidden_*; do
-    [ -x "$bin" ] || continue
+count=${#binaries[@]}
+for ((i = 0; i < count; i++)); do
+    bin=${binaries[$i]}
+    base=$(basename "$bin")
+    name=${base#*_} # NN-name
+    visibility=visible
     flags=()
-    case "$(basename "$bin")" in
-    hidden_*)
+    case "$base" in hidden_*)
         [ -n "$hidden" ] || continue
+        visibility=after_published
         flags=(--hidden)
         ;;
     esac
-    ran_any=1
-    name=$(basename "$bin")
-    name=${name#test_}
-    "$bin" --impl "$impl" "${flags[@]}" "${only[@]}" --json "$out/parts/$name.json" --junit "$out/parts/$name.xml"
+    part="$out/parts/${base#test_}.json"
+    table="$out/parts/${base}.tsv"
+    if [ -n "$points_dir" ]; then
+        cp "$points_dir/$base.tsv" "$table"
+    elif [ -x "$bin" ]; then
+        "$bin" --list >"$table" 2>/dev/null
+    fi
+
+    # A lab that did not compile: every test 0, with the compiler's words
+    # (only lines about the student's own files: never a test's source).
+    if [ ! -x "$bin" ]; then
+        errors=$( { grep -E "^labs/$name/[a-z_0-9]+\.c:[0-9]+:[0-9]+: (error|warning)" "${build_log:-/dev/null}" 2>/dev/null ||
+            grep -hE 'undefined reference' "${build_log:-/dev/null}" 2>/dev/null || true; } | head -20)
+        echo "grade.sh: lab $name did not compile; its tests score 0" >&2
+        zero_part "$table" "$part" "$name" "$visibility" "your code for lab $name did not compile, so its tests could not run:
+${errors:-see the build output}"
+        status=1
+        continue
+    fi
+
+    # The student's objects may not reach into the tests (integrity.sh).
+    others=("$build/$impl/tests/$name"/*.o "$build"/tests/grader/{harness,helpers,channel,json_valid}.o
+        "$build/common/libipckit.a" "$build/common/fault.o")
+    if ! violations=$(tests/grader/integrity.sh "$kit" "labs/$name" "$build/$impl/$name" "${others[@]}"); then
+        echo "grade.sh: lab $name: the integrity check failed; the lab scores 0" >&2
+        printf '%s\n' "$violations" | sed 's/^/  /' >&2
+        zero_part "$table" "$part" "$name" "$visibility" "lab $name scores 0: the integrity check of your object files failed:
+$violations
+Lab files may define the functions of the lab's headers and static helpers, and call the C library; see \"What your files may contain\" in the handout."
+        status=1
+        continue
+    fi
+
+    judge_args=(--bin "$bin" --lab "$name" --impl "$impl" --json "$part" --junit "$out/parts/${base#test_}.xml"
+        --kit-root "$kit" --memory-mb "$memory_mb" --notes "$judge_notes" "${flags[@]}")
+    [ -n "$only" ] && judge_args+=(--only "$only")
+    [ -n "$points_dir" ] && judge_args+=(--points "$table")
+    if [ -n "$limit" ]; then
+        # An even share of the time left, so one hanging lab cannot starve the rest.
+        left=$((limit - (SECONDS - start) - 5))
+        share=$((left / (count - i)))
+        [ "$share" -gt 0 ] || share=1
+        judge_args+=(--deadline "$(($(date +%s) + share))")
+    fi
+    "$judge" "${judge_args[@]}"
     rc=$?
     case "$rc" in
     0) [ "$expect" = skeleton ] && { echo "grade.sh: lab $name: the skeleton passed every test; its tests cannot fail?" >&2; status=1; } ;;
     1) [ "$expect" = pass ] && { echo "grade.sh: lab $name: the reference solution failed tests" >&2; status=1; }
        [ -z "$expect" ] && status=1 ;;
-    *) echo "grade.sh: lab $name: the grader itself failed (exit $rc)" >&2; status=3 ;;
+    *) if [ "$rc" -gt 128 ]; then
+           why="the judge was killed by signal $((rc - 128)) while grading lab $name (did the submission kill it?)"
+       else
+           why="the judge failed (exit $rc) while grading lab $name"
+       fi
+       echo "grade.sh: $why" >&2
+       echo "$why" >>"$judge_notes"
+       status=3 ;;
     esac
-    if [ "$expect" = skeleton ] && [ -f "$out/parts/$name.json" ]; then
+    # Whatever happened, every declared test is in the report.
+    if [ -s "$table" ] && ! complete_part "$table" "$part" "$name" "$visibility" \
+        "not graded: the judge did not finish this lab (exit $rc); no points"; then
+        status=$((status == 0 ? 1 : status))
+    fi
+    if [ "$expect" = skeleton ] && [ -f "$part" ]; then
         # Every test of an untouched skeleton must fail with the clear message.
-        unclear=$(grep -v '"status": "passed"' "$out/parts/$name.json" | grep -vc 'not implemented yet')
-        passed=$(grep -c '"status": "passed"' "$out/parts/$name.json")
+        unclear=$(grep -v '"status": "passed"' "$part" | grep -vc 'not implemented yet')
+        passed=$(grep -c '"status": "passed"' "$part")
         if [ "$unclear" -ne 0 ] || [ "$passed" -ne 0 ]; then
             echo "grade.sh: lab $name: $unclear skeleton test(s) failed without saying 'not implemented yet', $passed passed" >&2
             status=1
         fi
     fi
 done
-# Labs that did not compile: every test scores 0, and says why.
-json_string() { # prints its argument as a JSON string
-    printf '%s' "$1" | awk 'BEGIN { ORS = ""; print "\"" }
-        { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t"); gsub(/\r/, "");
-          if (NR > 1) print "\\n"; print }
-        END { print "\"" }'
-}
-if [ -n "$points_dir" ]; then
-    for list in "$points_dir"/test_${lab}*.tsv "$points_dir"/hidden_${lab}*.tsv; do
-        [ -f "$list" ] || continue
-        binary=$(basename "$list" .tsv) # test_NN-name or hidden_NN-name
-        name=${binary#*_}
-        visibility=visible
-        case "$binary" in hidden_*)
-            [ -n "$hidden" ] || continue
-            visibility=after_published
-            ;;
-        esac
-        [ -x "$build/$impl/$name/$binary" ] && continue
-        ran_any=1
-        status=1
-        errors=$( { grep -F "/$name/" "${build_log:-/dev/null}" 2>/dev/null || true; } | grep -E 'error|undefined' | head -20)
-        message="your code for lab $name did not compile, so its tests could not run:
-${errors:-see the build output}"
-        echo "grade.sh: lab $name did not compile; its tests in $binary score 0" >&2
-        # One test object per line, commas after all but the last (as the graders write).
-        while IFS=$'\t' read -r test points _; do
-            printf '{"name": "lab %s: %s", "score": 0, "max_score": %d, "status": "failed", "output": %s, "visibility": "%s"}\n' \
-                "$name" "$test" "$points" "$(json_string "$message")" "$visibility"
-        done <"$list" | sed '$!s/$/,/' >"$out/parts/${binary#test_}.json"
-    done
-fi
-
-if [ -z "$ran_any" ]; then
-    echo "grade.sh: no grader binaries under $build/$impl (lab '${lab:-all}')" >&2
-    exit 3
-fi
 
 # ---- merge the parts -----------------------------------------------------
 read -r score max < <(cat "$out"/parts/*.json 2>/dev/null |
     awk -F'"score": |, "max_score": |, "status"' '{ s += $2; m += $3 } END { printf "%d %d\n", s, m }')
+top_notes=$( { [ -n "$notes" ] && [ -s "$notes" ] && cat "$notes"; sort -u "$judge_notes"; } 2>/dev/null)
 {
-    printf '{\n  "score": %d,\n  "max_score": %d,\n  "visibility": "visible",\n  "stdout_visibility": "visible",\n' "$score" "$max"
-    if [ -n "$notes" ] && [ -s "$notes" ]; then
-        printf '  "output": %s,\n' "$(json_string "$(cat "$notes")")"
+    # stdout_visibility hidden: the log holds hidden tests' names; students see
+    # only the tests' own "output" fields, as each test's visibility allows.
+    printf '{\n  "score": %d,\n  "max_score": %d,\n  "visibility": "visible",\n  "stdout_visibility": "hidden",\n' "$score" "$max"
+    if [ -n "$top_notes" ]; then
+        printf '  "output": %s,\n' "$(json_string "$top_notes")"
     fi
     printf '  "tests": [\n'
-    # Each part holds one test object per line, comma-separated inside the
-    # part; join the parts with commas too.
     first=1
     for part in "$out"/parts/*.json; do
         [ -s "$part" ] || continue
@@ -145,11 +227,8 @@ read -r score max < <(cat "$out"/parts/*.json 2>/dev/null |
     echo '</testsuites>'
 } >"$out/junit.xml"
 
-if [ "$max" -gt 0 ]; then
-    percent=$((100 * score / max))
-else
-    percent=0
-fi
+percent=0
+[ "$max" -gt 0 ] && percent=$((100 * score / max))
 echo
 echo "TOTAL ($impl): $score/$max points ($percent%)  ->  $out/results.json, $out/junit.xml"
 exit $status

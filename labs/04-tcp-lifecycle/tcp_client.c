@@ -86,6 +86,9 @@ int main(int argc, char **argv)
     int fd = tcp_open_client(host, port, (int)timeout_ms);
     if (fd == -1 && errno == ENOENT)
         die_usage("unknown host '%s'", host);
+    /* Without a reachable name server (a sandbox, no network) no name can be looked up. */
+    if (fd == -1 && errno == EAGAIN)
+        die_usage("unknown host '%s': no name server answered (no network here?)", host);
     char what[300];
     snprintf(what, sizeof what, "connect to %s port %s", host, port);
     if (fd == -1)

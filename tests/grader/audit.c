@@ -1,24 +1,26 @@
 /*
- * audit.c - leak detection for the grader (see audit.h).
+ * audit.c - leftovers of a test, by snapshot (see audit.h).
  *
- * Everything here reads /proc and /dev/shm, the same places a person would
- * look with `ls -l /proc/PID/fd`, `ps --ppid` and `ls /dev/shm`.
+ * Everything here reads /proc and folders, the same places a person would
+ * look with `ls -l /proc/PID/fd`, `ps` and `ls /dev/shm`. At level
+ * CONTAIN_NAMESPACES the test's private folders are read from outside
+ * through /proc/INIT/root, which shows the namespace's own mounts.
  */
 #define _XOPEN_SOURCE 700 /* nftw() */
 #include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "audit.h"
+#include "proc_table.h"
+
+enum { CHANNEL_FD_FLOOR = 900 }; /* the harness keeps the judge's socket up there */
 
 void audit_note(char *notes, size_t size, const char *fmt, ...)
 {
@@ -31,168 +33,265 @@ void audit_note(char *notes, size_t size, const char *fmt, ...)
     va_end(ap);
 }
 
-void audit_snapshot_fds(struct fd_set_snapshot *snap)
+/* ---- descriptors of the test process ---- */
+
+static int read_fds(pid_t pid, int *fds, int max)
 {
-    snap->count = 0;
-    DIR *dir = opendir("/proc/self/fd");
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/fd", (long)pid);
+    DIR *dir = opendir(path);
     if (dir == NULL)
-        return;
-    struct dirent *entry;
-    while ((entry = readdir(dir)) != NULL) {
-        int fd = atoi(entry->d_name);
-        if (entry->d_name[0] == '.' || fd == dirfd(dir))
-            continue;
-        if (snap->count < (int)(sizeof snap->fds / sizeof snap->fds[0]))
-            snap->fds[snap->count++] = fd;
+        return 0;
+    int count = 0;
+    struct dirent *d;
+    while ((d = readdir(dir)) != NULL && count < max) {
+        if (d->d_name[0] != '.')
+            fds[count++] = atoi(d->d_name);
     }
     closedir(dir);
+    return count;
 }
 
-static int snapshot_has(const struct fd_set_snapshot *snap, int fd)
+static bool has_fd(const struct audit_snapshot *snap, int fd)
 {
-    for (int i = 0; i < snap->count; i++) {
+    for (int i = 0; i < snap->fd_count; i++) {
         if (snap->fds[i] == fd)
-            return 1;
+            return true;
     }
-    return 0;
+    return false;
 }
 
-int audit_leaked_fds(const struct fd_set_snapshot *before, char *notes, size_t size)
+static int audit_fds(const struct test_unit *u, const struct audit_snapshot *snap, char *notes,
+                     size_t size)
 {
-    struct fd_set_snapshot now;
-    audit_snapshot_fds(&now);
-    int leaked = 0;
-    for (int i = 0; i < now.count; i++) {
-        int fd = now.fds[i];
-        if (snapshot_has(before, fd))
+    int now[256];
+    int count = read_fds(u->test, now, 256), found = 0;
+    for (int i = 0; i < count; i++) {
+        if (now[i] >= CHANNEL_FD_FLOOR || has_fd(snap, now[i]))
             continue;
         char link[64], target[256];
-        snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+        snprintf(link, sizeof link, "/proc/%ld/fd/%d", (long)u->test, now[i]);
         ssize_t n = readlink(link, target, sizeof target - 1);
         target[n > 0 ? n : 0] = '\0';
-        audit_note(notes, size, "leak: fd %d left open (%s); close every descriptor you open\n", fd,
-                   target);
-        close(fd);
-        leaked++;
-    }
-    return leaked;
-}
-
-/* Reads the parent pid and command name of pid from /proc; 0 on success. */
-static int read_proc_stat(pid_t pid, pid_t *ppid, char *comm, size_t size)
-{
-    char path[64], line[512];
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-    FILE *in = fopen(path, "re");
-    if (in == NULL)
-        return -1;
-    char *ok = fgets(line, sizeof line, in);
-    fclose(in);
-    if (ok == NULL)
-        return -1;
-    /* Format: pid (comm) state ppid ...; comm may hold spaces, so use the last ')'. */
-    char *open = strchr(line, '(');
-    char *close_paren = strrchr(line, ')');
-    if (open == NULL || close_paren == NULL)
-        return -1;
-    snprintf(comm, size, "%.*s", (int)(close_paren - open - 1), open + 1);
-    char state;
-    long parent;
-    if (sscanf(close_paren + 2, "%c %ld", &state, &parent) != 2)
-        return -1;
-    *ppid = (pid_t)parent;
-    return 0;
-}
-
-int audit_children(char *notes, size_t size)
-{
-    int found = 0;
-    pid_t self = getpid();
-    DIR *proc = opendir("/proc");
-    if (proc == NULL)
-        return 0;
-    struct dirent *entry;
-    while ((entry = readdir(proc)) != NULL) {
-        pid_t pid = (pid_t)atol(entry->d_name);
-        pid_t ppid;
-        char comm[64];
-        if (pid <= 0 || read_proc_stat(pid, &ppid, comm, sizeof comm) != 0 || ppid != self)
-            continue;
-        audit_note(notes, size,
-                   "leak: child process %ld (%s) left behind; wait for every child you fork\n",
-                   (long)pid, comm);
-        kill(pid, SIGKILL);
-        while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
-            ;
+        audit_note(notes, size, "leak: descriptor %d left open (%s); close every descriptor you open\n",
+                   now[i], target);
         found++;
     }
-    closedir(proc);
     return found;
 }
 
-int audit_shm(const char *prefix, char *notes, size_t size)
+/* ---- processes ---- */
+
+static int audit_processes(const struct containment *c, const struct test_unit *u, char *notes,
+                           size_t size)
 {
-    int found = 0;
+    pid_t pids[64];
+    int count = contain_list_others(c, u, pids, 64);
+    for (int i = 0; i < count; i++) {
+        struct proc_entry e;
+        if (proc_entry_read(pids[i], &e) == -1)
+            continue;
+        if (e.state == 'Z')
+            audit_note(notes, size,
+                       "leak: child process %s ended but was never waited for (a zombie); "
+                       "call waitpid() for every child you fork\n",
+                       e.comm);
+        else if (u->test > 0 && e.ppid == u->test)
+            audit_note(notes, size,
+                       "leak: child process %s still running; make it exit and waitpid() for it\n",
+                       e.comm);
+        else
+            audit_note(notes, size,
+                       "leak: process %s still running after its parent ended (a daemon or an "
+                       "orphan); every process you start must end with the test\n",
+                       e.comm);
+    }
+    return count;
+}
+
+/* ---- /dev/shm and files ---- */
+
+static void take_shm_names(struct audit_snapshot *snap)
+{
+    snap->shm_count = 0;
+    snap->shm_names = NULL;
     DIR *dir = opendir("/dev/shm");
     if (dir == NULL)
-        return 0;
-    size_t len = strlen(prefix);
-    struct dirent *entry;
-    while ((entry = readdir(dir)) != NULL) {
-        /* POSIX semaphores appear as sem.NAME */
-        const char *name = entry->d_name;
-        if (strncmp(name, "sem.", 4) == 0)
-            name += 4;
-        if (strncmp(name, prefix, len) != 0)
+        return;
+    int capacity = 0;
+    struct dirent *d;
+    while ((d = readdir(dir)) != NULL) {
+        if (d->d_name[0] == '.' && (d->d_name[1] == '\0' || strcmp(d->d_name, "..") == 0))
             continue;
-        char path[300];
-        snprintf(path, sizeof path, "/dev/shm/%s", entry->d_name);
-        audit_note(notes, size,
-                   "leak: shared memory object /%s left in /dev/shm; shm_unlink it on every "
-                   "path\n",
-                   entry->d_name);
-        unlink(path);
-        found++;
+        if (snap->shm_count == capacity) {
+            capacity = capacity ? capacity * 2 : 64;
+            char(*grown)[256] = realloc(snap->shm_names, (size_t)capacity * sizeof *grown);
+            if (grown == NULL)
+                break;
+            snap->shm_names = grown;
+        }
+        snprintf(snap->shm_names[snap->shm_count++], 256, "%s", d->d_name);
     }
     closedir(dir);
-    return found;
 }
 
-/* nftw() takes no user pointer, so the walk reports through these. */
-static char *walk_notes;
-static size_t walk_size;
-static int walk_count;
-static const char *walk_root;
+static bool had_shm(const struct audit_snapshot *snap, const char *name)
+{
+    for (int i = 0; i < snap->shm_count; i++) {
+        if (strcmp(snap->shm_names[i], name) == 0)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Whether an entry of a shared folder (the host's /dev/shm or /tmp) is the
+ * test's. In a namespace every entry is; with a uid of its own, those it
+ * owns; with neither, those new since the snapshot that are ours and not
+ * named for another kit grader running beside us.
+ */
+static bool is_tests(const struct containment *c, const struct test_unit *u,
+                     const struct audit_snapshot *snap, const char *folder, const char *name,
+                     const struct stat *st)
+{
+    switch (c->level) {
+    case CONTAIN_NAMESPACES:
+        return true;
+    case CONTAIN_UID:
+        return st->st_uid == c->uid;
+    case CONTAIN_NONE:
+        if (strcmp(folder, "/dev/shm") != 0 || had_shm(snap, name) || st->st_uid != geteuid())
+            return false;
+        const char *bare = strncmp(name, "sem.", 4) == 0 ? name + 4 : name;
+        return strncmp(bare, "ipckit-", 7) != 0 || strncmp(bare, u->prefix, strlen(u->prefix)) == 0;
+    }
+    return false;
+}
 
 static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
-    (void)type;
-    if (ftw->level == 0 || strcmp(path, walk_root) == 0)
-        return 0;
-    walk_count++;
-    if (S_ISSOCK(st->st_mode))
-        audit_note(walk_notes, walk_size,
-                   "leak: socket file %s left behind; unlink it when the server exits\n",
-                   path + ftw->base);
-    else if (S_ISDIR(st->st_mode))
-        audit_note(walk_notes, walk_size, "leak: directory %s left behind; rmdir it when done\n",
-                   path + ftw->base);
-    else
-        audit_note(walk_notes, walk_size, "leak: file %s left behind\n", path + ftw->base);
-    if (S_ISDIR(st->st_mode))
+    (void)st;
+    (void)ftw;
+    if (type == FTW_DP)
         rmdir(path);
     else
         unlink(path);
     return 0;
 }
 
-int audit_dir_contents(const char *dir, char *notes, size_t size)
+static const char *kind_of(mode_t mode)
 {
-    walk_notes = notes;
-    walk_size = size;
-    walk_count = 0;
-    walk_root = dir;
-    /* FTW_DEPTH: children before their directory, so rmdir() works. */
-    nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-    return walk_count;
+    if (S_ISSOCK(mode))
+        return "socket file";
+    if (S_ISDIR(mode))
+        return "folder";
+    if (S_ISFIFO(mode))
+        return "FIFO";
+    return "file";
+}
+
+/* Lists (and outside a namespace removes) the test's entries of one folder. */
+static int audit_folder(const struct containment *c, const struct test_unit *u,
+                        const struct audit_snapshot *snap, const char *folder, const char *skip,
+                        char *notes, size_t size)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s%s", u->root_outside, folder);
+    DIR *dir = opendir(path);
+    if (dir == NULL)
+        return 0;
+    int found = 0;
+    struct dirent *d;
+    while ((d = readdir(dir)) != NULL) {
+        if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0 ||
+            (skip && strcmp(d->d_name, skip) == 0))
+            continue;
+        char entry[PATH_MAX + 256];
+        struct stat st;
+        snprintf(entry, sizeof entry, "%s/%s", path, d->d_name);
+        if (lstat(entry, &st) == -1 || !is_tests(c, u, snap, folder, d->d_name, &st))
+            continue;
+        found++;
+        if (strcmp(folder, "/dev/shm") == 0)
+            audit_note(notes, size,
+                       "leak: shared memory object /%s left in /dev/shm; shm_unlink() it on "
+                       "every path\n",
+                       d->d_name);
+        else if (S_ISSOCK(st.st_mode))
+            audit_note(notes, size, "leak: socket file %s/%s left behind; unlink() it when the "
+                       "server exits\n", folder, d->d_name);
+        else
+            audit_note(notes, size, "leak: %s %s/%s left behind; remove what you create\n",
+                       kind_of(st.st_mode), folder, d->d_name);
+        if (c->level != CONTAIN_NAMESPACES)
+            nftw(entry, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    }
+    closedir(dir);
+    return found;
+}
+
+/* The test's own folder: every entry in it is a leftover. */
+static int audit_test_dir(const struct test_unit *u, char *notes, size_t size)
+{
+    DIR *dir = opendir(u->dir_outside);
+    if (dir == NULL)
+        return 0;
+    int found = 0;
+    struct dirent *d;
+    while ((d = readdir(dir)) != NULL) {
+        if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
+            continue;
+        char entry[PATH_MAX + 256];
+        struct stat st;
+        snprintf(entry, sizeof entry, "%s/%s", u->dir_outside, d->d_name);
+        if (lstat(entry, &st) == -1)
+            continue;
+        found++;
+        if (S_ISSOCK(st.st_mode))
+            audit_note(notes, size,
+                       "leak: socket file %s left in the test's folder; unlink() it when the "
+                       "server exits\n",
+                       d->d_name);
+        else
+            audit_note(notes, size, "leak: %s %s left in the test's folder; remove what you "
+                       "create\n", kind_of(st.st_mode), d->d_name);
+    }
+    closedir(dir);
+    return found;
+}
+
+void audit_snapshot_take(const struct containment *c, const struct test_unit *u,
+                         struct audit_snapshot *snap)
+{
+    snap->fd_count = u->test > 0 ? read_fds(u->test, snap->fds, 256) : 0;
+    snap->shm_count = 0;
+    snap->shm_names = NULL;
+    if (c->level == CONTAIN_NONE)
+        take_shm_names(snap);
+}
+
+void audit_snapshot_free(struct audit_snapshot *snap)
+{
+    free(snap->shm_names);
+    snap->shm_names = NULL;
+    snap->shm_count = 0;
+}
+
+int audit_collect(const struct containment *c, const struct test_unit *u,
+                  const struct audit_snapshot *snap, bool with_fds, char *notes, size_t size)
+{
+    int found = 0;
+    if (with_fds && u->test > 0)
+        found += audit_fds(u, snap, notes, size);
+    found += audit_processes(c, u, notes, size);
+    found += audit_folder(c, u, snap, "/dev/shm", NULL, notes, size);
+    found += audit_test_dir(u, notes, size);
+    if (c->level != CONTAIN_NONE) {
+        /* The scratch folders any user may write to (at NONE we cannot tell whose). */
+        found += audit_folder(c, u, snap, "/tmp", c->level == CONTAIN_NAMESPACES ? "ipckit-test" : NULL,
+                              notes, size);
+        found += audit_folder(c, u, snap, "/var/tmp", NULL, notes, size);
+        found += audit_folder(c, u, snap, "/run/lock", NULL, notes, size);
+    }
+    return found;
 }

@@ -1,37 +1,40 @@
 /*
- * audit.h - find and clean up what a test left behind.
+ * audit.h - what a test left behind, found by comparing before and after.
  *
- * Used in two places: inside the test's own process after a passing test
- * (where a leak fails the test), and in the grader process after every test
- * (where leftovers of failed or timed-out tests are removed and named).
- * Every function appends a human-readable note per finding to `notes`.
+ * The judge takes a snapshot when the test process says READY (before any
+ * student code runs) and compares after the test: descriptors of the test
+ * process, its other processes, /dev/shm objects and files. Anything new
+ * counts, whatever its name. Where the test has private /dev/shm and /tmp
+ * (namespaces), everything in them is new. Each finding is one line of
+ * notes; findings outside a namespace are removed from the host.
  */
 #ifndef IPC_KIT_AUDIT_H
 #define IPC_KIT_AUDIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
-#include <sys/types.h>
 
-struct fd_set_snapshot {
-    int count;
+#include "contain.h"
+
+struct audit_snapshot {
+    int fd_count;
     int fds[256];
+    int shm_count; /* level NONE only: the host's /dev/shm names */
+    char (*shm_names)[256];
 };
 
-/* Records the descriptors open now. */
-void audit_snapshot_fds(struct fd_set_snapshot *snap);
+/* Before the test: u->test must be known. */
+void audit_snapshot_take(const struct containment *c, const struct test_unit *u,
+                         struct audit_snapshot *snap);
+void audit_snapshot_free(struct audit_snapshot *snap);
 
-/* Closes descriptors that were not in snap; returns how many. */
-int audit_leaked_fds(const struct fd_set_snapshot *snap, char *notes, size_t size);
-
-/* Kills (SIGKILL) and reaps every child of this process; returns how many. */
-int audit_children(char *notes, size_t size);
-
-/* Unlinks /dev/shm objects whose name starts with prefix; returns how many. */
-int audit_shm(const char *prefix, char *notes, size_t size);
-
-/* Removes everything inside dir (not dir itself); returns how many entries
- * there were. Sockets and directories are named in the notes. */
-int audit_dir_contents(const char *dir, char *notes, size_t size);
+/*
+ * After the test: appends one line per leftover to notes and returns how many.
+ * with_fds: the test process is still alive (waiting for BYE), so its
+ * descriptors can be compared.
+ */
+int audit_collect(const struct containment *c, const struct test_unit *u,
+                  const struct audit_snapshot *snap, bool with_fds, char *notes, size_t size);
 
 /* Appends printf-style text to notes without overflowing it. */
 void audit_note(char *notes, size_t size, const char *fmt, ...)

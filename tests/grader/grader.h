@@ -13,22 +13,22 @@
  *         return grade_main(argc, argv, "02-pipe", tests, GRADE_COUNT(tests));
  *     }
  *
- * What grade_main() guarantees:
- *   - Every test runs in its own forked process (CK_FORK is forced), with its
- *     own timeout: a crash or a hang fails that test only.
- *   - Every declared test runs; CK_RUN_CASE and friends are ignored. A run
- *     that executed fewer tests than declared is a grader error (exit 3).
+ * Who decides a score: never this process. The test binary holds the
+ * student's code, so grade_main() only lists the tests (--list) or runs ONE
+ * of them (--run NAME) for the judge (judge.c), a separate program linked
+ * with no student code. The judge guarantees:
+ *   - Every test runs in a fresh process tree of its own, with its own time
+ *     limit; as root also in its own PID, mount and network namespaces,
+ *     under an unprivileged uid of its own, with private /tmp and /dev/shm.
+ *   - A test passes only when its body returned normally and the judge got
+ *     its end-of-test record (channel.h). exit(), _exit(), a signal or a
+ *     vanished process before that is a failure, named for what happened.
  *   - Each test gets a private directory ($TMPDIR, also the working
- *     directory) and a private name prefix ($IPC_KIT_PREFIX, see names.h),
- *     so graders running side by side never collide.
- *   - Leak audit: after a passing test, descriptors it left open, child
- *     processes it left behind, /dev/shm objects and files left in its
- *     directory FAIL the test (and are cleaned up). After a failing test the
- *     same things are cleaned up and named in the test's output.
- *   - Output: Check's own summary line, a table of points, and with --json
- *     and --junit the machine-readable reports (see report.c).
- *   - Exit status: 0 when every test passed, 1 when any failed, 3 on a
- *     grader error.
+ *     directory) and a private name prefix ($IPC_KIT_PREFIX, see names.h).
+ *   - Leak audit after every test, by snapshot: descriptors, processes,
+ *     /dev/shm objects and files that were not there before. After a passing
+ *     test they fail it; after a failing one they are named as consequences.
+ *   - The judge alone writes the table, results.json and junit.xml.
  */
 #ifndef IPC_KIT_GRADER_H
 #define IPC_KIT_GRADER_H
@@ -73,6 +73,12 @@ int grade_timeout_ms(int ms);
  * killing it with SIGKILL (and reaping it) when it did not finish in time.
  */
 int grade_wait_child(pid_t pid, int timeout_ms);
+
+/*
+ * Tells the judge what the test waits for now ("the consumer to exit"), so a
+ * timeout names it. Call it before each long wait; the last one counts.
+ */
+void grade_waiting_for(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * Adds a line to this test's output in every report (terminal, results.json,

@@ -13,9 +13,11 @@
 #include "clock.h"
 #include "err.h"
 #include "grader.h"
+#include "harness.h"
 
 void grade_require_impl(long result, int err, const char *fn)
 {
+    harness_called(fn);
     if (result == -1 && err == ENOSYS)
         ck_abort_msg("not implemented yet: %s() returned -1 with ENOSYS; fill in its TODO", fn);
 }

@@ -66,7 +66,7 @@ int report_json(const char *path, const char *lab, const char *visibility,
         return -1;
     for (size_t i = 0; i < count; i++) {
         const struct graded_test *r = &results[i];
-        char name[256], output[4096];
+        char name[256], output[10240];
         snprintf(name, sizeof name, "lab %s: %s", lab, r->test->name);
         output_text(r, output, sizeof output);
         fprintf(out, "{\"name\": ");

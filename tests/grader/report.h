@@ -1,5 +1,5 @@
 /*
- * report.h - the grader's three outputs for one lab:
+ * report.h - the judge's three outputs for one lab:
  *   - a table on the terminal (colour only on a TTY, never with NO_COLOR);
  *   - a JSON fragment for Gradescope's results.json (tools/grade-report merges
  *     the labs' fragments into build/grade/results.json);
@@ -17,8 +17,8 @@ struct graded_test {
     const struct grade_test *test;
     bool ran;
     bool passed;
-    char message[1024]; /* Check's failure message, made friendlier */
-    char notes[2048];   /* leak audit findings */
+    char message[6144]; /* why it failed, with the tail of its output */
+    char notes[3072];   /* notes of the test, leak audit findings */
     double seconds;
 };
 

@@ -1,0 +1,47 @@
+/*
+ * channel.h - the records a test process sends to the judge, and back.
+ *
+ * The judge (judge.c) starts one test process per test and talks to it
+ * over a socket it created. Each record is one line of text:
+ *
+ *   test -> judge   READY                  the harness is set up; student code has not run
+ *   judge -> test   GO <nonce>             run the test now
+ *   test -> judge   WAIT <text>            what the test is waiting for now (for a timeout)
+ *   test -> judge   NOTE <text>            a line for every report (grade_note)
+ *   test -> judge   PASS <nonce>           the test reached its very end
+ *   test -> judge   FAIL <nonce> <text>    a check failed, with its message
+ *   judge -> test   BYE                    the audit is done; exit now
+ *
+ * Only the judge decides a score: a test passes when, and only when, the
+ * judge reads PASS with the nonce it sent, from the test process itself.
+ * The nonce is why code that merely writes "PASS" to the socket (or to
+ * every descriptor it finds) cannot fake an ending. Newlines and
+ * backslashes inside <text> are escaped, so a record is always one line.
+ */
+#ifndef IPC_KIT_CHANNEL_H
+#define IPC_KIT_CHANNEL_H
+
+#include <stddef.h>
+
+enum { CHANNEL_LINE_MAX = 4096 };
+
+/* Writes one record "KIND[ text]\n"; text may be NULL. Returns 0 or -1 with errno. */
+int channel_send(int fd, const char *kind, const char *text);
+
+/*
+ * Line reader over a descriptor: call channel_fill() when the descriptor is
+ * readable, then channel_next() until it returns NULL. A line longer than
+ * CHANNEL_LINE_MAX is cut there.
+ */
+struct channel_reader {
+    char buf[2 * CHANNEL_LINE_MAX];
+    size_t used;
+};
+
+/* Reads what is available: >0 bytes read, 0 at end of file, -1 with errno. */
+long channel_fill(int fd, struct channel_reader *r);
+
+/* The next complete line, without its newline and unescaped, in line; NULL if none yet. */
+const char *channel_next(struct channel_reader *r, char *line, size_t size);
+
+#endif

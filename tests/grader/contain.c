@@ -1,0 +1,538 @@
+/*
+ * contain.c - the three levels of containment (see contain.h).
+ *
+ * Picture of a test at level CONTAIN_NAMESPACES:
+ *
+ *   judge (root, outside)  --clone(NEWPID|NEWNS|NEWNET|NEWIPC)-->  init (pid 1, root)
+ *                                                                   `-- test (pid 2, uid 61xxx)
+ *                                                                        `-- its children, daemons...
+ *
+ * The init is the judge's code: it mounts the private folders, brings up
+ * `lo`, starts the test under the test's uid, reaps every orphan, and tells
+ * the judge when the test process ended. Killing the init ends the whole
+ * namespace at once, which is the one kill a test cannot dodge.
+ */
+#define _GNU_SOURCE /* clone(), setresuid(), pipe2(), close_range(), mount flags */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <grp.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "clock.h"
+#include "contain.h"
+#include "proc_table.h"
+#include "uid_pool.h"
+
+enum { TEST_CHANNEL_FD = 3, INIT_STACK_SIZE = 256 * 1024 };
+
+/* Folders any user may write to: each test gets fresh, empty ones. */
+static const char *const SCRATCH_DIRS[] = {"/tmp", "/var/tmp", "/dev/shm", "/run/lock"};
+static const char NS_TEST_ROOT[] = "/tmp/ipckit-test";
+
+struct spawn_args {
+    const struct containment *c;
+    const struct test_unit *u;
+    const char *binary, *prefix;
+    int channel_fd, out_fd;
+    int sync_fd;   /* read end: the judge writes one byte once the cgroup is set */
+    int status_fd; /* write end: the init reports the test's wait status */
+};
+
+/* ---- the test process (every level) ---- */
+
+static void set_limit(int resource, rlim_t value)
+{
+    struct rlimit limit = {value, value};
+    setrlimit(resource, &limit); /* best effort: a lower hard limit stays */
+}
+
+/* Becomes the test: never returns. Runs in the judge's child or the init's. */
+static void exec_test(const struct spawn_args *a)
+{
+    const struct containment *c = a->c;
+    setsid(); /* its own process group, away from the terminal's Ctrl-C */
+    int null = open("/dev/null", O_RDONLY);
+    if (null == -1 || dup2(null, STDIN_FILENO) == -1 || dup2(a->out_fd, STDOUT_FILENO) == -1 ||
+        dup2(a->out_fd, STDERR_FILENO) == -1 || dup2(a->channel_fd, TEST_CHANNEL_FD) == -1) {
+        dprintf(a->out_fd, "judge: setting up the test's descriptors failed: %s\n",
+                strerror(errno));
+        _exit(127);
+    }
+    /* Nothing of the judge's (report files, other tests' pipes) may leak in. */
+    if (close_range(TEST_CHANNEL_FD + 1, ~0U, 0) == -1) {
+        for (int fd = TEST_CHANNEL_FD + 1; fd < 1024; fd++)
+            close(fd);
+    }
+    set_limit(RLIMIT_CORE, 0);
+    if (!c->have_cgroup) {
+        if (c->memory_mb > 0)
+            set_limit(RLIMIT_AS, (rlim_t)c->memory_mb * 1024 * 1024);
+        if (c->level != CONTAIN_NONE) /* the uid is the test's alone */
+            set_limit(RLIMIT_NPROC, (rlim_t)c->max_procs);
+    }
+    if (c->level != CONTAIN_NONE &&
+        (setgroups(0, NULL) == -1 || setresgid((gid_t)c->uid, (gid_t)c->uid, (gid_t)c->uid) == -1 ||
+         setresuid(c->uid, c->uid, c->uid) == -1)) {
+        fprintf(stderr, "judge: dropping to uid %lu failed: %s\n", (unsigned long)c->uid,
+                strerror(errno));
+        _exit(127);
+    }
+    /* Set after the uid change, which clears it: the test dies with its parent. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (chdir(a->u->dir) == -1) {
+        fprintf(stderr, "judge: chdir %s failed: %s\n", a->u->dir, strerror(errno));
+        _exit(127);
+    }
+    setenv("TMPDIR", a->u->dir, 1);
+    setenv("HOME", a->u->dir, 1);
+    setenv("IPC_KIT_PREFIX", a->prefix, 1);
+    char channel[8];
+    snprintf(channel, sizeof channel, "%d", TEST_CHANNEL_FD);
+    char *argv[] = {(char *)a->binary, "--run", (char *)a->u->name, "--channel", channel, NULL};
+    execv(a->binary, argv);
+    fprintf(stderr, "judge: cannot run %s: %s\n", a->binary, strerror(errno));
+    _exit(127);
+}
+
+/* ---- the namespace's init ---- */
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+    char partial[PATH_MAX];
+    snprintf(partial, sizeof partial, "%s", path);
+    for (char *p = partial + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(partial, mode) == -1 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(partial, mode) == -1 && errno != EEXIST ? -1 : 0;
+}
+
+/* Fresh scratch folders, the kit read-only at its own path, and our own /proc. */
+static const char *make_private_mounts(const char *kit_root)
+{
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+        return "making the mounts private";
+    int kit = open(kit_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (kit == -1)
+        return "opening the kit folder";
+    for (size_t i = 0; i < sizeof SCRATCH_DIRS / sizeof SCRATCH_DIRS[0]; i++) {
+        struct stat st;
+        if (stat(SCRATCH_DIRS[i], &st) == -1 || !S_ISDIR(st.st_mode))
+            continue;
+        if (mount("tmpfs", SCRATCH_DIRS[i], "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=1g") ==
+            -1)
+            return "mounting a private tmpfs";
+    }
+    /* The kit may lie under a folder just hidden (a clone in /tmp): bring it back, read-only. */
+    char source[64];
+    snprintf(source, sizeof source, "/proc/self/fd/%d", kit);
+    if (mkdir_p(kit_root, 0755) == -1 || mount(source, kit_root, NULL, MS_BIND | MS_REC, NULL) == -1)
+        return "binding the kit folder";
+    if (mount(NULL, kit_root, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) == -1)
+        return "making the kit folder read-only";
+    close(kit);
+    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
+        return "mounting /proc";
+    /* POSIX message queues of this IPC namespace; absent on some machines. */
+    if (access("/dev/mqueue", F_OK) == 0)
+        mount("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    return NULL;
+}
+
+/* A new network namespace has only `lo`, and it is down. */
+static const char *bring_up_loopback(void)
+{
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s == -1)
+        return "socket() for the loopback interface";
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+    const char *failed = NULL;
+    if (ioctl(s, SIOCGIFFLAGS, &ifr) == -1)
+        failed = "reading the flags of lo";
+    ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+    if (failed == NULL && ioctl(s, SIOCSIFFLAGS, &ifr) == -1)
+        failed = "bringing lo up";
+    close(s);
+    return failed;
+}
+
+static int ns_init(void *arg)
+{
+    const struct spawn_args *a = arg;
+    char go;
+    if (read(a->sync_fd, &go, 1) != 1)
+        _exit(125); /* the judge went away */
+    close(a->sync_fd);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    const char *failed = make_private_mounts(a->c->kit_root);
+    if (failed == NULL)
+        failed = bring_up_loopback();
+    if (failed == NULL &&
+        (mkdir(NS_TEST_ROOT, 0711) == -1 || mkdir(a->u->dir, 0700) == -1 ||
+         chown(a->u->dir, a->c->uid, (gid_t)a->c->uid) == -1))
+        failed = "making the test's folder";
+    if (failed) {
+        dprintf(a->out_fd, "judge: could not contain the test: %s: %s\n", failed,
+                strerror(errno));
+        _exit(125);
+    }
+    pid_t test = fork();
+    if (test == -1)
+        _exit(125);
+    if (test == 0) {
+        close(a->status_fd);
+        exec_test(a);
+    }
+    close(a->channel_fd);
+    close(a->out_fd);
+    /* As pid 1, reap every orphan; report the test's own ending to the judge. */
+    for (;;) {
+        int status;
+        pid_t pid = wait(&status);
+        if (pid == test && write(a->status_fd, &status, sizeof status) != sizeof status)
+            _exit(125);
+        if (pid == -1 && errno == ECHILD)
+            pause(); /* the judge audits, then kills us */
+    }
+}
+
+/* ---- choosing a level ---- */
+
+static int probe_child(void *arg)
+{
+    (void)arg;
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1 ||
+        mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=1m") == -1 ||
+        mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
+        _exit(1);
+    _exit(bring_up_loopback() == NULL ? 0 : 1);
+}
+
+static const int NS_FLAGS = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS;
+
+/* Clones with flags, running fn(arg) on a fresh stack; the child's pid or -1. */
+static pid_t clone_child(int (*fn)(void *), void *arg, int flags)
+{
+    char *stack = mmap(NULL, INIT_STACK_SIZE, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED)
+        return -1;
+    pid_t pid = clone(fn, stack + INIT_STACK_SIZE, flags | SIGCHLD, arg);
+    int saved = errno;
+    munmap(stack, INIT_STACK_SIZE); /* the child has its own copy */
+    errno = saved;
+    return pid;
+}
+
+static bool namespaces_work(char *why, size_t size)
+{
+    pid_t pid = clone_child(probe_child, NULL, NS_FLAGS);
+    if (pid == -1) {
+        snprintf(why, size, "namespaces refused (clone: %s)", strerror(errno));
+        return false;
+    }
+    int status;
+    while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+        ;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        snprintf(why, size, "namespaces refused (mounts inside them failed)");
+        return false;
+    }
+    return true;
+}
+
+int contain_init(struct containment *c, bool want_isolation, long memory_mb, const char *kit_root)
+{
+    memset(c, 0, sizeof *c);
+    c->uid_lock_fd = -1;
+    c->memory_mb = memory_mb;
+    c->max_procs = 256;
+    if (realpath(kit_root, c->kit_root) == NULL)
+        return -1;
+    /* Orphans of a test come back to us, wherever they were forked. */
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
+        return -1;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(c->run_root, sizeof c->run_root, "%s/ipckit-judge-XXXXXX",
+             tmp && tmp[0] ? tmp : "/tmp");
+    if (mkdtemp(c->run_root) == NULL || chmod(c->run_root, 0711) == -1)
+        return -1;
+
+    c->level = CONTAIN_NONE;
+    if (!want_isolation) {
+        snprintf(c->why, sizeof c->why, "not isolated: isolation was turned off");
+        return 0;
+    }
+    if (geteuid() != 0) {
+        snprintf(c->why, sizeof c->why,
+                 "not isolated: not run as root, so the tests ran as you, without "
+                 "namespaces or a uid of their own");
+        return 0;
+    }
+    c->uid = uid_pool_take(&c->uid_lock_fd);
+    if (c->uid == (uid_t)-1) {
+        snprintf(c->why, sizeof c->why, "not isolated: no free uid for the tests (%s)",
+                 strerror(errno));
+        return 0;
+    }
+    c->have_cgroup = cgroup_available();
+    char ns_why[128];
+    if (namespaces_work(ns_why, sizeof ns_why)) {
+        c->level = CONTAIN_NAMESPACES;
+    } else {
+        c->level = CONTAIN_UID;
+        snprintf(c->why, sizeof c->why, "partly isolated: %s; the tests ran under uid %lu only",
+                 ns_why, (unsigned long)c->uid);
+    }
+    if (!c->have_cgroup && memory_mb > 0) {
+        size_t used = strlen(c->why);
+        snprintf(c->why + used, sizeof c->why - used, "%sno cgroups: memory limited by RLIMIT_AS",
+                 used ? "; " : "");
+    }
+    return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    if (type == FTW_DP)
+        rmdir(path);
+    else
+        unlink(path);
+    return 0;
+}
+
+static void remove_tree(const char *path)
+{
+    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void contain_finish(struct containment *c)
+{
+    if (c->uid_lock_fd != -1)
+        uid_pool_give_back(c->uid, c->uid_lock_fd);
+    c->uid_lock_fd = -1;
+    remove_tree(c->run_root);
+}
+
+/* ---- one test ---- */
+
+int contain_spawn(struct containment *c, struct test_unit *u, const char *binary,
+                  const char *prefix, int channel_fd, int out_fd, char *why, size_t why_size)
+{
+    u->top = u->test = u->group = 0;
+    snprintf(u->prefix, sizeof u->prefix, "%s", prefix);
+    u->status_fd = -1;
+    u->root_outside[0] = '\0';
+    u->cgroup[0][0] = u->cgroup[1][0] = '\0';
+    if (c->level == CONTAIN_NAMESPACES) {
+        snprintf(u->dir, sizeof u->dir, "%s/%s", NS_TEST_ROOT, u->name);
+    } else {
+        snprintf(u->dir, sizeof u->dir, "%s/%d-%s", c->run_root, u->index, u->name);
+        if (mkdir(u->dir, 0700) == -1 ||
+            (c->level == CONTAIN_UID && chown(u->dir, c->uid, (gid_t)c->uid) == -1)) {
+            snprintf(why, why_size, "making the test folder %s: %s", u->dir, strerror(errno));
+            return -1;
+        }
+    }
+
+    struct test_cgroup group = {"", ""};
+    if (c->have_cgroup) {
+        char name[64];
+        snprintf(name, sizeof name, "%ld-%d", (long)getpid(), u->index);
+        if (cgroup_create(&group, name, c->memory_mb, c->max_procs) == -1)
+            group.memory[0] = group.pids[0] = '\0';
+    }
+    int sync[2], status[2] = {-1, -1};
+    if (pipe2(sync, O_CLOEXEC) == -1 ||
+        (c->level == CONTAIN_NAMESPACES && pipe2(status, O_CLOEXEC) == -1)) {
+        snprintf(why, why_size, "pipe2: %s", strerror(errno));
+        cgroup_remove(&group);
+        return -1;
+    }
+    struct spawn_args args = {c, u, binary, prefix, channel_fd, out_fd, sync[0], status[1]};
+    pid_t top;
+    if (c->level == CONTAIN_NAMESPACES) {
+        top = clone_child(ns_init, &args, NS_FLAGS);
+    } else {
+        top = fork();
+        if (top == 0) {
+            char go;
+            if (read(sync[0], &go, 1) != 1)
+                _exit(125);
+            exec_test(&args);
+        }
+    }
+    int saved = errno;
+    close(sync[0]);
+    if (status[1] != -1)
+        close(status[1]);
+    if (top == -1) {
+        snprintf(why, why_size, "starting the test: %s", strerror(saved));
+        close(sync[1]);
+        if (status[0] != -1)
+            close(status[0]);
+        cgroup_remove(&group);
+        return -1;
+    }
+    u->top = top;
+    if (c->level != CONTAIN_NAMESPACES)
+        u->test = u->group = top;
+    u->status_fd = status[0];
+    if (u->status_fd != -1)
+        fcntl(u->status_fd, F_SETFL, O_NONBLOCK);
+    if (group.memory[0] && cgroup_add(&group, top) == -1)
+        cgroup_remove(&group); /* rlimits would have been better; note it and go on */
+    snprintf(u->cgroup[0], sizeof u->cgroup[0], "%s", group.memory);
+    snprintf(u->cgroup[1], sizeof u->cgroup[1], "%s", group.pids);
+    if (c->level == CONTAIN_NAMESPACES) {
+        snprintf(u->root_outside, sizeof u->root_outside, "/proc/%ld/root", (long)top);
+        snprintf(u->dir_outside, sizeof u->dir_outside, "%s%s", u->root_outside, u->dir);
+    } else {
+        snprintf(u->dir_outside, sizeof u->dir_outside, "%s", u->dir);
+    }
+    if (write(sync[1], "g", 1) != 1) {
+        /* the child died already; the judge sees it end */
+    }
+    close(sync[1]);
+    return 0;
+}
+
+pid_t contain_find_test(const struct containment *c, struct test_unit *u)
+{
+    if (u->test != 0 || c->level != CONTAIN_NAMESPACES)
+        return u->test;
+    /* At READY the test has run no student code yet: it is the init's only child. */
+    struct proc_table t;
+    if (proc_table_read(&t) == -1)
+        return 0;
+    for (int i = 0; i < t.count; i++) {
+        if (t.entries[i].ppid == u->top)
+            u->test = t.entries[i].pid;
+    }
+    proc_table_free(&t);
+    return u->test;
+}
+
+int contain_test_ended(struct test_unit *u, int *status)
+{
+    if (u->status_fd == -1) {
+        if (u->test <= 0 || waitpid(u->test, status, WNOHANG) != u->test)
+            return 0;
+        u->test = 0; /* reaped: its pid may be reused */
+        return 1;
+    }
+    if (read(u->status_fd, status, sizeof *status) == (ssize_t)sizeof *status)
+        return 1;
+    /* The init itself gone (killed from outside, out of memory): the test went with it. */
+    int init_status;
+    if (waitpid(u->top, &init_status, WNOHANG) == u->top) {
+        u->top = 0;
+        *status = SIGKILL; /* a wait status that reads "killed by SIGKILL" */
+        return 1;
+    }
+    return 0;
+}
+
+int contain_list_others(const struct containment *c, const struct test_unit *u, pid_t *pids,
+                        int max)
+{
+    (void)c;
+    struct proc_table t;
+    if (proc_table_read(&t) == -1)
+        return 0;
+    pid_t judge = getpid();
+    int found = 0;
+    for (int i = 0; i < t.count && found < max; i++) {
+        const struct proc_entry *e = &t.entries[i];
+        if (e->pid == u->top || e->pid == u->test || !proc_table_descends(&t, e->pid, judge))
+            continue;
+        if (e->state == 'Z' && e->ppid == judge)
+            continue; /* an orphan that already ended; we reap it below */
+        pids[found++] = e->pid;
+    }
+    proc_table_free(&t);
+    return found;
+}
+
+static void reap_children(void)
+{
+    while (waitpid(-1, NULL, WNOHANG) > 0)
+        ;
+}
+
+void contain_kill_all(const struct containment *c, struct test_unit *u)
+{
+    if (c->level == CONTAIN_NAMESPACES && u->top > 0) {
+        kill(u->top, SIGKILL); /* the init: the kernel ends the whole namespace */
+        while (waitpid(u->top, NULL, 0) == -1 && errno == EINTR)
+            ;
+        u->top = u->test = 0; /* the test died with the namespace */
+    }
+    if (c->level == CONTAIN_UID)
+        uid_kill_all(c->uid);
+    /* Every level: whatever still descends from us (at NONE, all there is). */
+    for (int round = 0; round < 100; round++) {
+        pid_t pids[256];
+        int n = contain_list_others(c, u, pids, 256);
+        for (int i = 0; i < n; i++)
+            kill(pids[i], SIGKILL);
+        if (u->group > 0)
+            kill(-u->group, SIGKILL); /* the test's process group, if any member is left */
+        if (u->test > 0 && kill(u->test, SIGKILL) == 0)
+            n++;
+        if (u->test > 0 && c->level != CONTAIN_NAMESPACES && waitpid(u->test, NULL, WNOHANG) > 0)
+            u->test = 0;
+        reap_children();
+        if (n == 0)
+            break;
+        clock_sleep_ms(round < 10 ? 2 : 20);
+    }
+    reap_children();
+}
+
+void contain_limits_hit(const struct containment *c, const struct test_unit *u, char *text,
+                        size_t size)
+{
+    struct test_cgroup group;
+    snprintf(group.memory, sizeof group.memory, "%s", u->cgroup[0]);
+    snprintf(group.pids, sizeof group.pids, "%s", u->cgroup[1]);
+    cgroup_limits_hit(&group, c->memory_mb, c->max_procs, text, size);
+}
+
+void contain_release(const struct containment *c, struct test_unit *u)
+{
+    struct test_cgroup group;
+    snprintf(group.memory, sizeof group.memory, "%s", u->cgroup[0]);
+    snprintf(group.pids, sizeof group.pids, "%s", u->cgroup[1]);
+    cgroup_remove(&group);
+    u->cgroup[0][0] = u->cgroup[1][0] = '\0';
+    if (c->level != CONTAIN_NAMESPACES)
+        remove_tree(u->dir);
+    if (u->status_fd != -1)
+        close(u->status_fd);
+    u->status_fd = -1;
+}

@@ -1,0 +1,97 @@
+/*
+ * contain.h - fencing in a test's processes, as far as this machine allows.
+ *
+ * The judge runs every test in a unit it can always audit and kill whole,
+ * whatever the test's code does (setsid, double fork, kill(-1, ...), a
+ * fork bomb, 8 GiB of memory, files under any name):
+ *
+ *   CONTAIN_NAMESPACES (root): the test runs as pid 2 of its own PID
+ *       namespace, under an init of the judge's (pid 1), with its own mount
+ *       namespace (fresh tmpfs on /tmp, /var/tmp, /dev/shm, /run/lock; the
+ *       kit bound read-only), its own network namespace with only `lo`, its
+ *       own IPC namespace, and an unprivileged uid allocated to this judge
+ *       alone. Killing the init kills everything; nothing reaches the host.
+ *   CONTAIN_UID (root, where namespaces are refused, e.g. in some Docker
+ *       containers): the allocated uid only. Every process of that uid is
+ *       the test's; kill(-1) from that uid ends them all.
+ *   CONTAIN_NONE (not root): a process group plus this judge as child
+ *       subreaper, so orphans come back to it. The report says the run was
+ *       not isolated.
+ * Memory and process counts are limited by a cgroup per test where one can
+ * be made (root), else by RLIMIT_AS and RLIMIT_NPROC.
+ */
+#ifndef IPC_KIT_CONTAIN_H
+#define IPC_KIT_CONTAIN_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+enum contain_level { CONTAIN_NONE, CONTAIN_UID, CONTAIN_NAMESPACES };
+
+struct containment {
+    enum contain_level level;
+    uid_t uid;        /* the tests' uid (levels UID and NAMESPACES) */
+    int uid_lock_fd;  /* held while this judge owns uid */
+    long memory_mb;   /* per test; 0 = no limit */
+    int max_procs;    /* per test */
+    bool have_cgroup; /* memory and pids limits by cgroup (else rlimits) */
+    char kit_root[PATH_MAX]; /* visible read-only inside the namespaces */
+    char run_root[512];       /* the judge's private folder (levels NONE, UID) */
+    char why[256];           /* what could not be contained, for the report */
+};
+
+/* One test's processes, as the judge sees them. */
+struct test_unit {
+    int index;          /* the test's number in this run, for unique names */
+    const char *name;   /* the test's name */
+    char prefix[64];    /* $IPC_KIT_PREFIX of the test */
+    pid_t top;          /* the judge's child: the namespace's init, or the test itself */
+    pid_t test;         /* the test process (0 until known, and once reaped) */
+    pid_t group;        /* its process group (levels NONE and UID) */
+    int status_fd;      /* NAMESPACES: the init writes the test's wait status here */
+    char dir[1024];     /* the test's folder, as the test sees it */
+    char dir_outside[PATH_MAX];  /* the same folder, as the judge sees it */
+    char root_outside[64];       /* "/proc/TOP/root" (NAMESPACES) or "" */
+    char cgroup[2][PATH_MAX];    /* memory and pids cgroup folders, or "" */
+};
+
+/*
+ * Chooses the strongest level available ("none" forces CONTAIN_NONE) and
+ * prepares it: allocates a uid, makes the run folder. Returns 0 or -1.
+ */
+int contain_init(struct containment *c, bool want_isolation, long memory_mb,
+                 const char *kit_root);
+
+/* Releases the uid and removes the run folder. */
+void contain_finish(struct containment *c);
+
+/*
+ * Starts `binary --run NAME --channel 3` in a new unit; the test's stdout and
+ * stderr go to out_fd, the channel is channel_fd (the test's end).
+ * Returns 0 (u->top set) or -1 with a message in why.
+ */
+int contain_spawn(struct containment *c, struct test_unit *u, const char *binary,
+                  const char *prefix, int channel_fd, int out_fd, char *why, size_t why_size);
+
+/* Finds u->test once the test has said READY (the init's only child). */
+pid_t contain_find_test(const struct containment *c, struct test_unit *u);
+
+/* Non-blocking: 1 and *status when the test process has ended, 0 if not yet. */
+int contain_test_ended(struct test_unit *u, int *status);
+
+/* Lists the unit's processes other than the test process and the init. */
+int contain_list_others(const struct containment *c, const struct test_unit *u, pid_t *pids,
+                        int max);
+
+/* Kills every process of the unit and reaps the judge's children. */
+void contain_kill_all(const struct containment *c, struct test_unit *u);
+
+/* After contain_kill_all: what the cgroup saw ("out of memory ...") into text, or "". */
+void contain_limits_hit(const struct containment *c, const struct test_unit *u, char *text,
+                        size_t size);
+
+/* Removes the unit's cgroups and its folder (levels NONE and UID). */
+void contain_release(const struct containment *c, struct test_unit *u);
+
+#endif

@@ -1,0 +1,335 @@
+/*
+ * judge_run.c - one test, from start to verdict (see judge.h).
+ *
+ * The steps, each visible in the report when it goes wrong:
+ *   1. start the test binary with --run NAME in a new unit (contain.c);
+ *   2. on READY, snapshot what exists (audit.c), then send GO with a fresh nonce;
+ *   3. collect WAIT/NOTE/CALLED records and the test's output until PASS or
+ *      FAIL arrives, the process ends, or the time limit passes;
+ *   4. audit what the test left, send BYE, and let the process exit (a
+ *      sanitizer may still report at exit);
+ *   5. kill whatever remains of the unit and release it.
+ */
+#define _GNU_SOURCE /* pipe2(), SOCK_CLOEXEC */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "channel.h"
+#include "clock.h"
+#include "judge.h"
+
+enum verdict { VERDICT_NONE, VERDICT_PASS, VERDICT_FAIL };
+
+struct test_run {
+    enum verdict verdict;
+    bool started;    /* GO was sent */
+    bool ended;      /* the test process ended */
+    bool timed_out;
+    bool forged;     /* a PASS/FAIL with a wrong nonce arrived */
+    int status;      /* wait status, when ended */
+    char nonce[40];
+    char fail_text[CHANNEL_LINE_MAX];
+    char waiting_for[512];
+    char last_call[64];
+    char notes[1024];
+    int note_count;
+    /* the tail of the test's stdout and stderr */
+    char tail[8192];
+    size_t tail_used;
+    unsigned long long output_total;
+};
+
+static void make_nonce(char *out, size_t size)
+{
+    unsigned char bytes[16];
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd == -1 ? -1 : read(fd, bytes, sizeof bytes);
+    if (fd != -1)
+        close(fd);
+    if (n != (ssize_t)sizeof bytes) { /* never happens on Linux; still not predictable */
+        uint64_t t = clock_now_ns() ^ ((uint64_t)getpid() << 32);
+        memcpy(bytes, &t, sizeof t);
+        memcpy(bytes + 8, &t, sizeof t);
+    }
+    size_t used = 0;
+    for (size_t i = 0; i < sizeof bytes && used + 3 <= size; i++)
+        used += (size_t)snprintf(out + used, size - used, "%02x", bytes[i]);
+}
+
+/* Keeps the last sizeof tail bytes of everything the test printed. */
+static void drain_output(int fd, struct test_run *run)
+{
+    char buf[4096];
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n <= 0)
+            return;
+        run->output_total += (unsigned long long)n;
+        /* buf is smaller than tail: drop the oldest bytes to make room. */
+        if (run->tail_used + (size_t)n > sizeof run->tail) {
+            size_t drop = run->tail_used + (size_t)n - sizeof run->tail;
+            memmove(run->tail, run->tail + drop, run->tail_used - drop);
+            run->tail_used -= drop;
+        }
+        memcpy(run->tail + run->tail_used, buf, (size_t)n);
+        run->tail_used += (size_t)n;
+    }
+}
+
+/* Handles one record from the test; returns true once a verdict is in. */
+static bool take_record(const struct containment *c, struct test_unit *u, int channel,
+                        const char *line, struct test_run *run, struct audit_snapshot *snap)
+{
+    if (strcmp(line, "READY") == 0 && !run->started) {
+        contain_find_test(c, u);
+        audit_snapshot_take(c, u, snap);
+        make_nonce(run->nonce, sizeof run->nonce);
+        channel_send(channel, "GO", run->nonce);
+        run->started = true;
+        return false;
+    }
+    if (!run->started)
+        return false;
+    if (strncmp(line, "WAIT ", 5) == 0) {
+        snprintf(run->waiting_for, sizeof run->waiting_for, "%s", line + 5);
+    } else if (strncmp(line, "CALLED ", 7) == 0) {
+        snprintf(run->last_call, sizeof run->last_call, "%s", line + 7);
+    } else if (strncmp(line, "NOTE ", 5) == 0) {
+        if (run->note_count++ < 12)
+            audit_note(run->notes, sizeof run->notes, "%s\n", line + 5);
+    } else if (strncmp(line, "PASS ", 5) == 0 || strncmp(line, "FAIL ", 5) == 0) {
+        const char *rest = line + 5;
+        size_t len = strlen(run->nonce);
+        if (strncmp(rest, run->nonce, len) != 0 || (rest[len] != '\0' && rest[len] != ' ')) {
+            run->forged = true; /* not from the harness: ignore it, and say so */
+            return false;
+        }
+        run->verdict = line[0] == 'P' ? VERDICT_PASS : VERDICT_FAIL;
+        if (run->verdict == VERDICT_FAIL)
+            snprintf(run->fail_text, sizeof run->fail_text, "%s",
+                     rest[len] == ' ' ? rest + len + 1 : "a check failed");
+        return true;
+    }
+    return false;
+}
+
+static uint64_t ms_to_ns(double ms)
+{
+    return (uint64_t)(ms * 1e6);
+}
+
+/* Runs the test until a verdict, its end, or its time limit. */
+static void watch(const struct judge_options *o, const struct containment *c, struct test_unit *u,
+                  int channel, int output, uint64_t end_ns, struct test_run *run,
+                  struct audit_snapshot *snap)
+{
+    struct channel_reader reader = {.used = 0};
+    bool channel_open = true;
+    char line[CHANNEL_LINE_MAX];
+    (void)o;
+    for (;;) {
+        struct pollfd fds[3] = {{channel, POLLIN, 0}, {output, POLLIN, 0}, {u->status_fd, POLLIN, 0}};
+        uint64_t now = clock_now_ns();
+        if (now >= end_ns || judge_interrupted) {
+            run->timed_out = true;
+            return;
+        }
+        uint64_t wait_ms = (end_ns - now) / 1000000 + 1;
+        poll(fds, u->status_fd == -1 ? 2 : 3, (int)(wait_ms < 20 ? wait_ms : 20));
+        drain_output(output, run);
+        if (channel_open && (fds[0].revents & (POLLIN | POLLHUP))) {
+            if (channel_fill(channel, &reader) == 0)
+                channel_open = false;
+            const char *got;
+            while ((got = channel_next(&reader, line, sizeof line)) != NULL) {
+                if (take_record(c, u, channel, got, run, snap))
+                    return;
+            }
+        }
+        if (contain_test_ended(u, &run->status)) {
+            run->ended = true;
+            drain_output(output, run);
+            return;
+        }
+    }
+}
+
+/* After the verdict: BYE, then the process must exit cleanly (sanitizers report at exit). */
+static void finish(const struct judge_options *o, struct test_unit *u, int channel, int output,
+                   struct test_run *run)
+{
+    channel_send(channel, "BYE", NULL);
+    uint64_t end = clock_now_ns() + ms_to_ns(10000 * o->multiplier);
+    while (clock_now_ns() < end) {
+        if (contain_test_ended(u, &run->status)) {
+            run->ended = true;
+            break;
+        }
+        struct pollfd fds[2] = {{output, POLLIN, 0}, {u->status_fd, POLLIN, 0}};
+        poll(fds, u->status_fd == -1 ? 1 : 2, 5);
+        drain_output(output, run);
+    }
+    drain_output(output, run);
+}
+
+static const char *describe_status(int status, char *buf, size_t size)
+{
+    if (WIFEXITED(status))
+        snprintf(buf, size, "exited with status %d", WEXITSTATUS(status));
+    else if (WIFSIGNALED(status))
+        snprintf(buf, size, "was killed by %s (%s)", sigabbrev_np(WTERMSIG(status)) ?: "a signal",
+                 strsignal(WTERMSIG(status)));
+    else
+        snprintf(buf, size, "ended with wait status 0x%x", status);
+    return buf;
+}
+
+/* Writes the verdict's explanation into r->message. */
+static void explain(const struct judge_options *o, const struct grade_test *t,
+                    const struct test_run *run, const char *limits, int leftovers,
+                    bool clean_exit, struct graded_test *r)
+{
+    char *m = r->message;
+    size_t size = sizeof r->message;
+    char status[96];
+    m[0] = '\0';
+    if (run->timed_out) {
+        double limit = t->timeout_s * o->multiplier;
+        bool by_deadline = o->deadline_ns && clock_now_ns() + 1000000 >= o->deadline_ns;
+        if (judge_interrupted)
+            audit_note(m, size, "stopped: grading was interrupted during this test");
+        else if (by_deadline)
+            audit_note(m, size, "stopped: the submission's time limit was reached during this test");
+        else if (o->multiplier > 1.0)
+            audit_note(m, size, "timed out after %.0f s (this test's limit of %d s, scaled x%g)",
+                       limit, t->timeout_s, o->multiplier);
+        else
+            audit_note(m, size, "timed out after %d s (this test's limit)", t->timeout_s);
+        if (run->waiting_for[0])
+            audit_note(m, size, " while waiting for %s", run->waiting_for);
+        else if (run->last_call[0])
+            audit_note(m, size, "; the last lab call that returned was %s()", run->last_call);
+        audit_note(m, size, "\n");
+    } else if (!run->started) {
+        audit_note(m, size, "the test process ended before the test could start: it %s\n",
+                   describe_status(run->status, status, sizeof status));
+    } else if (run->verdict == VERDICT_NONE) {
+        audit_note(m, size, "the test ended before its last check: the process %s",
+                   describe_status(run->status, status, sizeof status));
+        if (run->last_call[0])
+            audit_note(m, size, " after %s() returned", run->last_call);
+        if (WIFEXITED(run->status))
+            audit_note(m, size, ".\nDoes your code call exit() or _exit() in the caller's "
+                       "process? Only a child process you fork may exit.");
+        audit_note(m, size, "\n");
+    } else if (run->verdict == VERDICT_FAIL) {
+        audit_note(m, size, "%s\n", run->fail_text);
+    } else if (leftovers > 0) {
+        audit_note(m, size, "the test passed, but it left resources behind (see below)\n");
+    } else if (!clean_exit) {
+        if (run->ended)
+            audit_note(m, size, "the test passed, but its process then %s (a sanitizer's report "
+                       "at exit? see the output)\n",
+                       describe_status(run->status, status, sizeof status));
+        else
+            audit_note(m, size, "the test passed, but its process did not exit afterwards\n");
+    }
+    if (run->forged)
+        audit_note(m, size, "an end-of-test record with a wrong nonce was sent to the judge and "
+                   "ignored: only the test harness may report a verdict\n");
+    if (limits[0])
+        audit_note(m, size, "%s", limits);
+    if (!r->passed && run->output_total > 0) {
+        size_t keep = run->tail_used < (size_t)o->output_keep ? run->tail_used : (size_t)o->output_keep;
+        if (run->output_total > keep)
+            audit_note(m, size, "output of the test (the last %zu of %llu bytes):\n", keep,
+                       run->output_total);
+        else
+            audit_note(m, size, "output of the test:\n");
+        audit_note(m, size, "%.*s\n", (int)keep, run->tail + run->tail_used - keep);
+    }
+}
+
+void judge_run_test(const struct judge_options *o, struct containment *c, int index,
+                    const struct grade_test *t, struct graded_test *r)
+{
+    uint64_t start = clock_now_ns();
+    r->test = t;
+    r->ran = true;
+    r->passed = false;
+    r->message[0] = r->notes[0] = '\0';
+
+    static struct test_run run; /* large; one test at a time */
+    memset(&run, 0, sizeof run);
+    struct test_unit u;
+    memset(&u, 0, sizeof u);
+    u.index = index;
+    u.name = t->name;
+    char prefix[64], why[512];
+    snprintf(prefix, sizeof prefix, "ipckit-j%ld-%d", (long)getpid(), index);
+
+    int sv[2], out[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1 ||
+        pipe2(out, O_CLOEXEC) == -1) {
+        snprintf(r->message, sizeof r->message, "the judge could not start the test: %s",
+                 strerror(errno));
+        return;
+    }
+    if (contain_spawn(c, &u, o->binary, prefix, sv[1], out[1], why, sizeof why) == -1) {
+        snprintf(r->message, sizeof r->message, "the judge could not start the test: %s", why);
+        close(sv[0]), close(sv[1]), close(out[0]), close(out[1]);
+        return;
+    }
+    close(sv[1]);
+    close(out[1]);
+    fcntl(sv[0], F_SETFL, O_NONBLOCK);
+    fcntl(out[0], F_SETFL, O_NONBLOCK);
+
+    uint64_t end = start + ms_to_ns(t->timeout_s * 1000.0 * o->multiplier);
+    if (o->deadline_ns && o->deadline_ns < end)
+        end = o->deadline_ns;
+    struct audit_snapshot snap = {0};
+    watch(o, c, &u, sv[0], out[0], end, &run, &snap);
+
+    char leftovers_text[2048] = "";
+    int leftovers = 0;
+    bool clean_exit = true;
+    if (run.verdict != VERDICT_NONE) {
+        /* The test process waits for BYE: its descriptors can still be read. */
+        /* After a failed check the test's own descriptors are noise: its cleanup was skipped. */
+        leftovers = audit_collect(c, &u, &snap, run.verdict == VERDICT_PASS, leftovers_text,
+                                  sizeof leftovers_text);
+        finish(o, &u, sv[0], out[0], &run);
+        clean_exit = run.ended && WIFEXITED(run.status) && WEXITSTATUS(run.status) == 0;
+    } else {
+        leftovers = audit_collect(c, &u, &snap, false, leftovers_text, sizeof leftovers_text);
+    }
+    contain_kill_all(c, &u);
+    drain_output(out[0], &run);
+    char limits[512];
+    contain_limits_hit(c, &u, limits, sizeof limits);
+    contain_release(c, &u);
+    audit_snapshot_free(&snap);
+    close(sv[0]);
+    close(out[0]);
+
+    r->passed = run.verdict == VERDICT_PASS && leftovers == 0 && clean_exit && !run.forged;
+    r->seconds = (double)(clock_now_ns() - start) / 1e9;
+    explain(o, t, &run, limits, leftovers, clean_exit, r);
+    audit_note(r->notes, sizeof r->notes, "%s", run.notes);
+    if (leftovers > 0 && run.verdict == VERDICT_PASS)
+        audit_note(r->notes, sizeof r->notes, "%s", leftovers_text);
+    else if (leftovers > 0)
+        audit_note(r->notes, sizeof r->notes,
+                   "left behind when the test stopped early (a consequence of the failure "
+                   "above, cleaned up by the judge; fix the failure first):\n%s",
+                   leftovers_text);
+}

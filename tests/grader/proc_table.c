@@ -1,0 +1,111 @@
+/*
+ * proc_table.c - processes from /proc/PID/stat and /proc/PID/status (see proc_table.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proc_table.h"
+
+int proc_entry_read(pid_t pid, struct proc_entry *e)
+{
+    char path[64], line[512];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    FILE *in = fopen(path, "re");
+    if (in == NULL)
+        return -1;
+    char *ok = fgets(line, sizeof line, in);
+    fclose(in);
+    if (ok == NULL)
+        return -1;
+    /* Format: pid (comm) state ppid ...; comm may hold spaces and ')', so use the last ')'. */
+    char *open = strchr(line, '(');
+    char *close_paren = strrchr(line, ')');
+    long parent;
+    if (open == NULL || close_paren == NULL ||
+        sscanf(close_paren + 2, "%c %ld", &e->state, &parent) != 2)
+        return -1;
+    snprintf(e->comm, sizeof e->comm, "%.*s", (int)(close_paren - open - 1), open + 1);
+    e->pid = pid;
+    e->ppid = (pid_t)parent;
+
+    /* The real uid is the first number of the "Uid:" line. */
+    snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+    in = fopen(path, "re");
+    if (in == NULL)
+        return -1;
+    e->uid = (uid_t)-1;
+    while (fgets(line, sizeof line, in)) {
+        unsigned long uid;
+        if (sscanf(line, "Uid: %lu", &uid) == 1) {
+            e->uid = (uid_t)uid;
+            break;
+        }
+    }
+    fclose(in);
+    return 0;
+}
+
+int proc_table_read(struct proc_table *t)
+{
+    t->entries = NULL;
+    t->count = 0;
+    DIR *dir = opendir("/proc");
+    if (dir == NULL)
+        return -1;
+    int capacity = 0;
+    struct dirent *d;
+    while ((d = readdir(dir)) != NULL) {
+        char *end;
+        long pid = strtol(d->d_name, &end, 10);
+        if (*end != '\0' || pid <= 0)
+            continue;
+        if (t->count == capacity) {
+            capacity = capacity ? capacity * 2 : 256;
+            struct proc_entry *grown = realloc(t->entries, (size_t)capacity * sizeof *grown);
+            if (grown == NULL) {
+                closedir(dir);
+                proc_table_free(t);
+                errno = ENOMEM;
+                return -1;
+            }
+            t->entries = grown;
+        }
+        if (proc_entry_read((pid_t)pid, &t->entries[t->count]) == 0)
+            t->count++; /* a process that ended meanwhile is simply not listed */
+    }
+    closedir(dir);
+    return 0;
+}
+
+void proc_table_free(struct proc_table *t)
+{
+    free(t->entries);
+    t->entries = NULL;
+    t->count = 0;
+}
+
+const struct proc_entry *proc_table_find(const struct proc_table *t, pid_t pid)
+{
+    for (int i = 0; i < t->count; i++) {
+        if (t->entries[i].pid == pid)
+            return &t->entries[i];
+    }
+    return NULL;
+}
+
+bool proc_table_descends(const struct proc_table *t, pid_t pid, pid_t ancestor)
+{
+    /* Bounded: a table read while processes come and go might hold a cycle. */
+    for (int hops = 0; hops < t->count && pid > 1; hops++) {
+        const struct proc_entry *e = proc_table_find(t, pid);
+        if (e == NULL)
+            return false;
+        if (e->ppid == ancestor)
+            return true;
+        pid = e->ppid;
+    }
+    return false;
+}

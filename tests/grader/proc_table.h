@@ -1,0 +1,36 @@
+/*
+ * proc_table.h - a snapshot of the machine's processes, read from /proc,
+ * the way `ps -eo pid,ppid,uid,stat,comm` would show them.
+ */
+#ifndef IPC_KIT_PROC_TABLE_H
+#define IPC_KIT_PROC_TABLE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct proc_entry {
+    pid_t pid, ppid;
+    uid_t uid;  /* real uid */
+    char state; /* R, S, D, Z, T, ... */
+    char comm[32];
+};
+
+struct proc_table {
+    struct proc_entry *entries;
+    int count;
+};
+
+/* Reads every process now. Returns 0 or -1 with errno. */
+int proc_table_read(struct proc_table *t);
+void proc_table_free(struct proc_table *t);
+
+/* The entry of pid, or NULL. */
+const struct proc_entry *proc_table_find(const struct proc_table *t, pid_t pid);
+
+/* True when ancestor is pid's parent, grandparent, ... (not pid itself). */
+bool proc_table_descends(const struct proc_table *t, pid_t pid, pid_t ancestor);
+
+/* Reads one process's entry; 0, or -1 when it is gone. */
+int proc_entry_read(pid_t pid, struct proc_entry *e);
+
+#endif
