@@ -185,7 +185,7 @@ demo: deps
 # (must fail cleanly with "not implemented yet").
 # LAB=NN or NN-name picks one lab; anything else is refused with the list.
 GRADE_DIR ?= build/grade
-grade: DEPS_FOR := build
+grade: DEPS_FOR := grade
 GRADE_LABS  = $(if $(LAB),$(filter $(LAB) $(LAB)-%,$(LABS)),$(LABS))
 GRADE_TESTS = $(foreach lab,$(GRADE_LABS),$($(IMPL)_$(lab)_TEST) $($(IMPL)_$(lab)_HTEST))
 # What is graded is built from the current sources first: the test binaries
@@ -197,11 +197,14 @@ GRADE_MEMORY_MB ?= $(if $(SAN),4096,1024)
 # scores 0 with the compiler's messages, and the other labs are still graded;
 # POINTS_DIR holds each lab's test table (from the pristine kit) to grade by.
 # GRADE_LIMIT=seconds: the whole grading ends in time, each lab within its share.
+# GRADE_LOCK_DOWN=1 (a throwaway kit copy, as root): only root may read the kit.
 grade: deps
 	@if [ -n "$(LAB)" ] && [ -z "$(GRADE_LABS)" ]; then \
 	    echo "make grade: there is no lab '$(LAB)'. The labs are:" >&2; \
 	    for l in $(LABS); do echo "    LAB=$${l%%-*}   ($$l)" >&2; done; exit 2; fi
 	@$(MAKE) --no-print-directory DEPS_DONE=1 $(JUDGE)
+	@# The integrity check reads plain objects: sanitizers add constructors of their own.
+	$(if $(SAN),@$(MAKE) --no-print-directory DEPS_DONE=1 SAN= LAB=$(LAB) IMPL=$(IMPL) grade-build)
 ifdef KEEP_GOING
 	@mkdir -p $(GRADE_DIR)
 	@# A binary left from an earlier build must never be graded in place of one that failed.
@@ -210,11 +213,16 @@ ifdef KEEP_GOING
 else
 	@$(MAKE) --no-print-directory DEPS_DONE=1 $(GRADE_BUILT)
 endif
-	@tools/grade.sh --build $(BUILD) --impl $(IMPL) --out $(GRADE_DIR) \
+	@tools/grade.sh --build $(BUILD) --impl $(IMPL) --out $(GRADE_DIR) --plain-build build/plain \
 	    $(if $(LAB),--lab $(firstword $(GRADE_LABS))) --memory-mb $(GRADE_MEMORY_MB) \
 	    $(if $(TEST),--only $(TEST)) $(if $(HIDDEN),--hidden) $(if $(GRADE_EXPECT),--expect $(GRADE_EXPECT)) \
 	    $(if $(KEEP_GOING),--build-log $(GRADE_DIR)/build.log) $(if $(POINTS_DIR),--points-dir $(POINTS_DIR)) \
-	    $(if $(GRADE_NOTES),--notes $(GRADE_NOTES)) $(if $(GRADE_LIMIT),--limit $(GRADE_LIMIT))
+	    $(if $(GRADE_NOTES),--notes $(GRADE_NOTES)) $(if $(GRADE_LIMIT),--limit $(GRADE_LIMIT)) \
+	    $(if $(GRADE_LOCK_DOWN),--lock-down)
+
+.PHONY: grade-build
+grade-build: $(GRADE_BUILT)
+	@:
 
 test: DEPS_FOR := test
 test: deps

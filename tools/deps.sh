@@ -3,7 +3,9 @@
 # install what is missing with apt-get, otherwise print the exact command.
 #
 # usage: tools/deps.sh [build|test|bench|slides]   (default: build)
-#   build   gcc, make, pkg-config, Check      (make demo, make grade)
+#   build   gcc, make, pkg-config, Check      (make demo)
+#   grade   build + binutils, nc, socat        (make grade: the integrity check
+#           reads objects with nm/readelf; lab 04 talks to nc and socat)
 #   test    build + clang-format, cppcheck, zip, unzip, iproute2, nc, socat,
 #           npm, gnuplot                       (make test)
 #   bench   build + gnuplot                    (make bench)
@@ -24,9 +26,17 @@ need_cmd pkg-config pkg-config
 if ! pkg-config --exists check 2>/dev/null; then
     missing+=(check)
 fi
+need_grade_tools() {
+    need_cmd nm binutils
+    need_cmd readelf binutils
+    need_cmd nc netcat-openbsd # lab 04 talks to standard client tools
+    need_cmd socat socat
+}
 case "$purpose" in
 build) ;;
+grade) need_grade_tools ;;
 test)
+    need_grade_tools
     need_cmd clang-format clang-format
     need_cmd cppcheck cppcheck
     need_cmd zip zip
@@ -38,6 +48,7 @@ test)
     need_cmd gnuplot gnuplot-nox
     ;;
 instructor)
+    need_grade_tools
     need_cmd zip zip
     need_cmd unzip unzip
     need_cmd ip iproute2
@@ -45,7 +56,7 @@ instructor)
 bench) need_cmd gnuplot gnuplot-nox ;;
 slides) need_cmd npm npm ;;
 *)
-    echo "deps.sh: unknown purpose '$purpose' (use build, test, bench, slides or instructor)" >&2
+    echo "deps.sh: unknown purpose '$purpose' (use build, grade, test, bench, slides or instructor)" >&2
     exit 2
     ;;
 esac

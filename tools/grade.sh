@@ -18,6 +18,11 @@
 #   --limit SECONDS   the whole grading ends within this time; each lab gets a
 #                     share of what is left, so no lab can use up the others'
 #   --memory-mb N     memory limit per test (default 1024; 0 = none)
+#   --plain-build DIR the same code built without sanitizers (default: --build),
+#                     for the integrity check (sanitizers add constructors)
+#   --lock-down       (as root, on a throwaway kit copy) make the kit readable by
+#                     root only: the tests' uid may pass through its folders and
+#                     run its binaries, but not read sources, hidden tests or results
 #   --expect pass     every lab must pass every test (the reference solutions)
 #   --expect skeleton every test must fail cleanly, saying "not implemented yet"
 #
@@ -28,10 +33,11 @@
 # every test passed); 1 otherwise; 2 on a usage error; 3 when the judge broke.
 set -uo pipefail
 
-build= impl=labs out=build/grade lab= expect= hidden= only= points_dir= build_log= notes= limit= memory_mb=1024
+lock_down= plain_build= build= impl=labs out=build/grade lab= expect= hidden= only= points_dir= build_log= notes= limit= memory_mb=1024
 while [ $# -gt 0 ]; do
     case "$1" in
     --build) build=$2; shift 2 ;;
+    --plain-build) plain_build=$2; shift 2 ;;
     --impl) impl=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --lab) lab=$2; shift 2 ;;
@@ -43,17 +49,24 @@ while [ $# -gt 0 ]; do
     --notes) notes=$2; shift 2 ;;
     --limit) limit=$2; shift 2 ;;
     --memory-mb) memory_mb=$2; shift 2 ;;
+    --lock-down) lock_down=1; shift ;;
     -h | --help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "grade.sh: unknown argument '$1' (try -h)" >&2; exit 2 ;;
     esac
 done
 [ -n "$build" ] || { echo "grade.sh: --build DIR is required" >&2; exit 2; }
+plain_build=${plain_build:-$build}
 kit=$(pwd -P)
 judge="$kit/$build/tests/grader/judge"
 [ -x "$judge" ] || { echo "grade.sh: the judge $judge is not built" >&2; exit 3; }
 mkdir -p "$out" && out=$(cd "$out" && pwd -P)
 # Results are the judge's alone: no test (another uid, as root) may read or write them.
 [ "$(id -u)" -eq 0 ] && chmod 700 "$out"
+if [ -n "$lock_down" ] && [ "$(id -u)" -eq 0 ]; then
+    chmod -R go-rwx "$kit"
+    find "$kit" -type d -exec chmod go+x {} +
+    find "$kit/$build" -type f -perm -u+x -exec chmod go+x {} +
+fi
 mkdir -p "$out/parts"
 rm -f "$out"/parts/* "$out/results.json" "$out/junit.xml"
 judge_notes="$out/judge-notes.txt"
@@ -145,9 +158,9 @@ ${errors:-see the build output}"
     fi
 
     # The student's objects may not reach into the tests (integrity.sh).
-    others=("$build/$impl/tests/$name"/*.o "$build"/tests/grader/{harness,helpers,channel,json_valid}.o
-        "$build/common/libipckit.a" "$build/common/fault.o")
-    if ! violations=$(tests/grader/integrity.sh "$kit" "labs/$name" "$build/$impl/$name" "${others[@]}"); then
+    others=("$plain_build/$impl/tests/$name"/*.o "$plain_build"/tests/grader/{harness,helpers,channel,json_valid}.o
+        "$plain_build/common/libipckit.a" "$plain_build/common/fault.o")
+    if ! violations=$(tests/grader/integrity.sh "$kit" "labs/$name" "$plain_build/$impl/$name" "${others[@]}"); then
         echo "grade.sh: lab $name: the integrity check failed; the lab scores 0" >&2
         printf '%s\n' "$violations" | sed 's/^/  /' >&2
         zero_part "$table" "$part" "$name" "$visibility" "lab $name scores 0: the integrity check of your object files failed:

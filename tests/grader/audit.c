@@ -73,8 +73,9 @@ static int audit_fds(const struct test_unit *u, const struct audit_snapshot *sna
         snprintf(link, sizeof link, "/proc/%ld/fd/%d", (long)u->test, now[i]);
         ssize_t n = readlink(link, target, sizeof target - 1);
         target[n > 0 ? n : 0] = '\0';
-        audit_note(notes, size, "leak: descriptor %d left open (%s); close every descriptor you open\n",
-                   now[i], target);
+        audit_note(notes, size,
+                   "leak: descriptor %d left open (%s); close every descriptor you open\n", now[i],
+                   target);
         found++;
     }
     return found;
@@ -190,6 +191,15 @@ static const char *kind_of(mode_t mode)
     return "file";
 }
 
+/* True when folder/name is (or leads to) the kit, which the judge put back there. */
+static bool holds_kit(const struct containment *c, const char *folder, const char *name)
+{
+    char path[PATH_MAX];
+    int n = snprintf(path, sizeof path, "%s/%s", folder, name);
+    return c->level == CONTAIN_NAMESPACES && n > 0 && strncmp(c->kit_root, path, (size_t)n) == 0 &&
+           (c->kit_root[n] == '/' || c->kit_root[n] == '\0');
+}
+
 /* Lists (and outside a namespace removes) the test's entries of one folder. */
 static int audit_folder(const struct containment *c, const struct test_unit *u,
                         const struct audit_snapshot *snap, const char *folder, const char *skip,
@@ -209,7 +219,8 @@ static int audit_folder(const struct containment *c, const struct test_unit *u,
         char entry[PATH_MAX + 256];
         struct stat st;
         snprintf(entry, sizeof entry, "%s/%s", path, d->d_name);
-        if (lstat(entry, &st) == -1 || !is_tests(c, u, snap, folder, d->d_name, &st))
+        if (lstat(entry, &st) == -1 || !is_tests(c, u, snap, folder, d->d_name, &st) ||
+            holds_kit(c, folder, d->d_name))
             continue;
         found++;
         if (strcmp(folder, "/dev/shm") == 0)
@@ -218,8 +229,10 @@ static int audit_folder(const struct containment *c, const struct test_unit *u,
                        "every path\n",
                        d->d_name);
         else if (S_ISSOCK(st.st_mode))
-            audit_note(notes, size, "leak: socket file %s/%s left behind; unlink() it when the "
-                       "server exits\n", folder, d->d_name);
+            audit_note(notes, size,
+                       "leak: socket file %s/%s left behind; unlink() it when the "
+                       "server exits\n",
+                       folder, d->d_name);
         else
             audit_note(notes, size, "leak: %s %s/%s left behind; remove what you create\n",
                        kind_of(st.st_mode), folder, d->d_name);
@@ -253,8 +266,10 @@ static int audit_test_dir(const struct test_unit *u, char *notes, size_t size)
                        "server exits\n",
                        d->d_name);
         else
-            audit_note(notes, size, "leak: %s %s left in the test's folder; remove what you "
-                       "create\n", kind_of(st.st_mode), d->d_name);
+            audit_note(notes, size,
+                       "leak: %s %s left in the test's folder; remove what you "
+                       "create\n",
+                       kind_of(st.st_mode), d->d_name);
     }
     closedir(dir);
     return found;
@@ -288,8 +303,8 @@ int audit_collect(const struct containment *c, const struct test_unit *u,
     found += audit_test_dir(u, notes, size);
     if (c->level != CONTAIN_NONE) {
         /* The scratch folders any user may write to (at NONE we cannot tell whose). */
-        found += audit_folder(c, u, snap, "/tmp", c->level == CONTAIN_NAMESPACES ? "ipckit-test" : NULL,
-                              notes, size);
+        found += audit_folder(c, u, snap, "/tmp",
+                              c->level == CONTAIN_NAMESPACES ? "ipckit-test" : NULL, notes, size);
         found += audit_folder(c, u, snap, "/var/tmp", NULL, notes, size);
         found += audit_folder(c, u, snap, "/run/lock", NULL, notes, size);
     }

@@ -5,7 +5,8 @@
  *
  *   judge (root, outside)  --clone(NEWPID|NEWNS|NEWNET|NEWIPC)-->  init (pid 1, root)
  *                                                                   `-- test (pid 2, uid 61xxx)
- *                                                                        `-- its children, daemons...
+ *                                                                        `-- its children,
+ * daemons...
  *
  * The init is the judge's code: it mounts the private folders, brings up
  * `lo`, starts the test under the test's uid, reaps every orphan, and tells
@@ -146,7 +147,8 @@ static const char *make_private_mounts(const char *kit_root)
     /* The kit may lie under a folder just hidden (a clone in /tmp): bring it back, read-only. */
     char source[64];
     snprintf(source, sizeof source, "/proc/self/fd/%d", kit);
-    if (mkdir_p(kit_root, 0755) == -1 || mount(source, kit_root, NULL, MS_BIND | MS_REC, NULL) == -1)
+    if (mkdir_p(kit_root, 0755) == -1 ||
+        mount(source, kit_root, NULL, MS_BIND | MS_REC, NULL) == -1)
         return "binding the kit folder";
     if (mount(NULL, kit_root, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) == -1)
         return "making the kit folder read-only";
@@ -189,13 +191,11 @@ static int ns_init(void *arg)
     const char *failed = make_private_mounts(a->c->kit_root);
     if (failed == NULL)
         failed = bring_up_loopback();
-    if (failed == NULL &&
-        (mkdir(NS_TEST_ROOT, 0711) == -1 || mkdir(a->u->dir, 0700) == -1 ||
-         chown(a->u->dir, a->c->uid, (gid_t)a->c->uid) == -1))
+    if (failed == NULL && (mkdir(NS_TEST_ROOT, 0711) == -1 || mkdir(a->u->dir, 0700) == -1 ||
+                           chown(a->u->dir, a->c->uid, (gid_t)a->c->uid) == -1))
         failed = "making the test's folder";
     if (failed) {
-        dprintf(a->out_fd, "judge: could not contain the test: %s: %s\n", failed,
-                strerror(errno));
+        dprintf(a->out_fd, "judge: could not contain the test: %s: %s\n", failed, strerror(errno));
         _exit(125);
     }
     pid_t test = fork();

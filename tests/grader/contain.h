@@ -31,37 +31,36 @@ enum contain_level { CONTAIN_NONE, CONTAIN_UID, CONTAIN_NAMESPACES };
 
 struct containment {
     enum contain_level level;
-    uid_t uid;        /* the tests' uid (levels UID and NAMESPACES) */
-    int uid_lock_fd;  /* held while this judge owns uid */
-    long memory_mb;   /* per test; 0 = no limit */
-    int max_procs;    /* per test */
-    bool have_cgroup; /* memory and pids limits by cgroup (else rlimits) */
+    uid_t uid;               /* the tests' uid (levels UID and NAMESPACES) */
+    int uid_lock_fd;         /* held while this judge owns uid */
+    long memory_mb;          /* per test; 0 = no limit */
+    int max_procs;           /* per test */
+    bool have_cgroup;        /* memory and pids limits by cgroup (else rlimits) */
     char kit_root[PATH_MAX]; /* visible read-only inside the namespaces */
-    char run_root[512];       /* the judge's private folder (levels NONE, UID) */
+    char run_root[512];      /* the judge's private folder (levels NONE, UID) */
     char why[256];           /* what could not be contained, for the report */
 };
 
 /* One test's processes, as the judge sees them. */
 struct test_unit {
-    int index;          /* the test's number in this run, for unique names */
-    const char *name;   /* the test's name */
-    char prefix[64];    /* $IPC_KIT_PREFIX of the test */
-    pid_t top;          /* the judge's child: the namespace's init, or the test itself */
-    pid_t test;         /* the test process (0 until known, and once reaped) */
-    pid_t group;        /* its process group (levels NONE and UID) */
-    int status_fd;      /* NAMESPACES: the init writes the test's wait status here */
-    char dir[1024];     /* the test's folder, as the test sees it */
-    char dir_outside[PATH_MAX];  /* the same folder, as the judge sees it */
-    char root_outside[64];       /* "/proc/TOP/root" (NAMESPACES) or "" */
-    char cgroup[2][PATH_MAX];    /* memory and pids cgroup folders, or "" */
+    int index;                  /* the test's number in this run, for unique names */
+    const char *name;           /* the test's name */
+    char prefix[64];            /* $IPC_KIT_PREFIX of the test */
+    pid_t top;                  /* the judge's child: the namespace's init, or the test itself */
+    pid_t test;                 /* the test process (0 until known, and once reaped) */
+    pid_t group;                /* its process group (levels NONE and UID) */
+    int status_fd;              /* NAMESPACES: the init writes the test's wait status here */
+    char dir[1024];             /* the test's folder, as the test sees it */
+    char dir_outside[PATH_MAX]; /* the same folder, as the judge sees it */
+    char root_outside[64];      /* "/proc/TOP/root" (NAMESPACES) or "" */
+    char cgroup[2][PATH_MAX];   /* memory and pids cgroup folders, or "" */
 };
 
 /*
  * Chooses the strongest level available ("none" forces CONTAIN_NONE) and
  * prepares it: allocates a uid, makes the run folder. Returns 0 or -1.
  */
-int contain_init(struct containment *c, bool want_isolation, long memory_mb,
-                 const char *kit_root);
+int contain_init(struct containment *c, bool want_isolation, long memory_mb, const char *kit_root);
 
 /* Releases the uid and removes the run folder. */
 void contain_finish(struct containment *c);

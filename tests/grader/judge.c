@@ -68,8 +68,11 @@ struct judge_args {
 
 static void parse_args(int argc, char **argv, struct judge_args *a)
 {
-    *a = (struct judge_args){.impl = "labs", .visibility = "visible", .memory_mb = 1024,
-                             .kit_root = ".", .isolate = true};
+    *a = (struct judge_args){.impl = "labs",
+                             .visibility = "visible",
+                             .memory_mb = 1024,
+                             .kit_root = ".",
+                             .isolate = true};
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -139,6 +142,8 @@ int main(int argc, char **argv)
     size_t count;
     if (judge_load_table(a.binary, a.points, &tests, &count) == -1)
         die_errno("judge: reading the test table of %s", a.points ? a.points : a.binary);
+    struct grade_test *table = tests;
+    size_t table_count = count;
     if (a.only) {
         size_t k = 0;
         while (k < count && strcmp(tests[k].name, a.only) != 0)
@@ -147,6 +152,7 @@ int main(int argc, char **argv)
             warn_msg("judge: no test named '%s' in lab %s; its tests are:", a.only, a.lab);
             for (size_t i = 0; i < count; i++)
                 fprintf(stderr, "  %s\n", tests[i].name);
+            judge_free_table(tests, count);
             return EXIT_JUDGE_ERROR;
         }
         tests = &tests[k];
@@ -204,5 +210,6 @@ int main(int argc, char **argv)
             status = EXIT_SOME_FAILED;
     }
     free(results);
+    judge_free_table(table, table_count);
     return status;
 }

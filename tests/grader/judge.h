@@ -18,10 +18,10 @@
 #include "report.h"
 
 struct judge_options {
-    const char *binary;    /* the lab's test binary */
-    double multiplier;     /* CK_TIMEOUT_MULTIPLIER: every time limit stretches by it */
-    uint64_t deadline_ns;  /* CLOCK_MONOTONIC; 0 = none. No test runs past it. */
-    int output_keep;       /* bytes of a failing test's output shown in its report */
+    const char *binary;   /* the lab's test binary */
+    double multiplier;    /* CK_TIMEOUT_MULTIPLIER: every time limit stretches by it */
+    uint64_t deadline_ns; /* CLOCK_MONOTONIC; 0 = none. No test runs past it. */
+    int output_keep;      /* bytes of a failing test's output shown in its report */
 };
 
 /* Set by SIGINT/SIGTERM: the running test stops, the rest are not run. */
@@ -30,6 +30,9 @@ extern volatile sig_atomic_t judge_interrupted;
 /* Loads the table: from points_file when given (trusted), else from `binary --list`. */
 int judge_load_table(const char *binary, const char *points_file, struct grade_test **tests,
                      size_t *count);
+
+/* Frees what judge_load_table() made. */
+void judge_free_table(struct grade_test *tests, size_t count);
 
 /* Runs one test in its own unit and fills r. */
 void judge_run_test(const struct judge_options *o, struct containment *c, int index,

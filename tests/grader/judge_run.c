@@ -30,11 +30,11 @@ enum verdict { VERDICT_NONE, VERDICT_PASS, VERDICT_FAIL };
 
 struct test_run {
     enum verdict verdict;
-    bool started;    /* GO was sent */
-    bool ended;      /* the test process ended */
+    bool started; /* GO was sent */
+    bool ended;   /* the test process ended */
     bool timed_out;
-    bool forged;     /* a PASS/FAIL with a wrong nonce arrived */
-    int status;      /* wait status, when ended */
+    bool forged; /* a PASS/FAIL with a wrong nonce arrived */
+    int status;  /* wait status, when ended */
     char nonce[40];
     char fail_text[CHANNEL_LINE_MAX];
     char waiting_for[512];
@@ -136,7 +136,8 @@ static void watch(const struct judge_options *o, const struct containment *c, st
     char line[CHANNEL_LINE_MAX];
     (void)o;
     for (;;) {
-        struct pollfd fds[3] = {{channel, POLLIN, 0}, {output, POLLIN, 0}, {u->status_fd, POLLIN, 0}};
+        struct pollfd fds[3] = {
+            {channel, POLLIN, 0}, {output, POLLIN, 0}, {u->status_fd, POLLIN, 0}};
         uint64_t now = clock_now_ns();
         if (now >= end_ns || judge_interrupted) {
             run->timed_out = true;
@@ -194,8 +195,8 @@ static const char *describe_status(int status, char *buf, size_t size)
 
 /* Writes the verdict's explanation into r->message. */
 static void explain(const struct judge_options *o, const struct grade_test *t,
-                    const struct test_run *run, const char *limits, int leftovers,
-                    bool clean_exit, struct graded_test *r)
+                    const struct test_run *run, const char *limits, int leftovers, bool clean_exit,
+                    struct graded_test *r)
 {
     char *m = r->message;
     size_t size = sizeof r->message;
@@ -207,7 +208,8 @@ static void explain(const struct judge_options *o, const struct grade_test *t,
         if (judge_interrupted)
             audit_note(m, size, "stopped: grading was interrupted during this test");
         else if (by_deadline)
-            audit_note(m, size, "stopped: the submission's time limit was reached during this test");
+            audit_note(m, size,
+                       "stopped: the submission's time limit was reached during this test");
         else if (o->multiplier > 1.0)
             audit_note(m, size, "timed out after %.0f s (this test's limit of %d s, scaled x%g)",
                        limit, t->timeout_s, o->multiplier);
@@ -227,7 +229,8 @@ static void explain(const struct judge_options *o, const struct grade_test *t,
         if (run->last_call[0])
             audit_note(m, size, " after %s() returned", run->last_call);
         if (WIFEXITED(run->status))
-            audit_note(m, size, ".\nDoes your code call exit() or _exit() in the caller's "
+            audit_note(m, size,
+                       ".\nDoes your code call exit() or _exit() in the caller's "
                        "process? Only a child process you fork may exit.");
         audit_note(m, size, "\n");
     } else if (run->verdict == VERDICT_FAIL) {
@@ -236,19 +239,22 @@ static void explain(const struct judge_options *o, const struct grade_test *t,
         audit_note(m, size, "the test passed, but it left resources behind (see below)\n");
     } else if (!clean_exit) {
         if (run->ended)
-            audit_note(m, size, "the test passed, but its process then %s (a sanitizer's report "
+            audit_note(m, size,
+                       "the test passed, but its process then %s (a sanitizer's report "
                        "at exit? see the output)\n",
                        describe_status(run->status, status, sizeof status));
         else
             audit_note(m, size, "the test passed, but its process did not exit afterwards\n");
     }
     if (run->forged)
-        audit_note(m, size, "an end-of-test record with a wrong nonce was sent to the judge and "
+        audit_note(m, size,
+                   "an end-of-test record with a wrong nonce was sent to the judge and "
                    "ignored: only the test harness may report a verdict\n");
     if (limits[0])
         audit_note(m, size, "%s", limits);
     if (!r->passed && run->output_total > 0) {
-        size_t keep = run->tail_used < (size_t)o->output_keep ? run->tail_used : (size_t)o->output_keep;
+        size_t keep =
+            run->tail_used < (size_t)o->output_keep ? run->tail_used : (size_t)o->output_keep;
         if (run->output_total > keep)
             audit_note(m, size, "output of the test (the last %zu of %llu bytes):\n", keep,
                        run->output_total);

@@ -89,3 +89,12 @@ int judge_load_table(const char *binary, const char *points_file, struct grade_t
         rc = -1;
     return rc;
 }
+
+void judge_free_table(struct grade_test *tests, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        free((char *)tests[i].name);
+        free((char *)tests[i].hint);
+    }
+    free(tests);
+}

@@ -18,7 +18,8 @@ uid_t uid_pool_take(int *lock_fd);
 /* Gives it back (closing the lock releases it). */
 void uid_pool_give_back(uid_t uid, int lock_fd);
 
-/* Kills (SIGKILL) every process of uid, from a helper running as that uid; waits until none is left. */
+/* Kills (SIGKILL) every process of uid, from a helper running as that uid; waits until none is
+ * left. */
 void uid_kill_all(uid_t uid);
 
 #endif

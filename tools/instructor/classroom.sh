@@ -4,9 +4,13 @@
 # usage: tools/instructor/classroom.sh KIT_DIR > .github/workflows/classroom.yml
 #
 # One autograding-command-grader step per test case, so credit is partial:
-# each step runs `make grade LAB=NN TEST=name`, which exits 0 only when that
-# test passes, and is worth that test's points. The points come from each
-# lab's test table (test binary --list), so they are declared in one place.
+# each step runs `make grade LAB=NN TEST=name`, which builds that lab, runs the
+# test through the judge and exits 0 only when it passes; it is worth that
+# test's points. A lab that does not compile fails only its own steps: every
+# step and the reporter run whatever happened before them (if: always()).
+# The points come from each lab's test table (test binary --list), so they
+# are declared in one place. Hidden tests are never part of the student's
+# repository: they are graded by the instructor (grade-batch, Gradescope).
 # The workflow is named "Autograding Tests", the name GitHub Classroom reads.
 set -euo pipefail
 
@@ -30,8 +34,8 @@ jobs:
     steps:
       - name: Checkout code
         uses: actions/checkout@v4
-      - name: Install dependencies and build
-        run: sudo make deps && make -j2 all
+      - name: Install dependencies
+        run: sudo make deps DEPS_FOR=grade
 YAML
 
 ids=()
@@ -39,13 +43,14 @@ for bin in "$kit"/build/plain/labs/*/test_*; do
     [ -x "$bin" ] || continue
     lab=$(basename "$(dirname "$bin")")
     number=${lab%%-*}
-    while IFS=$'\t' read -r name points timeout; do
+    while IFS=$'\t' read -r name points timeout _; do
         id="lab${number}-${name//_/-}"
         ids+=("$id")
         minutes=$(((timeout * 4 + 59) / 60 + 1)) # room for a slow runner
         cat <<YAML
       - name: lab $lab $name
         id: $id
+        if: always()
         uses: classroom-resources/autograding-command-grader@v1
         with:
           test-name: lab $lab $name
@@ -57,6 +62,7 @@ YAML
 done
 
 echo "      - name: Autograding Reporter"
+echo "        if: always()"
 echo "        uses: classroom-resources/autograding-grading-reporter@v1"
 echo "        env:"
 for id in "${ids[@]}"; do

@@ -6,12 +6,14 @@
 # Each entry of SUBMISSIONS_DIR is one student: a folder, a .tar.gz/.tgz or
 # a .zip, named after the student. Each is graded in its own copy of the
 # pristine kit (only the files in the labs' MANIFESTs are taken from it),
-# with the hidden tests, JOBS at a time, and:
-#   - a time limit for the whole submission (TIME_LIMIT_S, default 600 s);
-#   - a bound on processes (RLIMIT_NPROC), so a fork bomb stays inside;
-#   - its output capped at 1 MB, so endless printing cannot fill the disk;
-#   - as root: its own user id and its own network namespace (only `lo`),
-#     so no submission can signal, read or connect to another.
+# with the hidden tests, JOBS at a time, by the judge (tests/grader/judge.c):
+#   - the whole submission ends within TIME_LIMIT_S (default 600 s): each lab
+#     gets a share, and a backstop kills whatever is left;
+#   - as root, every test runs in namespaces of its own under a uid that
+#     this grading run alone holds, with limits on memory and processes, so
+#     no submission can reach another, the host, or a second batch run;
+#   - the captured output is capped at 1 MB, with a visible marker;
+#   - each submission's folder can be entered but not read by other users.
 # Writes OUT_DIR/grades.csv (student, points per lab, total, notes) and
 # OUT_DIR/reports/STUDENT.txt and STUDENT.json.
 set -uo pipefail
@@ -25,7 +27,7 @@ mkdir -p "$out/reports"
 out=$(cd "$out" && pwd)
 submissions=$(cd "$submissions" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/ipckit-batch-XXXXXX")
-chmod 755 "$work"
+chmod 711 "$work" # the tests' uids pass through to their binaries; nobody lists it
 trap 'rm -rf "$work"' EXIT
 
 # ---- the pristine kit, built once -----------------------------------------
@@ -61,35 +63,32 @@ grade_one() {
     fi
     cp -a "$work/template" "$dir/kit"
     "$top/tools/instructor/overlay.sh" "$dir_sub" "$dir/kit" "$dir/notes.txt"
+    rm -rf "$dir/submission" # only the overlaid MANIFEST files are graded
 
     # Several submissions share the cores (and one may spin until its
     # timeouts): every time limit of the tests is doubled, so a busy
     # machine never costs a correct submission its points.
-    local grade=(env CK_TIMEOUT_MULTIPLIER=2
+    local grade=(env CK_TIMEOUT_MULTIPLIER=2 NO_COLOR=1
         make -C "$dir/kit" --no-print-directory grade DEPS_DONE=1 KEEP_GOING=1 HIDDEN=1
-        NO_COLOR=1 POINTS_DIR="$work/points" GRADE_DIR="$dir/kit/out" GRADE_NOTES="$dir/notes.txt")
-    local runner=(prlimit --nproc=512 --)
-    if [ "$(id -u)" -eq 0 ]; then
-        # Its own uid (so RLIMIT_NPROC counts only its processes, and it can
-        # touch nothing of the others) and its own network namespace.
-        local uid=$((61000 + index))
-        chown -R "$uid:$uid" "$dir/kit"
-        runner=(unshare --net -- sh -c 'ip link set lo up && exec "$@"' sh
-            prlimit --nproc=512 -- setpriv --reuid="$uid" --regid="$uid" --clear-groups
-            env HOME="$dir/kit" TMPDIR=/tmp)
-    fi
+        POINTS_DIR="$work/points" GRADE_DIR="$dir/out" GRADE_NOTES="$dir/notes.txt"
+        GRADE_LIMIT="$((limit - 15))" GRADE_LOCK_DOWN=1)
+    # Sources, results and hidden tests are root's alone; the tests (another
+    # uid) may only pass through folders and run the binaries.
+    chmod 711 "$dir"
     local start=$SECONDS status
     # The output is capped, but always read to the end: a program that
     # prints without end runs into its tests' timeouts, not into SIGPIPE.
-    timeout -k 10 "$limit" "${runner[@]}" "${grade[@]}" 2>&1 |
-        { head -c 1000000; cat >/dev/null; } >"$dir/report.txt"
+    timeout -k 10 "$limit" "${grade[@]}" 2>&1 |
+        { head -c 1000000; if [ -n "$(head -c 1)" ]; then echo; echo "[output cut at 1 MB]"; fi; cat >/dev/null; } >"$dir/report.txt"
     status=${PIPESTATUS[0]}
-    if [ "$(id -u)" -eq 0 ]; then
-        pkill -KILL -U "$((61000 + index))" 2>/dev/null # anything it left running
-    fi
-    if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
-        echo "submission timed out after ${limit} s" >>"$dir/notes.txt"
-    fi
+    case "$status" in
+    124) echo "grading was stopped at the time limit of ${limit} s" >>"$dir/notes.txt" ;;
+    137) if [ $((SECONDS - start)) -ge "$limit" ]; then
+             echo "grading was killed at the time limit of ${limit} s" >>"$dir/notes.txt"
+         else
+             echo "the grader was killed (by the submission?) after $((SECONDS - start)) s" >>"$dir/notes.txt"
+         fi ;;
+    esac
     echo "graded in $((SECONDS - start)) s" >>"$dir/notes.txt"
     {
         cat "$dir/report.txt"
@@ -97,21 +96,21 @@ grade_one() {
         echo "== notes =="
         cat "$dir/notes.txt"
     } >"$out/reports/$name.txt"
-    if [ -s "$dir/kit/out/results.json" ]; then
-        cp "$dir/kit/out/results.json" "$out/reports/$name.json"
+    if [ -s "$dir/out/results.json" ]; then
+        cp "$dir/out/results.json" "$out/reports/$name.json"
     fi
     # One CSV line: per-lab points from the parts, then notes.
     local labs_line="" total=0 lab points
     for lab in $(ls "$work/points" | sed -n 's/^test_\(.*\)\.tsv$/\1/p'); do
-        points=$(cat "$dir/kit/out/parts/$lab.json" "$dir/kit/out/parts/hidden_$lab.json" 2>/dev/null |
+        points=$(cat "$dir/out/parts/$lab.json" "$dir/out/parts/hidden_$lab.json" 2>/dev/null |
             awk -F'"score": |, "max_score"' '{ s += $2 } END { print s + 0 }')
         labs_line+=",$points"
         total=$((total + points))
     done
     local leaks timeouts extra
-    leaks=$(grep -ho 'leak: [^"\\]*' "$dir"/kit/out/parts/*.json 2>/dev/null | wc -l)
-    timeouts=$(grep -ho 'timed out after' "$dir"/kit/out/parts/*.json 2>/dev/null | wc -l)
-    extra=$(grep -v '^graded in' "$dir/notes.txt" | tr '\n' ';' | tr ',' ' ')
+    leaks=$(grep -ho 'leak: [^"\\]*' "$dir"/out/parts/*.json 2>/dev/null | wc -l)
+    timeouts=$(grep -ho 'timed out after' "$dir"/out/parts/*.json 2>/dev/null | wc -l)
+    extra=$(cat "$dir/notes.txt" "$dir/out/judge-notes.txt" 2>/dev/null | grep -v '^graded in' | sort -u | tr '\n' ';' | tr ',' ' ')
     echo "$name$labs_line,$total,leaks=$leaks timeouts=$timeouts ${extra}" >"$dir/row.csv"
     echo "grade-batch: $name: $total points ($((SECONDS - start)) s)"
 }
