@@ -6,16 +6,17 @@
  *
  *   test -> judge   READY                  the harness is set up; student code has not run
  *   judge -> test   GO <nonce>             run the test now
- *   test -> judge   WAIT <text>            what the test is waiting for now (for a timeout)
- *   test -> judge   NOTE <text>            a line for every report (grade_note)
+ *   test -> judge   WAIT <nonce> <text>    what the test is waiting for now (for a timeout)
+ *   test -> judge   CALLED <nonce> <fn>    lab function fn just returned
+ *   test -> judge   NOTE <nonce> <text>    a line for every report (grade_note)
  *   test -> judge   PASS <nonce>           the test reached its very end
  *   test -> judge   FAIL <nonce> <text>    a check failed, with its message
  *   judge -> test   BYE                    the audit is done; exit now
  *
  * Only the judge decides a score: a test passes when, and only when, the
- * judge reads PASS with the nonce it sent, from the test process itself.
- * The nonce is why code that merely writes "PASS" to the socket (or to
- * every descriptor it finds) cannot fake an ending. Newlines and
+ * judge reads PASS with the nonce it sent. The nonce is why code that
+ * merely writes "PASS" or "NOTE" to the socket (or to every descriptor it
+ * finds) can neither fake an ending nor put text in a report. Newlines and
  * backslashes inside <text> are escaped, so a record is always one line.
  */
 #ifndef IPC_KIT_CHANNEL_H

@@ -87,6 +87,28 @@ void grade_waiting_for(const char *fmt, ...) __attribute__((format(printf, 1, 2)
  */
 void grade_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * A forked test child whose verdict an exit() in the code under test cannot
+ * fake. The child ends with grade_child_report(&c, code), which writes code
+ * to a pipe and then _exits with it; the parent's grade_child_result()
+ * returns that code, or -1 when the child ended (or hung, and was killed)
+ * without reporting: its exit status alone proves nothing.
+ *
+ *     struct grade_child c;
+ *     if (grade_child_fork(&c) == 0) {
+ *         ... call the lab ...
+ *         grade_child_report(&c, ok ? 0 : 13);
+ *     }
+ *     int code = grade_child_result(&c, 5000, &status);
+ */
+struct grade_child {
+    pid_t pid;
+    int report[2]; /* the pipe the child reports on */
+};
+pid_t grade_child_fork(struct grade_child *c);
+_Noreturn void grade_child_report(struct grade_child *c, int code);
+int grade_child_result(struct grade_child *c, int timeout_ms, int *status);
+
 /* Describes a wait status in words: "exited with status 1", "killed by SIGSEGV". */
 const char *grade_describe_status(int status);
 

@@ -3,8 +3,7 @@
 #
 # usage: tests/grader/integrity.sh KIT_ROOT LAB_DIR OBJ_DIR [OTHER_OBJECTS...]
 #   KIT_ROOT       the kit's folder (its path is ignored inside the objects)
-#   LAB_DIR        labs/NN-name: its MANIFEST names the student's files, its
-#                  headers the functions a student file may define
+#   LAB_DIR        labs/NN-name: its MANIFEST names the student's files
 #   OBJ_DIR        where those files were compiled (FILE.c -> OBJ_DIR/FILE.o)
 #   OTHER_OBJECTS  the rest of the test program (tests, harness, common
 #                  library): a student file must not define their names
@@ -14,8 +13,8 @@
 # grader function...), run code before or after the tests (constructors,
 # atexit) or read the grader's files. Each object must therefore:
 #   - define no global symbol that libc, the tests, the harness or the
-#     common library also define (unless the lab's headers declare it), no
-#     main(), and no reserved name (starting with '_');
+#     common library also define, no main(), and no reserved name (starting
+#     with '_'); the lab's functions and helpers of its own names are fine;
 #   - have no constructor or destructor sections (.init_array, .fini_array,
 #     .ctors, .dtors, .preinit_array, .init, .fini);
 #   - call no atexit(), on_exit(), at_quick_exit(), pthread_atfork(),
@@ -36,9 +35,6 @@ done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ipckit-integrity-XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT
-
-# Names any lab header declares: a student file may define these.
-cat "$kit"/labs/*/*.h "$lab_dir"/*.h 2>/dev/null | grep -o '[A-Za-z_][A-Za-z0-9_]*' | sort -u >"$work/declared"
 
 # Names defined elsewhere in the program: libc and friends, and the given objects.
 {
@@ -64,8 +60,6 @@ while read -r file; do
         case "$type" in U | w | v) continue ;; esac
         if [ "$name" = main ]; then
             violation "$file defines main(): the test program has its own; remove it"
-        elif grep -qxF "$name" "$work/declared"; then
-            continue
         elif [ "${name#_}" != "$name" ]; then
             violation "$file defines the reserved name '$name' (names starting with _ belong to the C library and the grader); make it static and rename it"
         elif grep -qxF "$name" "$work/taken"; then

@@ -98,24 +98,28 @@ static bool take_record(const struct containment *c, struct test_unit *u, int ch
     }
     if (!run->started)
         return false;
-    if (strncmp(line, "WAIT ", 5) == 0) {
-        snprintf(run->waiting_for, sizeof run->waiting_for, "%s", line + 5);
-    } else if (strncmp(line, "CALLED ", 7) == 0) {
-        snprintf(run->last_call, sizeof run->last_call, "%s", line + 7);
-    } else if (strncmp(line, "NOTE ", 5) == 0) {
+    /* Every record after GO carries the nonce; one without it was forged. */
+    const char *space = strchr(line, ' ');
+    size_t len = strlen(run->nonce);
+    if (space == NULL || strncmp(space + 1, run->nonce, len) != 0 ||
+        (space[1 + len] != '\0' && space[1 + len] != ' ')) {
+        run->forged = true;
+        return false;
+    }
+    const char *text = space[1 + len] == ' ' ? space + 2 + len : "";
+    size_t kind = (size_t)(space - line);
+    if (strncmp(line, "WAIT", kind) == 0) {
+        snprintf(run->waiting_for, sizeof run->waiting_for, "%s", text);
+    } else if (strncmp(line, "CALLED", kind) == 0) {
+        snprintf(run->last_call, sizeof run->last_call, "%s", text);
+    } else if (strncmp(line, "NOTE", kind) == 0) {
         if (run->note_count++ < 12)
-            audit_note(run->notes, sizeof run->notes, "%s\n", line + 5);
-    } else if (strncmp(line, "PASS ", 5) == 0 || strncmp(line, "FAIL ", 5) == 0) {
-        const char *rest = line + 5;
-        size_t len = strlen(run->nonce);
-        if (strncmp(rest, run->nonce, len) != 0 || (rest[len] != '\0' && rest[len] != ' ')) {
-            run->forged = true; /* not from the harness: ignore it, and say so */
-            return false;
-        }
+            audit_note(run->notes, sizeof run->notes, "%s\n", text);
+    } else if (strncmp(line, "PASS", kind) == 0 || strncmp(line, "FAIL", kind) == 0) {
         run->verdict = line[0] == 'P' ? VERDICT_PASS : VERDICT_FAIL;
         if (run->verdict == VERDICT_FAIL)
             snprintf(run->fail_text, sizeof run->fail_text, "%s",
-                     rest[len] == ' ' ? rest + len + 1 : "a check failed");
+                     text[0] ? text : "a check failed");
         return true;
     }
     return false;
@@ -248,8 +252,8 @@ static void explain(const struct judge_options *o, const struct grade_test *t,
     }
     if (run->forged)
         audit_note(m, size,
-                   "an end-of-test record with a wrong nonce was sent to the judge and "
-                   "ignored: only the test harness may report a verdict\n");
+                   "records with a wrong nonce were sent to the judge and ignored (forged): "
+                   "only the test harness may report to the judge\n");
     if (limits[0])
         audit_note(m, size, "%s", limits);
     if (!r->passed && run->output_total > 0) {

@@ -1,0 +1,304 @@
+#!/usr/bin/env bash
+# make-adversarial.sh - submissions that attack the grader, and their right scores.
+#
+# usage: tests/instructor/make-adversarial.sh KIT_TOP OUT_DIR
+#
+# Writes OUT_DIR/NAME/labs/02-pipe/pipe_lab.c for each submission below and
+# OUT_DIR.expect: one line "NAME<TAB>LAB02_POINTS<TAB>REPORT_PATTERN" (the
+# right lab 02 score out of 67, and a phrase the report must contain; every
+# other lab is an untouched skeleton, so the right total equals LAB02_POINTS).
+#
+# Attacks on the score itself (issue: "the judge never runs student code"):
+#   interpose_exit    skeleton + its own _exit()               -> 0, named
+#   own_waitpid       skeleton + its own waitpid()             -> 0, named
+#   ctor_atexit       skeleton + a constructor and atexit()    -> 0, named
+#   exit_everywhere   every lab function is exit(0)            -> 0
+#   exit_midway       reference, exit(0) inside pipe_fifo_create -> 59
+#   fork_parent_exit  reference, pipe_fifo_create forks, parent _exit(0)s -> 59
+#   writes_results    reference, writes fake results and tests (paths built
+#                     at run time, so only the sandbox stops it) -> 67, lab 01 stays 0
+#   daemon_rewrites   skeleton, a daemon rewrites results later -> 0, named
+#   reads_hidden      reference; fails a visible test, printing the hidden
+#                     tests' source, only if it could read it  -> 67
+#   forges_records    skeleton, writes PASS/NOTE records to every descriptor -> 0
+# Attacks on containment (issue: "graders that contain every submission"),
+# each in pipe_fifo_create() of the reference, which then fails (EIO) ->
+# 59, and nothing may be left on the host:
+#   daemon_port_shm   setsid + double fork; the daemon holds a port and a shm object
+#   leave_pgroup      a child leaves the process group and sleeps
+#   kill_all          kill(-1, SIGKILL)
+#   kill_parent       kill(getppid(), SIGKILL)
+#   eat_memory        touches 8 GiB
+#   fork_bomb         forks without end
+#   foreign_names     shm object and files under names of its own (then succeeds)
+set -euo pipefail
+
+top=${1:?usage: make-adversarial.sh KIT_TOP OUT_DIR}
+out=${2:?usage: make-adversarial.sh KIT_TOP OUT_DIR}
+reference="$top/solutions/02-pipe/pipe_lab.c"
+skeleton="$top/labs/02-pipe/pipe_lab.c"
+mkdir -p "$out"
+: >"$out.expect"
+
+# start NAME BASE LAB02 PATTERN: a submission from BASE (reference|skeleton)
+start() {
+    mkdir -p "$out/$1/labs/02-pipe"
+    local base=$reference
+    [ "$2" = skeleton ] && base=$skeleton
+    # Includes the attacks need, ahead of the lab's own.
+    {
+        printf '#include <fcntl.h>\n#include <signal.h>\n#include <stdio.h>\n#include <stdlib.h>\n'
+        printf '#include <string.h>\n#include <sys/mman.h>\n#include <sys/socket.h>\n#include <netinet/in.h>\n'
+        printf '#include <sys/types.h>\n#include <sys/wait.h>\n#include <unistd.h>\n'
+        cat "$base"
+    } >"$out/$1/labs/02-pipe/pipe_lab.c"
+    printf '%s\t%s\t%s\n' "$1" "$3" "$4" >>"$out.expect"
+}
+file_of() { echo "$out/$1/labs/02-pipe/pipe_lab.c"; }
+# append NAME: C code from stdin at the end of the file
+append() { cat >>"$(file_of "$1")"; }
+# fifo_create NAME: replaces the body of pipe_fifo_create() with stdin
+fifo_create() {
+    local file body
+    file=$(file_of "$1")
+    body=$(cat)
+    # ENVIRON, not -v: awk -v would turn the C code's \" and \n into other characters.
+    BODY=$body awk '
+        /^int pipe_fifo_create\(const char \*path\)$/ { print; print "{"; print ENVIRON["BODY"]; print "}"; skip = 1; next }
+        skip && /^}$/ { skip = 0; next }
+        !skip { print }' "$file" >"$file.new" && mv "$file.new" "$file"
+}
+# every_function NAME 'statement': put statement first in every lab function (pipe_*)
+every_function() {
+    local file
+    file=$(file_of "$1")
+    STMT=$2 awk '/^(int|ssize_t) pipe_/ { armed = 1 } { print } armed && /^{$/ { print "    " ENVIRON["STMT"]; armed = 0 }' "$file" >"$file.new" &&
+        mv "$file.new" "$file"
+}
+
+# A helper that writes fake results where graders keep them; paths are put
+# together at run time from pieces, so no path shows in the object file.
+FAKE_WRITER='
+static void write_fake(const char *a, const char *b, const char *c, const char *d)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s%s%s%s", a, b, c, d);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+        const char fake[] = "{\"name\": \"lab 01-shm-ring: x\", \"score\": 100, \"max_score\": 100, \"status\": \"passed\"}\n";
+        if (write(fd, fake, sizeof fake - 1) < 0) {
+        }
+        close(fd);
+    }
+}
+static void here(char *dir, size_t size)
+{
+    ssize_t n = readlink("/proc/self/exe", dir, size - 1);
+    dir[n > 0 ? n : 0] = 0;
+    char *slash = strrchr(dir, 47);
+    if (slash)
+        *slash = 0;
+}
+static void write_fakes(void)
+{
+    char dir[512];
+    here(dir, sizeof dir);
+    write_fake(dir, "/../../../../ou", "t/pa", "rts/01-shm-ring.json");
+    write_fake(dir, "/../../../gra", "de/pa", "rts/01-shm-ring.json");
+    write_fake(dir, "/../../../../te", "sts/02-pipe/te", "st_pipe.c");
+    write_fake("/autog", "rader/resu", "lts/resu", "lts.json");
+    const char *root = getenv("AUTOGRADER_ROOT");
+    if (root)
+        write_fake(root, "/resu", "lts/resu", "lts.json");
+}
+'
+
+# ---- attacks on the score -----------------------------------------------------
+start interpose_exit skeleton 0 "_exit"
+append interpose_exit <<'EOF'
+extern long syscall(long number, ...);
+void _exit(int status)
+{
+    (void)status;
+    syscall(231, 0); /* exit_group(0): every test process "passes" */
+    for (;;)
+        ;
+}
+EOF
+
+start own_waitpid skeleton 0 "waitpid"
+append own_waitpid <<'EOF'
+pid_t waitpid(pid_t pid, int *status, int options)
+{
+    (void)options;
+    if (status)
+        *status = 0;
+    return pid;
+}
+EOF
+
+start ctor_atexit skeleton 0 "init_array"
+append ctor_atexit <<'EOF'
+static void rewrite(void)
+{
+    FILE *f = fopen("res" "ults.json", "w");
+    if (f) {
+        fputs("{\"score\": 435}", f);
+        fclose(f);
+    }
+}
+__attribute__((constructor)) static void early(void)
+{
+    atexit(rewrite);
+}
+EOF
+
+start exit_everywhere skeleton 0 "ended before its last check"
+every_function exit_everywhere 'exit(0);'
+
+start exit_midway reference 59 "ended before its last check"
+fifo_create exit_midway <<'EOF'
+    int rc = mkfifo(path, 0600);
+    if (rc == 0)
+        exit(0);
+    return (int)trace_call("mkfifo", rc, "\"%s\", 0600", path);
+EOF
+
+start fork_parent_exit reference 59 "ended before its last check"
+fifo_create fork_parent_exit <<'EOF'
+    if (fork() > 0)
+        _exit(0); /* the parent "passes"; the child carries on as if it were the test */
+    int rc = mkfifo(path, 0600);
+    return (int)trace_call("mkfifo", rc, "\"%s\", 0600", path);
+EOF
+
+start writes_results reference 67 "02-pipe"
+append writes_results <<<"$FAKE_WRITER"
+fifo_create writes_results <<'EOF'
+    write_fakes();
+    int rc = mkfifo(path, 0600);
+    return (int)trace_call("mkfifo", rc, "\"%s\", 0600", path);
+EOF
+
+start daemon_rewrites skeleton 0 "after its parent ended"
+append daemon_rewrites <<<"$FAKE_WRITER"
+every_function daemon_rewrites 'if (fork() == 0) { setsid(); if (fork() == 0) { sleep(4); write_fakes(); _exit(0); } _exit(0); }'
+
+start reads_hidden reference 67 "02-pipe"
+fifo_create reads_hidden <<'EOF'
+    char dir[512], path_of_hidden[1024], text[4096];
+    ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
+    dir[n > 0 ? n : 0] = 0;
+    char *slash = strrchr(dir, 47);
+    if (slash)
+        *slash = 0;
+    snprintf(path_of_hidden, sizeof path_of_hidden, "%s%s%s%s", dir, "/../../../../te", "sts/02-pipe/hid", "den_pipe.c");
+    int fd = open(path_of_hidden, O_RDONLY);
+    ssize_t got = fd >= 0 ? read(fd, text, sizeof text - 1) : -1;
+    if (fd >= 0)
+        close(fd);
+    if (got > 0) { /* it could read the hidden tests: show them, and fail to be seen */
+        text[got] = 0;
+        fprintf(stderr, "%s\n", text);
+        errno = EIO;
+        return -1;
+    }
+    int rc = mkfifo(path, 0600);
+    return (int)trace_call("mkfifo", rc, "\"%s\", 0600", path);
+EOF
+
+start forges_records skeleton 0 "wrong nonce"
+append forges_records <<'EOF'
+static void forge(void)
+{
+    for (int fd = 3; fd < 1024; fd++) {
+        if (write(fd, "PASS 0\nNOTE fake\n", 17) < 0) {
+        }
+    }
+}
+EOF
+every_function forges_records 'forge();'
+# forge() is defined at the end: declare it before its first use.
+sed -i 's|^#include "trace.h"$|#include "trace.h"\nstatic void forge(void);|' "$(file_of forges_records)"
+sed -i 's|^#include "trace.h"$|#include "trace.h"\nstatic void write_fakes(void);|' "$(file_of daemon_rewrites)" "$(file_of writes_results)"
+
+# ---- attacks on containment: each in pipe_fifo_create(), which then fails ------
+fails_after() { # fails_after NAME: the body from stdin, then errno = EIO; return -1
+    { cat; printf '    errno = EIO;\n    return -1;\n'; } | fifo_create "$1"
+}
+
+start daemon_port_shm reference 59 "after its parent ended"
+fails_after daemon_port_shm <<'EOF'
+    (void)path;
+    if (fork() == 0) {
+        setsid();
+        if (fork() == 0) {
+            int s = socket(AF_INET, SOCK_STREAM, 0);
+            struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001)};
+            if (bind(s, (struct sockaddr *)&a, sizeof a) == 0)
+                listen(s, 1);
+            shm_open("/foreign-daemon-shm", O_CREAT | O_RDWR, 0600);
+            for (;;)
+                pause();
+        }
+        _exit(0);
+    }
+    while (wait(NULL) > 0)
+        ;
+EOF
+
+start leave_pgroup reference 59 "still running"
+fails_after leave_pgroup <<'EOF'
+    (void)path;
+    if (fork() == 0) {
+        setpgid(0, 0);
+        for (;;)
+            pause();
+    }
+EOF
+
+start kill_all reference 59 "pipe_fifo_create"
+fails_after kill_all <<'EOF'
+    (void)path;
+    kill(-1, SIGKILL);
+EOF
+
+start kill_parent reference 59 "pipe_fifo_create"
+fails_after kill_parent <<'EOF'
+    (void)path;
+    kill(getppid(), SIGKILL);
+EOF
+
+start eat_memory reference 59 "out of memory"
+fails_after eat_memory <<'EOF'
+    (void)path;
+    size_t chunk = (size_t)64 << 20;
+    for (int i = 0; i < 128; i++) { /* 8 GiB, every page touched */
+        char *p = malloc(chunk);
+        if (p == NULL)
+            break;
+        memset(p, i + 1, chunk);
+    }
+EOF
+
+start fork_bomb reference 59 "pipe_fifo_create"
+fails_after fork_bomb <<'EOF'
+    (void)path;
+    if (fork() == 0) {
+        for (;;)
+            fork();
+    }
+EOF
+
+start foreign_names reference 59 "left in /dev/shm"
+fifo_create foreign_names <<'EOF'
+    shm_open("/foreign-name-shm", O_CREAT | O_RDWR, 0600);
+    int f = open("/tmp/foreign-file", O_WRONLY | O_CREAT, 0600);
+    if (f >= 0)
+        close(f);
+    f = open("foreign-in-cwd", O_WRONLY | O_CREAT, 0600);
+    if (f >= 0)
+        close(f);
+    int rc = mkfifo(path, 0600);
+    return (int)trace_call("mkfifo", rc, "\"%s\", 0600", path);
+EOF
