@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# test_adversarial.sh - submissions that attack the grader get exactly their
+# right score on every grading path, the report names what they did, and
+# nothing of theirs is left on the machine.
+#
+# usage: tests/instructor/test_adversarial.sh BUILD_DIR
+#
+# The submissions and their right scores come from make-adversarial.sh.
+# Paths: make grade (lab 02, on a locked-down kit copy), make grade-batch
+# (every lab; LIMIT 120 s) and the Gradescope autograder (every lab, in a
+# simulated /autograder). As root the judge contains each test; without
+# root the containment checks cannot hold and are reported as not run.
+# Prints "N passed, M failed"; exits non-zero when any failed.
+set -uo pipefail
+
+build=${1:?usage: test_adversarial.sh BUILD_DIR}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+json_check="$top/$build/tests/instructor/json_check"
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/ipckit-adversarial-XXXXXX")
+chmod 711 "$scratch"
+trap 'rm -rf "$scratch"' EXIT
+passed=0
+failed=0
+check() { # check DESCRIPTION COMMAND...
+    local what=$1
+    shift
+    if "$@"; then
+        echo "  ok    $what"
+        passed=$((passed + 1))
+    else
+        echo "  FAIL  $what"
+        failed=$((failed + 1))
+    fi
+}
+if [ "$(id -u)" -ne 0 ]; then
+    echo "  FAIL  not run: the containment of submissions needs root (run make test as root)"
+    echo
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+subs="$scratch/submissions"
+"$top/tests/instructor/make-adversarial.sh" "$top" "$subs"
+expect="$subs.expect"
+# Attacks on the score (the first ten) go through Gradescope too.
+score_attacks=$(head -10 "$expect" | cut -f1)
+
+lab_score() { # lab_score RESULTS_JSON LAB: the sum of that lab's tests' scores
+    grep "\"name\": \"lab $2: " "$1" 2>/dev/null | awk -F'"score": |, "max_score"' '{ s += $2 } END { print s + 0 }'
+}
+total_score() { sed -n 's/^  "score": \([0-9]*\),$/\1/p' "$1"; }
+expect_of() { awk -F'\t' -v n="$1" -v f="$2" '$1 == n { print $f }' "$expect"; }
+
+# A pristine kit with the hidden tests, built once; copies of it grade each submission.
+template="$scratch/template"
+"$top/tools/instructor/kit-copy.sh" "$template" --hidden
+"$top/tools/instructor/points.sh" "$template" "$scratch/points"
+
+# ---- path 1: make grade, two at a time -------------------------------------
+echo "== make grade (lab 02) =="
+grade_one() { # grade_one NAME
+    local dir="$scratch/grade/$1"
+    mkdir -p "$dir"
+    chmod 711 "$scratch/grade" "$dir"
+    cp -a "$template" "$dir/kit"
+    "$top/tools/instructor/overlay.sh" "$subs/$1" "$dir/kit" "$dir/notes.txt"
+    CK_TIMEOUT_MULTIPLIER=2 NO_COLOR=1 timeout -k 5 120 make -C "$dir/kit" --no-print-directory grade LAB=02 \
+        DEPS_DONE=1 KEEP_GOING=1 HIDDEN=1 GRADE_LOCK_DOWN=1 POINTS_DIR="$scratch/points" \
+        GRADE_DIR="$dir/out" GRADE_LIMIT=100 >"$dir/log" 2>&1
+}
+while read -r name; do
+    while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; done
+    grade_one "$name" &
+done < <(cut -f1 "$expect")
+wait
+while IFS=$'\t' read -r name points pattern; do
+    results="$scratch/grade/$name/out/results.json"
+    got=$(lab_score "$results" 02-pipe)
+    check "$name: lab 02 scores $points (got $got)" test "$got" = "$points"
+    check "$name: the report says '$pattern'" grep -qF -- "$pattern" "$results"
+done <"$expect"
+
+# ---- path 2: grade-batch -----------------------------------------------------
+echo "== grade-batch (every lab, LIMIT 120 s) =="
+start=$SECONDS
+"$top/tools/instructor/grade-batch.sh" "$subs" "$scratch/batch" 2 120 >"$scratch/batch.log" 2>&1
+check "grade-batch ran every submission in time ($((SECONDS - start)) s)" \
+    test "$(($(wc -l <"$scratch/batch/grades.csv") - 1))" -eq "$(wc -l <"$expect")"
+grades="$scratch/batch/grades.csv"
+column_of() { head -1 "$grades" | tr ',' '\n' | grep -nx "$1" | cut -d: -f1; }
+while IFS=$'\t' read -r name points pattern; do
+    row=$(grep "^$name," "$grades")
+    got=$(echo "$row" | cut -d, -f"$(column_of 02-pipe)")
+    total=$(echo "$row" | cut -d, -f"$(column_of total)")
+    check "$name: lab 02 scores $points, the total too (got $got, total $total)" test "$got" = "$points" -a "$total" = "$points"
+    check "$name: the report says '$pattern'" grep -qF -- "$pattern" "$scratch/batch/reports/$name.json"
+done <"$expect"
+check "every graded run's time stayed within LIMIT + 10 s" \
+    sh -c "! grep -h '^grade-batch: .*points (' '$scratch/batch.log' | grep -qE '\\((1[3-9][0-9]|[2-9][0-9][0-9]) s\\)'"
+
+# ---- path 3: Gradescope --------------------------------------------------------
+echo "== Gradescope (every lab) =="
+"$top/tools/instructor/gradescope.sh" "$scratch/autograder.zip" >/dev/null
+mkdir -p "$scratch/gs-setup"
+unzip -qo "$scratch/autograder.zip" -d "$scratch/gs-setup"
+(cd "$scratch/gs-setup" && ./setup.sh >"$scratch/gs-setup.log" 2>&1)
+gradescope_one() { # gradescope_one NAME
+    local root="$scratch/gs/$1"
+    mkdir -p "$root/submission" "$root/results"
+    cp -a "$scratch/gs-setup" "$root/source"
+    cp -a "$subs/$1/." "$root/submission/"
+    AUTOGRADER_ROOT="$root" AUTOGRADER_LIMIT=150 "$root/source/run_autograder" >"$root/stdout.txt" 2>&1
+}
+for name in $score_attacks; do
+    while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; done
+    gradescope_one "$name" &
+done
+wait
+sleep 5 # a daemon that outlived grading would rewrite results now
+hidden_names=$(cut -f1 "$scratch/points/hidden_02-pipe.tsv")
+for name in $score_attacks; do
+    results="$scratch/gs/$name/results/results.json"
+    points=$(expect_of "$name" 2)
+    check "$name: results.json is valid" "$json_check" "$results"
+    check "$name: scores $points in all (got $(total_score "$results"))" test "$(total_score "$results")" = "$points"
+    check "$name: stdout is hidden and names no hidden test" sh -c "grep -q '\"stdout_visibility\": \"hidden\"' '$results' &&
+        ! grep -qF '$(echo "$hidden_names" | head -1)' '$scratch/gs/$name/stdout.txt'"
+done
+check "reads_hidden: no hidden test's source in its results" \
+    sh -c "! grep -qF 'hidden_pipe' '$scratch/gs/reads_hidden/results/results.json'"
+
+# ---- nothing of theirs left --------------------------------------------------
+echo "== left behind =="
+check "no process of a test uid (61000-61999)" sh -c "! ps -eo uid= | awk '\$1 >= 61000 && \$1 < 62000' | grep -q ."
+check "no foreign shm objects" sh -c "! ls /dev/shm | grep -q foreign"
+check "no foreign files in /tmp" test ! -e /tmp/foreign-file
+check "no fake results in the batch folder" sh -c "! grep -rqs '\"name\": \"lab 01-shm-ring: x\"' '$scratch/batch'"
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
