@@ -164,7 +164,7 @@ $(JSON_CHECK): $(BUILD)/tests/instructor/json_check.o $(BUILD)/tests/grader/json
 
 # ---- targets -------------------------------------------------------------
 .PHONY: all programs test-binaries deps demo grade test lint clean help bench \
-        dist-student gradescope grade-batch classroom test-instructor
+        dist-student gradescope grade-batch classroom test-instructor test-judge
 
 all: programs test-binaries
 programs: $(ALL_PROGS)
@@ -224,8 +224,16 @@ endif
 grade-build: $(GRADE_BUILT)
 	@:
 
+# make test runs in a temporary folder and with a name prefix of its own, so
+# two runs on one machine (or a grader beside it) never see each other's
+# files, and the leftover check at the end counts only this run's.
+TEST_RUN_TMP := $(CURDIR)/build/test/tmp
+TEST_RUN_PREFIX := ipckit-t$(shell echo $$PPID)
 test: DEPS_FOR := test
+test: export TMPDIR := $(TEST_RUN_TMP)
+test: export IPC_KIT_PREFIX := $(TEST_RUN_PREFIX)
 test: deps
+	@rm -rf $(TEST_RUN_TMP) && mkdir -p $(TEST_RUN_TMP)
 	@$(MAKE) --no-print-directory DEPS_DONE=1 lint
 	@$(MAKE) --no-print-directory DEPS_DONE=1 all
 	@echo "== common module tests =="
@@ -236,9 +244,11 @@ test: deps
 	@CK_TIMEOUT_MULTIPLIER=4 TSAN_OPTIONS=halt_on_error=1 $(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions HIDDEN=1 GRADE_EXPECT=pass SAN=thread GRADE_DIR=build/test/tsan
 	@echo "== instructor tooling =="
 	@$(MAKE) --no-print-directory DEPS_DONE=1 test-instructor
+	@echo "== the judge under attack and under load =="
+	@$(MAKE) --no-print-directory DEPS_DONE=1 test-judge
 	@echo "== slides =="
 	@$(MAKE) --no-print-directory DEPS_DONE=1 test-slides
-	@tools/check-clean.sh
+	@tools/check-clean.sh $(TEST_RUN_TMP) $(TEST_RUN_PREFIX) build
 	@echo "make test: all checks passed"
 
 # ---- benchmarks (lab 05) ---------------------------------------------------
@@ -280,6 +290,11 @@ classroom: deps
 	@mkdir -p build/classroom
 	@tools/instructor/classroom.sh . >build/classroom/classroom.yml
 	@echo "classroom: wrote build/classroom/classroom.yml (put it in .github/workflows/)"
+
+test-judge: DEPS_FOR := instructor
+test-judge: deps
+	@$(MAKE) --no-print-directory DEPS_DONE=1 $(JSON_CHECK)
+	@tests/instructor/test_judge.sh $(BUILD)
 
 test-instructor: DEPS_FOR := instructor
 test-instructor: deps

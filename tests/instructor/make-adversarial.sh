@@ -4,26 +4,28 @@
 # usage: tests/instructor/make-adversarial.sh KIT_TOP OUT_DIR
 #
 # Writes OUT_DIR/NAME/labs/02-pipe/pipe_lab.c for each submission below and
-# OUT_DIR.expect: one line "NAME<TAB>LAB02_POINTS<TAB>REPORT_PATTERN" (the
-# right lab 02 score out of 67, and a phrase the report must contain; every
-# other lab is an untouched skeleton, so the right total equals LAB02_POINTS).
+# OUT_DIR.expect: one line "NAME<TAB>LAB02_POINTS<TAB>REPORT_PATTERN": the
+# right lab 02 score, as 0, FULL (every point of lab 02, hidden tests too) or
+# FULL-FIFO (all but the FIFO tests, the ones that call pipe_fifo_create),
+# and a phrase the report must contain. Every other lab is an untouched
+# skeleton, so the right total equals the lab 02 score.
 #
 # Attacks on the score itself (issue: "the judge never runs student code"):
 #   interpose_exit    skeleton + its own _exit()               -> 0, named
 #   own_waitpid       skeleton + its own waitpid()             -> 0, named
 #   ctor_atexit       skeleton + a constructor and atexit()    -> 0, named
 #   exit_everywhere   every lab function is exit(0)            -> 0
-#   exit_midway       reference, exit(0) inside pipe_fifo_create -> 59
-#   fork_parent_exit  reference, pipe_fifo_create forks, parent _exit(0)s -> 59
+#   exit_midway       reference, exit(0) inside pipe_fifo_create -> FULL-FIFO
+#   fork_parent_exit  reference, pipe_fifo_create forks, parent _exit(0)s -> FULL-FIFO
 #   writes_results    reference, writes fake results and tests (paths built
-#                     at run time, so only the sandbox stops it) -> 67, lab 01 stays 0
+#                     at run time, so only the sandbox stops it) -> FULL, lab 01 stays 0
 #   daemon_rewrites   skeleton, a daemon rewrites results later -> 0, named
 #   reads_hidden      reference; fails a visible test, printing the hidden
-#                     tests' source, only if it could read it  -> 67
+#                     tests' source, only if it could read it  -> FULL
 #   forges_records    skeleton, writes PASS/NOTE records to every descriptor -> 0
 # Attacks on containment (issue: "graders that contain every submission"),
 # each in pipe_fifo_create() of the reference, which then fails (EIO) ->
-# 59, and nothing may be left on the host:
+# FULL-FIFO, and nothing may be left on the host:
 #   daemon_port_shm   setsid + double fork; the daemon holds a port and a shm object
 #   leave_pgroup      a child leaves the process group and sleeps
 #   kill_all          kill(-1, SIGKILL)
@@ -156,7 +158,7 @@ EOF
 start exit_everywhere skeleton 0 "ended before its last check"
 every_function exit_everywhere 'exit(0);'
 
-start exit_midway reference 59 "ended before its last check"
+start exit_midway reference FULL-FIFO "ended before its last check"
 fifo_create exit_midway <<'EOF'
     int rc = mkfifo(path, 0600);
     if (rc == 0)
@@ -164,7 +166,7 @@ fifo_create exit_midway <<'EOF'
     return (int)trace_call("mkfifo", rc, "\"%s\", 0600", path);
 EOF
 
-start fork_parent_exit reference 59 "ended before its last check"
+start fork_parent_exit reference FULL-FIFO "ended before its last check"
 fifo_create fork_parent_exit <<'EOF'
     if (fork() > 0)
         _exit(0); /* the parent "passes"; the child carries on as if it were the test */
@@ -172,7 +174,7 @@ fifo_create fork_parent_exit <<'EOF'
     return (int)trace_call("mkfifo", rc, "\"%s\", 0600", path);
 EOF
 
-start writes_results reference 67 "02-pipe"
+start writes_results reference FULL "02-pipe"
 append writes_results <<<"$FAKE_WRITER"
 fifo_create writes_results <<'EOF'
     write_fakes();
@@ -184,7 +186,7 @@ start daemon_rewrites skeleton 0 "after its parent ended"
 append daemon_rewrites <<<"$FAKE_WRITER"
 every_function daemon_rewrites 'if (fork() == 0) { setsid(); if (fork() == 0) { sleep(4); write_fakes(); _exit(0); } _exit(0); }'
 
-start reads_hidden reference 67 "02-pipe"
+start reads_hidden reference FULL "02-pipe"
 fifo_create reads_hidden <<'EOF'
     char dir[512], path_of_hidden[1024], text[4096];
     ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
@@ -227,7 +229,7 @@ fails_after() { # fails_after NAME: the body from stdin, then errno = EIO; retur
     { cat; printf '    errno = EIO;\n    return -1;\n'; } | fifo_create "$1"
 }
 
-start daemon_port_shm reference 59 "after its parent ended"
+start daemon_port_shm reference FULL-FIFO "after its parent ended"
 fails_after daemon_port_shm <<'EOF'
     (void)path;
     if (fork() == 0) {
@@ -247,7 +249,7 @@ fails_after daemon_port_shm <<'EOF'
         ;
 EOF
 
-start leave_pgroup reference 59 "still running"
+start leave_pgroup reference FULL-FIFO "still running"
 fails_after leave_pgroup <<'EOF'
     (void)path;
     if (fork() == 0) {
@@ -257,19 +259,19 @@ fails_after leave_pgroup <<'EOF'
     }
 EOF
 
-start kill_all reference 59 "pipe_fifo_create"
+start kill_all reference FULL-FIFO "pipe_fifo_create"
 fails_after kill_all <<'EOF'
     (void)path;
     kill(-1, SIGKILL);
 EOF
 
-start kill_parent reference 59 "pipe_fifo_create"
+start kill_parent reference FULL-FIFO "pipe_fifo_create"
 fails_after kill_parent <<'EOF'
     (void)path;
     kill(getppid(), SIGKILL);
 EOF
 
-start eat_memory reference 59 "out of memory"
+start eat_memory reference FULL-FIFO "out of memory"
 fails_after eat_memory <<'EOF'
     (void)path;
     size_t chunk = (size_t)64 << 20;
@@ -281,7 +283,7 @@ fails_after eat_memory <<'EOF'
     }
 EOF
 
-start fork_bomb reference 59 "pipe_fifo_create"
+start fork_bomb reference FULL-FIFO "pipe_fifo_create"
 fails_after fork_bomb <<'EOF'
     (void)path;
     if (fork() == 0) {
@@ -290,7 +292,7 @@ fails_after fork_bomb <<'EOF'
     }
 EOF
 
-start foreign_names reference 59 "left in /dev/shm"
+start foreign_names reference FULL-FIFO "left in /dev/shm"
 fifo_create foreign_names <<'EOF'
     shm_open("/foreign-name-shm", O_CREAT | O_RDWR, 0600);
     int f = open("/tmp/foreign-file", O_WRONLY | O_CREAT, 0600);

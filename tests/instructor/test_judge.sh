@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# test_adversarial.sh - submissions that attack the grader get exactly their
-# right score on every grading path, the report names what they did, and
-# nothing of theirs is left on the machine.
+# test_judge.sh - the judge under attack and under load:
+#   - submissions that attack the grader (make-adversarial.sh) get exactly
+#     their right score on every grading path, the report names what they
+#     did, and nothing of theirs is left on the machine;
+#   - ordinary submissions, right and wrong (make-fixtures.sh), get theirs;
+#   - two grade-batch runs and a stream of `make grade` runs go on AT THE
+#     SAME TIME, so each result is also proof that parallel graders never
+#     disturb each other (each expected score is the one it gets alone).
 #
-# usage: tests/instructor/test_adversarial.sh BUILD_DIR
+# usage: tests/instructor/test_judge.sh BUILD_DIR
 #
-# The submissions and their right scores come from make-adversarial.sh.
 # Paths: make grade (lab 02, on a locked-down kit copy), make grade-batch
 # (every lab; LIMIT 120 s) and the Gradescope autograder (every lab, in a
 # simulated /autograder). As root the judge contains each test; without
@@ -41,7 +45,8 @@ fi
 
 subs="$scratch/submissions"
 "$top/tests/instructor/make-adversarial.sh" "$top" "$subs"
-expect="$subs.expect"
+expect="$subs.expect.raw"
+mv "$subs.expect" "$expect"
 # Attacks on the score (the first ten) go through Gradescope too.
 score_attacks=$(head -10 "$expect" | cut -f1)
 
@@ -55,10 +60,17 @@ expect_of() { awk -F'\t' -v n="$1" -v f="$2" '$1 == n { print $f }' "$expect"; }
 template="$scratch/template"
 "$top/tools/instructor/kit-copy.sh" "$template" --hidden
 "$top/tools/instructor/points.sh" "$template" "$scratch/points"
+# The right scores, from lab 02's test tables: FULL and FULL-FIFO become numbers.
+LAB02_FULL=$(awk -F'\t' '{ s += $2 } END { print s }' "$scratch/points/test_02-pipe.tsv" "$scratch/points/hidden_02-pipe.tsv")
+LAB02_FIFO=$(awk -F'\t' '$1 ~ /fifo/ { s += $2 } END { print s }' "$scratch/points/test_02-pipe.tsv" "$scratch/points/hidden_02-pipe.tsv")
+expect_raw=$expect
+expect="$subs.expect"
+awk -F'\t' -v full="$LAB02_FULL" -v fifo="$LAB02_FIFO" 'BEGIN { OFS = "\t" }
+    { if ($2 == "FULL") $2 = full; else if ($2 == "FULL-FIFO") $2 = full - fifo; print }' "$expect_raw" >"$expect"
 
-# ---- path 1: make grade, two at a time -------------------------------------
-echo "== make grade (lab 02) =="
-grade_one() { # grade_one NAME
+# ---- all at once: make grade runs, an attack batch and an ordinary batch ------
+echo "== make grade (lab 02) and two grade-batch runs, all at the same time =="
+grade_one() { # grade_one NAME: make grade LAB=02 on a copy of the kit with the submission
     local dir="$scratch/grade/$1"
     mkdir -p "$dir"
     chmod 711 "$scratch/grade" "$dir"
@@ -68,11 +80,20 @@ grade_one() { # grade_one NAME
         DEPS_DONE=1 KEEP_GOING=1 HIDDEN=1 GRADE_LOCK_DOWN=1 POINTS_DIR="$scratch/points" \
         GRADE_DIR="$dir/out" GRADE_LIMIT=100 >"$dir/log" 2>&1
 }
-while read -r name; do
-    while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; done
-    grade_one "$name" &
-done < <(cut -f1 "$expect")
+grade_all() {
+    while read -r name; do
+        grade_one "$name"
+    done < <(cut -f1 "$expect")
+}
+"$top/tests/instructor/make-fixtures.sh" "$top" "$scratch/fixtures"
+start=$SECONDS
+grade_all &
+"$top/tools/instructor/grade-batch.sh" "$subs" "$scratch/batch" 2 120 >"$scratch/batch.log" 2>&1 &
+"$top/tools/instructor/grade-batch.sh" "$scratch/fixtures" "$scratch/batch2" 2 300 >"$scratch/batch2.log" 2>&1 &
 wait
+echo "  (all three finished in $((SECONDS - start)) s)"
+
+echo "== make grade (lab 02) =="
 while IFS=$'\t' read -r name points pattern; do
     results="$scratch/grade/$name/out/results.json"
     got=$(lab_score "$results" 02-pipe)
@@ -80,11 +101,8 @@ while IFS=$'\t' read -r name points pattern; do
     check "$name: the report says '$pattern'" grep -qF -- "$pattern" "$results"
 done <"$expect"
 
-# ---- path 2: grade-batch -----------------------------------------------------
-echo "== grade-batch (every lab, LIMIT 120 s) =="
-start=$SECONDS
-"$top/tools/instructor/grade-batch.sh" "$subs" "$scratch/batch" 2 120 >"$scratch/batch.log" 2>&1
-check "grade-batch ran every submission in time ($((SECONDS - start)) s)" \
+echo "== grade-batch of the attacks (every lab, LIMIT 120 s) =="
+check "grade-batch graded every submission" \
     test "$(($(wc -l <"$scratch/batch/grades.csv") - 1))" -eq "$(wc -l <"$expect")"
 grades="$scratch/batch/grades.csv"
 column_of() { head -1 "$grades" | tr ',' '\n' | grep -nx "$1" | cut -d: -f1; }
@@ -95,8 +113,31 @@ while IFS=$'\t' read -r name points pattern; do
     check "$name: lab 02 scores $points, the total too (got $got, total $total)" test "$got" = "$points" -a "$total" = "$points"
     check "$name: the report says '$pattern'" grep -qF -- "$pattern" "$scratch/batch/reports/$name.json"
 done <"$expect"
-check "every graded run's time stayed within LIMIT + 10 s" \
+check "every submission's grading stayed within LIMIT + 10 s" \
     sh -c "! grep -h '^grade-batch: .*points (' '$scratch/batch.log' | grep -qE '\\((1[3-9][0-9]|[2-9][0-9][0-9]) s\\)'"
+
+echo "== grade-batch of ordinary submissions (at the same time) =="
+grades2="$scratch/batch2/grades.csv"
+expect_lab02() { # expect_lab02 STUDENT POINTS
+    local got
+    got=$(grep "^$1," "$grades2" | cut -d, -f"$(head -1 "$grades2" | tr ',' '\n' | grep -nx 02-pipe | cut -d: -f1)")
+    [ "$got" = "$2" ] || echo "    $1: lab 02 has $got points, expected $2"
+    [ "$got" = "$2" ]
+}
+check "correct: all of lab 02 ($LAB02_FULL)" expect_lab02 correct "$LAB02_FULL"
+check "skeleton: nothing" expect_lab02 skeleton 0
+check "fails_some: loses the two short-write tests (8 points)" expect_lab02 fails_some $((LAB02_FULL - 8))
+check "crashes: scores only the tests that never write (10)" expect_lab02 crashes 10
+check "hangs: loses every test that reads (21 points)" expect_lab02 hangs $((LAB02_FULL - 21))
+check "leaks: loses every test that sends to a child (21 points)" expect_lab02 leaks $((LAB02_FULL - 21))
+check "edits_test: graded with the pristine tests" expect_lab02 edits_test "$LAB02_FULL"
+check "edits_test: the edit is reported" sh -c "grep '^edits_test,' '$grades2' | grep -q 'modified protected file tests/02-pipe/test_pipe.c'"
+check "leaks: the leaks are reported" sh -c "grep '^leaks,' '$grades2' | grep -vq 'leaks=0 '"
+check "hangs: the timeouts are reported" sh -c "grep '^hangs,' '$grades2' | grep -vq 'timeouts=0 '"
+total_column=$(head -1 "$grades2" | tr ',' '\n' | grep -nx total | cut -d: -f1)
+check "each total is the sum of its labs" \
+    awk -F, -v t="$total_column" 'NR > 1 { s = 0; for (i = 2; i < t; i++) s += $i; if (s != $t) bad = 1 } END { exit bad }' "$grades2"
+check "a report per student" test "$(ls "$scratch/batch2/reports"/*.txt | wc -l)" -eq 7
 
 # ---- path 3: Gradescope --------------------------------------------------------
 echo "== Gradescope (every lab) =="
