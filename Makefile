@@ -65,7 +65,10 @@ FAULT_OBJ   := $(BUILD)/common/fault.o
 HARNESS_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,harness.c helpers.c channel.c json_valid.c))
 JUDGE_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,judge.c judge_run.c judge_table.c \
                   contain.c cgroup.c uid_pool.c proc_table.c audit.c report.c channel.c))
-JUDGE        := $(BUILD)/tests/grader/judge
+# The judge is always a plain build: it never runs under a sanitizer itself
+# (the namespace init it clones runs on a stack of its own, which ASan
+# would misread); SAN= builds of the tests still use it.
+JUDGE        := build/plain/tests/grader/judge
 COMMON_TEST := $(BUILD)/tests/common/test_common
 
 ALL_PROGS :=
@@ -153,9 +156,11 @@ $(COMMON_TEST): $(BUILD)/tests/common/test_common.o $(HARNESS_OBJS) $(FAULT_OBJ)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) $(FAULT_WRAP) $^ $(CHECK_LIBS) $(LDLIBS) -o $@
 
+ifeq ($(SAN),)
 $(JUDGE): $(JUDGE_OBJS) $(COMMON_LIB)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+endif
 
 JSON_CHECK := $(BUILD)/tests/instructor/json_check
 $(JSON_CHECK): $(BUILD)/tests/instructor/json_check.o $(BUILD)/tests/grader/json_valid.o $(COMMON_LIB)
@@ -168,7 +173,7 @@ $(JSON_CHECK): $(BUILD)/tests/instructor/json_check.o $(BUILD)/tests/grader/json
 
 all: programs test-binaries
 programs: $(ALL_PROGS)
-test-binaries: $(ALL_TESTS) $(COMMON_TEST) $(JUDGE)
+test-binaries: $(ALL_TESTS) $(COMMON_TEST) $(if $(SAN),,$(JUDGE))
 
 # The sub-makes of `make test` set DEPS_DONE so the check runs once.
 deps:
@@ -202,16 +207,16 @@ grade: deps
 	@if [ -n "$(LAB)" ] && [ -z "$(GRADE_LABS)" ]; then \
 	    echo "make grade: there is no lab '$(LAB)'. The labs are:" >&2; \
 	    for l in $(LABS); do echo "    LAB=$${l%%-*}   ($$l)" >&2; done; exit 2; fi
-	@$(MAKE) --no-print-directory DEPS_DONE=1 $(JUDGE)
 	@# The integrity check reads plain objects: sanitizers add constructors of their own.
 	$(if $(SAN),@$(MAKE) --no-print-directory DEPS_DONE=1 SAN= LAB=$(LAB) IMPL=$(IMPL) grade-build)
 ifdef KEEP_GOING
 	@mkdir -p $(GRADE_DIR)
 	@# A binary left from an earlier build must never be graded in place of one that failed.
 	@rm -f $(GRADE_BUILT)
-	@-$(MAKE) --no-print-directory -k DEPS_DONE=1 $(GRADE_BUILT) >$(GRADE_DIR)/build.log 2>&1
+	@$(MAKE) --no-print-directory DEPS_DONE=1 SAN= $(JUDGE) >$(GRADE_DIR)/build.log 2>&1
+	@-$(MAKE) --no-print-directory -k DEPS_DONE=1 LAB=$(LAB) IMPL=$(IMPL) grade-build >>$(GRADE_DIR)/build.log 2>&1
 else
-	@$(MAKE) --no-print-directory DEPS_DONE=1 $(GRADE_BUILT)
+	@$(MAKE) --no-print-directory DEPS_DONE=1 LAB=$(LAB) IMPL=$(IMPL) grade-build
 endif
 	@tools/grade.sh --build $(BUILD) --impl $(IMPL) --out $(GRADE_DIR) --plain-build build/plain \
 	    $(if $(LAB),--lab $(firstword $(GRADE_LABS))) --memory-mb $(GRADE_MEMORY_MB) \
@@ -221,7 +226,7 @@ endif
 	    $(if $(GRADE_LOCK_DOWN),--lock-down)
 
 .PHONY: grade-build
-grade-build: $(GRADE_BUILT)
+grade-build: $(GRADE_BUILT) $(if $(SAN),,$(JUDGE))
 	@:
 
 # make test runs in a temporary folder and with a name prefix of its own, so

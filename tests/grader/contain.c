@@ -45,6 +45,9 @@ enum { TEST_CHANNEL_FD = 3, INIT_STACK_SIZE = 256 * 1024 };
 /* Folders any user may write to: each test gets fresh, empty ones. */
 static const char *const SCRATCH_DIRS[] = {"/tmp", "/var/tmp", "/dev/shm", "/run/lock"};
 static const char NS_TEST_ROOT[] = "/tmp/ipckit-test";
+/* Where the kit is seen inside a namespace, whatever folders lead to it outside
+ * (a kit copy in a 0700 temporary folder is out of the tests' uid's reach). */
+static const char NS_KIT[] = "/tmp/ipckit-kit";
 
 struct spawn_args {
     const struct containment *c;
@@ -105,9 +108,24 @@ static void exec_test(const struct spawn_args *a)
     setenv("IPC_KIT_PREFIX", a->prefix, 1);
     char channel[8];
     snprintf(channel, sizeof channel, "%d", TEST_CHANNEL_FD);
-    char *argv[] = {(char *)a->binary, "--run", (char *)a->u->name, "--channel", channel, NULL};
-    execv(a->binary, argv);
-    fprintf(stderr, "judge: cannot run %s: %s\n", a->binary, strerror(errno));
+    /* In a namespace, run the binary from the kit's neutral place (NS_KIT). */
+    static char path[PATH_MAX];
+    size_t kit_len = strlen(c->kit_root);
+    if (c->level == CONTAIN_NAMESPACES && strncmp(a->binary, c->kit_root, kit_len) == 0 &&
+        a->binary[kit_len] == '/')
+        snprintf(path, sizeof path, "%s%s", NS_KIT, a->binary + kit_len);
+    else
+        snprintf(path, sizeof path, "%s", a->binary);
+    char *argv[] = {path, "--run", (char *)a->u->name, "--channel", channel, NULL};
+    execv(path, argv);
+    if (errno == EACCES && c->level != CONTAIN_NONE) {
+        fprintf(stderr,
+                "judge: cannot run %s as uid %lu: Permission denied; every folder on its path "
+                "must be searchable by others (chmod o+x)\n",
+                path, (unsigned long)c->uid);
+        _exit(127);
+    }
+    fprintf(stderr, "judge: cannot run %s: %s\n", path, strerror(errno));
     _exit(127);
 }
 
@@ -152,6 +170,10 @@ static const char *make_private_mounts(const char *kit_root)
         return "binding the kit folder";
     if (mount(NULL, kit_root, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) == -1)
         return "making the kit folder read-only";
+    if (mkdir(NS_KIT, 0755) == -1 || mount(source, NS_KIT, NULL, MS_BIND | MS_REC, NULL) == -1 ||
+        mount(NULL, NS_KIT, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) == -1)
+        return "binding the kit folder at "
+               "/tmp/ipckit-kit";
     close(kit);
     if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
         return "mounting /proc";
