@@ -6,7 +6,7 @@
 #   make test        everything CI checks: lint, common tests, solutions at
 #                    100 %, skeletons graded cleanly, sanitizer runs, slides,
 #                    demo step mode, trace order, hostile clients
-#   make test-demo / test-trace / test-servers / test-slides   one part of it
+#   make test-demo / test-trace / test-servers / test-cli / test-slides   one part
 #   make bench       measure the mechanisms against each other (lab 05;
 #                    FULL=1 for the thorough run, LAB=01 for lab 01's figures)
 #   make slides      the lecture decks to build/slides/ (HTML; PDF with Chromium);
@@ -161,7 +161,7 @@ $(JSON_CHECK): $(BUILD)/tests/instructor/json_check.o $(BUILD)/tests/grader/json
 # ---- targets -------------------------------------------------------------
 .PHONY: all programs test-binaries deps demo grade test lint clean help bench \
         dist-student gradescope grade-batch classroom test-instructor test-demo test-trace \
-        test-servers
+        test-servers test-cli
 
 all: programs test-binaries
 programs: $(ALL_PROGS)
@@ -215,7 +215,7 @@ test: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 test-instructor
 	@echo "== slides =="
 	@$(MAKE) --no-print-directory DEPS_DONE=1 test-slides
-	@$(MAKE) --no-print-directory DEPS_DONE=1 test-demo test-trace test-servers
+	@$(MAKE) --no-print-directory DEPS_DONE=1 test-demo test-trace test-servers test-cli
 	@tools/check-clean.sh
 	@echo "make test: all checks passed"
 
@@ -268,7 +268,8 @@ test-instructor: deps
 # test-demo: IPC_STEP=1 make demo on a real terminal (tmux); test-trace: 50
 # tcp_demo runs under load, every state move checked against the diagram and
 # no chart arrow back in time; test-servers: hostile clients against every
-# server mode, a well-behaved client must be served within 1 s throughout.
+# server mode, a well-behaved client must be served within 1 s throughout;
+# test-cli: every program's --help, examples and usage errors.
 test-demo: DEPS_FOR := test
 test-demo: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 programs
@@ -280,6 +281,11 @@ test-trace: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 programs $(BUILD)/tools/trace-chart/trace_chart
 	@echo "== traces: causal order under load =="
 	@tests/trace/stress_tcp_trace.py $(BUILD) 50
+
+test-cli: deps
+	@$(MAKE) --no-print-directory DEPS_DONE=1 programs $(BUILD)/tools/trace-chart/trace_chart
+	@echo "== command lines: --help, examples, usage errors =="
+	@tests/cli/test_command_lines.sh $(BUILD)
 
 test-servers: DEPS_FOR := test
 test-servers: deps

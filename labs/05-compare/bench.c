@@ -45,7 +45,10 @@ static const char USAGE[] =
     "  -o DIR       where results.csv goes (default build/bench)\n"
     "  -h           show this help\n"
     "Output: a table on stdout, DIR/results.csv with the header\n"
-    "mechanism,msg_size,metric,median,p99,min,max,unit\n";
+    "mechanism,msg_size,metric,median,p99,min,max,unit\n"
+    "Examples:\n"
+    "  bench -m pipe,unix -s 64,4K\n"
+    "  bench --full -o build/bench     (what make bench FULL=1 runs)\n";
 
 struct options {
     const struct channel_ops *mechs[8];
