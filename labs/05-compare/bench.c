@@ -251,6 +251,9 @@ static void reference_rows(const struct options *o, int cpu_a, int cpu_b, struct
         for (size_t t = 0; t < k; t++)
             trials[t] = reference_memcpy_MBps(o->sizes[i], o->full ? 0.2 : 0.05);
         results_add(res, "memcpy", o->sizes[i], "throughput_MBps", "MB/s", stats_of(trials, k));
+        for (size_t t = 0; t < k; t++)
+            trials[t] = reference_verify_ns(o->sizes[i], o->full ? 0.05 : 0.02);
+        results_add(res, "verify", o->sizes[i], "ns_per_msg", "ns", stats_of(trials, k));
     }
 }
 

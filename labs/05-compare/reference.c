@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "measure.h"
 #include "reference.h"
+#include "verify.h"
 
 double reference_memcpy_MBps(size_t size, double seconds)
 {
@@ -43,6 +44,49 @@ double reference_memcpy_MBps(size_t size, double seconds)
     free(src);
     free(dst);
     return (double)copies * (double)size / ((double)elapsed / 1e9) / 1e6;
+}
+
+/* Nanoseconds per verify_check() of message seq (stamped into msg), over about `seconds`. */
+static double check_ns(const struct verify_key *key, unsigned char *msg, uint64_t seq,
+                       double seconds, int *bad)
+{
+    verify_stamp(msg, key->len, seq);
+    uint64_t budget = (uint64_t)(seconds * 1e9), start = clock_now_ns(), elapsed, checks = 0;
+    do {
+        for (int i = 0; i < 16; i++) {
+            *bad |= verify_check(key, msg, key->len, seq);
+            /* msg may have changed, as far as the compiler knows: check it again. */
+            __asm__ volatile("" : : "r"(msg) : "memory");
+        }
+        checks += 16;
+        elapsed = clock_now_ns() - start;
+    } while (elapsed < budget);
+    return (double)elapsed / (double)checks;
+}
+
+double reference_verify_ns(size_t size, double seconds)
+{
+    unsigned char *pattern = malloc(size), *msg = malloc(size);
+    if (pattern == NULL || msg == NULL) {
+        free(pattern);
+        free(msg);
+        errno = ENOMEM;
+        return -1;
+    }
+    struct verify_key key = verify_prepare(pattern, size);
+    memcpy(msg, pattern, size); /* a received message, in cache as after the copy out */
+    /* One message in VERIFY_FULL_EVERY gets the full comparison (seq 0),
+     * the others only their stamps (seq 1): the average of a long run. */
+    int bad = 0;
+    double full = check_ns(&key, msg, 0, seconds / 2, &bad);
+    double stamps = check_ns(&key, msg, 1, seconds / 2, &bad);
+    free(pattern);
+    free(msg);
+    if (bad) {
+        errno = EBADMSG; /* cannot happen, unless verify.c is broken */
+        return -1;
+    }
+    return (full + (VERIFY_FULL_EVERY - 1) * stamps) / VERIFY_FULL_EVERY;
 }
 
 enum { ROUND_TRIPS_PER_BATCH = 2000 };
