@@ -310,33 +310,31 @@ static size_t max_retries(const struct options *o)
     return o->full ? 2 : 1;
 }
 
-/* Figures of one mechanism at one size, into `into`; 0, or -1 with errno
- * (ENOSYS: not implemented yet). *skip_rtt is set when round trips are not. */
+/* Figures of one mechanism at one size, into `into`. Returns 1 when the
+ * mechanism is not implemented yet (ENOSYS), else 0; a failed measurement
+ * is reported and left out. *skip_rtt is set once round trips are not. */
 static int measure_row(const struct options *o, struct measure_config cfg, struct results *into,
                        bool *skip_rtt)
 {
-    int rc = 0;
     cfg.count = throughput_count(o, cfg.size);
     if (bench_throughput(o, &cfg, into) == -1) {
         if (errno == ENOSYS)
-            return -1;
+            return 1;
         warn_errno("%s, %zu bytes: throughput", cfg.mech->name, cfg.size);
-        rc = -1;
     }
     if (*skip_rtt)
-        return rc;
+        return 0;
     cfg.count = round_trip_count(o, cfg.size);
     if (bench_round_trips(o, cfg, into) == -1) {
         if (errno == ENOSYS) {
             *skip_rtt = true;
             warn_msg("%s: round trips not implemented yet (rtt.c or the channel returned ENOSYS)",
-                 cfg.mech->name);
+                     cfg.mech->name);
         } else {
             warn_errno("%s, %zu bytes: round trips", cfg.mech->name, cfg.size);
         }
-        rc = -1;
     }
-    return rc;
+    return 0;
 }
 
 /*
@@ -361,7 +359,7 @@ static void bench_mechanism(const struct options *o, size_t m, int cpu_a, int cp
             struct noise_sample before, after;
             bool sampled = noise_sample(cpu_a, cpu_b, &before) == 0;
             struct results row = {0};
-            if (measure_row(o, cfg, &row, &skip_rtt) == -1 && errno == ENOSYS) {
+            if (measure_row(o, cfg, &row, &skip_rtt) == 1) {
                 results_free(&row);
                 warn_msg("%s: not implemented yet (ENOSYS); skipped", mech->name);
                 fprintf(stderr, "[%zu/%zu] %-12s skipped: not implemented yet\n", m + 1,
