@@ -10,9 +10,9 @@
 #include "reference.h"
 
 /* Thresholds of a disturbed row. */
-#define PLACEMENT_RATIO 1.5 /* the cache line got this much slower or faster */
-#define OTHERS_CORES 0.25   /* other processes used a quarter of a core or more */
-#define STEAL_SHARE 0.05    /* the host stole 5 % or more of the time */
+#define PLACEMENT_RATIO 1.5  /* the cache line got this much slower or faster */
+#define OTHERS_CORES    0.25 /* other processes used a quarter of a core or more */
+#define STEAL_SHARE     0.05 /* the host stole 5 % or more of the time */
 
 /* The first line of /proc/stat: "cpu user nice system idle iowait irq softirq steal ...". */
 static int read_proc_stat(double *busy_s, double *steal_s)

@@ -43,7 +43,7 @@ enum noise_flag {
 };
 
 struct noise_verdict {
-    unsigned flags;      /* enum noise_flag bits; 0: quiet */
+    unsigned flags; /* enum noise_flag bits; 0: quiet */
     double before_ns, after_ns;
     double others_cores; /* CPU used by other processes during the row, in cores */
     double steal_share;  /* share of the row's time stolen, over all cores */

@@ -118,14 +118,13 @@ void results_print_table(const struct results *r, FILE *out)
             snprintf(rtt, sizeof rtt, "-");
             snprintf(p99, sizeof p99, "-");
         }
-        fprintf(
-            out, "%-14s %8s %11s %12s %11s %11s %11s%s%s\n", row->mechanism,
-            results_size_text(row->size, size, sizeof size),
-            cell(r, row->mechanism, row->size, "throughput_MBps", 1, "%.0f", mbps, sizeof mbps),
-            cell(r, row->mechanism, row->size, "throughput_msgs", 1, "%.0f", msgs, sizeof msgs),
-            rtt, p99,
-            cell(r, row->mechanism, row->size, "cpu_ns_per_msg", 1, "%.0f ns", cpu, sizeof cpu),
-            row->note[0] ? "  ! " : "", row->note);
+        fprintf(out, "%-14s %8s %11s %12s %11s %11s %11s%s%s\n", row->mechanism,
+                results_size_text(row->size, size, sizeof size),
+                cell(r, row->mechanism, row->size, "throughput_MBps", 1, "%.0f", mbps, sizeof mbps),
+                cell(r, row->mechanism, row->size, "throughput_msgs", 1, "%.0f", msgs, sizeof msgs),
+                rtt, p99,
+                cell(r, row->mechanism, row->size, "cpu_ns_per_msg", 1, "%.0f ns", cpu, sizeof cpu),
+                row->note[0] ? "  ! " : "", row->note);
     }
 }
 

@@ -43,7 +43,8 @@ struct verdict {
 };
 
 /* Appends one clause ("at 1 MiB ...;") to the verdict's reasons. */
-static void add_reason(struct verdict *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_reason(struct verdict *v, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void add_reason(struct verdict *v, const char *fmt, ...)
 {
     v->failed++;
@@ -228,8 +229,9 @@ static void print_placement(const struct results *res)
     }
     if (rows == 0)
         return;
-    const char *where = noise_far(hi) ? (noise_far(lo) ? "far throughout" : "changed during the run")
-                                      : "near throughout";
+    const char *where = noise_far(hi)
+                            ? (noise_far(lo) ? "far throughout" : "changed during the run")
+                            : "near throughout";
     printf("placement: %s (cache line %.0f-%.0f ns around the rows); %d of %d rows disturbed "
            "after retries (marked ! above)\n",
            where, lo, hi, disturbed, rows);

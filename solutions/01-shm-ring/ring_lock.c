@@ -191,7 +191,7 @@ int lock_recv(struct ring *r, void *buf, size_t cap, size_t *len, bool block)
         if (atomic_load_explicit(&s->head, memory_order_relaxed) != tail) {
             if (timed_out)
                 r->consumer.lost_wakeups++; /* a message came, but no signal */
-            break; /* a message is waiting */
+            break;                          /* a message is waiting */
         }
         if (atomic_load_explicit(&s->eof, memory_order_relaxed)) {
             unlock_ring(r);

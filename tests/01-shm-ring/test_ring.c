@@ -139,7 +139,8 @@ static const char *child_reason(int code)
     case CHILD_DETACH_FAILED:
         return "ring_detach failed";
     case CHILD_LOST_WAKEUP:
-        return "its ring counted lost wake-ups (sleeps ended by RING_LIVENESS_MS, not by a wake-up)";
+        return "its ring counted lost wake-ups (sleeps ended by RING_LIVENESS_MS, not by a "
+               "wake-up)";
     default:
         return "unexpected exit status";
     }
@@ -1398,11 +1399,12 @@ START_TEST(lost_wakeup_is_counted)
                       "%s: the consumer waited for a message that came 20 ms after it set "
                       "consumer_sleeping, yet never counted a sleep (r->consumer.sleeps)",
                       mode_name(mode));
-        ck_assert_msg(lost == 1,
-                      "%s: a message arrived while the consumer slept and nobody woke it, so "
-                      "only the %d ms liveness limit ended its sleep; r->consumer.lost_wakeups says %lu, "
-                      "expected 1: count a timed-out sleep after which the message was there",
-                      mode_name(mode), RING_LIVENESS_MS, lost);
+        ck_assert_msg(
+            lost == 1,
+            "%s: a message arrived while the consumer slept and nobody woke it, so "
+            "only the %d ms liveness limit ended its sleep; r->consumer.lost_wakeups says %lu, "
+            "expected 1: count a timed-out sleep after which the message was there",
+            mode_name(mode), RING_LIVENESS_MS, lost);
     }
 }
 END_TEST
