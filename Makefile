@@ -47,8 +47,9 @@ LDFLAGS   := $(SANITIZE)
 LDLIBS    := -pthread -lrt
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
-# Test binaries route read/write/send/recv through common/fault.c.
-FAULT_WRAP := -Wl,--wrap=read,--wrap=write,--wrap=send,--wrap=recv
+# Test binaries route every call that moves data through common/fault.c.
+FAULT_WRAP := -Wl,--wrap=read,--wrap=write,--wrap=readv,--wrap=writev,--wrap=pread,--wrap=pwrite \
+              -Wl,--wrap=send,--wrap=recv,--wrap=sendto,--wrap=recvfrom,--wrap=sendmsg,--wrap=recvmsg
 
 # ---- what exists ---------------------------------------------------------
 # A lab is a numbered folder; the skeleton (labs/) or reference

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "checksum.h"
+#include "err.h"
 #include "fault.h"
 #include "grader.h"
 #include "pipe_lab.h"
@@ -151,14 +152,19 @@ START_TEST(write_all_loops_on_short_writes)
     int fds[2];
     make_pipe(fds);
     char *data = pattern(5000, 2);
-    fault_set(FAULT_WRITE, (struct fault_plan){.fd = fds[1], .max_bytes = 7});
+    fault_set(FAULT_OUT, (struct fault_plan){.fd = fds[1], .max_bytes = 7});
     ssize_t n = pipe_write_all(fds[1], data, 5000);
     REQUIRE_IMPL(n, "pipe_write_all");
-    unsigned long shortened = fault_injected(FAULT_WRITE);
+    unsigned long shortened = fault_injected(FAULT_OUT);
+    char watched[256];
+    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_OUT));
     fault_reset();
+    ck_assert_msg(shortened >= 700,
+                  "writes to the pipe were to be cut to 7 bytes, but only %lu were (calls seen: "
+                  "%s); pipe_write_all must write to fd itself, with any of these calls",
+                  shortened, watched);
     ck_assert_msg(n == 5000, "with writes cut to 7 bytes, pipe_write_all returned %zd, not 5000",
                   n);
-    ck_assert_msg(shortened >= 700, "expected at least 700 short writes, saw %lu", shortened);
     char back[5000];
     ck_assert_int_eq(pipe_read_exact(fds[0], back, sizeof back), 5000);
     ck_assert_msg(memcmp(back, data, 5000) == 0, "bytes were lost or repeated across short writes");
@@ -173,20 +179,35 @@ START_TEST(write_all_retries_eintr_and_eagain)
     int fds[2];
     make_pipe(fds);
     char *data = pattern(3000, 3);
-    fault_set(
-        FAULT_WRITE,
-        (struct fault_plan){.fd = fds[1], .max_bytes = 100, .fail_every = 3, .fail_errno = EINTR});
+    fault_set(FAULT_OUT, (struct fault_plan){
+                             .fd = fds[1], .max_bytes = 100, .fail_every = 3, .fail_errno = EINTR});
     ssize_t n = pipe_write_all(fds[1], data, 1500);
     REQUIRE_IMPL(n, "pipe_write_all");
+    int err = errno;
+    unsigned long injected = fault_injected(FAULT_OUT);
+    ck_assert_msg(injected >= 5,
+                  "EINTR was to fail every 3rd write, but only %lu faults were injected (calls "
+                  "seen: %s)",
+                  injected, fault_describe(FAULT_OUT));
     ck_assert_msg(n == 1500, "with EINTR on every 3rd write, pipe_write_all returned %zd (%s)", n,
-                  n == -1 ? strerror(errno) : "short");
+                  n == -1 ? errno_name(err) : "short");
     fault_set(
-        FAULT_WRITE,
+        FAULT_OUT,
         (struct fault_plan){.fd = fds[1], .max_bytes = 100, .fail_every = 2, .fail_errno = EAGAIN});
     n = pipe_write_all(fds[1], data + 1500, 1500);
+    err = errno;
+    injected = fault_injected(FAULT_OUT);
+    char watched[256];
+    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_OUT));
     fault_reset();
-    ck_assert_msg(n == 1500, "with EAGAIN on every 2nd write, pipe_write_all returned %zd (%s)", n,
-                  n == -1 ? strerror(errno) : "short");
+    ck_assert_msg(injected >= 5,
+                  "EAGAIN was to fail every 2nd write, but only %lu faults were injected (calls "
+                  "seen: %s)",
+                  injected, watched);
+    ck_assert_msg(n == 1500,
+                  "with EAGAIN on every 2nd write, pipe_write_all returned %zd (%s); EAGAIN means "
+                  "wait for POLLOUT and try again, not fail",
+                  n, n == -1 ? errno_name(err) : "short");
     char back[3000];
     ck_assert_int_eq(pipe_read_exact(fds[0], back, sizeof back), 3000);
     ck_assert_msg(memcmp(back, data, 3000) == 0, "bytes were lost or repeated around EINTR/EAGAIN");
@@ -202,16 +223,23 @@ START_TEST(read_exact_loops_on_short_reads_and_eintr)
     make_pipe(fds);
     char *data = pattern(4000, 4);
     ck_assert_int_eq(write(fds[1], data, 4000), 4000);
-    fault_set(FAULT_READ, (struct fault_plan){
-                              .fd = fds[0], .max_bytes = 5, .fail_every = 4, .fail_errno = EINTR});
+    fault_set(FAULT_IN, (struct fault_plan){
+                            .fd = fds[0], .max_bytes = 5, .fail_every = 4, .fail_errno = EINTR});
     char back[4000];
     ssize_t n = pipe_read_exact(fds[0], back, sizeof back);
     REQUIRE_IMPL(n, "pipe_read_exact");
-    unsigned long injected = fault_injected(FAULT_READ);
+    int err = errno;
+    unsigned long injected = fault_injected(FAULT_IN);
+    char watched[256];
+    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_IN));
     fault_reset();
-    ck_assert_msg(n == 4000, "with reads cut to 5 bytes and EINTR, pipe_read_exact returned %zd",
-                  n);
-    ck_assert_msg(injected > 100, "the faults did not happen (%lu); is read() called?", injected);
+    ck_assert_msg(n == 4000,
+                  "with reads cut to 5 bytes and EINTR, pipe_read_exact returned %zd (%s)", n,
+                  n == -1 ? errno_name(err) : "short");
+    ck_assert_msg(injected > 100,
+                  "reads from the pipe were to be cut short, but only %lu faults happened "
+                  "(calls seen: %s)",
+                  injected, watched);
     ck_assert_msg(memcmp(back, data, 4000) == 0, "bytes were lost or repeated across short reads");
     free(data);
     close(fds[0]);
@@ -401,17 +429,24 @@ START_TEST(exchange_survives_short_writes_and_reads)
     char *request = malloc(len), *reply = malloc(len);
     ck_assert(request && reply);
     memset(request, 'q', len);
-    fault_set(FAULT_WRITE, (struct fault_plan){.fd = cp.to_child, .max_bytes = 999});
-    fault_set(FAULT_READ,
+    fault_set(FAULT_OUT, (struct fault_plan){.fd = cp.to_child, .max_bytes = 999});
+    fault_set(FAULT_IN,
               (struct fault_plan){
                   .fd = cp.from_child, .max_bytes = 333, .fail_every = 5, .fail_errno = EINTR});
     ssize_t n = pipe_coprocess_exchange(&cp, request, reply, len);
     REQUIRE_IMPL(n, "pipe_coprocess_exchange");
-    unsigned long injected = fault_injected(FAULT_WRITE) + fault_injected(FAULT_READ);
+    int err = errno;
+    unsigned long out_faults = fault_injected(FAULT_OUT), in_faults = fault_injected(FAULT_IN);
+    char watched[600];
+    snprintf(watched, sizeof watched, "out: %s; in: %s", fault_describe(FAULT_OUT),
+             fault_describe(FAULT_IN));
     fault_reset();
-    ck_assert_msg(n == (ssize_t)len, "with short I/O the exchange returned %zd: %s", n,
-                  strerror(errno));
-    ck_assert_msg(injected > 0, "no short reads or writes happened; use read() and write()");
+    ck_assert_msg(n == (ssize_t)len, "with short I/O the exchange returned %zd (%s)", n,
+                  n == -1 ? errno_name(err) : "short");
+    ck_assert_msg(out_faults > 0 && in_faults > 0,
+                  "short writes and reads were to be injected on both pipes, but they did not "
+                  "happen (%s)",
+                  watched);
     for (size_t i = 0; i < len; i++) {
         if (reply[i] != 'Q')
             ck_abort_msg("byte %zu of the reply is wrong after short I/O", i);
