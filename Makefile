@@ -155,7 +155,7 @@ $(JSON_CHECK): $(BUILD)/tests/instructor/json_check.o $(BUILD)/tests/grader/json
 
 # ---- targets -------------------------------------------------------------
 .PHONY: all programs test-binaries deps demo grade test lint clean help bench \
-        dist-student gradescope grade-batch classroom test-instructor
+        dist-student gradescope grade-batch classroom test-instructor mutants
 
 all: programs test-binaries
 programs: $(ALL_PROGS)
@@ -256,6 +256,11 @@ test-instructor: DEPS_FOR := instructor
 test-instructor: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 $(JSON_CHECK)
 	@tests/instructor/test_instructor.sh $(BUILD)
+
+# Instructor tooling: single-bug variants of the solutions must all lose
+# points (tools/mutants/); slow, so not part of `make test`.
+mutants:
+	@tools/mutants/run.sh $(LAB) $(if $(MUTANT),-k $(MUTANT))
 
 LINT_FILES := $(shell find common labs solutions tests -name '*.[ch]' 2>/dev/null)
 lint:
