@@ -155,7 +155,7 @@ $(JSON_CHECK): $(BUILD)/tests/instructor/json_check.o $(BUILD)/tests/grader/json
 
 # ---- targets -------------------------------------------------------------
 .PHONY: all programs test-binaries deps demo grade test lint clean help bench \
-        dist-student gradescope grade-batch classroom test-instructor mutants
+        dist-student gradescope grade-batch classroom test-instructor mutants test-alternatives
 
 all: programs test-binaries
 programs: $(ALL_PROGS)
@@ -205,6 +205,8 @@ test: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=labs HIDDEN=1 GRADE_EXPECT=skeleton GRADE_DIR=build/test/labs
 	@CK_TIMEOUT_MULTIPLIER=2 $(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions HIDDEN=1 GRADE_EXPECT=pass SAN=address,undefined GRADE_DIR=build/test/asan
 	@CK_TIMEOUT_MULTIPLIER=4 TSAN_OPTIONS=halt_on_error=1 $(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions HIDDEN=1 GRADE_EXPECT=pass SAN=thread GRADE_DIR=build/test/tsan
+	@echo "== alternative solutions =="
+	@$(MAKE) --no-print-directory DEPS_DONE=1 test-alternatives
 	@echo "== instructor tooling =="
 	@$(MAKE) --no-print-directory DEPS_DONE=1 test-instructor
 	@echo "== slides =="
@@ -256,6 +258,10 @@ test-instructor: DEPS_FOR := instructor
 test-instructor: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 $(JSON_CHECK)
 	@tests/instructor/test_instructor.sh $(BUILD)
+
+# Alternative correct solutions (tests/alternatives/) must all get full marks.
+test-alternatives:
+	@tests/alternatives/run.sh $(LAB)
 
 # Instructor tooling: single-bug variants of the solutions must all lose
 # points (tools/mutants/); slow, so not part of `make test`.
