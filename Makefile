@@ -47,8 +47,9 @@ LDFLAGS   := $(SANITIZE)
 LDLIBS    := -pthread -lrt
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
-# Test binaries route read/write/send/recv through common/fault.c.
-FAULT_WRAP := -Wl,--wrap=read,--wrap=write,--wrap=send,--wrap=recv
+# Test binaries route every call that moves data through common/fault.c.
+FAULT_WRAP := -Wl,--wrap=read,--wrap=write,--wrap=readv,--wrap=writev,--wrap=pread,--wrap=pwrite \
+              -Wl,--wrap=send,--wrap=recv,--wrap=sendto,--wrap=recvfrom,--wrap=sendmsg,--wrap=recvmsg
 
 # ---- what exists ---------------------------------------------------------
 # A lab is a numbered folder; the skeleton (labs/) or reference
@@ -154,7 +155,7 @@ $(JSON_CHECK): $(BUILD)/tests/instructor/json_check.o $(BUILD)/tests/grader/json
 
 # ---- targets -------------------------------------------------------------
 .PHONY: all programs test-binaries deps demo grade test lint clean help bench \
-        dist-student gradescope grade-batch classroom test-instructor
+        dist-student gradescope grade-batch classroom test-instructor mutants test-alternatives
 
 all: programs test-binaries
 programs: $(ALL_PROGS)
@@ -204,6 +205,8 @@ test: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=labs HIDDEN=1 GRADE_EXPECT=skeleton GRADE_DIR=build/test/labs
 	@CK_TIMEOUT_MULTIPLIER=2 $(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions HIDDEN=1 GRADE_EXPECT=pass SAN=address,undefined GRADE_DIR=build/test/asan
 	@CK_TIMEOUT_MULTIPLIER=4 TSAN_OPTIONS=halt_on_error=1 $(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions HIDDEN=1 GRADE_EXPECT=pass SAN=thread GRADE_DIR=build/test/tsan
+	@echo "== alternative solutions =="
+	@$(MAKE) --no-print-directory DEPS_DONE=1 test-alternatives
 	@echo "== instructor tooling =="
 	@$(MAKE) --no-print-directory DEPS_DONE=1 test-instructor
 	@echo "== slides =="
@@ -254,6 +257,15 @@ test-instructor: DEPS_FOR := instructor
 test-instructor: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 $(JSON_CHECK)
 	@tests/instructor/test_instructor.sh $(BUILD)
+
+# Alternative correct solutions (tests/alternatives/) must all get full marks.
+test-alternatives:
+	@tests/alternatives/run.sh $(LAB)
+
+# Instructor tooling: single-bug variants of the solutions must all lose
+# points (tools/mutants/); slow, so not part of `make test`.
+mutants:
+	@tools/mutants/run.sh $(LAB) $(if $(MUTANT),-k $(MUTANT))
 
 LINT_FILES := $(shell find common labs solutions tests -name '*.[ch]' 2>/dev/null)
 lint:
