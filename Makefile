@@ -208,6 +208,8 @@ test: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 test-instructor
 	@echo "== slides =="
 	@$(MAKE) --no-print-directory DEPS_DONE=1 test-slides
+	@echo "== lab 04 for Windows, under Wine, against the Linux build =="
+	@$(MAKE) --no-print-directory DEPS_DONE=1 test-windows
 	@tools/check-clean.sh
 	@echo "make test: all checks passed"
 
@@ -273,6 +275,6 @@ help:
 	@sed -n '2,23p' Makefile | sed 's/^# \{0,1\}//'
 
 # Parts of the kit that bring their own rules (slides, benchmarks).
--include $(wildcard slides/slides.mk solutions/05-compare/bench.mk)
+-include $(wildcard slides/slides.mk solutions/05-compare/bench.mk labs/04-tcp-lifecycle/win/windows.mk)
 
 -include $(shell find build -name '*.d' 2>/dev/null)

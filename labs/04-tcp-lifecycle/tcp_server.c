@@ -23,6 +23,7 @@
 
 #include "cli.h"
 #include "err.h"
+#include "sock_compat.h"
 #include "tcp_lab.h"
 #include "tcp_scenario.h"
 #include "trace.h"
@@ -54,6 +55,9 @@ int main(int argc, char **argv)
 {
     err_set_progname(argv[0]);
     trace_set_role("server");
+    /* WSAStartup() on Windows, nothing on Linux (sock_compat.h). */
+    if (sock_startup() == -1)
+        die_errno("WSAStartup");
     const char *addr = "127.0.0.1";
     const char *port = "0";
     long count = 1, timeout_ms = 5000;
@@ -130,5 +134,6 @@ int main(int argc, char **argv)
     }
     if (tcp_close(listen_fd) == -1)
         tcp_fail("close");
+    sock_cleanup();
     return status;
 }

@@ -2,17 +2,13 @@
  * tcp_data.c - lab 04 reference, steps 5, 7 and 8: sending and receiving,
  * ordinary and urgent (see tcp_lab.h for the contract).
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "clock.h"
+#include "sock_compat.h" /* send(), recv(), poll(), sockatmark(): Linux or WinSock */
 #include "tcp_lab.h"
 #include "tcp_state.h"
 #include "trace.h"

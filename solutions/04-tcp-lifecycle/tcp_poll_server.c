@@ -12,11 +12,10 @@
  * server would keep the bytes and wait for POLLOUT instead.
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <sys/socket.h>
 
+#include "sock_compat.h" /* poll() is WSAPoll() on Windows */
 #include "tcp_lab.h"
 #include "tcp_state.h"
 #include "trace.h"
