@@ -29,6 +29,9 @@ static struct {
 
 static const char *current_role;
 
+/* When the call being reported returned (trace_mark_return), or 0: now. */
+static uint64_t pending_return_ns;
+
 /* The epoch is handed to exec'd programs through the environment, so all
  * processes of one run share time zero. */
 static uint64_t load_epoch(void)
@@ -69,6 +72,11 @@ static void load_settings(void)
 void trace_reset(void)
 {
     settings.loaded = false;
+}
+
+void trace_mark_return(void)
+{
+    pending_return_ns = clock_now_ns();
 }
 
 void trace_set_role(const char *role)
@@ -189,13 +197,18 @@ static void emit(const struct event *ev)
 static long vtrace(const char *call, long result, const char *note, const char *fmt, va_list ap)
 {
     int saved = errno;
+    /* The stamp is taken first: formatting must not make a call look later. */
+    uint64_t returned_ns = pending_return_ns ? pending_return_ns : clock_now_ns();
+    pending_return_ns = 0;
     load_settings();
+    if (returned_ns < settings.epoch_ns)
+        returned_ns = settings.epoch_ns; /* the very first line of a process */
     if (settings.mode != MODE_OFF || settings.file) {
         char args[1024] = "";
         if (fmt)
             vsnprintf(args, sizeof args, fmt, ap);
         struct event ev = {
-            .mono_ns = clock_now_ns(),
+            .mono_ns = returned_ns,
             .call = call,
             .args = args,
             .result = result,

@@ -56,6 +56,16 @@ void trace_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * formatting work on hot paths. */
 bool trace_enabled(void);
 
+/*
+ * Stamps "the call I am about to report returned now". A trace line's time is
+ * normally taken when it is written; when work comes between the call and
+ * its report (reading the TCP state for the note, say), call this right after
+ * the call returns, and the next trace_call*() line carries this time
+ * instead. So a line's time is when its call returned, and lines of two
+ * processes sort in the order their calls really happened.
+ */
+void trace_mark_return(void);
+
 /* Forgets the settings read from the environment (tests use this after setenv). */
 void trace_reset(void);
 

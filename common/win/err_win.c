@@ -62,6 +62,8 @@ static const struct errno_entry ERRNO_TABLE[] = {
     E(ENAMETOOLONG),
     E(ENOSYS),
     E(EPROTO),
+    E(ENODATA),
+    E(EBADMSG),
     E(WSAEINTR),
     E(WSAEBADF),
     E(WSAEACCES),

@@ -81,6 +81,14 @@ int sockw_getpeername(int fd, struct sockaddr *addr, socklen_t *len)
 
 int sockw_setsockopt(int fd, int level, int name, const void *value, socklen_t len)
 {
+    if (level == SOL_SOCKET && (name == SO_RCVTIMEO || name == SO_SNDTIMEO) &&
+        len == sizeof(struct timeval)) {
+        const struct timeval *tv = value;
+        DWORD ms = (DWORD)(tv->tv_sec * 1000 + tv->tv_usec / 1000);
+        return setsockopt(handle(fd), level, name, (const char *)&ms, sizeof ms) == SOCKET_ERROR
+                   ? failed()
+                   : 0;
+    }
     return setsockopt(handle(fd), level, name, value, len) == SOCKET_ERROR ? failed() : 0;
 }
 
@@ -89,10 +97,29 @@ int sockw_getsockopt(int fd, int level, int name, void *value, socklen_t *len)
     return getsockopt(handle(fd), level, name, value, len) == SOCKET_ERROR ? failed() : 0;
 }
 
+/* What F_SETFL last set, per socket (further down). */
+static u_long nonblocking_of(int fd, int set, u_long value);
+
+/* MSG_DONTWAIT: non-blocking for one call (on = 1), then as before (on = 0). */
+static int dont_wait(int fd, int flags, u_long on)
+{
+    if (!(flags & MSG_DONTWAIT) || nonblocking_of(fd, 0, 0))
+        return 0; /* not asked for, or the socket never waits anyway */
+    return ioctlsocket(handle(fd), FIONBIO, &on) == SOCKET_ERROR ? failed() : 0;
+}
+
 ssize_t sockw_send(int fd, const void *buf, size_t len, int flags)
 {
-    int n = send(handle(fd), buf, len > INT_MAX ? INT_MAX : (int)len, flags);
-    return n == SOCKET_ERROR ? failed() : n;
+    if (dont_wait(fd, flags, 1) == -1)
+        return -1;
+    int n = send(handle(fd), buf, len > INT_MAX ? INT_MAX : (int)len, flags & ~MSG_DONTWAIT);
+    int err = WSAGetLastError();
+    dont_wait(fd, flags, 0);
+    if (n == SOCKET_ERROR) {
+        errno = err;
+        return -1;
+    }
+    return n;
 }
 
 /*
@@ -110,9 +137,15 @@ static int reset_seen_as_end(int fd)
 
 ssize_t sockw_recv(int fd, void *buf, size_t len, int flags)
 {
-    int n = recv(handle(fd), buf, len > INT_MAX ? INT_MAX : (int)len, flags);
-    if (n == SOCKET_ERROR)
-        return failed();
+    if (dont_wait(fd, flags, 1) == -1)
+        return -1;
+    int n = recv(handle(fd), buf, len > INT_MAX ? INT_MAX : (int)len, flags & ~MSG_DONTWAIT);
+    int err = WSAGetLastError();
+    dont_wait(fd, flags, 0);
+    if (n == SOCKET_ERROR) {
+        errno = err;
+        return -1;
+    }
     if (n == 0 && len > 0 && reset_seen_as_end(fd)) {
         errno = WSAECONNRESET;
         return -1;
@@ -130,7 +163,14 @@ int sockw_closesocket(int fd)
     return closesocket(handle(fd)) == SOCKET_ERROR ? failed() : 0;
 }
 
-/* poll() through select(), for sets that ask for POLLPRI: urgent data shows
+/* Readable because the peer closed its sending half? Peeks, takes nothing. */
+static int peer_closed(SOCKET s)
+{
+    char byte;
+    return recv(s, &byte, 1, MSG_PEEK) == 0;
+}
+
+/* poll() through select(), for sets that ask for POLLPRI or POLLRDHUP: urgent data shows
  * in exceptfds, and so does a connect() that failed. */
 static int poll_by_select(struct pollfd *fds, size_t count, int timeout_ms)
 {
@@ -145,7 +185,7 @@ static int poll_by_select(struct pollfd *fds, size_t count, int timeout_ms)
             errno = WSAEINVAL;
             return -1;
         }
-        if (fds[i].events & POLLIN)
+        if (fds[i].events & (POLLIN | POLLRDHUP))
             FD_SET(fds[i].fd, &rd);
         if (fds[i].events & POLLOUT)
             FD_SET(fds[i].fd, &wr);
@@ -161,8 +201,10 @@ static int poll_by_select(struct pollfd *fds, size_t count, int timeout_ms)
         fds[i].revents = 0;
         if (fds[i].fd == INVALID_SOCKET)
             continue;
-        if (FD_ISSET(fds[i].fd, &rd))
+        if (FD_ISSET(fds[i].fd, &rd) && (fds[i].events & POLLIN))
             fds[i].revents |= POLLIN;
+        if (FD_ISSET(fds[i].fd, &rd) && (fds[i].events & POLLRDHUP) && peer_closed(fds[i].fd))
+            fds[i].revents |= POLLRDHUP;
         if (FD_ISSET(fds[i].fd, &wr))
             fds[i].revents |= POLLOUT;
         if (FD_ISSET(fds[i].fd, &ex))
@@ -176,7 +218,7 @@ static int poll_by_select(struct pollfd *fds, size_t count, int timeout_ms)
 int sockw_poll(struct pollfd *fds, size_t count, int timeout_ms)
 {
     for (size_t i = 0; i < count; i++) {
-        if (fds[i].events & POLLPRI)
+        if (fds[i].events & (POLLPRI | POLLRDHUP))
             return poll_by_select(fds, count, timeout_ms);
     }
     int n = WSAPoll(fds, (ULONG)count, timeout_ms);

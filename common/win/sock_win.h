@@ -51,6 +51,12 @@ void sock_cleanup(void);
 /* No SIGPIPE on Windows: a send() to a peer that has gone fails with
  * WSAECONNRESET or WSAECONNABORTED, and nothing kills the process. */
 #define MSG_NOSIGNAL 0
+/* No per-call "do not wait" flag in WinSock: sockw_send() and sockw_recv()
+ * make the socket non-blocking (FIONBIO) for that one call instead. */
+#define MSG_DONTWAIT 0x40000000
+/* No "the peer closed its sending half" event in WSAPoll(): sockw_poll()
+ * finds it by peeking (recv(MSG_PEEK) = 0) on a readable socket. */
+#define POLLRDHUP 0x4000
 /* getaddrinfo() has no EAI_SYSTEM here: its errors are WSA numbers, and none is negative. */
 #define EAI_SYSTEM (-1)
 /* fcntl() exists only for files; sockw_fcntl() knows these three requests. */
@@ -68,6 +74,8 @@ void sock_cleanup(void);
 #define EINPROGRESS WSAEWOULDBLOCK
 #undef EWOULDBLOCK
 #define EWOULDBLOCK WSAEWOULDBLOCK
+#undef EAGAIN
+#define EAGAIN WSAEWOULDBLOCK
 #undef EINVAL
 #define EINVAL WSAEINVAL
 #undef EMSGSIZE
@@ -102,7 +110,10 @@ int sockw_accept(int fd, struct sockaddr *addr, socklen_t *len);
 int sockw_connect(int fd, const struct sockaddr *addr, socklen_t len);
 int sockw_getsockname(int fd, struct sockaddr *addr, socklen_t *len);
 int sockw_getpeername(int fd, struct sockaddr *addr, socklen_t *len);
-/* WinSock's option value is a char *; these take any pointer, as POSIX does. */
+/* WinSock's option value is a char *; these take any pointer, as POSIX does.
+ * SO_RCVTIMEO and SO_SNDTIMEO are a DWORD of milliseconds in WinSock, a
+ * struct timeval in POSIX: sockw_setsockopt() converts. A wait that times
+ * out then fails with WSAETIMEDOUT, where POSIX says EAGAIN. */
 int sockw_setsockopt(int fd, int level, int name, const void *value, socklen_t len);
 int sockw_getsockopt(int fd, int level, int name, void *value, socklen_t *len);
 /* WinSock counts bytes in an int; these take a size_t and send at most INT_MAX. */

@@ -50,7 +50,7 @@ int main(int argc, char **argv)
         else if (opt == 'n')
             count = cli_parse_long(optarg, 1, 1000000, "count");
         else
-            cli_bad_option(opt);
+            cli_bad_option(opt, argv);
     }
     if (argc - optind != 1)
         die_usage("expected one PATH for the FIFO");

@@ -32,7 +32,7 @@ int main(int argc, char **argv)
     while ((opt = getopt(argc, argv, ":h")) != -1) {
         if (opt == 'h')
             cli_help(USAGE);
-        cli_bad_option(opt);
+        cli_bad_option(opt, argv);
     }
     if (argc - optind < 2)
         die_usage("expected PATH and at least one word of MESSAGE");

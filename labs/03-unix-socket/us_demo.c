@@ -330,7 +330,7 @@ int main(int argc, char **argv)
             file = optarg;
             break;
         default:
-            cli_bad_option(opt);
+            cli_bad_option(opt, argv);
         }
     }
     if (optind != argc)

@@ -94,9 +94,7 @@ int main(int argc, char **argv)
             opts.same_uid = true;
             break;
         default:
-            if (opt == '?' && optopt == 0)
-                die_usage("unknown option '%s'", argv[optind - 1]);
-            cli_bad_option(opt);
+            cli_bad_option(opt, argv);
         }
     }
     if (optind != argc)

@@ -70,9 +70,7 @@ int main(int argc, char **argv)
             timeout_ms = cli_parse_long(optarg, 0, 3600000, "timeout");
             break;
         default:
-            if (optopt == 0) /* an unknown long option */
-                die_usage("unknown option '%s'", argv[optind - 1]);
-            cli_bad_option(opt);
+            cli_bad_option(opt, argv);
         }
     }
     int left = argc - optind;

@@ -7,9 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 
+#include "sock_compat.h"
 #include "tcp_lab.h"
 #include "tcp_scenario.h"
+#include "tcp_state.h"
 #include "err.h"
 #include "trace.h"
 
@@ -28,6 +31,29 @@ void tcp_fail(const char *what)
     }
     warn_msg("%s", text);
     exit(EXIT_FATAL);
+}
+
+const char *tcp_scenario_why(enum tcp_mode mode, int err)
+{
+    switch (err) {
+    case EAGAIN:
+        return "the client sent nothing, or read nothing, within the timeout (-t): dropped, "
+               "so that it cannot hold the server";
+    case ENODATA:
+        return "the client closed without sending the urgent byte this mode waits for";
+    case EBADMSG:
+        return "the client sent a frame of length 0: frames hold 1 byte or more, so it does "
+               "not speak this protocol";
+    case EMSGSIZE:
+        return "the client announced a frame longer than the limit; nothing of it was read";
+    case EPROTO:
+        return "the client closed in the middle of a frame";
+    case ECONNRESET:
+    case EPIPE:
+        return mode == TCP_MODE_ABORT ? NULL : "the client went away before the conversation ended";
+    default:
+        return NULL;
+    }
 }
 
 int tcp_mode_parse(const char *text)
@@ -170,7 +196,7 @@ static int serve_oob(int conn, int timeout_ms)
         tcp_send_all(conn, GO_AHEAD, strlen(GO_AHEAD)) == (ssize_t)strlen(GO_AHEAD)) {
         int got = tcp_recv_urgent(conn, &urgent, timeout_ms);
         if (got == 0)
-            errno = ETIMEDOUT;
+            errno = EAGAIN; /* no urgent byte within the timeout */
         if (got == 1)
             nb = tcp_recv_to_mark(conn, before, sizeof before);
         if (nb >= 0)
@@ -208,9 +234,37 @@ static int serve_abort(int conn)
     return n > 0 ? 0 : -1;
 }
 
+/*
+ * A client that sends nothing, or never reads its answer, must not hold its
+ * server for ever: every blocking recv() and send() on conn gives up after
+ * timeout_ms with EAGAIN (SO_RCVTIMEO, SO_SNDTIMEO).
+ */
+static int limit_waits(int conn, int timeout_ms)
+{
+    if (timeout_ms <= 0)
+        return 0;
+    struct timeval tv = {.tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000};
+    static const struct {
+        int option;
+        const char *name;
+    } LIMITS[] = {{SO_RCVTIMEO, "SO_RCVTIMEO"}, {SO_SNDTIMEO, "SO_SNDTIMEO"}};
+    for (size_t i = 0; i < sizeof LIMITS / sizeof LIMITS[0]; i++) {
+        struct tcp_watch w;
+        tcp_watch_begin(&w, conn);
+        int rc = setsockopt(conn, SOL_SOCKET, LIMITS[i].option, &tv, sizeof tv);
+        trace_call_note("setsockopt", rc, tcp_watch_end(&w, conn), "fd=%d, %s %d ms [step 5]", conn,
+                        LIMITS[i].name, timeout_ms);
+        if (rc == -1)
+            return -1;
+    }
+    return 0;
+}
+
 int tcp_scenario_serve(int conn, enum tcp_mode mode, int timeout_ms)
 {
     trace_note("serving one client in %s mode", tcp_mode_name(mode));
+    if (limit_waits(conn, timeout_ms) == -1)
+        return give_up(conn);
     switch (mode) {
     case TCP_MODE_ECHO:
     case TCP_MODE_POLL:

@@ -100,7 +100,7 @@ int main(int argc, char **argv)
             title = optarg;
             break;
         default:
-            cli_bad_option(opt);
+            cli_bad_option(opt, argv);
         }
     }
     if (argc - optind != 2)

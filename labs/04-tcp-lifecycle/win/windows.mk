@@ -15,7 +15,7 @@ WIN_LAB    := 04-tcp-lifecycle
 # __USE_MINGW_ANSI_STDIO: MinGW's C99 printf (%zu), not Microsoft's.
 # posix_win.h comes first in every file: the few POSIX pieces MinGW lacks.
 WIN_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D__USE_MINGW_ANSI_STDIO=1 \
-              -Wall -Wextra -Werror -O2 -Icommon -include common/win/posix_win.h
+              -Wall -Wextra -Werror -O2 -MMD -MP -Icommon -include common/win/posix_win.h
 # -static: the .exe needs no MinGW DLL beside it, only Windows' own ws2_32.dll;
 # winpthreads (-lpthread) gives clock.c its clock_gettime() and nanosleep().
 WIN_LDFLAGS := -static
