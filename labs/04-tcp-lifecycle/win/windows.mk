@@ -60,6 +60,7 @@ windows: deps
 WIN_TEST_IMPL := $(if $(wildcard solutions/$(WIN_LAB)),solutions,labs)
 test-windows: DEPS_FOR := windows
 test-windows: deps
+	@tests/windows/check_links.sh labs/$(WIN_LAB)/README.md
 	@command -v $(WIN_CC) >/dev/null 2>&1 || \
 	    { echo "test-windows: not run: install MinGW-w64 (make deps DEPS_FOR=windows)" >&2; exit 1; }
 	@$(MAKE) --no-print-directory DEPS_DONE=1 $(foreach p,$(WIN_PROGS),$(WIN_BUILD)/$(WIN_TEST_IMPL)/$(p).exe) \
