@@ -7,7 +7,8 @@
 #   WINDOWS_DIR  holds tcp_server.exe and tcp_client.exe (make windows)
 #   OUT_DIR      receives every run's traces (JSON Lines) and output
 #
-# For each mode (echo, halfclose, oob, abort) it runs the conversation three
+# For each mode (echo, halfclose, oob, abort, and poll: the one-process
+# server of step 6, WSAPoll() on Windows) it runs the conversation three
 # times: Linux <-> Linux (the reference), Windows client -> Linux server and
 # Linux client -> Windows server. Each side traces to its own file, and the
 # test compares, for each role, what the trace says went over the wire: the
@@ -178,7 +179,7 @@ $(diff <(normalized_output "$out/$ref-client.out") <(normalized_output "$out/$na
     fi
 }
 
-for mode in echo halfclose oob abort; do
+for mode in echo halfclose oob abort poll; do
     t0=$(date +%s%N)
     run_pair "$mode-linux" "$mode" "$linux/tcp_server" "$linux/tcp_client"
     check_run "$mode-linux" "$mode-linux" "$mode"
@@ -208,4 +209,4 @@ if [ "$failures" -ne 0 ]; then
     echo "test-windows: $failures failure(s); traces and outputs are in $out" >&2
     exit 1
 fi
-echo "test-windows: all passed: 4 modes, both directions, traces compared (in $out)"
+echo "test-windows: all passed: 5 modes (echo, halfclose, oob, abort, poll), both directions, traces compared (in $out)"
