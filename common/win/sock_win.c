@@ -160,6 +160,7 @@ int sockw_shutdown(int fd, int how)
 
 int sockw_closesocket(int fd)
 {
+    nonblocking_of(fd, 1, 0); /* forget it: the handle may come back for another socket */
     return closesocket(handle(fd)) == SOCKET_ERROR ? failed() : 0;
 }
 
@@ -233,23 +234,28 @@ int sockw_sockatmark(int fd)
     return no_urgent_waiting ? 1 : 0;
 }
 
-/* What F_SETFL last set per socket; WinSock has no way to read it back. */
+/*
+ * What F_SETFL last set per socket; WinSock has no way to read it back.
+ * Only non-blocking sockets are listed (blocking is how a socket starts),
+ * and closesocket() takes a socket off, so a new socket that gets the same
+ * handle starts blocking, as it should. set: 1 to record value, 0 to ask.
+ */
 static u_long nonblocking_of(int fd, int set, u_long value)
 {
-    static struct {
-        int fd;
-        u_long on;
-    } known[64];
-    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
-        if (known[i].fd == fd || (set && known[i].fd == 0)) {
-            if (set) {
-                known[i].fd = fd;
-                known[i].on = value;
-            }
-            return known[i].on;
+    static int listed[64]; /* 0: a free slot (no socket handle is 0) */
+    size_t free_slot = sizeof listed / sizeof listed[0];
+    for (size_t i = 0; i < sizeof listed / sizeof listed[0]; i++) {
+        if (listed[i] == fd) {
+            if (set && !value)
+                listed[i] = 0;
+            return set ? value : 1;
         }
+        if (listed[i] == 0 && free_slot == sizeof listed / sizeof listed[0])
+            free_slot = i;
     }
-    return 0;
+    if (set && value && free_slot < sizeof listed / sizeof listed[0])
+        listed[free_slot] = fd;
+    return set ? value : 0;
 }
 
 int sockw_fcntl(int fd, int cmd, ...)
