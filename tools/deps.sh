@@ -5,7 +5,7 @@
 # usage: tools/deps.sh [build|test|bench|slides|instructor|windows]   (default: build)
 #   build   gcc, make, pkg-config, Check      (make demo, make grade)
 #   test    build + clang-format, cppcheck, zip, unzip, iproute2, nc, socat,
-#           npm, gnuplot, MinGW-w64, wine      (make test)
+#           npm, gnuplot, tmux, python3, MinGW-w64, wine  (make test)
 #   bench   build + gnuplot                    (make bench)
 #   slides  npm                                (make deps-slides, make slides)
 #   instructor  build + zip, unzip, iproute2   (dist-student, gradescope, grade-batch)
@@ -47,6 +47,8 @@ test)
     need_cmd socat socat
     need_cmd npm npm # the slides are built with Marp CLI (slides/package-lock.json)
     need_cmd gnuplot gnuplot-nox
+    need_cmd tmux tmux       # the step-mode test drives a real terminal
+    need_cmd python3 python3 # the trace stress and hostile-client tests
     need_windows # make test-windows: lab 04 cross-built and run under Wine
     ;;
 instructor)

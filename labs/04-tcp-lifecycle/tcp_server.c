@@ -232,7 +232,7 @@ int main(int argc, char **argv)
     if (optind != argc)
         die_usage("unexpected argument '%s'", argv[optind]);
 
-    int listen_fd = tcp_open_server(addr, port, 16);
+    int listen_fd = tcp_open_server(addr, port, 128); /* room for a crowd of clients */
     if (listen_fd == -1 && errno == ENOENT)
         die_usage("unknown address '%s': give a numeric address or a known host name", addr);
     if (listen_fd == -1) {
