@@ -7,6 +7,7 @@
 #ifndef IPC_KIT_POSIX_WIN_H
 #define IPC_KIT_POSIX_WIN_H
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,17 @@
 #define O_CLOEXEC O_NOINHERIT
 /* Windows has no controlling terminals, so there is nothing to avoid acquiring. */
 #define O_NOCTTY 0
+
+/* No flock() on Windows. step.c locks /dev/tty with it, and Windows has no
+ * /dev/tty to open, so step mode stops before; this only lets step.c build. */
+#define LOCK_EX 2
+static inline int flock(int fd, int operation)
+{
+    (void)fd;
+    (void)operation;
+    errno = ENOSYS;
+    return -1;
+}
 
 /* setenv() is _putenv_s() on Windows (which always overwrites). */
 static inline int setenv(const char *name, const char *value, int overwrite)
