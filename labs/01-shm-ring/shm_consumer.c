@@ -88,9 +88,7 @@ int main(int argc, char **argv)
             wait_s = cli_parse_long(optarg, 0, 3600, "wait");
             break;
         default:
-            if (opt == '?' && optopt == 0) /* an unknown long option */
-                die_usage("unknown option '%s'", argv[optind - 1]);
-            cli_bad_option(opt);
+            cli_bad_option(opt, argv);
         }
     }
     if (argc - optind != 1)

@@ -201,9 +201,7 @@ int main(int argc, char **argv)
                 die_usage("invalid mode '%s': expected lock, lockfree or both", optarg);
             break;
         default:
-            if (opt == '?' && optopt == 0) /* an unknown long option */
-                die_usage("unknown option '%s'", argv[optind - 1]);
-            cli_bad_option(opt);
+            cli_bad_option(opt, argv);
         }
     }
     if (optind != argc)

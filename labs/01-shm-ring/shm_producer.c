@@ -99,9 +99,7 @@ static struct options parse_options(int argc, char **argv)
             o.mode = parse_mode(optarg);
             break;
         default:
-            if (opt == '?' && optopt == 0) /* an unknown long option */
-                die_usage("unknown option '%s'", argv[optind - 1]);
-            cli_bad_option(opt);
+            cli_bad_option(opt, argv);
         }
     }
     if (argc - optind != 1)

@@ -159,7 +159,7 @@ int main(int argc, char **argv)
             big = (size_t)cli_parse_size(optarg, 1, 64L * 1024 * 1024, "size");
             break;
         default:
-            cli_bad_option(opt);
+            cli_bad_option(opt, argv);
         }
     }
     if (optind != argc)

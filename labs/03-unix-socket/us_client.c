@@ -52,9 +52,7 @@ int main(int argc, char **argv)
             path = optarg;
             break;
         default:
-            if (opt == '?' && optopt == 0)
-                die_usage("unknown option '%s'", argv[optind - 1]);
-            cli_bad_option(opt);
+            cli_bad_option(opt, argv);
         }
     }
     if (path == NULL || path[0] == '\0')

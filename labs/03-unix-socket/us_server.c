@@ -21,6 +21,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -37,7 +38,10 @@ static const char USAGE[] =
     "      --same-uid     serve only clients running under this server's uid\n"
     "  -h, --help         show this help\n"
     "Prints the socket's path as the first line on stdout; logs clients to stderr.\n"
-    "Then, in another terminal: us_client -s PATH MESSAGE...\n";
+    "The socket file is made mode 0600 (only this user may connect), whatever the umask.\n"
+    "Examples:\n"
+    "  us_server -s /tmp/upper.sock -n 2\n"
+    "  us_client -s /tmp/upper.sock hello there     (in another terminal)\n";
 
 enum { OPT_SAME_UID = 1000 };
 
@@ -94,9 +98,7 @@ int main(int argc, char **argv)
             opts.same_uid = true;
             break;
         default:
-            if (opt == '?' && optopt == 0)
-                die_usage("unknown option '%s'", argv[optind - 1]);
-            cli_bad_option(opt);
+            cli_bad_option(opt, argv);
         }
     }
     if (optind != argc)
@@ -104,9 +106,20 @@ int main(int argc, char **argv)
     if (path != NULL && path[0] == '\0')
         die_usage("the socket path given with -s is empty");
 
+    /* bind() makes the socket file with mode 0777 minus the umask; whoever
+     * may write it may connect. A strict umask while it is made, then 0600:
+     * only this user, whatever umask the shell had. */
+    mode_t old_umask = umask(077);
     struct us_listener listener;
-    if (us_listen(&listener, path) == -1)
+    int listened = us_listen(&listener, path);
+    umask(old_umask);
+    if (listened == -1)
         die_listen(path);
+    if (chmod(listener.path, 0600) == -1) {
+        warn_errno("chmod 0600 %s", listener.path);
+        us_listener_close(&listener);
+        return EXIT_FATAL;
+    }
     if (us_cleanup_on_signals(&listener) == -1) {
         warn_errno("sigaction");
         us_listener_close(&listener);

@@ -150,7 +150,7 @@ static void parse_options(struct options *o, int argc, char **argv)
             o->full = true;
             break;
         default:
-            cli_bad_option(opt);
+            cli_bad_option(opt, argv);
         }
     }
     if (optind != argc)
