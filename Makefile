@@ -5,9 +5,9 @@
 #   make programs    build every lab's programs (build/<variant>/<impl>/<lab>/)
 #   make test        everything CI checks: lint, common tests, solutions at
 #                    100 %, skeletons graded cleanly, sanitizer runs, slides,
-#                    demo step mode, trace order, hostile clients, lab 04
-#                    for Windows under Wine
-#   make test-demo / test-trace / test-servers / test-slides / test-windows
+#                    demo step mode, trace order, hostile clients, command
+#                    lines, lab 04 for Windows under Wine
+#   make test-demo / test-trace / test-servers / test-cli / test-slides / test-windows
 #                    one part of it
 #   make windows     lab 04 for Windows (MinGW-w64, WinSock): build/windows/
 #   make bench       measure the mechanisms against each other (lab 05;
@@ -165,7 +165,7 @@ $(JSON_CHECK): $(BUILD)/tests/instructor/json_check.o $(BUILD)/tests/grader/json
 # ---- targets -------------------------------------------------------------
 .PHONY: all programs test-binaries deps demo grade test lint clean help bench \
         dist-student gradescope grade-batch classroom test-instructor mutants test-alternatives \
-        test-demo test-trace test-servers
+        test-demo test-trace test-servers test-cli
 
 all: programs test-binaries
 programs: $(ALL_PROGS)
@@ -221,7 +221,7 @@ test: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 test-instructor
 	@echo "== slides =="
 	@$(MAKE) --no-print-directory DEPS_DONE=1 test-slides
-	@$(MAKE) --no-print-directory DEPS_DONE=1 test-demo test-trace test-servers
+	@$(MAKE) --no-print-directory DEPS_DONE=1 test-demo test-trace test-servers test-cli
 	@echo "== lab 04 for Windows, under Wine, against the Linux build =="
 	@$(MAKE) --no-print-directory DEPS_DONE=1 test-windows
 	@tools/check-clean.sh
@@ -284,7 +284,8 @@ mutants:
 # test-demo: IPC_STEP=1 make demo on a real terminal (tmux); test-trace: 50
 # tcp_demo runs under load, every state move checked against the diagram and
 # no chart arrow back in time; test-servers: hostile clients against every
-# server mode, a well-behaved client must be served within 1 s throughout.
+# server mode, a well-behaved client must be served within 1 s throughout;
+# test-cli: every program's --help, examples and usage errors.
 test-demo: DEPS_FOR := test
 test-demo: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 programs
@@ -296,6 +297,11 @@ test-trace: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 programs $(BUILD)/tools/trace-chart/trace_chart
 	@echo "== traces: causal order under load =="
 	@tests/trace/stress_tcp_trace.py $(BUILD) 50
+
+test-cli: deps
+	@$(MAKE) --no-print-directory DEPS_DONE=1 programs $(BUILD)/tools/trace-chart/trace_chart
+	@echo "== command lines: --help, examples, usage errors =="
+	@tests/cli/test_command_lines.sh $(BUILD)
 
 test-servers: DEPS_FOR := test
 test-servers: deps

@@ -51,7 +51,10 @@ static const char USAGE[] =
     "Before and after each row it samples the cache line round trip and the load\n"
     "(noise.h): a disturbed row is measured again, and marked ! if it stays so.\n"
     "Output: a table on stdout, a line per mechanism on stderr, DIR/results.csv\n"
-    "with the header mechanism,msg_size,metric,median,p99,min,max,unit,note\n";
+    "with the header mechanism,msg_size,metric,median,p99,min,max,unit,note\n"
+    "Examples:\n"
+    "  bench -m pipe,unix -s 64,4K\n"
+    "  bench --full -o build/bench     (what make bench FULL=1 runs)\n";
 
 struct options {
     const struct channel_ops *mechs[8];
