@@ -41,8 +41,10 @@ static struct {
 
 static const char *current_role;
 
-/* When the call being reported returned (trace_mark_return), or 0: now. */
-static uint64_t pending_return_ns;
+/* When the call being reported returned (trace_mark_return), or 0: now.
+ * Per thread: two threads of one process (lab 01's threaded tests) each
+ * report their own calls. */
+static _Thread_local uint64_t pending_return_ns;
 
 /* The epoch is handed to exec'd programs through the environment, so all
  * processes of one run share time zero. */
