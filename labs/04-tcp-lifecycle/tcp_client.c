@@ -22,6 +22,7 @@
 
 #include "cli.h"
 #include "err.h"
+#include "sock_compat.h"
 #include "tcp_lab.h"
 #include "tcp_scenario.h"
 #include "trace.h"
@@ -52,6 +53,9 @@ int main(int argc, char **argv)
 {
     err_set_progname(argv[0]);
     trace_set_role("client");
+    /* WSAStartup() on Windows, nothing on Linux (sock_compat.h). */
+    if (sock_startup() == -1)
+        die_errno("WSAStartup");
     int mode = TCP_MODE_ECHO;
     long timeout_ms = 5000;
     int opt;
@@ -94,5 +98,6 @@ int main(int argc, char **argv)
     snprintf(what, sizeof what, "%s with %s port %s", tcp_mode_name(mode), host, port);
     if (tcp_scenario_client(fd, mode, message, (int)timeout_ms) == -1)
         tcp_fail(what);
+    sock_cleanup();
     return 0;
 }

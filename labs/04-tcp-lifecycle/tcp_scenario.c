@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/time.h>
 
+#include "sock_compat.h"
 #include "tcp_lab.h"
 #include "tcp_scenario.h"
 #include "tcp_state.h"
@@ -79,6 +79,15 @@ static int give_up(int fd)
     return -1;
 }
 
+/* What catch_sigurg() replaced, for restore_sigurg(). */
+struct sigurg_saved {
+#ifdef SIGURG
+    struct sigaction old;
+#else
+    int none;
+#endif
+};
+
 /* The server tells the oob client when SIGURG can reach it (see serve_oob). */
 static const char GO_AHEAD[] = "go\n";
 
@@ -126,10 +135,48 @@ static int serve_halfclose(int conn)
 
 static volatile sig_atomic_t sigurg_seen;
 
+#ifdef SIGURG
 static void on_sigurg(int sig)
 {
     (void)sig;
     sigurg_seen++;
+}
+#endif
+
+/* Counts SIGURGs from now on; 0, or -1 with errno. Windows has no SIGURG
+ * (nor signals between processes): there, urgent data is seen only through
+ * poll()'s POLLPRI, and the count stays "none". */
+static int catch_sigurg(struct sigurg_saved *saved)
+{
+    sigurg_seen = 0;
+#ifdef SIGURG
+    struct sigaction sa = {.sa_handler = on_sigurg, .sa_flags = SA_RESTART};
+    sigemptyset(&sa.sa_mask);
+    return sigaction(SIGURG, &sa, &saved->old);
+#else
+    (void)saved;
+    return 0;
+#endif
+}
+
+static void restore_sigurg(const struct sigurg_saved *saved)
+{
+#ifdef SIGURG
+    sigaction(SIGURG, &saved->old, NULL);
+#else
+    (void)saved;
+#endif
+}
+
+/* "SIGURG seen 1 time", for the reply. */
+static const char *sigurg_text(char *buf, size_t size)
+{
+#ifdef SIGURG
+    snprintf(buf, size, "SIGURG seen %d time%s", (int)sigurg_seen, sigurg_seen == 1 ? "" : "s");
+#else
+    snprintf(buf, size, "no SIGURG on Windows");
+#endif
+    return buf;
 }
 
 /*
@@ -139,11 +186,9 @@ static void on_sigurg(int sig)
  */
 static int serve_oob(int conn, int timeout_ms)
 {
-    struct sigaction sa = {.sa_handler = on_sigurg, .sa_flags = SA_RESTART}, old;
-    sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGURG, &sa, &old) == -1)
+    struct sigurg_saved saved;
+    if (catch_sigurg(&saved) == -1)
         return give_up(conn);
-    sigurg_seen = 0;
     int rc = -1;
     char urgent = '?', before[1024], after[1024];
     ssize_t nb = -1, na = -1;
@@ -160,18 +205,18 @@ static int serve_oob(int conn, int timeout_ms)
     if (na >= 0) {
         /* At most SHOWN bytes of each part, so the reply stays one line. */
         enum { SHOWN = 100 };
-        char reply[400];
+        char reply[400], how[64];
         int len = snprintf(reply, sizeof reply,
-                           "before the mark \"%.*s\", urgent byte '%c' (SIGURG seen %d time%s), "
+                           "before the mark \"%.*s\", urgent byte '%c' (%s), "
                            "after the mark \"%.*s\"\n",
-                           (int)(nb < SHOWN ? nb : SHOWN), before, urgent, (int)sigurg_seen,
-                           sigurg_seen == 1 ? "" : "s", (int)(na < SHOWN ? na : SHOWN), after);
+                           (int)(nb < SHOWN ? nb : SHOWN), before, urgent,
+                           sigurg_text(how, sizeof how), (int)(na < SHOWN ? na : SHOWN), after);
         if (tcp_send_all(conn, reply, (size_t)len) == len)
             rc = 0;
     }
-    int saved = errno;
-    sigaction(SIGURG, &old, NULL);
-    errno = saved;
+    int err = errno;
+    restore_sigurg(&saved);
+    errno = err;
     if (rc == -1)
         return give_up(conn);
     return tcp_close(conn);

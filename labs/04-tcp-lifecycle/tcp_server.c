@@ -31,12 +31,14 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
+#ifndef _WIN32
+#include <sys/wait.h> /* Windows has no fork() and no waitpid(): see serve_each() */
+#endif
 
 #include "cli.h"
 #include "err.h"
+#include "sock_compat.h"
 #include "tcp_lab.h"
 #include "tcp_scenario.h"
 #include "trace.h"
@@ -71,7 +73,9 @@ static const struct option LONG_OPTIONS[] = {
 /* The most clients served at once by child processes; more are told "busy". */
 enum { MAX_CHILDREN = 1000 };
 
+#ifndef _WIN32
 static const char BUSY[] = "busy: too many clients at once, try again later\n";
+#endif
 
 /* One client, from accept to close; returns 0 when the conversation went well. */
 static int serve_one(int conn, const struct tcp_endpoint *peer, enum tcp_mode mode, int timeout_ms)
@@ -94,6 +98,7 @@ static int serve_one(int conn, const struct tcp_endpoint *peer, enum tcp_mode mo
     return -1;
 }
 
+#ifndef _WIN32
 /* Collects children that have ended; with `block`, waits for one. Returns
  * how many were collected, and marks *status when one of them failed. */
 static long reap_children(bool block, int *status)
@@ -111,6 +116,7 @@ static long reap_children(bool block, int *status)
             *status = EXIT_FATAL;
     }
 }
+#endif
 
 /*
  * The modes but poll: accept count clients (0: no end) and serve each in a
@@ -120,9 +126,13 @@ static long reap_children(bool block, int *status)
 static int serve_each(int *listen_fd, long count, enum tcp_mode mode, int timeout_ms)
 {
     int status = 0;
+#ifndef _WIN32
     long running = 0;
+#endif
     for (long served = 0; count == 0 || served < count; served++) {
+#ifndef _WIN32
         running -= reap_children(running >= MAX_CHILDREN, &status);
+#endif
         struct tcp_endpoint peer;
         int conn = tcp_accept(*listen_fd, &peer);
         if (conn == -1)
@@ -137,6 +147,14 @@ static int serve_each(int *listen_fd, long count, enum tcp_mode mode, int timeou
             status = serve_one(conn, &peer, mode, timeout_ms) == 0 ? 0 : EXIT_FATAL;
             break;
         }
+#ifdef _WIN32
+        /* Windows has no fork(): a new process runs a program from its start
+         * (CreateProcess), it is not a copy of this one. So the Windows build
+         * serves its clients here, one after another. */
+        if (serve_one(conn, &peer, mode, timeout_ms) != 0)
+            status = EXIT_FATAL;
+        continue;
+#else
         if (running >= MAX_CHILDREN) {
             /* Still full after waiting: say so and close, never leave it hanging. */
             tcp_send_all(conn, BUSY, strlen(BUSY));
@@ -159,13 +177,16 @@ static int serve_each(int *listen_fd, long count, enum tcp_mode mode, int timeou
         running++;
         if (close(conn) == -1) /* the child has its own copy; not a TCP step */
             warn_errno("close the parent's copy of the client's socket");
+#endif
     }
+#ifndef _WIN32
     while (running > 0) {
         long n = reap_children(true, &status);
         if (n == 0)
             break;
         running -= n;
     }
+#endif
     return status;
 }
 
@@ -173,6 +194,9 @@ int main(int argc, char **argv)
 {
     err_set_progname(argv[0]);
     trace_set_role("server");
+    /* WSAStartup() on Windows, nothing on Linux (sock_compat.h). */
+    if (sock_startup() == -1)
+        die_errno("WSAStartup");
     const char *addr = "127.0.0.1";
     const char *port = "0";
     long count = 1, timeout_ms = 5000;
@@ -233,5 +257,6 @@ int main(int argc, char **argv)
         return status; /* closed after the last client was accepted */
     if (tcp_close(listen_fd) == -1)
         tcp_fail("close");
+    sock_cleanup();
     return status;
 }

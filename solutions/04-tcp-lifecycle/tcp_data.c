@@ -5,17 +5,13 @@
 /* POLLRDHUP (the peer closed its sending half) is a Linux extension of
  * poll(), shown by glibc only with _GNU_SOURCE, which this file alone needs. */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "clock.h"
+#include "sock_compat.h" /* send(), recv(), poll(), sockatmark(): Linux or WinSock */
 #include "tcp_lab.h"
 #include "tcp_state.h"
 #include "trace.h"

@@ -16,15 +16,14 @@
  *     or takes none of its echo) is dropped with a message on stderr.
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/socket.h>
 
 #include "clock.h"
 #include "err.h"
+#include "sock_compat.h" /* poll() is WSAPoll() on Windows */
 #include "tcp_lab.h"
 #include "tcp_state.h"
 #include "trace.h"
