@@ -302,6 +302,7 @@ static long vtrace(const char *call, long result, const char *note, const char *
             .note = note,
         };
         emit(&ev);
+        step_pause(call, false);
     }
     errno = saved;
     return result;
@@ -339,7 +340,7 @@ void trace_note(const char *fmt, ...)
         tell_held(now);
         struct event ev = {.mono_ns = now, .note = text};
         emit(&ev);
-        step_pause(text); /* step mode stops at the narrated steps */
+        step_pause(text, true); /* IPC_STEP=notes stops here only */
     }
     errno = saved;
 }
