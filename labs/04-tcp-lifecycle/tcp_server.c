@@ -88,7 +88,7 @@ static int serve_one(int conn, const struct tcp_endpoint *peer, enum tcp_mode mo
     int err = errno;
     const char *why = tcp_scenario_why(mode, err);
     if (why) {
-        warn_msg("client %s: %s (%s); the server goes on", who, why, errno_name(err));
+        warn_msg("client %s: %s (%s); closing this connection only", who, why, errno_name(err));
     } else {
         char what[300], text[1024];
         snprintf(what, sizeof what, "%s with client %s", tcp_mode_name(mode), who);
