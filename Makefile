@@ -1,12 +1,20 @@
 # ipc-kit - build, run, grade and test the IPC labs.  (GNU Make)
 #
-#   make demo        the traced tour of the labs (reference programs)
+#   make demo        the traced tour of the labs, one short story each (reference
+#                    programs, or yours in the student kit); IPC_STEP=1 to step
+#   make programs    build every lab's programs (build/<variant>/<impl>/<lab>/)
 #   make test        everything CI checks: lint, common tests, solutions at
-#                    100 %, skeletons graded cleanly, sanitizer runs
+#                    100 %, skeletons graded cleanly, sanitizer runs, slides,
+#                    demo step mode, trace order, hostile clients, command
+#                    lines, lab 04 for Windows under Wine
+#   make test-demo / test-trace / test-servers / test-cli / test-slides / test-windows
+#                    one part of it
+#   make windows     lab 04 for Windows (MinGW-w64, WinSock): build/windows/
 #   make bench       measure the mechanisms against each other (lab 05;
 #                    FULL=1 for the thorough run, LAB=01 for lab 01's figures)
 #   make slides      the lecture decks to build/slides/ (HTML; PDF with Chromium);
-#                    make trace-chart MODE=halfclose draws a traced lab 04 run
+#                    make deps-slides installs Marp CLI first
+#   make trace-chart MODE=halfclose   draw a traced lab 04 run as a chart
 #   make grade       grade your work in labs/   (LAB=02 for one lab,
 #                    TEST=name for one test, IMPL=solutions for the reference)
 #   make deps        check (and, as root, install) what the kit needs
@@ -14,6 +22,7 @@
 #   make dist-student / gradescope / classroom / grade-batch SUBMISSIONS=DIR
 #                    instructor tooling (see README.md, "For instructors")
 #   make clean       remove build/
+#   make help        this list
 #
 # Options: V=1 shows each command; SAN=address,undefined or SAN=thread
 # builds with sanitizers into their own folder under build/.
@@ -155,7 +164,8 @@ $(JSON_CHECK): $(BUILD)/tests/instructor/json_check.o $(BUILD)/tests/grader/json
 
 # ---- targets -------------------------------------------------------------
 .PHONY: all programs test-binaries deps demo grade test lint clean help bench \
-        dist-student gradescope grade-batch classroom test-instructor mutants test-alternatives
+        dist-student gradescope grade-batch classroom test-instructor mutants test-alternatives \
+        test-demo test-trace test-servers test-cli
 
 all: programs test-binaries
 programs: $(ALL_PROGS)
@@ -211,15 +221,17 @@ test: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 test-instructor
 	@echo "== slides =="
 	@$(MAKE) --no-print-directory DEPS_DONE=1 test-slides
+	@$(MAKE) --no-print-directory DEPS_DONE=1 test-demo test-trace test-servers test-cli
+	@echo "== lab 04 for Windows, under Wine, against the Linux build =="
+	@$(MAKE) --no-print-directory DEPS_DONE=1 test-windows
 	@tools/check-clean.sh
 	@echo "make test: all checks passed"
 
 # ---- benchmarks (lab 05) ---------------------------------------------------
-# make bench: the quick run (under a minute); FULL=1 the thorough one;
-# LAB=01 only what lab 01 asks about. The reference harness is used when
-# the kit has it, the student's otherwise.
-BENCH_IMPL := $(if $(wildcard solutions/05-compare),solutions,labs)
-BENCH_BIN   = $(BUILD)/$(BENCH_IMPL)/05-compare/bench
+# make bench: the quick run (under a minute); FULL=1 the thorough one (under
+# four); LAB=01 only what lab 01 asks about. Like make grade it measures the
+# student's code (IMPL=labs); IMPL=solutions measures the reference.
+BENCH_BIN   = $(BUILD)/$(IMPL)/05-compare/bench
 BENCH_ARGS_01 := -m shm-lock,shm-lockfree,pipe -s 64,4K,64K,1M
 # A lab's own run keeps its own folder, so it never replaces the full comparison.
 BENCH_DIR      = build/bench$(if $(LAB),/lab$(LAB))
@@ -268,6 +280,35 @@ test-alternatives:
 mutants:
 	@tools/mutants/run.sh $(LAB) $(if $(MUTANT),-k $(MUTANT))
 
+# ---- demo, traces and servers under test (tests/demo, tests/trace, tests/servers) ----
+# test-demo: IPC_STEP=1 make demo on a real terminal (tmux); test-trace: 50
+# tcp_demo runs under load, every state move checked against the diagram and
+# no chart arrow back in time; test-servers: hostile clients against every
+# server mode, a well-behaved client must be served within 1 s throughout;
+# test-cli: every program's --help, examples and usage errors.
+test-demo: DEPS_FOR := test
+test-demo: deps
+	@$(MAKE) --no-print-directory DEPS_DONE=1 programs
+	@echo "== demo: step mode on a terminal =="
+	@tests/demo/test_step_mode.sh $(BUILD)
+
+test-trace: DEPS_FOR := test
+test-trace: deps
+	@$(MAKE) --no-print-directory DEPS_DONE=1 programs $(BUILD)/tools/trace-chart/trace_chart
+	@echo "== traces: causal order under load =="
+	@tests/trace/stress_tcp_trace.py $(BUILD) 50
+
+test-cli: deps
+	@$(MAKE) --no-print-directory DEPS_DONE=1 programs $(BUILD)/tools/trace-chart/trace_chart
+	@echo "== command lines: --help, examples, usage errors =="
+	@tests/cli/test_command_lines.sh $(BUILD)
+
+test-servers: DEPS_FOR := test
+test-servers: deps
+	@$(MAKE) --no-print-directory DEPS_DONE=1 programs
+	@echo "== servers: hostile clients =="
+	@tests/servers/hostile_clients.py $(BUILD)
+
 LINT_FILES := $(shell find common labs solutions tests -name '*.[ch]' 2>/dev/null)
 lint:
 	@echo "== lint: clang-format =="
@@ -282,9 +323,9 @@ clean:
 	rm -rf build
 
 help:
-	@sed -n '2,23p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,/^# Layout of the output/p' Makefile | sed '$$d; s/^# \{0,1\}//'
 
 # Parts of the kit that bring their own rules (slides, benchmarks).
--include $(wildcard slides/slides.mk solutions/05-compare/bench.mk)
+-include $(wildcard slides/slides.mk solutions/05-compare/bench.mk labs/04-tcp-lifecycle/win/windows.mk)
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -83,6 +83,28 @@ check "each deck's HTML has its pictures inside" self_contained
 check "every picture the decks name exists" node "$slides/scripts/check-images.mjs" "${decks[@]}"
 check "every picture in $slides/img is well-formed SVG" xml_ok "$slides"/img/*.svg "$slides"/img/*/*.svg
 
+# 2b. Deck 05's figures: its numbers and its plots come from the committed bench run.
+bench_img=$slides/img/bench
+check "deck 05 quotes the numbers of the committed bench run ($bench_img/results.csv)" \
+    node "$slides/scripts/check-bench-figures.mjs" "$slides/05-comparison.md" \
+    "$bench_img/results.csv" "$bench_img/figures.txt"
+plots_from_committed_run() {
+    local plot bad=0
+    command -v gnuplot >/dev/null 2>&1 || { echo "not run: install gnuplot (make deps)"; return 1; }
+    mkdir -p "$charts/bench"
+    cp "$bench_img/results.csv" "$charts/bench/results.csv"
+    gnuplot -e "dir='$charts/bench'" labs/05-compare/plots.gp 2>&1 | grep -v 'no valid points'
+    for plot in throughput rtt cpu; do
+        if ! cmp -s "$charts/bench/$plot.svg" "$bench_img/$plot.svg"; then
+            echo "$bench_img/$plot.svg is not what plots.gp draws from $bench_img/results.csv:"
+            echo "commit the plots and the results.csv of one run (build/bench/)"
+            bad=1
+        fi
+    done
+    return $bad
+}
+check "deck 05's plots are drawn from the committed bench run" plots_from_committed_run
+
 # 3. The trace-chart tool: unit tests on small traces, then real recorded runs.
 check "trace-chart unit tests" "$unit_tests"
 charts_from_recorded_runs() {
