@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -563,6 +564,14 @@ START_TEST(step03_connect_to_a_closed_port_gives_econnrefused)
 }
 END_TEST
 
+static volatile sig_atomic_t signals_seen;
+
+static void count_signal(int sig)
+{
+    (void)sig;
+    signals_seen++;
+}
+
 START_TEST(step03_connect_times_out_with_etimedout)
 {
     /* A listener whose accept queue is full drops new SYNs, so the client
@@ -602,6 +611,32 @@ START_TEST(step03_connect_times_out_with_etimedout)
     ck_assert_msg(state == TCP_STATE_SYN_SENT,
                   "a connect that timed out leaves the socket in SYN_SENT, this one is %s",
                   tcp_state_name(state));
+
+    /* The same wait, with a signal every 50 ms: poll() fails with EINTR,
+     * and tcp_connect must go on waiting for what is left of its timeout. */
+    fd = tcp_socket(AF_INET);
+    ck_assert(fd >= 0);
+    signals_seen = 0;
+    struct sigaction sa = {.sa_handler = count_signal}; /* no SA_RESTART */
+    sigemptyset(&sa.sa_mask);
+    ck_assert(sigaction(SIGALRM, &sa, NULL) == 0);
+    struct itimerval every = {.it_interval = {0, 50000}, .it_value = {0, 50000}};
+    ck_assert(setitimer(ITIMER_REAL, &every, NULL) == 0);
+    uint64_t start = clock_now_ns();
+    rc = tcp_connect(fd, &ep, 300);
+    err = errno;
+    took_ms = (clock_now_ns() - start) / 1000000;
+    struct itimerval off = {{0, 0}, {0, 0}};
+    setitimer(ITIMER_REAL, &off, NULL);
+    signal(SIGALRM, SIG_DFL);
+    close(fd);
+    ck_assert_msg(signals_seen > 0, "test setup: no signal arrived during tcp_connect");
+    ck_assert_msg(rc == -1 && err == ETIMEDOUT && took_ms >= 250,
+                  "with a signal every 50 ms (%d arrived), tcp_connect(300 ms) returned %d (%s) "
+                  "after %llu ms: poll() fails with EINTR when a signal arrives; poll again for "
+                  "the time that is left, then ETIMEDOUT",
+                  (int)signals_seen, rc, rc == -1 ? errno_name(err) : "connected",
+                  (unsigned long long)took_ms);
 
     int before = grade_count_open_fds();
     char text[8];
@@ -680,14 +715,6 @@ START_TEST(step04_listen_then_accept_reports_the_peer)
 }
 END_TEST
 
-static volatile sig_atomic_t signals_seen;
-
-static void count_signal(int sig)
-{
-    (void)sig;
-    signals_seen++;
-}
-
 START_TEST(step04_accept_retries_after_a_signal)
 {
     int port;
@@ -736,6 +763,46 @@ START_TEST(step04_accept_retries_after_a_signal)
 END_TEST
 
 /* ---- 5. send and receive ------------------------------------------------------ */
+
+START_TEST(step04_open_helpers_try_each_endpoint_and_leak_nothing)
+{
+    int first = tcp_open_server("127.0.0.1", "0", 4);
+    REQUIRE_IMPL(first, "tcp_open_server");
+    ck_assert_msg(first >= 0, "tcp_open_server failed: %s", errno_name(errno));
+    char port[8];
+    snprintf(port, sizeof port, "%d", port_of(first));
+    /* A second listener on the same port must fail, and leave nothing open. */
+    int before = grade_count_open_fds();
+    errno = 0;
+    int second = tcp_open_server("127.0.0.1", port, 4);
+    int err = errno;
+    int after = grade_count_open_fds();
+    if (second >= 0)
+        close(second);
+    /* "localhost" may name ::1 first: a client must go on to 127.0.0.1. */
+    struct tcp_endpoint eps[8];
+    int count = tcp_resolve("localhost", port, 0, eps, 8);
+    int client = tcp_open_client("localhost", port, 2000);
+    int client_err = errno;
+    if (client >= 0)
+        close(client);
+    close(first);
+    ck_assert_msg(second == -1 && err == EADDRINUSE,
+                  "a second server on port %s must fail with EADDRINUSE (SO_REUSEADDR never lets "
+                  "two sockets listen on one port), got %d (%s)",
+                  port, second, second == -1 ? errno_name(err) : "a listener");
+    ck_assert_msg(after == before,
+                  "the failed tcp_open_server left %d descriptor(s) open: close the socket of "
+                  "each endpoint that failed",
+                  after - before);
+    ck_assert_msg(client >= 0,
+                  "tcp_open_client(\"localhost\") failed (%s) although 127.0.0.1 listens; "
+                  "localhost resolves to %d endpoint(s), the first %s: try each endpoint in turn "
+                  "until one connects",
+                  errno_name(client_err), count,
+                  count > 0 && eps[0].addr.ss_family == AF_INET6 ? "IPv6 (::1)" : "IPv4");
+}
+END_TEST
 
 START_TEST(step05_send_all_loops_on_short_sends_and_eintr)
 {
@@ -934,6 +1001,66 @@ START_TEST(step05_frames_refuse_bad_lengths)
     ck_assert_msg(cut == -1 && cut_err == EPROTO,
                   "a stream that ends inside a frame must fail with EPROTO (got %zd, %s)", cut,
                   errno_name(cut_err));
+
+    /* The stream ends inside a header: not a clean end between frames. */
+    raw_pair(&client, &server);
+    raw_send(server, "\0\0", 2, 0);
+    ck_assert(shutdown(server, SHUT_WR) == 0);
+    errno = 0;
+    ssize_t half = tcp_recv_frame(client, buf, sizeof buf);
+    int half_err = errno;
+    close(client);
+    close(server);
+    ck_assert_msg(half == -1 && half_err == EPROTO,
+                  "a stream that ends after 2 of the 4 header bytes must fail with EPROTO, not "
+                  "%zd (%s): only a stream that ends before a header begins is a clean end (0)",
+                  half, half == -1 ? errno_name(half_err) : "a clean end");
+
+    /* A header that announces 0 bytes: no frame is empty. */
+    raw_pair(&client, &server);
+    header = htonl(0);
+    raw_send(server, &header, 4, 0);
+    raw_send(server, &header, 4, 0);
+    errno = 0;
+    ssize_t zero = tcp_recv_frame(client, buf, sizeof buf);
+    int zero_err = errno;
+    close(client);
+    close(server);
+    ck_assert_msg(zero == -1 && zero_err == EBADMSG,
+                  "a header announcing 0 bytes must be refused with EBADMSG (see tcp_lab.h), not "
+                  "%zd (%s)",
+                  zero, zero == -1 ? errno_name(zero_err) : "accepted as a frame");
+}
+END_TEST
+
+START_TEST(step05_a_small_frame_leaves_in_one_call)
+{
+    /* Two sends (header, then body) meet Nagle's algorithm: the body waits
+     * for the header's ACK, up to 40 ms. The frame must leave in one call. */
+    int client, server;
+    raw_pair(&client, &server);
+    fault_set(FAULT_OUT, (struct fault_plan){.fd = client}); /* counts, changes nothing */
+    ssize_t n = tcp_send_frame(client, "one frame, one call", 19);
+    int err = errno;
+    unsigned long calls = fault_calls(FAULT_OUT);
+    char watched[256];
+    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_OUT));
+    fault_reset();
+    char back[4 + 19];
+    int end;
+    size_t got = n == 19 ? raw_read_all(server, back, sizeof back, 2000, &end) : 0;
+    close(client);
+    close(server);
+    grade_require_impl(n, err, "tcp_send_frame");
+    ck_assert_msg(n == 19, "tcp_send_frame of 19 bytes returned %zd (%s)", n,
+                  n == -1 ? errno_name(err) : "another length");
+    ck_assert_msg(got == sizeof back, "the peer received %zu of the frame's %zu bytes", got,
+                  sizeof back);
+    ck_assert_msg(calls == 1,
+                  "a 19-byte frame took %lu calls to leave (%s): put the header and the body in "
+                  "one buffer (or one writev/sendmsg) and send it with one tcp_send_all(), so "
+                  "Nagle's algorithm cannot hold its second half back",
+                  calls, watched);
 }
 END_TEST
 
@@ -2017,6 +2144,10 @@ int main(int argc, char **argv)
          "tcp_open_server(): socket, bind, listen; tcp_accept(): accept(), then getpeername()"},
         {"step04_accept_retries_after_a_signal", step04_accept_retries_after_a_signal, 3, 10,
          "tcp_accept(): loop while accept() fails with EINTR or ECONNABORTED"},
+        {"step04_open_helpers_try_each_endpoint_and_leak_nothing",
+         step04_open_helpers_try_each_endpoint_and_leak_nothing, 2, 10,
+         "tcp_open_server()/tcp_open_client(): try each endpoint; close the socket of each one "
+         "that failed"},
         {"step05_send_all_loops_on_short_sends_and_eintr",
          step05_send_all_loops_on_short_sends_and_eintr, 3, 10,
          "tcp_send_all() in tcp_data.c: send() may take fewer bytes; advance and loop; retry "
@@ -2027,6 +2158,8 @@ int main(int argc, char **argv)
         {"step05_frames_keep_message_boundaries", step05_frames_keep_message_boundaries, 3, 15,
          "tcp_send_frame()/tcp_recv_frame(): a 4-byte length in network byte order (htonl), "
          "then the bytes"},
+        {"step05_a_small_frame_leaves_in_one_call", step05_a_small_frame_leaves_in_one_call, 2, 5,
+         "tcp_send_frame(): header and body in one buffer, one tcp_send_all()"},
         {"step05_frames_refuse_bad_lengths", step05_frames_refuse_bad_lengths, 3, 10,
          "tcp_recv_frame(): check the announced length against TCP_FRAME_MAX and cap before "
          "reading; EPROTO for a stream that ends inside a frame"},
