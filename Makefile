@@ -5,9 +5,9 @@
 #   make programs    build every lab's programs (build/<variant>/<impl>/<lab>/)
 #   make test        everything CI checks: lint, common tests, solutions at
 #                    100 %, skeletons graded cleanly, sanitizer runs, slides,
-#                    demo step mode, trace order, hostile clients, lab 04
-#                    for Windows under Wine
-#   make test-demo / test-trace / test-servers / test-slides / test-windows
+#                    demo step mode, trace order, hostile clients, command
+#                    lines, lab 04 for Windows under Wine
+#   make test-demo / test-trace / test-servers / test-cli / test-slides / test-windows
 #                    one part of it
 #   make windows     lab 04 for Windows (MinGW-w64, WinSock): build/windows/
 #   make bench       measure the mechanisms against each other (lab 05;
@@ -56,8 +56,9 @@ LDFLAGS   := $(SANITIZE)
 LDLIBS    := -pthread -lrt
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
-# Test binaries route read/write/send/recv through common/fault.c.
-FAULT_WRAP := -Wl,--wrap=read,--wrap=write,--wrap=send,--wrap=recv
+# Test binaries route every call that moves data through common/fault.c.
+FAULT_WRAP := -Wl,--wrap=read,--wrap=write,--wrap=readv,--wrap=writev,--wrap=pread,--wrap=pwrite \
+              -Wl,--wrap=send,--wrap=recv,--wrap=sendto,--wrap=recvfrom,--wrap=sendmsg,--wrap=recvmsg
 
 # ---- what exists ---------------------------------------------------------
 # A lab is a numbered folder; the skeleton (labs/) or reference
@@ -163,8 +164,8 @@ $(JSON_CHECK): $(BUILD)/tests/instructor/json_check.o $(BUILD)/tests/grader/json
 
 # ---- targets -------------------------------------------------------------
 .PHONY: all programs test-binaries deps demo grade test lint clean help bench \
-        dist-student gradescope grade-batch classroom test-instructor test-demo test-trace \
-        test-servers
+        dist-student gradescope grade-batch classroom test-instructor mutants test-alternatives \
+        test-demo test-trace test-servers test-cli
 
 all: programs test-binaries
 programs: $(ALL_PROGS)
@@ -214,22 +215,23 @@ test: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=labs HIDDEN=1 GRADE_EXPECT=skeleton GRADE_DIR=build/test/labs
 	@CK_TIMEOUT_MULTIPLIER=2 $(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions HIDDEN=1 GRADE_EXPECT=pass SAN=address,undefined GRADE_DIR=build/test/asan
 	@CK_TIMEOUT_MULTIPLIER=4 TSAN_OPTIONS=halt_on_error=1 $(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions HIDDEN=1 GRADE_EXPECT=pass SAN=thread GRADE_DIR=build/test/tsan
+	@echo "== alternative solutions =="
+	@$(MAKE) --no-print-directory DEPS_DONE=1 test-alternatives
 	@echo "== instructor tooling =="
 	@$(MAKE) --no-print-directory DEPS_DONE=1 test-instructor
 	@echo "== slides =="
 	@$(MAKE) --no-print-directory DEPS_DONE=1 test-slides
-	@$(MAKE) --no-print-directory DEPS_DONE=1 test-demo test-trace test-servers
+	@$(MAKE) --no-print-directory DEPS_DONE=1 test-demo test-trace test-servers test-cli
 	@echo "== lab 04 for Windows, under Wine, against the Linux build =="
 	@$(MAKE) --no-print-directory DEPS_DONE=1 test-windows
 	@tools/check-clean.sh
 	@echo "make test: all checks passed"
 
 # ---- benchmarks (lab 05) ---------------------------------------------------
-# make bench: the quick run (under a minute); FULL=1 the thorough one;
-# LAB=01 only what lab 01 asks about. The reference harness is used when
-# the kit has it, the student's otherwise.
-BENCH_IMPL := $(if $(wildcard solutions/05-compare),solutions,labs)
-BENCH_BIN   = $(BUILD)/$(BENCH_IMPL)/05-compare/bench
+# make bench: the quick run (under a minute); FULL=1 the thorough one (under
+# four); LAB=01 only what lab 01 asks about. Like make grade it measures the
+# student's code (IMPL=labs); IMPL=solutions measures the reference.
+BENCH_BIN   = $(BUILD)/$(IMPL)/05-compare/bench
 BENCH_ARGS_01 := -m shm-lock,shm-lockfree,pipe -s 64,4K,64K,1M
 # A lab's own run keeps its own folder, so it never replaces the full comparison.
 BENCH_DIR      = build/bench$(if $(LAB),/lab$(LAB))
@@ -269,11 +271,21 @@ test-instructor: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 $(JSON_CHECK)
 	@tests/instructor/test_instructor.sh $(BUILD)
 
+# Alternative correct solutions (tests/alternatives/) must all get full marks.
+test-alternatives:
+	@tests/alternatives/run.sh $(LAB)
+
+# Instructor tooling: single-bug variants of the solutions must all lose
+# points (tools/mutants/); slow, so not part of `make test`.
+mutants:
+	@tools/mutants/run.sh $(LAB) $(if $(MUTANT),-k $(MUTANT))
+
 # ---- demo, traces and servers under test (tests/demo, tests/trace, tests/servers) ----
 # test-demo: IPC_STEP=1 make demo on a real terminal (tmux); test-trace: 50
 # tcp_demo runs under load, every state move checked against the diagram and
 # no chart arrow back in time; test-servers: hostile clients against every
-# server mode, a well-behaved client must be served within 1 s throughout.
+# server mode, a well-behaved client must be served within 1 s throughout;
+# test-cli: every program's --help, examples and usage errors.
 test-demo: DEPS_FOR := test
 test-demo: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 programs
@@ -285,6 +297,11 @@ test-trace: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 programs $(BUILD)/tools/trace-chart/trace_chart
 	@echo "== traces: causal order under load =="
 	@tests/trace/stress_tcp_trace.py $(BUILD) 50
+
+test-cli: deps
+	@$(MAKE) --no-print-directory DEPS_DONE=1 programs $(BUILD)/tools/trace-chart/trace_chart
+	@echo "== command lines: --help, examples, usage errors =="
+	@tests/cli/test_command_lines.sh $(BUILD)
 
 test-servers: DEPS_FOR := test
 test-servers: deps

@@ -72,3 +72,12 @@ void cli_bad_option(int getopt_result, char *const argv[])
         die_usage("unknown option");
     die_usage("unknown option '-%c'", optopt);
 }
+
+void cli_check_shm_name(const char *name)
+{
+    size_t len = strlen(name);
+    if (name[0] != '/' || len < 2 || len > 255 || strchr(name + 1, '/') != NULL)
+        die_usage("invalid NAME '%s': a shared-memory name is '/' and 1 to 254 more characters, "
+                  "none of them '/', such as /demo",
+                  name);
+}

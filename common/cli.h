@@ -23,6 +23,10 @@ long cli_parse_size(const char *text, long min, long max, const char *what);
  */
 _Noreturn void cli_bad_option(int getopt_result, char *const argv[]);
 
+/* Checks a shared-memory name as shm_open() wants it: "/" and 1 to 254
+ * more characters, none of them "/". Dies with a usage error otherwise. */
+void cli_check_shm_name(const char *name);
+
 /* Prints the usage text to stdout and exits 0: asking for help is not an error. */
 _Noreturn void cli_help(const char *usage);
 

@@ -41,8 +41,10 @@ static struct {
 
 static const char *current_role;
 
-/* When the call being reported returned (trace_mark_return), or 0: now. */
-static uint64_t pending_return_ns;
+/* When the call being reported returned (trace_mark_return), or 0: now.
+ * Per thread: two threads of one process (lab 01's threaded tests) each
+ * report their own calls. */
+static _Thread_local uint64_t pending_return_ns;
 
 /* The epoch is handed to exec'd programs through the environment, so all
  * processes of one run share time zero. */
@@ -300,6 +302,7 @@ static long vtrace(const char *call, long result, const char *note, const char *
             .note = note,
         };
         emit(&ev);
+        step_pause(call, false);
     }
     errno = saved;
     return result;
@@ -337,7 +340,7 @@ void trace_note(const char *fmt, ...)
         tell_held(now);
         struct event ev = {.mono_ns = now, .note = text};
         emit(&ev);
-        step_pause(text); /* step mode stops at the narrated steps */
+        step_pause(text, true); /* IPC_STEP=notes stops here only */
     }
     errno = saved;
 }

@@ -18,9 +18,11 @@
  * Environment (read once, on first use):
  *   IPC_TRACE=off|text|json  where stderr lines go (default text; json = JSON Lines)
  *   IPC_TRACE_FILE=path      also append JSON Lines to path (any IPC_TRACE mode)
- *   IPC_STEP=1               pause at each narrated step (trace_note) until Enter
- *                            is pressed on the controlling terminal (never blocks
- *                            without one); one process prompts at a time
+ *   IPC_STEP=1               pause after each traced step until Enter is pressed
+ *                            on the controlling terminal (never blocks without
+ *                            one); one process prompts at a time
+ *   IPC_STEP=notes           pause at the narration lines (trace_note) only, as
+ *                            IPC_STEP=1 make demo does
  *   IPC_TRACE_REPEAT=N       show each call name at most N times between two
  *                            narration lines, then count the rest in one line
  *                            ("... 1994 more like these, not shown: ...")
@@ -77,9 +79,10 @@ void trace_reset(void);
 const char *trace_role(void);
 
 /*
- * Step mode (step.c): when IPC_STEP=1 and the process has a controlling
+ * Step mode (step.c): when IPC_STEP=1 (every step) or IPC_STEP=notes (a
+ * narration only) asks for a pause here and the process has a controlling
  * terminal, prints a prompt there, with the role, and waits for Enter.
- * Returns at once otherwise. trace_note() calls it for you.
+ * Returns at once otherwise. trace_call() and trace_note() call it for you.
  *
  * Processes of one run share the terminal: a prompt holds an exclusive
  * flock() on /dev/tty, and every trace line takes it too before it is
@@ -87,7 +90,7 @@ const char *trace_role(void);
  * step_lock() returns the descriptor holding the lock (-1: none taken);
  * step_unlock() releases it.
  */
-void step_pause(const char *what);
+void step_pause(const char *what, bool narration);
 int step_lock(void);
 void step_unlock(int fd);
 

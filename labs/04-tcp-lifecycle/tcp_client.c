@@ -37,7 +37,10 @@ static const char USAGE[] =
     "                     use the server's mode\n"
     "  -t, --timeout MS   connect and close timeout in milliseconds (default 5000)\n"
     "  -h, --help         show this help\n"
-    "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n";
+    "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
+    "Examples:\n"
+    "  tcp_client 127.0.0.1 5000 -m halfclose     (after: tcp_server -p 5000 -m halfclose)\n"
+    "  tcp_client ::1 5000 \"hello over IPv6\"\n";
 
 static const struct option LONG_OPTIONS[] = {
     {"mode", required_argument, NULL, 'm'},

@@ -3,10 +3,9 @@
 
 usage: tests/servers/hostile_clients.py BUILD
 
-Starts each server mode of lab 04's tcp_server -- echo, halfclose, oob,
-abort and poll -- and, for each, lets hostile clients loose on it one kind
-after another (lab 03's us_server serves one client at a time and is not
-yet among them):
+Starts each server mode of the kit -- lab 04's tcp_server in echo,
+halfclose, oob, abort and poll mode, and lab 03's us_server -- and, for
+each, lets hostile clients loose on it one kind after another:
 
   idle       connects and sends nothing
   slow       sends one byte every 200 ms
@@ -28,6 +27,7 @@ import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 
 GOOD_LIMIT_S = 1.0
@@ -141,11 +141,20 @@ def good_client(argv, expect, tick):
 def run_server(name, server_argv, target_of, client_argv_of, expect, env, rng, kinds):
     failures = 0
     server = Server(server_argv, env)
+    if not server.first_line:
+        log = server.stop()
+        print(f"FAIL {name}: the server did not start: {log.strip()[-300:]}")
+        return 1
     try:
         target = target_of(server.first_line)
         client_argv = client_argv_of(server.first_line)
         for kind in kinds:
-            socks, tick = hostile(kind, target, rng)
+            try:
+                socks, tick = hostile(kind, target, rng)
+            except OSError as e:
+                print(f"FAIL {name}: {kind} clients could not even connect: {e}")
+                failures += 1
+                continue
             time.sleep(0.3)  # let the server meet them first
             results = [good_client(client_argv, expect, tick) for _ in range(2)]
             for s in socks:
@@ -175,9 +184,11 @@ def main():
     build = sys.argv[1]
     impl = "solutions" if os.path.isdir(os.path.join(build, "solutions")) else "labs"
     lab04 = os.path.join(build, impl, "04-tcp-lifecycle")
-    for program in ("tcp_server", "tcp_client"):
-        if not os.access(os.path.join(lab04, program), os.X_OK):
-            print(f"hostile: {lab04}/{program} is not built (make programs)", file=sys.stderr)
+    lab03 = os.path.join(build, impl, "03-unix-socket")
+    for program in (os.path.join(lab04, "tcp_server"), os.path.join(lab04, "tcp_client"),
+                    os.path.join(lab03, "us_server"), os.path.join(lab03, "us_client")):
+        if not os.access(program, os.X_OK):
+            print(f"hostile: {program} is not built (make programs)", file=sys.stderr)
             return 2
     raise_fd_limit(4 * CROWD)
     rng = random.Random(15)
@@ -193,7 +204,15 @@ def main():
             lambda line, m=mode: [os.path.join(lab04, "tcp_client"), "-m", m, "-t", "1000",
                                   "127.0.0.1", line.split()[1]],
             "" if mode in ("abort", "oob") else "hello", env, rng, kinds)
-    print(f"hostile: {len(TCP_MODES)} server modes x {len(kinds)} kinds of hostile clients in "
+    with tempfile.TemporaryDirectory(prefix="ipckit-hostile-") as work:
+        path = os.path.join(work, "us.sock")
+        failures += run_server(
+            "us_server",
+            [os.path.join(lab03, "us_server"), "-s", path, "-t", "2000"],
+            lambda line: line,
+            lambda line: [os.path.join(lab03, "us_client"), "-s", line, "hello"],
+            "HELLO", env, rng, kinds)
+    print(f"hostile: {len(TCP_MODES) + 1} server modes x {len(kinds)} kinds of hostile clients in "
           f"{time.monotonic() - started:.1f} s, {failures} failure(s)")
     return 0 if failures == 0 else 1
 

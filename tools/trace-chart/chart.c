@@ -325,7 +325,7 @@ static int add_handshakes(struct builder *b)
 static int add_stream(struct builder *b, long k, enum chart_side s)
 {
     const struct lane *tx = &b->lane[s];
-    const struct lane *rx = &b->lane[!s];
+    struct lane *rx = &b->lane[!s];
     long sent = 0;
     long received = 0;
     long received_at = -1; /* the recv that brought the total to 'received' */
@@ -343,6 +343,10 @@ static int add_stream(struct builder *b, long k, enum chart_side s)
             if (got > 0) {
                 received += got;
                 received_at = (long)j;
+                /* Every recv that holds bytes of this send, a 4-byte header
+                 * read too, is drawn after it: bytes never arrive early. */
+                if (rx->wait_for[j] < (long)i)
+                    rx->wait_for[j] = (long)i;
             }
             j++;
         }
