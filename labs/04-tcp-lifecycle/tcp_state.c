@@ -162,6 +162,8 @@ void tcp_watch_begin(struct tcp_watch *w, int fd)
         find_ends(w, fd);
         w->before = state == -1 ? TCP_STATE_NONE : look_past_closed(w, state);
     }
+    if (w->on)
+        trace_call_starts(); /* last, so the start is as close to the call as we can get */
     errno = saved;
 }
 
