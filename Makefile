@@ -5,6 +5,8 @@
 #                    100 %, skeletons graded cleanly, sanitizer runs
 #   make bench       measure the mechanisms against each other (lab 05;
 #                    FULL=1 for the thorough run, LAB=01 for lab 01's figures)
+#   make wire        lab 04's calls and the TCP segments they send, on one
+#                    timeline (MODE=halfclose DELAY=50ms LOSS=5%; as root)
 #   make slides      the lecture decks to build/slides/ (HTML; PDF with Chromium);
 #                    make trace-chart MODE=halfclose draws a traced lab 04 run
 #   make grade       grade your work in labs/   (LAB=02 for one lab,
@@ -208,6 +210,8 @@ test: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 test-instructor
 	@echo "== slides =="
 	@$(MAKE) --no-print-directory DEPS_DONE=1 test-slides
+	@echo "== the wire (lab 04's segments, network namespaces) =="
+	@$(MAKE) --no-print-directory DEPS_DONE=1 test-wire
 	@tools/check-clean.sh
 	@echo "make test: all checks passed"
 
@@ -273,6 +277,6 @@ help:
 	@sed -n '2,23p' Makefile | sed 's/^# \{0,1\}//'
 
 # Parts of the kit that bring their own rules (slides, benchmarks).
--include $(wildcard slides/slides.mk solutions/05-compare/bench.mk)
+-include $(wildcard slides/slides.mk solutions/05-compare/bench.mk tools/wire/wire.mk)
 
 -include $(shell find build -name '*.d' 2>/dev/null)

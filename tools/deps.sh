@@ -9,6 +9,7 @@
 #   bench   build + gnuplot                    (make bench)
 #   slides  npm                                (make deps-slides, make slides)
 #   instructor  build + zip, unzip, iproute2   (dist-student, gradescope, grade-batch)
+#   wire    build + iproute2 (ip netns, tc netem)   (make wire, make test-wire)
 set -euo pipefail
 
 purpose=${1:-build}
@@ -32,6 +33,7 @@ test)
     need_cmd zip zip
     need_cmd unzip unzip
     need_cmd ip iproute2
+    need_cmd tc iproute2 # make test-wire: netem delay and loss
     need_cmd nc netcat-openbsd # lab 04 talks to standard client tools
     need_cmd socat socat
     need_cmd npm npm # the slides are built with Marp CLI (slides/package-lock.json)
@@ -42,10 +44,14 @@ instructor)
     need_cmd unzip unzip
     need_cmd ip iproute2
     ;;
+wire)
+    need_cmd ip iproute2 # ip netns, veth and tc (netem) for make wire
+    need_cmd tc iproute2
+    ;;
 bench) need_cmd gnuplot gnuplot-nox ;;
 slides) need_cmd npm npm ;;
 *)
-    echo "deps.sh: unknown purpose '$purpose' (use build, test, bench, slides or instructor)" >&2
+    echo "deps.sh: unknown purpose '$purpose' (use build, test, bench, slides, instructor or wire)" >&2
     exit 2
     ;;
 esac

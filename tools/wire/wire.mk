@@ -1,0 +1,52 @@
+# wire.mk - see the wire: lab 04's calls and the TCP segments they send. (GNU Make)
+#
+# Included by the top Makefile, which provides BUILD, Q, CC, CFLAGS, LDFLAGS,
+# LDLIBS, COMMON_LIB and the rule that compiles $(BUILD)/%.o from %.c.
+#
+#   make wire MODE=echo|halfclose|oob|abort|poll [DELAY=50ms] [LOSS=5%]
+#                  run lab 04's tcp_server and tcp_client on two "hosts"
+#                  (network namespaces joined through a third, the wire),
+#                  capture every segment, print one timeline of calls and
+#                  segments (as root; otherwise the calls only, on loopback)
+#   make test-wire the segments TCP must send in each mode, retransmissions
+#                  marked under loss, nothing left behind (needs root)
+#
+# WIRE_KEEP=DIR also keeps the traces and the capture there.
+
+.PHONY: wire wire-programs test-wire
+
+WIRE_DIR      := tools/wire
+WIRE_LINK     := $(BUILD)/$(WIRE_DIR)/wire_link
+WIRE_VIEW     := $(BUILD)/$(WIRE_DIR)/wire_view
+WIRE_LIB      := $(BUILD)/$(WIRE_DIR)/segment.o $(BUILD)/$(WIRE_DIR)/timeline.o \
+                 $(BUILD)/$(WIRE_DIR)/wire_check.o $(BUILD)/tools/trace-chart/trace_event.o
+WIRE_LAB      := solutions/04-tcp-lifecycle
+WIRE_PROGRAMS := $(BUILD)/$(WIRE_LAB)/tcp_server $(BUILD)/$(WIRE_LAB)/tcp_client
+MODE  ?= echo
+DELAY ?=
+LOSS  ?=
+
+# The timeline reads traces with the trace-chart tool's parser.
+$(BUILD)/$(WIRE_DIR)/%.o: CFLAGS += -Itools/trace-chart
+
+$(WIRE_LINK): $(BUILD)/$(WIRE_DIR)/wire_link.o $(BUILD)/$(WIRE_DIR)/segment.o $(COMMON_LIB)
+	$(if $(Q),@echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(WIRE_VIEW): $(BUILD)/$(WIRE_DIR)/wire_view.o $(WIRE_LIB) $(COMMON_LIB)
+	$(if $(Q),@echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+wire-programs:
+	@if [ ! -d $(WIRE_LAB) ]; then \
+	    echo "wire: $(WIRE_LAB) is not in this tree; its tcp_server and tcp_client are needed" >&2; \
+	    exit 1; fi
+	@$(MAKE) -s --no-print-directory $(WIRE_PROGRAMS) $(WIRE_LINK) $(WIRE_VIEW)
+
+wire: DEPS_FOR := wire
+wire: deps wire-programs
+	@DELAY='$(DELAY)' LOSS='$(LOSS)' $(WIRE_DIR)/run_wire.sh $(BUILD) $(MODE) $(WIRE_KEEP)
+
+test-wire: DEPS_FOR := wire
+test-wire: deps wire-programs
+	@tests/wire/test_wire.sh $(BUILD)

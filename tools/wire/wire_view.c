@@ -1,0 +1,140 @@
+/*
+ * wire_view - one timeline of a lab 04 run: the calls the client and the
+ * server made, and the TCP segments those calls put on the wire.
+ *
+ * usage: wire_view [-a] [-c MODE] CLIENT_TRACE SERVER_TRACE [CAPTURE]
+ *
+ * CLIENT_TRACE and SERVER_TRACE are the JSON Lines files IPC_TRACE_FILE
+ * makes the programs write; CAPTURE is wire_capture's file of the same run
+ * (without it, the calls only). Each segment is shown when it left its
+ * sender, with its flags, seq and ack relative to each side's first
+ * sequence number, window, urgent pointer and payload length; a
+ * retransmission and a segment the wire lost are marked (see timeline.h).
+ *
+ *   -a        also show when each segment arrived (useful with DELAY)
+ *   -c MODE   check what TCP must have sent in MODE (see wire_check.h),
+ *             after the timeline; exit 1 when a check fails
+ *
+ * `make wire MODE=halfclose` records a run and shows it (tools/wire/run_wire.sh).
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "err.h"
+#include "segment.h"
+#include "timeline.h"
+#include "trace_event.h"
+#include "wire_check.h"
+
+static const char USAGE[] =
+    "usage: wire_view [-a] [-c MODE] CLIENT_TRACE SERVER_TRACE [CAPTURE]\n"
+    "Shows the traced calls of a lab 04 client and server and the TCP segments\n"
+    "captured on the wire between them, on one timeline.\n"
+    "  -a       also show when each segment reached the other side\n"
+    "  -c MODE  check the segments TCP must send in MODE (echo, halfclose, oob,\n"
+    "           abort, poll); exit 1 when one is missing or out of place\n"
+    "  -h       show this help\n"
+    "Example: make wire MODE=halfclose DELAY=50ms\n";
+
+static struct trace_event *load_trace_or_die(const char *path, size_t *count)
+{
+    struct trace_event *events;
+    size_t bad_line;
+    if (trace_events_load(path, &events, count, &bad_line) == -1) {
+        if (errno == EINVAL)
+            die("%s:%zu: not a trace line (expected one JSON object per line)", path, bad_line);
+        die_errno("read %s", path);
+    }
+    return events;
+}
+
+/* Reads a capture file; dies naming the first line that is not a segment. */
+static struct wire_segment *load_capture_or_die(const char *path, size_t *count)
+{
+    FILE *in = fopen(path, "re");
+    if (in == NULL)
+        die_errno("open %s", path);
+    struct wire_segment *segs = NULL;
+    size_t n = 0, cap = 0, lineno = 0;
+    char line[512];
+    while (fgets(line, sizeof line, in)) {
+        lineno++;
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            struct wire_segment *grown = realloc(segs, cap * sizeof *segs);
+            if (grown == NULL)
+                die_errno("read %s", path);
+            segs = grown;
+        }
+        if (segment_parse(line, &segs[n]) == -1)
+            die("%s:%zu: not a capture line (wire_capture writes them)", path, lineno);
+        n++;
+    }
+    if (ferror(in))
+        die_errno("read %s", path);
+    fclose(in);
+    *count = n;
+    return segs;
+}
+
+int main(int argc, char **argv)
+{
+    err_set_progname(argv[0]);
+    bool arrivals = false;
+    const char *mode = NULL;
+    int opt;
+    opterr = 0; /* cli_bad_option() says what was wrong */
+    while ((opt = getopt(argc, argv, ":ac:h")) != -1) {
+        switch (opt) {
+        case 'a':
+            arrivals = true;
+            break;
+        case 'c':
+            mode = optarg;
+            break;
+        case 'h':
+            cli_help(USAGE);
+        default:
+            cli_bad_option(opt);
+        }
+    }
+    int left = argc - optind;
+    if (left < 2 || left > 3)
+        die_usage("expected CLIENT_TRACE SERVER_TRACE [CAPTURE]");
+
+    size_t nclient, nserver, nsegs = 0;
+    struct trace_event *client = load_trace_or_die(argv[optind], &nclient);
+    struct trace_event *server = load_trace_or_die(argv[optind + 1], &nserver);
+    struct wire_segment *segs = left == 3 ? load_capture_or_die(argv[optind + 2], &nsegs) : NULL;
+    struct timeline tl;
+    if (timeline_build(&tl, client, nclient, server, nserver, left == 3 ? segs : NULL, nsegs) == -1)
+        die_errno("build the timeline");
+    if (left == 3 && tl.nitems == 0)
+        warn_msg("%s holds no TCP connection (no SYN): showing the calls only", argv[optind + 2]);
+    if (timeline_print(stdout, &tl, arrivals) == -1)
+        die_errno("write the timeline");
+
+    int status = 0;
+    if (mode) {
+        printf("\nwhat TCP must send in %s mode:\n", mode);
+        int failed = wire_check(stdout, &tl, mode);
+        if (failed == -1)
+            die_usage("unknown mode '%s': use echo, halfclose, oob, abort or poll", mode);
+        printf("%s: %d check%s failed\n", failed ? "FAIL" : "PASS", failed, failed == 1 ? "" : "s");
+        status = failed ? 1 : 0;
+    }
+    if (fflush(stdout) == EOF)
+        die_errno("write the timeline");
+    timeline_free(&tl);
+    free(segs);
+    free(client);
+    free(server);
+    return status;
+}
