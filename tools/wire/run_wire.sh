@@ -71,6 +71,9 @@ for program in "$programs/tcp_server" "$programs/tcp_client" "$tools/wire_link" 
 done
 
 tag=ipckit-wire-$$
+# Every process of this run carries the tag in its environment, so that a
+# test can prove none is left behind (tests/wire/test_wire.sh).
+export IPCKIT_WIRE_RUN=$tag
 work=$(mktemp -d "${TMPDIR:-/tmp}/$tag-XXXXXX")
 namespaces=() # the ones this run created, for cleanup
 pids=()       # the processes this run started
@@ -206,12 +209,14 @@ mac_of() { ip -n "$1" -o link show eth0 | sed -n 's|.*link/ether \([0-9a-f:]*\).
 ip -n "$ns_c" neigh replace 192.0.2.20 lladdr "$(mac_of "$ns_s")" dev eth0 nud permanent
 ip -n "$ns_s" neigh replace 192.0.2.10 lladdr "$(mac_of "$ns_c")" dev eth0 nud permanent
 
+loss_pct=${loss:-0%}
+loss_pct=${loss_pct%\%} # wire_link -l takes the number alone
 # DELAY in microseconds, for wire_link -d.
 delay_us=$(awk -v d="${delay:-0us}" 'BEGIN {
     v = d + 0; if (d ~ /us$/) f = 1; else if (d ~ /ms$/) f = 1e3; else f = 1e6;
     printf "%d", v * f }')
 echo "== wire: tcp_client (192.0.2.10) and tcp_server (192.0.2.20), --mode $mode${delay:+, delay $delay}${loss:+, loss $loss (SEED=$seed)} each way =="
-ip netns exec "$ns_w" "$tools/wire_link" -a rc -b rs -d "$delay_us" -l "${loss:-0}" -s "$seed" \
+ip netns exec "$ns_w" "$tools/wire_link" -a rc -b rs -d "$delay_us" -l "$loss_pct" -s "$seed" \
     -o "$work/capture.wire" -t 60 >"$work/capture.out" &
 pids+=($!)
 capture_pid=$!
