@@ -52,6 +52,31 @@ static bool same_packet(const struct wire_segment *in, const struct wire_segment
            in->urp == out->urp;
 }
 
+/*
+ * Gives each "out" line to its segment: the latest one that came in before
+ * it, is the same packet and has no way out yet. A retransmission is the
+ * same packet as the segment it repeats; with a constant delay the copy
+ * that went out is the last one that came in before it did (an earlier
+ * copy that found no way out was lost).
+ */
+static void match_arrivals(struct timeline *tl, const struct wire_segment *segs, size_t nsegs)
+{
+    for (size_t j = 0; j < nsegs; j++) {
+        if (segs[j].in)
+            continue;
+        struct wire_item *best = NULL;
+        for (size_t k = 0; k < tl->nitems; k++) {
+            struct wire_item *it = &tl->items[k];
+            if (it->lost && it->seg->mono_ns <= segs[j].mono_ns && same_packet(it->seg, &segs[j]))
+                best = it; /* items are in time order: the last one wins */
+        }
+        if (best) {
+            best->lost = false;
+            best->arrive_ns = segs[j].mono_ns;
+        }
+    }
+}
+
 /* How much sequence space a segment uses: its bytes, plus one for SYN and one for FIN. */
 static uint32_t seq_space(const struct wire_segment *s)
 {
@@ -156,24 +181,11 @@ int timeline_build(struct timeline *tl, const struct trace_event *client, size_t
         struct wire_item *it = &tl->items[tl->nitems++];
         it->seg = s;
         it->dir = fwd ? TO_SERVER : TO_CLIENT;
-        it->lost = true;
-        /* Its way out: the first unclaimed "out" line of the same packet. */
-        for (size_t j = i + 1; j < nsegs; j++) {
-            if (segs[j].in || !same_packet(s, &segs[j]))
-                continue;
-            bool claimed = false;
-            for (size_t k = 0; k + 1 < tl->nitems && !claimed; k++)
-                claimed = !tl->items[k].lost && tl->items[k].arrive_ns == segs[j].mono_ns &&
-                          same_packet(tl->items[k].seg, &segs[j]);
-            if (!claimed) {
-                it->lost = false;
-                it->arrive_ns = segs[j].mono_ns;
-                break;
-            }
-        }
+        it->lost = true; /* until its "out" line is found, below */
         if (s->mono_ns < tl->start_ns)
             tl->start_ns = s->mono_ns;
     }
+    match_arrivals(tl, segs, nsegs);
     make_relative(tl);
     mark_retransmissions(tl);
     if (tl->start_ns == UINT64_MAX)
