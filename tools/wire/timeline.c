@@ -202,24 +202,17 @@ void timeline_free(struct timeline *tl)
 
 /* ---- printing ---------------------------------------------------------------- */
 
-enum entry_kind { CALL_BEGIN, CALL_END, NARRATION, SEGMENT, ARRIVAL };
-
-struct entry {
-    uint64_t t;
-    enum entry_kind kind;
-    int side;     /* calls: TO_SERVER = the client, TO_CLIENT = the server */
-    size_t index; /* into calls[side] or items */
-    bool merged;  /* a call's beginning and end on one line */
-};
-
 static int entry_order(const void *a, const void *b)
 {
-    const struct entry *x = a, *y = b;
+    const struct timeline_entry *x = a, *y = b;
     if (x->t != y->t)
         return x->t < y->t ? -1 : 1;
     /* At the same nanosecond: a call begins before what it causes, ends after. */
-    static const int rank[] = {
-        [CALL_BEGIN] = 0, [NARRATION] = 1, [SEGMENT] = 2, [ARRIVAL] = 3, [CALL_END] = 4};
+    static const int rank[] = {[TL_CALL_BEGIN] = 0,
+                               [TL_NARRATION] = 1,
+                               [TL_SEGMENT] = 2,
+                               [TL_ARRIVAL] = 3,
+                               [TL_CALL_END] = 4};
     if (rank[x->kind] != rank[y->kind])
         return rank[x->kind] - rank[y->kind];
     return x->index < y->index ? -1 : x->index > y->index;
@@ -270,13 +263,13 @@ static void print_segment(FILE *out, const struct timeline *tl, const struct wir
     fputc('\n', out);
 }
 
-static void print_entry(FILE *out, const struct timeline *tl, const struct entry *e,
+static void print_entry(FILE *out, const struct timeline *tl, const struct timeline_entry *e,
                         bool whole_call)
 {
     const struct trace_event *ev =
-        e->kind == SEGMENT || e->kind == ARRIVAL ? NULL : &tl->calls[e->side][e->index];
+        e->kind == TL_SEGMENT || e->kind == TL_ARRIVAL ? NULL : &tl->calls[e->side][e->index];
     switch (e->kind) {
-    case CALL_BEGIN:
+    case TL_CALL_BEGIN:
         fprintf(out, "%10.3f  %s  %s(%s) ", ms(tl, e->t), side_name(e->side), ev->call, ev->args);
         if (whole_call) {
             fputs("= ", out);
@@ -286,18 +279,18 @@ static void print_entry(FILE *out, const struct timeline *tl, const struct entry
         }
         fputc('\n', out);
         break;
-    case CALL_END:
+    case TL_CALL_END:
         fprintf(out, "%10.3f  %s  ... %s = ", ms(tl, e->t), side_name(e->side), ev->call);
         print_result(out, ev);
         fputc('\n', out);
         break;
-    case NARRATION:
+    case TL_NARRATION:
         fprintf(out, "%10.3f  %s  -- %s\n", ms(tl, e->t), side_name(e->side), ev->note);
         break;
-    case SEGMENT:
+    case TL_SEGMENT:
         print_segment(out, tl, &tl->items[e->index]);
         break;
-    case ARRIVAL: {
+    case TL_ARRIVAL: {
         const struct wire_item *it = &tl->items[e->index];
         char flags[40];
         timeline_flags_name(it->seg->flags, flags, sizeof flags);
@@ -309,10 +302,11 @@ static void print_entry(FILE *out, const struct timeline *tl, const struct entry
     }
 }
 
-int timeline_print(FILE *out, const struct timeline *tl, bool arrivals)
+int timeline_entries(const struct timeline *tl, bool arrivals, struct timeline_entry **entries,
+                     size_t *count)
 {
     size_t cap = 2 * (tl->ncalls[0] + tl->ncalls[1]) + 2 * tl->nitems + 1;
-    struct entry *e = malloc(cap * sizeof *e);
+    struct timeline_entry *e = malloc(cap * sizeof *e);
     if (e == NULL) {
         errno = ENOMEM;
         return -1;
@@ -322,32 +316,43 @@ int timeline_print(FILE *out, const struct timeline *tl, bool arrivals)
         for (size_t i = 0; i < tl->ncalls[side]; i++) {
             const struct trace_event *ev = &tl->calls[side][i];
             if (ev->call[0] == '\0') {
-                e[n++] = (struct entry){ev->mono_ns, NARRATION, side, i, false};
+                e[n++] = (struct timeline_entry){ev->mono_ns, TL_NARRATION, side, i, false};
                 continue;
             }
-            e[n++] = (struct entry){timeline_call_start(ev), CALL_BEGIN, side, i, false};
-            e[n++] = (struct entry){ev->mono_ns, CALL_END, side, i, false};
+            e[n++] =
+                (struct timeline_entry){timeline_call_start(ev), TL_CALL_BEGIN, side, i, false};
+            e[n++] = (struct timeline_entry){ev->mono_ns, TL_CALL_END, side, i, false};
         }
     }
     for (size_t i = 0; i < tl->nitems; i++) {
-        e[n++] = (struct entry){tl->items[i].seg->mono_ns, SEGMENT, 0, i, false};
+        e[n++] = (struct timeline_entry){tl->items[i].seg->mono_ns, TL_SEGMENT, 0, i, false};
         if (arrivals && !tl->items[i].lost)
-            e[n++] = (struct entry){tl->items[i].arrive_ns, ARRIVAL, 0, i, false};
+            e[n++] = (struct timeline_entry){tl->items[i].arrive_ns, TL_ARRIVAL, 0, i, false};
     }
     qsort(e, n, sizeof *e, entry_order);
+    /* A call whose end comes right after its beginning is one line. */
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (e[i].kind == TL_CALL_BEGIN && e[i + 1].kind == TL_CALL_END &&
+            e[i + 1].side == e[i].side && e[i + 1].index == e[i].index)
+            e[i].merged = e[i + 1].merged = true;
+    }
+    *entries = e;
+    *count = n;
+    return 0;
+}
 
+int timeline_print(FILE *out, const struct timeline *tl, bool arrivals)
+{
+    struct timeline_entry *e;
+    size_t n;
+    if (timeline_entries(tl, arrivals, &e, &n) == -1)
+        return -1;
     fprintf(out, "   time ms  who     what   (------> client to server, <------- server to "
                  "client;\n");
     fprintf(out, "                   seq and ack relative to each side's first sequence "
                  "number)\n");
-    /* A call whose end comes right after its beginning is one line. */
-    for (size_t i = 0; i + 1 < n; i++) {
-        if (e[i].kind == CALL_BEGIN && e[i + 1].kind == CALL_END && e[i + 1].side == e[i].side &&
-            e[i + 1].index == e[i].index)
-            e[i].merged = e[i + 1].merged = true;
-    }
     for (size_t i = 0; i < n; i++) {
-        if (e[i].kind == CALL_END && e[i].merged)
+        if (e[i].kind == TL_CALL_END && e[i].merged)
             continue; /* printed with its beginning */
         print_entry(out, tl, &e[i], e[i].merged);
     }

@@ -69,6 +69,25 @@ int timeline_build(struct timeline *tl, const struct trace_event *client, size_t
 
 void timeline_free(struct timeline *tl);
 
+/* One line of the timeline. */
+enum timeline_kind { TL_CALL_BEGIN, TL_CALL_END, TL_NARRATION, TL_SEGMENT, TL_ARRIVAL };
+
+struct timeline_entry {
+    uint64_t t;
+    enum timeline_kind kind;
+    int side;     /* calls: TO_SERVER = the client's, TO_CLIENT = the server's */
+    size_t index; /* into calls[side], or items for a segment or an arrival */
+    bool merged;  /* a call whose end came right after its beginning: one line */
+};
+
+/*
+ * The timeline's lines in time order (a new array in *entries, *count; the
+ * caller frees it). A call begins before what it causes at the same
+ * nanosecond and ends after it. Returns 0, or -1 with errno (ENOMEM).
+ */
+int timeline_entries(const struct timeline *tl, bool arrivals, struct timeline_entry **entries,
+                     size_t *count);
+
 /* Prints the timeline: one line per call, segment and (with arrivals) per
  * segment's arrival, in time order. Returns 0, or -1 with errno. */
 int timeline_print(FILE *out, const struct timeline *tl, bool arrivals);
