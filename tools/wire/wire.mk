@@ -19,7 +19,8 @@ WIRE_DIR      := tools/wire
 WIRE_LINK     := $(BUILD)/$(WIRE_DIR)/wire_link
 WIRE_VIEW     := $(BUILD)/$(WIRE_DIR)/wire_view
 WIRE_LIB      := $(BUILD)/$(WIRE_DIR)/segment.o $(BUILD)/$(WIRE_DIR)/timeline.o \
-                 $(BUILD)/$(WIRE_DIR)/wire_check.o $(BUILD)/tools/trace-chart/trace_event.o
+                 $(BUILD)/$(WIRE_DIR)/wire_check.o $(BUILD)/$(WIRE_DIR)/wire_chart.o \
+                 $(BUILD)/tools/trace-chart/trace_event.o
 WIRE_LAB      := solutions/04-tcp-lifecycle
 WIRE_PROGRAMS := $(BUILD)/$(WIRE_LAB)/tcp_server $(BUILD)/$(WIRE_LAB)/tcp_client
 MODE  ?= echo

@@ -2,7 +2,8 @@
  * wire_view - one timeline of a lab 04 run: the calls the client and the
  * server made, and the TCP segments those calls put on the wire.
  *
- * usage: wire_view [-a] [-c MODE] CLIENT_TRACE SERVER_TRACE [CAPTURE]
+ * usage: wire_view [-a] [-c MODE] [-s OUT.svg [-k] [-r FROM,TO|-p PART] [-t TITLE]]
+ *                  CLIENT_TRACE SERVER_TRACE [CAPTURE]
  *
  * CLIENT_TRACE and SERVER_TRACE are the JSON Lines files IPC_TRACE_FILE
  * makes the programs write; CAPTURE is wire_capture's file of the same run
@@ -14,6 +15,11 @@
  *   -a        also show when each segment arrived (useful with DELAY)
  *   -c MODE   check what TCP must have sent in MODE (see wire_check.h),
  *             after the timeline; exit 1 when a check fails
+ *   -s OUT.svg  draw the sequence chart of observed segments (wire_chart.h)
+ *             there instead of printing the timeline; -k keeps only the
+ *             lifecycle's calls (for slides), -r FROM,TO (ms) a slice of
+ *             the run, -p PART the slice of one part (wire_chart_part),
+ *             -t TITLE a heading
  *
  * `make wire MODE=halfclose` records a run and shows it (tools/wire/run_wire.sh).
  */
@@ -29,17 +35,56 @@
 #include "segment.h"
 #include "timeline.h"
 #include "trace_event.h"
+#include "wire_chart.h"
 #include "wire_check.h"
 
 static const char USAGE[] =
-    "usage: wire_view [-a] [-c MODE] CLIENT_TRACE SERVER_TRACE [CAPTURE]\n"
+    "usage: wire_view [-a] [-c MODE] [-s OUT.svg [-k] [-r FROM,TO|-p PART] [-t TITLE]]\n"
+    "                 CLIENT_TRACE SERVER_TRACE [CAPTURE]\n"
     "Shows the traced calls of a lab 04 client and server and the TCP segments\n"
     "captured on the wire between them, on one timeline.\n"
     "  -a       also show when each segment reached the other side\n"
     "  -c MODE  check the segments TCP must send in MODE (echo, halfclose, oob,\n"
     "           abort, poll); exit 1 when one is missing or out of place\n"
+    "  -s SVG   draw the sequence chart of the segments into SVG instead\n"
+    "  -k       with -s: only the lifecycle's calls (for a slide)\n"
+    "  -r A,B   with -s: only what happened from A to B ms\n"
+    "  -p PART  with -s: only one part: handshake, halfclose, urgent or abort\n"
+    "  -t TEXT  with -s: the chart's heading\n"
     "  -h       show this help\n"
-    "Example: make wire MODE=halfclose DELAY=50ms\n";
+    "Examples: make wire MODE=halfclose DELAY=50ms\n"
+    "          wire_view -s hs.svg -k -r 0,5 client.jsonl server.jsonl capture.wire\n";
+
+/* Parses "A,B" (milliseconds, B may be empty: to the end) or dies. */
+static void parse_range(const char *text, struct wire_chart_options *opt)
+{
+    char *end;
+    errno = 0;
+    opt->from_ms = strtod(text, &end);
+    if (errno || end == text || *end != ',')
+        die_usage("-r '%s': expected FROM,TO in milliseconds, e.g. 0,5", text);
+    const char *to = end + 1;
+    opt->to_ms = *to ? strtod(to, &end) : -1;
+    if (errno || (*to && *end != '\0'))
+        die_usage("-r '%s': expected FROM,TO in milliseconds, e.g. 0,5", text);
+}
+
+static void write_chart_or_die(const char *path, const struct timeline *tl,
+                               const struct wire_chart_options *opt)
+{
+    FILE *out = fopen(path, "w");
+    if (out == NULL)
+        die_errno("open %s", path);
+    int rc = wire_chart_svg(out, tl, opt);
+    if (fclose(out) == EOF)
+        rc = -1;
+    if (rc == -1) {
+        int saved = errno;
+        unlink(path); /* never leave half a picture behind */
+        errno = saved;
+        die_errno("write %s", path);
+    }
+}
 
 static struct trace_event *load_trace_or_die(const char *path, size_t *count)
 {
@@ -88,11 +133,29 @@ int main(int argc, char **argv)
 {
     err_set_progname(argv[0]);
     bool arrivals = false;
-    const char *mode = NULL;
+    const char *mode = NULL, *svg = NULL;
+    struct wire_chart_options chart = {
+        .title = NULL, .compact = false, .from_ms = -1e18, .to_ms = -1};
     int opt;
     opterr = 0; /* cli_bad_option() says what was wrong */
-    while ((opt = getopt(argc, argv, ":ac:h")) != -1) {
+    const char *part = NULL;
+    while ((opt = getopt(argc, argv, ":ac:hkp:r:s:t:")) != -1) {
         switch (opt) {
+        case 'p':
+            part = optarg;
+            break;
+        case 'k':
+            chart.compact = true;
+            break;
+        case 'r':
+            parse_range(optarg, &chart);
+            break;
+        case 's':
+            svg = optarg;
+            break;
+        case 't':
+            chart.title = optarg;
+            break;
         case 'a':
             arrivals = true;
             break;
@@ -118,7 +181,12 @@ int main(int argc, char **argv)
         die_errno("build the timeline");
     if (left == 3 && tl.nitems == 0)
         warn_msg("%s holds no TCP connection (no SYN): showing the calls only", argv[optind + 2]);
-    if (timeline_print(stdout, &tl, arrivals) == -1)
+    if (part && wire_chart_part(&tl, part, &chart) == -1)
+        die_usage("-p %s: no such part in these traces (handshake, halfclose, urgent, abort)",
+                  part);
+    if (svg)
+        write_chart_or_die(svg, &tl, &chart);
+    else if (timeline_print(stdout, &tl, arrivals) == -1)
         die_errno("write the timeline");
 
     int status = 0;
