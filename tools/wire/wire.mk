@@ -36,7 +36,7 @@ $(WIRE_LINK): $(BUILD)/$(WIRE_DIR)/wire_link.o $(BUILD)/$(WIRE_DIR)/segment.o $(
 
 $(WIRE_VIEW): $(BUILD)/$(WIRE_DIR)/wire_view.o $(WIRE_LIB) $(COMMON_LIB)
 	$(if $(Q),@echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -lm -o $@
 
 wire-programs:
 	@if [ ! -d $(WIRE_LAB) ]; then \
@@ -51,3 +51,31 @@ wire: deps wire-programs
 test-wire: DEPS_FOR := wire
 test-wire: deps wire-programs
 	@tests/wire/test_wire.sh $(BUILD)
+
+# ---- captures for the slides --------------------------------------------------
+# make wire-samples   (root) re-record tools/wire/testdata/MODE/ with 20 ms
+#                     each way, then draw the charts
+# make wire-charts    draw slides/img/wire/PART.svg from the committed captures
+# make trace-chart CAPTURE=DIR draws a kept run (WIRE_KEEP=DIR) the same way.
+.PHONY: wire-samples wire-charts
+WIRE_SAMPLES := $(WIRE_DIR)/testdata
+# PART:MODE: the part of which mode's capture each chart shows (the slide
+# gives the heading).
+WIRE_CHARTS := handshake:echo halfclose:halfclose urgent:oob abort:abort
+
+wire-samples: wire-programs
+	@for mode in echo halfclose oob abort; do \
+	    rm -rf $(WIRE_SAMPLES)/$$mode; \
+	    DELAY=20ms WIRE_CHECK=1 $(WIRE_DIR)/run_wire.sh $(BUILD) $$mode $(WIRE_SAMPLES)/$$mode >/dev/null || exit 1; \
+	    echo "wire-samples: $(WIRE_SAMPLES)/$$mode"; \
+	done
+	@$(MAKE) --no-print-directory wire-charts
+
+wire-charts: wire-programs
+	@mkdir -p $(SLIDES_DIR)/img/wire
+	@$(foreach c,$(WIRE_CHARTS),$(WIRE_VIEW) -k -p $(word 1,$(subst :, ,$(c))) \
+	    -s $(SLIDES_DIR)/img/wire/$(word 1,$(subst :, ,$(c))).svg \
+	    $(WIRE_SAMPLES)/$(word 2,$(subst :, ,$(c)))/client.jsonl \
+	    $(WIRE_SAMPLES)/$(word 2,$(subst :, ,$(c)))/server.jsonl \
+	    $(WIRE_SAMPLES)/$(word 2,$(subst :, ,$(c)))/capture.wire && \
+	    echo "wire-charts: $(SLIDES_DIR)/img/wire/$(word 1,$(subst :, ,$(c))).svg" &&) true

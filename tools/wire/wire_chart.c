@@ -1,6 +1,10 @@
 /* wire_chart.c - see wire_chart.h. */
+#ifndef M_PI /* POSIX has it in <math.h>, but C11 alone does not */
+#define M_PI 3.14159265358979323846
+#endif
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -218,12 +222,16 @@ static void put_segment(FILE *out, const struct timeline *tl, const struct row *
         used += snprintf(label + used, sizeof label - (size_t)used, " [%" PRIu32 "]", it->seg->len);
     if (it->seg->flags & SEG_URG)
         snprintf(label + used, sizeof label - (size_t)used, " urp %u", it->seg->urp);
-    /* The label starts at the sender, above where the arrow leaves. */
+    /* The label rides on the arrow, at its middle, turned to its slope
+     * (never upside down), as TCP's sequence charts are drawn in books. */
+    double mx = (x1 + x2) / 2.0, my = (y1 + y2) / 2.0;
+    double angle = atan2(y2 - y1, (double)(x2 - x1)) * 180.0 / M_PI;
+    if (x2 < x1)
+        angle = atan2(y1 - y2, (double)(x1 - x2)) * 180.0 / M_PI;
     fprintf(out,
-            "<text x=\"%d\" y=\"%.1f\" font-family=\"%s\" font-size=\"%d\" fill=\"%s\" "
-            "text-anchor=\"%s\">",
-            to_server ? x1 + 14 : x1 - 14, y1 - 5, FONT_MONO, FONT, color,
-            to_server ? "start" : "end");
+            "<text x=\"%.1f\" y=\"%.1f\" font-family=\"%s\" font-size=\"%d\" fill=\"%s\" "
+            "text-anchor=\"middle\" transform=\"rotate(%.2f %.1f %.1f)\">",
+            mx, my - 6, FONT_MONO, FONT, color, angle, mx, my);
     put_text(out, label);
     if (it->retransmission)
         fputs(" again", out);
