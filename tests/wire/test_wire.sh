@@ -104,6 +104,49 @@ count_marks() { # count_marks DIR -> "RETRANSMISSIONS LOST"
         }' "$1/capture.wire"
 }
 
+# ---- 0. the committed captures (no root needed) --------------------------------
+# The checks on the runs recorded for the slides, and proof that each check
+# can fail: the same captures, broken on purpose, must be caught.
+echo "== test-wire: the committed captures (tools/wire/testdata) =="
+view=$build/tools/wire/wire_view
+data=tools/wire/testdata
+for mode in echo halfclose oob abort; do
+    d=$data/$mode
+    if "$view" -c "$mode" "$d/client.jsonl" "$d/server.jsonl" "$d/capture.wire" >"$work/$mode.committed" 2>&1; then
+        pass "$mode (committed): $(grep -c '^ok:' "$work/$mode.committed") checks hold"
+    else
+        fail "$mode (committed): $(grep '^FAIL' "$work/$mode.committed" | head -n 3)"
+    fi
+done
+# broken MODE NAME AWK_PROGRAM WANTED_FAILURE: the capture rewritten by awk must fail so.
+broken() {
+    local mode=$1 name=$2 program=$3 wanted=$4 d=$data/$1
+    awk -F'\t' -v OFS='\t' "$program" "$d/capture.wire" >"$work/broken.wire"
+    if "$view" -c "$mode" "$d/client.jsonl" "$d/server.jsonl" "$work/broken.wire" >"$work/broken.out" 2>&1; then
+        fail "$name: wire_view -c passed a broken capture"
+    elif grep -q "^FAIL: .*$wanted" "$work/broken.out"; then
+        pass "$name: caught ($(grep -m 1 "^FAIL: .*$wanted" "$work/broken.out" | cut -c 7-))"
+    else
+        fail "$name: failed, but not with '$wanted': $(grep '^FAIL' "$work/broken.out" | head -n 2)"
+    fi
+}
+broken abort "abort without its RST" '!($10 ~ /R/)' "the server sent an RST"
+broken abort "abort with a FIN instead" '{ if ($10 ~ /R/) $10 = "AF" } 1' "the server sent no FIN"
+broken oob "oob with the urgent pointer one off" '{ if ($10 ~ /U/) $12 = $12 + 1 } 1' "urgent pointer"
+broken halfclose "halfclose whose server never ACKs the FIN" \
+    '$3 == "in" && $2 == "rc" && $10 ~ /F/ { fin = $8 }
+     fin != "" && $4 == "192.0.2.20" && $9 == fin + 1 { $9 = sprintf("%.0f", fin) } 1' \
+    "ACKs the client's FIN"
+broken echo "echo whose SYN left before connect() began" \
+    '{ if ($10 == "S") $1 = sprintf("%.0f", $1 - 100000000) } 1' "the SYN at"
+if "$view" -s "$work/chart.svg" -k -p halfclose "$data/halfclose/client.jsonl" \
+    "$data/halfclose/server.jsonl" "$data/halfclose/capture.wire" &&
+    [ "$(tail -n 1 "$work/chart.svg")" = "</svg>" ] && grep -q "FIN,ACK" "$work/chart.svg"; then
+    pass "wire_view -s draws the captured segments as a chart"
+else
+    fail "wire_view -s did not draw a whole chart"
+fi
+
 # ---- without root ------------------------------------------------------------
 if [ "$(id -u)" -ne 0 ]; then
     echo "== test-wire: not root =="
