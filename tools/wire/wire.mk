@@ -54,7 +54,7 @@ test-wire: deps wire-programs
 
 # ---- captures for the slides --------------------------------------------------
 # make wire-samples   (root) re-record tools/wire/testdata/MODE/ with 20 ms
-#                     each way, then draw the charts
+#                     each way (and loss/: echo with LOSS=5%), then draw the charts
 # make wire-charts    draw slides/img/wire/PART.svg from the committed captures
 # make trace-chart CAPTURE=DIR draws a kept run (WIRE_KEEP=DIR) the same way.
 .PHONY: wire-samples wire-charts
@@ -69,6 +69,10 @@ wire-samples: wire-programs
 	    DELAY=20ms WIRE_CHECK=1 $(WIRE_DIR)/run_wire.sh $(BUILD) $$mode $(WIRE_SAMPLES)/$$mode >/dev/null || exit 1; \
 	    echo "wire-samples: $(WIRE_SAMPLES)/$$mode"; \
 	done
+	@# Loss: seed 6 lost the client's FIN twice when this was recorded.
+	@rm -rf $(WIRE_SAMPLES)/loss
+	@LOSS=5% SEED=6 WIRE_CHECK=1 $(WIRE_DIR)/run_wire.sh $(BUILD) echo $(WIRE_SAMPLES)/loss >/dev/null
+	@echo "wire-samples: $(WIRE_SAMPLES)/loss"
 	@$(MAKE) --no-print-directory wire-charts
 
 wire-charts: wire-programs
