@@ -4,7 +4,7 @@
 # timeline of calls and segments. `make wire` calls it (tools/wire/wire.mk).
 #
 # usage: tools/wire/run_wire.sh BUILD MODE [KEEP_DIR]
-#   BUILD     the build folder, e.g. build/plain (programs of solutions/04)
+#   BUILD     the build folder, e.g. build/plain
 #   MODE      echo, halfclose, oob, abort or poll
 #   KEEP_DIR  also keep client.jsonl, server.jsonl and capture.wire there
 # Environment:
@@ -13,6 +13,7 @@
 #   SEED=N        which segments LOSS picks (default: a new one each run,
 #                 printed, so that a run can be repeated)
 #   WIRE_CHECK=1  check what TCP must send in MODE (wire_view -c); exit 1 on a miss
+#   WIRE_IMPL=labs  run the student's programs (default: solutions, the reference)
 #
 # As root, three network namespaces, named after this script's pid so that
 # two runs never meet:
@@ -60,7 +61,7 @@ if ! [[ $seed =~ ^[0-9]+$ ]]; then
     exit 2
 fi
 
-programs=$build/solutions/04-tcp-lifecycle
+programs=$build/${WIRE_IMPL:-solutions}/04-tcp-lifecycle
 tools=$build/tools/wire
 for program in "$programs/tcp_server" "$programs/tcp_client" "$tools/wire_link" \
     "$tools/wire_view"; do

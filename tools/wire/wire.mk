@@ -21,7 +21,9 @@ WIRE_VIEW     := $(BUILD)/$(WIRE_DIR)/wire_view
 WIRE_LIB      := $(BUILD)/$(WIRE_DIR)/segment.o $(BUILD)/$(WIRE_DIR)/timeline.o \
                  $(BUILD)/$(WIRE_DIR)/wire_check.o $(BUILD)/$(WIRE_DIR)/wire_chart.o \
                  $(BUILD)/tools/trace-chart/trace_event.o
-WIRE_LAB      := solutions/04-tcp-lifecycle
+# The reference programs when the kit has them, the student's otherwise.
+WIRE_IMPL     := $(if $(wildcard solutions/04-tcp-lifecycle),solutions,labs)
+WIRE_LAB      := $(WIRE_IMPL)/04-tcp-lifecycle
 WIRE_PROGRAMS := $(BUILD)/$(WIRE_LAB)/tcp_server $(BUILD)/$(WIRE_LAB)/tcp_client
 MODE  ?= echo
 DELAY ?=
@@ -46,7 +48,7 @@ wire-programs:
 
 wire: DEPS_FOR := wire
 wire: deps wire-programs
-	@DELAY='$(DELAY)' LOSS='$(LOSS)' $(WIRE_DIR)/run_wire.sh $(BUILD) $(MODE) $(WIRE_KEEP)
+	@DELAY='$(DELAY)' LOSS='$(LOSS)' WIRE_IMPL=$(WIRE_IMPL) $(WIRE_DIR)/run_wire.sh $(BUILD) $(MODE) $(WIRE_KEEP)
 
 test-wire: DEPS_FOR := wire
 test-wire: deps wire-programs
