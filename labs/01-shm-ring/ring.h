@@ -129,6 +129,11 @@ struct ring_side {
     uint64_t peer_cached; /* the peer's index as last loaded (Part B) */
     unsigned long sleeps; /* times this side really slept */
     unsigned long wakes;  /* times this side woke its sleeping peer */
+    /* Lost wake-ups: sleeps that ended because RING_LIVENESS_MS ran out
+     * although what this side waited for had already happened (the peer
+     * had published without waking it). A correct handshake never lets
+     * that happen, so the tests expect 0 after a busy ping-pong. */
+    unsigned long lost_wakeups;
 };
 
 /* A process's handle on a ring; fill it with ring_create() or ring_attach(). */

@@ -17,7 +17,8 @@
 
 /*
  * YOURS (rtt.c). Does `count` round trips with messages of key->len bytes:
- * for each i, stamp sequence number i into msg (verify_stamp), take the
+ * for each i, stamp sequence number i into msg (verify_stamp(msg, key->len,
+ * i)), take the
  * time (clock_now_ns), send msg on out, receive the reply on in into reply
  * (key->len bytes of room), take the time again, check the reply
  * (verify_check against i), and store the difference in samples_ns[i].

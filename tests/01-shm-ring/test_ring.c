@@ -112,6 +112,7 @@ enum child_result {
     CHILD_WRONG_DATA = 14,
     CHILD_EOF_FAILED = 15,
     CHILD_DETACH_FAILED = 16,
+    CHILD_LOST_WAKEUP = 17,
 };
 
 static _Noreturn void child_fail(enum child_result code, const char *what)
@@ -137,6 +138,9 @@ static const char *child_reason(int code)
         return "ring_send_eof failed";
     case CHILD_DETACH_FAILED:
         return "ring_detach failed";
+    case CHILD_LOST_WAKEUP:
+        return "its ring counted lost wake-ups (sleeps ended by RING_LIVENESS_MS, not by a "
+               "wake-up)";
     default:
         return "unexpected exit status";
     }
@@ -1314,6 +1318,210 @@ START_TEST(lockfree_mode_idle_consumer_does_not_burn_cpu)
 }
 END_TEST
 
+/* ---- lost wake-ups ------------------------------------------------------ */
+
+/*
+ * A lost wake-up: the peer publishes while this side goes to sleep, the
+ * handshake fails, and only the RING_LIVENESS_MS timeout ends the sleep.
+ * Nothing breaks, the ring just stalls 100 ms now and then, which is why
+ * the ring counts them (struct ring_side.lost_wakeups) and these tests
+ * read the count instead of a clock.
+ */
+
+struct silent_wait {
+    struct ring *ring;
+    int rc;
+    int err;
+    size_t len;
+    char buf[16];
+};
+
+static void *receive_in_thread(void *arg)
+{
+    struct silent_wait *w = arg;
+    w->rc = ring_recv(w->ring, w->buf, sizeof w->buf, &w->len);
+    w->err = errno;
+    return NULL;
+}
+
+/* Publishes one record the way a producer would (in Part A under the
+ * lock), but wakes nobody. */
+static void publish_without_waking(struct ring *r, enum ring_mode mode, const char *text)
+{
+    struct ring_shared *s = r->shared;
+    if (mode == RING_LOCK)
+        ck_assert_msg(pthread_mutex_lock(&s->lock) == 0, "test setup: the ring's lock");
+    uint64_t head = atomic_load(&s->head), length = strlen(text);
+    unsigned char *data = (unsigned char *)s + RING_HEADER_SIZE;
+    memcpy(data + (head & (s->capacity - 1)), &length, RING_LENGTH_SIZE);
+    memcpy(data + ((head + RING_LENGTH_SIZE) & (s->capacity - 1)), text, length);
+    atomic_store(&s->head, head + RING_RECORD_SIZE(length));
+    if (mode == RING_LOCK)
+        pthread_mutex_unlock(&s->lock);
+}
+
+/* The counter works: a consumer asleep on an empty ring, and a message
+ * that appears without a wake-up, give exactly one lost wake-up. */
+START_TEST(lost_wakeup_is_counted)
+{
+    for (size_t k = 0; k < 2; k++) {
+        enum ring_mode mode = BOTH_MODES[k];
+        unsigned long slept = 0, lost = 0;
+        /* A consumer that has not fallen asleep yet simply finds the
+         * message: then the attempt proves nothing, and runs again. */
+        for (int attempt = 0; attempt < 3 && slept == 0; attempt++) {
+            char name[128];
+            new_name(name, sizeof name);
+            struct ring r;
+            create_ring(&r, name, 4096, mode, RING_BOTH);
+            int rc = ring_try_recv(&r, NULL, 0, &(size_t){0});
+            REQUIRE_IMPL(rc, "ring_try_recv");
+            r.spin_ns = 0;
+            struct silent_wait w = {.ring = &r};
+            pthread_t consumer;
+            ck_assert(pthread_create(&consumer, NULL, receive_in_thread, &w) == 0);
+            uint64_t give_up = clock_now_ns() + 5000000000u;
+            while (atomic_load(&r.shared->consumer_sleeping) == 0 && clock_now_ns() < give_up)
+                clock_sleep_ms(1);
+            clock_sleep_ms(20); /* from the flag into the sleep itself */
+            publish_without_waking(&r, mode, "hello");
+            pthread_join(consumer, NULL);
+            grade_require_impl(w.rc, w.err, "ring_recv");
+            ck_assert_msg(w.rc == 1 && w.len == 5 && memcmp(w.buf, "hello", 5) == 0,
+                          "%s: the consumer did not get the message published while it slept "
+                          "(rc %d: %s); after a timed-out sleep, look at the ring again",
+                          mode_name(mode), w.rc, w.rc == -1 ? strerror(w.err) : "wrong message");
+            slept = r.consumer.sleeps;
+            lost = r.consumer.lost_wakeups;
+            destroy_ring(&r);
+        }
+        ck_assert_msg(slept > 0,
+                      "%s: the consumer waited for a message that came 20 ms after it set "
+                      "consumer_sleeping, yet never counted a sleep (r->consumer.sleeps)",
+                      mode_name(mode));
+        ck_assert_msg(
+            lost == 1,
+            "%s: a message arrived while the consumer slept and nobody woke it, so "
+            "only the %d ms liveness limit ended its sleep; r->consumer.lost_wakeups says %lu, "
+            "expected 1: count a timed-out sleep after which the message was there",
+            mode_name(mode), RING_LIVENESS_MS, lost);
+    }
+}
+END_TEST
+
+/* Round trips of the ping-pong test. Part B's race is a window of a few
+ * nanoseconds, so it needs many tries to show; in Part A every round trip
+ * is a real sleep and wake-up, so fewer do. */
+static int ping_pong_trips(enum ring_mode mode)
+{
+    return mode == RING_LOCK ? 20000 : 100000;
+}
+
+struct ping_pong {
+    char ping[128]; /* test -> echo child */
+    char pong[128]; /* echo child -> test */
+};
+
+/* Echoes every message back until the end of the stream. It spins before
+ * it sleeps (the default), so it answers within a microsecond, just while
+ * the test's side, which does not spin, is going to sleep: the moment a
+ * broken handshake loses the wake-up. */
+static void echo_child(const void *arg, int ready_fd)
+{
+    const struct ping_pong *pp = arg;
+    struct ring in, out;
+    if (ring_attach(&in, pp->ping, RING_CONSUMER) == -1 ||
+        ring_attach(&out, pp->pong, RING_PRODUCER) == -1)
+        child_fail(CHILD_ATTACH_FAILED, "ring_attach");
+    say_ready(ready_fd);
+    uint64_t value;
+    size_t len;
+    int rc;
+    while ((rc = ring_recv(&in, &value, sizeof value, &len)) == 1) {
+        if (ring_send(&out, &value, len) == -1)
+            child_fail(CHILD_SEND_FAILED, "ring_send");
+    }
+    if (rc == -1)
+        child_fail(CHILD_RECV_FAILED, "ring_recv");
+    if (ring_send_eof(&out) == -1)
+        child_fail(CHILD_EOF_FAILED, "ring_send_eof");
+    unsigned long lost = in.consumer.lost_wakeups + out.producer.lost_wakeups;
+    if (lost > 0)
+        fprintf(stderr, "test child %ld: %lu lost wake-ups\n", (long)getpid(), lost);
+    if (ring_detach(&in) == -1 || ring_detach(&out) == -1)
+        child_fail(CHILD_DETACH_FAILED, "ring_detach");
+    if (lost > 0)
+        _exit(CHILD_LOST_WAKEUP);
+}
+
+/* A healthy peer answers every message at once, so no sleep may ever end
+ * by the timeout: each one would be a lost wake-up. */
+static void ping_pong_loses_no_wakeups(enum ring_mode mode)
+{
+    struct ping_pong pp;
+    new_name(pp.ping, sizeof pp.ping);
+    new_name(pp.pong, sizeof pp.pong);
+    struct ring out, in;
+    create_ring(&out, pp.ping, 4096, mode, RING_PRODUCER);
+    create_ring(&in, pp.pong, 4096, mode, RING_CONSUMER);
+    out.spin_ns = in.spin_ns = 0;
+    struct child c = start_child(echo_child, &pp);
+    expect_ready(&c, "echo");
+    for (uint64_t i = 0; i < (uint64_t)ping_pong_trips(mode); i++) {
+        uint64_t back = 0;
+        size_t len = 0;
+        int rc = ring_send(&out, &i, sizeof i);
+        REQUIRE_IMPL(rc, "ring_send");
+        if (rc == 0)
+            rc = ring_recv(&in, &back, sizeof back, &len);
+        REQUIRE_IMPL(rc, "ring_recv");
+        if (rc != 1 || len != sizeof back || back != i)
+            ck_abort_msg("%s: round trip %llu: rc %d (%s), got %llu back", mode_name(mode),
+                         (unsigned long long)i, rc, rc == -1 ? strerror(errno) : "no error",
+                         (unsigned long long)back);
+    }
+    ck_assert_int_eq(ring_send_eof(&out), 0);
+    size_t len;
+    uint64_t rest;
+    ck_assert_msg(ring_recv(&in, &rest, sizeof rest, &len) == 0,
+                  "%s: the echo child's stream did not end after the last round trip",
+                  mode_name(mode));
+    unsigned long lost = out.producer.lost_wakeups + in.consumer.lost_wakeups;
+    unsigned long sleeps = out.producer.sleeps + in.consumer.sleeps;
+    int status = grade_wait_child(c.pid, 20000);
+    destroy_ring(&out);
+    destroy_ring(&in);
+    bool echo_lost = status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == CHILD_LOST_WAKEUP;
+    if (!echo_lost)
+        ck_assert_msg(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == CHILD_OK,
+                      "%s: the echo child %s", mode_name(mode),
+                      status == -1 ? "hung" : grade_describe_status(status));
+    ck_assert_msg(sleeps > 0,
+                  "%s: %d round trips without spinning, yet this side never counted a sleep "
+                  "(r->consumer.sleeps): count every real sleep",
+                  mode_name(mode), ping_pong_trips(mode));
+    ck_assert_msg(lost == 0 && !echo_lost,
+                  "%s: in %d round trips with a peer that answers at once, sleeps lasted the "
+                  "whole %d ms liveness limit although the message was already there (%lu on "
+                  "this side%s): lost wake-ups. "
+                  "The sleeper's \"store sleeping, then load the index\" and the waker's "
+                  "\"store the index, then load sleeping\" need memory_order_seq_cst (README.md)",
+                  mode_name(mode), ping_pong_trips(mode), RING_LIVENESS_MS, lost,
+                  echo_lost ? ", and some in the echo child" : "");
+}
+
+START_TEST(lock_mode_ping_pong_loses_no_wakeups)
+{
+    ping_pong_loses_no_wakeups(RING_LOCK);
+}
+END_TEST
+
+START_TEST(lockfree_mode_ping_pong_loses_no_wakeups)
+{
+    ping_pong_loses_no_wakeups(RING_LOCKFREE);
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
     const struct grade_test tests[] = {
@@ -1395,6 +1603,15 @@ int main(int argc, char **argv)
         {"lockfree_mode_idle_consumer_does_not_burn_cpu",
          lockfree_mode_idle_consumer_does_not_burn_cpu, 4, 15,
          "Part B: spin for microseconds only, then futex_wait until the producer wakes you"},
+        {"lost_wakeup_is_counted", lost_wakeup_is_counted, 3, 15,
+         "after a sleep that timed out, look at the ring: if what you waited for is there, "
+         "nobody woke you; count it in r->consumer.lost_wakeups (or r->producer.lost_wakeups)"},
+        {"lock_mode_ping_pong_loses_no_wakeups", lock_mode_ping_pong_loses_no_wakeups, 3, 60,
+         "Part A: set the sleeping flag and signal under the lock, so no signal is lost"},
+        {"lockfree_mode_ping_pong_loses_no_wakeups", lockfree_mode_ping_pong_loses_no_wakeups, 4,
+         60,
+         "Part B: sleeper stores sleeping then loads the index, waker stores the index then "
+         "loads sleeping, all four seq_cst; read the wake-up count before the last look"},
     };
     return grade_main(argc, argv, "01-shm-ring", tests, GRADE_COUNT(tests));
 }

@@ -919,26 +919,38 @@ START_TEST(frames_survive_short_sends_eintr_and_eagain)
     make_pair(fds);
     char msg[1000];
     checksum_fill_pattern(msg, sizeof msg, 11);
-    fault_set(FAULT_SEND, (struct fault_plan){
-                              .fd = fds[0], .max_bytes = 16, .fail_every = 3, .fail_errno = EINTR});
+    fault_set(FAULT_OUT, (struct fault_plan){
+                             .fd = fds[0], .max_bytes = 16, .fail_every = 3, .fail_errno = EINTR});
     int rc = us_send_frame(fds[0], msg, sizeof msg);
     REQUIRE_IMPL(rc, "us_send_frame");
-    unsigned long injected = fault_injected(FAULT_SEND);
+    int err = errno;
+    unsigned long injected = fault_injected(FAULT_OUT);
+    char watched[256];
+    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_OUT));
     fault_reset();
     ck_assert_msg(rc == 0, "with sends cut to 16 bytes and EINTR, us_send_frame failed: %s",
-                  strerror(errno));
-    ck_assert_msg(injected > 60, "only %lu faults happened; does us_send_all call send()?",
-                  injected);
+                  errno_name(err));
+    ck_assert_msg(injected > 60,
+                  "only %lu faults happened (calls seen: %s); us_send_frame must send on the "
+                  "socket itself",
+                  injected, watched);
     expect_raw_frame(fds[1], msg, "short sends and EINTR");
 
-    fault_set(
-        FAULT_SEND,
-        (struct fault_plan){.fd = fds[0], .max_bytes = 64, .fail_every = 2, .fail_errno = EAGAIN});
+    fault_set(FAULT_OUT, (struct fault_plan){
+                             .fd = fds[0], .max_bytes = 64, .fail_every = 2, .fail_errno = EAGAIN});
     rc = us_send_frame(fds[0], msg, sizeof msg);
-    injected = fault_injected(FAULT_SEND);
+    err = errno;
+    injected = fault_injected(FAULT_OUT);
+    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_OUT));
     fault_reset();
-    ck_assert_msg(rc == 0 && injected > 15,
-                  "with EAGAIN on every 2nd send, us_send_frame must poll() for POLLOUT and go on");
+    ck_assert_msg(injected > 15,
+                  "EAGAIN was to fail every 2nd send, but only %lu faults happened "
+                  "(calls seen: %s)",
+                  injected, watched);
+    ck_assert_msg(rc == 0,
+                  "with EAGAIN on every 2nd send, us_send_frame failed (%s); it must poll() for "
+                  "POLLOUT and go on",
+                  errno_name(err));
     expect_raw_frame(fds[1], msg, "EAGAIN");
     close(fds[0]);
     close(fds[1]);
@@ -955,25 +967,33 @@ START_TEST(frames_survive_short_recvs_eintr_and_eagain)
         raw_send_header(fds[0], sizeof msg);
         must_send(fds[0], msg, sizeof msg);
     }
-    fault_set(FAULT_RECV, (struct fault_plan){
-                              .fd = fds[1], .max_bytes = 7, .fail_every = 4, .fail_errno = EINTR});
+    fault_set(FAULT_IN, (struct fault_plan){
+                            .fd = fds[1], .max_bytes = 7, .fail_every = 4, .fail_errno = EINTR});
     size_t len = 0;
     int got = us_recv_frame(fds[1], back, sizeof back, &len);
     REQUIRE_IMPL(got, "us_recv_frame");
-    unsigned long injected = fault_injected(FAULT_RECV);
+    unsigned long injected = fault_injected(FAULT_IN);
     ck_assert_msg(got == 1 && len == sizeof msg,
                   "with receives cut to 7 bytes and EINTR, us_recv_frame returned %d, length %zu",
                   got, len);
-    ck_assert_msg(injected > 300, "only %lu faults happened; does us_recv_exact call recv()?",
-                  injected);
+    ck_assert_msg(injected > 300,
+                  "only %lu faults happened (calls seen: %s); us_recv_frame must receive from the "
+                  "socket itself",
+                  injected, fault_describe(FAULT_IN));
     ck_assert_msg(memcmp(back, msg, sizeof msg) == 0, "bytes were lost across short receives");
-    fault_set(FAULT_RECV, (struct fault_plan){
-                              .fd = fds[1], .max_bytes = 3, .fail_every = 2, .fail_errno = EAGAIN});
+    fault_set(FAULT_IN, (struct fault_plan){
+                            .fd = fds[1], .max_bytes = 3, .fail_every = 2, .fail_errno = EAGAIN});
     memset(back, 0, sizeof back);
     got = us_recv_frame(fds[1], back, sizeof back, &len);
+    int err = errno;
+    injected = fault_injected(FAULT_IN);
     fault_reset();
+    ck_assert_msg(injected > 100, "EAGAIN was to fail every 2nd recv, but only %lu faults happened",
+                  injected);
     ck_assert_msg(got == 1 && len == sizeof msg,
-                  "with EAGAIN on every 2nd recv, us_recv_frame must poll() for POLLIN and go on");
+                  "with EAGAIN on every 2nd recv, us_recv_frame returned %d (%s); it must poll() "
+                  "for POLLIN and go on",
+                  got, got == -1 ? errno_name(err) : "wrong length");
     ck_assert_msg(memcmp(back, msg, sizeof msg) == 0, "bytes were lost around EAGAIN");
     close(fds[0]);
     close(fds[1]);

@@ -706,11 +706,13 @@ START_TEST(step05_send_all_loops_on_short_sends_and_eintr)
     raw_pair(&client, &server);
     size_t len = 30000;
     char *data = pattern(len, 5);
-    fault_set(FAULT_SEND, (struct fault_plan){
-                              .fd = client, .max_bytes = 7, .fail_every = 4, .fail_errno = EINTR});
+    fault_set(FAULT_OUT, (struct fault_plan){
+                             .fd = client, .max_bytes = 7, .fail_every = 4, .fail_errno = EINTR});
     ssize_t n = tcp_send_all(client, data, len);
     int err = errno;
-    unsigned long injected = fault_injected(FAULT_SEND);
+    unsigned long injected = fault_injected(FAULT_OUT);
+    char watched[256];
+    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_OUT));
     fault_reset();
     char *back = malloc(len);
     int end;
@@ -721,7 +723,10 @@ START_TEST(step05_send_all_loops_on_short_sends_and_eintr)
     ck_assert_msg(n == (ssize_t)len,
                   "with sends cut to 7 bytes and EINTR, tcp_send_all returned %zd (%s), not %zu", n,
                   n == -1 ? errno_name(err) : "short", len);
-    ck_assert_msg(injected > 3000, "the short sends did not happen (%lu); call send()", injected);
+    ck_assert_msg(injected > 3000,
+                  "sends on the socket were to be cut to 7 bytes, but only %lu faults happened "
+                  "(calls seen: %s)",
+                  injected, watched);
     ck_assert_msg(got == len && memcmp(back, data, len) == 0,
                   "the peer received %zu bytes, not the %zu sent, or different ones", got, len);
     free(back);
@@ -735,12 +740,14 @@ START_TEST(step05_recv_exact_loops_and_stops_at_end_of_stream)
     raw_pair(&client, &server);
     char *data = pattern(4000, 6);
     raw_send(server, data, 4000, 0);
-    fault_set(FAULT_RECV, (struct fault_plan){
-                              .fd = client, .max_bytes = 5, .fail_every = 3, .fail_errno = EINTR});
+    fault_set(FAULT_IN, (struct fault_plan){
+                            .fd = client, .max_bytes = 5, .fail_every = 3, .fail_errno = EINTR});
     char back[4000];
     ssize_t n = tcp_recv_exact(client, back, sizeof back);
     int err = errno;
-    unsigned long injected = fault_injected(FAULT_RECV);
+    unsigned long injected = fault_injected(FAULT_IN);
+    char watched[256];
+    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_IN));
     fault_reset();
     raw_send(server, "0123456789", 10, 0);
     ck_assert(shutdown(server, SHUT_WR) == 0);
@@ -752,7 +759,10 @@ START_TEST(step05_recv_exact_loops_and_stops_at_end_of_stream)
     grade_require_impl(n, err, "tcp_recv_exact");
     ck_assert_msg(n == 4000, "with receives cut to 5 bytes and EINTR, tcp_recv_exact returned %zd",
                   n);
-    ck_assert_msg(injected > 500, "the short receives did not happen (%lu); call recv()", injected);
+    ck_assert_msg(injected > 500,
+                  "receives on the socket were to be cut to 5 bytes, but only %lu faults happened "
+                  "(calls seen: %s)",
+                  injected, watched);
     ck_assert_msg(memcmp(back, data, 4000) == 0, "bytes were lost or repeated across receives");
     ck_assert_msg(short_n == 10,
                   "10 bytes then end of stream: tcp_recv_exact(100) must return 10, not %zd",
@@ -789,7 +799,7 @@ START_TEST(step05_frames_keep_message_boundaries)
         _exit(CHILD_OK);
     }
     close(client);
-    fault_set(FAULT_RECV, (struct fault_plan){.fd = server, .max_bytes = 3});
+    fault_set(FAULT_IN, (struct fault_plan){.fd = server, .max_bytes = 3});
     char *buf = malloc(TCP_FRAME_MAX);
     ck_assert(buf != NULL);
     char problem[200] = "";

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -68,12 +69,16 @@ static void round_messages(const struct channel_ops *ops, size_t largest)
 static void round_messages_short_io(const struct channel_ops *ops)
 {
     struct fault_plan plan = {.fd = -1, .max_bytes = 7, .fail_every = 3, .fail_errno = EINTR};
-    fault_set(FAULT_WRITE, plan);
-    fault_set(FAULT_READ, plan);
+    fault_set(FAULT_OUT, plan);
+    fault_set(FAULT_IN, plan);
     round_messages(ops, 1000);
-    unsigned long injected = fault_injected(FAULT_WRITE) + fault_injected(FAULT_READ);
+    unsigned long injected = fault_injected(FAULT_OUT) + fault_injected(FAULT_IN);
+    char watched[600];
+    snprintf(watched, sizeof watched, "out: %s; in: %s", fault_describe(FAULT_OUT),
+             fault_describe(FAULT_IN));
     fault_reset();
-    ck_assert_msg(injected > 50, "the short reads and writes did not happen (%lu)", injected);
+    ck_assert_msg(injected > 50, "%s: the short reads and writes did not happen (%s)", ops->name,
+                  watched);
 }
 
 static void counts_agree(const struct channel_ops *ops, size_t size, size_t count)
@@ -158,9 +163,9 @@ END_TEST
 START_TEST(one_mib_messages_cross_with_short_io)
 {
     /* The plan is inherited by the forked receiver too. */
-    fault_set(FAULT_WRITE, (struct fault_plan){.fd = -1, .max_bytes = 4000});
-    fault_set(FAULT_READ, (struct fault_plan){
-                              .fd = -1, .max_bytes = 3000, .fail_every = 7, .fail_errno = EINTR});
+    fault_set(FAULT_OUT, (struct fault_plan){.fd = -1, .max_bytes = 4000});
+    fault_set(FAULT_IN, (struct fault_plan){
+                            .fd = -1, .max_bytes = 3000, .fail_every = 7, .fail_errno = EINTR});
     counts_agree(&CHANNEL_PIPE, 1024 * 1024, 6);
     fault_reset();
 }

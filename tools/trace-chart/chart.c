@@ -325,7 +325,7 @@ static int add_handshakes(struct builder *b)
 static int add_stream(struct builder *b, long k, enum chart_side s)
 {
     const struct lane *tx = &b->lane[s];
-    const struct lane *rx = &b->lane[!s];
+    struct lane *rx = &b->lane[!s];
     long sent = 0;
     long received = 0;
     long received_at = -1; /* the recv that brought the total to 'received' */
@@ -343,6 +343,10 @@ static int add_stream(struct builder *b, long k, enum chart_side s)
             if (got > 0) {
                 received += got;
                 received_at = (long)j;
+                /* Every recv that holds bytes of this send, a 4-byte header
+                 * read too, is drawn after it: bytes never arrive early. */
+                if (rx->wait_for[j] < (long)i)
+                    rx->wait_for[j] = (long)i;
             }
             j++;
         }
@@ -553,8 +557,14 @@ void chart_compact(struct chart *chart)
     }
     static const char *const LIFECYCLE[] = {"socket",  "bind",     "listen", "accept",
                                             "connect", "shutdown", "close",  NULL};
-    for (size_t i = 0; i < chart->nrows; i++)
-        keep[i] = chart->rows[i].state_changed || call_in(chart->rows[i].ev, LIFECYCLE);
+    /* Every byte moved is drawn, headers too, and so is the SO_LINGER that
+     * turns a close into an abort: a row left out would hide a cause. */
+    for (size_t i = 0; i < chart->nrows; i++) {
+        const struct trace_event *ev = chart->rows[i].ev;
+        keep[i] = chart->rows[i].state_changed || call_in(ev, LIFECYCLE) ||
+                  call_in(ev, SEND_CALLS) || call_in(ev, RECV_CALLS) ||
+                  (is_call(ev, "setsockopt") && strstr(ev->args, "SO_LINGER") != NULL);
+    }
     for (size_t i = 0; i < chart->narrows; i++) {
         const struct chart_arrow *a = &chart->arrows[i];
         if (a->from_row != CHART_NO_ROW)
