@@ -110,7 +110,7 @@ trace-chart: $(TRACE_CHART) trace-chart-programs
 ifdef CAPTURE
 	@$(MAKE) -s --no-print-directory wire-programs
 	@mkdir -p $(SLIDES_OUT)
-	@$(WIRE_VIEW) $(if $(findstring -c,$(CHART_FLAGS)),-k) -t "lab 04: the segments on the wire, captured" \
+	@$(WIRE_VIEW) $(if $(findstring -c,$(CHART_FLAGS)),-c) -t "lab 04: the segments on the wire, captured" \
 	    -s $(SLIDES_OUT)/trace-chart.svg $(CAPTURE)/client.jsonl $(CAPTURE)/server.jsonl $(CAPTURE)/capture.wire
 	@echo "trace-chart: wrote $(SLIDES_OUT)/trace-chart.svg from the capture in $(CAPTURE) (open it in a browser)"
 else

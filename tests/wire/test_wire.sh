@@ -5,7 +5,7 @@
 # usage: tests/wire/test_wire.sh BUILD      (BUILD: e.g. build/plain)
 #
 # As root (network namespaces and packet sockets need it):
-#   1. each mode: wire_view -c checks the segments TCP must send (handshake,
+#   1. each mode: wire_view -k checks the segments TCP must send (handshake,
 #      FIN and ACK per shutdown/close, one URG with the right urgent pointer,
 #      RST and no FIN for abort, every segment after the call that caused
 #      it); this script checks a few of them again on the raw capture, with
@@ -112,7 +112,7 @@ view=$build/tools/wire/wire_view
 data=tools/wire/testdata
 for mode in echo halfclose oob abort; do
     d=$data/$mode
-    if "$view" -c "$mode" "$d/client.jsonl" "$d/server.jsonl" "$d/capture.wire" >"$work/$mode.committed" 2>&1; then
+    if "$view" -k "$mode" "$d/client.jsonl" "$d/server.jsonl" "$d/capture.wire" >"$work/$mode.committed" 2>&1; then
         pass "$mode (committed): $(grep -c '^ok:' "$work/$mode.committed") checks hold"
     else
         fail "$mode (committed): $(grep '^FAIL' "$work/$mode.committed" | head -n 3)"
@@ -122,8 +122,8 @@ done
 broken() {
     local mode=$1 name=$2 program=$3 wanted=$4 d=$data/$1
     awk -F'\t' -v OFS='\t' "$program" "$d/capture.wire" >"$work/broken.wire"
-    if "$view" -c "$mode" "$d/client.jsonl" "$d/server.jsonl" "$work/broken.wire" >"$work/broken.out" 2>&1; then
-        fail "$name: wire_view -c passed a broken capture"
+    if "$view" -k "$mode" "$d/client.jsonl" "$d/server.jsonl" "$work/broken.wire" >"$work/broken.out" 2>&1; then
+        fail "$name: wire_view -k passed a broken capture"
     elif grep -q "^FAIL: .*$wanted" "$work/broken.out"; then
         pass "$name: caught ($(grep -m 1 "^FAIL: .*$wanted" "$work/broken.out" | cut -c 7-))"
     else
@@ -139,7 +139,7 @@ broken halfclose "halfclose whose server never ACKs the FIN" \
     "ACKs the client's FIN"
 broken echo "echo whose SYN left before connect() began" \
     '{ if ($10 == "S") $1 = sprintf("%.0f", $1 - 100000000) } 1' "the SYN at"
-if "$view" -s "$work/chart.svg" -k -p halfclose "$data/halfclose/client.jsonl" \
+if "$view" -s "$work/chart.svg" -c -p halfclose "$data/halfclose/client.jsonl" \
     "$data/halfclose/server.jsonl" "$data/halfclose/capture.wire" &&
     [ "$(tail -n 1 "$work/chart.svg")" = "</svg>" ] && grep -q "FIN,ACK" "$work/chart.svg"; then
     pass "wire_view -s draws the captured segments as a chart"
@@ -174,7 +174,7 @@ for mode in echo halfclose oob abort poll; do
     if [ "$(cat "$dir/status")" -eq 0 ] && grep -q "^PASS: 0 checks failed" "$dir/out"; then
         pass "$mode: every segment TCP must send, each after its call ($(grep -c '^ok:' "$dir/out") checks)"
     else
-        fail "$mode: wire_view -c failed:"
+        fail "$mode: wire_view -k failed:"
         grep -E "^FAIL|^wire:" "$dir/out" | sed 's/^/          /'
     fi
     if [ -f "$dir/capture.wire" ]; then
@@ -220,7 +220,7 @@ dir=$work/delay
 if [ "$(cat "$dir/status")" -eq 0 ] && grep -q "^PASS: 0 checks failed" "$dir/out"; then
     pass "delay: every check still holds"
 else
-    fail "delay: wire_view -c failed"
+    fail "delay: wire_view -k failed"
     grep -E "^FAIL|^wire:" "$dir/out" | sed 's/^/          /'
 fi
 short=$(grep -c 'arrives at the' "$dir/out")

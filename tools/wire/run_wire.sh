@@ -12,7 +12,7 @@
 #   LOSS=5%       the wire loses this share of the TCP segments (each way)
 #   SEED=N        which segments LOSS picks (default: a new one each run,
 #                 printed, so that a run can be repeated)
-#   WIRE_CHECK=1  check what TCP must send in MODE (wire_view -c); exit 1 on a miss
+#   WIRE_CHECK=1  check what TCP must send in MODE (wire_view -k); exit 1 on a miss
 #   WIRE_IMPL=labs  run the student's programs (default: solutions, the reference)
 #
 # As root, three network namespaces, named after this script's pid so that
@@ -173,7 +173,7 @@ keep_files() {
 }
 
 view_flags=()
-if [ "${WIRE_CHECK:-}" = 1 ]; then view_flags+=(-c "$mode"); fi
+if [ "${WIRE_CHECK:-}" = 1 ]; then view_flags+=(-k "$mode"); fi
 
 if [ "$(id -u)" -ne 0 ]; then
     echo "wire: not root, so no network namespaces and no packet capture: the calls only."

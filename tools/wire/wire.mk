@@ -79,7 +79,7 @@ wire-samples: wire-programs
 
 wire-charts: wire-programs
 	@mkdir -p $(SLIDES_DIR)/img/wire
-	@$(foreach c,$(WIRE_CHARTS),$(WIRE_VIEW) -k -p $(word 1,$(subst :, ,$(c))) \
+	@$(foreach c,$(WIRE_CHARTS),$(WIRE_VIEW) -c -p $(word 1,$(subst :, ,$(c))) \
 	    -s $(SLIDES_DIR)/img/wire/$(word 1,$(subst :, ,$(c))).svg \
 	    $(WIRE_SAMPLES)/$(word 2,$(subst :, ,$(c)))/client.jsonl \
 	    $(WIRE_SAMPLES)/$(word 2,$(subst :, ,$(c)))/server.jsonl \

@@ -2,7 +2,7 @@
  * wire_view - one timeline of a lab 04 run: the calls the client and the
  * server made, and the TCP segments those calls put on the wire.
  *
- * usage: wire_view [-a] [-c MODE] [-s OUT.svg [-k] [-r FROM,TO|-p PART] [-t TITLE]]
+ * usage: wire_view [-a] [-k MODE] [-s OUT.svg [-c] [-r FROM,TO | -p PART] [-t TITLE]]
  *                  CLIENT_TRACE SERVER_TRACE [CAPTURE]
  *
  * CLIENT_TRACE and SERVER_TRACE are the JSON Lines files IPC_TRACE_FILE
@@ -13,10 +13,10 @@
  * retransmission and a segment the wire lost are marked (see timeline.h).
  *
  *   -a        also show when each segment arrived (useful with DELAY)
- *   -c MODE   check what TCP must have sent in MODE (see wire_check.h),
+ *   -k MODE   check what TCP must have sent in MODE (see wire_check.h),
  *             after the timeline; exit 1 when a check fails
  *   -s OUT.svg  draw the sequence chart of observed segments (wire_chart.h)
- *             there instead of printing the timeline; -k keeps only the
+ *             there instead of printing the timeline; -c keeps only the
  *             lifecycle's calls (for slides), -r FROM,TO (ms) a slice of
  *             the run, -p PART the slice of one part (wire_chart_part),
  *             -t TITLE a heading
@@ -24,6 +24,7 @@
  * `make wire MODE=halfclose` records a run and shows it (tools/wire/run_wire.sh).
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,21 +40,22 @@
 #include "wire_check.h"
 
 static const char USAGE[] =
-    "usage: wire_view [-a] [-c MODE] [-s OUT.svg [-k] [-r FROM,TO|-p PART] [-t TITLE]]\n"
+    "usage: wire_view [-a] [-k MODE] [-s OUT.svg [-c] [-r FROM,TO | -p PART] [-t TITLE]]\n"
     "                 CLIENT_TRACE SERVER_TRACE [CAPTURE]\n"
     "Shows the traced calls of a lab 04 client and server and the TCP segments\n"
     "captured on the wire between them, on one timeline.\n"
-    "  -a       also show when each segment reached the other side\n"
-    "  -c MODE  check the segments TCP must send in MODE (echo, halfclose, oob,\n"
-    "           abort, poll); exit 1 when one is missing or out of place\n"
-    "  -s SVG   draw the sequence chart of the segments into SVG instead\n"
-    "  -k       with -s: only the lifecycle's calls (for a slide)\n"
-    "  -r A,B   with -s: only what happened from A to B ms\n"
-    "  -p PART  with -s: only one part: handshake, halfclose, urgent or abort\n"
-    "  -t TEXT  with -s: the chart's heading\n"
-    "  -h       show this help\n"
-    "Examples: make wire MODE=halfclose DELAY=50ms\n"
-    "          wire_view -s hs.svg -k -r 0,5 client.jsonl server.jsonl capture.wire\n";
+    "  -a, --arrivals     also show when each segment reached the other side\n"
+    "  -k, --check MODE   check the segments TCP must send in MODE (echo, halfclose,\n"
+    "                     oob, abort, poll); exit 1 when one is missing or out of place\n"
+    "  -s, --svg OUT.svg  draw the sequence chart of the segments there instead\n"
+    "  -c, --compact      with -s: only the lifecycle's calls (for a slide)\n"
+    "  -r, --range A,B    with -s: only what happened from A to B ms\n"
+    "  -p, --part PART    with -s: only handshake, halfclose, urgent or abort\n"
+    "  -t, --title TEXT   with -s: the chart's heading\n"
+    "  -h, --help         show this help\n"
+    "Examples:\n"
+    "  sudo make wire MODE=halfclose DELAY=50ms\n"
+    "  wire_view -s hs.svg -c -p handshake client.jsonl server.jsonl capture.wire\n";
 
 /* Parses "A,B" (milliseconds, B may be empty: to the end) or dies. */
 static void parse_range(const char *text, struct wire_chart_options *opt)
@@ -139,12 +141,23 @@ int main(int argc, char **argv)
     int opt;
     opterr = 0; /* cli_bad_option() says what was wrong */
     const char *part = NULL;
-    while ((opt = getopt(argc, argv, ":ac:hkp:r:s:t:")) != -1) {
+    static const struct option LONG_OPTIONS[] = {
+        {"arrivals", no_argument, NULL, 'a'},
+        {"check", required_argument, NULL, 'k'},
+        {"svg", required_argument, NULL, 's'},
+        {"compact", no_argument, NULL, 'c'},
+        {"range", required_argument, NULL, 'r'},
+        {"part", required_argument, NULL, 'p'},
+        {"title", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    while ((opt = getopt_long(argc, argv, ":ack:hp:r:s:t:", LONG_OPTIONS, NULL)) != -1) {
         switch (opt) {
         case 'p':
             part = optarg;
             break;
-        case 'k':
+        case 'c':
             chart.compact = true;
             break;
         case 'r':
@@ -159,13 +172,13 @@ int main(int argc, char **argv)
         case 'a':
             arrivals = true;
             break;
-        case 'c':
+        case 'k':
             mode = optarg;
             break;
         case 'h':
             cli_help(USAGE);
         default:
-            cli_bad_option(opt);
+            cli_bad_option(opt, argv);
         }
     }
     int left = argc - optind;
