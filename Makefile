@@ -6,12 +6,14 @@
 #   make test        everything CI checks: lint, common tests, solutions at
 #                    100 %, skeletons graded cleanly, sanitizer runs, slides,
 #                    demo step mode, trace order, hostile clients, command
-#                    lines, lab 04 for Windows under Wine
+#                    lines, lab 04 for Windows under Wine, the wire (as root)
 #   make test-demo / test-trace / test-servers / test-cli / test-slides / test-windows
-#                    one part of it
+#                    / test-wire   one part of it
 #   make windows     lab 04 for Windows (MinGW-w64, WinSock): build/windows/
 #   make bench       measure the mechanisms against each other (lab 05;
 #                    FULL=1 for the thorough run, LAB=01 for lab 01's figures)
+#   make wire        lab 04's calls and the TCP segments they send, on one
+#                    timeline (MODE=halfclose DELAY=50ms LOSS=5%; as root)
 #   make slides      the lecture decks to build/slides/ (HTML; PDF with Chromium);
 #                    make deps-slides installs Marp CLI first
 #   make trace-chart MODE=halfclose   draw a traced lab 04 run as a chart
@@ -224,6 +226,8 @@ test: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 test-demo test-trace test-servers test-cli
 	@echo "== lab 04 for Windows, under Wine, against the Linux build =="
 	@$(MAKE) --no-print-directory DEPS_DONE=1 test-windows
+	@echo "== the wire (lab 04's segments, network namespaces) =="
+	@$(MAKE) --no-print-directory DEPS_DONE=1 test-wire
 	@tools/check-clean.sh
 	@echo "make test: all checks passed"
 
@@ -326,6 +330,7 @@ help:
 	@sed -n '2,/^# Layout of the output/p' Makefile | sed '$$d; s/^# \{0,1\}//'
 
 # Parts of the kit that bring their own rules (slides, benchmarks).
--include $(wildcard slides/slides.mk solutions/05-compare/bench.mk labs/04-tcp-lifecycle/win/windows.mk)
+-include $(wildcard slides/slides.mk solutions/05-compare/bench.mk labs/04-tcp-lifecycle/win/windows.mk \
+                    tools/wire/wire.mk)
 
 -include $(shell find build -name '*.d' 2>/dev/null)

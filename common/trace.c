@@ -46,6 +46,10 @@ static const char *current_role;
  * report their own calls. */
 static _Thread_local uint64_t pending_return_ns;
 
+/* When the call traced next began (trace_call_starts), or 0: not marked.
+ * Per thread, like the return. */
+static _Thread_local uint64_t pending_start_ns;
+
 /* The epoch is handed to exec'd programs through the environment, so all
  * processes of one run share time zero. */
 static uint64_t load_epoch(void)
@@ -120,7 +124,8 @@ bool trace_enabled(void)
 
 struct event {
     uint64_t mono_ns;
-    const char *call; /* NULL for a narration line */
+    uint64_t start_ns; /* when the call began, or 0 when not marked */
+    const char *call;  /* NULL for a narration line */
     const char *args;
     long result;
     int err; /* errno when result == -1 */
@@ -158,9 +163,13 @@ static size_t format_text(char *buf, size_t size, const struct event *ev)
 
 static size_t format_json(char *buf, size_t size, const struct event *ev)
 {
+    char start[40] = ""; /* ,"start_ns":N when the call's start was marked */
+    if (ev->start_ns != 0)
+        snprintf(start, sizeof start, ",\"start_ns\":%" PRIu64, ev->start_ns);
     size_t used = 0;
-    int n = snprintf(buf, size, "{\"t\":%.6f,\"mono_ns\":%" PRIu64 ",\"pid\":%ld,\"role\":",
-                     (double)(ev->mono_ns - settings.epoch_ns) / 1e9, ev->mono_ns, (long)getpid());
+    int n = snprintf(buf, size, "{\"t\":%.6f,\"mono_ns\":%" PRIu64 "%s,\"pid\":%ld,\"role\":",
+                     (double)(ev->mono_ns - settings.epoch_ns) / 1e9, ev->mono_ns, start,
+                     (long)getpid());
     if (n < 0 || (size_t)n >= size)
         return 0;
     used = (size_t)n;
@@ -295,6 +304,7 @@ static long vtrace(const char *call, long result, const char *note, const char *
             vsnprintf(args, sizeof args, fmt, ap);
         struct event ev = {
             .mono_ns = returned_ns,
+            .start_ns = pending_start_ns,
             .call = call,
             .args = args,
             .result = result,
@@ -304,8 +314,14 @@ static long vtrace(const char *call, long result, const char *note, const char *
         emit(&ev);
         step_pause(call, false);
     }
+    pending_start_ns = 0; /* a start belongs to one call only */
     errno = saved;
     return result;
+}
+
+void trace_call_starts(void)
+{
+    pending_start_ns = clock_now_ns();
 }
 
 long trace_call(const char *call, long result, const char *fmt, ...)

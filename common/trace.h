@@ -33,6 +33,8 @@
  *    "args":"fd=3, 127.0.0.1:27015","ret":0,"errno":null,"note":null}
  * "t" is seconds since the trace epoch, shared with children (fork or exec),
  * so lines from several processes sort into one timeline by mono_ns.
+ * A call marked with trace_call_starts() also carries "start_ns" (right after
+ * "mono_ns"): when the call began, on the same clock.
  *
  * Every line is written with one write(2), and the file is opened with
  * O_APPEND for each line and closed again, so processes can share one file
@@ -54,6 +56,16 @@ long trace_call(const char *call, long result, const char *args_fmt, ...)
 /* The same with a note after the result, e.g. "state ESTABLISHED -> FIN_WAIT2". */
 long trace_call_note(const char *call, long result, const char *note, const char *args_fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/*
+ * Marks "the call traced next begins now": the next trace_call() or
+ * trace_call_note() of this process carries the moment as "start_ns" in its
+ * JSON line. A call stamped only when it returns looks later than what it
+ * did: connect() has sent its SYN before it returns. With the start, a
+ * timeline (tools/wire) can place each packet after the call that sent it.
+ * Lab 04's tcp_watch_begin() calls it; one thread's calls at a time.
+ */
+void trace_call_starts(void);
 
 /* A narration line with no call: "[+0.000200 parent 42] -- closing the read end". */
 void trace_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -11,6 +11,7 @@
 #   slides  npm                                (make deps-slides, make slides)
 #   instructor  build + zip, unzip, iproute2   (dist-student, gradescope, grade-batch)
 #   windows build + MinGW-w64 and Wine          (make windows, make test-windows)
+#   wire    build + iproute2 (ip netns, veth)   (make wire, make test-wire)
 set -euo pipefail
 
 purpose=${1:-build}
@@ -61,10 +62,11 @@ instructor)
     need_cmd ip iproute2
     ;;
 windows) need_windows ;;
+wire) need_cmd ip iproute2 ;; # ip netns and veth cables for make wire
 bench) need_cmd gnuplot gnuplot-nox ;;
 slides) need_cmd npm npm ;;
 *)
-    echo "deps.sh: unknown purpose '$purpose' (use build, test, bench, slides, instructor or windows)" >&2
+    echo "deps.sh: unknown purpose '$purpose' (use build, test, bench, slides, instructor, windows or wire)" >&2
     exit 2
     ;;
 esac

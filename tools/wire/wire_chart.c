@@ -1,0 +1,360 @@
+/* wire_chart.c - see wire_chart.h. */
+#ifndef M_PI /* POSIX has it in <math.h>, but C11 alone does not */
+#define M_PI 3.14159265358979323846
+#endif
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wire_chart.h"
+
+/* Geometry in SVG units: a slide's width. */
+enum {
+    WIDTH = 1280,
+    TIME_RIGHT = 112,      /* the time column ends here */
+    LIFELINE_CLIENT = 470, /* calls of the client end left of it */
+    LIFELINE_SERVER = 810, /* calls of the server start right of it */
+    TEXT_GAP = 12,
+    TOP = 40,         /* below the title */
+    HEAD_HEIGHT = 40, /* the lifelines' names */
+    ROW_HEIGHT = 30,
+    FONT = 18,
+    CLIENT_CHARS = 31, /* what fits left of the client's lifeline at 18 px mono */
+    SERVER_CHARS = 41,
+};
+
+static const char FONT_MONO[] = "DejaVu Sans Mono, Consolas, monospace";
+static const char INK[] = "#1f2328";
+static const char QUIET[] = "#57606a"; /* 6.4:1 on white */
+
+/* A row of the chart: one timeline entry that is drawn. */
+struct row {
+    const struct timeline_entry *e;
+    int y;
+};
+
+/* Writes text with XML's special characters escaped; bytes that are not
+ * printable ASCII become '?', so the file stays valid whatever a trace held. */
+static void put_text(FILE *out, const char *text)
+{
+    for (const char *p = text; *p; p++) {
+        switch (*p) {
+        case '<':
+            fputs("&lt;", out);
+            break;
+        case '>':
+            fputs("&gt;", out);
+            break;
+        case '&':
+            fputs("&amp;", out);
+            break;
+        case '"':
+            fputs("&quot;", out);
+            break;
+        default:
+            fputc(*p >= 0x20 && *p < 0x7f ? *p : '?', out);
+        }
+    }
+}
+
+/* Calls a slide can do without: they set up or look, but send nothing. */
+static bool is_helper(const struct trace_event *ev)
+{
+    static const char *const HELPERS[] = {"getaddrinfo", "getsockname", "getpeername",
+                                          "getsockopt",  "fcntl",       "bind",
+                                          "socket",      "sockatmark"};
+    for (size_t i = 0; i < sizeof HELPERS / sizeof HELPERS[0]; i++) {
+        if (strcmp(ev->call, HELPERS[i]) == 0)
+            return true;
+    }
+    return (strcmp(ev->call, "setsockopt") == 0 && strstr(ev->args, "SO_REUSEADDR")) ||
+           (strcmp(ev->call, "poll") == 0 && strstr(ev->args, "POLLOUT"));
+}
+
+/* "connect(192.0.2.20:41234)" from "fd=3, 192.0.2.20:41234 [step 3]": the
+ * descriptor and the step tag go, the rest is cut to max characters. */
+static void call_text(const struct trace_event *ev, bool begin, bool end, char *buf, size_t size,
+                      size_t max)
+{
+    char args[256];
+    const char *a = ev->args;
+    if (strncmp(a, "fd=", 3) == 0) { /* "fd=3, rest" or just "fd=3 [step 9]" */
+        const char *comma = strchr(a, ',');
+        const char *tag = strstr(a, " [step");
+        a = comma && (tag == NULL || comma < tag) ? comma + 2 : (tag ? tag : a + strlen(a));
+    }
+    snprintf(args, sizeof args, "%s", a);
+    char *tag = strstr(args, " [step");
+    if (tag == NULL && strncmp(args, "[step", 5) == 0)
+        tag = args;
+    if (tag)
+        *tag = '\0';
+    char result[48] = "";
+    if (end && ev->ret == -1 && ev->err[0])
+        snprintf(result, sizeof result, " = -1 %s", ev->err);
+    else if (end)
+        snprintf(result, sizeof result, " = %ld", ev->ret);
+    if (begin && end)
+        snprintf(buf, size, "%s(%s)%s", ev->call, args, result);
+    else if (begin)
+        snprintf(buf, size, "%s(%s) ...", ev->call, args);
+    else
+        snprintf(buf, size, "... %s%s", ev->call, result);
+    if (strlen(buf) > max && max > 3) /* cut, and say so */
+        memcpy(buf + max - 3, "...", 4);
+}
+
+/* The state a call left, from its note "state A -> B": B when it changed. */
+static void new_state(const struct trace_event *ev, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    const char *arrow = strstr(ev->note, " -> ");
+    if (strncmp(ev->note, "state ", 6) != 0 || arrow == NULL)
+        return;
+    size_t before = (size_t)(arrow - (ev->note + 6));
+    const char *after = arrow + 4;
+    if (strlen(after) == before && strncmp(ev->note + 6, after, before) == 0)
+        return; /* unchanged: nothing to say */
+    snprintf(buf, size, "%s", after);
+}
+
+static const char *segment_color(const struct wire_item *it)
+{
+    uint8_t f = it->seg->flags;
+    if (f & SEG_RST)
+        return "#cf222e"; /* red */
+    if (f & SEG_SYN)
+        return "#0969da"; /* blue */
+    if (f & SEG_FIN)
+        return "#1a7f37"; /* green */
+    if (f & SEG_URG)
+        return "#bc4c00"; /* orange */
+    if (it->seg->len > 0)
+        return INK;
+    return QUIET; /* a bare ACK */
+}
+
+static bool in_window(const struct timeline *tl, const struct wire_chart_options *opt, uint64_t t)
+{
+    double ms = (double)(int64_t)(t - tl->start_ns) / 1e6;
+    return ms >= opt->from_ms && (opt->to_ms < 0 || ms <= opt->to_ms);
+}
+
+/* Where time t falls between the rows: linear between the two around it. */
+static double y_of_time(const struct row *rows, size_t n, uint64_t t)
+{
+    if (n == 0)
+        return TOP + HEAD_HEIGHT;
+    if (t <= rows[0].e->t)
+        return rows[0].y;
+    for (size_t i = 0; i + 1 < n; i++) {
+        uint64_t a = rows[i].e->t, b = rows[i + 1].e->t;
+        if (t <= b) {
+            double f = b > a ? (double)(t - a) / (double)(b - a) : 1.0;
+            return rows[i].y + f * (rows[i + 1].y - rows[i].y);
+        }
+    }
+    return rows[n - 1].y + ROW_HEIGHT / 2.0;
+}
+
+static void put_call(FILE *out, const struct timeline *tl, const struct row *r)
+{
+    const struct trace_event *ev = &tl->calls[r->e->side][r->e->index];
+    bool begin = r->e->kind == TL_CALL_BEGIN, end = r->e->kind == TL_CALL_END || r->e->merged;
+    bool client = r->e->side == TO_SERVER;
+    char text[320], state[160];
+    call_text(ev, begin, end, text, sizeof text, client ? CLIENT_CHARS : SERVER_CHARS);
+    int x = client ? LIFELINE_CLIENT - TEXT_GAP : LIFELINE_SERVER + TEXT_GAP;
+    bool failed = end && ev->ret == -1 && ev->err[0] && strcmp(ev->err, "EINPROGRESS") != 0;
+    fprintf(out,
+            "<text x=\"%d\" y=\"%d\" font-family=\"%s\" font-size=\"%d\" fill=\"%s\" "
+            "text-anchor=\"%s\">",
+            x, r->y + 6, FONT_MONO, FONT, failed ? "#cf222e" : INK, client ? "end" : "start");
+    put_text(out, text);
+    fputs("</text>\n", out);
+    fprintf(out, "<circle cx=\"%d\" cy=\"%d\" r=\"4\" fill=\"%s\"/>\n",
+            client ? LIFELINE_CLIENT : LIFELINE_SERVER, r->y, INK);
+    if (end) {
+        new_state(ev, state, sizeof state);
+        if (state[0]) { /* the new state, on the lifeline's outer side of the row below */
+            fprintf(out,
+                    "<text x=\"%d\" y=\"%d\" font-family=\"%s\" font-size=\"%d\" fill=\"%s\" "
+                    "text-anchor=\"%s\" font-style=\"italic\">%s</text>\n",
+                    client ? LIFELINE_CLIENT + 8 : LIFELINE_SERVER - 8, r->y - 6, FONT_MONO, FONT,
+                    QUIET, client ? "start" : "end", state);
+        }
+    }
+}
+
+static void put_segment(FILE *out, const struct timeline *tl, const struct row *rows, size_t n,
+                        const struct row *r)
+{
+    const struct wire_item *it = &tl->items[r->e->index];
+    bool to_server = it->dir == TO_SERVER;
+    int x1 = to_server ? LIFELINE_CLIENT : LIFELINE_SERVER;
+    int x2 = to_server ? LIFELINE_SERVER : LIFELINE_CLIENT;
+    double y1 = r->y;
+    double y2 = it->lost ? y1 + ROW_HEIGHT / 2.0 : y_of_time(rows, n, it->arrive_ns);
+    if (y2 < y1 + 4)
+        y2 = y1 + 4; /* never drawn arriving before it left */
+    if (it->lost) {  /* half way, then a cross */
+        x2 = (x1 + x2) / 2;
+    }
+    const char *color = segment_color(it);
+    fprintf(out,
+            "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2.5\"%s"
+            "%s/>\n",
+            x1, y1, x2, y2, color, it->retransmission ? " stroke-dasharray=\"8 5\"" : "",
+            it->lost ? "" : " marker-end=\"url(#head)\"");
+    if (it->lost)
+        fprintf(out,
+                "<path d=\"M%d %.1f l-8 -8 m0 16 l16 -16 m-16 0 l16 16\" stroke=\"#cf222e\" "
+                "stroke-width=\"3\" fill=\"none\"/>\n",
+                x2 - 8 + 8, y2 + 8 - 8);
+    char flags[40], label[120];
+    timeline_flags_name(it->seg->flags, flags, sizeof flags);
+    int used = snprintf(label, sizeof label, "%s %" PRIu32, flags, it->rel_seq);
+    if (it->seg->flags & SEG_ACK)
+        used += snprintf(label + used, sizeof label - (size_t)used, " ack %" PRIu32, it->rel_ack);
+    if (it->seg->len)
+        used += snprintf(label + used, sizeof label - (size_t)used, " [%" PRIu32 "]", it->seg->len);
+    if (it->seg->flags & SEG_URG)
+        snprintf(label + used, sizeof label - (size_t)used, " urp %u", it->seg->urp);
+    /* The label rides on the arrow, at its middle, turned to its slope
+     * (never upside down), as TCP's sequence charts are drawn in books. */
+    double mx = (x1 + x2) / 2.0, my = (y1 + y2) / 2.0;
+    double angle = atan2(y2 - y1, (double)(x2 - x1)) * 180.0 / M_PI;
+    if (x2 < x1)
+        angle = atan2(y1 - y2, (double)(x1 - x2)) * 180.0 / M_PI;
+    fprintf(out,
+            "<text x=\"%.1f\" y=\"%.1f\" font-family=\"%s\" font-size=\"%d\" fill=\"%s\" "
+            "text-anchor=\"middle\" transform=\"rotate(%.2f %.1f %.1f)\">",
+            mx, my - 6, FONT_MONO, FONT, color, angle, mx, my);
+    put_text(out, label);
+    if (it->retransmission)
+        fputs(" again", out);
+    fputs("</text>\n", out);
+}
+
+int wire_chart_svg(FILE *out, const struct timeline *tl, const struct wire_chart_options *opt)
+{
+    struct timeline_entry *e;
+    size_t n;
+    if (timeline_entries(tl, false, &e, &n) == -1)
+        return -1;
+    struct row *rows = malloc((n + 1) * sizeof *rows);
+    if (rows == NULL) {
+        free(e);
+        errno = ENOMEM;
+        return -1;
+    }
+    bool title = opt->title && opt->title[0];
+    int top = (title ? TOP : 8) + HEAD_HEIGHT;
+    size_t nrows = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (e[i].kind == TL_NARRATION || e[i].kind == TL_ARRIVAL ||
+            (e[i].kind == TL_CALL_END && e[i].merged) || !in_window(tl, opt, e[i].t))
+            continue;
+        if ((e[i].kind == TL_CALL_BEGIN || e[i].kind == TL_CALL_END) && opt->compact &&
+            is_helper(&tl->calls[e[i].side][e[i].index]))
+            continue;
+        rows[nrows].e = &e[i];
+        rows[nrows].y = top + ROW_HEIGHT / 2 + 6 + (int)nrows * ROW_HEIGHT;
+        nrows++;
+    }
+    int height = top + (int)(nrows + 1) * ROW_HEIGHT + 10;
+
+    fprintf(out,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" "
+            "height=\"%d\" font-family=\"%s\">\n",
+            WIDTH, height, WIDTH, height, FONT_MONO);
+    fprintf(out, "<defs><marker id=\"head\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" "
+                 "markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\">"
+                 "<path d=\"M0 0 L10 5 L0 10 z\" fill=\"context-stroke\"/></marker></defs>\n");
+    fprintf(out, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", WIDTH, height);
+    if (title) {
+        fprintf(out, "<text x=\"%d\" y=\"28\" font-size=\"22\" fill=\"%s\" text-anchor=\"middle\">",
+                WIDTH / 2, INK);
+        put_text(out, opt->title);
+        fputs("</text>\n", out);
+    }
+    int head_y = top - HEAD_HEIGHT + 26;
+    fprintf(out,
+            "<text x=\"%d\" y=\"%d\" font-size=\"%d\" font-weight=\"bold\" fill=\"%s\" "
+            "text-anchor=\"middle\">client</text>\n"
+            "<text x=\"%d\" y=\"%d\" font-size=\"%d\" font-weight=\"bold\" fill=\"%s\" "
+            "text-anchor=\"middle\">server</text>\n"
+            "<text x=\"%d\" y=\"%d\" font-size=\"%d\" fill=\"%s\" text-anchor=\"end\">ms</text>\n",
+            LIFELINE_CLIENT, head_y, FONT + 2, INK, LIFELINE_SERVER, head_y, FONT + 2, INK,
+            TIME_RIGHT - 10, head_y, FONT, QUIET);
+    for (int x = LIFELINE_CLIENT; x <= LIFELINE_SERVER; x += LIFELINE_SERVER - LIFELINE_CLIENT)
+        fprintf(
+            out,
+            "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"/>\n", x,
+            top - 8, x, height - 10, QUIET);
+    for (size_t i = 0; i < nrows; i++) {
+        fprintf(out,
+                "<text x=\"%d\" y=\"%d\" font-size=\"%d\" fill=\"%s\" text-anchor=\"end\">%.3f"
+                "</text>\n",
+                TIME_RIGHT - 10, rows[i].y + 6, FONT, QUIET,
+                (double)(int64_t)(rows[i].e->t - tl->start_ns) / 1e6);
+        if (rows[i].e->kind == TL_SEGMENT)
+            put_segment(out, tl, rows, nrows, &rows[i]);
+        else
+            put_call(out, tl, &rows[i]);
+    }
+    fputs("</svg>\n", out);
+    free(rows);
+    free(e);
+    return ferror(out) ? -1 : 0;
+}
+
+/* ---- parts of the story -------------------------------------------------------- */
+
+/* The first call of side whose name is call (NULL: any) and whose args
+ * contain part (NULL: any) and errno is err (NULL: any). */
+static const struct trace_event *find(const struct timeline *tl, int side, const char *call,
+                                      const char *part, const char *err)
+{
+    for (size_t i = 0; i < tl->ncalls[side]; i++) {
+        const struct trace_event *ev = &tl->calls[side][i];
+        if (ev->call[0] == '\0' || (call && strcmp(ev->call, call) != 0) ||
+            (part && strstr(ev->args, part) == NULL) || (err && strcmp(ev->err, err) != 0))
+            continue;
+        return ev;
+    }
+    return NULL;
+}
+
+static double ms_at(const struct timeline *tl, uint64_t t)
+{
+    return (double)(int64_t)(t - tl->start_ns) / 1e6;
+}
+
+int wire_chart_part(const struct timeline *tl, const char *part, struct wire_chart_options *opt)
+{
+    const struct trace_event *from = NULL, *to = NULL;
+    bool to_end = false;
+    if (strcmp(part, "handshake") == 0) {
+        from = find(tl, TO_SERVER, "connect", NULL, NULL);
+        to = find(tl, TO_CLIENT, "accept", NULL, NULL);
+    } else if (strcmp(part, "halfclose") == 0) {
+        from = find(tl, TO_SERVER, "shutdown", "SHUT_WR", NULL);
+        to_end = true;
+    } else if (strcmp(part, "urgent") == 0) {
+        from = find(tl, TO_SERVER, "send", "MSG_OOB", NULL);
+        to = find(tl, TO_CLIENT, "recv", "MSG_OOB", NULL);
+    } else if (strcmp(part, "abort") == 0) {
+        from = find(tl, TO_CLIENT, "setsockopt", "SO_LINGER", NULL);
+        to = find(tl, TO_SERVER, NULL, NULL, "ECONNRESET");
+    }
+    if (from == NULL || (to == NULL && !to_end)) {
+        errno = EINVAL;
+        return -1;
+    }
+    opt->from_ms = ms_at(tl, timeline_call_start(from));
+    opt->to_ms = to_end ? -1 : ms_at(tl, to->mono_ns);
+    return 0;
+}
