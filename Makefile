@@ -285,7 +285,8 @@ mutants:
 	@tools/mutants/run.sh $(LAB) $(if $(MUTANT),-k $(MUTANT))
 
 # ---- demo, traces and servers under test (tests/demo, tests/trace, tests/servers) ----
-# test-demo: IPC_STEP=1 make demo on a real terminal (tmux); test-trace: 50
+# test-demo: IPC_STEP=1 make demo on a real terminal (tmux), and make demo's
+# budget (a minute, 300 lines) in the kit and the student kit; test-trace: 50
 # tcp_demo runs under load, every state move checked against the diagram and
 # no chart arrow back in time; test-servers: hostile clients against every
 # server mode, a well-behaved client must be served within 1 s throughout;
@@ -295,6 +296,7 @@ test-demo: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 programs
 	@echo "== demo: step mode on a terminal =="
 	@tests/demo/test_step_mode.sh $(BUILD)
+	@tests/demo/test_demo_budget.sh $(BUILD)
 
 test-trace: DEPS_FOR := test
 test-trace: deps
