@@ -16,7 +16,8 @@
 #                    timeline (MODE=halfclose DELAY=50ms LOSS=5%; as root)
 #   make slides      the lecture decks to build/slides/ (HTML; PDF with Chromium);
 #                    make deps-slides installs Marp CLI first
-#   make trace-chart MODE=halfclose   draw a traced lab 04 run as a chart
+#   make trace-chart MODE=halfclose   draw a traced lab 04 run as a chart;
+#                    make trace-chart-samples re-records the slides' charts
 #   make grade       grade your work in labs/   (LAB=02 for one lab,
 #                    TEST=name for one test, IMPL=solutions for the reference)
 #   make deps        check (and, as root, install) what the kit needs
