@@ -1394,6 +1394,45 @@ START_TEST(server_goes_on_after_a_signal_interrupts_accept)
 }
 END_TEST
 
+/* A client that connects and says nothing must not hold up the next one:
+ * us_serve() serves each client in a child of its own. */
+START_TEST(an_idle_client_does_not_hold_up_the_next)
+{
+    struct endpoint at = abstract_endpoint();
+    int lfd = endpoint_listen(&at, 16);
+    struct server s;
+    server_start(&s, lfd, 2, false, 0, -1);
+    int idle = must_connect(&at); /* and never a word */
+    int next = must_connect(&at);
+    raw_send_frame(next, "may I?");
+    int limit = grade_timeout_ms(1000);
+    bool answered = false;
+    for (int waited = 0; waited < limit && !answered; waited += 20) {
+        answered = wait_readable(next, 20);
+        check_server_alive(&s);
+    }
+    if (!answered) {
+        close(idle);
+        close(next);
+        server_finish(&s);
+        close(lfd);
+        ck_abort_msg("a second client got no answer within %d ms while the first said nothing: "
+                     "serve each client in a child process (fork) and accept the next at once",
+                     limit);
+    }
+    uint32_t net;
+    ck_assert_msg(raw_recv_exact(next, &net, sizeof net, WAIT_MS) == 4 && ntohl(net) == 6,
+                  "the answer to \"may I?\" must be a 6-byte frame");
+    char body[6];
+    ck_assert(raw_recv_exact(next, body, sizeof body, WAIT_MS) == 6);
+    ck_assert_msg(memcmp(body, "MAY I?", 6) == 0, "expected \"MAY I?\", got \"%.6s\"", body);
+    close(next);
+    close(idle);
+    server_finish(&s);
+    close(lfd);
+}
+END_TEST
+
 START_TEST(fifty_clients_no_fd_growth)
 {
     struct endpoint at = abstract_endpoint();
@@ -2049,7 +2088,9 @@ int main(int argc, char **argv)
         {"serve_client_upcases_each_frame_until_eof", serve_client_upcases_each_frame_until_eof, 4,
          10, "us_serve_client(): recv_frame, toupper each byte, send_frame, until it returns 0"},
         {"server_answers_clients_one_after_another", server_answers_clients_one_after_another, 5,
-         15, "us_serve(): accept, serve, close, and again, max_clients times"},
+         15, "us_serve(): accept, fork a child that serves, close our copy, and again"},
+        {"an_idle_client_does_not_hold_up_the_next", an_idle_client_does_not_hold_up_the_next, 4,
+         15, "us_serve(): each client in a child process (fork); the parent accepts at once"},
         {"oversized_frame_drops_only_that_client", oversized_frame_drops_only_that_client, 5, 15,
          "us_serve(): when us_serve_client fails, log errno_name(errno), close, accept the next"},
         {"truncated_frame_drops_only_that_client", truncated_frame_drops_only_that_client, 4, 15,

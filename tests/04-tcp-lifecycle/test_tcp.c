@@ -1225,6 +1225,45 @@ START_TEST(step06_poll_server_survives_a_client_reset)
 }
 END_TEST
 
+/* A client that sends and never reads its echo fills its socket buffers;
+ * a server that then blocks in send() on it would stall everyone. */
+START_TEST(step06_poll_server_is_not_stalled_by_a_client_that_never_reads)
+{
+    int port;
+    int listener = raw_listener(&port);
+    pid_t pid = start_poll_server(listener, 2);
+    int deaf = poll_client(pid, port);
+    /* About 8 MiB, more than both directions' buffers hold, never read back. */
+    static char chunk[64 * 1024];
+    memset(chunk, 'z', sizeof chunk);
+    size_t pushed = 0;
+    for (int i = 0; i < 128; i++) {
+        if (!(wait_for(deaf, POLLOUT, 200) & POLLOUT))
+            break; /* full both ways: the server stopped reading it */
+        ssize_t n = send(deaf, chunk, sizeof chunk, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n <= 0)
+            break;
+        pushed += (size_t)n;
+    }
+    int good = poll_client(pid, port);
+    send_to_server(pid, good, "still there?", 12);
+    char back[12];
+    size_t got = read_echo(good, back, sizeof back, grade_timeout_ms(1000));
+    close(deaf);
+    if (got != sizeof back || memcmp(back, "still there?", sizeof back) != 0) {
+        close(good);
+        check_server_end(pid);
+        ck_abort_msg("after one client sent %zu bytes and read none of its echo, another client "
+                     "got %zu of its 12 bytes back within 1 s: never block on one client; send "
+                     "with MSG_DONTWAIT, keep what is left in that client's buffer, and poll() it "
+                     "for POLLOUT instead of POLLIN until the buffer is empty",
+                     pushed, got);
+    }
+    close(good);
+    expect_child_ok(pid, 5000, "tcp_poll_serve(listener, 2)");
+}
+END_TEST
+
 /* ---- 7. urgent data, sending ---------------------------------------------------- */
 
 START_TEST(step07_send_urgent_marks_one_byte_urgent)
@@ -2169,6 +2208,10 @@ int main(int argc, char **argv)
          "clients; act only on the ready ones"},
         {"step06_poll_server_survives_a_client_reset", step06_poll_server_survives_a_client_reset,
          4, 20, "tcp_poll_serve(): a recv() error (ECONNRESET) ends that client, not the server"},
+        {"step06_poll_server_is_not_stalled_by_a_client_that_never_reads",
+         step06_poll_server_is_not_stalled_by_a_client_that_never_reads, 4, 20,
+         "tcp_poll_serve(): recv/send with MSG_DONTWAIT, a buffer per client, POLLOUT while an "
+         "echo waits; never block on one client"},
         {"step07_send_urgent_marks_one_byte_urgent", step07_send_urgent_marks_one_byte_urgent, 3,
          10, "tcp_send_urgent(): send(fd, &byte, 1, MSG_OOB)"},
         {"step08_urgent_byte_arrives_as_urgent", step08_urgent_byte_arrives_as_urgent, 4, 10,
