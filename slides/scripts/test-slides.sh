@@ -105,7 +105,7 @@ plots_from_committed_run() {
 }
 check "deck 05's plots are drawn from the committed bench run" plots_from_committed_run
 
-# 2b. The back row can read them: text of 18 px and more on a 1280x720 slide,
+# 2c. The back row can read them: text of 18 px and more on a 1280x720 slide,
 # contrast 4.5:1 and more, computed from each SVG at the size its deck shows it.
 if command -v python3 >/dev/null 2>&1; then
     check "every picture the decks show has text >= 18 px at 1280x720 and contrast >= 4.5:1" \
