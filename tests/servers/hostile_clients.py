@@ -35,7 +35,9 @@ import sys
 import tempfile
 import time
 
-GOOD_LIMIT_S = 1.0
+# 1 s, stretched like every time limit of the kit's tests on a machine the
+# grader knows is busy (CK_TIMEOUT_MULTIPLIER, as in tests/grader).
+GOOD_LIMIT_S = 1.0 * max(1.0, float(os.environ.get("CK_TIMEOUT_MULTIPLIER", "1") or 1))
 CROWD = 500
 TCP_MODES = ["echo", "halfclose", "oob", "abort", "poll"]
 
@@ -199,7 +201,7 @@ def run_server(name, server_argv, target_of, client_argv_of, expect, env, rng, k
                 print(f"FAIL {name}: {kind} clients could not even connect: {e}")
                 failures += 1
                 continue
-            time.sleep(0.3)  # let the server meet them first
+            time.sleep(1.0 if kind == "crowd" else 0.3)  # let the server meet them first
             results = [good_client(client_argv, expect, tick) for _ in range(2)]
             for s in socks:
                 s.close()
