@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,14 @@
 #include "trace.h"
 
 /* Exit statuses of the test's own child processes. */
-enum { CHILD_OK = 0, CHILD_ENOSYS = 10, CHILD_WRONG = 11, CHILD_FAILED = 12, CHILD_NEVER = 13 };
+enum {
+    CHILD_OK = 0,
+    CHILD_ENOSYS = 10,
+    CHILD_WRONG = 11,
+    CHILD_FAILED = 12,
+    CHILD_NEVER = 13,
+    CHILD_EINTR = 14, /* a lab function gave up with EINTR */
+};
 
 /* ---- helpers: the test's side of each connection, plain system calls ---- */
 
@@ -1067,14 +1075,24 @@ END_TEST
 /* ---- 6. determine when data arrives ------------------------------------------- */
 
 /* Runs tcp_poll_serve(listener, clients) in a child; exits with what it returned. */
+/* SIGALRM every 10 ms in the server, without SA_RESTART: poll() is interrupted. */
+static bool poll_server_interrupted;
+
 static pid_t start_poll_server(int listener, long clients)
 {
     pid_t pid = fork();
     ck_assert(pid != -1);
     if (pid == 0) {
+        if (poll_server_interrupted) {
+            struct sigaction sa = {.sa_handler = count_signal};
+            sigemptyset(&sa.sa_mask);
+            sigaction(SIGALRM, &sa, NULL);
+            struct itimerval every = {.it_interval = {0, 10000}, .it_value = {0, 10000}};
+            setitimer(ITIMER_REAL, &every, NULL);
+        }
         long served = tcp_poll_serve(listener, clients);
         if (served == -1)
-            _exit(errno == ENOSYS ? CHILD_ENOSYS : CHILD_FAILED);
+            _exit(errno == ENOSYS ? CHILD_ENOSYS : errno == EINTR ? CHILD_EINTR : CHILD_FAILED);
         _exit(served == clients ? CHILD_OK : CHILD_WRONG);
     }
     close(listener); /* the child has it; if it dies, clients are refused at once */
@@ -1093,6 +1111,9 @@ static void check_server_end(pid_t pid)
         return; /* it was still serving: the caller says what went wrong */
     if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_ENOSYS)
         ck_abort_msg("not implemented yet: tcp_poll_serve() returned -1 with ENOSYS");
+    if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_EINTR)
+        ck_abort_msg("tcp_poll_serve() returned -1 with EINTR: a signal interrupted poll(); "
+                     "poll again instead of giving up");
     ck_abort_msg("tcp_poll_serve ended early: the child %s", grade_describe_status(status));
 }
 
@@ -1185,6 +1206,30 @@ START_TEST(step06_poll_server_serves_50_clients_at_once)
                      not_closed);
     }
     expect_child_ok(pid, 5000, "tcp_poll_serve(listener, 50)");
+}
+END_TEST
+
+START_TEST(step06_poll_server_goes_on_after_signals)
+{
+    int port;
+    int listener = raw_listener(&port);
+    poll_server_interrupted = true;
+    pid_t pid = start_poll_server(listener, 2);
+    for (int i = 0; i < 2; i++) {
+        clock_sleep_ms(100); /* the server waits in poll() meanwhile, and signals arrive */
+        int fd = poll_client(pid, port);
+        send_to_server(pid, fd, "still there?", 12);
+        char back[12];
+        size_t got = read_echo(fd, back, sizeof back, 5000);
+        close(fd);
+        if (got != sizeof back) {
+            check_server_end(pid);
+            ck_abort_msg("client %d got no echo: with a signal every 10 ms, poll() fails with "
+                         "EINTR; tcp_poll_serve must poll again, not return",
+                         i + 1);
+        }
+    }
+    expect_child_ok(pid, 5000, "tcp_poll_serve(listener, 2) with a signal every 10 ms");
 }
 END_TEST
 
@@ -2167,6 +2212,8 @@ int main(int argc, char **argv)
          step06_poll_server_serves_50_clients_at_once, 6, 30,
          "tcp_poll_serve() in tcp_poll_server.c: one poll() over the listening socket and all "
          "clients; act only on the ready ones"},
+        {"step06_poll_server_goes_on_after_signals", step06_poll_server_goes_on_after_signals, 2,
+         10, "tcp_poll_serve(): poll() fails with EINTR when a signal arrives; poll again"},
         {"step06_poll_server_survives_a_client_reset", step06_poll_server_survives_a_client_reset,
          4, 20, "tcp_poll_serve(): a recv() error (ECONNRESET) ends that client, not the server"},
         {"step07_send_urgent_marks_one_byte_urgent", step07_send_urgent_marks_one_byte_urgent, 3,
