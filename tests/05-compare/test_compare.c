@@ -33,7 +33,7 @@ static void open_channel(struct channel *ch, const struct channel_ops *ops, size
     channel_init(ch, ops);
     int rc = ops->open(ch, max_msg);
     grade_require_impl(rc, errno, ops == &CHANNEL_PIPE ? "CHANNEL_PIPE.open" : "CHANNEL_UNIX.open");
-    ck_assert_msg(rc == 0, "%s: open failed: %s", ops->name, strerror(errno));
+    ck_assert_msg(rc == 0, "%s: open failed: %s", ops->name, errno_name(errno));
     ck_assert_msg(ch->fd[0] >= 0 && ch->fd[1] >= 0,
                   "%s: open must set fd[0] (receiving end) and fd[1] (sending end)", ops->name);
 }
@@ -92,7 +92,7 @@ static void counts_agree(const struct channel_ops *ops, size_t size, size_t coun
     struct measure_result res = {0};
     int rc = measure_throughput(&cfg, &res);
     grade_require_impl(rc, errno, ops == &CHANNEL_PIPE ? "CHANNEL_PIPE.open" : "CHANNEL_UNIX.open");
-    ck_assert_msg(rc == 0, "%s: the throughput run failed: %s", ops->name, strerror(errno));
+    ck_assert_msg(rc == 0, "%s: the throughput run failed: %s", ops->name, errno_name(errno));
     ck_assert_msg(res.messages_sent == count && res.messages_received == count,
                   "%s: sent %llu and received %llu messages, expected %zu", ops->name,
                   (unsigned long long)res.messages_sent, (unsigned long long)res.messages_received,
