@@ -1570,6 +1570,14 @@ static int upcase_if_given_marker(int fd, void *arg)
     return upcase_until_eof(fd, NULL);
 }
 
+/* A child function that does nothing but report 3. */
+static int exit_with_three(int fd, void *arg)
+{
+    (void)fd;
+    (void)arg;
+    return 3;
+}
+
 START_TEST(socketpair_child_answers_parent)
 {
     int marker = 42;
@@ -1593,6 +1601,15 @@ START_TEST(socketpair_child_answers_parent)
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
                   "the child should exit with fn's result, 0; it %s",
                   grade_describe_status(status));
+
+    /* A result other than 0 must come back too: the status is the child's own. */
+    rc = us_child_start(&child, exit_with_three, NULL);
+    ck_assert_msg(rc == 0, "us_child_start failed the second time: %s", errno_name(errno));
+    status = us_child_finish(&child);
+    ck_assert_msg(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 3,
+                  "fn returned 3, so us_child_finish must return the status of a child that "
+                  "exited with 3 (from waitpid); it returned %s",
+                  status == -1 ? "-1" : grade_describe_status(status));
 }
 END_TEST
 
