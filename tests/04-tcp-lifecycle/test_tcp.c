@@ -930,6 +930,9 @@ START_TEST(step05_frames_keep_message_boundaries)
             break;
     }
     ssize_t at_end = problem[0] ? 0 : tcp_recv_frame(server, buf, TCP_FRAME_MAX);
+    unsigned long injected = fault_injected(FAULT_IN);
+    char watched[256];
+    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_IN));
     fault_reset();
     free(buf);
     close(server);
@@ -941,6 +944,10 @@ START_TEST(step05_frames_keep_message_boundaries)
                   "the sending child failed: tcp_send_frame must send 4 bytes of length (network "
                   "byte order) and the message, and return the message's length");
     ck_assert_msg(!problem[0], "%s", problem);
+    ck_assert_msg(injected > 100,
+                  "receives were to be cut to 3 bytes, but only %lu were (calls seen: %s): "
+                  "tcp_recv_frame must receive from the socket itself",
+                  injected, watched);
     ck_assert_msg(at_end == 0, "after the last frame, end of stream: tcp_recv_frame must return 0");
 }
 END_TEST

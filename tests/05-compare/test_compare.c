@@ -170,7 +170,15 @@ START_TEST(one_mib_messages_cross_with_short_io)
     fault_set(FAULT_IN, (struct fault_plan){
                             .fd = -1, .max_bytes = 3000, .fail_every = 7, .fail_errno = EINTR});
     counts_agree(&CHANNEL_PIPE, 1024 * 1024, 6);
+    /* This process is the sender; the receiver, a child, has its own counters. */
+    unsigned long injected = fault_injected(FAULT_OUT);
+    char watched[256];
+    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_OUT));
     fault_reset();
+    ck_assert_msg(injected >= 6 * 262,
+                  "the sender's writes were to be cut to 4000 bytes, but only %lu were (calls "
+                  "seen: %s)",
+                  injected, watched);
 }
 END_TEST
 
