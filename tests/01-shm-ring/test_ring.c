@@ -325,8 +325,17 @@ static void stream_producer_child(const void *arg, int ready_fd)
         errno = err;
         child_fail(CHILD_SEND_FAILED, "sending the stream");
     }
+    /* The producer waits for room again and again. A consumer that frees room
+     * without waking it turns each of those waits into a lost wake-up; a rare
+     * one (a timeout racing a wake-up on a busy machine) is forgiven. */
+    unsigned long lost = r.producer.lost_wakeups, sleeps = r.producer.sleeps;
     if (ring_detach(&r) == -1)
         child_fail(CHILD_DETACH_FAILED, "ring_detach");
+    if (lost > 2 && lost * 10 > sleeps) {
+        fprintf(stderr, "test child %ld: the producer lost %lu of its %lu wake-ups\n",
+                (long)getpid(), lost, sleeps);
+        _exit(CHILD_LOST_WAKEUP);
+    }
 }
 
 static void million_messages_between_processes(enum ring_mode mode)
