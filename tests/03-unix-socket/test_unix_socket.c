@@ -527,6 +527,22 @@ START_TEST(listen_in_private_dir_then_connect)
     ck_assert_msg(rc == 0, "us_listener_close failed: %s", errno_name(errno));
     ck_assert_msg(!exists(path), "us_listener_close left the socket file %s; unlink it", path);
     ck_assert_msg(!exists(dir), "us_listener_close left the private directory %s; rmdir it", dir);
+
+    /* A second call does nothing: the fields were cleared. A descriptor with
+     * the old number (opened since) must survive it. */
+    int newcomer = open("/dev/null", O_RDONLY);
+    ck_assert(newcomer >= 0);
+    rc = us_listener_close(&l);
+    int still_open = fcntl(newcomer, F_GETFD) != -1;
+    if (still_open)
+        close(newcomer);
+    ck_assert_msg(rc == 0 && l.fd == -1 && l.path[0] == '\0' && l.dir[0] == '\0',
+                  "us_listener_close must clear the fields (fd -1, empty path and dir), so a "
+                  "second call does nothing and returns 0");
+    ck_assert_msg(still_open,
+                  "a second us_listener_close closed descriptor %d again, which now "
+                  "belonged to someone else",
+                  newcomer);
 }
 END_TEST
 
