@@ -400,7 +400,7 @@ static void expect_answer(struct server *s, int fd, const char *msg)
 {
     uint32_t announced = htonl((uint32_t)strlen(msg));
     ck_assert_msg(raw_send(fd, &announced, sizeof announced) && raw_send(fd, msg, strlen(msg)),
-                  "sending \"%s\" to the server failed: %s", msg, strerror(errno));
+                  "sending \"%s\" to the server failed: %s", msg, errno_name(errno));
     await_server(s, fd, "an answer");
     uint32_t net;
     ssize_t n = raw_recv_exact(fd, &net, sizeof net, WAIT_MS);
@@ -486,7 +486,7 @@ START_TEST(listen_in_private_dir_then_connect)
     struct us_listener l;
     int rc = us_listen(&l, NULL);
     REQUIRE_IMPL(rc, "us_listen");
-    ck_assert_msg(rc == 0, "us_listen(&l, NULL) failed: %s", strerror(errno));
+    ck_assert_msg(rc == 0, "us_listen(&l, NULL) failed: %s", errno_name(errno));
     char path[US_PATH_MAX], dir[US_PATH_MAX], expected[US_PATH_MAX + 16];
     snprintf(path, sizeof path, "%s", l.path);
     snprintf(dir, sizeof dir, "%s", l.dir);
@@ -511,7 +511,7 @@ START_TEST(listen_in_private_dir_then_connect)
 
     int client = us_connect(path);
     REQUIRE_IMPL(client, "us_connect");
-    ck_assert_msg(client >= 0, "us_connect(%s) failed: %s", path, strerror(errno));
+    ck_assert_msg(client >= 0, "us_connect(%s) failed: %s", path, errno_name(errno));
     ck_assert_msg(wait_readable(l.fd, WAIT_MS), "the listener never saw the connection");
     int conn = accept(l.fd, NULL, NULL);
     ck_assert_msg(conn >= 0, "accept: %s", strerror(errno));
@@ -524,9 +524,25 @@ START_TEST(listen_in_private_dir_then_connect)
 
     rc = us_listener_close(&l);
     REQUIRE_IMPL(rc, "us_listener_close");
-    ck_assert_msg(rc == 0, "us_listener_close failed: %s", strerror(errno));
+    ck_assert_msg(rc == 0, "us_listener_close failed: %s", errno_name(errno));
     ck_assert_msg(!exists(path), "us_listener_close left the socket file %s; unlink it", path);
     ck_assert_msg(!exists(dir), "us_listener_close left the private directory %s; rmdir it", dir);
+
+    /* A second call does nothing: the fields were cleared. A descriptor with
+     * the old number (opened since) must survive it. */
+    int newcomer = open("/dev/null", O_RDONLY);
+    ck_assert(newcomer >= 0);
+    rc = us_listener_close(&l);
+    int still_open = fcntl(newcomer, F_GETFD) != -1;
+    if (still_open)
+        close(newcomer);
+    ck_assert_msg(rc == 0 && l.fd == -1 && l.path[0] == '\0' && l.dir[0] == '\0',
+                  "us_listener_close must clear the fields (fd -1, empty path and dir), so a "
+                  "second call does nothing and returns 0");
+    ck_assert_msg(still_open,
+                  "a second us_listener_close closed descriptor %d again, which now "
+                  "belonged to someone else",
+                  newcomer);
 }
 END_TEST
 
@@ -743,7 +759,7 @@ START_TEST(signal_removes_socket_file_and_dir)
         struct us_listener l;
         int rc = us_listen(&l, NULL);
         REQUIRE_IMPL(rc, "us_listen");
-        ck_assert_msg(rc == 0, "us_listen failed: %s", strerror(errno));
+        ck_assert_msg(rc == 0, "us_listen failed: %s", errno_name(errno));
         char path[US_PATH_MAX], dir[US_PATH_MAX];
         snprintf(path, sizeof path, "%s", l.path);
         snprintf(dir, sizeof dir, "%s", l.dir);
@@ -848,7 +864,7 @@ START_TEST(frame_header_is_4_byte_big_endian_length)
     make_pair(fds);
     int rc = us_send_frame(fds[0], "hello", 5);
     REQUIRE_IMPL(rc, "us_send_frame");
-    ck_assert_msg(rc == 0, "us_send_frame failed: %s", strerror(errno));
+    ck_assert_msg(rc == 0, "us_send_frame failed: %s", errno_name(errno));
     unsigned char wire[9];
     ck_assert_msg(raw_recv_exact(fds[1], wire, sizeof wire, WAIT_MS) == 9,
                   "a 5-byte message must travel as 9 bytes: a 4-byte header, then the data");
@@ -1482,7 +1498,7 @@ static void open_datagram_pair(int *receiver, int *sender)
 {
     *receiver = us_dgram_open("d.sock");
     REQUIRE_IMPL(*receiver, "us_dgram_open");
-    ck_assert_msg(*receiver >= 0, "us_dgram_open(\"d.sock\") failed: %s", strerror(errno));
+    ck_assert_msg(*receiver >= 0, "us_dgram_open(\"d.sock\") failed: %s", errno_name(errno));
     struct stat st;
     ck_assert_msg(lstat("d.sock", &st) == 0 && S_ISSOCK(st.st_mode),
                   "us_dgram_open(path) must bind the socket to path");
@@ -1491,7 +1507,7 @@ static void open_datagram_pair(int *receiver, int *sender)
     ck_assert(getsockopt(*receiver, SOL_SOCKET, SO_TYPE, &type, &len) == 0);
     ck_assert_msg(type == SOCK_DGRAM, "us_dgram_open must make a SOCK_DGRAM socket");
     *sender = us_dgram_open(NULL);
-    ck_assert_msg(*sender >= 0, "us_dgram_open(NULL) failed: %s", strerror(errno));
+    ck_assert_msg(*sender >= 0, "us_dgram_open(NULL) failed: %s", errno_name(errno));
 }
 
 static void close_datagram_pair(int receiver, int sender)
@@ -1561,7 +1577,7 @@ START_TEST(socketpair_connects_both_ways)
         int fds[2] = {-1, -1};
         int rc = us_socketpair(types[i], fds);
         REQUIRE_IMPL(rc, "us_socketpair");
-        ck_assert_msg(rc == 0, "us_socketpair failed: %s", strerror(errno));
+        ck_assert_msg(rc == 0, "us_socketpair failed: %s", errno_name(errno));
         int type = 0;
         socklen_t len = sizeof type;
         ck_assert(getsockopt(fds[0], SOL_SOCKET, SO_TYPE, &type, &len) == 0);
@@ -1609,6 +1625,14 @@ static int upcase_if_given_marker(int fd, void *arg)
     return upcase_until_eof(fd, NULL);
 }
 
+/* A child function that does nothing but report 3. */
+static int exit_with_three(int fd, void *arg)
+{
+    (void)fd;
+    (void)arg;
+    return 3;
+}
+
 START_TEST(socketpair_child_answers_parent)
 {
     int marker = 42;
@@ -1632,6 +1656,15 @@ START_TEST(socketpair_child_answers_parent)
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
                   "the child should exit with fn's result, 0; it %s",
                   grade_describe_status(status));
+
+    /* A result other than 0 must come back too: the status is the child's own. */
+    rc = us_child_start(&child, exit_with_three, NULL);
+    ck_assert_msg(rc == 0, "us_child_start failed the second time: %s", errno_name(errno));
+    status = us_child_finish(&child);
+    ck_assert_msg(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 3,
+                  "fn returned 3, so us_child_finish must return the status of a child that "
+                  "exited with 3 (from waitpid); it returned %s",
+                  status == -1 ? "-1" : grade_describe_status(status));
 }
 END_TEST
 
@@ -1641,7 +1674,7 @@ START_TEST(child_sees_eof_when_parent_closes_its_end)
     struct us_child child;
     int rc = us_child_start(&child, upcase_until_eof, NULL);
     REQUIRE_IMPL(rc, "us_child_start");
-    ck_assert_msg(rc == 0, "us_child_start failed: %s", strerror(errno));
+    ck_assert_msg(rc == 0, "us_child_start failed: %s", errno_name(errno));
     int during = grade_count_open_fds();
     close(child.fd);
     int status = grade_wait_child(child.pid, 3000);
@@ -2015,7 +2048,7 @@ START_TEST(fd_passing_leaks_no_descriptors)
         if (rc == -1)
             unlink("passed.txt");
         REQUIRE_IMPL(rc, "us_send_file");
-        ck_assert_msg(rc == 0, "us_send_file failed: %s", strerror(errno));
+        ck_assert_msg(rc == 0, "us_send_file failed: %s", errno_name(errno));
     }
     int in_flight = grade_count_open_fds();
     for (int i = 0; i < 20; i++) {
@@ -2023,7 +2056,7 @@ START_TEST(fd_passing_leaks_no_descriptors)
         if (fd == -1)
             unlink("passed.txt");
         REQUIRE_IMPL(fd, "us_recv_fd");
-        ck_assert_msg(fd >= 0, "us_recv_fd failed: %s", strerror(errno));
+        ck_assert_msg(fd >= 0, "us_recv_fd failed: %s", errno_name(errno));
         char first[4];
         ck_assert(pread(fd, first, 4, 0) == 4 && memcmp(first, "the ", 4) == 0);
         close(fd);

@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,14 @@
 #include "trace.h"
 
 /* Exit statuses of the test's own child processes. */
-enum { CHILD_OK = 0, CHILD_ENOSYS = 10, CHILD_WRONG = 11, CHILD_FAILED = 12, CHILD_NEVER = 13 };
+enum {
+    CHILD_OK = 0,
+    CHILD_ENOSYS = 10,
+    CHILD_WRONG = 11,
+    CHILD_FAILED = 12,
+    CHILD_NEVER = 13,
+    CHILD_EINTR = 14, /* a lab function gave up with EINTR */
+};
 
 /* ---- helpers: the test's side of each connection, plain system calls ---- */
 
@@ -65,7 +73,7 @@ static int port_of(int fd)
 {
     struct tcp_endpoint ep = {.len = sizeof ep.addr};
     ck_assert_msg(getsockname(fd, (struct sockaddr *)&ep.addr, &ep.len) == 0,
-                  "test setup: getsockname failed: %s", strerror(errno));
+                  "test setup: getsockname failed: %s", errno_name(errno));
     return tcp_endpoint_port(&ep);
 }
 
@@ -73,12 +81,12 @@ static int port_of(int fd)
 static int raw_bound(int family, int backlog, int *port)
 {
     int fd = socket(family, SOCK_STREAM, 0);
-    ck_assert_msg(fd != -1, "test setup: socket failed: %s", strerror(errno));
+    ck_assert_msg(fd != -1, "test setup: socket failed: %s", errno_name(errno));
     struct tcp_endpoint ep = loopback(family, 0);
     ck_assert_msg(bind(fd, (struct sockaddr *)&ep.addr, ep.len) == 0,
-                  "test setup: bind to loopback failed: %s", strerror(errno));
+                  "test setup: bind to loopback failed: %s", errno_name(errno));
     if (backlog >= 0)
-        ck_assert_msg(listen(fd, backlog) == 0, "test setup: listen failed: %s", strerror(errno));
+        ck_assert_msg(listen(fd, backlog) == 0, "test setup: listen failed: %s", errno_name(errno));
     *port = port_of(fd);
     return fd;
 }
@@ -91,10 +99,10 @@ static int raw_listener(int *port)
 static int raw_connect(int port)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
-    ck_assert_msg(fd != -1, "test setup: socket failed: %s", strerror(errno));
+    ck_assert_msg(fd != -1, "test setup: socket failed: %s", errno_name(errno));
     struct tcp_endpoint ep = loopback(AF_INET, port);
     ck_assert_msg(connect(fd, (struct sockaddr *)&ep.addr, ep.len) == 0,
-                  "test setup: connect to port %d failed: %s", port, strerror(errno));
+                  "test setup: connect to port %d failed: %s", port, errno_name(errno));
     return fd;
 }
 
@@ -113,7 +121,7 @@ static int raw_accept(int listen_fd)
     ck_assert_msg(wait_for(listen_fd, POLLIN, 5000) & POLLIN,
                   "test setup: no connection arrived within 5 s");
     int fd = accept(listen_fd, NULL, NULL);
-    ck_assert_msg(fd != -1, "test setup: accept failed: %s", strerror(errno));
+    ck_assert_msg(fd != -1, "test setup: accept failed: %s", errno_name(errno));
     return fd;
 }
 
@@ -138,7 +146,7 @@ static void raw_abort(int fd)
 static void raw_send(int fd, const void *buf, size_t len, int flags)
 {
     ck_assert_msg(send(fd, buf, len, flags | MSG_NOSIGNAL) == (ssize_t)len,
-                  "test setup: send of %zu bytes failed: %s", len, strerror(errno));
+                  "test setup: send of %zu bytes failed: %s", len, errno_name(errno));
 }
 
 /*
@@ -308,7 +316,7 @@ START_TEST(step01_socket_creates_a_tcp_stream_socket)
 {
     int fd = tcp_socket(AF_INET);
     REQUIRE_IMPL(fd, "tcp_socket");
-    ck_assert_msg(fd >= 0, "tcp_socket(AF_INET) failed: %s", strerror(errno));
+    ck_assert_msg(fd >= 0, "tcp_socket(AF_INET) failed: %s", errno_name(errno));
     int type = socket_option(fd, SO_TYPE);
     int protocol = socket_option(fd, SO_PROTOCOL);
     int domain = socket_option(fd, SO_DOMAIN);
@@ -327,7 +335,7 @@ START_TEST(step01_socket_creates_a_tcp_stream_socket)
         grade_note("SKIP (part): IPv6 is not available here");
         return;
     }
-    ck_assert_msg(fd6 >= 0, "tcp_socket(AF_INET6) failed: %s", strerror(errno));
+    ck_assert_msg(fd6 >= 0, "tcp_socket(AF_INET6) failed: %s", errno_name(errno));
     domain = socket_option(fd6, SO_DOMAIN);
     close(fd6);
     ck_assert_msg(domain == AF_INET6, "tcp_socket(AF_INET6) made a socket of family %d", domain);
@@ -357,7 +365,7 @@ START_TEST(step02_resolve_handles_ipv4_ipv6_and_bad_ports)
     struct tcp_endpoint eps[4];
     int n = tcp_resolve("127.0.0.1", "8080", 0, eps, 4);
     REQUIRE_IMPL(n, "tcp_resolve");
-    ck_assert_msg(n >= 1, "tcp_resolve(\"127.0.0.1\", \"8080\") failed: %s", strerror(errno));
+    ck_assert_msg(n >= 1, "tcp_resolve(\"127.0.0.1\", \"8080\") failed: %s", errno_name(errno));
     char text[TCP_ENDPOINT_TEXT_MAX];
     tcp_endpoint_text(&eps[0], text, sizeof text);
     ck_assert_msg(strcmp(text, "127.0.0.1:8080") == 0,
@@ -369,7 +377,7 @@ START_TEST(step02_resolve_handles_ipv4_ipv6_and_bad_ports)
     ck_assert_msg(n >= 1 && eps[0].addr.ss_family == AF_INET6,
                   "tcp_resolve(\"::1\") must give an AF_INET6 endpoint (AF_UNSPEC in the hints)");
     n = tcp_resolve("localhost", "1", 0, eps, 4);
-    ck_assert_msg(n >= 1, "tcp_resolve(\"localhost\") failed: %s", strerror(errno));
+    ck_assert_msg(n >= 1, "tcp_resolve(\"localhost\") failed: %s", errno_name(errno));
 
     const char *bad[] = {"99999", "65536", "-1", "http", "", "12a"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -484,7 +492,7 @@ START_TEST(step02_ipv6_loopback_round_trip)
                   strerror(errno));
     struct tcp_endpoint peer;
     int conn = tcp_accept(server, &peer);
-    ck_assert_msg(conn >= 0, "tcp_accept on ::1 failed: %s", strerror(errno));
+    ck_assert_msg(conn >= 0, "tcp_accept on ::1 failed: %s", errno_name(errno));
     ck_assert_msg(peer.addr.ss_family == AF_INET6, "the peer of a ::1 connection is IPv6");
     raw_send(client, "six", 3, 0);
     char buf[4] = "";
@@ -507,7 +515,7 @@ START_TEST(step03_connect_reaches_a_listener)
     struct tcp_endpoint ep = loopback(AF_INET, port);
     int rc = tcp_connect(fd, &ep, 2000);
     REQUIRE_IMPL(rc, "tcp_connect");
-    ck_assert_msg(rc == 0, "tcp_connect to a listener failed: %s", strerror(errno));
+    ck_assert_msg(rc == 0, "tcp_connect to a listener failed: %s", errno_name(errno));
     int conn = raw_accept(listener);
     int flags = fcntl(fd, F_GETFL);
     int state = tcp_state_of(fd);
@@ -922,6 +930,9 @@ START_TEST(step05_frames_keep_message_boundaries)
             break;
     }
     ssize_t at_end = problem[0] ? 0 : tcp_recv_frame(server, buf, TCP_FRAME_MAX);
+    unsigned long injected = fault_injected(FAULT_IN);
+    char watched[256];
+    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_IN));
     fault_reset();
     free(buf);
     close(server);
@@ -933,6 +944,10 @@ START_TEST(step05_frames_keep_message_boundaries)
                   "the sending child failed: tcp_send_frame must send 4 bytes of length (network "
                   "byte order) and the message, and return the message's length");
     ck_assert_msg(!problem[0], "%s", problem);
+    ck_assert_msg(injected > 100,
+                  "receives were to be cut to 3 bytes, but only %lu were (calls seen: %s): "
+                  "tcp_recv_frame must receive from the socket itself",
+                  injected, watched);
     ck_assert_msg(at_end == 0, "after the last frame, end of stream: tcp_recv_frame must return 0");
 }
 END_TEST
@@ -1067,14 +1082,24 @@ END_TEST
 /* ---- 6. determine when data arrives ------------------------------------------- */
 
 /* Runs tcp_poll_serve(listener, clients) in a child; exits with what it returned. */
+/* SIGALRM every 10 ms in the server, without SA_RESTART: poll() is interrupted. */
+static bool poll_server_interrupted;
+
 static pid_t start_poll_server(int listener, long clients)
 {
     pid_t pid = fork();
     ck_assert(pid != -1);
     if (pid == 0) {
+        if (poll_server_interrupted) {
+            struct sigaction sa = {.sa_handler = count_signal};
+            sigemptyset(&sa.sa_mask);
+            sigaction(SIGALRM, &sa, NULL);
+            struct itimerval every = {.it_interval = {0, 10000}, .it_value = {0, 10000}};
+            setitimer(ITIMER_REAL, &every, NULL);
+        }
         long served = tcp_poll_serve(listener, clients);
         if (served == -1)
-            _exit(errno == ENOSYS ? CHILD_ENOSYS : CHILD_FAILED);
+            _exit(errno == ENOSYS ? CHILD_ENOSYS : errno == EINTR ? CHILD_EINTR : CHILD_FAILED);
         _exit(served == clients ? CHILD_OK : CHILD_WRONG);
     }
     close(listener); /* the child has it; if it dies, clients are refused at once */
@@ -1093,6 +1118,9 @@ static void check_server_end(pid_t pid)
         return; /* it was still serving: the caller says what went wrong */
     if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_ENOSYS)
         ck_abort_msg("not implemented yet: tcp_poll_serve() returned -1 with ENOSYS");
+    if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_EINTR)
+        ck_abort_msg("tcp_poll_serve() returned -1 with EINTR: a signal interrupted poll(); "
+                     "poll again instead of giving up");
     ck_abort_msg("tcp_poll_serve ended early: the child %s", grade_describe_status(status));
 }
 
@@ -1185,6 +1213,30 @@ START_TEST(step06_poll_server_serves_50_clients_at_once)
                      not_closed);
     }
     expect_child_ok(pid, 5000, "tcp_poll_serve(listener, 50)");
+}
+END_TEST
+
+START_TEST(step06_poll_server_goes_on_after_signals)
+{
+    int port;
+    int listener = raw_listener(&port);
+    poll_server_interrupted = true;
+    pid_t pid = start_poll_server(listener, 2);
+    for (int i = 0; i < 2; i++) {
+        clock_sleep_ms(100); /* the server waits in poll() meanwhile, and signals arrive */
+        int fd = poll_client(pid, port);
+        send_to_server(pid, fd, "still there?", 12);
+        char back[12];
+        size_t got = read_echo(fd, back, sizeof back, 5000);
+        close(fd);
+        if (got != sizeof back) {
+            check_server_end(pid);
+            ck_abort_msg("client %d got no echo: with a signal every 10 ms, poll() fails with "
+                         "EINTR; tcp_poll_serve must poll again, not return",
+                         i + 1);
+        }
+    }
+    expect_child_ok(pid, 5000, "tcp_poll_serve(listener, 2) with a signal every 10 ms");
 }
 END_TEST
 
@@ -1946,7 +1998,7 @@ START_TEST(works_with_nc_and_socat)
 {
     int listener = tcp_open_server("127.0.0.1", "0", 4);
     REQUIRE_IMPL(listener, "tcp_open_server");
-    ck_assert_msg(listener >= 0, "tcp_open_server failed: %s", strerror(errno));
+    ck_assert_msg(listener >= 0, "tcp_open_server failed: %s", errno_name(errno));
     char port[8], address[64];
     snprintf(port, sizeof port, "%d", port_of(listener));
     snprintf(address, sizeof address, "TCP:127.0.0.1:%s", port);
@@ -2074,17 +2126,27 @@ static void play(int listener, const char *port, enum tcp_mode mode, const char 
                   "mode %s: the server side (tcp_scenario_serve with your steps) failed; run "
                   "tcp_server -m %s with tcp_client and read the trace",
                   name, name);
-    ck_assert_msg(client_status != -1 && WIFEXITED(client_status) &&
-                      WEXITSTATUS(client_status) == CHILD_OK && strstr(text, expect),
-                  "mode %s: the client side failed or did not print \"%s\"; it printed \"%s\"",
-                  name, expect, text);
+    /* Say which of the two went wrong: the output, or how the client ended. */
+    ck_assert_msg(strstr(text, expect) != NULL,
+                  "mode %s: the client did not print \"%s\"; it printed \"%s\"", name, expect,
+                  text);
+    ck_assert_msg(client_status != -1,
+                  "mode %s: the client printed \"%s\" but did not finish within 5 s: it waits for "
+                  "the server's FIN (recv() = 0) that never came; does the server end with "
+                  "shutdown(SHUT_WR) (tcp_close_gracefully)?",
+                  name, expect);
+    ck_assert_msg(WIFEXITED(client_status) && WEXITSTATUS(client_status) == CHILD_OK,
+                  "mode %s: the client printed \"%s\" but then failed (it %s): a step of its "
+                  "ending (shutdown, the wait for the peer's FIN, close) returned -1; run "
+                  "tcp_server -m %s with tcp_client and read the trace",
+                  name, expect, grade_describe_status(client_status), name);
 }
 
 START_TEST(scenarios_and_programs_play_every_mode)
 {
     int listener = tcp_open_server("127.0.0.1", "0", 8);
     REQUIRE_IMPL(listener, "tcp_open_server");
-    ck_assert_msg(listener >= 0, "tcp_open_server failed: %s", strerror(errno));
+    ck_assert_msg(listener >= 0, "tcp_open_server failed: %s", errno_name(errno));
     char port[8];
     snprintf(port, sizeof port, "%d", port_of(listener));
     play(listener, port, TCP_MODE_ECHO, "echo: hello");
@@ -2206,6 +2268,8 @@ int main(int argc, char **argv)
          step06_poll_server_serves_50_clients_at_once, 6, 30,
          "tcp_poll_serve() in tcp_poll_server.c: one poll() over the listening socket and all "
          "clients; act only on the ready ones"},
+        {"step06_poll_server_goes_on_after_signals", step06_poll_server_goes_on_after_signals, 2,
+         10, "tcp_poll_serve(): poll() fails with EINTR when a signal arrives; poll again"},
         {"step06_poll_server_survives_a_client_reset", step06_poll_server_survives_a_client_reset,
          4, 20, "tcp_poll_serve(): a recv() error (ECONNRESET) ends that client, not the server"},
         {"step06_poll_server_is_not_stalled_by_a_client_that_never_reads",

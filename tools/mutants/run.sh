@@ -40,6 +40,9 @@ done
 work=$root/build/mutants/kit
 logs=$root/build/mutants/logs
 mkdir -p "$logs"
+# One run at a time: two runs would overwrite each other's copy of the kit.
+exec 9>"$root/build/mutants/lock"
+flock -n 9 || { echo "mutants: another run is using build/mutants; wait for it" >&2; exit 2; }
 kit_copy "$root" "$work"
 
 total=0 killed=0 broken=0 survivors=()
