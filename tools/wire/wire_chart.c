@@ -13,16 +13,16 @@
 /* Geometry in SVG units: a slide's width. */
 enum {
     WIDTH = 1280,
-    TIME_RIGHT = 112,      /* the time column ends here */
+    TIME_RIGHT = 100,      /* the time column ends here */
     LIFELINE_CLIENT = 470, /* calls of the client end left of it */
     LIFELINE_SERVER = 810, /* calls of the server start right of it */
     TEXT_GAP = 12,
     TOP = 40,         /* below the title */
     HEAD_HEIGHT = 40, /* the lifelines' names */
     ROW_HEIGHT = 30,
-    FONT = 18,
-    CLIENT_CHARS = 31, /* what fits left of the client's lifeline at 18 px mono */
-    SERVER_CHARS = 41,
+    FONT = 20,         /* 18 px and more on a slide that shows the chart at 0.9x */
+    CLIENT_CHARS = 29, /* what fits left of the client's lifeline at 20 px mono */
+    SERVER_CHARS = 37,
 };
 
 static const char FONT_MONO[] = "DejaVu Sans Mono, Consolas, monospace";
@@ -70,7 +70,8 @@ static bool is_helper(const struct trace_event *ev)
             return true;
     }
     return (strcmp(ev->call, "setsockopt") == 0 && strstr(ev->args, "SO_REUSEADDR")) ||
-           (strcmp(ev->call, "poll") == 0 && strstr(ev->args, "POLLOUT"));
+           (strcmp(ev->call, "poll") == 0 && strstr(ev->args, "POLLOUT")) ||
+           (strcmp(ev->call, "close") == 0 && strncmp(ev->note, "state LISTEN ", 13) == 0);
 }
 
 /* "connect(192.0.2.20:41234)" from "fd=3, 192.0.2.20:41234 [step 3]": the
@@ -159,33 +160,34 @@ static double y_of_time(const struct row *rows, size_t n, uint64_t t)
     return rows[n - 1].y + ROW_HEIGHT / 2.0;
 }
 
+/* A call on its lifeline's outer side: "... shutdown = 0  FIN_WAIT1", the
+ * state it moved to (if it moved) in quiet italics after the result. */
 static void put_call(FILE *out, const struct timeline *tl, const struct row *r)
 {
     const struct trace_event *ev = &tl->calls[r->e->side][r->e->index];
     bool begin = r->e->kind == TL_CALL_BEGIN, end = r->e->kind == TL_CALL_END || r->e->merged;
     bool client = r->e->side == TO_SERVER;
-    char text[320], state[160];
-    call_text(ev, begin, end, text, sizeof text, client ? CLIENT_CHARS : SERVER_CHARS);
+    char text[320], state[160] = "";
+    if (end)
+        new_state(ev, state, sizeof state);
+    size_t room = client ? CLIENT_CHARS : SERVER_CHARS;
+    size_t state_len = state[0] ? strlen(state) + 2 : 0;
+    call_text(ev, begin, end, text, sizeof text, room > state_len + 12 ? room - state_len : 12);
     int x = client ? LIFELINE_CLIENT - TEXT_GAP : LIFELINE_SERVER + TEXT_GAP;
     bool failed = end && ev->ret == -1 && ev->err[0] && strcmp(ev->err, "EINPROGRESS") != 0;
     fprintf(out,
             "<text x=\"%d\" y=\"%d\" font-family=\"%s\" font-size=\"%d\" fill=\"%s\" "
-            "text-anchor=\"%s\">",
+            "text-anchor=\"%s\" xml:space=\"preserve\">",
             x, r->y + 6, FONT_MONO, FONT, failed ? "#cf222e" : INK, client ? "end" : "start");
     put_text(out, text);
+    if (state[0]) {
+        fprintf(out, "<tspan fill=\"%s\" font-style=\"italic\">  ", QUIET);
+        put_text(out, state);
+        fputs("</tspan>", out);
+    }
     fputs("</text>\n", out);
     fprintf(out, "<circle cx=\"%d\" cy=\"%d\" r=\"4\" fill=\"%s\"/>\n",
             client ? LIFELINE_CLIENT : LIFELINE_SERVER, r->y, INK);
-    if (end) {
-        new_state(ev, state, sizeof state);
-        if (state[0]) { /* the new state, on the lifeline's outer side of the row below */
-            fprintf(out,
-                    "<text x=\"%d\" y=\"%d\" font-family=\"%s\" font-size=\"%d\" fill=\"%s\" "
-                    "text-anchor=\"%s\" font-style=\"italic\">%s</text>\n",
-                    client ? LIFELINE_CLIENT + 8 : LIFELINE_SERVER - 8, r->y - 6, FONT_MONO, FONT,
-                    QUIET, client ? "start" : "end", state);
-        }
-    }
 }
 
 static void put_segment(FILE *out, const struct timeline *tl, const struct row *rows, size_t n,
@@ -342,7 +344,14 @@ int wire_chart_part(const struct timeline *tl, const char *part, struct wire_cha
         to = find(tl, TO_CLIENT, "accept", NULL, NULL);
     } else if (strcmp(part, "halfclose") == 0) {
         from = find(tl, TO_SERVER, "shutdown", "SHUT_WR", NULL);
-        to_end = true;
+        for (size_t i = 0; from && i < tl->ncalls[TO_SERVER]; i++) {
+            const struct trace_event *ev = &tl->calls[TO_SERVER][i];
+            if (ev->mono_ns > from->mono_ns && strcmp(ev->call, "recv") == 0 && ev->ret == 0) {
+                to = ev; /* the client's end of stream: the server's FIN was read */
+                break;
+            }
+        }
+        to_end = to == NULL;
     } else if (strcmp(part, "urgent") == 0) {
         from = find(tl, TO_SERVER, "send", "MSG_OOB", NULL);
         to = find(tl, TO_CLIENT, "recv", "MSG_OOB", NULL);
