@@ -4,7 +4,9 @@
 #
 # usage: tests/wire/test_wire.sh BUILD      (BUILD: e.g. build/plain)
 #
-# As root (network namespaces and packet sockets need it):
+# Without root: the unit tests (tools/wire/test_wire_units.c), the committed
+# captures pass wire_view -k and five broken copies of them are caught.
+# As root (network namespaces and packet sockets need it), also:
 #   1. each mode: wire_view -k checks the segments TCP must send (handshake,
 #      FIN and ACK per shutdown/close, one URG with the right urgent pointer,
 #      RST and no FIN for abort, every segment after the call that caused
@@ -30,6 +32,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/ipckit-wire-test-XXXXXX")
 failures=0
 # Kept when something failed, to look at; removed otherwise.
 trap 'if [ "$failures" -eq 0 ]; then rm -rf "$work"; else echo "test-wire: the runs are kept in $work"; fi' EXIT
+trap 'failures=0; exit 130' INT # stopped: nothing to look at, remove it all
+trap 'failures=0; exit 143' TERM
 
 pass() { echo "  ok    $*"; }
 fail() {
@@ -107,7 +111,12 @@ count_marks() { # count_marks DIR -> "RETRANSMISSIONS LOST"
 # ---- 0. the committed captures (no root needed) --------------------------------
 # The checks on the runs recorded for the slides, and proof that each check
 # can fail: the same captures, broken on purpose, must be caught.
-echo "== test-wire: the committed captures (tools/wire/testdata) =="
+echo "== test-wire: unit tests, and the committed captures (tools/wire/testdata) =="
+if "$build/tools/wire/test_wire_units" >"$work/units.out" 2>&1; then
+    pass "unit tests: $(grep -o '[0-9]*%: Checks: [0-9]*' "$work/units.out")"
+else
+    fail "unit tests: $(cat "$work/units.out")"
+fi
 view=$build/tools/wire/wire_view
 data=tools/wire/testdata
 for mode in echo halfclose oob abort; do
