@@ -175,6 +175,16 @@ for tool in ip awk; do
     fi
 done
 
+# The path without root, as user nobody: it says so and shows the calls only.
+if command -v setpriv >/dev/null; then
+    out=$(TMPDIR=/tmp setpriv --reuid=65534 --regid=65534 --clear-groups "$run" "$build" halfclose 2>&1)
+    if grep -q "not root" <<<"$out" && grep -q "shutdown(fd=" <<<"$out" && ! grep -q -- "------->" <<<"$out"; then
+        pass "as user nobody: says it is not root and shows the calls, no segments"
+    else
+        fail "as user nobody: expected 'not root' and the calls only, got: $(head -n 5 <<<"$out")"
+    fi
+fi
+
 # ---- 1. each mode --------------------------------------------------------------
 echo "== test-wire: the segments of each mode =="
 for mode in echo halfclose oob abort poll; do
