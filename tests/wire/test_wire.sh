@@ -51,6 +51,7 @@ check_clean() { # check_clean PID WHAT
         left+=" links"
     fi
     local pid
+    # shellcheck disable=SC2013 # /proc/PID/environ paths have no spaces
     for pid in $(grep -l -a -x "IPCKIT_WIRE_RUN=$tag" --null-data /proc/[0-9]*/environ 2>/dev/null |
         cut -d/ -f3); do
         left+=" process $pid ($(tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null))"
@@ -139,6 +140,7 @@ broken() {
         fail "$name: failed, but not with '$wanted': $(grep '^FAIL' "$work/broken.out" | head -n 2)"
     fi
 }
+# shellcheck disable=SC2016 # awk programs: $N are awk's fields, not the shell's
 broken abort "abort without its RST" '!($10 ~ /R/)' "the server sent an RST"
 broken abort "abort with a FIN instead" '{ if ($10 ~ /R/) $10 = "AF" } 1' "the server sent no FIN"
 broken oob "oob with the urgent pointer one off" '{ if ($10 ~ /U/) $12 = $12 + 1 } 1' "urgent pointer"
