@@ -24,6 +24,7 @@
 #      environment, so even one in a deleted namespace is found).
 # Without root: the calls-only view is checked, then the test fails with
 # "not run: needs root", never passes silently.
+# shellcheck disable=SC2016 # the awk programs' $N are awk's fields, not the shell's
 set -uo pipefail
 
 build=${1:?usage: $0 BUILD}
@@ -140,7 +141,6 @@ broken() {
         fail "$name: failed, but not with '$wanted': $(grep '^FAIL' "$work/broken.out" | head -n 2)"
     fi
 }
-# shellcheck disable=SC2016 # awk programs: $N are awk's fields, not the shell's
 broken abort "abort without its RST" '!($10 ~ /R/)' "the server sent an RST"
 broken abort "abort with a FIN instead" '{ if ($10 ~ /R/) $10 = "AF" } 1' "the server sent no FIN"
 broken oob "oob with the urgent pointer one off" '{ if ($10 ~ /U/) $12 = $12 + 1 } 1' "urgent pointer"
