@@ -190,18 +190,49 @@ static void put_call(FILE *out, const struct timeline *tl, const struct row *r)
             client ? LIFELINE_CLIENT : LIFELINE_SERVER, r->y, INK);
 }
 
-static void put_segment(FILE *out, const struct timeline *tl, const struct row *rows, size_t n,
+/* Where the arrow of row r ends. */
+static double arrival_y(const struct timeline *tl, const struct row *rows, size_t n,
                         const struct row *r)
 {
+    const struct wire_item *it = &tl->items[r->e->index];
+    double y = it->lost ? r->y + ROW_HEIGHT / 2.0 : y_of_time(rows, n, it->arrive_ns);
+    return y < r->y + 4 ? r->y + 4 : y; /* never drawn arriving before it left */
+}
+
+static bool bare_ack(const struct wire_item *it)
+{
+    return it->seg->flags == SEG_ACK && it->seg->len == 0 && !it->lost && !it->retransmission;
+}
+
+/*
+ * True when row i and the next are bare ACKs of the same side that travel
+ * together (they leave on neighbouring rows and arrive within half a row):
+ * their arrows run side by side, so one label tells both.
+ */
+static bool travels_with_next(const struct timeline *tl, const struct row *rows, size_t n, size_t i)
+{
+    if (i + 1 >= n || rows[i + 1].e->kind != TL_SEGMENT)
+        return false;
+    const struct wire_item *a = &tl->items[rows[i].e->index];
+    const struct wire_item *b = &tl->items[rows[i + 1].e->index];
+    double gap = arrival_y(tl, rows, n, &rows[i + 1]) - arrival_y(tl, rows, n, &rows[i]);
+    return bare_ack(a) && bare_ack(b) && a->dir == b->dir && a->rel_seq == b->rel_seq &&
+           gap < ROW_HEIGHT / 2.0;
+}
+
+/* Draws the arrow of row i; acks holds the acks of the ACKs that travel with
+ * it ("12, 13, ") and are told in its label. */
+static void put_segment(FILE *out, const struct timeline *tl, const struct row *rows, size_t n,
+                        size_t i, char *acks, size_t acks_size)
+{
+    const struct row *r = &rows[i];
     const struct wire_item *it = &tl->items[r->e->index];
     bool to_server = it->dir == TO_SERVER;
     int x1 = to_server ? LIFELINE_CLIENT : LIFELINE_SERVER;
     int x2 = to_server ? LIFELINE_SERVER : LIFELINE_CLIENT;
     double y1 = r->y;
-    double y2 = it->lost ? y1 + ROW_HEIGHT / 2.0 : y_of_time(rows, n, it->arrive_ns);
-    if (y2 < y1 + 4)
-        y2 = y1 + 4; /* never drawn arriving before it left */
-    if (it->lost) {  /* half way, then a cross */
+    double y2 = arrival_y(tl, rows, n, r);
+    if (it->lost) { /* half way, then a cross */
         x2 = (x1 + x2) / 2;
     }
     const char *color = segment_color(it);
@@ -215,11 +246,18 @@ static void put_segment(FILE *out, const struct timeline *tl, const struct row *
                 "<path d=\"M%d %.1f l-8 -8 m0 16 l16 -16 m-16 0 l16 16\" stroke=\"#cf222e\" "
                 "stroke-width=\"3\" fill=\"none\"/>\n",
                 x2 - 8 + 8, y2 + 8 - 8);
-    char flags[40], label[120];
+    if (travels_with_next(tl, rows, n, i)) { /* told in the next one's label */
+        size_t used = strlen(acks);
+        snprintf(acks + used, acks_size - used, "%" PRIu32 ", ", it->rel_ack);
+        return;
+    }
+    char flags[40], label[200];
     timeline_flags_name(it->seg->flags, flags, sizeof flags);
     int used = snprintf(label, sizeof label, "%s %" PRIu32, flags, it->rel_seq);
     if (it->seg->flags & SEG_ACK)
-        used += snprintf(label + used, sizeof label - (size_t)used, " ack %" PRIu32, it->rel_ack);
+        used += snprintf(label + used, sizeof label - (size_t)used, " ack %s%" PRIu32, acks,
+                         it->rel_ack);
+    acks[0] = '\0';
     if (it->seg->len)
         used += snprintf(label + used, sizeof label - (size_t)used, " [%" PRIu32 "]", it->seg->len);
     if (it->seg->flags & SEG_URG)
@@ -267,6 +305,7 @@ int wire_chart_svg(FILE *out, const struct timeline *tl, const struct wire_chart
         nrows++;
     }
     int height = top + (int)(nrows + 1) * ROW_HEIGHT + 10;
+    char acks[120] = ""; /* see put_segment() */
 
     fprintf(out,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" "
@@ -303,7 +342,7 @@ int wire_chart_svg(FILE *out, const struct timeline *tl, const struct wire_chart
                 TIME_RIGHT - 10, rows[i].y + 6, FONT, QUIET,
                 (double)(int64_t)(rows[i].e->t - tl->start_ns) / 1e6);
         if (rows[i].e->kind == TL_SEGMENT)
-            put_segment(out, tl, rows, nrows, &rows[i]);
+            put_segment(out, tl, rows, nrows, i, acks, sizeof acks);
         else
             put_call(out, tl, &rows[i]);
     }
