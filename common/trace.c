@@ -209,13 +209,17 @@ static void append_to_file(const char *path, const char *line, size_t len)
     close(fd);
 }
 
-static void emit(const struct event *ev)
+/* Writes one line to stderr (unless held back by IPC_TRACE_REPEAT, which
+ * only spares a person's eyes) and to the trace file (always complete). */
+static void emit_line(const struct event *ev, bool held)
 {
     char line[2048];
     size_t len;
     /* In step mode a line waits while another process of the run prompts. */
-    int tty_lock = step_lock();
-    if (settings.mode == MODE_TEXT) {
+    int tty_lock = held ? -1 : step_lock();
+    if (held) {
+        /* nothing on stderr */
+    } else if (settings.mode == MODE_TEXT) {
         len = format_text(line, sizeof line, ev);
         err_write_all(STDERR_FILENO, line, len);
     } else if (settings.mode == MODE_JSON) {
@@ -227,6 +231,11 @@ static void emit(const struct event *ev)
         append_to_file(settings.file, line, len);
     }
     step_unlock(tty_lock);
+}
+
+static void emit(const struct event *ev)
+{
+    emit_line(ev, false);
 }
 
 static void tell_held(uint64_t mono_ns);
@@ -298,7 +307,8 @@ static long vtrace(const char *call, long result, const char *note, const char *
     load_settings();
     if (returned_ns < settings.epoch_ns)
         returned_ns = settings.epoch_ns; /* the very first line of a process */
-    if ((settings.mode != MODE_OFF || settings.file) && !hold_back(call)) {
+    if (settings.mode != MODE_OFF || settings.file) {
+        bool held = settings.mode != MODE_OFF && hold_back(call);
         char args[1024] = "";
         if (fmt)
             vsnprintf(args, sizeof args, fmt, ap);
@@ -311,8 +321,9 @@ static long vtrace(const char *call, long result, const char *note, const char *
             .err = saved,
             .note = note,
         };
-        emit(&ev);
-        step_pause(call, false);
+        emit_line(&ev, held);
+        if (!held)
+            step_pause(call, false);
     }
     pending_start_ns = 0; /* a start belongs to one call only */
     errno = saved;

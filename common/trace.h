@@ -23,9 +23,10 @@
  *                            one); one process prompts at a time
  *   IPC_STEP=notes           pause at the narration lines (trace_note) only, as
  *                            IPC_STEP=1 make demo does
- *   IPC_TRACE_REPEAT=N       show each call name at most N times between two
- *                            narration lines, then count the rest in one line
- *                            ("... 1994 more like these, not shown: ...")
+ *   IPC_TRACE_REPEAT=N       on stderr, show each call name at most N times
+ *                            between two narration lines, then count the rest
+ *                            in one line ("... 1994 more like these, not
+ *                            shown: ..."); IPC_TRACE_FILE still gets them all
  *   NO_COLOR                 no colour even on a terminal
  *
  * Each JSON line is one object:

@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,13 +24,12 @@
 #include "channel.h"
 #include "cli.h"
 #include "err.h"
-#include "measure.h"
-#include "noise.h"
 #include "reference.h"
 #include "results.h"
+#include "rows.h"
 #include "summary.h"
-#include "term.h"
 #include "clock.h"
+#include "term.h"
 
 static const char USAGE[] =
     "usage: bench [-m MECHS] [-s SIZES] [-n COUNT] [-t TRIALS] [-c A,B] [--same-core]\n"
@@ -162,139 +160,15 @@ static void parse_options(struct options *o, int argc, char **argv)
         o->trials = o->full ? 7 : 3;
 }
 
-/*
- * How many messages or round trips a run has. The warm-up run uses a
- * first guess (a few MiB, within bounds); the measured runs then use as
- * many as the warm-up's rate fits into a fixed time per run. So a slow
- * mechanism (or a busy machine) does not stretch the bench, and a fast
- * one still runs long enough to be timed well.
- */
-static double run_seconds(const struct options *o, bool round_trips)
-{
-    if (round_trips)
-        return o->full ? 0.10 : 0.025;
-    return o->full ? 0.15 : 0.04;
-}
-
-static size_t clamp_count(double n, size_t lo, size_t hi)
-{
-    return n < (double)lo ? lo : n > (double)hi ? hi : (size_t)n;
-}
-
-/* The warm-up's guess: messages per throughput run. */
-static size_t throughput_count(const struct options *o, size_t size)
-{
-    if (o->count)
-        return o->count;
-    return clamp_count((double)(4u * 1024 * 1024) / (double)size, 32, 20000);
-}
-
-/* The warm-up's guess: round trips per run. */
-static size_t round_trip_count(const struct options *o, size_t size)
-{
-    if (o->count)
-        return o->count;
-    return clamp_count((double)(2u * 1024 * 1024) / (double)size, 16, 500);
-}
-
-/* The measured runs' count, from the warm-up: `done` in `seconds`. */
-static size_t calibrated_count(const struct options *o, bool round_trips, double done,
-                               double seconds, size_t guess)
-{
-    if (o->count || seconds <= 0 || done <= 0)
-        return guess;
-    double want = done / seconds * run_seconds(o, round_trips);
-    if (round_trips)
-        return clamp_count(want, 16, o->full ? 50000 : 10000);
-    return clamp_count(want, 32, o->full ? 1000000 : 200000);
-}
-
-/* Progress on a terminal only: one line, rewritten in place. */
-static void progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void progress(const char *fmt, ...)
-{
-    if (!isatty(STDERR_FILENO))
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("\r\033[K", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fflush(stderr);
-}
-
-/* Throughput and CPU rows for one mechanism and size. */
-static int bench_throughput(const struct options *o, const struct measure_config *cfg,
-                            struct results *res)
-{
-    double mbps[100], msgs[100], cpu[100];
-    struct measure_config run = *cfg;
-    for (size_t t = 0; t <= o->trials; t++) { /* t == 0 is the warm-up */
-        struct measure_result r = {0};
-        if (measure_throughput(&run, &r) == -1)
-            return -1;
-        if (r.messages_received != run.count || r.bytes_received != run.count * run.size) {
-            errno = EBADMSG; /* the counts must agree: N messages of S bytes */
-            return -1;
-        }
-        if (t == 0) {
-            run.count = calibrated_count(o, false, (double)r.messages_timed, r.seconds, run.count);
-            continue;
-        }
-        double seconds = r.seconds > 0 ? r.seconds : 1e-9;
-        msgs[t - 1] = (double)r.messages_timed / seconds;
-        mbps[t - 1] = msgs[t - 1] * (double)cfg->size / 1e6;
-        cpu[t - 1] = r.cpu_seconds * 1e9 / (double)r.messages_received;
-    }
-    const char *name = cfg->mech->name;
-    return results_add(res, name, cfg->size, "throughput_MBps", "MB/s", stats_of(mbps, o->trials)) |
-           results_add(res, name, cfg->size, "throughput_msgs", "msg/s",
-                       stats_of(msgs, o->trials)) |
-           results_add(res, name, cfg->size, "cpu_ns_per_msg", "ns", stats_of(cpu, o->trials));
-}
-
-/* Round-trip row for one mechanism and size: every sample of every trial. */
-static int bench_round_trips(const struct options *o, struct measure_config cfg,
-                             struct results *res)
-{
-    /* The warm-up run, into its own samples, sets the count of the others. */
-    uint64_t *samples = malloc(cfg.count * sizeof *samples);
-    struct measure_result r = {0};
-    if (samples == NULL || measure_round_trips(&cfg, samples, &r) == -1) {
-        int saved = samples ? errno : ENOMEM;
-        free(samples);
-        errno = saved;
-        return -1;
-    }
-    free(samples);
-    size_t per_trial = calibrated_count(o, true, (double)cfg.count, r.seconds, cfg.count);
-    cfg.count = per_trial;
-    samples = malloc(o->trials * per_trial * sizeof *samples);
-    if (samples == NULL)
-        return -1;
-    for (size_t t = 0; t < o->trials; t++) {
-        if (measure_round_trips(&cfg, samples + t * per_trial, &r) == -1) {
-            int saved = errno;
-            free(samples);
-            errno = saved;
-            return -1;
-        }
-    }
-    int rc = results_add(res, cfg.mech->name, cfg.size, "rtt_ns", "ns",
-                         stats_of_ns(samples, o->trials * per_trial));
-    free(samples);
-    return rc;
-}
-
 static void reference_rows(const struct options *o, int cpu_a, int cpu_b, struct results *res)
 {
     double batches[41];
     size_t n = o->full ? 41 : 15;
-    progress("reference: cache line round trip");
+    rows_progress("reference: cache line round trip");
     if (reference_cacheline_rtt(cpu_a, cpu_b, n, batches) == 0)
         results_add(res, "cacheline", 64, "rtt_ns", "ns", stats_of(batches, n));
     for (size_t i = 0; i < o->size_count; i++) {
-        progress("reference: memcpy %zu bytes", o->sizes[i]);
+        rows_progress("reference: memcpy %zu bytes", o->sizes[i]);
         double trials[7];
         size_t k = o->full ? 7 : 3;
         for (size_t t = 0; t < k; t++)
@@ -304,104 +178,6 @@ static void reference_rows(const struct options *o, int cpu_a, int cpu_b, struct
             trials[t] = reference_verify_ns(o->sizes[i], o->full ? 0.05 : 0.02);
         results_add(res, "verify", o->sizes[i], "ns_per_msg", "ns", stats_of(trials, k));
     }
-}
-
-/* How often a disturbed row is measured again before it is kept, marked;
- * retries also stop once the run has used most of its time (main()). */
-static size_t max_retries(const struct options *o)
-{
-    return o->full ? 2 : 1;
-}
-
-/* Figures of one mechanism at one size, into `into`. Returns 1 when the
- * mechanism is not implemented yet (ENOSYS), else 0; a failed measurement
- * is reported and left out. *skip_rtt is set once round trips are not. */
-static int measure_row(const struct options *o, struct measure_config cfg, struct results *into,
-                       bool *skip_rtt)
-{
-    cfg.count = throughput_count(o, cfg.size);
-    if (bench_throughput(o, &cfg, into) == -1) {
-        if (errno == ENOSYS)
-            return 1;
-        warn_errno("%s, %zu bytes: throughput", cfg.mech->name, cfg.size);
-    }
-    if (*skip_rtt)
-        return 0;
-    cfg.count = round_trip_count(o, cfg.size);
-    if (bench_round_trips(o, cfg, into) == -1) {
-        if (errno == ENOSYS) {
-            *skip_rtt = true;
-            warn_msg("%s: round trips not implemented yet (rtt.c or the channel returned ENOSYS)",
-                     cfg.mech->name);
-        } else {
-            warn_errno("%s, %zu bytes: round trips", cfg.mech->name, cfg.size);
-        }
-    }
-    return 0;
-}
-
-/*
- * Every size of mechanism number m. Each row is framed by two noise
- * samples (noise.h); a disturbed row is measured again, up to
- * max_retries() times, and kept with a note when it never ran quietly.
- * Each row also records the placement it ran in (cacheline_rtt_ns).
- */
-static void bench_mechanism(const struct options *o, size_t m, int cpu_a, int cpu_b,
-                            struct results *res)
-{
-    const struct channel_ops *mech = o->mechs[m];
-    uint64_t started = clock_now_ns();
-    size_t retried = 0, disturbed = 0;
-    bool skip_rtt = false;
-    for (size_t s = 0; s < o->size_count; s++) {
-        struct measure_config cfg = {
-            .mech = mech, .size = o->sizes[s], .sender_cpu = cpu_a, .receiver_cpu = cpu_b};
-        for (size_t attempt = 0;; attempt++) {
-            progress("[%zu/%zu] %s, %zu-byte messages%s", m + 1, o->mech_count, mech->name,
-                     cfg.size, attempt ? " (again: it was disturbed)" : "");
-            struct noise_sample before, after;
-            bool sampled = noise_sample(cpu_a, cpu_b, &before) == 0;
-            struct results row = {0};
-            if (measure_row(o, cfg, &row, &skip_rtt) == 1) {
-                results_free(&row);
-                warn_msg("%s: not implemented yet (ENOSYS); skipped", mech->name);
-                fprintf(stderr, "[%zu/%zu] %-12s skipped: not implemented yet\n", m + 1,
-                        o->mech_count, mech->name);
-                return;
-            }
-            sampled = sampled && noise_sample(cpu_a, cpu_b, &after) == 0;
-            struct noise_verdict v = {0};
-            if (sampled) {
-                v = noise_judge(&before, &after);
-                double lo = v.before_ns < v.after_ns ? v.before_ns : v.after_ns;
-                double hi = v.before_ns < v.after_ns ? v.after_ns : v.before_ns;
-                struct stats line = {.median = (lo + hi) / 2, .p99 = hi, .min = lo, .max = hi};
-                results_add(&row, mech->name, cfg.size, "cacheline_rtt_ns", "ns", line);
-            }
-            if (v.flags != 0 && attempt < max_retries(o) && clock_now_ns() < o->retry_until_ns) {
-                retried++;
-                results_free(&row);
-                continue;
-            }
-            if (v.flags != 0) {
-                disturbed++;
-                results_note(&row, 0, v.text);
-            }
-            results_append(res, &row);
-            results_free(&row);
-            break;
-        }
-    }
-    progress("%s", "");
-    if (isatty(STDERR_FILENO))
-        fputs("\r\033[K", stderr);
-    fprintf(stderr, "[%zu/%zu] %-12s %zu sizes in %.1f s", m + 1, o->mech_count, mech->name,
-            o->size_count, (double)(clock_now_ns() - started) / 1e9);
-    if (retried)
-        fprintf(stderr, "; %zu rows measured again (disturbed)", retried);
-    if (disturbed)
-        fprintf(stderr, "; %zu rows still disturbed, marked !", disturbed);
-    fputc('\n', stderr);
 }
 
 int main(int argc, char **argv)
@@ -430,9 +206,20 @@ int main(int argc, char **argv)
     o.retry_until_ns = clock_now_ns() + (o.full ? 150u : 35u) * UINT64_C(1000000000);
     struct results res = {0};
     reference_rows(&o, cpu_a, cpu_b, &res);
+    struct rows_plan plan = {
+        .count = o.count,
+        .trials = o.trials,
+        .full = o.full,
+        .cpu_a = cpu_a,
+        .cpu_b = cpu_b,
+        .sizes = o.sizes,
+        .size_count = o.size_count,
+        .retries = o.full ? 2 : 1,
+        .retry_until_ns = o.retry_until_ns,
+    };
     for (size_t m = 0; m < o.mech_count; m++)
-        bench_mechanism(&o, m, cpu_a, cpu_b, &res);
-    progress("%s", "");
+        rows_measure(&plan, o.mechs[m], m, o.mech_count, &res);
+    rows_progress("%s", "");
     if (isatty(STDERR_FILENO))
         fputs("\r\033[K", stderr);
 

@@ -95,6 +95,7 @@ static void judge_shm_ahead(const struct results *res, bool color)
     size_t n = sizes_of(res, "shm-lockfree", "throughput_MBps", sizes, 32);
     struct verdict v = {0};
     int compared = 0;
+    bool seen[N_PASSING] = {false};
     for (size_t i = 0; i < n; i++) {
         double shm = median_of(res, "shm-lockfree", sizes[i], "throughput_MBps");
         v.noisy |= note_of(res, "shm-lockfree", sizes[i], "throughput_MBps")[0] != 0;
@@ -103,6 +104,7 @@ static void judge_shm_ahead(const struct results *res, bool color)
             if (other < 0)
                 continue;
             compared = 1;
+            seen[k] = true;
             v.noisy |= note_of(res, PASSING[k], sizes[i], "throughput_MBps")[0] != 0;
             if (shm >= other)
                 continue;
@@ -113,9 +115,14 @@ static void judge_shm_ahead(const struct results *res, bool color)
                        cause);
         }
     }
-    if (compared)
-        print_verdict("shared memory (lock-free) is ahead of pipe, UNIX and TCP at every size", &v,
-                      color);
+    if (!compared)
+        return;
+    char claim[128] = "shared memory (lock-free) is ahead of";
+    for (size_t k = 0; k < N_PASSING; k++)
+        if (seen[k])
+            snprintf(claim + strlen(claim), sizeof claim - strlen(claim), " %s", PASSING[k]);
+    snprintf(claim + strlen(claim), sizeof claim - strlen(claim), " at every size");
+    print_verdict(claim, &v, color);
 }
 
 /* "the lock-free ring is at least as fast as the lock-based one at every size". */

@@ -626,6 +626,108 @@ START_TEST(attach_rejects_missing_foreign_truncated_and_garbage)
 }
 END_TEST
 
+/* Attaches to name after the owner's header was changed by damage(). */
+static int attach_damaged(const char *what, int expected, void (*damage)(struct ring_shared *))
+{
+    char name[128];
+    new_name(name, sizeof name);
+    struct ring owner, r;
+    create_ring(&owner, name, 4096, RING_LOCKFREE, RING_PRODUCER);
+    damage(owner.shared);
+    errno = 0;
+    int rc = ring_attach(&r, name, RING_CONSUMER);
+    int err = errno;
+    if (rc == 0)
+        ring_detach(&r);
+    destroy_ring(&owner);
+    grade_require_impl(rc, err, "ring_attach");
+    ck_assert_msg(rc == -1 && err == expected,
+                  "attaching a ring whose header %s must fail with %s (see ring.h); got %d (%s)",
+                  what, errno_name(expected), rc, rc == 0 ? "attached" : errno_name(err));
+    return rc;
+}
+
+/* Header fields that disagree with the object, each alone. */
+static void halve_capacity(struct ring_shared *s)
+{
+    s->capacity = 2048; /* segment_size still matches the object */
+}
+static void capacity_not_power_of_two(struct ring_shared *s)
+{
+    s->capacity = 4000;
+    s->segment_size = RING_HEADER_SIZE + 4000;
+}
+static void unknown_mode(struct ring_shared *s)
+{
+    s->mode = 7;
+}
+static void grow_segment_size(struct ring_shared *s)
+{
+    s->capacity = 8192;
+    s->segment_size = RING_HEADER_SIZE + 8192; /* the header agrees with itself, not the object */
+}
+
+START_TEST(attach_rejects_a_header_that_disagrees_with_the_object)
+{
+    attach_damaged("says its capacity is 2048 while the object holds 4096 bytes of data", EBADMSG,
+                   halve_capacity);
+    attach_damaged("gives a capacity that is not a power of two", EBADMSG,
+                   capacity_not_power_of_two);
+    attach_damaged("names an unknown mode", EBADMSG, unknown_mode);
+    attach_damaged("promises 8192 bytes of data in an object of 4096", EBADMSG, grow_segment_size);
+}
+END_TEST
+
+START_TEST(no_role_takes_no_slot_and_waits_for_both_sides)
+{
+    char name[128];
+    new_name(name, sizeof name);
+    struct ring owner, producer, consumer, onlooker;
+    create_ring(&owner, name, 4096, RING_LOCK, RING_NO_ROLE);
+    errno = 0;
+    int rc = ring_wait_for_peer(&owner, 50);
+    int err = errno;
+    REQUIRE_IMPL(rc, "ring_wait_for_peer");
+    ck_assert_msg(rc == -1 && err == ETIMEDOUT,
+                  "RING_NO_ROLE with nobody attached: ring_wait_for_peer must time out "
+                  "(ETIMEDOUT), got %d (%s)",
+                  rc, rc == 0 ? "returned at once" : errno_name(err));
+    rc = ring_attach(&onlooker, name, RING_NO_ROLE);
+    REQUIRE_IMPL(rc, "ring_attach");
+    ck_assert_msg(rc == 0, "a second RING_NO_ROLE attach must succeed (it takes no slot), got %s",
+                  errno_name(errno));
+    ck_assert_int_eq(ring_detach(&onlooker), 0);
+    ck_assert_msg(ring_attach(&producer, name, RING_PRODUCER) == 0,
+                  "after RING_NO_ROLE handles, the producer slot must still be free: %s",
+                  errno_name(errno));
+    errno = 0;
+    rc = ring_wait_for_peer(&owner, 50);
+    err = errno;
+    ck_assert_msg(rc == -1 && err == ETIMEDOUT,
+                  "RING_NO_ROLE waits for both sides: with only the producer attached "
+                  "ring_wait_for_peer must time out, got %d (%s)",
+                  rc, rc == 0 ? "returned" : errno_name(err));
+    ck_assert_int_eq(ring_attach(&consumer, name, RING_CONSUMER), 0);
+    rc = ring_wait_for_peer(&owner, 1000);
+    ck_assert_msg(rc == 0, "with both sides attached, ring_wait_for_peer must return 0, got %s",
+                  errno_name(errno));
+
+    /* Only a wait checks the peer: try_recv on an empty ring is EAGAIN. */
+    ck_assert_int_eq(ring_detach(&producer), 0);
+    char buf[8];
+    size_t len;
+    errno = 0;
+    rc = ring_try_recv(&consumer, buf, sizeof buf, &len);
+    err = errno;
+    ck_assert_msg(rc == -1 && err == EAGAIN,
+                  "ring_try_recv on an empty ring whose producer left must fail with EAGAIN "
+                  "(only a waiting call checks the peer; see ring.h), got %d (%s)",
+                  rc, rc == -1 ? errno_name(err) : "a message or end of stream");
+    ck_assert_int_eq(ring_detach(&consumer), 0);
+    destroy_ring(&owner);
+}
+END_TEST
+
 START_TEST(one_producer_and_one_consumer_per_ring)
 {
     char name[128];
@@ -1414,7 +1516,7 @@ END_TEST
  * is a real sleep and wake-up, so fewer do. */
 static int ping_pong_trips(enum ring_mode mode)
 {
-    return mode == RING_LOCK ? 20000 : 100000;
+    return mode == RING_LOCK ? 10000 : 200000;
 }
 
 struct ping_pong {
@@ -1541,6 +1643,14 @@ int main(int argc, char **argv)
          attach_rejects_missing_foreign_truncated_and_garbage, 6, 10,
          "ring_attach(): fstat the size before mapping, then check magic, version, capacity and "
          "size; see ring.h for each errno"},
+        {"attach_rejects_a_header_that_disagrees_with_the_object",
+         attach_rejects_a_header_that_disagrees_with_the_object, 3, 10,
+         "ring_attach(): capacity must be a power of two and equal the object's size less "
+         "RING_HEADER_SIZE; the mode must be known"},
+        {"no_role_takes_no_slot_and_waits_for_both_sides",
+         no_role_takes_no_slot_and_waits_for_both_sides, 2, 10,
+         "take_role: RING_NO_ROLE claims nothing; ring_wait_for_peer: NO_ROLE waits for both "
+         "sides; ring_try_recv: EAGAIN when empty"},
         {"one_producer_and_one_consumer_per_ring", one_producer_and_one_consumer_per_ring, 3, 5,
          "ring_attach(): claim the pid slot with compare-and-swap (EBUSY if taken); send/recv "
          "check the handle's role (EBADF)"},

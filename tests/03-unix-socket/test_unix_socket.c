@@ -27,8 +27,10 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "checksum.h"
@@ -1000,6 +1002,106 @@ START_TEST(frames_survive_short_recvs_eintr_and_eagain)
 }
 END_TEST
 
+/* ---- waiting costs no CPU -------------------------------------------------- */
+
+static double cpu_seconds(void)
+{
+    struct rusage u;
+    ck_assert(getrusage(RUSAGE_SELF, &u) == 0);
+    return (double)(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           (double)(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+static double wall_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void pause_ms(int ms)
+{
+    struct timespec t = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000};
+    while (nanosleep(&t, &t) == -1 && errno == EINTR)
+        ;
+}
+
+enum { SLOW_PEER_MS = 400 };
+
+START_TEST(send_all_waits_in_poll_while_the_socket_is_full)
+{
+    int fds[2];
+    make_pair(fds);
+    int flags = fcntl(fds[0], F_GETFL);
+    ck_assert(fcntl(fds[0], F_SETFL, flags | O_NONBLOCK) == 0);
+    char block[4096];
+    memset(block, 'f', sizeof block);
+    while (send(fds[0], block, sizeof block, MSG_NOSIGNAL) > 0)
+        ;
+    ck_assert_msg(errno == EAGAIN, "test setup: filling the socket ended with %s",
+                  errno_name(errno));
+    pid_t pid = fork();
+    ck_assert(pid != -1);
+    if (pid == 0) { /* the slow reader */
+        close(fds[0]);
+        pause_ms(SLOW_PEER_MS);
+        char buf[65536];
+        while (recv(fds[1], buf, sizeof buf, 0) > 0)
+            ;
+        _exit(0);
+    }
+    close(fds[1]);
+    double cpu_before = cpu_seconds(), wall_before = wall_seconds();
+    ssize_t n = us_send_all(fds[0], block, sizeof block);
+    int err = errno;
+    double cpu = cpu_seconds() - cpu_before, waited = wall_seconds() - wall_before;
+    close(fds[0]);
+    grade_wait_child(pid, WAIT_MS);
+    grade_require_impl(n, err, "us_send_all");
+    ck_assert_msg(n == (ssize_t)sizeof block,
+                  "us_send_all() on a full non-blocking socket returned %zd (%s); it must wait for "
+                  "room with poll(POLLOUT), then send",
+                  n, n == -1 ? errno_name(err) : "short");
+    ck_assert_msg(cpu < 0.25 * waited,
+                  "us_send_all() used %.0f ms of CPU while waiting %.0f ms for room: it retries "
+                  "send() at once on EAGAIN (a busy loop). Wait with poll(POLLOUT) instead",
+                  cpu * 1000, waited * 1000);
+}
+END_TEST
+
+START_TEST(recv_exact_waits_in_poll_while_nothing_came)
+{
+    int fds[2];
+    make_pair(fds);
+    int flags = fcntl(fds[1], F_GETFL);
+    ck_assert(fcntl(fds[1], F_SETFL, flags | O_NONBLOCK) == 0);
+    pid_t pid = fork();
+    ck_assert(pid != -1);
+    if (pid == 0) { /* the slow sender */
+        close(fds[1]);
+        pause_ms(SLOW_PEER_MS);
+        _exit(send(fds[0], "late", 4, MSG_NOSIGNAL) == 4 ? 0 : 1);
+    }
+    close(fds[0]);
+    char buf[4];
+    double cpu_before = cpu_seconds(), wall_before = wall_seconds();
+    ssize_t n = us_recv_exact(fds[1], buf, sizeof buf);
+    int err = errno;
+    double cpu = cpu_seconds() - cpu_before, waited = wall_seconds() - wall_before;
+    close(fds[1]);
+    grade_wait_child(pid, WAIT_MS);
+    grade_require_impl(n, err, "us_recv_exact");
+    ck_assert_msg(n == 4,
+                  "us_recv_exact() on a non-blocking socket with nothing yet returned %zd (%s); on "
+                  "EAGAIN it must wait with poll(POLLIN) and receive again",
+                  n, n == -1 ? errno_name(err) : "short");
+    ck_assert_msg(cpu < 0.25 * waited,
+                  "us_recv_exact() used %.0f ms of CPU while waiting %.0f ms for data: it retries "
+                  "recv() at once on EAGAIN (a busy loop). Wait with poll(POLLIN) instead",
+                  cpu * 1000, waited * 1000);
+}
+END_TEST
+
 START_TEST(oversized_frame_refused_from_header_alone)
 {
     int fds[2];
@@ -1235,6 +1337,60 @@ START_TEST(client_gone_before_answer_no_sigpipe)
     close(next);
     server_finish(&s);
     close(lfd);
+}
+END_TEST
+
+static volatile sig_atomic_t alarms;
+
+static void count_alarm(int sig)
+{
+    (void)sig;
+    alarms++;
+}
+
+START_TEST(server_goes_on_after_a_signal_interrupts_accept)
+{
+    struct endpoint at = abstract_endpoint();
+    int lfd = endpoint_listen(&at, 16);
+    fflush(NULL);
+    pid_t pid = fork();
+    ck_assert(pid != -1);
+    if (pid == 0) {
+        /* The server: SIGALRM 0.1 s into accept(), without SA_RESTART, so
+         * accept() fails with EINTR; the client comes only at 0.3 s. */
+        struct sigaction sa = {.sa_handler = count_alarm};
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGALRM, &sa, NULL);
+        struct itimerval it = {.it_value = {0, 100000}};
+        setitimer(ITIMER_REAL, &it, NULL);
+        long served = us_serve(lfd, 1, NULL);
+        if (served == -1)
+            _exit(errno == ENOSYS ? CHILD_ENOSYS : errno == EINTR ? 20 : CHILD_FAILED);
+        _exit(alarms != 1 ? 21 : served == 1 ? CHILD_OK : CHILD_WRONG_COUNT);
+    }
+    pause_ms(300);
+    int fd = must_connect(&at);
+    char reply[16];
+    size_t len = 0;
+    int answered = us_send_frame(fd, "late", 4) == 0 && wait_readable(fd, WAIT_MS) &&
+                   us_recv_frame(fd, reply, sizeof reply, &len) == 1 && len == 4 &&
+                   memcmp(reply, "LATE", 4) == 0;
+    close(fd);
+    int status = grade_wait_child(pid, WAIT_MS);
+    close(lfd);
+    ck_assert_msg(status != -1, "us_serve() did not return after serving its one client");
+    ck_assert_msg(WIFEXITED(status), "the server %s", grade_describe_status(status));
+    if (WEXITSTATUS(status) == CHILD_ENOSYS)
+        ck_abort_msg("not implemented yet: us_serve() returned ENOSYS");
+    ck_assert_msg(WEXITSTATUS(status) != 20,
+                  "a signal interrupted accept() and us_serve() returned -1 with EINTR: retry "
+                  "accept() after EINTR and ECONNABORTED (see us_serve.h)");
+    ck_assert_msg(WEXITSTATUS(status) != 21, "test setup: the signal did not arrive");
+    ck_assert_msg(answered, "the client that came after the signal was not answered");
+    ck_assert_msg(WEXITSTATUS(status) == CHILD_OK,
+                  "with a signal during accept(), us_serve(listen_fd, 1, NULL) %s",
+                  WEXITSTATUS(status) == CHILD_WRONG_COUNT ? "returned a count other than 1"
+                                                           : "failed");
 }
 END_TEST
 
@@ -1553,8 +1709,10 @@ START_TEST(same_uid_refuses_other_uids)
     int log = open_log();
     server_start(&s, lfd, 1, true, other, log);
     int stranger = must_connect(&at);
-    raw_send_header(stranger, 5);   /* the server may close before this arrives: */
-    raw_send(stranger, "hello", 5); /* a failed send is fine here */
+    /* The server may close before these arrive: a failed send is fine here. */
+    uint32_t five = htonl(5);
+    if (raw_send(stranger, &five, sizeof five))
+        raw_send(stranger, "hello", 5);
     expect_closed(&s, stranger,
                   "--same-uid: the server to refuse a client whose uid is not "
                   "allowed_uid (close without an answer)");
@@ -1683,6 +1841,130 @@ START_TEST(recv_fd_refuses_messages_without_one_fd)
 }
 END_TEST
 
+START_TEST(failed_connect_and_bind_leave_no_descriptor)
+{
+    int before = grade_count_open_fds();
+    errno = 0;
+    int fd = us_connect("nobody-here.sock");
+    int err = errno;
+    REQUIRE_IMPL(fd, "us_connect");
+    if (fd >= 0)
+        close(fd);
+    ck_assert_msg(fd == -1 && err == ENOENT,
+                  "us_connect() to a path where no file is must fail with ENOENT, got %d (%s)", fd,
+                  fd == -1 ? errno_name(err) : "connected");
+    ck_assert_msg(grade_count_open_fds() == before,
+                  "a failed us_connect() left its socket open: close it on the error path");
+    int first = us_dgram_open("taken.sock");
+    REQUIRE_IMPL(first, "us_dgram_open");
+    ck_assert_msg(first >= 0, "us_dgram_open(\"taken.sock\") failed: %s", errno_name(errno));
+    int open_before = grade_count_open_fds();
+    errno = 0;
+    int second = us_dgram_open("taken.sock");
+    err = errno;
+    if (second >= 0)
+        close(second);
+    int leaked = grade_count_open_fds() - open_before;
+    close(first);
+    unlink("taken.sock");
+    ck_assert_msg(second == -1 && err == EADDRINUSE,
+                  "us_dgram_open() of a path already bound must fail with EADDRINUSE, got %d (%s)",
+                  second, second == -1 ? errno_name(err) : "a descriptor");
+    ck_assert_msg(leaked == 0,
+                  "a failed us_dgram_open() left its socket open: close it when bind() fails");
+}
+END_TEST
+
+START_TEST(datagram_and_fd_calls_retry_eintr)
+{
+    int receiver, sender;
+    open_datagram_pair(&receiver, &sender);
+    /* Every 2nd receive fails with EINTR: the first datagram passes, the
+     * second meets the signal and must be received on the retry. */
+    for (int i = 0; i < 2; i++)
+        ck_assert(us_dgram_send(sender, "d.sock", WORDS[i], strlen(WORDS[i])) >= 0);
+    ck_assert(wait_readable(receiver, WAIT_MS));
+    fault_set(FAULT_IN, (struct fault_plan){.fd = receiver, .fail_every = 2, .fail_errno = EINTR});
+    char buf[64];
+    ssize_t first = us_dgram_recv(receiver, buf, sizeof buf);
+    errno = 0;
+    ssize_t second = us_dgram_recv(receiver, buf, sizeof buf);
+    int err = errno;
+    unsigned long injected = fault_injected(FAULT_IN);
+    fault_reset();
+    close_datagram_pair(receiver, sender);
+    REQUIRE_IMPL(first, "us_dgram_recv");
+    ck_assert_msg(injected > 0, "no EINTR was injected into the receives (calls seen: %s)",
+                  fault_describe(FAULT_IN));
+    ck_assert_msg(first >= 0 && second == (ssize_t)strlen(WORDS[1]),
+                  "with EINTR on every 2nd receive, us_dgram_recv returned %zd then %zd (%s): "
+                  "retry the receive after EINTR",
+                  first, second, second == -1 ? errno_name(err) : "wrong length");
+
+    write_text_file("passed.txt", FILE_TEXT);
+    int fds[2];
+    make_pair(fds);
+    int file = open("passed.txt", O_RDONLY);
+    unlink("passed.txt");
+    ck_assert(file >= 0);
+    fault_set(FAULT_OUT, (struct fault_plan){.fd = fds[0], .fail_every = 2, .fail_errno = EINTR});
+    fault_set(FAULT_IN, (struct fault_plan){.fd = fds[1], .fail_every = 2, .fail_errno = EINTR});
+    int sent1 = us_send_fd(fds[0], file);
+    int sent2 = us_send_fd(fds[0], file);
+    int send_err = errno;
+    int got1 = us_recv_fd(fds[1]);
+    int got2 = us_recv_fd(fds[1]);
+    int recv_err = errno;
+    unsigned long out_faults = fault_injected(FAULT_OUT), in_faults = fault_injected(FAULT_IN);
+    fault_reset();
+    close(file);
+    if (got1 >= 0)
+        close(got1);
+    if (got2 >= 0)
+        close(got2);
+    close(fds[0]);
+    close(fds[1]);
+    REQUIRE_IMPL(sent1, "us_send_fd");
+    ck_assert_msg(out_faults > 0 && in_faults > 0, "no EINTR was injected into sendmsg/recvmsg");
+    ck_assert_msg(sent1 == 0 && sent2 == 0,
+                  "with EINTR on every 2nd send, us_send_fd returned %d then %d (%s): retry after "
+                  "EINTR",
+                  sent1, sent2, errno_name(send_err));
+    ck_assert_msg(got1 >= 0 && got2 >= 0,
+                  "with EINTR on every 2nd receive, us_recv_fd returned %d then %d (%s): retry "
+                  "after EINTR",
+                  got1, got2, errno_name(recv_err));
+}
+END_TEST
+
+START_TEST(send_fd_to_a_closed_peer_gives_epipe_not_death)
+{
+    pid_t pid = fork();
+    ck_assert(pid != -1);
+    if (pid == 0) {
+        signal(SIGPIPE, SIG_DFL); /* the default: death */
+        int fds[2];
+        if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == -1)
+            _exit(12);
+        close(fds[1]);
+        int rc = us_send_fd(fds[0], STDIN_FILENO);
+        if (rc == -1 && errno == ENOSYS)
+            _exit(10);
+        _exit(rc == -1 && errno == EPIPE ? 0 : 13);
+    }
+    int status = grade_wait_child(pid, WAIT_MS);
+    ck_assert_msg(status != -1, "us_send_fd() to a closed peer hung");
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 10)
+        ck_abort_msg("not implemented yet: us_send_fd() returned ENOSYS");
+    ck_assert_msg(!WIFSIGNALED(status) || WTERMSIG(status) != SIGPIPE,
+                  "us_send_fd() to a peer that has closed killed the process with SIGPIPE: pass "
+                  "MSG_NOSIGNAL to sendmsg(), as a server must never die of one client");
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "us_send_fd() to a closed peer must return -1 with EPIPE; the process %s",
+                  grade_describe_status(status));
+}
+END_TEST
+
 START_TEST(fd_passing_leaks_no_descriptors)
 {
     write_text_file("passed.txt", FILE_TEXT);
@@ -1755,6 +2037,11 @@ int main(int argc, char **argv)
         {"frames_survive_short_recvs_eintr_and_eagain", frames_survive_short_recvs_eintr_and_eagain,
          4, 10,
          "us_recv_exact(): loop on short receives, retry EINTR, poll() for POLLIN on EAGAIN"},
+        {"send_all_waits_in_poll_while_the_socket_is_full",
+         send_all_waits_in_poll_while_the_socket_is_full, 2, 10,
+         "us_send_all(): on EAGAIN, poll() for POLLOUT before sending again"},
+        {"recv_exact_waits_in_poll_while_nothing_came", recv_exact_waits_in_poll_while_nothing_came,
+         2, 10, "us_recv_exact(): on EAGAIN, poll() for POLLIN before receiving again"},
         {"oversized_frame_refused_from_header_alone", oversized_frame_refused_from_header_alone, 5,
          10, "us_recv_frame(): compare the announced length with US_MAX_MESSAGE and cap first"},
         {"truncated_frame_reports_eproto", truncated_frame_reports_eproto, 4, 10,
@@ -1771,6 +2058,9 @@ int main(int argc, char **argv)
          4, 15, "us_serve(): a client that dies mid-frame is EPROTO for that connection only"},
         {"client_gone_before_answer_no_sigpipe", client_gone_before_answer_no_sigpipe, 4, 15,
          "us_send_all(): send(..., MSG_NOSIGNAL), so a departed client gives EPIPE, not SIGPIPE"},
+        {"server_goes_on_after_a_signal_interrupts_accept",
+         server_goes_on_after_a_signal_interrupts_accept, 3, 10,
+         "us_serve(): accept() fails with EINTR when a signal arrives; accept again"},
         {"fifty_clients_no_fd_growth", fifty_clients_no_fd_growth, 5, 20,
          "us_serve(): close every accepted descriptor, on every path"},
         /* part 3 */
@@ -1799,6 +2089,13 @@ int main(int argc, char **argv)
          "us_send_fd/us_recv_fd: sendmsg/recvmsg with one SCM_RIGHTS cmsg and one byte"},
         {"recv_fd_refuses_messages_without_one_fd", recv_fd_refuses_messages_without_one_fd, 3, 10,
          "us_recv_fd(): no SCM_RIGHTS cmsg, MSG_CTRUNC or EOF is EPROTO; close what arrived"},
+        {"failed_connect_and_bind_leave_no_descriptor", failed_connect_and_bind_leave_no_descriptor,
+         2, 10, "us_connect(), us_dgram_open(): close the socket when connect() or bind() fails"},
+        {"datagram_and_fd_calls_retry_eintr", datagram_and_fd_calls_retry_eintr, 2, 10,
+         "us_dgram_recv(), us_send_fd(), us_recv_fd(): retry the call after EINTR"},
+        {"send_fd_to_a_closed_peer_gives_epipe_not_death",
+         send_fd_to_a_closed_peer_gives_epipe_not_death, 2, 10,
+         "us_send_fd(): sendmsg(..., MSG_NOSIGNAL)"},
         {"fd_passing_leaks_no_descriptors", fd_passing_leaks_no_descriptors, 3, 10,
          "us_send_file(): close your own copy after sending; the message keeps the file open"},
     };
