@@ -129,6 +129,17 @@ for mode in echo halfclose oob abort; do
         fail "$mode (committed): $(grep '^FAIL' "$work/$mode.committed" | head -n 3)"
     fi
 done
+# The committed loss run (deck 04 quotes it): its marks match the raw capture.
+d=$data/loss
+read -r want_re want_lost < <(count_marks "$d")
+"$view" "$d/client.jsonl" "$d/server.jsonl" "$d/capture.wire" >"$work/loss.committed" 2>&1
+got_re=$(grep -c 'RETRANSMISSION' "$work/loss.committed")
+got_lost=$(grep -c 'LOST on the wire' "$work/loss.committed")
+if [ "$want_re" -gt 0 ] && [ "$got_re" -eq "$want_re" ] && [ "$got_lost" -eq "$want_lost" ]; then
+    pass "loss (committed): $want_lost lost and $want_re retransmitted, each marked"
+else
+    fail "loss (committed): capture has $want_re retransmissions and $want_lost lost; view marks $got_re and $got_lost"
+fi
 # broken MODE NAME AWK_PROGRAM WANTED_FAILURE: the capture rewritten by awk must fail so.
 broken() {
     local mode=$1 name=$2 program=$3 wanted=$4 d=$data/$1

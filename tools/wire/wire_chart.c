@@ -69,7 +69,7 @@ static bool is_helper(const struct trace_event *ev)
         if (strcmp(ev->call, HELPERS[i]) == 0)
             return true;
     }
-    return (strcmp(ev->call, "setsockopt") == 0 && strstr(ev->args, "SO_REUSEADDR")) ||
+    return (strcmp(ev->call, "setsockopt") == 0 && !strstr(ev->args, "SO_LINGER")) ||
            (strcmp(ev->call, "poll") == 0 && strstr(ev->args, "POLLOUT")) ||
            (strcmp(ev->call, "close") == 0 && strncmp(ev->note, "state LISTEN ", 13) == 0);
 }
@@ -107,7 +107,12 @@ static void call_text(const struct trace_event *ev, bool begin, bool end, char *
         memcpy(buf + max - 3, "...", 4);
 }
 
-/* The state a call left, from its note "state A -> B": B when it changed. */
+/*
+ * The state a socket is in after a call, from its note "state A -> B": B
+ * when it changed, "" when not. Lab 04 writes "state A -> B (then C)" when
+ * the peer moved it on before it was read; the row then shows C, where the
+ * socket is now (the captured segments show what moved it).
+ */
 static void new_state(const struct trace_event *ev, char *buf, size_t size)
 {
     buf[0] = '\0';
@@ -116,9 +121,15 @@ static void new_state(const struct trace_event *ev, char *buf, size_t size)
         return;
     size_t before = (size_t)(arrow - (ev->note + 6));
     const char *after = arrow + 4;
-    if (strlen(after) == before && strncmp(ev->note + 6, after, before) == 0)
+    size_t after_len = strcspn(after, " ");
+    const char *then = strstr(after, "(then ");
+    if (then) {
+        after = then + 6;
+        after_len = strcspn(after, ")");
+    } else if (after_len == before && strncmp(ev->note + 6, after, before) == 0) {
         return; /* unchanged: nothing to say */
-    snprintf(buf, size, "%s", after);
+    }
+    snprintf(buf, size, "%.*s", (int)after_len, after);
 }
 
 static const char *segment_color(const struct wire_item *it)

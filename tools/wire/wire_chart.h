@@ -12,7 +12,7 @@
  *
  * For a slide: compact keeps the calls of the lifecycle and drops helpers
  * (getaddrinfo, getsockname, getpeername, getsockopt, fcntl, bind, socket,
- * sockatmark, SO_REUSEADDR, poll(POLLOUT) and the listener's close());
+ * sockatmark, setsockopt but SO_LINGER, poll(POLLOUT), the listener's close());
  * from_ms and to_ms keep only a slice of the run (time from the timeline's
  * zero; to_ms < 0: to the end).
  *
