@@ -327,8 +327,10 @@ check_clean "$pid" "after a failure"
 
 # Ctrl-C: SIGINT to the run's whole process group, as a terminal sends it,
 # in the middle of a slow run (each segment 300 ms on the wire).
-set -m # the run gets a process group of its own, and SIGINT is not ignored
-DELAY=300ms "$run" "$build" halfclose >"$work/ctrl-c.out" 2>&1 &
+set -m # the run gets a process group of its own, as a terminal's job does
+# env --default-signal: a test started in the background inherits SIGINT
+# ignored, and a shell cannot trap a signal ignored when it started.
+env --default-signal=INT DELAY=300ms "$run" "$build" halfclose >"$work/ctrl-c.out" 2>&1 &
 pid=$!
 set +m
 for _ in $(seq 100); do # wait until the server is up on its host
