@@ -16,7 +16,8 @@
 #                    timeline (MODE=halfclose DELAY=50ms LOSS=5%; as root)
 #   make slides      the lecture decks to build/slides/ (HTML; PDF with Chromium);
 #                    make deps-slides installs Marp CLI first
-#   make trace-chart MODE=halfclose   draw a traced lab 04 run as a chart
+#   make trace-chart MODE=halfclose   draw a traced lab 04 run as a chart;
+#                    make trace-chart-samples re-records the slides' charts
 #   make grade       grade your work in labs/   (LAB=02 for one lab,
 #                    TEST=name for one test, IMPL=solutions for the reference)
 #   make deps        check (and, as root, install) what the kit needs
@@ -285,7 +286,8 @@ mutants:
 	@tools/mutants/run.sh $(LAB) $(if $(MUTANT),-k $(MUTANT))
 
 # ---- demo, traces and servers under test (tests/demo, tests/trace, tests/servers) ----
-# test-demo: IPC_STEP=1 make demo on a real terminal (tmux); test-trace: 50
+# test-demo: IPC_STEP=1 make demo on a real terminal (tmux), and make demo's
+# budget (a minute, 300 lines) in the kit and the student kit; test-trace: 50
 # tcp_demo runs under load, every state move checked against the diagram and
 # no chart arrow back in time; test-servers: hostile clients against every
 # server mode, a well-behaved client must be served within 1 s throughout;
@@ -295,6 +297,7 @@ test-demo: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 programs
 	@echo "== demo: step mode on a terminal =="
 	@tests/demo/test_step_mode.sh $(BUILD)
+	@tests/demo/test_demo_budget.sh $(BUILD)
 
 test-trace: DEPS_FOR := test
 test-trace: deps

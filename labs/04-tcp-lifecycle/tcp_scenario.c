@@ -369,6 +369,9 @@ static int client_abort(int fd, const char *message)
 
 int tcp_scenario_client(int fd, enum tcp_mode mode, const char *message, int timeout_ms)
 {
+    /* A server that says nothing, or reads nothing, must not hang us either. */
+    if (limit_waits(fd, timeout_ms) == -1)
+        return give_up(fd);
     switch (mode) {
     case TCP_MODE_ECHO:
     case TCP_MODE_POLL:

@@ -17,7 +17,8 @@ each, lets hostile clients loose on it one kind after another:
 While the hostile clients of a kind are connected, a well-behaved client
 (tcp_client or us_client, the kit's own) must finish its conversation with
 the right answer within 1 s. us_server runs under umask 000, and its
-socket file must still be mode 0600. Last, fifo_reader meets a regular file
+socket file must still be mode 0600. A client that says nothing is dropped
+after the server's timeout, with a message saying why. Last, fifo_reader meets a regular file
 as its PATH (a usage error), a writer that holds the FIFO and says nothing
 (SIGTERM must still end it) and a writer that sends escape sequences
 (printed escaped). Prints PASS/FAIL per server and kind; exit
@@ -143,6 +144,33 @@ def good_client(argv, expect, tick):
     elapsed = time.monotonic() - started
     ok = proc.returncode == 0 and expect in out and elapsed <= GOOD_LIMIT_S
     return ok, elapsed, (out + err).strip().replace("\n", " | ")[:200]
+
+
+def drop_check(name, server_argv, target_of, env, words):
+    """A client that says nothing is dropped after the server's timeout
+    (-t 500 here), with a message that says why; the server goes on."""
+    server = Server(server_argv, env)
+    if not server.first_line:
+        print(f"FAIL {name}: the server did not start: {server.stop().strip()[-300:]}")
+        return 1
+    idle = connect(target_of(server.first_line))
+    deadline = time.monotonic() + 3
+    closed = False
+    while time.monotonic() < deadline and not closed:
+        try:
+            closed = idle.recv(1) == b""
+        except BlockingIOError:
+            time.sleep(0.05)
+        except OSError:
+            closed = True
+    idle.close()
+    log = server.stop()
+    if closed and all(w in log for w in words):
+        print(f"PASS {name}: an idle client was dropped after the timeout, and the log says why")
+        return 0
+    print(f"FAIL {name}: an idle client was {'dropped' if closed else 'not dropped within 3 s'}; "
+          f"the log should name {words}: {log.strip()[-300:]!r}")
+    return 1
 
 
 def run_server(name, server_argv, target_of, client_argv_of, expect, env, rng, kinds,
@@ -286,6 +314,15 @@ def main():
             lambda line: line,
             lambda line: [os.path.join(lab03, "us_client"), "-s", line, "hello"],
             "HELLO", env, rng, kinds, umask=0)
+    failures += drop_check(
+        "tcp_server -m echo -t 500",
+        [os.path.join(lab04, "tcp_server"), "-n", "0", "-m", "echo", "-t", "500"],
+        lambda line: ("127.0.0.1", int(line.split()[1])), env, ["sent nothing", "EAGAIN"])
+    with tempfile.TemporaryDirectory(prefix="ipckit-hostile-") as work:
+        failures += drop_check(
+            "us_server -t 500",
+            [os.path.join(lab03, "us_server"), "-s", os.path.join(work, "us.sock"), "-t", "500"],
+            lambda line: line, env, ["dropped", "ETIMEDOUT", "stalled"])
     failures += fifo_checks(lab02)
     print(f"hostile: {len(TCP_MODES) + 1} server modes x {len(kinds)} kinds of hostile clients, and fifo_reader, in "
           f"{time.monotonic() - started:.1f} s, {failures} failure(s)")
