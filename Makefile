@@ -306,7 +306,8 @@ test-trace: deps
 	@tests/trace/stress_tcp_trace.py $(BUILD) 50
 
 test-cli: deps
-	@$(MAKE) --no-print-directory DEPS_DONE=1 programs $(BUILD)/tools/trace-chart/trace_chart
+	@$(MAKE) --no-print-directory DEPS_DONE=1 programs $(BUILD)/tools/trace-chart/trace_chart \
+	    $(WIRE_LINK) $(WIRE_VIEW)
 	@echo "== command lines: --help, examples, usage errors =="
 	@tests/cli/test_command_lines.sh $(BUILD)
 

@@ -189,7 +189,11 @@ fi
 # ---- two hosts and a wire --------------------------------------------------
 ns_c=$tag-client ns_w=$tag-wire ns_s=$tag-server
 for ns in "$ns_c" "$ns_w" "$ns_s"; do
-    ip netns add "$ns"
+    if ! ip netns add "$ns"; then
+        echo "wire: cannot make a network namespace here: it needs root with CAP_SYS_ADMIN and" \
+            "CAP_NET_ADMIN (a container needs --cap-add SYS_ADMIN --cap-add NET_ADMIN)" >&2
+        exit 1
+    fi
     namespaces+=("$ns")
     ip -n "$ns" link set lo up
 done

@@ -40,11 +40,17 @@ $(WIRE_VIEW): $(BUILD)/$(WIRE_DIR)/wire_view.o $(WIRE_LIB) $(COMMON_LIB)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -lm -o $@
 
+WIRE_UNITS := $(BUILD)/$(WIRE_DIR)/test_wire_units
+$(BUILD)/$(WIRE_DIR)/test_wire_units.o: CFLAGS += $(CHECK_CFLAGS)
+$(WIRE_UNITS): $(BUILD)/$(WIRE_DIR)/test_wire_units.o $(WIRE_LIB) $(COMMON_LIB)
+	$(if $(Q),@echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) $^ $(CHECK_LIBS) $(LDLIBS) -lm -o $@
+
 wire-programs:
 	@if [ ! -d $(WIRE_LAB) ]; then \
 	    echo "wire: $(WIRE_LAB) is not in this tree; its tcp_server and tcp_client are needed" >&2; \
 	    exit 1; fi
-	@$(MAKE) -s --no-print-directory $(WIRE_PROGRAMS) $(WIRE_LINK) $(WIRE_VIEW)
+	@$(MAKE) -s --no-print-directory $(WIRE_PROGRAMS) $(WIRE_LINK) $(WIRE_VIEW) $(WIRE_UNITS)
 
 wire: DEPS_FOR := wire
 wire: deps wire-programs

@@ -13,16 +13,16 @@
 /* Geometry in SVG units: a slide's width. */
 enum {
     WIDTH = 1280,
-    TIME_RIGHT = 112,      /* the time column ends here */
+    TIME_RIGHT = 100,      /* the time column ends here */
     LIFELINE_CLIENT = 470, /* calls of the client end left of it */
     LIFELINE_SERVER = 810, /* calls of the server start right of it */
     TEXT_GAP = 12,
     TOP = 40,         /* below the title */
     HEAD_HEIGHT = 40, /* the lifelines' names */
     ROW_HEIGHT = 30,
-    FONT = 18,
-    CLIENT_CHARS = 31, /* what fits left of the client's lifeline at 18 px mono */
-    SERVER_CHARS = 41,
+    FONT = 20,         /* 18 px and more on a slide that shows the chart at 0.9x */
+    CLIENT_CHARS = 29, /* what fits left of the client's lifeline at 20 px mono */
+    SERVER_CHARS = 37,
 };
 
 static const char FONT_MONO[] = "DejaVu Sans Mono, Consolas, monospace";
@@ -69,8 +69,9 @@ static bool is_helper(const struct trace_event *ev)
         if (strcmp(ev->call, HELPERS[i]) == 0)
             return true;
     }
-    return (strcmp(ev->call, "setsockopt") == 0 && strstr(ev->args, "SO_REUSEADDR")) ||
-           (strcmp(ev->call, "poll") == 0 && strstr(ev->args, "POLLOUT"));
+    return (strcmp(ev->call, "setsockopt") == 0 && !strstr(ev->args, "SO_LINGER")) ||
+           (strcmp(ev->call, "poll") == 0 && strstr(ev->args, "POLLOUT")) ||
+           (strcmp(ev->call, "close") == 0 && strncmp(ev->note, "state LISTEN ", 13) == 0);
 }
 
 /* "connect(192.0.2.20:41234)" from "fd=3, 192.0.2.20:41234 [step 3]": the
@@ -106,7 +107,12 @@ static void call_text(const struct trace_event *ev, bool begin, bool end, char *
         memcpy(buf + max - 3, "...", 4);
 }
 
-/* The state a call left, from its note "state A -> B": B when it changed. */
+/*
+ * The state a socket is in after a call, from its note "state A -> B": B
+ * when it changed, "" when not. Lab 04 writes "state A -> B (then C)" when
+ * the peer moved it on before it was read; the row then shows C, where the
+ * socket is now (the captured segments show what moved it).
+ */
 static void new_state(const struct trace_event *ev, char *buf, size_t size)
 {
     buf[0] = '\0';
@@ -115,9 +121,15 @@ static void new_state(const struct trace_event *ev, char *buf, size_t size)
         return;
     size_t before = (size_t)(arrow - (ev->note + 6));
     const char *after = arrow + 4;
-    if (strlen(after) == before && strncmp(ev->note + 6, after, before) == 0)
+    size_t after_len = strcspn(after, " ");
+    const char *then = strstr(after, "(then ");
+    if (then) {
+        after = then + 6;
+        after_len = strcspn(after, ")");
+    } else if (after_len == before && strncmp(ev->note + 6, after, before) == 0) {
         return; /* unchanged: nothing to say */
-    snprintf(buf, size, "%s", after);
+    }
+    snprintf(buf, size, "%.*s", (int)after_len, after);
 }
 
 static const char *segment_color(const struct wire_item *it)
@@ -159,47 +171,79 @@ static double y_of_time(const struct row *rows, size_t n, uint64_t t)
     return rows[n - 1].y + ROW_HEIGHT / 2.0;
 }
 
+/* A call on its lifeline's outer side: "... shutdown = 0  FIN_WAIT1", the
+ * state it moved to (if it moved) in quiet italics after the result. */
 static void put_call(FILE *out, const struct timeline *tl, const struct row *r)
 {
     const struct trace_event *ev = &tl->calls[r->e->side][r->e->index];
     bool begin = r->e->kind == TL_CALL_BEGIN, end = r->e->kind == TL_CALL_END || r->e->merged;
     bool client = r->e->side == TO_SERVER;
-    char text[320], state[160];
-    call_text(ev, begin, end, text, sizeof text, client ? CLIENT_CHARS : SERVER_CHARS);
+    char text[320], state[160] = "";
+    if (end)
+        new_state(ev, state, sizeof state);
+    size_t room = client ? CLIENT_CHARS : SERVER_CHARS;
+    size_t state_len = state[0] ? strlen(state) + 2 : 0;
+    call_text(ev, begin, end, text, sizeof text, room > state_len + 12 ? room - state_len : 12);
     int x = client ? LIFELINE_CLIENT - TEXT_GAP : LIFELINE_SERVER + TEXT_GAP;
     bool failed = end && ev->ret == -1 && ev->err[0] && strcmp(ev->err, "EINPROGRESS") != 0;
     fprintf(out,
             "<text x=\"%d\" y=\"%d\" font-family=\"%s\" font-size=\"%d\" fill=\"%s\" "
-            "text-anchor=\"%s\">",
+            "text-anchor=\"%s\" xml:space=\"preserve\">",
             x, r->y + 6, FONT_MONO, FONT, failed ? "#cf222e" : INK, client ? "end" : "start");
     put_text(out, text);
+    if (state[0]) {
+        fprintf(out, "<tspan fill=\"%s\" font-style=\"italic\">  ", QUIET);
+        put_text(out, state);
+        fputs("</tspan>", out);
+    }
     fputs("</text>\n", out);
     fprintf(out, "<circle cx=\"%d\" cy=\"%d\" r=\"4\" fill=\"%s\"/>\n",
             client ? LIFELINE_CLIENT : LIFELINE_SERVER, r->y, INK);
-    if (end) {
-        new_state(ev, state, sizeof state);
-        if (state[0]) { /* the new state, on the lifeline's outer side of the row below */
-            fprintf(out,
-                    "<text x=\"%d\" y=\"%d\" font-family=\"%s\" font-size=\"%d\" fill=\"%s\" "
-                    "text-anchor=\"%s\" font-style=\"italic\">%s</text>\n",
-                    client ? LIFELINE_CLIENT + 8 : LIFELINE_SERVER - 8, r->y - 6, FONT_MONO, FONT,
-                    QUIET, client ? "start" : "end", state);
-        }
-    }
 }
 
-static void put_segment(FILE *out, const struct timeline *tl, const struct row *rows, size_t n,
+/* Where the arrow of row r ends. */
+static double arrival_y(const struct timeline *tl, const struct row *rows, size_t n,
                         const struct row *r)
 {
+    const struct wire_item *it = &tl->items[r->e->index];
+    double y = it->lost ? r->y + ROW_HEIGHT / 2.0 : y_of_time(rows, n, it->arrive_ns);
+    return y < r->y + 4 ? r->y + 4 : y; /* never drawn arriving before it left */
+}
+
+static bool bare_ack(const struct wire_item *it)
+{
+    return it->seg->flags == SEG_ACK && it->seg->len == 0 && !it->lost && !it->retransmission;
+}
+
+/*
+ * True when row i and the next are bare ACKs of the same side that travel
+ * together (they leave on neighbouring rows and arrive within half a row):
+ * their arrows run side by side, so one label tells both.
+ */
+static bool travels_with_next(const struct timeline *tl, const struct row *rows, size_t n, size_t i)
+{
+    if (i + 1 >= n || rows[i + 1].e->kind != TL_SEGMENT)
+        return false;
+    const struct wire_item *a = &tl->items[rows[i].e->index];
+    const struct wire_item *b = &tl->items[rows[i + 1].e->index];
+    double gap = arrival_y(tl, rows, n, &rows[i + 1]) - arrival_y(tl, rows, n, &rows[i]);
+    return bare_ack(a) && bare_ack(b) && a->dir == b->dir && a->rel_seq == b->rel_seq &&
+           gap < ROW_HEIGHT / 2.0;
+}
+
+/* Draws the arrow of row i; acks holds the acks of the ACKs that travel with
+ * it ("12, 13, ") and are told in its label. */
+static void put_segment(FILE *out, const struct timeline *tl, const struct row *rows, size_t n,
+                        size_t i, char *acks, size_t acks_size)
+{
+    const struct row *r = &rows[i];
     const struct wire_item *it = &tl->items[r->e->index];
     bool to_server = it->dir == TO_SERVER;
     int x1 = to_server ? LIFELINE_CLIENT : LIFELINE_SERVER;
     int x2 = to_server ? LIFELINE_SERVER : LIFELINE_CLIENT;
     double y1 = r->y;
-    double y2 = it->lost ? y1 + ROW_HEIGHT / 2.0 : y_of_time(rows, n, it->arrive_ns);
-    if (y2 < y1 + 4)
-        y2 = y1 + 4; /* never drawn arriving before it left */
-    if (it->lost) {  /* half way, then a cross */
+    double y2 = arrival_y(tl, rows, n, r);
+    if (it->lost) { /* half way, then a cross */
         x2 = (x1 + x2) / 2;
     }
     const char *color = segment_color(it);
@@ -213,11 +257,18 @@ static void put_segment(FILE *out, const struct timeline *tl, const struct row *
                 "<path d=\"M%d %.1f l-8 -8 m0 16 l16 -16 m-16 0 l16 16\" stroke=\"#cf222e\" "
                 "stroke-width=\"3\" fill=\"none\"/>\n",
                 x2 - 8 + 8, y2 + 8 - 8);
-    char flags[40], label[120];
+    if (travels_with_next(tl, rows, n, i)) { /* told in the next one's label */
+        size_t used = strlen(acks);
+        snprintf(acks + used, acks_size - used, "%" PRIu32 ", ", it->rel_ack);
+        return;
+    }
+    char flags[40], label[200];
     timeline_flags_name(it->seg->flags, flags, sizeof flags);
     int used = snprintf(label, sizeof label, "%s %" PRIu32, flags, it->rel_seq);
     if (it->seg->flags & SEG_ACK)
-        used += snprintf(label + used, sizeof label - (size_t)used, " ack %" PRIu32, it->rel_ack);
+        used += snprintf(label + used, sizeof label - (size_t)used, " ack %s%" PRIu32, acks,
+                         it->rel_ack);
+    acks[0] = '\0';
     if (it->seg->len)
         used += snprintf(label + used, sizeof label - (size_t)used, " [%" PRIu32 "]", it->seg->len);
     if (it->seg->flags & SEG_URG)
@@ -265,6 +316,7 @@ int wire_chart_svg(FILE *out, const struct timeline *tl, const struct wire_chart
         nrows++;
     }
     int height = top + (int)(nrows + 1) * ROW_HEIGHT + 10;
+    char acks[120] = ""; /* see put_segment() */
 
     fprintf(out,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" "
@@ -301,7 +353,7 @@ int wire_chart_svg(FILE *out, const struct timeline *tl, const struct wire_chart
                 TIME_RIGHT - 10, rows[i].y + 6, FONT, QUIET,
                 (double)(int64_t)(rows[i].e->t - tl->start_ns) / 1e6);
         if (rows[i].e->kind == TL_SEGMENT)
-            put_segment(out, tl, rows, nrows, &rows[i]);
+            put_segment(out, tl, rows, nrows, i, acks, sizeof acks);
         else
             put_call(out, tl, &rows[i]);
     }
@@ -342,7 +394,14 @@ int wire_chart_part(const struct timeline *tl, const char *part, struct wire_cha
         to = find(tl, TO_CLIENT, "accept", NULL, NULL);
     } else if (strcmp(part, "halfclose") == 0) {
         from = find(tl, TO_SERVER, "shutdown", "SHUT_WR", NULL);
-        to_end = true;
+        for (size_t i = 0; from && i < tl->ncalls[TO_SERVER]; i++) {
+            const struct trace_event *ev = &tl->calls[TO_SERVER][i];
+            if (ev->mono_ns > from->mono_ns && strcmp(ev->call, "recv") == 0 && ev->ret == 0) {
+                to = ev; /* the client's end of stream: the server's FIN was read */
+                break;
+            }
+        }
+        to_end = to == NULL;
     } else if (strcmp(part, "urgent") == 0) {
         from = find(tl, TO_SERVER, "send", "MSG_OOB", NULL);
         to = find(tl, TO_CLIENT, "recv", "MSG_OOB", NULL);

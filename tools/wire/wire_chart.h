@@ -12,10 +12,12 @@
  *
  * For a slide: compact keeps the calls of the lifecycle and drops helpers
  * (getaddrinfo, getsockname, getpeername, getsockopt, fcntl, bind, socket,
- * SO_REUSEADDR and poll(POLLOUT)); from_ms and to_ms keep only a slice of
- * the run (time from the timeline's zero; to_ms < 0: to the end).
+ * sockatmark, setsockopt but SO_LINGER, poll(POLLOUT), the listener's close());
+ * from_ms and to_ms keep only a slice of the run (time from the timeline's
+ * zero; to_ms < 0: to the end).
  *
- * Text is at least 18 px at the chart's 1280-unit width, dark on white.
+ * Text is 20 px at the chart's 1280-unit width (18 px on a slide that shows
+ * it at 0.9x), dark on white.
  * Returns 0, or -1 with errno set (a write error, ENOMEM); never exits.
  */
 #ifndef IPC_KIT_WIRE_CHART_H
@@ -37,7 +39,7 @@ int wire_chart_svg(FILE *out, const struct timeline *tl, const struct wire_chart
 /*
  * Sets opt's slice to one part of the story, found by its calls:
  *   handshake  the client's connect() began .. the server's accept() returned
- *   halfclose  the client's shutdown(SHUT_WR) began .. the end
+ *   halfclose  the client's shutdown(SHUT_WR) began .. its recv() returned 0
  *   urgent     the client's send(MSG_OOB) began .. the server's recv(MSG_OOB) returned
  *   abort      the server's setsockopt(SO_LINGER) began .. the client's call
  *              that failed with ECONNRESET returned

@@ -40,6 +40,10 @@
  * a lost ARP request costs a second and teaches nothing about TCP). The
  * choice of what to lose comes from SEED, so a run can be repeated.
  *
+ * A limit: a host may hand over one "frame" larger than the link's MTU and
+ * leave the cutting to the card (segmentation offload); send() refuses it
+ * (EMSGSIZE) and it is lost. Lab 04's messages are far smaller than that.
+ *
  * Prints "ready" on stdout once both sockets are bound, and stops on SIGINT
  * or SIGTERM, or after SECONDS (default 60), so it never outlives its run.
  *
@@ -309,7 +313,7 @@ static int forward_one(struct side *sides, int from, int64_t offset_ns, uint64_t
     if (got <= 0)
         return got;
     if (f.outgoing)
-        return 0; /* the host never sees the wire's own sends here; just in case */
+        return 0; /* going out, not coming in: not ours to pass on */
     if (is_tcp(f.bytes, f.len) && (unsigned)(rand() % 1000) < loss_permille)
         return 0; /* lost on the wire: seen coming in, never going out */
     if (f.checksum_missing && is_tcp(f.bytes, f.len))
