@@ -1,12 +1,23 @@
 # ipc-kit - build, run, grade and test the IPC labs.  (GNU Make)
 #
-#   make demo        the traced tour of the labs (reference programs)
+#   make demo        the traced tour of the labs, one short story each (reference
+#                    programs, or yours in the student kit); IPC_STEP=1 to step
+#   make programs    build every lab's programs (build/<variant>/<impl>/<lab>/)
 #   make test        everything CI checks: lint, common tests, solutions at
-#                    100 %, skeletons graded cleanly, sanitizer runs
+#                    100 %, skeletons graded cleanly, sanitizer runs, slides,
+#                    demo step mode, trace order, hostile clients, command
+#                    lines, lab 04 for Windows under Wine, the wire (as root)
+#   make test-demo / test-trace / test-servers / test-cli / test-slides / test-windows
+#                    / test-wire   one part of it
+#   make windows     lab 04 for Windows (MinGW-w64, WinSock): build/windows/
 #   make bench       measure the mechanisms against each other (lab 05;
 #                    FULL=1 for the thorough run, LAB=01 for lab 01's figures)
+#   make wire        lab 04's calls and the TCP segments they send, on one
+#                    timeline (MODE=halfclose DELAY=50ms LOSS=5%; as root)
 #   make slides      the lecture decks to build/slides/ (HTML; PDF with Chromium);
-#                    make trace-chart MODE=halfclose draws a traced lab 04 run
+#                    make deps-slides installs Marp CLI first
+#   make trace-chart MODE=halfclose   draw a traced lab 04 run as a chart;
+#                    make trace-chart-samples re-records the slides' charts
 #   make grade       grade your work in labs/   (LAB=02 for one lab,
 #                    TEST=name for one test, IMPL=solutions for the reference)
 #   make deps        check (and, as root, install) what the kit needs
@@ -14,6 +25,7 @@
 #   make dist-student / gradescope / classroom / grade-batch SUBMISSIONS=DIR
 #                    instructor tooling (see README.md, "For instructors")
 #   make clean       remove build/
+#   make help        this list
 #
 # Options: V=1 shows each command; SAN=address,undefined or SAN=thread
 # builds with sanitizers into their own folder under build/.
@@ -47,8 +59,9 @@ LDFLAGS   := $(SANITIZE)
 LDLIBS    := -pthread -lrt
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
-# Test binaries route read/write/send/recv through common/fault.c.
-FAULT_WRAP := -Wl,--wrap=read,--wrap=write,--wrap=send,--wrap=recv
+# Test binaries route every call that moves data through common/fault.c.
+FAULT_WRAP := -Wl,--wrap=read,--wrap=write,--wrap=readv,--wrap=writev,--wrap=pread,--wrap=pwrite \
+              -Wl,--wrap=send,--wrap=recv,--wrap=sendto,--wrap=recvfrom,--wrap=sendmsg,--wrap=recvmsg
 
 # ---- what exists ---------------------------------------------------------
 # A lab is a numbered folder; the skeleton (labs/) or reference
@@ -169,7 +182,8 @@ $(JSON_CHECK): $(BUILD)/tests/instructor/json_check.o $(BUILD)/tests/grader/json
 
 # ---- targets -------------------------------------------------------------
 .PHONY: all programs test-binaries deps demo grade test lint clean help bench \
-        dist-student gradescope grade-batch classroom test-instructor test-judge
+        dist-student gradescope grade-batch classroom test-instructor test-judge mutants \
+        test-alternatives test-demo test-trace test-servers test-cli
 
 all: programs test-binaries
 programs: $(ALL_PROGS)
@@ -247,21 +261,27 @@ test: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=labs HIDDEN=1 GRADE_EXPECT=skeleton GRADE_DIR=build/test/labs
 	@CK_TIMEOUT_MULTIPLIER=2 $(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions HIDDEN=1 GRADE_EXPECT=pass SAN=address,undefined GRADE_DIR=build/test/asan
 	@CK_TIMEOUT_MULTIPLIER=4 TSAN_OPTIONS=halt_on_error=1 $(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions HIDDEN=1 GRADE_EXPECT=pass SAN=thread GRADE_DIR=build/test/tsan
+	@echo "== alternative solutions =="
+	@$(MAKE) --no-print-directory DEPS_DONE=1 test-alternatives
 	@echo "== instructor tooling =="
 	@$(MAKE) --no-print-directory DEPS_DONE=1 test-instructor
 	@echo "== the judge under attack and under load =="
 	@$(MAKE) --no-print-directory DEPS_DONE=1 test-judge
 	@echo "== slides =="
 	@$(MAKE) --no-print-directory DEPS_DONE=1 test-slides
+	@$(MAKE) --no-print-directory DEPS_DONE=1 test-demo test-trace test-servers test-cli
+	@echo "== lab 04 for Windows, under Wine, against the Linux build =="
+	@$(MAKE) --no-print-directory DEPS_DONE=1 test-windows
+	@echo "== the wire (lab 04's segments, network namespaces) =="
+	@$(MAKE) --no-print-directory DEPS_DONE=1 test-wire
 	@tools/check-clean.sh $(TEST_RUN_TMP) $(TEST_RUN_PREFIX) build
 	@echo "make test: all checks passed"
 
 # ---- benchmarks (lab 05) ---------------------------------------------------
-# make bench: the quick run (under a minute); FULL=1 the thorough one;
-# LAB=01 only what lab 01 asks about. The reference harness is used when
-# the kit has it, the student's otherwise.
-BENCH_IMPL := $(if $(wildcard solutions/05-compare),solutions,labs)
-BENCH_BIN   = $(BUILD)/$(BENCH_IMPL)/05-compare/bench
+# make bench: the quick run (under a minute); FULL=1 the thorough one (under
+# four); LAB=01 only what lab 01 asks about. Like make grade it measures the
+# student's code (IMPL=labs); IMPL=solutions measures the reference.
+BENCH_BIN   = $(BUILD)/$(IMPL)/05-compare/bench
 BENCH_ARGS_01 := -m shm-lock,shm-lockfree,pipe -s 64,4K,64K,1M
 # A lab's own run keeps its own folder, so it never replaces the full comparison.
 BENCH_DIR      = build/bench$(if $(LAB),/lab$(LAB))
@@ -306,6 +326,47 @@ test-instructor: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 $(JSON_CHECK)
 	@tests/instructor/test_instructor.sh $(BUILD)
 
+# Alternative correct solutions (tests/alternatives/) must all get full marks.
+test-alternatives:
+	@tests/alternatives/run.sh $(LAB)
+
+# Instructor tooling: single-bug variants of the solutions must all lose
+# points (tools/mutants/); slow, so not part of `make test`.
+mutants:
+	@tools/mutants/run.sh $(LAB) $(if $(MUTANT),-k $(MUTANT))
+
+# ---- demo, traces and servers under test (tests/demo, tests/trace, tests/servers) ----
+# test-demo: IPC_STEP=1 make demo on a real terminal (tmux), and make demo's
+# budget (a minute, 300 lines) in the kit and the student kit; test-trace: 50
+# tcp_demo runs under load, every state move checked against the diagram and
+# no chart arrow back in time; test-servers: hostile clients against every
+# server mode, a well-behaved client must be served within 1 s throughout;
+# test-cli: every program's --help, examples and usage errors.
+test-demo: DEPS_FOR := test
+test-demo: deps
+	@$(MAKE) --no-print-directory DEPS_DONE=1 programs
+	@echo "== demo: step mode on a terminal =="
+	@tests/demo/test_step_mode.sh $(BUILD)
+	@tests/demo/test_demo_budget.sh $(BUILD)
+
+test-trace: DEPS_FOR := test
+test-trace: deps
+	@$(MAKE) --no-print-directory DEPS_DONE=1 programs $(BUILD)/tools/trace-chart/trace_chart
+	@echo "== traces: causal order under load =="
+	@tests/trace/stress_tcp_trace.py $(BUILD) 50
+
+test-cli: deps
+	@$(MAKE) --no-print-directory DEPS_DONE=1 programs $(BUILD)/tools/trace-chart/trace_chart \
+	    $(WIRE_LINK) $(WIRE_VIEW)
+	@echo "== command lines: --help, examples, usage errors =="
+	@tests/cli/test_command_lines.sh $(BUILD)
+
+test-servers: DEPS_FOR := test
+test-servers: deps
+	@$(MAKE) --no-print-directory DEPS_DONE=1 programs
+	@echo "== servers: hostile clients =="
+	@tests/servers/hostile_clients.py $(BUILD)
+
 LINT_FILES := $(shell find common labs solutions tests -name '*.[ch]' 2>/dev/null)
 lint:
 	@echo "== lint: clang-format =="
@@ -320,9 +381,10 @@ clean:
 	rm -rf build
 
 help:
-	@sed -n '2,23p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,/^# Layout of the output/p' Makefile | sed '$$d; s/^# \{0,1\}//'
 
 # Parts of the kit that bring their own rules (slides, benchmarks).
--include $(wildcard slides/slides.mk solutions/05-compare/bench.mk)
+-include $(wildcard slides/slides.mk solutions/05-compare/bench.mk labs/04-tcp-lifecycle/win/windows.mk \
+                    tools/wire/wire.mk)
 
 -include $(shell find build -name '*.d' 2>/dev/null)

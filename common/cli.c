@@ -1,7 +1,10 @@
 /* cli.c - see cli.h. */
+#include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -42,9 +45,39 @@ void cli_help(const char *usage)
     exit(0);
 }
 
-void cli_bad_option(int getopt_result)
+/* The long option ("--name", without any "=value") that getopt_long() just
+ * passed, or NULL when the last argument it took was not one. */
+static const char *long_option(char *const argv[], char *buf, size_t size)
 {
-    if (getopt_result == ':')
+    if (optind < 1 || argv[optind - 1] == NULL || strncmp(argv[optind - 1], "--", 2) != 0)
+        return NULL;
+    snprintf(buf, size, "%.*s", (int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
+    return buf;
+}
+
+void cli_bad_option(int getopt_result, char *const argv[])
+{
+    char buf[64];
+    /* optopt is 0 for an unknown long option; a short one names itself. */
+    const char *name =
+        optopt == 0 || getopt_result == ':' ? long_option(argv, buf, sizeof buf) : NULL;
+    if (getopt_result == ':') {
+        if (name)
+            die_usage("option '%s' needs a value", name);
         die_usage("option '-%c' needs a value", optopt);
+    }
+    if (name)
+        die_usage("unknown option '%s'", name);
+    if (optopt == 0 || !isprint(optopt))
+        die_usage("unknown option");
     die_usage("unknown option '-%c'", optopt);
+}
+
+void cli_check_shm_name(const char *name)
+{
+    size_t len = strlen(name);
+    if (name[0] != '/' || len < 2 || len > 255 || strchr(name + 1, '/') != NULL)
+        die_usage("invalid NAME '%s': a shared-memory name is '/' and 1 to 254 more characters, "
+                  "none of them '/', such as /demo",
+                  name);
 }

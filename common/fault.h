@@ -1,12 +1,21 @@
 /*
- * fault.h - deterministic fault injection for read, write, send and recv.
+ * fault.h - deterministic fault injection for every call that moves data.
  *
  * Real pipes and sockets rarely return short counts or EINTR on a quiet
  * machine, so loops that handle them go untested. Test binaries are linked
- * with -Wl,--wrap=read,--wrap=write,--wrap=send,--wrap=recv: every call to
- * these functions in the lab code (and only in the test binaries) goes to
- * __wrap_read() etc. in fault.c, which consults the plan set here and then
- * calls the real function. Programs are linked normally and never see this.
+ * with -Wl,--wrap=read,--wrap=write,... (FAULT_WRAP in the Makefile): every
+ * call to one of these functions in the lab code (and only in the test
+ * binaries) goes to __wrap_read() etc. in fault.c, which consults the plan
+ * set here and then calls the real function. Programs are linked normally
+ * and never see this.
+ *
+ * A plan is set per direction, not per function, so a student may use any
+ * call the contract allows and still meet the same faults:
+ *   FAULT_IN   read, readv, pread, recv, recvfrom, recvmsg
+ *   FAULT_OUT  write, writev, pwrite, send, sendto, sendmsg
+ * A short count cuts the total of an iovec (readv, writev, sendmsg,
+ * recvmsg) to max_bytes; the control data of sendmsg/recvmsg (passed
+ * descriptors) is left as it is.
  *
  * A plan applies to descriptors >= 3 only (stdin, stdout and stderr are left
  * alone), or to one descriptor when fd >= 0. Nothing random: the same plan
@@ -17,7 +26,7 @@
 
 #include <stddef.h>
 
-enum fault_op { FAULT_READ, FAULT_WRITE, FAULT_SEND, FAULT_RECV, FAULT_OP_COUNT };
+enum fault_op { FAULT_IN, FAULT_OUT, FAULT_OP_COUNT };
 
 struct fault_plan {
     int fd;              /* -1: any descriptor >= 3; otherwise only this one */
@@ -26,16 +35,23 @@ struct fault_plan {
     int fail_errno;      /* the errno those calls fail with: EINTR or EAGAIN */
 };
 
-/* Arms a plan for one operation; it replaces any earlier plan for it. */
+/* Arms a plan for one direction; it replaces any earlier plan for it. */
 void fault_set(enum fault_op op, struct fault_plan plan);
 
 /* Disarms every plan and zeroes the counters. */
 void fault_reset(void);
 
-/* Calls seen for op since the last reset (all descriptors), and how many of
- * them the plan shortened or failed. Tests use these to prove that the
- * faults really happened. */
+/* Calls seen in direction op since the last reset (all descriptors, every
+ * function of that direction), and how many of them the plan shortened or
+ * failed. Tests use these to prove that the faults really happened. */
 unsigned long fault_calls(enum fault_op op);
 unsigned long fault_injected(enum fault_op op);
+
+/*
+ * Describes direction op for a failure message: the functions watched and
+ * how often each was called, e.g. "write x0, writev x12, pwrite x0, ...;
+ * 40 faults injected". The text lives in a static buffer per direction.
+ */
+const char *fault_describe(enum fault_op op);
 
 #endif

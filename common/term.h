@@ -9,8 +9,19 @@
 #define IPC_KIT_TERM_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 
 bool term_use_color(int fd);
+
+/*
+ * Writes len bytes that came from a peer to out so that they cannot act on
+ * a terminal: printable ASCII, space and newline as they are; backslash as
+ * "\\"; tab, carriage return and escape as "\t", "\r", "\e"; every other
+ * byte (controls, DEL, anything >= 0x80) as "\xNN". An escape sequence
+ * from a writer is then shown, never obeyed. Returns 0, or EOF on an error.
+ */
+int term_write_escaped(FILE *out, const void *bytes, size_t len);
 
 /* ANSI sequences, or "" when colour is off. */
 const char *term_color(bool on, const char *ansi);

@@ -25,9 +25,30 @@ static struct {
     const char *file;
     bool color;
     uint64_t epoch_ns;
+    long repeat; /* IPC_TRACE_REPEAT: lines per call name between narrations; 0: all */
 } settings;
 
+/*
+ * The calls held back by IPC_TRACE_REPEAT since the last narration line of
+ * this process: their names and counts, told in one line before the next
+ * line this process writes ("... 1994 more: pthread_cond_signal x1200").
+ */
+#define HELD_NAMES 32
+static struct {
+    const char *call;
+    long shown, held;
+} seen[HELD_NAMES];
+
 static const char *current_role;
+
+/* When the call being reported returned (trace_mark_return), or 0: now.
+ * Per thread: two threads of one process (lab 01's threaded tests) each
+ * report their own calls. */
+static _Thread_local uint64_t pending_return_ns;
+
+/* When the call traced next began (trace_call_starts), or 0: not marked.
+ * Per thread, like the return. */
+static _Thread_local uint64_t pending_start_ns;
 
 /* The epoch is handed to exec'd programs through the environment, so all
  * processes of one run share time zero. */
@@ -63,12 +84,21 @@ static void load_settings(void)
     settings.file = (file && file[0]) ? file : NULL;
     settings.color = term_use_color(STDERR_FILENO);
     settings.epoch_ns = load_epoch();
+    const char *repeat = getenv("IPC_TRACE_REPEAT");
+    settings.repeat = repeat ? strtol(repeat, NULL, 10) : 0;
+    if (settings.repeat < 0)
+        settings.repeat = 0;
     settings.loaded = true;
 }
 
 void trace_reset(void)
 {
     settings.loaded = false;
+}
+
+void trace_mark_return(void)
+{
+    pending_return_ns = clock_now_ns();
 }
 
 void trace_set_role(const char *role)
@@ -81,6 +111,11 @@ static const char *role_name(void)
     return current_role ? current_role : err_progname();
 }
 
+const char *trace_role(void)
+{
+    return role_name();
+}
+
 bool trace_enabled(void)
 {
     load_settings();
@@ -89,7 +124,8 @@ bool trace_enabled(void)
 
 struct event {
     uint64_t mono_ns;
-    const char *call; /* NULL for a narration line */
+    uint64_t start_ns; /* when the call began, or 0 when not marked */
+    const char *call;  /* NULL for a narration line */
     const char *args;
     long result;
     int err; /* errno when result == -1 */
@@ -127,9 +163,13 @@ static size_t format_text(char *buf, size_t size, const struct event *ev)
 
 static size_t format_json(char *buf, size_t size, const struct event *ev)
 {
+    char start[40] = ""; /* ,"start_ns":N when the call's start was marked */
+    if (ev->start_ns != 0)
+        snprintf(start, sizeof start, ",\"start_ns\":%" PRIu64, ev->start_ns);
     size_t used = 0;
-    int n = snprintf(buf, size, "{\"t\":%.6f,\"mono_ns\":%" PRIu64 ",\"pid\":%ld,\"role\":",
-                     (double)(ev->mono_ns - settings.epoch_ns) / 1e9, ev->mono_ns, (long)getpid());
+    int n = snprintf(buf, size, "{\"t\":%.6f,\"mono_ns\":%" PRIu64 "%s,\"pid\":%ld,\"role\":",
+                     (double)(ev->mono_ns - settings.epoch_ns) / 1e9, ev->mono_ns, start,
+                     (long)getpid());
     if (n < 0 || (size_t)n >= size)
         return 0;
     used = (size_t)n;
@@ -169,11 +209,17 @@ static void append_to_file(const char *path, const char *line, size_t len)
     close(fd);
 }
 
-static void emit(const struct event *ev)
+/* Writes one line to stderr (unless held back by IPC_TRACE_REPEAT, which
+ * only spares a person's eyes) and to the trace file (always complete). */
+static void emit_line(const struct event *ev, bool held)
 {
     char line[2048];
     size_t len;
-    if (settings.mode == MODE_TEXT) {
+    /* In step mode a line waits while another process of the run prompts. */
+    int tty_lock = held ? -1 : step_lock();
+    if (held) {
+        /* nothing on stderr */
+    } else if (settings.mode == MODE_TEXT) {
         len = format_text(line, sizeof line, ev);
         err_write_all(STDERR_FILENO, line, len);
     } else if (settings.mode == MODE_JSON) {
@@ -184,29 +230,109 @@ static void emit(const struct event *ev)
         len = format_json(line, sizeof line, ev);
         append_to_file(settings.file, line, len);
     }
+    step_unlock(tty_lock);
+}
+
+static void emit(const struct event *ev)
+{
+    emit_line(ev, false);
+}
+
+static void tell_held(uint64_t mono_ns);
+static bool told_at_exit;
+static void tell_held_at_exit(void)
+{
+    tell_held(clock_now_ns());
+}
+
+/* With IPC_TRACE_REPEAT=N: true when this call's line is to be held back
+ * (its name was shown N times since the last narration), and counted. */
+static bool hold_back(const char *call)
+{
+    if (settings.repeat == 0)
+        return false;
+    size_t free_slot = HELD_NAMES;
+    for (size_t i = 0; i < HELD_NAMES; i++) {
+        if (seen[i].call && strcmp(seen[i].call, call) == 0) {
+            if (seen[i].shown < settings.repeat) {
+                seen[i].shown++;
+                return false;
+            }
+            if (!told_at_exit) /* a process that ends without narrating still tells */
+                told_at_exit = atexit(tell_held_at_exit) == 0;
+            seen[i].held++;
+            return true;
+        }
+        if (seen[i].call == NULL && free_slot == HELD_NAMES)
+            free_slot = i;
+    }
+    if (free_slot < HELD_NAMES) {
+        seen[free_slot].call = call;
+        seen[free_slot].shown = 1;
+        seen[free_slot].held = 0;
+    }
+    return false; /* a new name, or no room to count it: show it */
+}
+
+/* Tells what was held back, in one narration line, and starts counting anew. */
+static void tell_held(uint64_t mono_ns)
+{
+    char text[512];
+    size_t used = 0;
+    long total = 0;
+    for (size_t i = 0; i < HELD_NAMES; i++) {
+        if (seen[i].held == 0)
+            continue;
+        total += seen[i].held;
+        int n = snprintf(text + used, sizeof text - used, "%s%s x%ld", used ? ", " : "",
+                         seen[i].call, seen[i].held);
+        if (n > 0 && (size_t)n < sizeof text - used)
+            used += (size_t)n;
+    }
+    memset(seen, 0, sizeof seen);
+    if (total == 0)
+        return;
+    char line[600];
+    snprintf(line, sizeof line, "... %ld more like these, not shown: %s", total, text);
+    struct event ev = {.mono_ns = mono_ns, .note = line};
+    emit(&ev);
 }
 
 static long vtrace(const char *call, long result, const char *note, const char *fmt, va_list ap)
 {
     int saved = errno;
+    /* The stamp is taken first: formatting must not make a call look later. */
+    uint64_t returned_ns = pending_return_ns ? pending_return_ns : clock_now_ns();
+    pending_return_ns = 0;
     load_settings();
+    if (returned_ns < settings.epoch_ns)
+        returned_ns = settings.epoch_ns; /* the very first line of a process */
     if (settings.mode != MODE_OFF || settings.file) {
+        bool held = settings.mode != MODE_OFF && hold_back(call);
         char args[1024] = "";
         if (fmt)
             vsnprintf(args, sizeof args, fmt, ap);
         struct event ev = {
-            .mono_ns = clock_now_ns(),
+            .mono_ns = returned_ns,
+            .start_ns = pending_start_ns,
             .call = call,
             .args = args,
             .result = result,
             .err = saved,
             .note = note,
         };
-        emit(&ev);
-        step_pause(call);
+        emit_line(&ev, held);
+        if (!held)
+            step_pause(call, false);
     }
+    pending_start_ns = 0; /* a start belongs to one call only */
     errno = saved;
     return result;
+}
+
+void trace_call_starts(void)
+{
+    pending_start_ns = clock_now_ns();
 }
 
 long trace_call(const char *call, long result, const char *fmt, ...)
@@ -237,8 +363,11 @@ void trace_note(const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(text, sizeof text, fmt, ap);
         va_end(ap);
-        struct event ev = {.mono_ns = clock_now_ns(), .note = text};
+        uint64_t now = clock_now_ns();
+        tell_held(now);
+        struct event ev = {.mono_ns = now, .note = text};
         emit(&ev);
+        step_pause(text, true); /* IPC_STEP=notes stops here only */
     }
     errno = saved;
 }

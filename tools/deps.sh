@@ -2,15 +2,17 @@
 # deps.sh - check that the tools ipc-kit needs are installed; as root,
 # install what is missing with apt-get, otherwise print the exact command.
 #
-# usage: tools/deps.sh [build|test|bench|slides]   (default: build)
-#   build   gcc, make, pkg-config, Check      (make demo)
-#   grade   build + binutils, nc, socat        (make grade: the integrity check
+# usage: tools/deps.sh [build|grade|test|bench|slides|instructor|windows]   (default: build)
+#   build   gcc, make, pkg-config, Check, nc, socat   (make demo)
+#   grade   build + binutils                   (make grade: the integrity check
 #           reads objects with nm/readelf; lab 04 talks to nc and socat)
-#   test    build + clang-format, cppcheck, zip, unzip, iproute2, nc, socat,
-#           npm, gnuplot                       (make test)
+#   test    grade + clang-format, cppcheck, zip, unzip, iproute2,
+#           npm, gnuplot, tmux, python3, MinGW-w64, wine  (make test)
 #   bench   build + gnuplot                    (make bench)
 #   slides  npm                                (make deps-slides, make slides)
 #   instructor  build + zip, unzip, iproute2   (dist-student, gradescope, grade-batch)
+#   windows build + MinGW-w64 and Wine          (make windows, make test-windows)
+#   wire    build + iproute2 (ip netns, veth)   (make wire, make test-wire)
 set -euo pipefail
 
 purpose=${1:-build}
@@ -18,6 +20,16 @@ missing=()
 
 need_cmd() { # need_cmd COMMAND PACKAGE
     command -v "$1" >/dev/null 2>&1 || missing+=("$2")
+}
+
+# Lab 04 cross-built for Windows (MinGW-w64), run under Wine against the Linux build.
+need_windows() {
+    need_cmd x86_64-w64-mingw32-gcc gcc-mingw-w64-x86-64
+    need_cmd wine wine
+    # Debian's wine64 puts its loader beside the wine launcher, not on PATH.
+    if ! command -v wine64 >/dev/null 2>&1 && [ ! -x /usr/lib/wine/wine64 ]; then
+        missing+=(wine64)
+    fi
 }
 
 need_cmd gcc gcc
@@ -29,11 +41,14 @@ fi
 need_grade_tools() {
     need_cmd nm binutils
     need_cmd readelf binutils
-    need_cmd nc netcat-openbsd # lab 04 talks to standard client tools
+    need_cmd nc netcat-openbsd # lab 04's grade checks the server against standard client tools
     need_cmd socat socat
 }
 case "$purpose" in
-build) ;;
+build)
+    need_cmd nc netcat-openbsd # the demo and lab 04's programs talk to standard tools
+    need_cmd socat socat
+    ;;
 grade) need_grade_tools ;;
 test)
     need_grade_tools
@@ -42,10 +57,11 @@ test)
     need_cmd zip zip
     need_cmd unzip unzip
     need_cmd ip iproute2
-    need_cmd nc netcat-openbsd # lab 04 talks to standard client tools
-    need_cmd socat socat
     need_cmd npm npm # the slides are built with Marp CLI (slides/package-lock.json)
     need_cmd gnuplot gnuplot-nox
+    need_cmd tmux tmux       # the step-mode test drives a real terminal
+    need_cmd python3 python3 # the trace stress and hostile-client tests
+    need_windows # make test-windows: lab 04 cross-built and run under Wine
     ;;
 instructor)
     need_grade_tools
@@ -53,10 +69,12 @@ instructor)
     need_cmd unzip unzip
     need_cmd ip iproute2
     ;;
+windows) need_windows ;;
+wire) need_cmd ip iproute2 ;; # ip netns and veth cables for make wire
 bench) need_cmd gnuplot gnuplot-nox ;;
 slides) need_cmd npm npm ;;
 *)
-    echo "deps.sh: unknown purpose '$purpose' (use build, grade, test, bench, slides or instructor)" >&2
+    echo "deps.sh: unknown purpose '$purpose' (use build, grade, test, bench, slides, instructor, windows or wire)" >&2
     exit 2
     ;;
 esac

@@ -10,7 +10,9 @@
  *   - timed waits (pthread_cond_timedwait, RING_LIVENESS_MS), so a waiting
  *     side can check that its peer still lives.
  * Trace a real sleep as "pthread_cond_timedwait" and a wake-up of a
- * sleeping peer as "pthread_cond_signal" (not once per message).
+ * sleeping peer as "pthread_cond_signal" (not once per message). Count
+ * them in r->producer / r->consumer (sleeps, wakes), and a wait that timed
+ * out although what it waited for was there in lost_wakeups (ring.h).
  *
  * Every function below is a TODO(lab01); see ring_internal.h and ring.h.
  */

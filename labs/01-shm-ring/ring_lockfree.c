@@ -13,7 +13,10 @@
  * producer_wakeup / consumer_wakeup (timeout RING_LIVENESS_MS) after setting
  * *_sleeping; the peer, after its store, wakes you if your flag is set.
  * README.md explains why that handshake needs memory_order_seq_cst. Trace a
- * real sleep as "futex_wait" and a wake-up as "futex_wake".
+ * real sleep as "futex_wait" and a wake-up as "futex_wake". Count each real
+ * sleep in sleeps, each wake-up you send in wakes, and each sleep that ran
+ * out (ETIMEDOUT) although what you waited for was already there in
+ * lost_wakeups: a test counts on it (struct ring_side in ring.h).
  *
  * Every function below is a TODO(lab01); see ring_internal.h and ring.h.
  */

@@ -38,7 +38,9 @@ static const char USAGE[] = "usage: shm_consumer NAME [-w SECONDS]\n"
                             "  -w, --wait SECONDS  wait this long for NAME to appear (default 30)\n"
                             "  -h, --help          show this help\n"
                             "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, "
-                            "IPC_STEP=1, NO_COLOR.\n";
+                            "IPC_STEP=1, NO_COLOR.\n"
+                            "Example:\n"
+                            "  shm_consumer /demo     (with: shm_producer /demo -n 1000)\n";
 
 static volatile sig_atomic_t stop_requested;
 
@@ -88,14 +90,13 @@ int main(int argc, char **argv)
             wait_s = cli_parse_long(optarg, 0, 3600, "wait");
             break;
         default:
-            if (opt == '?' && optopt == 0) /* an unknown long option */
-                die_usage("unknown option '%s'", argv[optind - 1]);
-            cli_bad_option(opt);
+            cli_bad_option(opt, argv);
         }
     }
     if (argc - optind != 1)
         die_usage("expected one NAME for the ring, such as /demo");
     const char *name = argv[optind];
+    cli_check_shm_name(name);
 
     struct sigaction sa = {.sa_handler = on_signal};
     sigemptyset(&sa.sa_mask);

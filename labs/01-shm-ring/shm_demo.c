@@ -36,7 +36,11 @@ static const char USAGE[] =
     "  -c, --capacity C  bytes in the ring, a power of two (default 16K)\n"
     "  -m, --mode MODE   lock, lockfree or both (default both)\n"
     "  -h, --help        show this help\n"
-    "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n";
+    "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR,\n"
+    "IPC_TRACE_REPEAT=N (show a repeated call N times, then count it).\n"
+    "Examples:\n"
+    "  IPC_TRACE_REPEAT=3 shm_demo -m lock\n"
+    "  IPC_TRACE=off shm_demo -n 100000 -s 4K\n";
 
 struct options {
     long count, size, capacity;
@@ -201,9 +205,7 @@ int main(int argc, char **argv)
                 die_usage("invalid mode '%s': expected lock, lockfree or both", optarg);
             break;
         default:
-            if (opt == '?' && optopt == 0) /* an unknown long option */
-                die_usage("unknown option '%s'", argv[optind - 1]);
-            cli_bad_option(opt);
+            cli_bad_option(opt, argv);
         }
     }
     if (optind != argc)

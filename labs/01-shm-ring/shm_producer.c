@@ -45,7 +45,10 @@ static const char USAGE[] =
     "  -m, --mode MODE  lock (Part A) or lockfree (Part B, the default)\n"
     "  -h, --help       show this help\n"
     "Then, in another terminal: shm_consumer NAME\n"
-    "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n";
+    "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
+    "Examples:\n"
+    "  shm_producer /demo -n 1000 -m lock\n"
+    "  IPC_TRACE=off shm_producer /demo -s 4K\n";
 
 static volatile sig_atomic_t stop_requested;
 
@@ -99,14 +102,13 @@ static struct options parse_options(int argc, char **argv)
             o.mode = parse_mode(optarg);
             break;
         default:
-            if (opt == '?' && optopt == 0) /* an unknown long option */
-                die_usage("unknown option '%s'", argv[optind - 1]);
-            cli_bad_option(opt);
+            cli_bad_option(opt, argv);
         }
     }
     if (argc - optind != 1)
         die_usage("expected one NAME for the ring, such as /demo");
     o.name = argv[optind];
+    cli_check_shm_name(o.name);
     if ((o.capacity & (o.capacity - 1)) != 0)
         die_usage("invalid capacity %ld: it must be a power of two", o.capacity);
     if (o.size > o.capacity - RING_LENGTH_SIZE)

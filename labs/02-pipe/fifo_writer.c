@@ -8,6 +8,7 @@
  * closes it, which is the reader's end of file.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,7 +22,9 @@
 static const char USAGE[] = "usage: fifo_writer PATH MESSAGE...\n"
                             "Sends MESSAGE through the named pipe PATH (lab 02).\n"
                             "Start fifo_reader PATH first, in another terminal.\n"
-                            "  -h  show this help\n";
+                            "  -h, --help  show this help\n"
+                            "Example:\n"
+                            "  fifo_writer /tmp/demo.fifo hello there\n";
 
 int main(int argc, char **argv)
 {
@@ -29,10 +32,14 @@ int main(int argc, char **argv)
     trace_set_role("writer");
     int opt;
     opterr = 0; /* cli_bad_option() says what was wrong */
-    while ((opt = getopt(argc, argv, ":h")) != -1) {
+    static const struct option LONG_OPTIONS[] = {
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    while ((opt = getopt_long(argc, argv, ":h", LONG_OPTIONS, NULL)) != -1) {
         if (opt == 'h')
             cli_help(USAGE);
-        cli_bad_option(opt);
+        cli_bad_option(opt, argv);
     }
     if (argc - optind < 2)
         die_usage("expected PATH and at least one word of MESSAGE");
@@ -43,7 +50,7 @@ int main(int argc, char **argv)
     if (stat(path, &st) == -1)
         die_errno("stat %s (start fifo_reader %s first)", path, path);
     if (!S_ISFIFO(st.st_mode))
-        die("%s is not a FIFO; give the path fifo_reader created", path);
+        die_usage("%s is not a FIFO; give the path fifo_reader created", path);
 
     char message[4096] = "";
     size_t used = 0;

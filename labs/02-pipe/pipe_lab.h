@@ -17,6 +17,10 @@
  *
  * Conventions (as in every lab): functions return -1 and set errno on
  * failure; they never exit. The caller owns every descriptor it passes in.
+ * Use whichever calls you like to move the bytes (read/write, readv/writev,
+ * ...): the tests inject short counts, EINTR and EAGAIN into all of them.
+ * A "wait" is a wait in poll() (or select()), never a loop that retries at
+ * once: the tests measure the CPU time a waiting side uses.
  * Each system call is reported with trace_call() (common/trace.h); the
  * tests read that trace, so report pipe() as "read=%d, write=%d" and each
  * close() as "fd=%d", as the skeleton's comments show.
@@ -64,7 +68,10 @@ typedef int (*pipe_reader_fn)(int read_fd, void *arg);
  * end, writes len bytes of data, closes the write end (so the reader sees
  * EOF), and waits for the child.
  *
- * Returns the child's wait status (as from waitpid), or -1 with errno set.
+ * Returns the child's wait status (as from waitpid), or -1 with errno set:
+ * when writing fails (EPIPE: the reader exited before reading everything;
+ * call pipe_ignore_sigpipe() first), the parent still closes its end and
+ * waits for the child, then returns -1 with the write's errno.
  * No descriptor of the pipe remains open in the parent when it returns.
  */
 int pipe_send_to_child(const void *data, size_t len, pipe_reader_fn reader, void *arg);
@@ -89,8 +96,10 @@ int pipe_coprocess_start(struct pipe_coprocess *cp);
  * Sends len bytes of request and reads exactly len bytes of response into
  * reply. Call pipe_ignore_sigpipe() first, so a dead child gives EPIPE. Must not deadlock when len
  * exceeds the pipes' capacity: the child cannot take more input while its output pipe is full, so
- * the parent writes and reads in turn as poll() says each side is ready. Returns len, or -1 with
- * errno set: EPIPE when the child is gone or its response ends early.
+ * the parent writes and reads in turn as poll() says each side is ready. A signal that interrupts
+ * poll(), read() or write() (EINTR) is retried. Returns len, or -1 with errno set: EPIPE when the
+ * child is gone or its response ends early (it died mid-exchange: the response pipe reports
+ * POLLHUP and read() returns 0), never a wait that goes on forever.
  */
 ssize_t pipe_coprocess_exchange(struct pipe_coprocess *cp, const void *request, void *reply,
                                 size_t len);
@@ -117,6 +126,10 @@ int pipe_fifo_create(const char *path);
 /*
  * Opens the FIFO for writing (this blocks until a reader opens it), writes
  * all len bytes and closes it. Returns len, or -1 with errno set.
+ *
+ * Both FIFO calls return -1 with EINTR when a signal interrupts the blocking
+ * open(): they do not retry it, so a program whose SIGINT handler sets a flag
+ * can stop while nobody opens the other end (fifo_reader, Ctrl-C).
  */
 ssize_t pipe_fifo_send(const char *path, const void *data, size_t len);
 

@@ -21,6 +21,7 @@
 
 #include "cli.h"
 #include "err.h"
+#include "term.h"
 #include "trace.h"
 #include "us_frame.h"
 #include "us_socket.h"
@@ -29,7 +30,10 @@ static const char USAGE[] =
     "usage: us_client [-s PATH] MESSAGE...\n"
     "Sends each MESSAGE as one frame to us_server and prints each answer (lab 03).\n"
     "  -s, --socket PATH  the server's socket (default: $US_SOCKET); us_server prints it\n"
-    "  -h, --help         show this help\n";
+    "  -h, --help         show this help\n"
+    "Examples:\n"
+    "  us_client -s /tmp/upper.sock hello there     (after: us_server -s /tmp/upper.sock)\n"
+    "  US_SOCKET=/tmp/upper.sock us_client one two three\n";
 
 static const struct option LONG_OPTIONS[] = {
     {"socket", required_argument, NULL, 's'},
@@ -52,9 +56,7 @@ int main(int argc, char **argv)
             path = optarg;
             break;
         default:
-            if (opt == '?' && optopt == 0)
-                die_usage("unknown option '%s'", argv[optind - 1]);
-            cli_bad_option(opt);
+            cli_bad_option(opt, argv);
         }
     }
     if (path == NULL || path[0] == '\0')
@@ -87,8 +89,9 @@ int main(int argc, char **argv)
                 "see the server's log)");
         if (got == -1)
             die_errno("exchange with %s", path);
-        reply[len] = '\0';
-        printf("%s\n", reply);
+        /* The server's bytes, escaped: they must not drive our terminal. */
+        term_write_escaped(stdout, reply, len);
+        putchar('\n');
     }
     int rc = close(fd);
     trace_call("close", rc, "fd=%d", fd);

@@ -28,10 +28,15 @@ long us_serve(int listen_fd, long max_clients, const struct us_serve_options *op
     /* TODO(lab03): until max_clients connections were accepted (forever if
      * max_clients <= 0):
      * - conn = accept(listen_fd, NULL, NULL); retry EINTR and ECONNABORTED;
-     * - us_peer_credentials(conn); log "client N: pid=P uid=U gid=G";
-     * - with opts->same_uid and another uid: log "client N: refused: ...";
-     *   else us_serve_client(conn), and log errno_name(errno) if it failed;
-     * - close(conn) on every path.
+     * - fork(); in the child: close(listen_fd);
+     *   us_peer_credentials(conn); log "client N: pid=P uid=U gid=G";
+     *   with opts->same_uid and another uid: log "client N: refused: ...";
+     *   else us_serve_client(conn) (with opts->timeout_ms > 0, an interval
+     *   timer (setitimer) per frame: its SIGALRM ends a stalled client),
+     *   and log errno_name(errno) if it failed; then _exit();
+     * - in the parent: close(conn) at once, and collect ended children
+     *   with waitpid(-1, ..., WNOHANG); at most US_MAX_CLIENTS at once;
+     * - before returning, wait for every child.
      * Write each log line to opts->log (if not NULL) and fflush() it. */
     (void)listen_fd;
     (void)max_clients;

@@ -1,13 +1,15 @@
 /*
  * us_server - the upper-casing echo server of lab 03, on a UNIX domain socket.
  *
- * usage: us_server [-s PATH] [-n COUNT] [--same-uid] [-h]
+ * usage: us_server [-s PATH] [-n COUNT] [-t MS] [--same-uid] [-h]
  *
  * Listens on PATH, or, without -s, on a socket in a new private directory
  * (mode 0700). Prints the socket's path alone on the first line of stdout,
  * so a script can read it; the log (one line per client: pid, uid, errors)
  * goes to stderr. Answers each framed message with the same text in upper
- * case, serving clients one after another. A stale socket file at PATH is
+ * case, each client in a child process of its own (us_serve), and drops a
+ * client that stalls for -t MS. The socket file is mode 0600 whatever the
+ * umask: only this user may connect. A stale socket file at PATH is
  * removed; a live server's socket, or a file that is not a socket, is not.
  * The socket file (and the private directory) are removed on exit, on the
  * error paths, and on SIGINT or SIGTERM.
@@ -21,6 +23,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -30,23 +33,26 @@
 #include "us_socket.h"
 
 static const char USAGE[] =
-    "usage: us_server [-s PATH] [-n COUNT] [--same-uid] [-h]\n"
+    "usage: us_server [-s PATH] [-n COUNT] [-t MS] [--same-uid] [-h]\n"
     "Answers framed messages in upper case on a UNIX domain socket (lab 03).\n"
     "  -s, --socket PATH  listen on PATH (default: a new private directory)\n"
     "  -n, --count COUNT  serve COUNT clients, then exit (default: until SIGINT/SIGTERM)\n"
+    "  -t, --timeout MS   drop a client that takes longer than MS ms for one message and\n"
+    "                     its answer (default 10000; 0: no limit)\n"
     "      --same-uid     serve only clients running under this server's uid\n"
     "  -h, --help         show this help\n"
     "Prints the socket's path as the first line on stdout; logs clients to stderr.\n"
-    "Then, in another terminal: us_client -s PATH MESSAGE...\n";
+    "The socket file is made mode 0600 (only this user may connect), whatever the umask.\n"
+    "Examples:\n"
+    "  us_server -s /tmp/upper.sock -n 2\n"
+    "  us_client -s /tmp/upper.sock hello there     (in another terminal)\n";
 
 enum { OPT_SAME_UID = 1000 };
 
 static const struct option LONG_OPTIONS[] = {
-    {"socket", required_argument, NULL, 's'},
-    {"count", required_argument, NULL, 'n'},
-    {"same-uid", no_argument, NULL, OPT_SAME_UID},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+    {"socket", required_argument, NULL, 's'},  {"count", required_argument, NULL, 'n'},
+    {"timeout", required_argument, NULL, 't'}, {"same-uid", no_argument, NULL, OPT_SAME_UID},
+    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
 };
 
 /* Explains why us_listen() failed, in the words a user needs, and exits. */
@@ -77,10 +83,11 @@ int main(int argc, char **argv)
     trace_set_role("server");
     const char *path = NULL;
     long count = 0;
-    struct us_serve_options opts = {.same_uid = false, .allowed_uid = geteuid(), .log = stderr};
+    struct us_serve_options opts = {
+        .same_uid = false, .allowed_uid = geteuid(), .log = stderr, .timeout_ms = 10000};
     int opt;
     opterr = 0; /* cli_bad_option() says what was wrong */
-    while ((opt = getopt_long(argc, argv, ":hs:n:", LONG_OPTIONS, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":hs:n:t:", LONG_OPTIONS, NULL)) != -1) {
         switch (opt) {
         case 'h':
             cli_help(USAGE);
@@ -90,13 +97,14 @@ int main(int argc, char **argv)
         case 'n':
             count = cli_parse_long(optarg, 1, 1000000000, "count");
             break;
+        case 't':
+            opts.timeout_ms = (int)cli_parse_long(optarg, 0, 3600000, "timeout");
+            break;
         case OPT_SAME_UID:
             opts.same_uid = true;
             break;
         default:
-            if (opt == '?' && optopt == 0)
-                die_usage("unknown option '%s'", argv[optind - 1]);
-            cli_bad_option(opt);
+            cli_bad_option(opt, argv);
         }
     }
     if (optind != argc)
@@ -104,9 +112,20 @@ int main(int argc, char **argv)
     if (path != NULL && path[0] == '\0')
         die_usage("the socket path given with -s is empty");
 
+    /* bind() makes the socket file with mode 0777 minus the umask; whoever
+     * may write it may connect. A strict umask while it is made, then 0600:
+     * only this user, whatever umask the shell had. */
+    mode_t old_umask = umask(077);
     struct us_listener listener;
-    if (us_listen(&listener, path) == -1)
+    int listened = us_listen(&listener, path);
+    umask(old_umask);
+    if (listened == -1)
         die_listen(path);
+    if (chmod(listener.path, 0600) == -1) {
+        warn_errno("chmod 0600 %s", listener.path);
+        us_listener_close(&listener);
+        return EXIT_FATAL;
+    }
     if (us_cleanup_on_signals(&listener) == -1) {
         warn_errno("sigaction");
         us_listener_close(&listener);

@@ -18,10 +18,12 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "err.h"
+#include "sock_compat.h"
 #include "tcp_lab.h"
 #include "tcp_scenario.h"
 #include "trace.h"
@@ -36,7 +38,10 @@ static const char USAGE[] =
     "                     use the server's mode\n"
     "  -t, --timeout MS   connect and close timeout in milliseconds (default 5000)\n"
     "  -h, --help         show this help\n"
-    "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n";
+    "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
+    "Examples:\n"
+    "  tcp_client 127.0.0.1 5000 -m halfclose     (after: tcp_server -p 5000 -m halfclose)\n"
+    "  tcp_client ::1 5000 \"hello over IPv6\"\n";
 
 static const struct option LONG_OPTIONS[] = {
     {"mode", required_argument, NULL, 'm'},
@@ -49,6 +54,9 @@ int main(int argc, char **argv)
 {
     err_set_progname(argv[0]);
     trace_set_role("client");
+    /* WSAStartup() on Windows, nothing on Linux (sock_compat.h). */
+    if (sock_startup() == -1)
+        die_errno("WSAStartup");
     int mode = TCP_MODE_ECHO;
     long timeout_ms = 5000;
     int opt;
@@ -66,9 +74,7 @@ int main(int argc, char **argv)
             timeout_ms = cli_parse_long(optarg, 0, 3600000, "timeout");
             break;
         default:
-            if (optopt == 0) /* an unknown long option */
-                die_usage("unknown option '%s'", argv[optind - 1]);
-            cli_bad_option(opt);
+            cli_bad_option(opt, argv);
         }
     }
     int left = argc - optind;
@@ -94,7 +100,15 @@ int main(int argc, char **argv)
     if (fd == -1)
         tcp_fail(what);
     snprintf(what, sizeof what, "%s with %s port %s", tcp_mode_name(mode), host, port);
-    if (tcp_scenario_client(fd, mode, message, (int)timeout_ms) == -1)
+    if (tcp_scenario_client(fd, mode, message, (int)timeout_ms) == -1) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            die("%s: the server sent nothing, or read nothing, for %ld ms (-t): giving up", what,
+                timeout_ms);
+        if (errno == EMSGSIZE || errno == EBADMSG || errno == EPROTO)
+            die("%s: %s (%s): the server's answer is not a frame of this protocol", what,
+                errno_name(errno), strerror(errno));
         tcp_fail(what);
+    }
+    sock_cleanup();
     return 0;
 }

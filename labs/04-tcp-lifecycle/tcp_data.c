@@ -54,8 +54,8 @@ ssize_t tcp_send_frame(int fd, const void *msg, size_t len)
 ssize_t tcp_recv_frame(int fd, void *buf, size_t cap)
 {
     /* TODO(lab04) step 5: tcp_recv_exact() the 4-byte header: 0 bytes is a
-     * clean end (return 0), 1 to 3 is EPROTO. ntohl() it; 0, above
-     * TCP_FRAME_MAX or above cap is EMSGSIZE (never trust the network);
+     * clean end (return 0), 1 to 3 is EPROTO. ntohl() it; 0 is EBADMSG,
+     * above TCP_FRAME_MAX or above cap EMSGSIZE (never trust the network);
      * then tcp_recv_exact() the body: short means EPROTO. */
     (void)fd;
     (void)buf;
@@ -88,8 +88,10 @@ int tcp_urgent_owner(int fd)
 
 int tcp_recv_urgent(int fd, char *byte, int timeout_ms)
 {
-    /* TODO(lab04) step 8: poll() for POLLPRI with the timeout (retry EINTR);
-     * 0 ready: return 0. Then recv(fd, byte, 1, MSG_OOB): return 1. */
+    /* TODO(lab04) step 8: poll() for POLLPRI | POLLRDHUP with the timeout
+     * (retry EINTR; POLLRDHUP needs #define _GNU_SOURCE at the top of
+     * this file); 0 ready: return 0; no POLLPRI in revents: the peer
+     * closed, ENODATA. Then recv(fd, byte, 1, MSG_OOB): return 1. */
     (void)fd;
     (void)byte;
     (void)timeout_ms;

@@ -1,19 +1,22 @@
 /*
  * tcp_demo - a traced tour of lab 04: the TCP socket lifecycle, all 13 steps.
  *
- * usage: tcp_demo [-h]
+ * usage: tcp_demo [-p PART] [-h]
  *
  * Plays each scenario of tcp_scenario.h between a server (a child process)
  * and a client (this process) on 127.0.0.1 with a port the kernel picks,
+ * (this process listens as "server" and connects as "client"),
  * then shows the poll() server with several clients at once, then provokes
  * the errors of step 12 one by one and explains them. Every call appears in
  * the trace with the TCP state it leads to (IPC_TRACE=text by default;
- * IPC_STEP=1 advances one call at a time on a terminal). Exits 0 when every
- * part behaved as TCP says it should.
+ * IPC_STEP=1 pauses at each narrated step on a terminal). -p plays one part
+ * only. Exits 0 when every part behaved as TCP says it should.
  *
  * See also: tcp_server, tcp_client, labs/04-tcp-lifecycle/README.md.
  */
 #include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,12 +34,16 @@
 #include "trace.h"
 
 static const char USAGE[] =
-    "usage: tcp_demo [-h]\n"
+    "usage: tcp_demo [-p PART] [-h]\n"
     "A traced tour of the TCP socket lifecycle (lab 04): echo, half-close, urgent data,\n"
     "abort, a poll() server, then the errors ECONNREFUSED, ETIMEDOUT, EADDRINUSE, EINVAL,\n"
     "EAFNOSUPPORT and EPIPE, explained.\n"
-    "  -h  show this help\n"
-    "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n";
+    "  -p, --part PART  play one part only: echo, halfclose, oob, abort, poll or errors\n"
+    "  -h, --help       show this help\n"
+    "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
+    "Examples:\n"
+    "  tcp_demo\n"
+    "  IPC_STEP=1 tcp_demo -p halfclose\n";
 
 enum { TIMEOUT_MS = 5000, POLL_CLIENTS = 5 };
 
@@ -76,15 +83,31 @@ static void endpoints_of(int fd, struct tcp_endpoint *local, struct tcp_endpoint
         die_errno("getsockname/getpeername");
 }
 
-/* Parts 1 to 4: one server child plays each scenario once, in order. */
+/* The parts, for -p; "all" when none is chosen. */
+static const char *const PARTS[] = {"echo", "halfclose", "oob", "abort", "poll", "errors", NULL};
+static const char *chosen_part;
+
+static bool playing(const char *part)
+{
+    return chosen_part == NULL || strcmp(chosen_part, part) == 0;
+}
+
+/* Parts 1 to 4: one server child plays each scenario chosen, in order. */
 static void part_scenarios(int listen_fd, const char *port)
 {
+    size_t count = 0;
+    for (size_t i = 0; i < SCENARIO_COUNT; i++)
+        count += playing(tcp_mode_name(SCENARIOS[i]));
+    if (count == 0)
+        return;
     pid_t pid = fork();
     if (pid == -1)
         die_errno("fork");
     if (pid == 0) {
         trace_set_role("server");
         for (size_t i = 0; i < SCENARIO_COUNT; i++) {
+            if (!playing(tcp_mode_name(SCENARIOS[i])))
+                continue;
             int conn = tcp_accept(listen_fd, NULL);
             if (conn == -1 || tcp_scenario_serve(conn, SCENARIOS[i], TIMEOUT_MS) == -1)
                 die_errno_child("server, %s", tcp_mode_name(SCENARIOS[i]));
@@ -93,6 +116,8 @@ static void part_scenarios(int listen_fd, const char *port)
     }
     for (size_t i = 0; i < SCENARIO_COUNT; i++) {
         enum tcp_mode mode = SCENARIOS[i];
+        if (!playing(tcp_mode_name(mode)))
+            continue;
         trace_note("part %zu: %s", i + 1, tcp_mode_name(mode));
         int fd = tcp_open_client("127.0.0.1", port, TIMEOUT_MS);
         if (fd == -1)
@@ -166,7 +191,9 @@ static void error_refused(void)
 /* A listener whose backlog is full ignores new SYNs: the connect times out. */
 static void error_timeout(void)
 {
+    trace_set_role("server");
     int listener = tcp_open_server("127.0.0.1", "0", 0);
+    trace_set_role("client");
     if (listener == -1)
         die_errno("listen for the ETIMEDOUT example");
     char port[8];
@@ -185,7 +212,9 @@ static void error_timeout(void)
     explain("connect to a listener with a full backlog, 200 ms", err);
     for (int i = 0; i < count; i++)
         tcp_close(queued[i]);
+    trace_set_role("server");
     tcp_close(listener);
+    trace_set_role("client");
 }
 
 static void error_in_use(const char *port)
@@ -194,8 +223,10 @@ static void error_in_use(const char *port)
     int fd = tcp_socket(AF_INET);
     if (fd == -1 || tcp_resolve("127.0.0.1", port, 1, &ep, 1) != 1)
         die_errno("socket for the EADDRINUSE example");
+    trace_set_role("server");
     if (tcp_bind(fd, &ep) == 0 && tcp_listen(fd, 1) == 0)
         die("a second listener on port %s: expected EADDRINUSE", port);
+    trace_set_role("client");
     char what[64];
     snprintf(what, sizeof what, "bind 127.0.0.1:%s (listening already)", port);
     explain(what, errno);
@@ -220,9 +251,11 @@ static void error_wrong_state(void)
 static void error_pipe(int listen_fd, const char *port)
 {
     int fd = tcp_open_client("127.0.0.1", port, TIMEOUT_MS);
+    trace_set_role("server");
     int conn = fd == -1 ? -1 : tcp_accept(listen_fd, NULL);
     if (conn == -1 || tcp_close(conn) == -1)
         die_errno("set up the EPIPE example");
+    trace_set_role("client");
     if (tcp_wait_peer_close(fd, TIMEOUT_MS) == -1)
         die_errno("wait for the server's FIN");
     /* The first send still leaves; the peer's kernel answers it with RST. */
@@ -241,36 +274,64 @@ static void error_pipe(int listen_fd, const char *port)
 int main(int argc, char **argv)
 {
     err_set_progname(argv[0]);
-    trace_set_role("client");
+    static const struct option LONG_OPTIONS[] = {
+        {"part", required_argument, NULL, 'p'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
     int opt;
     opterr = 0; /* cli_bad_option() says what was wrong */
-    while ((opt = getopt(argc, argv, ":h")) != -1) {
-        if (opt == 'h')
+    while ((opt = getopt_long(argc, argv, ":hp:", LONG_OPTIONS, NULL)) != -1) {
+        switch (opt) {
+        case 'h':
             cli_help(USAGE);
-        cli_bad_option(opt);
+        case 'p':
+            chosen_part = optarg;
+            break;
+        default:
+            cli_bad_option(opt, argv);
+        }
     }
     if (optind != argc)
         die_usage("unexpected argument '%s'", argv[optind]);
+    if (chosen_part != NULL) {
+        size_t i = 0;
+        while (PARTS[i] && strcmp(PARTS[i], chosen_part) != 0)
+            i++;
+        if (PARTS[i] == NULL)
+            die_usage("unknown part '%s': use echo, halfclose, oob, abort, poll or errors",
+                      chosen_part);
+    }
 
-    /* One listening socket for the whole tour; the children inherit it. */
+    /* One listening socket for the whole tour; the children inherit it. This
+     * process listens as the server, then plays the client. */
+    trace_set_role("server");
     int listen_fd = tcp_open_server("127.0.0.1", "0", 16);
     if (listen_fd == -1)
         die_errno("listen on 127.0.0.1");
+    trace_set_role("client");
     char port[8];
     snprintf(port, sizeof port, "%d", tcp_local_port(listen_fd));
     printf("tcp_demo: listening on 127.0.0.1 port %s\n", port);
     fflush(stdout);
 
     part_scenarios(listen_fd, port);
-    part_poll(listen_fd, port);
-    trace_note("part 6: errors, each provoked on purpose and explained (step 12)");
-    error_refused();
-    error_timeout();
-    error_in_use(port);
-    error_wrong_state();
-    error_pipe(listen_fd, port);
+    if (playing("poll"))
+        part_poll(listen_fd, port);
+    if (playing("errors")) {
+        trace_note("part 6: errors, each provoked on purpose and explained (step 12)");
+        error_refused();
+        error_timeout();
+        error_in_use(port);
+        error_wrong_state();
+        error_pipe(listen_fd, port);
+    }
+    trace_set_role("server");
     if (tcp_close(listen_fd) == -1)
         die_errno("close the listening socket");
-    printf("tcp_demo: all 13 steps shown\n");
+    if (chosen_part)
+        printf("tcp_demo: part %s shown\n", chosen_part);
+    else
+        printf("tcp_demo: all 13 steps shown\n");
     return 0;
 }

@@ -2,11 +2,10 @@
  * tcp_endpoint.c - lab 04: socket addresses as text (see tcp_endpoint.h).
  * Given to you, complete.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <stdio.h>
 
+#include "sock_compat.h"
 #include "tcp_endpoint.h"
 
 const char *tcp_endpoint_text(const struct tcp_endpoint *ep, char *buf, size_t size)

@@ -13,7 +13,7 @@
 #define IPC_KIT_TCP_ENDPOINT_H
 
 #include <stddef.h>
-#include <sys/socket.h>
+#include "sock_compat.h" /* the socket headers, on Linux and on Windows */
 
 struct tcp_endpoint {
     struct sockaddr_storage addr; /* a struct sockaddr_in or sockaddr_in6 */

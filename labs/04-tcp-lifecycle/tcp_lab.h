@@ -173,24 +173,33 @@ ssize_t tcp_send_frame(int fd, const void *msg, size_t len);
 /*
  * Receives one frame into buf (cap bytes). Returns its length (at least 1),
  * 0 when the stream ended cleanly before a frame began, or -1 with errno:
- * EMSGSIZE when the announced length is 0, above TCP_FRAME_MAX or above cap
- * (the stream is then out of step: close it), EPROTO when the stream ended
- * inside a frame.
+ * EBADMSG when the announced length is 0 (no frame is empty), EMSGSIZE when
+ * it is above TCP_FRAME_MAX or above cap (the stream is then out of step:
+ * close it), EPROTO when the stream ended inside a frame.
  */
 ssize_t tcp_recv_frame(int fd, void *buf, size_t cap);
 
 /* ---- 6. determine when data arrives ---------------------------------------- */
 
 /* The most clients tcp_poll_serve() serves at once; more wait in the backlog. */
-#define TCP_POLL_MAX_CLIENTS 100
+#define TCP_POLL_MAX_CLIENTS 1000
+/* The bytes kept for each client: its echo waits there until it is taken. */
+#define TCP_POLL_BUFFER 4096
+/* A client that makes no progress this long (sends nothing, or takes none
+ * of its echo) is dropped, so it cannot hold a place for ever. */
+#define TCP_POLL_IDLE_MS 30000
 
 /*
  * An echo server for many clients at once in one process: poll() watches the
  * listening socket and every client, and the server acts only on the
  * descriptors poll() reports ready, so no client can hold up another. A new
- * connection is accepted; bytes from a client are sent back to it; a client
- * that closes (recv() = 0) or fails (e.g. ECONNRESET) is closed and dropped,
- * and the server goes on serving the rest.
+ * connection is accepted; bytes from a client (up to TCP_POLL_BUFFER at a
+ * time) are sent back to it without ever blocking: recv() and send() with
+ * MSG_DONTWAIT, and while a client's echo waits in its buffer the server
+ * polls it for POLLOUT, not POLLIN, so a client that never reads costs one
+ * buffer. A client that closes (recv() = 0), fails (e.g. ECONNRESET) or
+ * makes no progress for TCP_POLL_IDLE_MS is closed and dropped (a stalled
+ * one with a message on stderr), and the server goes on serving the rest.
  * Returns once `clients` connections have been accepted and have all ended
  * (clients = 0: never), with the number served; or -1 with errno when the
  * listening socket or poll() fails. Closes every client it accepted; the
@@ -219,8 +228,10 @@ int tcp_urgent_owner(int fd);
 /*
  * Waits up to timeout_ms for urgent data (poll() reports POLLPRI), then
  * reads the urgent byte with recv(MSG_OOB) into *byte. The byte is not part
- * of the ordinary stream. Returns 1 with *byte set, 0 when no urgent data
- * came in time, or -1 with errno set.
+ * of the ordinary stream. Watches POLLRDHUP as well, so a peer that closes
+ * without urgent data ends the wait at once. Returns 1 with *byte set, 0
+ * when no urgent data came in time, or -1 with errno set: ENODATA when the
+ * peer closed its side and no urgent byte came.
  */
 int tcp_recv_urgent(int fd, char *byte, int timeout_ms);
 

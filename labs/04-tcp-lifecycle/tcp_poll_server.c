@@ -14,13 +14,20 @@
 
 long tcp_poll_serve(int listen_fd, long clients)
 {
-    /* TODO(lab04) step 6: keep struct pollfd fds[1 + TCP_POLL_MAX_CLIENTS]:
-     * fds[0] the listening socket, then one per client, all with POLLIN.
+    /* TODO(lab04) step 6: keep struct pollfd fds[1 + TCP_POLL_MAX_CLIENTS]
+     * (on the heap: it is large) and, per client, its fd, a TCP_POLL_BUFFER
+     * buffer with the echo not yet sent, and when it last made progress:
+     * fds[0] the listening socket, then one per client.
      * Loop until `clients` clients have ended (forever when clients is 0):
-     * - poll(fds, 1 + open, -1); retry EINTR;
-     * - each client with POLLIN, POLLHUP or POLLERR: recv() up to 4096
-     *   bytes; > 0: tcp_send_all() them back; 0 or an error: tcp_close() it
-     *   and drop it (only that client ends: ECONNRESET is not fatal);
+     * - each client waits for POLLOUT while its echo is unsent, else POLLIN;
+     * - poll() with a timeout up to the first client's TCP_POLL_IDLE_MS
+     *   deadline; retry EINTR;
+     * - POLLIN (or POLLHUP, POLLERR): recv(MSG_DONTWAIT) up to the buffer;
+     *   0 or an error (not EAGAIN): tcp_close() it and drop it (only that
+     *   client ends: ECONNRESET is not fatal);
+     * - POLLOUT: send(MSG_DONTWAIT | MSG_NOSIGNAL) what is left of the echo;
+     * - no progress for TCP_POLL_IDLE_MS (clock_now_ns() in clock.h tells
+     *   the time): warn_msg() (err.h) why, close and drop it;
      * - listening socket readable: tcp_accept() and add the new client.
      *   Stop watching it (fd -1) while full or once `clients` were accepted;
      * - return the number of clients served. On a failure of poll() or

@@ -7,10 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 
+#include "sock_compat.h"
 #include "tcp_lab.h"
 #include "tcp_scenario.h"
+#include "tcp_state.h"
 #include "err.h"
+#include "term.h"
 #include "trace.h"
 
 static const char *const MODE_NAMES[] = {
@@ -28,6 +32,29 @@ void tcp_fail(const char *what)
     }
     warn_msg("%s", text);
     exit(EXIT_FATAL);
+}
+
+const char *tcp_scenario_why(enum tcp_mode mode, int err)
+{
+    switch (err) {
+    case EAGAIN:
+        return "the client sent nothing, or read nothing, within the timeout (-t): dropped, "
+               "so that it cannot hold the server";
+    case ENODATA:
+        return "the client closed without sending the urgent byte this mode waits for";
+    case EBADMSG:
+        return "the client sent a frame of length 0: frames hold 1 byte or more, so it does "
+               "not speak this protocol";
+    case EMSGSIZE:
+        return "the client announced a frame longer than the limit; nothing of it was read";
+    case EPROTO:
+        return "the client closed in the middle of a frame";
+    case ECONNRESET:
+    case EPIPE:
+        return mode == TCP_MODE_ABORT ? NULL : "the client went away before the conversation ended";
+    default:
+        return NULL;
+    }
 }
 
 int tcp_mode_parse(const char *text)
@@ -52,6 +79,15 @@ static int give_up(int fd)
     errno = saved;
     return -1;
 }
+
+/* What catch_sigurg() replaced, for restore_sigurg(). */
+struct sigurg_saved {
+#ifdef SIGURG
+    struct sigaction old;
+#else
+    int none;
+#endif
+};
 
 /* The server tells the oob client when SIGURG can reach it (see serve_oob). */
 static const char GO_AHEAD[] = "go\n";
@@ -100,10 +136,48 @@ static int serve_halfclose(int conn)
 
 static volatile sig_atomic_t sigurg_seen;
 
+#ifdef SIGURG
 static void on_sigurg(int sig)
 {
     (void)sig;
     sigurg_seen++;
+}
+#endif
+
+/* Counts SIGURGs from now on; 0, or -1 with errno. Windows has no SIGURG
+ * (nor signals between processes): there, urgent data is seen only through
+ * poll()'s POLLPRI, and the count stays "none". */
+static int catch_sigurg(struct sigurg_saved *saved)
+{
+    sigurg_seen = 0;
+#ifdef SIGURG
+    struct sigaction sa = {.sa_handler = on_sigurg, .sa_flags = SA_RESTART};
+    sigemptyset(&sa.sa_mask);
+    return sigaction(SIGURG, &sa, &saved->old);
+#else
+    (void)saved;
+    return 0;
+#endif
+}
+
+static void restore_sigurg(const struct sigurg_saved *saved)
+{
+#ifdef SIGURG
+    sigaction(SIGURG, &saved->old, NULL);
+#else
+    (void)saved;
+#endif
+}
+
+/* "SIGURG seen 1 time", for the reply. */
+static const char *sigurg_text(char *buf, size_t size)
+{
+#ifdef SIGURG
+    snprintf(buf, size, "SIGURG seen %d time%s", (int)sigurg_seen, sigurg_seen == 1 ? "" : "s");
+#else
+    snprintf(buf, size, "no SIGURG on Windows");
+#endif
+    return buf;
 }
 
 /*
@@ -113,11 +187,9 @@ static void on_sigurg(int sig)
  */
 static int serve_oob(int conn, int timeout_ms)
 {
-    struct sigaction sa = {.sa_handler = on_sigurg, .sa_flags = SA_RESTART}, old;
-    sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGURG, &sa, &old) == -1)
+    struct sigurg_saved saved;
+    if (catch_sigurg(&saved) == -1)
         return give_up(conn);
-    sigurg_seen = 0;
     int rc = -1;
     char urgent = '?', before[1024], after[1024];
     ssize_t nb = -1, na = -1;
@@ -125,7 +197,7 @@ static int serve_oob(int conn, int timeout_ms)
         tcp_send_all(conn, GO_AHEAD, strlen(GO_AHEAD)) == (ssize_t)strlen(GO_AHEAD)) {
         int got = tcp_recv_urgent(conn, &urgent, timeout_ms);
         if (got == 0)
-            errno = ETIMEDOUT;
+            errno = EAGAIN; /* no urgent byte within the timeout */
         if (got == 1)
             nb = tcp_recv_to_mark(conn, before, sizeof before);
         if (nb >= 0)
@@ -134,18 +206,18 @@ static int serve_oob(int conn, int timeout_ms)
     if (na >= 0) {
         /* At most SHOWN bytes of each part, so the reply stays one line. */
         enum { SHOWN = 100 };
-        char reply[400];
+        char reply[400], how[64];
         int len = snprintf(reply, sizeof reply,
-                           "before the mark \"%.*s\", urgent byte '%c' (SIGURG seen %d time%s), "
+                           "before the mark \"%.*s\", urgent byte '%c' (%s), "
                            "after the mark \"%.*s\"\n",
-                           (int)(nb < SHOWN ? nb : SHOWN), before, urgent, (int)sigurg_seen,
-                           sigurg_seen == 1 ? "" : "s", (int)(na < SHOWN ? na : SHOWN), after);
+                           (int)(nb < SHOWN ? nb : SHOWN), before, urgent,
+                           sigurg_text(how, sizeof how), (int)(na < SHOWN ? na : SHOWN), after);
         if (tcp_send_all(conn, reply, (size_t)len) == len)
             rc = 0;
     }
-    int saved = errno;
-    sigaction(SIGURG, &old, NULL);
-    errno = saved;
+    int err = errno;
+    restore_sigurg(&saved);
+    errno = err;
     if (rc == -1)
         return give_up(conn);
     return tcp_close(conn);
@@ -163,9 +235,37 @@ static int serve_abort(int conn)
     return n > 0 ? 0 : -1;
 }
 
+/*
+ * A client that sends nothing, or never reads its answer, must not hold its
+ * server for ever: every blocking recv() and send() on conn gives up after
+ * timeout_ms with EAGAIN (SO_RCVTIMEO, SO_SNDTIMEO).
+ */
+static int limit_waits(int conn, int timeout_ms)
+{
+    if (timeout_ms <= 0)
+        return 0;
+    struct timeval tv = {.tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000};
+    static const struct {
+        int option;
+        const char *name;
+    } LIMITS[] = {{SO_RCVTIMEO, "SO_RCVTIMEO"}, {SO_SNDTIMEO, "SO_SNDTIMEO"}};
+    for (size_t i = 0; i < sizeof LIMITS / sizeof LIMITS[0]; i++) {
+        struct tcp_watch w;
+        tcp_watch_begin(&w, conn);
+        int rc = setsockopt(conn, SOL_SOCKET, LIMITS[i].option, &tv, sizeof tv);
+        trace_call_note("setsockopt", rc, tcp_watch_end(&w, conn), "fd=%d, %s %d ms [step 5]", conn,
+                        LIMITS[i].name, timeout_ms);
+        if (rc == -1)
+            return -1;
+    }
+    return 0;
+}
+
 int tcp_scenario_serve(int conn, enum tcp_mode mode, int timeout_ms)
 {
     trace_note("serving one client in %s mode", tcp_mode_name(mode));
+    if (limit_waits(conn, timeout_ms) == -1)
+        return give_up(conn);
     switch (mode) {
     case TCP_MODE_ECHO:
     case TCP_MODE_POLL:
@@ -190,8 +290,11 @@ static int print_reply(int fd)
     ssize_t n = tcp_recv_exact(fd, reply, sizeof reply - 1);
     if (n == -1)
         return -1;
-    reply[n] = '\0';
-    printf("reply: %s%s", reply, n > 0 && reply[n - 1] == '\n' ? "" : "\n");
+    /* The server's bytes, escaped: they must not drive our terminal. */
+    fputs("reply: ", stdout);
+    term_write_escaped(stdout, reply, (size_t)n);
+    if (n == 0 || reply[n - 1] != '\n')
+        putchar('\n');
     fflush(stdout);
     return 0;
 }
@@ -206,7 +309,9 @@ static int client_echo(int fd, const char *message, int timeout_ms)
     if (tcp_send_frame(fd, message, len) == (ssize_t)len)
         n = tcp_recv_frame(fd, back, TCP_FRAME_MAX);
     if (n > 0) {
-        printf("echo: %.*s\n", (int)n, back);
+        fputs("echo: ", stdout);
+        term_write_escaped(stdout, back, (size_t)n);
+        putchar('\n');
         fflush(stdout);
     }
     int same = n == (ssize_t)len && memcmp(back, message, len) == 0;
@@ -264,6 +369,9 @@ static int client_abort(int fd, const char *message)
 
 int tcp_scenario_client(int fd, enum tcp_mode mode, const char *message, int timeout_ms)
 {
+    /* A server that says nothing, or reads nothing, must not hang us either. */
+    if (limit_waits(fd, timeout_ms) == -1)
+        return give_up(fd);
     switch (mode) {
     case TCP_MODE_ECHO:
     case TCP_MODE_POLL:

@@ -38,20 +38,29 @@ const char *tcp_mode_name(enum tcp_mode mode);
  */
 _Noreturn void tcp_fail(const char *what);
 
+/* Why a client's conversation failed with err, in words for the server's
+ * log ("the client sent nothing ... within the timeout"), or NULL when
+ * tcp_describe_error()'s general hint fits. */
+const char *tcp_scenario_why(enum tcp_mode mode, int err);
+
 /* The modes' names for messages: "echo, halfclose, oob, abort or poll". */
 #define TCP_MODE_LIST "echo, halfclose, oob, abort or poll"
 
 /*
  * The server's side of one accepted connection conn in mode (any but poll).
- * Always releases conn. Returns 0 when the conversation went as the mode
- * says, or -1 with errno set.
+ * Every recv() and send() on conn waits at most timeout_ms (SO_RCVTIMEO and
+ * SO_SNDTIMEO; 0: no limit), so an idle client fails with EAGAIN instead of
+ * holding the server. Always releases conn. Returns 0 when the conversation
+ * went as the mode says, or -1 with errno set.
  */
 int tcp_scenario_serve(int conn, enum tcp_mode mode, int timeout_ms);
 
 /*
  * The client's side on the connected socket fd: message is the text to send.
- * Always releases fd. Returns 0 when the conversation went as the mode says
- * (for abort: when the server's RST arrived as ECONNRESET), or -1 with errno.
+ * Every recv() and send() on fd waits at most timeout_ms, as on the server's
+ * side, so a server that stalls cannot hang the client. Always releases fd.
+ * Returns 0 when the conversation went as the mode says (for abort: when
+ * the server's RST arrived as ECONNRESET), or -1 with errno.
  */
 int tcp_scenario_client(int fd, enum tcp_mode mode, const char *message, int timeout_ms);
 

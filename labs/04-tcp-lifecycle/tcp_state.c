@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include "tcp_state.h"
@@ -149,6 +150,105 @@ static int look_past_closed(const struct tcp_watch *w, int state)
     return listed == -1 ? TCP_STATE_CLOSED : listed;
 }
 
+/*
+ * The state diagram (RFC 9293, figure 5, with Linux's FIN+ACK shortcut
+ * FIN_WAIT1 -> TIME_WAIT): EDGES[a] lists every state one event can move a
+ * connection to from state a. TCP_STATE_NONE ("no socket yet") leads to the
+ * new socket of socket() (CLOSED) or accept() (ESTABLISHED). An RST, sent
+ * (abort) or received (ECONNRESET), moves any connected state to CLOSED.
+ */
+#define MAX_EDGES 4
+static const unsigned char EDGES[][MAX_EDGES] = {
+    [TCP_STATE_NONE] = {TCP_STATE_CLOSED, TCP_STATE_ESTABLISHED},
+    [TCP_STATE_CLOSED] = {TCP_STATE_LISTEN, TCP_STATE_SYN_SENT},
+    [TCP_STATE_LISTEN] = {TCP_STATE_CLOSED, TCP_STATE_SYN_SENT, TCP_STATE_SYN_RECV},
+    [TCP_STATE_SYN_SENT] = {TCP_STATE_ESTABLISHED, TCP_STATE_SYN_RECV, TCP_STATE_CLOSED},
+    [TCP_STATE_SYN_RECV] = {TCP_STATE_ESTABLISHED, TCP_STATE_FIN_WAIT1, TCP_STATE_LISTEN},
+    [TCP_STATE_ESTABLISHED] = {TCP_STATE_FIN_WAIT1, TCP_STATE_CLOSE_WAIT},
+    [TCP_STATE_FIN_WAIT1] = {TCP_STATE_FIN_WAIT2, TCP_STATE_CLOSING, TCP_STATE_TIME_WAIT},
+    [TCP_STATE_FIN_WAIT2] = {TCP_STATE_TIME_WAIT},
+    [TCP_STATE_CLOSING] = {TCP_STATE_TIME_WAIT},
+    [TCP_STATE_TIME_WAIT] = {TCP_STATE_CLOSED},
+    [TCP_STATE_CLOSE_WAIT] = {TCP_STATE_LAST_ACK},
+    [TCP_STATE_LAST_ACK] = {TCP_STATE_CLOSED},
+};
+#define NSTATES ((int)(sizeof EDGES / sizeof EDGES[0]))
+
+static bool valid_state(int s)
+{
+    return s >= 0 && s < NSTATES;
+}
+
+static bool is_edge(int from, int to, bool reset)
+{
+    if (reset && to == TCP_STATE_CLOSED && from != TCP_STATE_NONE && from != TCP_STATE_CLOSED)
+        return true;
+    for (int e = 0; e < MAX_EDGES && EDGES[from][e] != 0; e++)
+        if (EDGES[from][e] == to)
+            return true;
+    return false;
+}
+
+/* The first state on the shortest way from `from` to `to`, or -1 when there is none. */
+static int first_on_path(int from, int to, bool reset)
+{
+    int came_from[NSTATES];
+    for (int i = 0; i < NSTATES; i++)
+        came_from[i] = -1;
+    int queue[NSTATES], head = 0, tail = 0;
+    queue[tail++] = from;
+    came_from[from] = from;
+    while (head < tail) {
+        int s = queue[head++];
+        for (int next = 0; next < NSTATES; next++) {
+            if (came_from[next] != -1 || !is_edge(s, next, reset))
+                continue;
+            came_from[next] = s;
+            if (next == to) { /* walk back to the step after `from` */
+                while (came_from[next] != from)
+                    next = came_from[next];
+                return next;
+            }
+            queue[tail++] = next;
+        }
+    }
+    return -1;
+}
+
+/*
+ * The move a step made, from the states read just before and just after it.
+ * A step makes at most one move; any later ones, seen when the state was
+ * read, were the peer's doing (its ACK or FIN arrived meanwhile), so only
+ * the first move on the way is the step's. RST edges count only when the
+ * step may have sent or met one (a close after SO_LINGER {1, 0} or with
+ * unread data, a call that failed with ECONNRESET or EPIPE);
+ * otherwise a close in CLOSE_WAIT that is already CLOSED went by LAST_ACK.
+ */
+static int step_move(int from, int to, bool reset)
+{
+    if (!valid_state(from) || !valid_state(to) || from == to)
+        return from;
+    int first = first_on_path(from, to, reset);
+    if (first == -1 && !reset)
+        first = first_on_path(from, to, true);
+    return first == -1 ? from : first;
+}
+
+/* The state of fd now: TCP_INFO first (fast, so nothing happens between the
+ * step and this reading), /proc/net/tcp only for a socket that says CLOSED. */
+static int state_now(struct tcp_watch *w, int fd, bool *gone)
+{
+    *gone = false;
+    int state = fd >= 0 ? tcp_state_of(fd) : TCP_STATE_NONE;
+    if (state == -1 && errno == EBADF) {
+        *gone = true; /* the step closed fd; the kernel may still hold the connection */
+        return look_past_closed(w, TCP_STATE_CLOSED);
+    }
+    if (state == -1)
+        return TCP_STATE_NONE; /* not a TCP socket */
+    return look_past_closed(w, state);
+}
+
 void tcp_watch_begin(struct tcp_watch *w, int fd)
 {
     int saved = errno;
@@ -157,11 +257,21 @@ void tcp_watch_begin(struct tcp_watch *w, int fd)
     w->before = TCP_STATE_NONE;
     w->have_ends = false;
     w->note[0] = '\0';
+    w->aborts = false;
     if (w->on && fd >= 0) {
-        int state = tcp_state_of(fd);
-        find_ends(w, fd);
-        w->before = state == -1 ? TCP_STATE_NONE : look_past_closed(w, state);
+        find_ends(w, fd); /* first, so the state is read as late as possible */
+        struct linger lg;
+        socklen_t len = sizeof lg;
+        int unread = 0;
+        /* close() sends RST, not FIN, after SO_LINGER {1, 0} or with unread data. */
+        w->aborts = (getsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, &len) == 0 && lg.l_onoff &&
+                     lg.l_linger == 0) ||
+                    (ioctl(fd, FIONREAD, &unread) == 0 && unread > 0);
+        bool gone;
+        w->before = state_now(w, fd, &gone);
     }
+    if (w->on)
+        trace_call_starts(); /* last, so the start is as close to the call as we can get */
     errno = saved;
 }
 
@@ -170,21 +280,23 @@ const char *tcp_watch_end(struct tcp_watch *w, int fd)
     if (!w->on)
         return NULL;
     int saved = errno;
+    trace_mark_return(); /* the step's time: now, before anything else */
     if (w->fd < 0 && fd >= 0 && fd < REMEMBERED_FDS)
         remembered[fd].known = false; /* a new socket: forget the last one with this number */
-    int after = fd >= 0 ? tcp_state_of(fd) : TCP_STATE_NONE;
-    if (after == -1 && errno == EBADF) {
-        /* The step closed fd. The kernel may still hold the connection. */
-        after = look_past_closed(w, TCP_STATE_CLOSED);
-        if (fd < REMEMBERED_FDS)
-            remembered[fd].known = false;
-    } else if (after == -1) {
-        after = TCP_STATE_NONE; /* not a TCP socket */
-    } else {
-        after = look_past_closed(w, after);
-    }
-    snprintf(w->note, sizeof w->note, "state %s -> %s", tcp_state_name(w->before),
-             tcp_state_name(after));
+    bool gone;
+    int seen = state_now(w, fd, &gone);
+    if (gone && fd >= 0 && fd < REMEMBERED_FDS)
+        remembered[fd].known = false;
+    /* The state diagram is the judge: never a move TCP cannot make. */
+    /* An RST: sent by this close, or met by a call that failed with it. */
+    bool reset = w->aborts || (!gone && (saved == ECONNRESET || saved == EPIPE));
+    int after = step_move(w->before, seen, reset);
+    if (after == seen)
+        snprintf(w->note, sizeof w->note, "state %s -> %s", tcp_state_name(w->before),
+                 tcp_state_name(after));
+    else
+        snprintf(w->note, sizeof w->note, "state %s -> %s (then %s)", tcp_state_name(w->before),
+                 tcp_state_name(after), tcp_state_name(seen));
     errno = saved;
     return w->note;
 }

@@ -72,6 +72,7 @@ struct tcp_watch {
     int fd;     /* the socket watched, -1 before socket() or accept() */
     int before; /* the state before the step */
     bool have_ends;
+    bool aborts;                     /* SO_LINGER {1, 0} was set: a close() sends RST */
     struct tcp_endpoint local, peer; /* to find the connection after close() */
     char note[64];                   /* "state ESTABLISHED -> FIN_WAIT2" */
 };
@@ -90,6 +91,13 @@ void tcp_watch_begin(struct tcp_watch *w, int fd);
  * found in /proc/net/tcp by the two endpoints this module remembers for
  * each descriptor. So the active closer's close() shows
  * "state TIME_WAIT -> TIME_WAIT". Watch one thread's sockets at a time.
+ *
+ * The state diagram is the judge: the note shows only a move TCP can make
+ * in one step. When the peer acted between the step and the reading (its
+ * ACK or FIN came on loopback at once), the note names the step's own move
+ * and what was seen: "state ESTABLISHED -> FIN_WAIT1 (then TIME_WAIT)".
+ * tcp_watch_end() also stamps the step's time (trace_mark_return()), so
+ * the trace line carries the moment the call returned.
  */
 const char *tcp_watch_end(struct tcp_watch *w, int fd);
 

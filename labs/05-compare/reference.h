@@ -7,6 +7,9 @@
  *   cache line round trip  the time for one 64-byte line to go from one
  *           core to another and back: no message between two cores can make
  *           a round trip faster.
+ *   verify  what checking a message costs (verify.h): the bench adds it to
+ *           every message of every mechanism, so it must stay small next
+ *           to the fastest one's time per message.
  */
 #ifndef IPC_KIT_REFERENCE_H
 #define IPC_KIT_REFERENCE_H
@@ -22,5 +25,12 @@ double reference_memcpy_MBps(size_t size, double seconds);
  * ns_per_rtt. Returns 0, or -1 with errno set.
  */
 int reference_cacheline_rtt(int cpu_a, int cpu_b, size_t batches, double *ns_per_rtt);
+
+/*
+ * The receiver's check of a message of `size` bytes (size >= 8), in cache
+ * as after its copy out, measured for about `seconds`: nanoseconds per
+ * message, the sampled full comparison averaged in. -1 with errno on error.
+ */
+double reference_verify_ns(size_t size, double seconds);
 
 #endif

@@ -22,6 +22,29 @@ int results_add(struct results *r, const char *mechanism, size_t size, const cha
     row->metric = metric;
     row->unit = unit;
     row->s = s;
+    row->note[0] = '\0';
+    return 0;
+}
+
+void results_note(struct results *r, size_t from, const char *note)
+{
+    for (size_t i = from; i < r->count; i++) {
+        char *n = r->rows[i].note;
+        snprintf(n, sizeof r->rows[i].note, "%s", note);
+        for (; *n; n++)
+            if (*n == ',')
+                *n = ';'; /* one CSV field */
+    }
+}
+
+int results_append(struct results *r, const struct results *more)
+{
+    for (size_t i = 0; i < more->count; i++) {
+        const struct result_row *row = &more->rows[i];
+        if (results_add(r, row->mechanism, row->size, row->metric, row->unit, row->s) == -1)
+            return -1;
+        memcpy(r->rows[r->count - 1].note, row->note, sizeof row->note);
+    }
     return 0;
 }
 
@@ -42,11 +65,12 @@ int results_write_csv(const struct results *r, const char *path)
     FILE *out = fopen(path, "w");
     if (out == NULL)
         return -1;
-    fprintf(out, "mechanism,msg_size,metric,median,p99,min,max,unit\n");
+    fprintf(out, "mechanism,msg_size,metric,median,p99,min,max,unit,note\n");
     for (size_t i = 0; i < r->count; i++) {
         const struct result_row *row = &r->rows[i];
-        fprintf(out, "%s,%zu,%s,%.6g,%.6g,%.6g,%.6g,%s\n", row->mechanism, row->size, row->metric,
-                row->s.median, row->s.p99, row->s.min, row->s.max, row->unit);
+        fprintf(out, "%s,%zu,%s,%.6g,%.6g,%.6g,%.6g,%s,%s\n", row->mechanism, row->size,
+                row->metric, row->s.median, row->s.p99, row->s.min, row->s.max, row->unit,
+                row->note);
     }
     return fclose(out) == 0 ? 0 : -1;
 }
@@ -94,13 +118,13 @@ void results_print_table(const struct results *r, FILE *out)
             snprintf(rtt, sizeof rtt, "-");
             snprintf(p99, sizeof p99, "-");
         }
-        fprintf(
-            out, "%-14s %8s %11s %12s %11s %11s %11s\n", row->mechanism,
-            results_size_text(row->size, size, sizeof size),
-            cell(r, row->mechanism, row->size, "throughput_MBps", 1, "%.0f", mbps, sizeof mbps),
-            cell(r, row->mechanism, row->size, "throughput_msgs", 1, "%.0f", msgs, sizeof msgs),
-            rtt, p99,
-            cell(r, row->mechanism, row->size, "cpu_ns_per_msg", 1, "%.0f ns", cpu, sizeof cpu));
+        fprintf(out, "%-14s %8s %11s %12s %11s %11s %11s%s%s\n", row->mechanism,
+                results_size_text(row->size, size, sizeof size),
+                cell(r, row->mechanism, row->size, "throughput_MBps", 1, "%.0f", mbps, sizeof mbps),
+                cell(r, row->mechanism, row->size, "throughput_msgs", 1, "%.0f", msgs, sizeof msgs),
+                rtt, p99,
+                cell(r, row->mechanism, row->size, "cpu_ns_per_msg", 1, "%.0f ns", cpu, sizeof cpu),
+                row->note[0] ? "  ! " : "", row->note);
     }
 }
 

@@ -3,10 +3,12 @@
  *
  * A row is one metric of one mechanism at one message size, summarised
  * over the trials (stats.h). The CSV header is
- *     mechanism,msg_size,metric,median,p99,min,max,unit
+ *     mechanism,msg_size,metric,median,p99,min,max,unit,note
  * with the metrics throughput_MBps, throughput_msgs, rtt_ns and
- * cpu_ns_per_msg; the reference rows are the mechanisms "memcpy" and
- * "cacheline".
+ * cpu_ns_per_msg; the reference rows are the mechanisms "memcpy",
+ * "cacheline" and "verify" (ns_per_msg). note is empty for a row measured
+ * while the machine was quiet, else what disturbed it (noise.h), so a
+ * reader or a script can leave it out; it never holds a comma.
  */
 #ifndef IPC_KIT_RESULTS_H
 #define IPC_KIT_RESULTS_H
@@ -22,6 +24,7 @@ struct result_row {
     const char *metric;
     const char *unit;
     struct stats s;
+    char note[96]; /* "" or what disturbed the measurement */
 };
 
 struct results {
@@ -32,6 +35,12 @@ struct results {
 /* Adds a row; returns 0, or -1 (ENOMEM). */
 int results_add(struct results *r, const char *mechanism, size_t size, const char *metric,
                 const char *unit, struct stats s);
+
+/* Sets the note of rows from..count-1 (commas become semicolons). */
+void results_note(struct results *r, size_t from, const char *note);
+
+/* Appends every row of `more` to r; returns 0, or -1 (ENOMEM). */
+int results_append(struct results *r, const struct results *more);
 
 /* The row for (mechanism, size, metric), or NULL. */
 const struct result_row *results_find(const struct results *r, const char *mechanism, size_t size,

@@ -147,8 +147,11 @@ int lock_send(struct ring *r, const void *data, size_t len, bool block)
         }
         uint64_t used = atomic_load_explicit(&s->head, memory_order_relaxed) -
                         atomic_load_explicit(&s->tail, memory_order_relaxed);
-        if (r->capacity - used >= need)
+        if (r->capacity - used >= need) {
+            if (timed_out)
+                r->producer.lost_wakeups++; /* room came, but no signal: see ring.h */
             break;
+        }
         if (!block) {
             errno = EAGAIN;
             goto fail;
@@ -185,8 +188,11 @@ int lock_recv(struct ring *r, void *buf, size_t cap, size_t *len, bool block)
     uint64_t tail;
     for (;;) {
         tail = atomic_load_explicit(&s->tail, memory_order_relaxed);
-        if (atomic_load_explicit(&s->head, memory_order_relaxed) != tail)
-            break; /* a message is waiting */
+        if (atomic_load_explicit(&s->head, memory_order_relaxed) != tail) {
+            if (timed_out)
+                r->consumer.lost_wakeups++; /* a message came, but no signal */
+            break;                          /* a message is waiting */
+        }
         if (atomic_load_explicit(&s->eof, memory_order_relaxed)) {
             unlock_ring(r);
             return 0; /* empty, and nothing more will come */

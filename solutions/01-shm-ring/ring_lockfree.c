@@ -130,9 +130,14 @@ static int sleep_until(struct ring *r, enum ring_role me, ready_fn ready, uint64
         side->sleeps++;
         if (rc == -1 && errno != ETIMEDOUT && errno != EAGAIN && errno != EINTR)
             return -1;
-        if (ready(r, need, memory_order_acquire))
-            return 0;
         timed_out = rc == -1 && errno == ETIMEDOUT;
+        if (ready(r, need, memory_order_acquire)) {
+            /* The peer published while we slept, yet nobody woke us: the
+             * handshake failed (a lost wake-up) and only the timeout saved us. */
+            if (timed_out)
+                side->lost_wakeups++;
+            return 0;
+        }
     }
 }
 

@@ -2,17 +2,16 @@
  * tcp_data.c - lab 04 reference, steps 5, 7 and 8: sending and receiving,
  * ordinary and urgent (see tcp_lab.h for the contract).
  */
-#include <arpa/inet.h>
+/* POLLRDHUP (the peer closed its sending half) is a Linux extension of
+ * poll(), shown by glibc only with _GNU_SOURCE, which this file alone needs. */
+#define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "clock.h"
+#include "sock_compat.h" /* send(), recv(), poll(), sockatmark(): Linux or WinSock */
 #include "tcp_lab.h"
 #include "tcp_state.h"
 #include "trace.h"
@@ -99,7 +98,11 @@ ssize_t tcp_recv_frame(int fd, void *buf, size_t cap)
         return -1;
     }
     size_t len = ntohl(header);
-    if (len == 0 || len > TCP_FRAME_MAX || len > cap) {
+    if (len == 0) {
+        errno = EBADMSG; /* frames hold 1 byte or more: the peer does not speak this protocol */
+        return -1;
+    }
+    if (len > TCP_FRAME_MAX || len > cap) {
         errno = EMSGSIZE; /* never trust a length from the network */
         return -1;
     }
@@ -156,7 +159,9 @@ int tcp_recv_urgent(int fd, char *byte, int timeout_ms)
 {
     uint64_t deadline = clock_now_ns() + (uint64_t)(timeout_ms < 0 ? 0 : timeout_ms) * 1000000u;
     struct tcp_watch w;
-    struct pollfd p = {.fd = fd, .events = POLLPRI};
+    /* POLLRDHUP too: a peer that closes without sending urgent data must not
+     * keep us waiting for the whole timeout. */
+    struct pollfd p = {.fd = fd, .events = POLLPRI | POLLRDHUP};
     int ready;
     do {
         /* step 8: POLLPRI, not POLLIN: urgent data is announced apart from
@@ -164,11 +169,15 @@ int tcp_recv_urgent(int fd, char *byte, int timeout_ms)
         int wait_ms = ms_left(timeout_ms, deadline);
         tcp_watch_begin(&w, fd);
         ready = poll(&p, 1, wait_ms);
-        trace_call_note("poll", ready, tcp_watch_end(&w, fd), "fd=%d, POLLPRI, %d ms [step 8]", fd,
-                        wait_ms);
+        trace_call_note("poll", ready, tcp_watch_end(&w, fd),
+                        "fd=%d, POLLPRI|POLLRDHUP, %d ms [step 8]", fd, wait_ms);
     } while (ready == -1 && errno == EINTR);
     if (ready <= 0)
         return ready; /* 0: nothing urgent in time */
+    if (!(p.revents & POLLPRI)) {
+        errno = ENODATA; /* the peer closed (or failed) and sent no urgent byte */
+        return -1;
+    }
     ssize_t n;
     do {
         tcp_watch_begin(&w, fd);
@@ -177,7 +186,7 @@ int tcp_recv_urgent(int fd, char *byte, int timeout_ms)
         trace_call_note("recv", n, tcp_watch_end(&w, fd), "fd=%d, 1 byte, MSG_OOB [step 8]", fd);
     } while (n == -1 && errno == EINTR);
     if (n == 0) {
-        errno = EINVAL; /* the connection ended with no urgent byte */
+        errno = ENODATA; /* the connection ended with no urgent byte */
         return -1;
     }
     return n == -1 ? -1 : 1;

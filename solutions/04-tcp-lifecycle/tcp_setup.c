@@ -7,18 +7,14 @@
  *     tcp_watch_begin(&w, fd);  CALL;  trace_call_note("call", rc, tcp_watch_end(&w, fd), ...);
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "clock.h"
 #include "err.h"
+#include "sock_compat.h" /* socket(), getaddrinfo(), poll(), fcntl(): Linux or WinSock */
 #include "tcp_lab.h"
 #include "tcp_state.h"
 #include "trace.h"

@@ -3,15 +3,13 @@
  * the remote side's termination, abort, errors, release (see tcp_lab.h).
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "clock.h"
 #include "err.h"
+#include "sock_compat.h" /* shutdown(), closesocket(), poll(): Linux or WinSock */
 #include "tcp_lab.h"
 #include "tcp_state.h"
 #include "trace.h"
@@ -89,7 +87,7 @@ int tcp_abort(int fd)
                     fd);
     int linger_errno = errno;
     tcp_watch_begin(&w, fd);
-    int closed = close(fd); /* released in every case: the caller must not close it again */
+    int closed = closesocket(fd); /* released in every case: the caller must not close it again */
     trace_call_note("close", closed, tcp_watch_end(&w, fd), "fd=%d [step 11]", fd);
     if (rc == -1) {
         errno = linger_errno;
@@ -156,8 +154,8 @@ int tcp_close(int fd)
     struct tcp_watch w;
     tcp_watch_begin(&w, fd);
     /* step 13: release. Never retried: the descriptor is gone even after
-     * EINTR. closesocket() in WinSock. */
-    int rc = close(fd);
+     * EINTR. closesocket() is close() on Linux (sock_compat.h). */
+    int rc = closesocket(fd);
     trace_call_note("close", rc, tcp_watch_end(&w, fd), "fd=%d [step 13]", fd);
     return rc;
 }

@@ -10,7 +10,7 @@ int rtt_measure(struct channel *out, struct channel *in, void *msg, void *reply,
                 const struct verify_key *key, size_t count, uint64_t *samples_ns)
 {
     for (size_t i = 0; i < count; i++) {
-        verify_stamp(msg, i);
+        verify_stamp(msg, key->len, i);
         /* Only the trip itself is timed: stamping and checking stay outside. */
         uint64_t start = clock_now_ns();
         if (out->ops->send(out, msg, key->len) == -1)

@@ -12,11 +12,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "checksum.h"
+#include "err.h"
 #include "fault.h"
 #include "grader.h"
 #include "pipe_lab.h"
@@ -26,7 +30,7 @@
 
 static void make_pipe(int fds[2])
 {
-    ck_assert_msg(pipe(fds) == 0, "test setup: pipe() failed: %s", strerror(errno));
+    ck_assert_msg(pipe(fds) == 0, "test setup: pipe() failed: %s", errno_name(errno));
 }
 
 /* A byte pattern that is the same in every run. */
@@ -44,8 +48,10 @@ struct expected {
     uint64_t sum;
 };
 
+/* READER_OK is not 0, so a child that exits 0 without running the reader,
+ * or a made-up status, cannot pass for a reader that read everything. */
 enum reader_result {
-    READER_OK = 0,
+    READER_OK = 42,
     READER_WRONG_DATA = 2,
     READER_OWN_WRITE_END_OPEN = 3,
     READER_NO_EOF = 4,
@@ -109,6 +115,14 @@ static void assert_reader_succeeded(int status)
     switch (WEXITSTATUS(status)) {
     case READER_OK:
         return;
+    case 0:
+        ck_abort_msg(
+            "pipe_send_to_child() returned \"exited with status 0\", but the test's reader "
+            "exits with %d when it read everything: did the child call reader() and "
+            "_exit() with its result, and does the parent return the status from "
+            "waitpid()?",
+            READER_OK);
+        break;
     case READER_OWN_WRITE_END_OPEN:
         ck_abort_msg("the child never saw EOF because it still holds its own copy of the "
                      "write end; close fds[1] in the child before reading");
@@ -125,6 +139,55 @@ static void assert_reader_succeeded(int status)
         ck_abort_msg("the child exited with status %d; it should exit with the reader's result",
                      WEXITSTATUS(status));
     }
+}
+
+/* CPU time this process has used, user and system, in seconds. */
+static double cpu_seconds(void)
+{
+    struct rusage u;
+    ck_assert(getrusage(RUSAGE_SELF, &u) == 0);
+    return (double)(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           (double)(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+static double wall_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec t = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000};
+    while (nanosleep(&t, &t) == -1 && errno == EINTR)
+        ;
+}
+
+static void set_nonblocking(int fd)
+{
+    int flags = fcntl(fd, F_GETFL);
+    ck_assert_msg(flags != -1 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0,
+                  "test setup: fcntl(O_NONBLOCK) failed");
+}
+
+/* Signals that interrupt system calls: a handler without SA_RESTART. */
+static volatile sig_atomic_t signals_seen;
+
+static void count_signal(int sig)
+{
+    (void)sig;
+    signals_seen++;
+}
+
+/* SIGALRM every interval_us microseconds (0: stop), interrupting blocking calls. */
+static void interrupt_every(long interval_us)
+{
+    struct sigaction sa = {.sa_handler = count_signal}; /* no SA_RESTART */
+    sigemptyset(&sa.sa_mask);
+    ck_assert(sigaction(SIGALRM, &sa, NULL) == 0);
+    struct itimerval it = {.it_interval = {0, interval_us}, .it_value = {0, interval_us}};
+    ck_assert(setitimer(ITIMER_REAL, &it, NULL) == 0);
 }
 
 /* ---- 1. loops for short counts ---------------------------------------- */
@@ -151,14 +214,19 @@ START_TEST(write_all_loops_on_short_writes)
     int fds[2];
     make_pipe(fds);
     char *data = pattern(5000, 2);
-    fault_set(FAULT_WRITE, (struct fault_plan){.fd = fds[1], .max_bytes = 7});
+    fault_set(FAULT_OUT, (struct fault_plan){.fd = fds[1], .max_bytes = 7});
     ssize_t n = pipe_write_all(fds[1], data, 5000);
     REQUIRE_IMPL(n, "pipe_write_all");
-    unsigned long shortened = fault_injected(FAULT_WRITE);
+    unsigned long shortened = fault_injected(FAULT_OUT);
+    char watched[256];
+    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_OUT));
     fault_reset();
+    ck_assert_msg(shortened >= 700,
+                  "writes to the pipe were to be cut to 7 bytes, but only %lu were (calls seen: "
+                  "%s); pipe_write_all must write to fd itself, with any of these calls",
+                  shortened, watched);
     ck_assert_msg(n == 5000, "with writes cut to 7 bytes, pipe_write_all returned %zd, not 5000",
                   n);
-    ck_assert_msg(shortened >= 700, "expected at least 700 short writes, saw %lu", shortened);
     char back[5000];
     ck_assert_int_eq(pipe_read_exact(fds[0], back, sizeof back), 5000);
     ck_assert_msg(memcmp(back, data, 5000) == 0, "bytes were lost or repeated across short writes");
@@ -173,20 +241,35 @@ START_TEST(write_all_retries_eintr_and_eagain)
     int fds[2];
     make_pipe(fds);
     char *data = pattern(3000, 3);
-    fault_set(
-        FAULT_WRITE,
-        (struct fault_plan){.fd = fds[1], .max_bytes = 100, .fail_every = 3, .fail_errno = EINTR});
+    fault_set(FAULT_OUT, (struct fault_plan){
+                             .fd = fds[1], .max_bytes = 100, .fail_every = 3, .fail_errno = EINTR});
     ssize_t n = pipe_write_all(fds[1], data, 1500);
     REQUIRE_IMPL(n, "pipe_write_all");
+    int err = errno;
+    unsigned long injected = fault_injected(FAULT_OUT);
+    ck_assert_msg(injected >= 5,
+                  "EINTR was to fail every 3rd write, but only %lu faults were injected (calls "
+                  "seen: %s)",
+                  injected, fault_describe(FAULT_OUT));
     ck_assert_msg(n == 1500, "with EINTR on every 3rd write, pipe_write_all returned %zd (%s)", n,
-                  n == -1 ? strerror(errno) : "short");
+                  n == -1 ? errno_name(err) : "short");
     fault_set(
-        FAULT_WRITE,
+        FAULT_OUT,
         (struct fault_plan){.fd = fds[1], .max_bytes = 100, .fail_every = 2, .fail_errno = EAGAIN});
     n = pipe_write_all(fds[1], data + 1500, 1500);
+    err = errno;
+    injected = fault_injected(FAULT_OUT);
+    char watched[256];
+    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_OUT));
     fault_reset();
-    ck_assert_msg(n == 1500, "with EAGAIN on every 2nd write, pipe_write_all returned %zd (%s)", n,
-                  n == -1 ? strerror(errno) : "short");
+    ck_assert_msg(injected >= 5,
+                  "EAGAIN was to fail every 2nd write, but only %lu faults were injected (calls "
+                  "seen: %s)",
+                  injected, watched);
+    ck_assert_msg(n == 1500,
+                  "with EAGAIN on every 2nd write, pipe_write_all returned %zd (%s); EAGAIN means "
+                  "wait for POLLOUT and try again, not fail",
+                  n, n == -1 ? errno_name(err) : "short");
     char back[3000];
     ck_assert_int_eq(pipe_read_exact(fds[0], back, sizeof back), 3000);
     ck_assert_msg(memcmp(back, data, 3000) == 0, "bytes were lost or repeated around EINTR/EAGAIN");
@@ -202,17 +285,45 @@ START_TEST(read_exact_loops_on_short_reads_and_eintr)
     make_pipe(fds);
     char *data = pattern(4000, 4);
     ck_assert_int_eq(write(fds[1], data, 4000), 4000);
-    fault_set(FAULT_READ, (struct fault_plan){
-                              .fd = fds[0], .max_bytes = 5, .fail_every = 4, .fail_errno = EINTR});
+    fault_set(FAULT_IN, (struct fault_plan){
+                            .fd = fds[0], .max_bytes = 5, .fail_every = 4, .fail_errno = EINTR});
     char back[4000];
     ssize_t n = pipe_read_exact(fds[0], back, sizeof back);
     REQUIRE_IMPL(n, "pipe_read_exact");
-    unsigned long injected = fault_injected(FAULT_READ);
+    int err = errno;
+    unsigned long injected = fault_injected(FAULT_IN);
+    char watched[256];
+    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_IN));
     fault_reset();
-    ck_assert_msg(n == 4000, "with reads cut to 5 bytes and EINTR, pipe_read_exact returned %zd",
-                  n);
-    ck_assert_msg(injected > 100, "the faults did not happen (%lu); is read() called?", injected);
+    ck_assert_msg(n == 4000,
+                  "with reads cut to 5 bytes and EINTR, pipe_read_exact returned %zd (%s)", n,
+                  n == -1 ? errno_name(err) : "short");
+    ck_assert_msg(injected > 100,
+                  "reads from the pipe were to be cut short, but only %lu faults happened "
+                  "(calls seen: %s)",
+                  injected, watched);
     ck_assert_msg(memcmp(back, data, 4000) == 0, "bytes were lost or repeated across short reads");
+
+    /* EAGAIN: a non-blocking descriptor with nothing to read yet. The
+     * contract says wait (poll for POLLIN) and go on, not fail. */
+    ck_assert_int_eq(write(fds[1], data, 4000), 4000);
+    fault_set(FAULT_IN, (struct fault_plan){
+                            .fd = fds[0], .max_bytes = 50, .fail_every = 2, .fail_errno = EAGAIN});
+    memset(back, 0, sizeof back);
+    n = pipe_read_exact(fds[0], back, sizeof back);
+    err = errno;
+    injected = fault_injected(FAULT_IN);
+    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_IN));
+    fault_reset();
+    ck_assert_msg(
+        injected > 40,
+        "EAGAIN was to fail every 2nd read, but only %lu faults happened (calls seen: %s)",
+        injected, watched);
+    ck_assert_msg(n == 4000,
+                  "with EAGAIN on every 2nd read, pipe_read_exact returned %zd (%s); EAGAIN means "
+                  "wait with poll() for POLLIN and read again, not fail",
+                  n, n == -1 ? errno_name(err) : "short");
+    ck_assert_msg(memcmp(back, data, 4000) == 0, "bytes were lost or repeated around EAGAIN");
     free(data);
     close(fds[0]);
     close(fds[1]);
@@ -232,6 +343,92 @@ START_TEST(read_exact_stops_at_end_of_file)
     n = pipe_read_exact(fds[0], back, sizeof back);
     ck_assert_msg(n == 0, "at EOF, pipe_read_exact must return 0, not %zd", n);
     close(fds[0]);
+}
+END_TEST
+
+/*
+ * "Waits with poll()": a non-blocking pipe that stays full (or empty) for
+ * WAIT_MS must cost the waiting side almost no CPU. A loop that retries
+ * write() or read() on EAGAIN at once burns a whole core instead.
+ */
+#define WAIT_MS 400
+
+START_TEST(write_all_waits_in_poll_while_the_pipe_is_full)
+{
+    int fds[2];
+    make_pipe(fds);
+    set_nonblocking(fds[1]);
+    char block[4096];
+    memset(block, 'w', sizeof block);
+    size_t filled = 0;
+    while (write(fds[1], block, sizeof block) > 0)
+        filled += sizeof block;
+    ck_assert_msg(errno == EAGAIN, "test setup: filling the pipe ended with %s", errno_name(errno));
+    pid_t pid = fork();
+    ck_assert(pid != -1);
+    if (pid == 0) { /* the slow reader: drains the pipe after WAIT_MS */
+        close(fds[1]);
+        sleep_ms(WAIT_MS);
+        char buf[65536];
+        while (read(fds[0], buf, sizeof buf) > 0)
+            ;
+        _exit(0);
+    }
+    close(fds[0]);
+    double cpu_before = cpu_seconds(), wall_before = wall_seconds();
+    ssize_t n = pipe_write_all(fds[1], block, sizeof block);
+    int err = errno;
+    double cpu = cpu_seconds() - cpu_before, waited = wall_seconds() - wall_before;
+    close(fds[1]);
+    int status = grade_wait_child(pid, 5000);
+    grade_require_impl(n, err, "pipe_write_all");
+    ck_assert_msg(n == (ssize_t)sizeof block,
+                  "pipe_write_all() on a full non-blocking pipe returned %zd (%s); it must wait "
+                  "for room (poll() for POLLOUT) and then write",
+                  n, n == -1 ? errno_name(err) : "short");
+    ck_assert_msg(waited > 0.5 * WAIT_MS / 1000.0,
+                  "pipe_write_all() returned after %.0f ms, before the reader made room",
+                  waited * 1000);
+    ck_assert_msg(cpu < 0.25 * waited,
+                  "pipe_write_all() used %.0f ms of CPU while waiting %.0f ms for room: it retries "
+                  "write() at once on EAGAIN (a busy loop). Wait with poll(POLLOUT) instead",
+                  cpu * 1000, waited * 1000);
+    ck_assert_msg(status != -1 && WIFEXITED(status), "test setup: the reader did not finish");
+}
+END_TEST
+
+START_TEST(read_exact_waits_in_poll_while_the_pipe_is_empty)
+{
+    int fds[2];
+    make_pipe(fds);
+    set_nonblocking(fds[0]);
+    pid_t pid = fork();
+    ck_assert(pid != -1);
+    if (pid == 0) { /* the slow writer */
+        close(fds[0]);
+        sleep_ms(WAIT_MS);
+        _exit(write(fds[1], "late", 4) == 4 ? 0 : 1);
+    }
+    close(fds[1]);
+    char buf[4];
+    double cpu_before = cpu_seconds(), wall_before = wall_seconds();
+    ssize_t n = pipe_read_exact(fds[0], buf, sizeof buf);
+    int err = errno;
+    double cpu = cpu_seconds() - cpu_before, waited = wall_seconds() - wall_before;
+    close(fds[0]);
+    int status = grade_wait_child(pid, 5000);
+    grade_require_impl(n, err, "pipe_read_exact");
+    ck_assert_msg(n == 4,
+                  "pipe_read_exact() on an empty non-blocking pipe returned %zd (%s); on EAGAIN it "
+                  "must wait (poll() for POLLIN) and read again",
+                  n, n == -1 ? errno_name(err) : "short");
+    ck_assert_msg(
+        cpu < 0.25 * waited,
+        "pipe_read_exact() used %.0f ms of CPU while waiting %.0f ms for data: it retries "
+        "read() at once on EAGAIN (a busy loop). Wait with poll(POLLIN) instead",
+        cpu * 1000, waited * 1000);
+    ck_assert_msg(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "test setup: the writer failed");
 }
 END_TEST
 
@@ -325,6 +522,32 @@ START_TEST(parent_keeps_no_pipe_descriptor)
 }
 END_TEST
 
+/* A reader that reads nothing: it returns at once, closing the read end. */
+static int read_nothing(int fd, void *arg)
+{
+    (void)fd;
+    (void)arg;
+    return READER_OK;
+}
+
+START_TEST(failed_write_to_child_is_reported)
+{
+    signal(SIGPIPE, SIG_IGN);           /* a write to the closed pipe then fails with EPIPE */
+    size_t len = 4 * PIPE_LAB_CAPACITY; /* more than the pipe holds: the write must fail */
+    char *data = pattern(len, 9);
+    errno = 0;
+    int status = pipe_send_to_child(data, len, read_nothing, NULL);
+    int err = errno;
+    free(data);
+    grade_require_impl(status, err, "pipe_send_to_child");
+    ck_assert_msg(status == -1 && err == EPIPE,
+                  "the child read nothing and exited, so writing %zu bytes must fail with EPIPE; "
+                  "pipe_send_to_child() returned %s%s instead of -1 with EPIPE",
+                  len, status == -1 ? "-1 with " : grade_describe_status(status),
+                  status == -1 ? errno_name(err) : "");
+}
+END_TEST
+
 START_TEST(transfer_16_mib_checksum_matches)
 {
     size_t len = 16u * 1024 * 1024;
@@ -345,7 +568,7 @@ static void start_coprocess(struct pipe_coprocess *cp)
     signal(SIGPIPE, SIG_IGN); /* a dead coprocess must not kill the test */
     int rc = pipe_coprocess_start(cp);
     REQUIRE_IMPL(rc, "pipe_coprocess_start");
-    ck_assert_msg(rc == 0, "pipe_coprocess_start failed: %s", strerror(errno));
+    ck_assert_msg(rc == 0, "pipe_coprocess_start failed: %s", errno_name(errno));
 }
 
 static void finish_coprocess(struct pipe_coprocess *cp)
@@ -365,7 +588,8 @@ START_TEST(exchange_returns_upper_case)
     char reply[sizeof request];
     ssize_t n = pipe_coprocess_exchange(&cp, request, reply, sizeof request);
     REQUIRE_IMPL(n, "pipe_coprocess_exchange");
-    ck_assert_msg(n == (ssize_t)sizeof request, "exchange returned %zd: %s", n, strerror(errno));
+    ck_assert_msg(n == (ssize_t)sizeof request, "exchange returned %zd: %s", n,
+                  n == -1 ? errno_name(errno) : "no error");
     ck_assert_str_eq(reply, "HELLO, PIPES! 123");
     finish_coprocess(&cp);
 }
@@ -382,7 +606,8 @@ START_TEST(exchange_1_mib_does_not_deadlock)
         request[i] = (char)('a' + i % 26);
     ssize_t n = pipe_coprocess_exchange(&cp, request, reply, len);
     REQUIRE_IMPL(n, "pipe_coprocess_exchange");
-    ck_assert_msg(n == (ssize_t)len, "exchange of 1 MiB returned %zd: %s", n, strerror(errno));
+    ck_assert_msg(n == (ssize_t)len, "exchange of 1 MiB returned %zd: %s", n,
+                  n == -1 ? errno_name(errno) : "no error");
     for (size_t i = 0; i < len; i++) {
         if (reply[i] != (char)('A' + i % 26))
             ck_abort_msg("byte %zu of the reply is wrong", i);
@@ -401,17 +626,24 @@ START_TEST(exchange_survives_short_writes_and_reads)
     char *request = malloc(len), *reply = malloc(len);
     ck_assert(request && reply);
     memset(request, 'q', len);
-    fault_set(FAULT_WRITE, (struct fault_plan){.fd = cp.to_child, .max_bytes = 999});
-    fault_set(FAULT_READ,
+    fault_set(FAULT_OUT, (struct fault_plan){.fd = cp.to_child, .max_bytes = 999});
+    fault_set(FAULT_IN,
               (struct fault_plan){
                   .fd = cp.from_child, .max_bytes = 333, .fail_every = 5, .fail_errno = EINTR});
     ssize_t n = pipe_coprocess_exchange(&cp, request, reply, len);
     REQUIRE_IMPL(n, "pipe_coprocess_exchange");
-    unsigned long injected = fault_injected(FAULT_WRITE) + fault_injected(FAULT_READ);
+    int err = errno;
+    unsigned long out_faults = fault_injected(FAULT_OUT), in_faults = fault_injected(FAULT_IN);
+    char watched[600];
+    snprintf(watched, sizeof watched, "out: %s; in: %s", fault_describe(FAULT_OUT),
+             fault_describe(FAULT_IN));
     fault_reset();
-    ck_assert_msg(n == (ssize_t)len, "with short I/O the exchange returned %zd: %s", n,
-                  strerror(errno));
-    ck_assert_msg(injected > 0, "no short reads or writes happened; use read() and write()");
+    ck_assert_msg(n == (ssize_t)len, "with short I/O the exchange returned %zd (%s)", n,
+                  n == -1 ? errno_name(err) : "short");
+    ck_assert_msg(out_faults > 0 && in_faults > 0,
+                  "short writes and reads were to be injected on both pipes, but they did not "
+                  "happen (%s)",
+                  watched);
     for (size_t i = 0; i < len; i++) {
         if (reply[i] != 'Q')
             ck_abort_msg("byte %zu of the reply is wrong after short I/O", i);
@@ -423,6 +655,104 @@ START_TEST(exchange_survives_short_writes_and_reads)
 END_TEST
 
 /* ---- 4. the writer whose reader is gone --------------------------------- */
+
+START_TEST(exchange_survives_signals_during_poll)
+{
+    struct pipe_coprocess cp;
+    start_coprocess(&cp);
+    size_t len = 1024 * 1024;
+    char *request = malloc(len), *reply = malloc(len);
+    ck_assert(request && reply);
+    memset(request, 's', len);
+    signals_seen = 0;
+    interrupt_every(300); /* SIGALRM without SA_RESTART: poll() fails with EINTR */
+    ssize_t n = -1;
+    int err = 0;
+    for (int round = 0; round < 3; round++) {
+        n = pipe_coprocess_exchange(&cp, request, reply, len);
+        err = errno;
+        if (n != (ssize_t)len)
+            break;
+    }
+    interrupt_every(0);
+    int seen = signals_seen;
+    signal(SIGALRM, SIG_DFL);
+    REQUIRE_IMPL(n, "pipe_coprocess_exchange");
+    ck_assert_msg(seen > 0, "test setup: no signal arrived during the exchange");
+    ck_assert_msg(n == (ssize_t)len,
+                  "with a signal every 0.3 ms (%d arrived), pipe_coprocess_exchange returned %zd "
+                  "(%s); poll(), read() and write() fail with EINTR when a signal interrupts them: "
+                  "retry, do not give up",
+                  seen, n, n == -1 ? errno_name(err) : "short");
+    for (size_t i = 0; i < len; i++) {
+        if (reply[i] != 'S')
+            ck_abort_msg("byte %zu of the reply is wrong after signals", i);
+    }
+    free(request);
+    free(reply);
+    finish_coprocess(&cp);
+}
+END_TEST
+
+/* The coprocess to kill when the timer fires. */
+static volatile pid_t victim;
+
+static void kill_victim(int sig)
+{
+    (void)sig;
+    kill(victim, SIGKILL);
+}
+
+enum { EXCHANGE_EPIPE = 0, EXCHANGE_ENOSYS = 10, EXCHANGE_OTHER = 11, EXCHANGE_SUCCEEDED = 12 };
+
+START_TEST(exchange_reports_child_death_mid_exchange)
+{
+    /* In a process of its own, so that an exchange that never returns can be
+     * told apart from the test's own time limit. */
+    pid_t driver = fork();
+    ck_assert(driver != -1);
+    if (driver == 0) {
+        signal(SIGPIPE, SIG_IGN);
+        struct pipe_coprocess cp;
+        if (pipe_coprocess_start(&cp) == -1)
+            _exit(errno == ENOSYS ? EXCHANGE_ENOSYS : EXCHANGE_OTHER);
+        /* Stopped, the coprocess takes the request but never answers; the
+         * timer then kills it while the exchange waits for the reply. */
+        kill(cp.pid, SIGSTOP);
+        victim = cp.pid;
+        struct sigaction sa = {.sa_handler = kill_victim, .sa_flags = SA_RESTART};
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGALRM, &sa, NULL);
+        struct itimerval it = {.it_value = {0, 200000}};
+        setitimer(ITIMER_REAL, &it, NULL);
+        char reply[100];
+        ssize_t n = pipe_coprocess_exchange(&cp, "a request nobody answers", reply, 24);
+        int err = errno;
+        waitpid(cp.pid, NULL, 0);
+        if (n == -1 && err == ENOSYS)
+            _exit(EXCHANGE_ENOSYS);
+        _exit(n == -1 ? (err == EPIPE ? EXCHANGE_EPIPE : EXCHANGE_OTHER) : EXCHANGE_SUCCEEDED);
+    }
+    int status = grade_wait_child(driver, 3000);
+    /* The coprocess, killed by the timer, may have been left to this process. */
+    while (waitpid(-1, NULL, WNOHANG) > 0)
+        ;
+    ck_assert_msg(status != -1,
+                  "pipe_coprocess_exchange() was still running 3 s after the coprocess died "
+                  "mid-exchange (killed 0.2 s in, before it answered). Its response pipe then "
+                  "reports POLLHUP and read() returns 0: return -1 with EPIPE");
+    ck_assert_msg(WIFEXITED(status), "the exchanging process %s", grade_describe_status(status));
+    if (WEXITSTATUS(status) == EXCHANGE_ENOSYS)
+        ck_abort_msg("not implemented yet: pipe_coprocess_start() or pipe_coprocess_exchange() "
+                     "returned ENOSYS");
+    ck_assert_msg(WEXITSTATUS(status) != EXCHANGE_SUCCEEDED,
+                  "pipe_coprocess_exchange() reported success although the coprocess died "
+                  "before answering");
+    ck_assert_msg(WEXITSTATUS(status) == EXCHANGE_EPIPE,
+                  "when the coprocess dies mid-exchange, pipe_coprocess_exchange() must fail with "
+                  "EPIPE (see pipe_lab.h), not another errno");
+}
+END_TEST
 
 START_TEST(write_without_reader_gives_epipe_not_death)
 {
@@ -468,7 +798,7 @@ START_TEST(fifo_created_private_and_not_twice)
 {
     int rc = pipe_fifo_create("lab.fifo");
     REQUIRE_IMPL(rc, "pipe_fifo_create");
-    ck_assert_msg(rc == 0, "pipe_fifo_create failed: %s", strerror(errno));
+    ck_assert_msg(rc == 0, "pipe_fifo_create failed: %s", errno_name(errno));
     struct stat st;
     ck_assert_int_eq(stat("lab.fifo", &st), 0);
     int is_fifo = S_ISFIFO(st.st_mode);
@@ -488,23 +818,73 @@ START_TEST(fifo_carries_message_between_processes)
 {
     int rc = pipe_fifo_create("talk.fifo");
     REQUIRE_IMPL(rc, "pipe_fifo_create");
-    ck_assert_msg(rc == 0, "pipe_fifo_create failed: %s", strerror(errno));
+    ck_assert_msg(rc == 0, "pipe_fifo_create failed: %s", errno_name(errno));
     const char msg[] = "through a name in the file system";
     pid_t pid = fork();
     ck_assert(pid != -1);
-    if (pid == 0)
-        _exit(pipe_fifo_send("talk.fifo", msg, sizeof msg) == (ssize_t)sizeof msg ? 0 : 1);
+    if (pid == 0) {
+        int fds_before = grade_count_open_fds();
+        ssize_t sent = pipe_fifo_send("talk.fifo", msg, sizeof msg);
+        if (sent != (ssize_t)sizeof msg)
+            _exit(1);
+        _exit(grade_count_open_fds() == fds_before ? 0 : 2);
+    }
+    /* Reads cut to 5 bytes: one read() cannot take the whole message. */
+    fault_set(FAULT_IN, (struct fault_plan){.fd = -1, .max_bytes = 5});
     char buf[256];
     ssize_t got = pipe_fifo_receive("talk.fifo", buf, sizeof buf);
     int receive_errno = errno;
+    unsigned long injected = fault_injected(FAULT_IN);
+    fault_reset();
     int status = grade_wait_child(pid, 5000);
     unlink("talk.fifo");
-    REQUIRE_IMPL(got, "pipe_fifo_receive");
-    ck_assert_msg(got == (ssize_t)sizeof msg, "pipe_fifo_receive returned %zd (%s), expected %zu",
-                  got, got == -1 ? strerror(receive_errno) : "wrong length", sizeof msg);
+    grade_require_impl(got, receive_errno, "pipe_fifo_receive");
+    ck_assert_msg(got == (ssize_t)sizeof msg,
+                  "with reads cut to 5 bytes, pipe_fifo_receive returned %zd (%s), expected %zu: "
+                  "read until end of file or until cap bytes",
+                  got, got == -1 ? errno_name(receive_errno) : "wrong length", sizeof msg);
+    ck_assert_msg(injected > 0, "reads from the FIFO were to be cut short, but none was");
     ck_assert_str_eq(buf, msg);
+    ck_assert_msg(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) != 2,
+                  "pipe_fifo_send() left the FIFO open in the writing process: close it when done");
     ck_assert_msg(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
                   "the writing process failed: pipe_fifo_send must write all bytes and close");
+}
+END_TEST
+
+START_TEST(fifo_open_interrupted_by_a_signal_gives_eintr)
+{
+    int rc = pipe_fifo_create("nobody.fifo");
+    REQUIRE_IMPL(rc, "pipe_fifo_create");
+    ck_assert_msg(rc == 0, "pipe_fifo_create failed: %s", errno_name(errno));
+    pid_t pid = fork();
+    ck_assert(pid != -1);
+    if (pid == 0) {
+        /* Nobody ever opens the other end; a signal comes after 0.2 s. */
+        signals_seen = 0;
+        struct sigaction sa = {.sa_handler = count_signal}; /* no SA_RESTART */
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGALRM, &sa, NULL);
+        struct itimerval it = {.it_value = {0, 200000}};
+        setitimer(ITIMER_REAL, &it, NULL);
+        char buf[16];
+        ssize_t got = pipe_fifo_receive("nobody.fifo", buf, sizeof buf);
+        if (got == -1 && errno == ENOSYS)
+            _exit(10);
+        _exit(got == -1 && errno == EINTR ? 0 : 1);
+    }
+    int status = grade_wait_child(pid, 3000);
+    unlink("nobody.fifo");
+    ck_assert_msg(
+        status != -1,
+        "pipe_fifo_receive() was still waiting 3 s after a signal interrupted its open() "
+        "of a FIFO nobody writes to: return -1 with EINTR (see pipe_lab.h), do not retry, "
+        "so that a program can stop on Ctrl-C");
+    ck_assert_msg(WIFEXITED(status), "the receiving process %s", grade_describe_status(status));
+    if (WEXITSTATUS(status) == 10)
+        ck_abort_msg("not implemented yet: pipe_fifo_receive() returned ENOSYS");
+    ck_assert_msg(WEXITSTATUS(status) == 0,
+                  "when a signal interrupts open(), pipe_fifo_receive() must return -1 with EINTR");
 }
 END_TEST
 
@@ -521,6 +901,12 @@ int main(int argc, char **argv)
          5, "pipe_read_exact(): loop until len bytes; retry EINTR"},
         {"read_exact_stops_at_end_of_file", read_exact_stops_at_end_of_file, 3, 5,
          "pipe_read_exact(): read() returning 0 means EOF; return what you have"},
+        {"write_all_waits_in_poll_while_the_pipe_is_full",
+         write_all_waits_in_poll_while_the_pipe_is_full, 3, 5,
+         "pipe_write_all(): on EAGAIN, poll() for POLLOUT (no timeout) before writing again"},
+        {"read_exact_waits_in_poll_while_the_pipe_is_empty",
+         read_exact_waits_in_poll_while_the_pipe_is_empty, 3, 5,
+         "pipe_read_exact(): on EAGAIN, poll() for POLLIN (no timeout) before reading again"},
         {"child_reads_until_eof", child_reads_until_eof, 6, 15,
          "pipe_send_to_child(): close the unused end in each process, write, close, waitpid"},
         {"write_end_closed_before_reader_waits_for_eof",
@@ -530,6 +916,9 @@ int main(int argc, char **argv)
         {"parent_keeps_no_pipe_descriptor", parent_keeps_no_pipe_descriptor, 4, 30,
          "pipe_send_to_child(): the parent closes the read end at once, the write end after "
          "writing"},
+        {"failed_write_to_child_is_reported", failed_write_to_child_is_reported, 2, 10,
+         "pipe_send_to_child(): when pipe_write_all() fails, still close and wait for the child, "
+         "then return -1 with the write's errno"},
         {"transfer_16_mib_checksum_matches", transfer_16_mib_checksum_matches, 5, 30,
          "pipe_send_to_child() with pipe_write_all(): every byte, in order"},
         {"exchange_returns_upper_case", exchange_returns_upper_case, 4, 10,
@@ -539,6 +928,12 @@ int main(int argc, char **argv)
          "what can move"},
         {"exchange_survives_short_writes_and_reads", exchange_survives_short_writes_and_reads, 4,
          20, "pipe_coprocess_exchange(): count the bytes each write() and read() really moved"},
+        {"exchange_survives_signals_during_poll", exchange_survives_signals_during_poll, 3, 20,
+         "pipe_coprocess_exchange(): poll() fails with EINTR when a signal arrives; retry it"},
+        {"exchange_reports_child_death_mid_exchange", exchange_reports_child_death_mid_exchange, 3,
+         10,
+         "pipe_coprocess_exchange(): read() = 0 (or POLLHUP without data) on the response pipe "
+         "means the child is gone: -1 with EPIPE"},
         {"write_without_reader_gives_epipe_not_death", write_without_reader_gives_epipe_not_death,
          5, 10,
          "pipe_ignore_sigpipe(): sigaction(SIGPIPE, SIG_IGN); then write() fails with EPIPE"},
@@ -547,6 +942,9 @@ int main(int argc, char **argv)
         {"fifo_carries_message_between_processes", fifo_carries_message_between_processes, 5, 10,
          "pipe_fifo_send()/receive(): open() blocks until both sides are there; then write/read "
          "and close"},
+        {"fifo_open_interrupted_by_a_signal_gives_eintr",
+         fifo_open_interrupted_by_a_signal_gives_eintr, 2, 10,
+         "pipe_fifo_receive(): when open() fails with EINTR, return -1 with EINTR; do not retry"},
     };
     return grade_main(argc, argv, "02-pipe", tests, GRADE_COUNT(tests));
 }

@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -235,6 +237,39 @@ START_TEST(json_trace_lines_are_valid_and_escaped)
 }
 END_TEST
 
+/* trace_call_starts(): the next call's line carries start_ns <= mono_ns; only that one. */
+START_TEST(call_start_is_carried_by_the_next_call_only)
+{
+    setenv("IPC_TRACE", "off", 1);
+    setenv("IPC_TRACE_FILE", "s.jsonl", 1);
+    trace_reset();
+    trace_call_starts();
+    trace_note("a note does not take the start");
+    trace_call("connect", -1, "fd=%d", 3);
+    trace_call("poll", 1, "fd=%d", 3);
+    unsetenv("IPC_TRACE_FILE");
+    trace_reset();
+
+    FILE *in = fopen("s.jsonl", "r");
+    ck_assert_msg(in != NULL, "IPC_TRACE_FILE was not written");
+    char line[3][2048];
+    int n = 0;
+    while (n < 3 && fgets(line[n], sizeof line[n], in))
+        n++;
+    fclose(in);
+    unlink("s.jsonl");
+    ck_assert_int_eq(n, 3);
+    ck_assert_msg(strstr(line[0], "start_ns") == NULL, "a note carried the start: %s", line[0]);
+    const char *start = strstr(line[1], "\"start_ns\":");
+    const char *mono = strstr(line[1], "\"mono_ns\":");
+    ck_assert_msg(start && mono, "the call after trace_call_starts() has no start_ns: %s", line[1]);
+    ck_assert_msg(json_valid(line[1]), "not valid JSON: %s", line[1]);
+    unsigned long long s = strtoull(start + 11, NULL, 10), m = strtoull(mono + 10, NULL, 10);
+    ck_assert_msg(s > 0 && s <= m, "start_ns %llu is not before mono_ns %llu", s, m);
+    ck_assert_msg(strstr(line[2], "start_ns") == NULL, "a start was used twice: %s", line[2]);
+}
+END_TEST
+
 START_TEST(json_string_cut_short_stays_valid)
 {
     char buf[16];
@@ -290,7 +325,7 @@ START_TEST(fault_plan_shortens_and_fails_deterministically)
 {
     int fds[2];
     ck_assert(pipe(fds) == 0);
-    fault_set(FAULT_WRITE,
+    fault_set(FAULT_OUT,
               (struct fault_plan){.fd = -1, .max_bytes = 3, .fail_every = 2, .fail_errno = EINTR});
     ssize_t first = write(fds[1], "abcdef", 6);
     errno = 0;
@@ -306,6 +341,44 @@ START_TEST(fault_plan_shortens_and_fails_deterministically)
     ck_assert_int_eq(second_errno, EINTR);
     ck_assert_int_eq(to_stderr, 0);
     ck_assert_int_eq(after_reset, 6);
+}
+END_TEST
+
+START_TEST(fault_plan_covers_vector_and_message_calls)
+{
+    int fds[2];
+    ck_assert(socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == 0);
+    fault_set(FAULT_OUT, (struct fault_plan){.fd = fds[0], .max_bytes = 3});
+    fault_set(FAULT_IN, (struct fault_plan){.fd = fds[1], .max_bytes = 2});
+    struct iovec out[2] = {{.iov_base = "ab", .iov_len = 2}, {.iov_base = "cdef", .iov_len = 4}};
+    ssize_t wrote = writev(fds[0], out, 2);
+    struct msghdr msg = {.msg_iov = out, .msg_iovlen = 2};
+    ssize_t sent = sendmsg(fds[0], &msg, 0);
+    char a[8] = "", b[8] = "";
+    struct iovec in[2] = {{.iov_base = a, .iov_len = 1}, {.iov_base = b, .iov_len = 7}};
+    ssize_t got = readv(fds[1], in, 2);
+    int spread_right = a[0] == 'a' && b[0] == 'b';
+    struct msghdr rmsg = {.msg_iov = in, .msg_iovlen = 2};
+    ssize_t received = recvmsg(fds[1], &rmsg, 0);
+    int iov_kept = rmsg.msg_iov == in && rmsg.msg_iovlen == 2;
+    unsigned long out_faults = fault_injected(FAULT_OUT), in_faults = fault_injected(FAULT_IN);
+    unsigned long out_calls = fault_calls(FAULT_OUT);
+    char described[256];
+    snprintf(described, sizeof described, "%s", fault_describe(FAULT_OUT));
+    fault_reset();
+    close(fds[0]);
+    close(fds[1]);
+    ck_assert_int_eq(wrote, 3);
+    ck_assert_int_eq(sent, 3);
+    ck_assert_int_eq(got, 2);
+    ck_assert_int_eq(received, 2);
+    ck_assert_msg(iov_kept, "recvmsg() must give the caller its own iovec back");
+    ck_assert_msg(spread_right, "readv() spread the cut bytes wrongly");
+    ck_assert_int_eq(out_faults, 2);
+    ck_assert_int_eq(in_faults, 2);
+    ck_assert_int_eq(out_calls, 2);
+    ck_assert_msg(strstr(described, "writev x1") && strstr(described, "sendmsg x1"),
+                  "fault_describe() should count each call: %s", described);
 }
 END_TEST
 
@@ -410,12 +483,16 @@ int main(int argc, char **argv)
          "common/trace.c: format_json(), common/json.c"},
         {"json_string_cut_short_stays_valid", json_string_cut_short_stays_valid, 1, 5,
          "common/json.c: json_append_string()"},
+        {"call_start_is_carried_by_the_next_call_only", call_start_is_carried_by_the_next_call_only,
+         1, 5, "common/trace.c: trace_call_starts(), format_json()"},
         {"step_mode_never_blocks_without_terminal", step_mode_never_blocks_without_terminal, 1, 10,
          "common/step.c: open /dev/tty, and give up when it fails"},
         {"colour_only_on_terminal_and_never_with_no_color",
          colour_only_on_terminal_and_never_with_no_color, 1, 5, "common/term.c"},
         {"fault_plan_shortens_and_fails_deterministically",
          fault_plan_shortens_and_fails_deterministically, 1, 5, "common/fault.c"},
+        {"fault_plan_covers_vector_and_message_calls", fault_plan_covers_vector_and_message_calls,
+         1, 5, "common/fault.c: the --wrap of readv, writev, sendmsg and recvmsg"},
         {"lab_headers_identical_in_labs_and_solutions", lab_headers_identical_in_labs_and_solutions,
          1, 5, "keep each lab's headers in labs/NN only; delete copies from solutions/NN"},
     };

@@ -50,7 +50,8 @@ struct chart_row {
     const struct trace_event *ev;
     enum chart_side side;
     char state[24];     /* the TCP state after the call, or "" */
-    bool state_changed; /* the call moved the socket to that state */
+    bool state_changed; /* the socket reached that state during the call, or since
+                           the last call on this side (the peer's doing) */
 };
 
 struct chart_arrow {
@@ -81,11 +82,12 @@ void chart_free(struct chart *chart);
 
 /*
  * Keeps only the rows that tell the story: a row stays when an arrow starts
- * or ends there, when its call changed the TCP state, or when it is one of
- * the lifecycle's own calls (socket, bind, listen, accept, connect,
- * shutdown, close). Helper calls (getaddrinfo, poll, getsockopt, ...) that
- * did none of this go, so that a chart fits on a slide. Arrows keep
- * pointing at the same calls.
+ * or ends there, when its call changed the TCP state, when it sends or
+ * receives (a 4-byte header read too), when it sets SO_LINGER, or when it
+ * is one of the lifecycle's own calls (socket, bind, listen, accept,
+ * connect, shutdown, close). Helper calls (getaddrinfo, poll, getsockopt,
+ * ...) that did none of this go, so that a chart fits on a slide. Arrows
+ * keep pointing at the same calls.
  */
 void chart_compact(struct chart *chart);
 

@@ -1,7 +1,7 @@
 /*
  * trace_chart - draw a TCP message sequence chart from two real traces.
  *
- * usage: trace_chart [-c] [-o OUT.svg] [-t TITLE] CLIENT_TRACE SERVER_TRACE
+ * usage: trace_chart [-c [-H PX]] [-k] [-o OUT.svg] [-t TITLE] CLIENT_TRACE SERVER_TRACE
  *
  * The traces are the JSON Lines files that IPC_TRACE_FILE writes (see
  * common/trace.h): one from the client, one from the server. The chart
@@ -16,6 +16,7 @@
  * (slides/slides.mk, tools/trace-chart/run_demo.sh).
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,15 +29,22 @@
 #include "trace_event.h"
 
 static const char USAGE[] =
-    "usage: trace_chart [-c] [-o OUT.svg] [-t TITLE] CLIENT_TRACE SERVER_TRACE\n"
+    "usage: trace_chart [-c [-H PX]] [-k] [-o OUT.svg] [-t TITLE] CLIENT_TRACE SERVER_TRACE\n"
     "Draws a TCP sequence chart (SVG) from the JSON Lines traces that\n"
     "IPC_TRACE_FILE=path makes a client and a server write.\n"
-    "  -c          compact, for slides: only the calls that send, receive,\n"
-    "              change the TCP state or are lifecycle steps; no legend\n"
-    "  -o OUT.svg  write the chart there (default: standard output)\n"
-    "  -t TITLE    the chart's heading ('' for none)\n"
-    "  -h          show this help\n"
-    "Example: make trace-chart MODE=halfclose\n";
+    "  -c, --compact     for slides: every call on the connection (sends, receives,\n"
+    "                    SO_LINGER, lifecycle steps), no lookups, no times, no title,\n"
+    "                    no legend; text at least 18 px on a 1280x720 slide that shows\n"
+    "                    the chart -H px tall\n"
+    "  -H, --height PX   how tall the slide shows the compact chart (default 610)\n"
+    "  -k, --check       draw nothing; exit 1 if an arrow would point back in time\n"
+    "                    or a lifeline would leave the order its calls returned in\n"
+    "  -o, --output OUT  write the chart there (default: standard output)\n"
+    "  -t, --title TEXT  the chart's heading ('' for none)\n"
+    "  -h, --help        show this help\n"
+    "Examples:\n"
+    "  make trace-chart MODE=halfclose\n"
+    "  trace_chart -c -o chart.svg client.jsonl server.jsonl\n";
 
 /* Loads one trace or dies saying which line is wrong. */
 static struct trace_event *load_or_die(const char *path, size_t *count)
@@ -53,7 +61,8 @@ static struct trace_event *load_or_die(const char *path, size_t *count)
     return events;
 }
 
-static void write_or_die(const struct chart *chart, const char *title, bool legend,
+/* shown_height > 0: the slide picture (chart_svg_write_slide). */
+static void write_or_die(const struct chart *chart, const char *title, int shown_height,
                          const char *out_path)
 {
     FILE *out = stdout;
@@ -62,7 +71,8 @@ static void write_or_die(const struct chart *chart, const char *title, bool lege
         if (out == NULL)
             die_errno("open %s", out_path);
     }
-    int rc = chart_svg_write(out, chart, title, legend);
+    int rc = shown_height > 0 ? chart_svg_write_slide(out, chart, shown_height)
+                              : chart_svg_write(out, chart, title, true);
     if (out_path) {
         if (fclose(out) == EOF)
             rc = -1;
@@ -78,18 +88,69 @@ static void write_or_die(const struct chart *chart, const char *title, bool lege
     }
 }
 
+/*
+ * The chart's promises, checked: every arrow goes down the page (a message
+ * arrives after it was sent), and each lifeline keeps its calls in the
+ * order they returned. Prints each breach; returns how many there were.
+ */
+static int check_order(const struct chart *chart)
+{
+    int bad = 0;
+    for (size_t i = 0; i < chart->narrows; i++) {
+        const struct chart_arrow *a = &chart->arrows[i];
+        if (a->from_row == CHART_NO_ROW || a->to_row == CHART_NO_ROW || a->to_row > a->from_row)
+            continue;
+        const struct trace_event *from = chart->rows[a->from_row].ev;
+        const struct trace_event *to = chart->rows[a->to_row].ev;
+        printf("arrow %s points back in time: from %s(%s) on row %zu to %s(%s) on row %zu\n",
+               a->label, from->call, from->args, a->from_row, to->call, to->args, a->to_row);
+        bad++;
+    }
+    for (int side = 0; side < 2; side++) {
+        const struct trace_event *last = NULL;
+        for (size_t r = 0; r < chart->nrows; r++) {
+            if ((int)chart->rows[r].side != side)
+                continue;
+            const struct trace_event *ev = chart->rows[r].ev;
+            if (last && ev->mono_ns < last->mono_ns) {
+                printf("row %zu, %s(%s), returned before the row above it on its lifeline\n", r,
+                       ev->call, ev->args);
+                bad++;
+            }
+            last = ev;
+        }
+    }
+    return bad;
+}
+
 int main(int argc, char **argv)
 {
     err_set_progname(argv[0]);
     const char *out_path = NULL;
     const char *title = "TCP sequence chart, drawn from a real trace";
-    bool compact = false;
+    bool compact = false, check = false;
+    long shown_height = 610; /* the decks show a chart h:610 */
+    static const struct option LONG_OPTIONS[] = {
+        {"compact", no_argument, NULL, 'c'},
+        {"check", no_argument, NULL, 'k'},
+        {"output", required_argument, NULL, 'o'},
+        {"title", required_argument, NULL, 't'},
+        {"height", required_argument, NULL, 'H'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
     int opt;
     opterr = 0; /* cli_bad_option() says what was wrong */
-    while ((opt = getopt(argc, argv, ":cho:t:")) != -1) {
+    while ((opt = getopt_long(argc, argv, ":ckhH:o:t:", LONG_OPTIONS, NULL)) != -1) {
         switch (opt) {
         case 'c':
             compact = true;
+            break;
+        case 'k':
+            check = true;
+            break;
+        case 'H':
+            shown_height = cli_parse_long(optarg, 200, 720, "height");
             break;
         case 'h':
             cli_help(USAGE);
@@ -100,7 +161,7 @@ int main(int argc, char **argv)
             title = optarg;
             break;
         default:
-            cli_bad_option(opt);
+            cli_bad_option(opt, argv);
         }
     }
     if (argc - optind != 2)
@@ -115,9 +176,19 @@ int main(int argc, char **argv)
     if (chart.nrows == 0)
         die("no traced calls in %s or %s: were the programs run with IPC_TRACE_FILE set?",
             argv[optind], argv[optind + 1]);
+    if (check) {
+        int bad = check_order(&chart);
+        if (bad == 0)
+            printf("trace_chart: %zu calls, %zu arrows, none back in time\n", chart.nrows,
+                   chart.narrows);
+        chart_free(&chart);
+        free(client);
+        free(server);
+        return bad == 0 ? 0 : 1;
+    }
     if (compact)
         chart_compact(&chart);
-    write_or_die(&chart, title, !compact, out_path);
+    write_or_die(&chart, title, compact ? (int)shown_height : 0, out_path);
     chart_free(&chart);
     free(client);
     free(server);

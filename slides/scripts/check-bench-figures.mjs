@@ -1,0 +1,72 @@
+// check-bench-figures.mjs - every number deck 05 quotes comes from the committed bench run.
+//
+// usage: node check-bench-figures.mjs DECK.md RESULTS.csv FIGURES.txt
+//
+// RESULTS.csv is a `make bench` results file (mechanism,msg_size,metric,median,...,note).
+// FIGURES.txt lists, one per line, a piece of the deck's text and where its number comes from:
+//
+//     TEXT <tab> EXPRESSION
+//
+// TEXT holds one placeholder {N}: the value rounded to N decimals. EXPRESSION is arithmetic
+// (+ - * / and parentheses, numbers) over medians named mechanism:size:metric, such as
+// `100 * shm-lockfree:65536:throughput_MBps / memcpy:65536:throughput_MBps`. Each TEXT, with
+// its value filled in, must appear in the deck. So a new bench run that changes a figure makes
+// this check fail until the deck says the new figure: the text and the plots cannot disagree.
+// Lines starting with # are comments. The run must be a near placement (cache line under
+// 150 ns), as the deck explains its figures for that case.
+import fs from 'node:fs';
+
+const [deckPath, csvPath, figuresPath] = process.argv.slice(2);
+if (!figuresPath) {
+    console.error('usage: node check-bench-figures.mjs DECK.md RESULTS.csv FIGURES.txt');
+    process.exit(2);
+}
+const deck = fs.readFileSync(deckPath, 'utf8');
+const medians = new Map();
+for (const line of fs.readFileSync(csvPath, 'utf8').split('\n').slice(1)) {
+    const f = line.split(',');
+    if (f.length >= 4) medians.set(`${f[0]}:${f[1]}:${f[2]}`, Number(f[3]));
+}
+
+let bad = 0;
+const fail = (msg) => {
+    console.log(msg);
+    bad++;
+};
+
+const line = medians.get('cacheline:64:rtt_ns');
+if (line === undefined) fail(`${csvPath}: no cacheline row: not a bench results file?`);
+else if (line >= 150)
+    fail(`${csvPath}: cache line round trip ${line} ns: a far placement; commit a near-placement run`);
+
+for (const raw of fs.readFileSync(figuresPath, 'utf8').split('\n')) {
+    if (raw.trim() === '' || raw.startsWith('#')) continue;
+    const [text, expr] = raw.split('\t');
+    const place = /\{(\d)\}/.exec(text ?? '');
+    if (!expr || !place) {
+        fail(`${figuresPath}: not "TEXT{N}<tab>EXPRESSION": ${raw}`);
+        continue;
+    }
+    let missing = null;
+    const arithmetic = expr.replace(/[a-z][a-z0-9-]*:\d+:[a-z_A-Z]+/g, (name) => {
+        if (!medians.has(name)) missing = name;
+        return `(${medians.get(name)})`;
+    });
+    if (missing) {
+        fail(`${figuresPath}: ${missing} is not in ${csvPath}`);
+        continue;
+    }
+    if (!/^[\d\s.+\-*/()e]+$/.test(arithmetic)) {
+        fail(`${figuresPath}: not plain arithmetic: ${expr}`);
+        continue;
+    }
+    const value = Function(`"use strict"; return (${arithmetic});`)();
+    const want = text.replace(place[0], value.toFixed(Number(place[1])));
+    if (!deck.includes(want))
+        fail(`${deckPath} should say "${want}" (from ${expr} in ${csvPath}); it does not`);
+}
+if (bad) {
+    console.log(`${bad} figure(s) of ${deckPath} disagree with ${csvPath}`);
+    process.exit(1);
+}
+console.log(`every figure of ${deckPath} listed in ${figuresPath} matches ${csvPath}`);
