@@ -210,6 +210,10 @@ GRADE_TESTS = $(foreach lab,$(GRADE_LABS),$($(IMPL)_$(lab)_TEST) $($(IMPL)_$(lab
 # What is graded is built from the current sources first: the test binaries
 # AND the lab's programs (some tests run them), so nothing stale is graded.
 GRADE_BUILT = $(GRADE_TESTS) $(foreach lab,$(GRADE_LABS),$($(IMPL)_$(lab)_PROGS))
+# Labs whose tests/NN-name/TSAN lists threaded tests: graded again under
+# ThreadSanitizer (make grade, plain builds only), so a data race costs points.
+GRADE_TSAN_LABS = $(if $(SAN),,$(foreach lab,$(GRADE_LABS),$(if $(wildcard tests/$(lab)/TSAN),$(lab))))
+GRADE_TSAN_BUILT = $(foreach lab,$(GRADE_TSAN_LABS),build/san-thread/$(IMPL)/$(lab)/test_$(lab))
 # Sanitizers need more memory per test than plain builds.
 GRADE_MEMORY_MB ?= $(if $(SAN),4096,1024)
 # KEEP_GOING=1 (batch and Gradescope grading): a lab that does not compile
@@ -229,15 +233,18 @@ ifdef KEEP_GOING
 	@rm -f $(GRADE_BUILT)
 	@$(MAKE) --no-print-directory DEPS_DONE=1 SAN= $(JUDGE) >$(GRADE_DIR)/build.log 2>&1
 	@-$(MAKE) --no-print-directory -k DEPS_DONE=1 LAB=$(LAB) IMPL=$(IMPL) grade-build >>$(GRADE_DIR)/build.log 2>&1
+	$(if $(GRADE_TSAN_BUILT),@rm -f $(GRADE_TSAN_BUILT))
+	$(if $(GRADE_TSAN_BUILT),@-$(MAKE) --no-print-directory -k DEPS_DONE=1 SAN=thread $(GRADE_TSAN_BUILT) >>$(GRADE_DIR)/build.log 2>&1)
 else
 	@$(MAKE) --no-print-directory DEPS_DONE=1 LAB=$(LAB) IMPL=$(IMPL) grade-build
+	$(if $(GRADE_TSAN_BUILT),@$(MAKE) --no-print-directory DEPS_DONE=1 SAN=thread $(GRADE_TSAN_BUILT))
 endif
 	@tools/grade.sh --build $(BUILD) --impl $(IMPL) --out $(GRADE_DIR) --plain-build build/plain \
 	    $(if $(LAB),--lab $(firstword $(GRADE_LABS))) --memory-mb $(GRADE_MEMORY_MB) \
 	    $(if $(TEST),--only $(TEST)) $(if $(HIDDEN),--hidden) $(if $(GRADE_EXPECT),--expect $(GRADE_EXPECT)) \
 	    $(if $(KEEP_GOING),--build-log $(GRADE_DIR)/build.log) $(if $(POINTS_DIR),--points-dir $(POINTS_DIR)) \
 	    $(if $(GRADE_NOTES),--notes $(GRADE_NOTES)) $(if $(GRADE_LIMIT),--limit $(GRADE_LIMIT)) \
-	    $(if $(GRADE_LOCK_DOWN),--lock-down)
+	    $(if $(GRADE_LOCK_DOWN),--lock-down) $(if $(GRADE_TSAN_LABS),--tsan-build build/san-thread)
 
 .PHONY: grade-build
 grade-build: $(GRADE_BUILT) $(if $(SAN),,$(JUDGE))

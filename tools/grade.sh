@@ -18,6 +18,9 @@
 #   --limit SECONDS   the whole grading ends within this time; each lab gets a
 #                     share of what is left, so no lab can use up the others'
 #   --memory-mb N     memory limit per test (default 1024; 0 = none)
+#   --tsan-build DIR  the ThreadSanitizer build: a lab whose tests/NN-name/TSAN
+#                     lists tests grades them again under ThreadSanitizer, and
+#                     a data race costs that test its points
 #   --plain-build DIR the same code built without sanitizers (default: --build),
 #                     for the integrity check (sanitizers add constructors)
 #   --lock-down       (as root, on a throwaway kit copy) make the kit readable by
@@ -33,7 +36,7 @@
 # every test passed); 1 otherwise; 2 on a usage error; 3 when the judge broke.
 set -uo pipefail
 
-lock_down= plain_build= build= impl=labs out=build/grade lab= expect= hidden= only= points_dir= build_log= notes= limit= memory_mb=1024
+tsan_build= lock_down= plain_build= build= impl=labs out=build/grade lab= expect= hidden= only= points_dir= build_log= notes= limit= memory_mb=1024
 while [ $# -gt 0 ]; do
     case "$1" in
     --build) build=$2; shift 2 ;;
@@ -49,6 +52,7 @@ while [ $# -gt 0 ]; do
     --notes) notes=$2; shift 2 ;;
     --limit) limit=$2; shift 2 ;;
     --memory-mb) memory_mb=$2; shift 2 ;;
+    --tsan-build) tsan_build=$2; shift 2 ;;
     --lock-down) lock_down=1; shift ;;
     -h | --help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "grade.sh: unknown argument '$1' (try -h)" >&2; exit 2 ;;
@@ -211,6 +215,49 @@ Lab files may define the functions of the lab's headers and static helpers, and 
         fi
     fi
 done
+
+# ---- threaded tests again, under ThreadSanitizer ---------------------------
+# replace_entry PART TEST NEW_LINE_FILE: puts the judge's TSan verdict of TEST
+# in place of its plain one, keeping the part's commas.
+replace_entry() {
+    local part=$1 test=$2 entry=$3
+    awk -v key="\"lab $name: $test\"" -v file="$entry" '
+        BEGIN { getline repl <file; sub(/,$/, "", repl) }
+        index($0, key) { comma = /,$/ ? "," : ""; print repl comma; next }
+        { print }' "$part" >"$part.new" && mv "$part.new" "$part"
+}
+for list in tests/*/TSAN; do
+    [ -n "$tsan_build" ] && [ -f "$list" ] || continue
+    name=$(basename "$(dirname "$list")")
+    case "$name" in ${lab}*) ;; *) continue ;; esac
+    part="$out/parts/$name.json"
+    [ -s "$part" ] || continue
+    bin="$kit/$tsan_build/$impl/$name/test_$name"
+    while read -r test; do
+        case "$test" in '' | '#'*) continue ;; esac
+        [ -n "$only" ] && [ "$test" != "$only" ] && continue
+        grep -F "\"lab $name: $test\"" "$part" | grep -q '"status": "passed"' || continue # lost already
+        entry="$out/parts/tsan-$test.json"
+        if [ ! -x "$bin" ]; then
+            printf '{"name": "lab %s: %s", "score": 0, "max_score": 0, "status": "failed", "output": %s}\n' "$name" "$test" \
+                "$(json_string "not run: the ThreadSanitizer build of lab $name failed, so this threaded test could not be checked for data races (no points)")" >"$entry"
+        else
+            TSAN_OPTIONS="halt_on_error=1" CK_TIMEOUT_MULTIPLIER=$(( ${CK_TIMEOUT_MULTIPLIER:-1} * 4 )) \
+                "$judge" --bin "$bin" --lab "$name" --impl "$impl" --only "$test" --json "$entry" \
+                --kit-root "$kit" --memory-mb 4096 --notes "$judge_notes" >/dev/null 2>&1
+            grep -q '"status": "passed"' "$entry" 2>/dev/null && continue
+            sed -i 's/"output": "/"output": "under ThreadSanitizer (a data race in your code costs this test): /' "$entry"
+        fi
+        # The points stay those of the plain run's table.
+        points=$(grep -F "\"lab $name: $test\"" "$part" | sed 's/.*"max_score": \([0-9]*\).*/\1/')
+        sed -i "s/\"max_score\": [0-9]*/\"max_score\": $points/" "$entry"
+        replace_entry "$part" "$test" "$entry"
+        echo "grade.sh: lab $name: $test failed under ThreadSanitizer" >&2
+        [ "$expect" = pass ] && status=1
+        [ -z "$expect" ] && status=1
+    done <"$list"
+done
+rm -f "$out"/parts/tsan-*.json
 
 # ---- merge the parts -----------------------------------------------------
 read -r score max < <(cat "$out"/parts/*.json 2>/dev/null |

@@ -102,9 +102,10 @@ static size_t recv_now(struct ring *r, void *buf, size_t cap, enum ring_mode mod
 
 /* ---- children --------------------------------------------------------- */
 
-/* How a child process of a test reports through its exit status. */
+/* How a child process of a test reports through its exit status. Success is
+ * not 0: an exit(0) in the code under test must never read as success. */
 enum child_result {
-    CHILD_OK = 0,
+    CHILD_OK = 42,
     CHILD_NOT_IMPLEMENTED = 10,
     CHILD_ATTACH_FAILED = 11,
     CHILD_SEND_FAILED = 12,

@@ -703,7 +703,8 @@ static void kill_victim(int sig)
     kill(victim, SIGKILL);
 }
 
-enum { EXCHANGE_EPIPE = 0, EXCHANGE_ENOSYS = 10, EXCHANGE_OTHER = 11, EXCHANGE_SUCCEEDED = 12 };
+/* Not 0 for the right answer: an exit(0) in the code under test must not read as EPIPE. */
+enum { EXCHANGE_EPIPE = 20, EXCHANGE_ENOSYS = 10, EXCHANGE_OTHER = 11, EXCHANGE_SUCCEEDED = 12 };
 
 START_TEST(exchange_reports_child_death_mid_exchange)
 {

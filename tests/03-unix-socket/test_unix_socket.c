@@ -48,9 +48,10 @@
 
 enum { WAIT_MS = 5000 };
 
-/* Exit statuses of the forked children that run lab code. */
+/* Exit statuses of the forked children that run lab code. Success is not 0:
+ * an exit(0) in the code under test must never read as success. */
 enum child_result {
-    CHILD_OK = 0,
+    CHILD_OK = 42,
     CHILD_ENOSYS = 10,      /* a lab function said "not implemented" */
     CHILD_FAILED = 11,      /* a lab function returned -1 */
     CHILD_WRONG_COUNT = 12, /* us_serve() returned another count */
