@@ -197,6 +197,12 @@ static const char *describe_status(int status, char *buf, size_t size)
     return buf;
 }
 
+/* True when the kept tail of the test's output contains text. */
+static bool output_mentions(const struct test_run *run, const char *text)
+{
+    return memmem(run->tail, run->tail_used, text, strlen(text)) != NULL;
+}
+
 /* Writes the verdict's explanation into r->message. */
 static void explain(const struct judge_options *o, const struct grade_test *t,
                     const struct test_run *run, const char *limits, int leftovers, bool clean_exit,
@@ -232,7 +238,11 @@ static void explain(const struct judge_options *o, const struct grade_test *t,
                    describe_status(run->status, status, sizeof status));
         if (run->last_call[0])
             audit_note(m, size, " after %s() returned", run->last_call);
-        if (WIFEXITED(run->status))
+        if (output_mentions(run, "Sanitizer"))
+            audit_note(m, size,
+                       ".\nA sanitizer stopped the test: read its report below "
+                       "(the first frames in your code point at the bug).");
+        else if (WIFEXITED(run->status))
             audit_note(m, size,
                        ".\nDoes your code call exit() or _exit() in the caller's "
                        "process? Only a child process you fork may exit.");
