@@ -6,15 +6,18 @@
 #   make test        everything CI checks: lint, common tests, solutions at
 #                    100 %, skeletons graded cleanly, sanitizer runs, slides,
 #                    demo step mode, trace order, hostile clients, command
-#                    lines, lab 04 for Windows under Wine
+#                    lines, lab 04 for Windows under Wine, the wire (as root)
 #   make test-demo / test-trace / test-servers / test-cli / test-slides / test-windows
-#                    one part of it
+#                    / test-wire   one part of it
 #   make windows     lab 04 for Windows (MinGW-w64, WinSock): build/windows/
 #   make bench       measure the mechanisms against each other (lab 05;
 #                    FULL=1 for the thorough run, LAB=01 for lab 01's figures)
+#   make wire        lab 04's calls and the TCP segments they send, on one
+#                    timeline (MODE=halfclose DELAY=50ms LOSS=5%; as root)
 #   make slides      the lecture decks to build/slides/ (HTML; PDF with Chromium);
 #                    make deps-slides installs Marp CLI first
-#   make trace-chart MODE=halfclose   draw a traced lab 04 run as a chart
+#   make trace-chart MODE=halfclose   draw a traced lab 04 run as a chart;
+#                    make trace-chart-samples re-records the slides' charts
 #   make grade       grade your work in labs/   (LAB=02 for one lab,
 #                    TEST=name for one test, IMPL=solutions for the reference)
 #   make deps        check (and, as root, install) what the kit needs
@@ -224,6 +227,8 @@ test: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 test-demo test-trace test-servers test-cli
 	@echo "== lab 04 for Windows, under Wine, against the Linux build =="
 	@$(MAKE) --no-print-directory DEPS_DONE=1 test-windows
+	@echo "== the wire (lab 04's segments, network namespaces) =="
+	@$(MAKE) --no-print-directory DEPS_DONE=1 test-wire
 	@tools/check-clean.sh
 	@echo "make test: all checks passed"
 
@@ -281,7 +286,8 @@ mutants:
 	@tools/mutants/run.sh $(LAB) $(if $(MUTANT),-k $(MUTANT))
 
 # ---- demo, traces and servers under test (tests/demo, tests/trace, tests/servers) ----
-# test-demo: IPC_STEP=1 make demo on a real terminal (tmux); test-trace: 50
+# test-demo: IPC_STEP=1 make demo on a real terminal (tmux), and make demo's
+# budget (a minute, 300 lines) in the kit and the student kit; test-trace: 50
 # tcp_demo runs under load, every state move checked against the diagram and
 # no chart arrow back in time; test-servers: hostile clients against every
 # server mode, a well-behaved client must be served within 1 s throughout;
@@ -291,6 +297,7 @@ test-demo: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 programs
 	@echo "== demo: step mode on a terminal =="
 	@tests/demo/test_step_mode.sh $(BUILD)
+	@tests/demo/test_demo_budget.sh $(BUILD)
 
 test-trace: DEPS_FOR := test
 test-trace: deps
@@ -299,7 +306,8 @@ test-trace: deps
 	@tests/trace/stress_tcp_trace.py $(BUILD) 50
 
 test-cli: deps
-	@$(MAKE) --no-print-directory DEPS_DONE=1 programs $(BUILD)/tools/trace-chart/trace_chart
+	@$(MAKE) --no-print-directory DEPS_DONE=1 programs $(BUILD)/tools/trace-chart/trace_chart \
+	    $(WIRE_LINK) $(WIRE_VIEW)
 	@echo "== command lines: --help, examples, usage errors =="
 	@tests/cli/test_command_lines.sh $(BUILD)
 
@@ -326,6 +334,7 @@ help:
 	@sed -n '2,/^# Layout of the output/p' Makefile | sed '$$d; s/^# \{0,1\}//'
 
 # Parts of the kit that bring their own rules (slides, benchmarks).
--include $(wildcard slides/slides.mk solutions/05-compare/bench.mk labs/04-tcp-lifecycle/win/windows.mk)
+-include $(wildcard slides/slides.mk solutions/05-compare/bench.mk labs/04-tcp-lifecycle/win/windows.mk \
+                    tools/wire/wire.mk)
 
 -include $(shell find build -name '*.d' 2>/dev/null)

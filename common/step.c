@@ -1,5 +1,7 @@
 /*
- * step.c - IPC_STEP=1: pause at each narrated step, for live demos.
+ * step.c - step mode, for live demos: IPC_STEP=1 pauses after every traced
+ * call and narration line, IPC_STEP=notes at the narration lines only (what
+ * `make demo` uses, so a whole tour takes a few dozen presses).
  *
  * The prompt and the Enter key go through /dev/tty, the controlling terminal,
  * not stdin/stdout: the demo's own pipes and sockets stay untouched. A process
@@ -14,6 +16,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,10 +26,23 @@
 #include "err.h"
 #include "trace.h"
 
-static int step_wanted(void)
+enum step_mode { STEP_OFF, STEP_NOTES, STEP_CALLS };
+
+static enum step_mode step_mode(void)
 {
     const char *v = getenv("IPC_STEP");
-    return v && strcmp(v, "1") == 0;
+    if (v == NULL)
+        return STEP_OFF;
+    if (strcmp(v, "1") == 0 || strcmp(v, "calls") == 0)
+        return STEP_CALLS;
+    if (strcmp(v, "notes") == 0)
+        return STEP_NOTES;
+    return STEP_OFF;
+}
+
+static int step_wanted(void)
+{
+    return step_mode() != STEP_OFF;
 }
 
 int step_lock(void)
@@ -51,9 +67,14 @@ void step_unlock(int fd)
         close(fd); /* closing the descriptor releases its flock */
 }
 
-void step_pause(const char *what)
+void step_pause(const char *what, bool narration)
 {
     int saved = errno;
+    enum step_mode mode = step_mode();
+    if (mode == STEP_OFF || (mode == STEP_NOTES && !narration)) {
+        errno = saved;
+        return;
+    }
     int tty = step_lock();
     if (tty == -1) {
         errno = saved;

@@ -46,6 +46,10 @@ static const char *current_role;
  * report their own calls. */
 static _Thread_local uint64_t pending_return_ns;
 
+/* When the call traced next began (trace_call_starts), or 0: not marked.
+ * Per thread, like the return. */
+static _Thread_local uint64_t pending_start_ns;
+
 /* The epoch is handed to exec'd programs through the environment, so all
  * processes of one run share time zero. */
 static uint64_t load_epoch(void)
@@ -120,7 +124,8 @@ bool trace_enabled(void)
 
 struct event {
     uint64_t mono_ns;
-    const char *call; /* NULL for a narration line */
+    uint64_t start_ns; /* when the call began, or 0 when not marked */
+    const char *call;  /* NULL for a narration line */
     const char *args;
     long result;
     int err; /* errno when result == -1 */
@@ -158,9 +163,13 @@ static size_t format_text(char *buf, size_t size, const struct event *ev)
 
 static size_t format_json(char *buf, size_t size, const struct event *ev)
 {
+    char start[40] = ""; /* ,"start_ns":N when the call's start was marked */
+    if (ev->start_ns != 0)
+        snprintf(start, sizeof start, ",\"start_ns\":%" PRIu64, ev->start_ns);
     size_t used = 0;
-    int n = snprintf(buf, size, "{\"t\":%.6f,\"mono_ns\":%" PRIu64 ",\"pid\":%ld,\"role\":",
-                     (double)(ev->mono_ns - settings.epoch_ns) / 1e9, ev->mono_ns, (long)getpid());
+    int n = snprintf(buf, size, "{\"t\":%.6f,\"mono_ns\":%" PRIu64 "%s,\"pid\":%ld,\"role\":",
+                     (double)(ev->mono_ns - settings.epoch_ns) / 1e9, ev->mono_ns, start,
+                     (long)getpid());
     if (n < 0 || (size_t)n >= size)
         return 0;
     used = (size_t)n;
@@ -200,13 +209,17 @@ static void append_to_file(const char *path, const char *line, size_t len)
     close(fd);
 }
 
-static void emit(const struct event *ev)
+/* Writes one line to stderr (unless held back by IPC_TRACE_REPEAT, which
+ * only spares a person's eyes) and to the trace file (always complete). */
+static void emit_line(const struct event *ev, bool held)
 {
     char line[2048];
     size_t len;
     /* In step mode a line waits while another process of the run prompts. */
-    int tty_lock = step_lock();
-    if (settings.mode == MODE_TEXT) {
+    int tty_lock = held ? -1 : step_lock();
+    if (held) {
+        /* nothing on stderr */
+    } else if (settings.mode == MODE_TEXT) {
         len = format_text(line, sizeof line, ev);
         err_write_all(STDERR_FILENO, line, len);
     } else if (settings.mode == MODE_JSON) {
@@ -218,6 +231,11 @@ static void emit(const struct event *ev)
         append_to_file(settings.file, line, len);
     }
     step_unlock(tty_lock);
+}
+
+static void emit(const struct event *ev)
+{
+    emit_line(ev, false);
 }
 
 static void tell_held(uint64_t mono_ns);
@@ -289,22 +307,32 @@ static long vtrace(const char *call, long result, const char *note, const char *
     load_settings();
     if (returned_ns < settings.epoch_ns)
         returned_ns = settings.epoch_ns; /* the very first line of a process */
-    if ((settings.mode != MODE_OFF || settings.file) && !hold_back(call)) {
+    if (settings.mode != MODE_OFF || settings.file) {
+        bool held = settings.mode != MODE_OFF && hold_back(call);
         char args[1024] = "";
         if (fmt)
             vsnprintf(args, sizeof args, fmt, ap);
         struct event ev = {
             .mono_ns = returned_ns,
+            .start_ns = pending_start_ns,
             .call = call,
             .args = args,
             .result = result,
             .err = saved,
             .note = note,
         };
-        emit(&ev);
+        emit_line(&ev, held);
+        if (!held)
+            step_pause(call, false);
     }
+    pending_start_ns = 0; /* a start belongs to one call only */
     errno = saved;
     return result;
+}
+
+void trace_call_starts(void)
+{
+    pending_start_ns = clock_now_ns();
 }
 
 long trace_call(const char *call, long result, const char *fmt, ...)
@@ -339,7 +367,7 @@ void trace_note(const char *fmt, ...)
         tell_held(now);
         struct event ev = {.mono_ns = now, .note = text};
         emit(&ev);
-        step_pause(text); /* step mode stops at the narrated steps */
+        step_pause(text, true); /* IPC_STEP=notes stops here only */
     }
     errno = saved;
 }

@@ -18,12 +18,15 @@
  * Environment (read once, on first use):
  *   IPC_TRACE=off|text|json  where stderr lines go (default text; json = JSON Lines)
  *   IPC_TRACE_FILE=path      also append JSON Lines to path (any IPC_TRACE mode)
- *   IPC_STEP=1               pause at each narrated step (trace_note) until Enter
- *                            is pressed on the controlling terminal (never blocks
- *                            without one); one process prompts at a time
- *   IPC_TRACE_REPEAT=N       show each call name at most N times between two
- *                            narration lines, then count the rest in one line
- *                            ("... 1994 more like these, not shown: ...")
+ *   IPC_STEP=1               pause after each traced step until Enter is pressed
+ *                            on the controlling terminal (never blocks without
+ *                            one); one process prompts at a time
+ *   IPC_STEP=notes           pause at the narration lines (trace_note) only, as
+ *                            IPC_STEP=1 make demo does
+ *   IPC_TRACE_REPEAT=N       on stderr, show each call name at most N times
+ *                            between two narration lines, then count the rest
+ *                            in one line ("... 1994 more like these, not
+ *                            shown: ..."); IPC_TRACE_FILE still gets them all
  *   NO_COLOR                 no colour even on a terminal
  *
  * Each JSON line is one object:
@@ -31,6 +34,8 @@
  *    "args":"fd=3, 127.0.0.1:27015","ret":0,"errno":null,"note":null}
  * "t" is seconds since the trace epoch, shared with children (fork or exec),
  * so lines from several processes sort into one timeline by mono_ns.
+ * A call marked with trace_call_starts() also carries "start_ns" (right after
+ * "mono_ns"): when the call began, on the same clock.
  *
  * Every line is written with one write(2), and the file is opened with
  * O_APPEND for each line and closed again, so processes can share one file
@@ -52,6 +57,16 @@ long trace_call(const char *call, long result, const char *args_fmt, ...)
 /* The same with a note after the result, e.g. "state ESTABLISHED -> FIN_WAIT2". */
 long trace_call_note(const char *call, long result, const char *note, const char *args_fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/*
+ * Marks "the call traced next begins now": the next trace_call() or
+ * trace_call_note() of this process carries the moment as "start_ns" in its
+ * JSON line. A call stamped only when it returns looks later than what it
+ * did: connect() has sent its SYN before it returns. With the start, a
+ * timeline (tools/wire) can place each packet after the call that sent it.
+ * Lab 04's tcp_watch_begin() calls it; one thread's calls at a time.
+ */
+void trace_call_starts(void);
 
 /* A narration line with no call: "[+0.000200 parent 42] -- closing the read end". */
 void trace_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -77,9 +92,10 @@ void trace_reset(void);
 const char *trace_role(void);
 
 /*
- * Step mode (step.c): when IPC_STEP=1 and the process has a controlling
+ * Step mode (step.c): when IPC_STEP=1 (every step) or IPC_STEP=notes (a
+ * narration only) asks for a pause here and the process has a controlling
  * terminal, prints a prompt there, with the role, and waits for Enter.
- * Returns at once otherwise. trace_note() calls it for you.
+ * Returns at once otherwise. trace_call() and trace_note() call it for you.
  *
  * Processes of one run share the terminal: a prompt holds an exclusive
  * flock() on /dev/tty, and every trace line takes it too before it is
@@ -87,7 +103,7 @@ const char *trace_role(void);
  * step_lock() returns the descriptor holding the lock (-1: none taken);
  * step_unlock() releases it.
  */
-void step_pause(const char *what);
+void step_pause(const char *what, bool narration);
 int step_lock(void);
 void step_unlock(int fd);
 

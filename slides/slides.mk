@@ -10,7 +10,9 @@
 #                      when Debian's Chromium is installed (CHROME_PATH)
 #   make trace-chart   run lab 04's tcp_server and tcp_client, traced, and draw
 #                      build/slides/trace-chart.svg; MODE=echo|halfclose|abort|oob,
-#                      CHART_FLAGS=-c for the compact chart the slides use
+#                      CHART_FLAGS=-c for the compact chart the slides use;
+#                      CAPTURE=DIR draws the captured segments of a run that
+#                      `make wire WIRE_KEEP=DIR` kept (tools/wire/wire.mk)
 #   make test-slides   every deck builds, every picture exists, the trace-chart
 #                      unit tests pass and its SVG is well-formed, and (with
 #                      Chromium) no slide overflows 1280x720
@@ -102,8 +104,18 @@ trace-chart-programs:
 	@$(MAKE) -s --no-print-directory $(TRACE_CHART_PROGRAMS)
 .PHONY: trace-chart-programs
 
+# CAPTURE=DIR (a run kept by make wire WIRE_KEEP=DIR): draw the segments
+# that were captured instead of arrows inferred from the calls (tools/wire).
 trace-chart: $(TRACE_CHART) trace-chart-programs
+ifdef CAPTURE
+	@$(MAKE) -s --no-print-directory wire-programs
+	@mkdir -p $(SLIDES_OUT)
+	@$(WIRE_VIEW) $(if $(findstring -c,$(CHART_FLAGS)),-c) -t "lab 04: the segments on the wire, captured" \
+	    -s $(SLIDES_OUT)/trace-chart.svg $(CAPTURE)/client.jsonl $(CAPTURE)/server.jsonl $(CAPTURE)/capture.wire
+	@echo "trace-chart: wrote $(SLIDES_OUT)/trace-chart.svg from the capture in $(CAPTURE) (open it in a browser)"
+else
 	@CHART_FLAGS='$(CHART_FLAGS)' $(TRACE_CHART_DIR)/run_demo.sh $(BUILD) $(MODE) $(SLIDES_OUT)/trace-chart.svg
+endif
 
 trace-chart-samples: $(TRACE_CHART) trace-chart-programs
 	@for mode in $(TRACE_CHART_MODES); do \

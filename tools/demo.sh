@@ -11,8 +11,8 @@
 # A call repeated in a loop is shown three times, then counted
 # (IPC_TRACE_REPEAT=3). The benchmark is not run here: `make bench` is.
 #
-# Environment: IPC_STEP=1 pauses at each narrated step (on a terminal; one
-# process prompts at a time, with its role); IPC_TRACE=off hides the trace;
+# Environment: IPC_STEP=1 pauses at each narrated step (IPC_STEP=notes; on
+# a terminal; one process prompts at a time, with its role); IPC_TRACE=off hides the trace;
 # NO_COLOR. Exit status: 0 when every lab shown worked or is honestly not
 # implemented yet, 1 when a program failed otherwise.
 set -uo pipefail
@@ -26,6 +26,11 @@ else
     whose="your programs (labs/)"
 fi
 export IPC_TRACE=${IPC_TRACE:-text}
+# IPC_STEP=1 here means "step through the tour": pause at the narrated steps
+# (IPC_STEP=notes), not after each of a few hundred calls.
+if [ "${IPC_STEP:-}" = 1 ]; then
+    export IPC_STEP=notes
+fi
 export IPC_TRACE_REPEAT=${IPC_TRACE_REPEAT:-3}
 
 if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then

@@ -3,13 +3,15 @@
 # install what is missing with apt-get, otherwise print the exact command.
 #
 # usage: tools/deps.sh [build|test|bench|slides|instructor|windows]   (default: build)
-#   build   gcc, make, pkg-config, Check      (make demo, make grade)
-#   test    build + clang-format, cppcheck, zip, unzip, iproute2, nc, socat,
+#   build   gcc, make, pkg-config, Check, nc, socat   (make demo, make grade;
+#           lab 04's grade talks to nc and socat)
+#   test    build + clang-format, cppcheck, zip, unzip, iproute2,
 #           npm, gnuplot, tmux, python3, MinGW-w64, wine  (make test)
 #   bench   build + gnuplot                    (make bench)
 #   slides  npm                                (make deps-slides, make slides)
 #   instructor  build + zip, unzip, iproute2   (dist-student, gradescope, grade-batch)
 #   windows build + MinGW-w64 and Wine          (make windows, make test-windows)
+#   wire    build + iproute2 (ip netns, veth)   (make wire, make test-wire)
 set -euo pipefail
 
 purpose=${1:-build}
@@ -35,6 +37,11 @@ need_cmd pkg-config pkg-config
 if ! pkg-config --exists check 2>/dev/null; then
     missing+=(check)
 fi
+# Lab 04's grade checks the server against standard client tools.
+if [ "$purpose" = build ] || [ "$purpose" = test ]; then
+    need_cmd nc netcat-openbsd
+    need_cmd socat socat
+fi
 case "$purpose" in
 build) ;;
 test)
@@ -43,8 +50,6 @@ test)
     need_cmd zip zip
     need_cmd unzip unzip
     need_cmd ip iproute2
-    need_cmd nc netcat-openbsd # lab 04 talks to standard client tools
-    need_cmd socat socat
     need_cmd npm npm # the slides are built with Marp CLI (slides/package-lock.json)
     need_cmd gnuplot gnuplot-nox
     need_cmd tmux tmux       # the step-mode test drives a real terminal
@@ -57,10 +62,11 @@ instructor)
     need_cmd ip iproute2
     ;;
 windows) need_windows ;;
+wire) need_cmd ip iproute2 ;; # ip netns and veth cables for make wire
 bench) need_cmd gnuplot gnuplot-nox ;;
 slides) need_cmd npm npm ;;
 *)
-    echo "deps.sh: unknown purpose '$purpose' (use build, test, bench, slides, instructor or windows)" >&2
+    echo "deps.sh: unknown purpose '$purpose' (use build, test, bench, slides, instructor, windows or wire)" >&2
     exit 2
     ;;
 esac

@@ -45,6 +45,25 @@ static inline int setenv(const char *name, const char *value, int overwrite)
     return _putenv_s(name, value) == 0 ? 0 : -1;
 }
 
+/*
+ * A Windows path separates folders with a backslash as well as '/', so the
+ * last '/' of a path is the last of either. err.c looks for it to name the
+ * program (argv[0] is "Z:\work\...\tcp_client.exe" under Wine): it then says
+ * "tcp_client.exe[42]: ...", as the Linux build says "tcp_client[42]".
+ */
+static inline char *win_strrchr(const char *s, int c)
+{
+    const char *last = NULL;
+    for (; *s != '\0'; s++) {
+        if (*s == c || (c == '/' && *s == '\\'))
+            last = s;
+    }
+    if (c == '\0')
+        return (char *)s;
+    return (char *)last;
+}
+#define strrchr(s, c) win_strrchr(s, c)
+
 /* strerror() with WinSock's texts too (err_win.c). */
 const char *win_strerror(int err);
 #define strerror(err) win_strerror(err)

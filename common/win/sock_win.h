@@ -66,6 +66,20 @@ void sock_cleanup(void);
 #define O_NONBLOCK 0x4000
 
 /*
+ * Options that keep their names but not all of their meaning:
+ *   - SO_REUSEADDR: on Linux it only lets a server bind a port whose old
+ *     connections are in TIME_WAIT. On Windows it also lets a second socket
+ *     bind a port another one is using, even listening on it; servers that
+ *     must own their port set SO_EXCLUSIVEADDRUSE instead. tcp_bind() sets
+ *     SO_REUSEADDR on both systems, as the lab's contract says.
+ *   - SO_LINGER {1, 0}: the same abort (RST, no TIME_WAIT) on both; WinSock's
+ *     struct linger has u_short fields where POSIX has int.
+ *   - MSG_OOB: the same urgent byte on the wire; Windows reads the urgent
+ *     pointer the BSD way unless TCP_EXPEDITED_1122 is set, and Microsoft
+ *     advises against urgent data in new programs. No SIGURG (see sockw_fcntl).
+ */
+
+/*
  * The errno names lab 04 compares with or sets, as WinSock's numbers, so
  * `errno == ECONNRESET` sees WSAECONNRESET. One real difference: a
  * non-blocking connect() in progress is WSAEWOULDBLOCK, not EINPROGRESS.

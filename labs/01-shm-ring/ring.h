@@ -10,7 +10,7 @@
  *
  *   1. Create and attach (ring_segment.c): shm_open, ftruncate, mmap, and an
  *      attach that checks what it mapped before trusting it.
- *   2. Messages (ring_record.c): each is a length prefix plus its bytes, laid
+ *   2. Messages (ring_message.c): each is a length prefix plus its bytes, laid
  *      into the ring modulo its capacity, so they wrap around the end.
  *   3. Part A, lock-based (ring_lock.c): a robust, process-shared mutex and
  *      two condition variables.
@@ -42,7 +42,8 @@
  * "shm_unlink"; in Part A a real sleep is "pthread_cond_timedwait" and waking a
  * sleeping peer is "pthread_cond_signal"; in Part B they are "futex_wait" and
  * "futex_wake". A wait or wake is traced only when a side really sleeps, never
- * once per message.
+ * once per message. The liveness probes of ring_peer.c (kill(pid, 0) and the
+ * read of /proc/PID/stat) are not traced: they are not steps of the ring.
  *
  * This header is the same, byte for byte, in labs/ and solutions/.
  */
@@ -112,10 +113,13 @@ struct ring_shared {
     pthread_cond_t not_empty; /* the consumer sleeps here */
     pthread_cond_t not_full;  /* the producer sleeps here */
 
-    /* Part B: written only when a side goes to sleep or wakes the other. */
+    /* Both parts: 1 while that side sleeps (or is about to), so the other
+     * side wakes it only then. Written only when a side goes to sleep or
+     * wakes the other, never once per message. */
     alignas(RING_CACHE_LINE) _Atomic uint32_t producer_sleeping;
     _Atomic uint32_t consumer_sleeping;
-    _Atomic uint32_t producer_wakeup; /* futex words: the peer adds 1, then wakes */
+    /* Part B: futex words: the peer adds 1, then wakes. */
+    _Atomic uint32_t producer_wakeup;
     _Atomic uint32_t consumer_wakeup;
 
     /* Each index alone on its cache line: only its owner writes it. */
@@ -181,6 +185,10 @@ int ring_create(struct ring *r, const char *name, size_t capacity, enum ring_mod
  *   EPROTONOSUPPORT  a ring of another RING_VERSION
  *   EBUSY         the role is taken: one producer and one consumer per ring
  *   EINVAL, ENAMETOOLONG  a bad name or role
+ * "Disagrees" includes a header whose capacity is not the object's size less
+ * RING_HEADER_SIZE, even when its segment_size matches the object.
+ * RING_NO_ROLE takes no slot (it never fails with EBUSY): a process that only
+ * looks, or removes the ring, attaches with it.
  */
 int ring_attach(struct ring *r, const char *name, enum ring_role role);
 
@@ -216,7 +224,9 @@ size_t ring_max_message(const struct ring *r);
  */
 int ring_send(struct ring *r, const void *data, size_t len);
 
-/* Like ring_send(), but fails with EAGAIN instead of waiting for room. */
+/* Like ring_send(), but fails with EAGAIN instead of waiting for room. Only
+ * a wait checks the peer: a full ring gives EAGAIN even when the consumer
+ * has left (ring_send() then says EPIPE). */
 int ring_try_send(struct ring *r, const void *data, size_t len);
 
 /*
@@ -235,7 +245,12 @@ int ring_try_send(struct ring *r, const void *data, size_t len);
  */
 int ring_recv(struct ring *r, void *buf, size_t cap, size_t *len);
 
-/* Like ring_recv(), but fails with EAGAIN instead of waiting for a message. */
+/*
+ * Like ring_recv(), but fails with EAGAIN instead of waiting for a message.
+ * Only a wait checks the peer: an empty ring gives EAGAIN even when the
+ * producer has left without marking the end (ring_recv() then says
+ * ECONNRESET); an empty ring whose end was marked gives 0.
+ */
 int ring_try_recv(struct ring *r, void *buf, size_t cap, size_t *len);
 
 /*
@@ -256,8 +271,12 @@ void ring_set_stop_flag(struct ring *r, volatile sig_atomic_t *flag);
 /*
  * Waits up to timeout_ms (-1: no limit) until the other side has attached at
  * least once. The creator uses it before ring_destroy(), so the name is not
- * removed before the peer could find it. Returns 0, or -1 with errno
- * ETIMEDOUT or EINTR (stop flag).
+ * removed before the peer could find it. "The other side" depends on the
+ * role: a producer waits for a consumer and a consumer for a producer;
+ * RING_BOTH has no other side and returns 0 at once; RING_NO_ROLE (a
+ * creator that only removes the ring) waits until both a producer and a
+ * consumer have attached. Returns 0, or -1 with errno ETIMEDOUT or EINTR
+ * (stop flag), or EINVAL when r is not attached.
  */
 int ring_wait_for_peer(struct ring *r, int timeout_ms);
 

@@ -21,6 +21,7 @@
 
 #include "cli.h"
 #include "err.h"
+#include "term.h"
 #include "trace.h"
 #include "us_frame.h"
 #include "us_socket.h"
@@ -88,8 +89,9 @@ int main(int argc, char **argv)
                 "see the server's log)");
         if (got == -1)
             die_errno("exchange with %s", path);
-        reply[len] = '\0';
-        printf("%s\n", reply);
+        /* The server's bytes, escaped: they must not drive our terminal. */
+        term_write_escaped(stdout, reply, len);
+        putchar('\n');
     }
     int rc = close(fd);
     trace_call("close", rc, "fd=%d", fd);

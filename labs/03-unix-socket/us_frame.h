@@ -16,10 +16,12 @@
  * alone. Nothing is read for it and, above all, nothing is allocated: a
  * header is 4 bytes for an attacker, and a 4 GiB buffer is not.
  *
- * The loops use send() and recv(), so the kit's fault injection (fault.h)
- * can make them short or interrupted in the tests. send() is called with
- * MSG_NOSIGNAL: a peer that has gone gives EPIPE, not a SIGPIPE that would
- * kill a server.
+ * Use any calls to move the bytes (send/recv, sendmsg/recvmsg, write/read,
+ * writev/readv): the kit's fault injection (fault.h) makes every one of them
+ * short or interrupted in the tests. Sending is done with MSG_NOSIGNAL (or
+ * with SIGPIPE ignored): a peer that has gone gives EPIPE, not a SIGPIPE
+ * that would kill a server. A wait for room or data is a wait in poll() or
+ * select(), never a loop that retries at once: the tests measure its CPU.
  *
  * This header is the same, byte for byte, in labs/ and solutions/.
  */

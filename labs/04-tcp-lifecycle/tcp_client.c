@@ -18,6 +18,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -96,8 +97,15 @@ int main(int argc, char **argv)
     if (fd == -1)
         tcp_fail(what);
     snprintf(what, sizeof what, "%s with %s port %s", tcp_mode_name(mode), host, port);
-    if (tcp_scenario_client(fd, mode, message, (int)timeout_ms) == -1)
+    if (tcp_scenario_client(fd, mode, message, (int)timeout_ms) == -1) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            die("%s: the server sent nothing, or read nothing, for %ld ms (-t): giving up", what,
+                timeout_ms);
+        if (errno == EMSGSIZE || errno == EBADMSG || errno == EPROTO)
+            die("%s: %s (%s): the server's answer is not a frame of this protocol", what,
+                errno_name(errno), strerror(errno));
         tcp_fail(what);
+    }
     sock_cleanup();
     return 0;
 }

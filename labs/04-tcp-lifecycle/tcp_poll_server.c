@@ -26,7 +26,8 @@ long tcp_poll_serve(int listen_fd, long clients)
      *   0 or an error (not EAGAIN): tcp_close() it and drop it (only that
      *   client ends: ECONNRESET is not fatal);
      * - POLLOUT: send(MSG_DONTWAIT | MSG_NOSIGNAL) what is left of the echo;
-     * - no progress for TCP_POLL_IDLE_MS: warn_msg() why, close and drop it;
+     * - no progress for TCP_POLL_IDLE_MS (clock_now_ns() in clock.h tells
+     *   the time): warn_msg() (err.h) why, close and drop it;
      * - listening socket readable: tcp_accept() and add the new client.
      *   Stop watching it (fd -1) while full or once `clients` were accepted;
      * - return the number of clients served. On a failure of poll() or

@@ -14,6 +14,7 @@
 #include "tcp_scenario.h"
 #include "tcp_state.h"
 #include "err.h"
+#include "term.h"
 #include "trace.h"
 
 static const char *const MODE_NAMES[] = {
@@ -289,8 +290,11 @@ static int print_reply(int fd)
     ssize_t n = tcp_recv_exact(fd, reply, sizeof reply - 1);
     if (n == -1)
         return -1;
-    reply[n] = '\0';
-    printf("reply: %s%s", reply, n > 0 && reply[n - 1] == '\n' ? "" : "\n");
+    /* The server's bytes, escaped: they must not drive our terminal. */
+    fputs("reply: ", stdout);
+    term_write_escaped(stdout, reply, (size_t)n);
+    if (n == 0 || reply[n - 1] != '\n')
+        putchar('\n');
     fflush(stdout);
     return 0;
 }
@@ -305,7 +309,9 @@ static int client_echo(int fd, const char *message, int timeout_ms)
     if (tcp_send_frame(fd, message, len) == (ssize_t)len)
         n = tcp_recv_frame(fd, back, TCP_FRAME_MAX);
     if (n > 0) {
-        printf("echo: %.*s\n", (int)n, back);
+        fputs("echo: ", stdout);
+        term_write_escaped(stdout, back, (size_t)n);
+        putchar('\n');
         fflush(stdout);
     }
     int same = n == (ssize_t)len && memcmp(back, message, len) == 0;
@@ -363,6 +369,9 @@ static int client_abort(int fd, const char *message)
 
 int tcp_scenario_client(int fd, enum tcp_mode mode, const char *message, int timeout_ms)
 {
+    /* A server that says nothing, or reads nothing, must not hang us either. */
+    if (limit_waits(fd, timeout_ms) == -1)
+        return give_up(fd);
     switch (mode) {
     case TCP_MODE_ECHO:
     case TCP_MODE_POLL:

@@ -57,8 +57,10 @@ int tcp_scenario_serve(int conn, enum tcp_mode mode, int timeout_ms);
 
 /*
  * The client's side on the connected socket fd: message is the text to send.
- * Always releases fd. Returns 0 when the conversation went as the mode says
- * (for abort: when the server's RST arrived as ECONNRESET), or -1 with errno.
+ * Every recv() and send() on fd waits at most timeout_ms, as on the server's
+ * side, so a server that stalls cannot hang the client. Always releases fd.
+ * Returns 0 when the conversation went as the mode says (for abort: when
+ * the server's RST arrived as ECONNRESET), or -1 with errno.
  */
 int tcp_scenario_client(int fd, enum tcp_mode mode, const char *message, int timeout_ms);
 

@@ -33,8 +33,11 @@
 #include <string.h>
 #include <unistd.h>
 #ifndef _WIN32
-#include <sys/wait.h> /* Windows has no fork() and no waitpid(): see serve_each() */
+#include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h> /* PR_SET_PDEATHSIG */
 #endif
+#endif /* Windows has no fork() and no waitpid(): see serve_each() */
 
 #include "cli.h"
 #include "err.h"
@@ -88,7 +91,7 @@ static int serve_one(int conn, const struct tcp_endpoint *peer, enum tcp_mode mo
     int err = errno;
     const char *why = tcp_scenario_why(mode, err);
     if (why) {
-        warn_msg("client %s: %s (%s); the server goes on", who, why, errno_name(err));
+        warn_msg("client %s: %s (%s); closing this connection only", who, why, errno_name(err));
     } else {
         char what[300], text[1024];
         snprintf(what, sizeof what, "%s with client %s", tcp_mode_name(mode), who);
@@ -170,6 +173,11 @@ static int serve_each(int *listen_fd, long count, enum tcp_mode mode, int timeou
             continue;
         }
         if (pid == 0) {
+#ifdef __linux__
+            /* A child ends with its server, even one killed by pid alone. */
+            if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() == 1)
+                _exit(EXIT_FATAL);
+#endif
             if (*listen_fd != -1)
                 close(*listen_fd); /* the child serves one client only */
             _exit(serve_one(conn, &peer, mode, timeout_ms) == 0 ? 0 : EXIT_FATAL);

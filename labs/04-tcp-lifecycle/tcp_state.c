@@ -270,6 +270,8 @@ void tcp_watch_begin(struct tcp_watch *w, int fd)
         bool gone;
         w->before = state_now(w, fd, &gone);
     }
+    if (w->on)
+        trace_call_starts(); /* last, so the start is as close to the call as we can get */
     errno = saved;
 }
 

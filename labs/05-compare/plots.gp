@@ -9,7 +9,16 @@ csv = dir . "/results.csv"
 mechanisms = "shm-lockfree shm-lock pipe unix tcp memcpy"
 labels = "'shm ring, lock-free' 'shm ring, lock-based' 'pipe' 'UNIX socket' 'TCP loopback' 'memcpy (limit)'"
 
-set terminal svg size 900,560 dynamic enhanced font "Sans,14" background "white"
+# Font 19 in a 1150x560 picture: the decks show it 540 px tall, so every
+# text is 18 px or more on a 1280x720 slide (make test-slides checks).
+set terminal svg size 1150,560 dynamic enhanced font "Sans,19" background "white"
+# Line colours with a contrast of 4.5:1 or more on white (gnuplot's default
+# fifth colour, yellow, has 1.3:1 and vanishes on a projector).
+set linetype 1 lc rgb "#0969da"
+set linetype 2 lc rgb "#cf222e"
+set linetype 3 lc rgb "#1a7f37"
+set linetype 4 lc rgb "#8250df"
+set linetype 5 lc rgb "#9a6700"
 set key outside right top
 set grid
 # One series: "size median" lines of one mechanism and metric, picked out
@@ -52,8 +61,8 @@ set xtics norotate
 # A run without round trips (rtt.c not written yet) gets a note, not an error.
 rtt_rows = int(system("awk -F, '$3 == \"rtt_ns\" && $1 != \"cacheline\"' " . csv . " | wc -l"))
 if (rtt_rows > 0) {
-    plot rtt_table using 2:xtic(1) title "64 B" lc rgb "#4477aa", \
-         '' using 3 title "4 KiB" lc rgb "#ee6677"
+    plot rtt_table using 2:xtic(1) title "64 B" lc rgb "#0969da", \
+         '' using 3 title "4 KiB" lc rgb "#cf222e"
 } else {
     unset logscale
     set label 1 "no round trips in this run" at graph 0.5, 0.5 center

@@ -22,7 +22,8 @@
  * time (clock_now_ns), send msg on out, receive the reply on in into reply
  * (key->len bytes of room), take the time again, check the reply
  * (verify_check against i), and store the difference in samples_ns[i].
- * Returns 0, or -1 with errno: EBADMSG for a wrong or short reply, EPIPE
+ * Returns 0, or -1 with errno: EBADMSG for a wrong or short reply (check it
+ * with the length recv reported, not the one asked for), EPIPE
  * when the echo side ended the stream early, or the channel's errno.
  */
 int rtt_measure(struct channel *out, struct channel *in, void *msg, void *reply,

@@ -105,6 +105,15 @@ plots_from_committed_run() {
 }
 check "deck 05's plots are drawn from the committed bench run" plots_from_committed_run
 
+# 2c. The back row can read them: text of 18 px and more on a 1280x720 slide,
+# contrast 4.5:1 and more, computed from each SVG at the size its deck shows it.
+if command -v python3 >/dev/null 2>&1; then
+    check "every picture the decks show has text >= 18 px at 1280x720 and contrast >= 4.5:1" \
+        python3 "$slides/scripts/check-legibility.py" "${decks[@]}"
+else
+    fail "legibility of the pictures: not run: install python3 (make deps DEPS_FOR=test)"
+fi
+
 # 3. The trace-chart tool: unit tests on small traces, then real recorded runs.
 check "trace-chart unit tests" "$unit_tests"
 charts_from_recorded_runs() {
@@ -112,6 +121,7 @@ charts_from_recorded_runs() {
     for mode in $TRACE_CHART_MODES; do
         client=$tool_dir/testdata/$mode-client.jsonl
         server=$tool_dir/testdata/$mode-server.jsonl
+        "$chart" --check "$client" "$server" || bad=1 # no arrow back in time
         "$chart" -o "$charts/$mode.svg" "$client" "$server" || { bad=1; continue; }
         xml_ok "$charts/$mode.svg" || bad=1
         "$chart" -c -t '' -o "$charts/$mode-compact.svg" "$client" "$server" || { bad=1; continue; }
@@ -125,7 +135,7 @@ charts_from_recorded_runs() {
     done
     return $bad
 }
-check "trace_chart draws well-formed SVG from lab 04's recorded runs ($TRACE_CHART_MODES), as the slides show them" \
+check "trace_chart draws well-formed SVG from lab 04's recorded runs ($TRACE_CHART_MODES), as the slides show them, no arrow back in time" \
     charts_from_recorded_runs
 
 # 4. Nothing overflows a 1280x720 slide: needs a browser to lay the slides out.

@@ -30,7 +30,7 @@
 
 static void make_pipe(int fds[2])
 {
-    ck_assert_msg(pipe(fds) == 0, "test setup: pipe() failed: %s", strerror(errno));
+    ck_assert_msg(pipe(fds) == 0, "test setup: pipe() failed: %s", errno_name(errno));
 }
 
 /* A byte pattern that is the same in every run. */
@@ -568,7 +568,7 @@ static void start_coprocess(struct pipe_coprocess *cp)
     signal(SIGPIPE, SIG_IGN); /* a dead coprocess must not kill the test */
     int rc = pipe_coprocess_start(cp);
     REQUIRE_IMPL(rc, "pipe_coprocess_start");
-    ck_assert_msg(rc == 0, "pipe_coprocess_start failed: %s", strerror(errno));
+    ck_assert_msg(rc == 0, "pipe_coprocess_start failed: %s", errno_name(errno));
 }
 
 static void finish_coprocess(struct pipe_coprocess *cp)
@@ -588,7 +588,8 @@ START_TEST(exchange_returns_upper_case)
     char reply[sizeof request];
     ssize_t n = pipe_coprocess_exchange(&cp, request, reply, sizeof request);
     REQUIRE_IMPL(n, "pipe_coprocess_exchange");
-    ck_assert_msg(n == (ssize_t)sizeof request, "exchange returned %zd: %s", n, strerror(errno));
+    ck_assert_msg(n == (ssize_t)sizeof request, "exchange returned %zd: %s", n,
+                  n == -1 ? errno_name(errno) : "no error");
     ck_assert_str_eq(reply, "HELLO, PIPES! 123");
     finish_coprocess(&cp);
 }
@@ -605,7 +606,8 @@ START_TEST(exchange_1_mib_does_not_deadlock)
         request[i] = (char)('a' + i % 26);
     ssize_t n = pipe_coprocess_exchange(&cp, request, reply, len);
     REQUIRE_IMPL(n, "pipe_coprocess_exchange");
-    ck_assert_msg(n == (ssize_t)len, "exchange of 1 MiB returned %zd: %s", n, strerror(errno));
+    ck_assert_msg(n == (ssize_t)len, "exchange of 1 MiB returned %zd: %s", n,
+                  n == -1 ? errno_name(errno) : "no error");
     for (size_t i = 0; i < len; i++) {
         if (reply[i] != (char)('A' + i % 26))
             ck_abort_msg("byte %zu of the reply is wrong", i);
@@ -791,7 +793,7 @@ START_TEST(fifo_created_private_and_not_twice)
 {
     int rc = pipe_fifo_create("lab.fifo");
     REQUIRE_IMPL(rc, "pipe_fifo_create");
-    ck_assert_msg(rc == 0, "pipe_fifo_create failed: %s", strerror(errno));
+    ck_assert_msg(rc == 0, "pipe_fifo_create failed: %s", errno_name(errno));
     struct stat st;
     ck_assert_int_eq(stat("lab.fifo", &st), 0);
     int is_fifo = S_ISFIFO(st.st_mode);
@@ -811,7 +813,7 @@ START_TEST(fifo_carries_message_between_processes)
 {
     int rc = pipe_fifo_create("talk.fifo");
     REQUIRE_IMPL(rc, "pipe_fifo_create");
-    ck_assert_msg(rc == 0, "pipe_fifo_create failed: %s", strerror(errno));
+    ck_assert_msg(rc == 0, "pipe_fifo_create failed: %s", errno_name(errno));
     const char msg[] = "through a name in the file system";
     pid_t pid = fork();
     ck_assert(pid != -1);

@@ -27,8 +27,10 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "checksum.h"
@@ -398,7 +400,7 @@ static void expect_answer(struct server *s, int fd, const char *msg)
 {
     uint32_t announced = htonl((uint32_t)strlen(msg));
     ck_assert_msg(raw_send(fd, &announced, sizeof announced) && raw_send(fd, msg, strlen(msg)),
-                  "sending \"%s\" to the server failed: %s", msg, strerror(errno));
+                  "sending \"%s\" to the server failed: %s", msg, errno_name(errno));
     await_server(s, fd, "an answer");
     uint32_t net;
     ssize_t n = raw_recv_exact(fd, &net, sizeof net, WAIT_MS);
@@ -484,7 +486,7 @@ START_TEST(listen_in_private_dir_then_connect)
     struct us_listener l;
     int rc = us_listen(&l, NULL);
     REQUIRE_IMPL(rc, "us_listen");
-    ck_assert_msg(rc == 0, "us_listen(&l, NULL) failed: %s", strerror(errno));
+    ck_assert_msg(rc == 0, "us_listen(&l, NULL) failed: %s", errno_name(errno));
     char path[US_PATH_MAX], dir[US_PATH_MAX], expected[US_PATH_MAX + 16];
     snprintf(path, sizeof path, "%s", l.path);
     snprintf(dir, sizeof dir, "%s", l.dir);
@@ -509,7 +511,7 @@ START_TEST(listen_in_private_dir_then_connect)
 
     int client = us_connect(path);
     REQUIRE_IMPL(client, "us_connect");
-    ck_assert_msg(client >= 0, "us_connect(%s) failed: %s", path, strerror(errno));
+    ck_assert_msg(client >= 0, "us_connect(%s) failed: %s", path, errno_name(errno));
     ck_assert_msg(wait_readable(l.fd, WAIT_MS), "the listener never saw the connection");
     int conn = accept(l.fd, NULL, NULL);
     ck_assert_msg(conn >= 0, "accept: %s", strerror(errno));
@@ -522,9 +524,25 @@ START_TEST(listen_in_private_dir_then_connect)
 
     rc = us_listener_close(&l);
     REQUIRE_IMPL(rc, "us_listener_close");
-    ck_assert_msg(rc == 0, "us_listener_close failed: %s", strerror(errno));
+    ck_assert_msg(rc == 0, "us_listener_close failed: %s", errno_name(errno));
     ck_assert_msg(!exists(path), "us_listener_close left the socket file %s; unlink it", path);
     ck_assert_msg(!exists(dir), "us_listener_close left the private directory %s; rmdir it", dir);
+
+    /* A second call does nothing: the fields were cleared. A descriptor with
+     * the old number (opened since) must survive it. */
+    int newcomer = open("/dev/null", O_RDONLY);
+    ck_assert(newcomer >= 0);
+    rc = us_listener_close(&l);
+    int still_open = fcntl(newcomer, F_GETFD) != -1;
+    if (still_open)
+        close(newcomer);
+    ck_assert_msg(rc == 0 && l.fd == -1 && l.path[0] == '\0' && l.dir[0] == '\0',
+                  "us_listener_close must clear the fields (fd -1, empty path and dir), so a "
+                  "second call does nothing and returns 0");
+    ck_assert_msg(still_open,
+                  "a second us_listener_close closed descriptor %d again, which now "
+                  "belonged to someone else",
+                  newcomer);
 }
 END_TEST
 
@@ -741,7 +759,7 @@ START_TEST(signal_removes_socket_file_and_dir)
         struct us_listener l;
         int rc = us_listen(&l, NULL);
         REQUIRE_IMPL(rc, "us_listen");
-        ck_assert_msg(rc == 0, "us_listen failed: %s", strerror(errno));
+        ck_assert_msg(rc == 0, "us_listen failed: %s", errno_name(errno));
         char path[US_PATH_MAX], dir[US_PATH_MAX];
         snprintf(path, sizeof path, "%s", l.path);
         snprintf(dir, sizeof dir, "%s", l.dir);
@@ -846,7 +864,7 @@ START_TEST(frame_header_is_4_byte_big_endian_length)
     make_pair(fds);
     int rc = us_send_frame(fds[0], "hello", 5);
     REQUIRE_IMPL(rc, "us_send_frame");
-    ck_assert_msg(rc == 0, "us_send_frame failed: %s", strerror(errno));
+    ck_assert_msg(rc == 0, "us_send_frame failed: %s", errno_name(errno));
     unsigned char wire[9];
     ck_assert_msg(raw_recv_exact(fds[1], wire, sizeof wire, WAIT_MS) == 9,
                   "a 5-byte message must travel as 9 bytes: a 4-byte header, then the data");
@@ -997,6 +1015,106 @@ START_TEST(frames_survive_short_recvs_eintr_and_eagain)
     ck_assert_msg(memcmp(back, msg, sizeof msg) == 0, "bytes were lost around EAGAIN");
     close(fds[0]);
     close(fds[1]);
+}
+END_TEST
+
+/* ---- waiting costs no CPU -------------------------------------------------- */
+
+static double cpu_seconds(void)
+{
+    struct rusage u;
+    ck_assert(getrusage(RUSAGE_SELF, &u) == 0);
+    return (double)(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           (double)(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+static double wall_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void pause_ms(int ms)
+{
+    struct timespec t = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000};
+    while (nanosleep(&t, &t) == -1 && errno == EINTR)
+        ;
+}
+
+enum { SLOW_PEER_MS = 400 };
+
+START_TEST(send_all_waits_in_poll_while_the_socket_is_full)
+{
+    int fds[2];
+    make_pair(fds);
+    int flags = fcntl(fds[0], F_GETFL);
+    ck_assert(fcntl(fds[0], F_SETFL, flags | O_NONBLOCK) == 0);
+    char block[4096];
+    memset(block, 'f', sizeof block);
+    while (send(fds[0], block, sizeof block, MSG_NOSIGNAL) > 0)
+        ;
+    ck_assert_msg(errno == EAGAIN, "test setup: filling the socket ended with %s",
+                  errno_name(errno));
+    pid_t pid = fork();
+    ck_assert(pid != -1);
+    if (pid == 0) { /* the slow reader */
+        close(fds[0]);
+        pause_ms(SLOW_PEER_MS);
+        char buf[65536];
+        while (recv(fds[1], buf, sizeof buf, 0) > 0)
+            ;
+        _exit(0);
+    }
+    close(fds[1]);
+    double cpu_before = cpu_seconds(), wall_before = wall_seconds();
+    ssize_t n = us_send_all(fds[0], block, sizeof block);
+    int err = errno;
+    double cpu = cpu_seconds() - cpu_before, waited = wall_seconds() - wall_before;
+    close(fds[0]);
+    grade_wait_child(pid, WAIT_MS);
+    grade_require_impl(n, err, "us_send_all");
+    ck_assert_msg(n == (ssize_t)sizeof block,
+                  "us_send_all() on a full non-blocking socket returned %zd (%s); it must wait for "
+                  "room with poll(POLLOUT), then send",
+                  n, n == -1 ? errno_name(err) : "short");
+    ck_assert_msg(cpu < 0.25 * waited,
+                  "us_send_all() used %.0f ms of CPU while waiting %.0f ms for room: it retries "
+                  "send() at once on EAGAIN (a busy loop). Wait with poll(POLLOUT) instead",
+                  cpu * 1000, waited * 1000);
+}
+END_TEST
+
+START_TEST(recv_exact_waits_in_poll_while_nothing_came)
+{
+    int fds[2];
+    make_pair(fds);
+    int flags = fcntl(fds[1], F_GETFL);
+    ck_assert(fcntl(fds[1], F_SETFL, flags | O_NONBLOCK) == 0);
+    pid_t pid = fork();
+    ck_assert(pid != -1);
+    if (pid == 0) { /* the slow sender */
+        close(fds[1]);
+        pause_ms(SLOW_PEER_MS);
+        _exit(send(fds[0], "late", 4, MSG_NOSIGNAL) == 4 ? 0 : 1);
+    }
+    close(fds[0]);
+    char buf[4];
+    double cpu_before = cpu_seconds(), wall_before = wall_seconds();
+    ssize_t n = us_recv_exact(fds[1], buf, sizeof buf);
+    int err = errno;
+    double cpu = cpu_seconds() - cpu_before, waited = wall_seconds() - wall_before;
+    close(fds[1]);
+    grade_wait_child(pid, WAIT_MS);
+    grade_require_impl(n, err, "us_recv_exact");
+    ck_assert_msg(n == 4,
+                  "us_recv_exact() on a non-blocking socket with nothing yet returned %zd (%s); on "
+                  "EAGAIN it must wait with poll(POLLIN) and receive again",
+                  n, n == -1 ? errno_name(err) : "short");
+    ck_assert_msg(cpu < 0.25 * waited,
+                  "us_recv_exact() used %.0f ms of CPU while waiting %.0f ms for data: it retries "
+                  "recv() at once on EAGAIN (a busy loop). Wait with poll(POLLIN) instead",
+                  cpu * 1000, waited * 1000);
 }
 END_TEST
 
@@ -1238,6 +1356,99 @@ START_TEST(client_gone_before_answer_no_sigpipe)
 }
 END_TEST
 
+static volatile sig_atomic_t alarms;
+
+static void count_alarm(int sig)
+{
+    (void)sig;
+    alarms++;
+}
+
+START_TEST(server_goes_on_after_a_signal_interrupts_accept)
+{
+    struct endpoint at = abstract_endpoint();
+    int lfd = endpoint_listen(&at, 16);
+    fflush(NULL);
+    pid_t pid = fork();
+    ck_assert(pid != -1);
+    if (pid == 0) {
+        /* The server: SIGALRM 0.1 s into accept(), without SA_RESTART, so
+         * accept() fails with EINTR; the client comes only at 0.3 s. */
+        struct sigaction sa = {.sa_handler = count_alarm};
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGALRM, &sa, NULL);
+        struct itimerval it = {.it_value = {0, 100000}};
+        setitimer(ITIMER_REAL, &it, NULL);
+        long served = us_serve(lfd, 1, NULL);
+        if (served == -1)
+            _exit(errno == ENOSYS ? CHILD_ENOSYS : errno == EINTR ? 20 : CHILD_FAILED);
+        _exit(alarms != 1 ? 21 : served == 1 ? CHILD_OK : CHILD_WRONG_COUNT);
+    }
+    pause_ms(300);
+    int fd = must_connect(&at);
+    char reply[16];
+    size_t len = 0;
+    int answered = us_send_frame(fd, "late", 4) == 0 && wait_readable(fd, WAIT_MS) &&
+                   us_recv_frame(fd, reply, sizeof reply, &len) == 1 && len == 4 &&
+                   memcmp(reply, "LATE", 4) == 0;
+    close(fd);
+    int status = grade_wait_child(pid, WAIT_MS);
+    close(lfd);
+    ck_assert_msg(status != -1, "us_serve() did not return after serving its one client");
+    ck_assert_msg(WIFEXITED(status), "the server %s", grade_describe_status(status));
+    if (WEXITSTATUS(status) == CHILD_ENOSYS)
+        ck_abort_msg("not implemented yet: us_serve() returned ENOSYS");
+    ck_assert_msg(WEXITSTATUS(status) != 20,
+                  "a signal interrupted accept() and us_serve() returned -1 with EINTR: retry "
+                  "accept() after EINTR and ECONNABORTED (see us_serve.h)");
+    ck_assert_msg(WEXITSTATUS(status) != 21, "test setup: the signal did not arrive");
+    ck_assert_msg(answered, "the client that came after the signal was not answered");
+    ck_assert_msg(WEXITSTATUS(status) == CHILD_OK,
+                  "with a signal during accept(), us_serve(listen_fd, 1, NULL) %s",
+                  WEXITSTATUS(status) == CHILD_WRONG_COUNT ? "returned a count other than 1"
+                                                           : "failed");
+}
+END_TEST
+
+/* A client that connects and says nothing must not hold up the next one:
+ * us_serve() serves each client in a child of its own. */
+START_TEST(an_idle_client_does_not_hold_up_the_next)
+{
+    struct endpoint at = abstract_endpoint();
+    int lfd = endpoint_listen(&at, 16);
+    struct server s;
+    server_start(&s, lfd, 2, false, 0, -1);
+    int idle = must_connect(&at); /* and never a word */
+    int next = must_connect(&at);
+    raw_send_frame(next, "may I?");
+    int limit = grade_timeout_ms(1000);
+    bool answered = false;
+    for (int waited = 0; waited < limit && !answered; waited += 20) {
+        answered = wait_readable(next, 20);
+        check_server_alive(&s);
+    }
+    if (!answered) {
+        close(idle);
+        close(next);
+        server_finish(&s);
+        close(lfd);
+        ck_abort_msg("a second client got no answer within %d ms while the first said nothing: "
+                     "serve each client in a child process (fork) and accept the next at once",
+                     limit);
+    }
+    uint32_t net;
+    ck_assert_msg(raw_recv_exact(next, &net, sizeof net, WAIT_MS) == 4 && ntohl(net) == 6,
+                  "the answer to \"may I?\" must be a 6-byte frame");
+    char body[6];
+    ck_assert(raw_recv_exact(next, body, sizeof body, WAIT_MS) == 6);
+    ck_assert_msg(memcmp(body, "MAY I?", 6) == 0, "expected \"MAY I?\", got \"%.6s\"", body);
+    close(next);
+    close(idle);
+    server_finish(&s);
+    close(lfd);
+}
+END_TEST
+
 START_TEST(fifty_clients_no_fd_growth)
 {
     struct endpoint at = abstract_endpoint();
@@ -1287,7 +1498,7 @@ static void open_datagram_pair(int *receiver, int *sender)
 {
     *receiver = us_dgram_open("d.sock");
     REQUIRE_IMPL(*receiver, "us_dgram_open");
-    ck_assert_msg(*receiver >= 0, "us_dgram_open(\"d.sock\") failed: %s", strerror(errno));
+    ck_assert_msg(*receiver >= 0, "us_dgram_open(\"d.sock\") failed: %s", errno_name(errno));
     struct stat st;
     ck_assert_msg(lstat("d.sock", &st) == 0 && S_ISSOCK(st.st_mode),
                   "us_dgram_open(path) must bind the socket to path");
@@ -1296,7 +1507,7 @@ static void open_datagram_pair(int *receiver, int *sender)
     ck_assert(getsockopt(*receiver, SOL_SOCKET, SO_TYPE, &type, &len) == 0);
     ck_assert_msg(type == SOCK_DGRAM, "us_dgram_open must make a SOCK_DGRAM socket");
     *sender = us_dgram_open(NULL);
-    ck_assert_msg(*sender >= 0, "us_dgram_open(NULL) failed: %s", strerror(errno));
+    ck_assert_msg(*sender >= 0, "us_dgram_open(NULL) failed: %s", errno_name(errno));
 }
 
 static void close_datagram_pair(int receiver, int sender)
@@ -1366,7 +1577,7 @@ START_TEST(socketpair_connects_both_ways)
         int fds[2] = {-1, -1};
         int rc = us_socketpair(types[i], fds);
         REQUIRE_IMPL(rc, "us_socketpair");
-        ck_assert_msg(rc == 0, "us_socketpair failed: %s", strerror(errno));
+        ck_assert_msg(rc == 0, "us_socketpair failed: %s", errno_name(errno));
         int type = 0;
         socklen_t len = sizeof type;
         ck_assert(getsockopt(fds[0], SOL_SOCKET, SO_TYPE, &type, &len) == 0);
@@ -1414,6 +1625,14 @@ static int upcase_if_given_marker(int fd, void *arg)
     return upcase_until_eof(fd, NULL);
 }
 
+/* A child function that does nothing but report 3. */
+static int exit_with_three(int fd, void *arg)
+{
+    (void)fd;
+    (void)arg;
+    return 3;
+}
+
 START_TEST(socketpair_child_answers_parent)
 {
     int marker = 42;
@@ -1437,6 +1656,15 @@ START_TEST(socketpair_child_answers_parent)
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
                   "the child should exit with fn's result, 0; it %s",
                   grade_describe_status(status));
+
+    /* A result other than 0 must come back too: the status is the child's own. */
+    rc = us_child_start(&child, exit_with_three, NULL);
+    ck_assert_msg(rc == 0, "us_child_start failed the second time: %s", errno_name(errno));
+    status = us_child_finish(&child);
+    ck_assert_msg(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 3,
+                  "fn returned 3, so us_child_finish must return the status of a child that "
+                  "exited with 3 (from waitpid); it returned %s",
+                  status == -1 ? "-1" : grade_describe_status(status));
 }
 END_TEST
 
@@ -1446,7 +1674,7 @@ START_TEST(child_sees_eof_when_parent_closes_its_end)
     struct us_child child;
     int rc = us_child_start(&child, upcase_until_eof, NULL);
     REQUIRE_IMPL(rc, "us_child_start");
-    ck_assert_msg(rc == 0, "us_child_start failed: %s", strerror(errno));
+    ck_assert_msg(rc == 0, "us_child_start failed: %s", errno_name(errno));
     int during = grade_count_open_fds();
     close(child.fd);
     int status = grade_wait_child(child.pid, 3000);
@@ -1553,8 +1781,10 @@ START_TEST(same_uid_refuses_other_uids)
     int log = open_log();
     server_start(&s, lfd, 1, true, other, log);
     int stranger = must_connect(&at);
-    raw_send_header(stranger, 5);   /* the server may close before this arrives: */
-    raw_send(stranger, "hello", 5); /* a failed send is fine here */
+    /* The server may close before these arrive: a failed send is fine here. */
+    uint32_t five = htonl(5);
+    if (raw_send(stranger, &five, sizeof five))
+        raw_send(stranger, "hello", 5);
     expect_closed(&s, stranger,
                   "--same-uid: the server to refuse a client whose uid is not "
                   "allowed_uid (close without an answer)");
@@ -1683,6 +1913,130 @@ START_TEST(recv_fd_refuses_messages_without_one_fd)
 }
 END_TEST
 
+START_TEST(failed_connect_and_bind_leave_no_descriptor)
+{
+    int before = grade_count_open_fds();
+    errno = 0;
+    int fd = us_connect("nobody-here.sock");
+    int err = errno;
+    REQUIRE_IMPL(fd, "us_connect");
+    if (fd >= 0)
+        close(fd);
+    ck_assert_msg(fd == -1 && err == ENOENT,
+                  "us_connect() to a path where no file is must fail with ENOENT, got %d (%s)", fd,
+                  fd == -1 ? errno_name(err) : "connected");
+    ck_assert_msg(grade_count_open_fds() == before,
+                  "a failed us_connect() left its socket open: close it on the error path");
+    int first = us_dgram_open("taken.sock");
+    REQUIRE_IMPL(first, "us_dgram_open");
+    ck_assert_msg(first >= 0, "us_dgram_open(\"taken.sock\") failed: %s", errno_name(errno));
+    int open_before = grade_count_open_fds();
+    errno = 0;
+    int second = us_dgram_open("taken.sock");
+    err = errno;
+    if (second >= 0)
+        close(second);
+    int leaked = grade_count_open_fds() - open_before;
+    close(first);
+    unlink("taken.sock");
+    ck_assert_msg(second == -1 && err == EADDRINUSE,
+                  "us_dgram_open() of a path already bound must fail with EADDRINUSE, got %d (%s)",
+                  second, second == -1 ? errno_name(err) : "a descriptor");
+    ck_assert_msg(leaked == 0,
+                  "a failed us_dgram_open() left its socket open: close it when bind() fails");
+}
+END_TEST
+
+START_TEST(datagram_and_fd_calls_retry_eintr)
+{
+    int receiver, sender;
+    open_datagram_pair(&receiver, &sender);
+    /* Every 2nd receive fails with EINTR: the first datagram passes, the
+     * second meets the signal and must be received on the retry. */
+    for (int i = 0; i < 2; i++)
+        ck_assert(us_dgram_send(sender, "d.sock", WORDS[i], strlen(WORDS[i])) >= 0);
+    ck_assert(wait_readable(receiver, WAIT_MS));
+    fault_set(FAULT_IN, (struct fault_plan){.fd = receiver, .fail_every = 2, .fail_errno = EINTR});
+    char buf[64];
+    ssize_t first = us_dgram_recv(receiver, buf, sizeof buf);
+    errno = 0;
+    ssize_t second = us_dgram_recv(receiver, buf, sizeof buf);
+    int err = errno;
+    unsigned long injected = fault_injected(FAULT_IN);
+    fault_reset();
+    close_datagram_pair(receiver, sender);
+    REQUIRE_IMPL(first, "us_dgram_recv");
+    ck_assert_msg(injected > 0, "no EINTR was injected into the receives (calls seen: %s)",
+                  fault_describe(FAULT_IN));
+    ck_assert_msg(first >= 0 && second == (ssize_t)strlen(WORDS[1]),
+                  "with EINTR on every 2nd receive, us_dgram_recv returned %zd then %zd (%s): "
+                  "retry the receive after EINTR",
+                  first, second, second == -1 ? errno_name(err) : "wrong length");
+
+    write_text_file("passed.txt", FILE_TEXT);
+    int fds[2];
+    make_pair(fds);
+    int file = open("passed.txt", O_RDONLY);
+    unlink("passed.txt");
+    ck_assert(file >= 0);
+    fault_set(FAULT_OUT, (struct fault_plan){.fd = fds[0], .fail_every = 2, .fail_errno = EINTR});
+    fault_set(FAULT_IN, (struct fault_plan){.fd = fds[1], .fail_every = 2, .fail_errno = EINTR});
+    int sent1 = us_send_fd(fds[0], file);
+    int sent2 = us_send_fd(fds[0], file);
+    int send_err = errno;
+    int got1 = us_recv_fd(fds[1]);
+    int got2 = us_recv_fd(fds[1]);
+    int recv_err = errno;
+    unsigned long out_faults = fault_injected(FAULT_OUT), in_faults = fault_injected(FAULT_IN);
+    fault_reset();
+    close(file);
+    if (got1 >= 0)
+        close(got1);
+    if (got2 >= 0)
+        close(got2);
+    close(fds[0]);
+    close(fds[1]);
+    REQUIRE_IMPL(sent1, "us_send_fd");
+    ck_assert_msg(out_faults > 0 && in_faults > 0, "no EINTR was injected into sendmsg/recvmsg");
+    ck_assert_msg(sent1 == 0 && sent2 == 0,
+                  "with EINTR on every 2nd send, us_send_fd returned %d then %d (%s): retry after "
+                  "EINTR",
+                  sent1, sent2, errno_name(send_err));
+    ck_assert_msg(got1 >= 0 && got2 >= 0,
+                  "with EINTR on every 2nd receive, us_recv_fd returned %d then %d (%s): retry "
+                  "after EINTR",
+                  got1, got2, errno_name(recv_err));
+}
+END_TEST
+
+START_TEST(send_fd_to_a_closed_peer_gives_epipe_not_death)
+{
+    pid_t pid = fork();
+    ck_assert(pid != -1);
+    if (pid == 0) {
+        signal(SIGPIPE, SIG_DFL); /* the default: death */
+        int fds[2];
+        if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == -1)
+            _exit(12);
+        close(fds[1]);
+        int rc = us_send_fd(fds[0], STDIN_FILENO);
+        if (rc == -1 && errno == ENOSYS)
+            _exit(10);
+        _exit(rc == -1 && errno == EPIPE ? 0 : 13);
+    }
+    int status = grade_wait_child(pid, WAIT_MS);
+    ck_assert_msg(status != -1, "us_send_fd() to a closed peer hung");
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 10)
+        ck_abort_msg("not implemented yet: us_send_fd() returned ENOSYS");
+    ck_assert_msg(!WIFSIGNALED(status) || WTERMSIG(status) != SIGPIPE,
+                  "us_send_fd() to a peer that has closed killed the process with SIGPIPE: pass "
+                  "MSG_NOSIGNAL to sendmsg(), as a server must never die of one client");
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "us_send_fd() to a closed peer must return -1 with EPIPE; the process %s",
+                  grade_describe_status(status));
+}
+END_TEST
+
 START_TEST(fd_passing_leaks_no_descriptors)
 {
     write_text_file("passed.txt", FILE_TEXT);
@@ -1694,7 +2048,7 @@ START_TEST(fd_passing_leaks_no_descriptors)
         if (rc == -1)
             unlink("passed.txt");
         REQUIRE_IMPL(rc, "us_send_file");
-        ck_assert_msg(rc == 0, "us_send_file failed: %s", strerror(errno));
+        ck_assert_msg(rc == 0, "us_send_file failed: %s", errno_name(errno));
     }
     int in_flight = grade_count_open_fds();
     for (int i = 0; i < 20; i++) {
@@ -1702,7 +2056,7 @@ START_TEST(fd_passing_leaks_no_descriptors)
         if (fd == -1)
             unlink("passed.txt");
         REQUIRE_IMPL(fd, "us_recv_fd");
-        ck_assert_msg(fd >= 0, "us_recv_fd failed: %s", strerror(errno));
+        ck_assert_msg(fd >= 0, "us_recv_fd failed: %s", errno_name(errno));
         char first[4];
         ck_assert(pread(fd, first, 4, 0) == 4 && memcmp(first, "the ", 4) == 0);
         close(fd);
@@ -1755,6 +2109,11 @@ int main(int argc, char **argv)
         {"frames_survive_short_recvs_eintr_and_eagain", frames_survive_short_recvs_eintr_and_eagain,
          4, 10,
          "us_recv_exact(): loop on short receives, retry EINTR, poll() for POLLIN on EAGAIN"},
+        {"send_all_waits_in_poll_while_the_socket_is_full",
+         send_all_waits_in_poll_while_the_socket_is_full, 2, 10,
+         "us_send_all(): on EAGAIN, poll() for POLLOUT before sending again"},
+        {"recv_exact_waits_in_poll_while_nothing_came", recv_exact_waits_in_poll_while_nothing_came,
+         2, 10, "us_recv_exact(): on EAGAIN, poll() for POLLIN before receiving again"},
         {"oversized_frame_refused_from_header_alone", oversized_frame_refused_from_header_alone, 5,
          10, "us_recv_frame(): compare the announced length with US_MAX_MESSAGE and cap first"},
         {"truncated_frame_reports_eproto", truncated_frame_reports_eproto, 4, 10,
@@ -1762,7 +2121,9 @@ int main(int argc, char **argv)
         {"serve_client_upcases_each_frame_until_eof", serve_client_upcases_each_frame_until_eof, 4,
          10, "us_serve_client(): recv_frame, toupper each byte, send_frame, until it returns 0"},
         {"server_answers_clients_one_after_another", server_answers_clients_one_after_another, 5,
-         15, "us_serve(): accept, serve, close, and again, max_clients times"},
+         15, "us_serve(): accept, fork a child that serves, close our copy, and again"},
+        {"an_idle_client_does_not_hold_up_the_next", an_idle_client_does_not_hold_up_the_next, 4,
+         15, "us_serve(): each client in a child process (fork); the parent accepts at once"},
         {"oversized_frame_drops_only_that_client", oversized_frame_drops_only_that_client, 5, 15,
          "us_serve(): when us_serve_client fails, log errno_name(errno), close, accept the next"},
         {"truncated_frame_drops_only_that_client", truncated_frame_drops_only_that_client, 4, 15,
@@ -1771,6 +2132,9 @@ int main(int argc, char **argv)
          4, 15, "us_serve(): a client that dies mid-frame is EPROTO for that connection only"},
         {"client_gone_before_answer_no_sigpipe", client_gone_before_answer_no_sigpipe, 4, 15,
          "us_send_all(): send(..., MSG_NOSIGNAL), so a departed client gives EPIPE, not SIGPIPE"},
+        {"server_goes_on_after_a_signal_interrupts_accept",
+         server_goes_on_after_a_signal_interrupts_accept, 3, 10,
+         "us_serve(): accept() fails with EINTR when a signal arrives; accept again"},
         {"fifty_clients_no_fd_growth", fifty_clients_no_fd_growth, 5, 20,
          "us_serve(): close every accepted descriptor, on every path"},
         /* part 3 */
@@ -1799,6 +2163,13 @@ int main(int argc, char **argv)
          "us_send_fd/us_recv_fd: sendmsg/recvmsg with one SCM_RIGHTS cmsg and one byte"},
         {"recv_fd_refuses_messages_without_one_fd", recv_fd_refuses_messages_without_one_fd, 3, 10,
          "us_recv_fd(): no SCM_RIGHTS cmsg, MSG_CTRUNC or EOF is EPROTO; close what arrived"},
+        {"failed_connect_and_bind_leave_no_descriptor", failed_connect_and_bind_leave_no_descriptor,
+         2, 10, "us_connect(), us_dgram_open(): close the socket when connect() or bind() fails"},
+        {"datagram_and_fd_calls_retry_eintr", datagram_and_fd_calls_retry_eintr, 2, 10,
+         "us_dgram_recv(), us_send_fd(), us_recv_fd(): retry the call after EINTR"},
+        {"send_fd_to_a_closed_peer_gives_epipe_not_death",
+         send_fd_to_a_closed_peer_gives_epipe_not_death, 2, 10,
+         "us_send_fd(): sendmsg(..., MSG_NOSIGNAL)"},
         {"fd_passing_leaks_no_descriptors", fd_passing_leaks_no_descriptors, 3, 10,
          "us_send_file(): close your own copy after sending; the message keeps the file open"},
     };

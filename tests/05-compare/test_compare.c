@@ -10,12 +10,15 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "channel.h"
+#include "err.h"
 #include "fault.h"
 #include "grader.h"
 #include "measure.h"
@@ -30,7 +33,7 @@ static void open_channel(struct channel *ch, const struct channel_ops *ops, size
     channel_init(ch, ops);
     int rc = ops->open(ch, max_msg);
     grade_require_impl(rc, errno, ops == &CHANNEL_PIPE ? "CHANNEL_PIPE.open" : "CHANNEL_UNIX.open");
-    ck_assert_msg(rc == 0, "%s: open failed: %s", ops->name, strerror(errno));
+    ck_assert_msg(rc == 0, "%s: open failed: %s", ops->name, errno_name(errno));
     ck_assert_msg(ch->fd[0] >= 0 && ch->fd[1] >= 0,
                   "%s: open must set fd[0] (receiving end) and fd[1] (sending end)", ops->name);
 }
@@ -89,7 +92,7 @@ static void counts_agree(const struct channel_ops *ops, size_t size, size_t coun
     struct measure_result res = {0};
     int rc = measure_throughput(&cfg, &res);
     grade_require_impl(rc, errno, ops == &CHANNEL_PIPE ? "CHANNEL_PIPE.open" : "CHANNEL_UNIX.open");
-    ck_assert_msg(rc == 0, "%s: the throughput run failed: %s", ops->name, strerror(errno));
+    ck_assert_msg(rc == 0, "%s: the throughput run failed: %s", ops->name, errno_name(errno));
     ck_assert_msg(res.messages_sent == count && res.messages_received == count,
                   "%s: sent %llu and received %llu messages, expected %zu", ops->name,
                   (unsigned long long)res.messages_sent, (unsigned long long)res.messages_received,
@@ -167,7 +170,15 @@ START_TEST(one_mib_messages_cross_with_short_io)
     fault_set(FAULT_IN, (struct fault_plan){
                             .fd = -1, .max_bytes = 3000, .fail_every = 7, .fail_errno = EINTR});
     counts_agree(&CHANNEL_PIPE, 1024 * 1024, 6);
+    /* This process is the sender; the receiver, a child, has its own counters. */
+    unsigned long injected = fault_injected(FAULT_OUT);
+    char watched[256];
+    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_OUT));
     fault_reset();
+    ck_assert_msg(injected >= 6 * 262,
+                  "the sender's writes were to be cut to 4000 bytes, but only %lu were (calls "
+                  "seen: %s)",
+                  injected, watched);
 }
 END_TEST
 
@@ -200,11 +211,25 @@ END_TEST
 /* A fake channel: send keeps the message, recv hands it back, altered as asked. */
 static char fake_box[256];
 static size_t fake_len;
-static int fake_mode; /* 0: faithful, 1: flip a byte, 2: end of stream */
+/* 0: faithful, 1: flip a byte, 2: end of stream, 3: 8 bytes short, 4: send fails with EIO */
+static int fake_mode;
+static int fake_send_ms, fake_recv_ms; /* how long each operation takes */
+
+static void fake_sleep(int ms)
+{
+    struct timespec t = {.tv_sec = 0, .tv_nsec = (long)ms * 1000000};
+    while (ms > 0 && nanosleep(&t, &t) == -1 && errno == EINTR)
+        ;
+}
 
 static int fake_send(struct channel *ch, const void *msg, size_t len)
 {
     (void)ch;
+    fake_sleep(fake_send_ms);
+    if (fake_mode == 4) {
+        errno = EIO; /* the channel failed */
+        return -1;
+    }
     memcpy(fake_box, msg, len);
     fake_len = len;
     return 0;
@@ -213,12 +238,13 @@ static int fake_send(struct channel *ch, const void *msg, size_t len)
 static int fake_recv(struct channel *ch, void *buf, size_t cap, size_t *len)
 {
     (void)ch;
+    fake_sleep(fake_recv_ms);
     if (fake_mode == 2)
         return 0;
     memcpy(buf, fake_box, fake_len < cap ? fake_len : cap);
     if (fake_mode == 1)
         ((char *)buf)[fake_len - 1] ^= 0x40;
-    *len = fake_len;
+    *len = fake_mode == 3 ? fake_len - 8 : fake_len; /* 3: the bytes are right, the length not */
     return 1;
 }
 
@@ -244,6 +270,49 @@ START_TEST(round_trip_loop_rejects_a_wrong_reply)
     rc = run_fake(1, samples);
     ck_assert_msg(rc == -1 && errno == EBADMSG,
                   "a reply with one byte changed must fail with EBADMSG (use verify_check)");
+    errno = 0;
+    rc = run_fake(3, samples);
+    int err = errno;
+    ck_assert_msg(rc == -1 && err == EBADMSG,
+                  "a reply 8 bytes shorter than the message must fail with EBADMSG: check it with "
+                  "the length recv() reported (verify_check(key, reply, len, i)), not the length "
+                  "you asked for; got %d (%s)",
+                  rc, rc == -1 ? errno_name(err) : "accepted");
+}
+END_TEST
+
+/* The smallest sample of a run whose send or receive takes ms milliseconds. */
+static uint64_t fake_min_sample(int send_ms, int recv_ms)
+{
+    uint64_t samples[10];
+    fake_send_ms = send_ms;
+    fake_recv_ms = recv_ms;
+    int rc = run_fake(0, samples);
+    int err = errno;
+    fake_send_ms = fake_recv_ms = 0;
+    grade_require_impl(rc, err, "rtt_measure");
+    ck_assert_msg(rc == 0, "a faithful echo must give 0, got -1 (%s)", errno_name(err));
+    uint64_t min = UINT64_MAX;
+    for (size_t i = 0; i < 10; i++)
+        min = samples[i] < min ? samples[i] : min;
+    return min;
+}
+
+START_TEST(round_trip_time_covers_the_send_and_the_reply)
+{
+    /* A round trip is the time from just before the send to just after the
+     * reply arrived: a send that takes 5 ms, or a reply that takes 5 ms to
+     * come, must be in every sample. */
+    uint64_t with_slow_send = fake_min_sample(5, 0);
+    uint64_t with_slow_reply = fake_min_sample(0, 5);
+    ck_assert_msg(with_slow_send >= 4000000,
+                  "each send took 5 ms, but a round trip measured %.3f ms: take the start time "
+                  "(clock_now_ns) just before the send, not after it",
+                  (double)with_slow_send / 1e6);
+    ck_assert_msg(with_slow_reply >= 4000000,
+                  "each reply took 5 ms to arrive, but a round trip measured %.3f ms: take the end "
+                  "time just after the receive returned, not before it",
+                  (double)with_slow_reply / 1e6);
 }
 END_TEST
 
@@ -255,6 +324,13 @@ START_TEST(round_trip_loop_reports_epipe_when_echo_ends)
     REQUIRE_IMPL(rc, "rtt_measure");
     ck_assert_msg(rc == -1 && errno == EPIPE,
                   "recv returning 0 (end of stream) must make rtt_measure fail with EPIPE");
+    errno = 0;
+    rc = run_fake(4, samples);
+    int err = errno;
+    ck_assert_msg(rc == -1 && err == EIO,
+                  "when the channel's send fails (here with EIO), rtt_measure must stop and return "
+                  "-1 with the channel's errno; got %d (%s)",
+                  rc, rc == -1 ? errno_name(err) : "success");
 }
 END_TEST
 
@@ -283,9 +359,14 @@ int main(int argc, char **argv)
          "rtt.c: rtt_measure() sends, receives, checks and times each round trip"},
         {"round_trip_loop_rejects_a_wrong_reply", round_trip_loop_rejects_a_wrong_reply, 3, 10,
          "rtt.c: check every reply with verify_check(key, reply, len, i)"},
+        {"round_trip_time_covers_the_send_and_the_reply",
+         round_trip_time_covers_the_send_and_the_reply, 2, 10,
+         "rtt.c: clock_now_ns() just before the send and just after the receive; stamp and "
+         "check outside"},
         {"round_trip_loop_reports_epipe_when_echo_ends",
          round_trip_loop_reports_epipe_when_echo_ends, 2, 10,
-         "rtt.c: recv() returning 0 means the echo side is gone: fail with EPIPE"},
+         "rtt.c: recv() returning 0 means the echo side is gone: fail with EPIPE; a failed send "
+         "or recv ends the loop with its errno"},
     };
     return grade_main(argc, argv, "05-compare", tests, GRADE_COUNT(tests));
 }

@@ -20,6 +20,9 @@ labs=("$@")
 work=$root/build/alternatives/kit
 logs=$root/build/alternatives/logs
 mkdir -p "$logs"
+# One run at a time: two runs would overwrite each other's copy of the kit.
+exec 9>"$root/build/alternatives/lock"
+flock -n 9 || { echo "alternatives: another run is using build/alternatives; wait for it" >&2; exit 2; }
 kit_copy "$root" "$work"
 
 failed=0 ran=0

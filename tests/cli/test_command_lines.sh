@@ -4,7 +4,7 @@
 # usage: tests/cli/test_command_lines.sh BUILD
 #
 # For each program of every lab (BUILD/solutions/NN-*/, or BUILD/labs/ in the
-# student kit) and trace_chart, checks that
+# student kit), trace_chart and make wire's tools, checks that
 #   - --help and -h print the usage to stdout and exit 0;
 #   - the help ends with an "Example:" or "Examples:" heading and one or two
 #     example command lines;
@@ -30,6 +30,9 @@ for f in "$build/$impl"/[0-9][0-9]-*/*; do
     [ -f "$f" ] && [ -x "$f" ] && programs+=("$f")
 done
 [ -x "$build/tools/trace-chart/trace_chart" ] && programs+=("$build/tools/trace-chart/trace_chart")
+for tool in wire_link wire_view; do # make wire's tools, when built
+    [ -x "$build/tools/wire/$tool" ] && programs+=("$build/tools/wire/$tool")
+done
 if [ ${#programs[@]} -eq 0 ]; then
     fail "no programs under $build/$impl: run make programs first"
     exit 1

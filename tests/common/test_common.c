@@ -237,6 +237,39 @@ START_TEST(json_trace_lines_are_valid_and_escaped)
 }
 END_TEST
 
+/* trace_call_starts(): the next call's line carries start_ns <= mono_ns; only that one. */
+START_TEST(call_start_is_carried_by_the_next_call_only)
+{
+    setenv("IPC_TRACE", "off", 1);
+    setenv("IPC_TRACE_FILE", "s.jsonl", 1);
+    trace_reset();
+    trace_call_starts();
+    trace_note("a note does not take the start");
+    trace_call("connect", -1, "fd=%d", 3);
+    trace_call("poll", 1, "fd=%d", 3);
+    unsetenv("IPC_TRACE_FILE");
+    trace_reset();
+
+    FILE *in = fopen("s.jsonl", "r");
+    ck_assert_msg(in != NULL, "IPC_TRACE_FILE was not written");
+    char line[3][2048];
+    int n = 0;
+    while (n < 3 && fgets(line[n], sizeof line[n], in))
+        n++;
+    fclose(in);
+    unlink("s.jsonl");
+    ck_assert_int_eq(n, 3);
+    ck_assert_msg(strstr(line[0], "start_ns") == NULL, "a note carried the start: %s", line[0]);
+    const char *start = strstr(line[1], "\"start_ns\":");
+    const char *mono = strstr(line[1], "\"mono_ns\":");
+    ck_assert_msg(start && mono, "the call after trace_call_starts() has no start_ns: %s", line[1]);
+    ck_assert_msg(json_valid(line[1]), "not valid JSON: %s", line[1]);
+    unsigned long long s = strtoull(start + 11, NULL, 10), m = strtoull(mono + 10, NULL, 10);
+    ck_assert_msg(s > 0 && s <= m, "start_ns %llu is not before mono_ns %llu", s, m);
+    ck_assert_msg(strstr(line[2], "start_ns") == NULL, "a start was used twice: %s", line[2]);
+}
+END_TEST
+
 START_TEST(json_string_cut_short_stays_valid)
 {
     char buf[16];
@@ -450,6 +483,8 @@ int main(int argc, char **argv)
          "common/trace.c: format_json(), common/json.c"},
         {"json_string_cut_short_stays_valid", json_string_cut_short_stays_valid, 1, 5,
          "common/json.c: json_append_string()"},
+        {"call_start_is_carried_by_the_next_call_only", call_start_is_carried_by_the_next_call_only,
+         1, 5, "common/trace.c: trace_call_starts(), format_json()"},
         {"step_mode_never_blocks_without_terminal", step_mode_never_blocks_without_terminal, 1, 10,
          "common/step.c: open /dev/tty, and give up when it fails"},
         {"colour_only_on_terminal_and_never_with_no_color",

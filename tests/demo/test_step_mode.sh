@@ -15,6 +15,7 @@
 #     presses for the whole tour;
 #   - the demo ends with exit status 0, within 90 s.
 # Prints PASS or FAIL lines; exit status 0 only when all passed.
+# STEP_DEBUG=FILE keeps the terminal's whole text there, to see what it saw.
 set -uo pipefail
 
 build=${1:?usage: tests/demo/test_step_mode.sh BUILD}

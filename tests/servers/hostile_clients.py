@@ -16,7 +16,12 @@ each, lets hostile clients loose on it one kind after another:
 
 While the hostile clients of a kind are connected, a well-behaved client
 (tcp_client or us_client, the kit's own) must finish its conversation with
-the right answer within 1 s. Prints PASS/FAIL per server and kind; exit
+the right answer within 1 s. us_server runs under umask 000, and its
+socket file must still be mode 0600. A client that says nothing is dropped
+after the server's timeout, with a message saying why. Last, fifo_reader meets a regular file
+as its PATH (a usage error), a writer that holds the FIFO and says nothing
+(SIGTERM must still end it) and a writer that sends escape sequences
+(printed escaped). Prints PASS/FAIL per server and kind; exit
 status 0 only when every one passed. Loopback and a private directory
 only; every process and socket it makes is closed at the end.
 """
@@ -30,7 +35,9 @@ import sys
 import tempfile
 import time
 
-GOOD_LIMIT_S = 1.0
+# 1 s, stretched like every time limit of the kit's tests on a machine the
+# grader knows is busy (CK_TIMEOUT_MULTIPLIER, as in tests/grader).
+GOOD_LIMIT_S = 1.0 * max(1.0, float(os.environ.get("CK_TIMEOUT_MULTIPLIER", "1") or 1))
 CROWD = 500
 TCP_MODES = ["echo", "halfclose", "oob", "abort", "poll"]
 
@@ -46,9 +53,12 @@ def raise_fd_limit(need):
 
 
 class Server:
-    def __init__(self, argv, env):
+    def __init__(self, argv, env, umask=None):
+        # umask 000 for us_server: its socket file must still be 0600.
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True, env=env)
+                                     text=True, env=env,
+                                     preexec_fn=(lambda: os.umask(umask)) if umask is not None
+                                     else None)
         self.first_line = self.proc.stdout.readline().strip()
 
     def stop(self):
@@ -138,13 +148,49 @@ def good_client(argv, expect, tick):
     return ok, elapsed, (out + err).strip().replace("\n", " | ")[:200]
 
 
-def run_server(name, server_argv, target_of, client_argv_of, expect, env, rng, kinds):
-    failures = 0
+def drop_check(name, server_argv, target_of, env, words):
+    """A client that says nothing is dropped after the server's timeout
+    (-t 500 here), with a message that says why; the server goes on."""
     server = Server(server_argv, env)
+    if not server.first_line:
+        print(f"FAIL {name}: the server did not start: {server.stop().strip()[-300:]}")
+        return 1
+    idle = connect(target_of(server.first_line))
+    deadline = time.monotonic() + 3
+    closed = False
+    while time.monotonic() < deadline and not closed:
+        try:
+            closed = idle.recv(1) == b""
+        except BlockingIOError:
+            time.sleep(0.05)
+        except OSError:
+            closed = True
+    idle.close()
+    log = server.stop()
+    if closed and all(w in log for w in words):
+        print(f"PASS {name}: an idle client was dropped after the timeout, and the log says why")
+        return 0
+    print(f"FAIL {name}: an idle client was {'dropped' if closed else 'not dropped within 3 s'}; "
+          f"the log should name {words}: {log.strip()[-300:]!r}")
+    return 1
+
+
+def run_server(name, server_argv, target_of, client_argv_of, expect, env, rng, kinds,
+               umask=None):
+    failures = 0
+    server = Server(server_argv, env, umask)
     if not server.first_line:
         log = server.stop()
         print(f"FAIL {name}: the server did not start: {log.strip()[-300:]}")
         return 1
+    if umask is not None:
+        mode = os.stat(server.first_line).st_mode & 0o777
+        if mode != 0o600:
+            print(f"FAIL {name}: under umask {umask:03o} its socket file is {mode:03o}, not 600: "
+                  "another user could connect")
+            failures += 1
+        else:
+            print(f"PASS {name}: under umask {umask:03o} its socket file is 600")
     try:
         target = target_of(server.first_line)
         client_argv = client_argv_of(server.first_line)
@@ -155,7 +201,7 @@ def run_server(name, server_argv, target_of, client_argv_of, expect, env, rng, k
                 print(f"FAIL {name}: {kind} clients could not even connect: {e}")
                 failures += 1
                 continue
-            time.sleep(0.3)  # let the server meet them first
+            time.sleep(1.0 if kind == "crowd" else 0.3)  # let the server meet them first
             results = [good_client(client_argv, expect, tick) for _ in range(2)]
             for s in socks:
                 s.close()
@@ -177,6 +223,62 @@ def run_server(name, server_argv, target_of, client_argv_of, expect, env, rng, k
     return failures
 
 
+def fifo_checks(lab02):
+    """fifo_reader against a hostile writer: refuses a non-FIFO, dies on
+    SIGTERM while a silent writer holds the FIFO, escapes control bytes."""
+    failures = 0
+    reader = os.path.join(lab02, "fifo_reader")
+    env = dict(os.environ, IPC_TRACE="off")
+    with tempfile.TemporaryDirectory(prefix="ipckit-hostile-") as work:
+        plain = os.path.join(work, "plain.txt")
+        with open(plain, "w") as f:
+            f.write("not a fifo\n")
+        done = subprocess.run([reader, plain], capture_output=True, text=True, env=env, timeout=5)
+        if done.returncode == 2:
+            print("PASS fifo_reader: a regular file as PATH is a usage error (exit 2)")
+        else:
+            print(f"FAIL fifo_reader: a regular file as PATH: exit {done.returncode}, "
+                  f"printed {done.stdout.strip()[:80]!r} (expected a usage error, exit 2)")
+            failures += 1
+
+        path = os.path.join(work, "silent.fifo")
+        proc = subprocess.Popen([reader, path], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env=env)
+        proc.stdout.readline()  # "waiting for a writer"
+        fd = os.open(path, os.O_WRONLY)  # a writer that says nothing
+        time.sleep(0.2)
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=1)
+            ok = not os.path.exists(path)
+            print(f"{'PASS' if ok else 'FAIL'} fifo_reader: SIGTERM ended it within 1 s while a "
+                  f"silent writer held the FIFO{'' if ok else ', but the FIFO was left behind'}")
+            failures += not ok
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            print("FAIL fifo_reader: SIGTERM did not end it while a silent writer held the FIFO")
+            failures += 1
+        os.close(fd)
+        proc.stdout.close()
+        proc.stderr.close()
+
+        path = os.path.join(work, "escape.fifo")
+        proc = subprocess.Popen([reader, path], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env=env)
+        proc.stdout.readline()
+        fd = os.open(path, os.O_WRONLY)
+        os.write(fd, b"red \x1b[31malert\x07 \x9b2J\n")
+        os.close(fd)
+        out, _ = proc.communicate(timeout=5)
+        if b"\x1b" not in out and b"\x07" not in out and b"\x9b" not in out and b"\\e[31m" in out:
+            print("PASS fifo_reader: a writer's escape sequences are printed escaped, not obeyed")
+        else:
+            print(f"FAIL fifo_reader: raw control bytes reached the terminal: {out!r}")
+            failures += 1
+    return failures
+
+
 def main():
     if len(sys.argv) != 2:
         print("usage: tests/servers/hostile_clients.py BUILD", file=sys.stderr)
@@ -185,8 +287,10 @@ def main():
     impl = "solutions" if os.path.isdir(os.path.join(build, "solutions")) else "labs"
     lab04 = os.path.join(build, impl, "04-tcp-lifecycle")
     lab03 = os.path.join(build, impl, "03-unix-socket")
+    lab02 = os.path.join(build, impl, "02-pipe")
     for program in (os.path.join(lab04, "tcp_server"), os.path.join(lab04, "tcp_client"),
-                    os.path.join(lab03, "us_server"), os.path.join(lab03, "us_client")):
+                    os.path.join(lab03, "us_server"), os.path.join(lab03, "us_client"),
+                    os.path.join(lab02, "fifo_reader")):
         if not os.access(program, os.X_OK):
             print(f"hostile: {program} is not built (make programs)", file=sys.stderr)
             return 2
@@ -211,8 +315,18 @@ def main():
             [os.path.join(lab03, "us_server"), "-s", path, "-t", "2000"],
             lambda line: line,
             lambda line: [os.path.join(lab03, "us_client"), "-s", line, "hello"],
-            "HELLO", env, rng, kinds)
-    print(f"hostile: {len(TCP_MODES) + 1} server modes x {len(kinds)} kinds of hostile clients in "
+            "HELLO", env, rng, kinds, umask=0)
+    failures += drop_check(
+        "tcp_server -m echo -t 500",
+        [os.path.join(lab04, "tcp_server"), "-n", "0", "-m", "echo", "-t", "500"],
+        lambda line: ("127.0.0.1", int(line.split()[1])), env, ["sent nothing", "EAGAIN"])
+    with tempfile.TemporaryDirectory(prefix="ipckit-hostile-") as work:
+        failures += drop_check(
+            "us_server -t 500",
+            [os.path.join(lab03, "us_server"), "-s", os.path.join(work, "us.sock"), "-t", "500"],
+            lambda line: line, env, ["dropped", "ETIMEDOUT", "stalled"])
+    failures += fifo_checks(lab02)
+    print(f"hostile: {len(TCP_MODES) + 1} server modes x {len(kinds)} kinds of hostile clients, and fifo_reader, in "
           f"{time.monotonic() - started:.1f} s, {failures} failure(s)")
     return 0 if failures == 0 else 1
 

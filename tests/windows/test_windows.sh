@@ -2,10 +2,11 @@
 # test_windows.sh - lab 04 across the API boundary: the WinSock build (under
 # Wine) talks to the Linux build, on loopback, in both directions.
 #
-# usage: tests/windows/test_windows.sh LINUX_DIR WINDOWS_DIR OUT_DIR
+# usage: tests/windows/test_windows.sh LINUX_DIR WINDOWS_DIR OUT_DIR PREFIX
 #   LINUX_DIR    holds tcp_server and tcp_client (the Linux build)
 #   WINDOWS_DIR  holds tcp_server.exe and tcp_client.exe (make windows)
 #   OUT_DIR      receives every run's traces (JSON Lines) and output
+#   PREFIX       the test's own Wine prefix (an absolute path; made when missing)
 #
 # For each mode (echo, halfclose, oob, abort, and poll: the one-process
 # server of step 6, WSAPoll() on Windows) it runs the conversation three
@@ -23,9 +24,11 @@
 # reach the results. Every run is bounded in time; ports come from the kernel.
 set -uo pipefail
 
-linux=${1:?usage: test_windows.sh LINUX_DIR WINDOWS_DIR OUT_DIR}
-windows=${2:?usage: test_windows.sh LINUX_DIR WINDOWS_DIR OUT_DIR}
-out=${3:?usage: test_windows.sh LINUX_DIR WINDOWS_DIR OUT_DIR}
+usage="usage: test_windows.sh LINUX_DIR WINDOWS_DIR OUT_DIR PREFIX"
+linux=${1:?$usage}
+windows=${2:?$usage}
+out=${3:?$usage}
+prefix=${4:?$usage}
 LIMIT=${TEST_WINDOWS_LIMIT:-30} # seconds for one run, Wine included
 
 fail() {
@@ -44,7 +47,9 @@ done
 # ---- setup: a private Wine prefix, started once --------------------------------
 rm -rf "$out"
 mkdir -p "$out"
-export WINEPREFIX=${WINEPREFIX:-$(cd "$out/../.." && pwd)/wine/prefix}
+# Our own prefix, never the user's: `wineserver -k` at the end stops every
+# Windows program of the prefix it is given.
+export WINEPREFIX=$prefix
 export WINEDEBUG=-all         # Wine's own diagnostics are not the programs' output
 export WINEDLLOVERRIDES="mscoree,mshtml=" # no Mono or Gecko installer on first start
 export NO_COLOR=1 IPC_TRACE=off

@@ -19,8 +19,10 @@ kit_copy() {
 # (points lost), TIMEOUT (the grade ran past SECONDS), BUILD (did not compile).
 grade_lab() {
     local work=$1 lab=$2 log=$3 seconds=$4
+    # The lab's programs too: some tests run them (make grade may not build them).
+    make -C "$work" --no-print-directory DEPS_DONE=1 programs >"$log" 2>&1
     timeout -k 5 "$seconds" make -C "$work" --no-print-directory DEPS_DONE=1 grade LAB="$lab" \
-        IMPL=solutions HIDDEN=1 GRADE_DIR=build/variant-grade >"$log" 2>&1
+        IMPL=solutions HIDDEN=1 GRADE_DIR=build/variant-grade >>"$log" 2>&1
     local rc=$?
     if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
         echo TIMEOUT

@@ -20,7 +20,7 @@
 # time the test out too). Prints the kill rate and the survivors; the logs
 # are in build/mutants/logs/. Exit status 0 when every mutant was killed.
 #
-# usage: tools/mutants/run.sh [LAB...] [-k NAME]   (make mutants [LAB=02] [MUTANT=name])
+# usage: tools/mutants/run.sh [LAB...] [-k NAME,...]   (make mutants [LAB=02] [MUTANT=a,b])
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -40,6 +40,9 @@ done
 work=$root/build/mutants/kit
 logs=$root/build/mutants/logs
 mkdir -p "$logs"
+# One run at a time: two runs would overwrite each other's copy of the kit.
+exec 9>"$root/build/mutants/lock"
+flock -n 9 || { echo "mutants: another run is using build/mutants; wait for it" >&2; exit 2; }
 kit_copy "$root" "$work"
 
 total=0 killed=0 broken=0 survivors=()
@@ -50,7 +53,7 @@ for lab in "${labs[@]}"; do
         for mutant in "$dir"*.sed; do
             [ -f "$mutant" ] || continue
             name=$(basename "$mutant" .sed)
-            [ -z "$only" ] || [ "$only" = "$name" ] || continue
+            [ -z "$only" ] || [[ ",$only," == *",$name,"* ]] || continue
             file=$(sed -n 's/^# file: *//p' "$mutant" | head -1)
             bug=$(sed -n 's/^# bug: *//p' "$mutant" | head -1)
             target=$work/solutions/$labname/$file

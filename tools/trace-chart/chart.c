@@ -325,7 +325,7 @@ static int add_handshakes(struct builder *b)
 static int add_stream(struct builder *b, long k, enum chart_side s)
 {
     const struct lane *tx = &b->lane[s];
-    const struct lane *rx = &b->lane[!s];
+    struct lane *rx = &b->lane[!s];
     long sent = 0;
     long received = 0;
     long received_at = -1; /* the recv that brought the total to 'received' */
@@ -343,6 +343,10 @@ static int add_stream(struct builder *b, long k, enum chart_side s)
             if (got > 0) {
                 received += got;
                 received_at = (long)j;
+                /* Every recv that holds bytes of this send, a 4-byte header
+                 * read too, is drawn after it: bytes never arrive early. */
+                if (rx->wait_for[j] < (long)i)
+                    rx->wait_for[j] = (long)i;
             }
             j++;
         }
@@ -439,12 +443,25 @@ static void note_dependencies(struct builder *b)
     }
 }
 
+/* The socket a row is about: the new one for socket() and accept(),
+ * else the "fd=N" of its arguments; -1 when there is none. */
+static int row_fd(const struct trace_event *ev)
+{
+    if ((is_call(ev, "socket") || is_call(ev, "accept") || is_call(ev, "accept4")) && ev->has_ret &&
+        ev->ret >= 0 && ev->ret <= INT_MAX)
+        return (int)ev->ret;
+    return arg_fd(ev);
+}
+
 /* Merges the two lanes by time, but never draws a call before a call it
  * waits for (see chart.h). */
 static void place_rows(struct builder *b, struct chart *chart)
 {
     size_t next[2] = {0, 0};
     const size_t n[2] = {b->lane[0].n, b->lane[1].n};
+    /* The state each socket (side, descriptor) was last seen in. */
+    static char last_state[2][FD_LIMIT][sizeof chart->rows[0].state];
+    memset(last_state, 0, sizeof last_state);
     for (size_t row = 0; row < n[0] + n[1]; row++) {
         bool ready[2];
         for (int s = 0; s < 2; s++)
@@ -465,7 +482,14 @@ static void place_rows(struct builder *b, struct chart *chart)
         chart_state_from_note(r->ev->note, r->state, sizeof r->state);
         char before[sizeof r->state];
         chart_state_before(r->ev->note, before, sizeof before);
-        r->state_changed = r->state[0] && strcmp(before, r->state) != 0;
+        /* Changed by the call, or since the last call on this socket (the
+         * peer's ACK or FIN moved it in between): either way a new state. */
+        int fd = row_fd(r->ev);
+        const char *last = fd >= 0 && fd < FD_LIMIT ? last_state[s][fd] : "";
+        r->state_changed = r->state[0] && (strcmp(before, r->state) != 0 ||
+                                           (last[0] && strcmp(last, r->state) != 0));
+        if (r->state[0] && fd >= 0 && fd < FD_LIMIT)
+            snprintf(last_state[s][fd], sizeof last_state[s][fd], "%s", r->state);
         b->lane[s].row[next[s]] = row;
         next[s]++;
     }

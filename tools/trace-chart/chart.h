@@ -50,7 +50,8 @@ struct chart_row {
     const struct trace_event *ev;
     enum chart_side side;
     char state[24];     /* the TCP state after the call, or "" */
-    bool state_changed; /* the call moved the socket to that state */
+    bool state_changed; /* the socket reached that state during the call, or since
+                           the last call on this side (the peer's doing) */
 };
 
 struct chart_arrow {

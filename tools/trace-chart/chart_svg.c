@@ -7,27 +7,51 @@
 
 #include "chart_svg.h"
 
-/* Geometry in SVG units. The picture is a slide's width, so on a projector
- * 14-unit text stays readable after the slide scales the chart down. */
-enum {
-    WIDTH = 1280,
-    LIFELINE_CLIENT = 500,
-    LIFELINE_SERVER = 780,
-    HEAD_TOP = 62,
-    HEAD_HEIGHT = 54,
-    HEAD_WIDTH = 220,
-    FIRST_ROW = 160,
-    ROW_HEIGHT = 34,
-    BADGE_WIDTH = 124,
-    BADGE_HEIGHT = 24,
-    TEXT_GAP = 72, /* from a lifeline to its call text: room for the badge */
-    DOT_RADIUS = 5,
-    LEGEND_HEIGHT = 124,
-    TITLE_BAND = 50, /* the heading above the lifelines' heads */
+#define FONT_MONO "DejaVu Sans Mono, Consolas, monospace"
+
+/* Geometry in SVG units: one set for the full chart (read on a screen, with
+ * its times and legend), one computed for a slide (chart_svg_write_slide). */
+struct geometry {
+    int width, client_x, server_x;
+    int head_top, head_height, head_width, first_row, row_height;
+    int badge_width, badge_height, text_gap, dot_radius, legend_height, title_band;
+    int call_chars;                                /* the widest call text, in characters */
+    bool times;                                    /* the time and step column at each side */
+    int font, small, label, head_font, badge_font; /* text sizes */
+    bool quiet_badges; /* a state box only where the state changed; else a dot */
+    bool short_args;   /* "fd=N, " left out, "bytes" as "B": a slide's row is short */
+    const char *call_font;
 };
 
+static const struct geometry FULL = {
+    .width = 1280,
+    .client_x = 500,
+    .server_x = 780,
+    .head_top = 62,
+    .head_height = 54,
+    .head_width = 220,
+    .first_row = 160,
+    .row_height = 34,
+    .badge_width = 124,
+    .badge_height = 24,
+    .text_gap = 72,
+    .dot_radius = 5,
+    .legend_height = 124,
+    .title_band = 50,
+    .call_chars = CHART_SVG_CALL_CHARS,
+    .times = true,
+    .font = 14,
+    .small = 12,
+    .label = 15,
+    .head_font = 22,
+    .badge_font = 13,
+    .call_font = FONT_MONO,
+};
+
+/* The geometry in use while one picture is written. */
+static struct geometry G;
+
 static const char FONT_SANS[] = "DejaVu Sans, Verdana, Arial, sans-serif";
-static const char FONT_MONO[] = "DejaVu Sans Mono, Consolas, monospace";
 static const char INK[] = "#1f2328";
 static const char QUIET[] = "#57606a";
 static const char ERROR_INK[] = "#cf222e";
@@ -189,12 +213,12 @@ void chart_svg_call_text(const struct trace_event *ev, size_t max_chars, char *b
 
 static int lifeline_x(enum chart_side side)
 {
-    return side == CHART_CLIENT ? LIFELINE_CLIENT : LIFELINE_SERVER;
+    return side == CHART_CLIENT ? G.client_x : G.server_x;
 }
 
 static int row_y(size_t row)
 {
-    return FIRST_ROW + (int)row * ROW_HEIGHT;
+    return G.first_row + (int)row * G.row_height;
 }
 
 /* Fill and border of a state box: one colour per phase of the connection. */
@@ -229,6 +253,11 @@ static void state_colors(const char *state, const char **fill, const char **stro
 static void put_badge(FILE *out, int x, int y, const char *state, bool changed)
 {
     const char *fill = "#ffffff", *stroke = "#afb8c1", *ink = QUIET;
+    if (!changed && G.quiet_badges) {
+        fprintf(out, "  <circle cx=\"%d\" cy=\"%d\" r=\"%d\" fill=\"%s\"/>\n", x, y, G.dot_radius,
+                QUIET);
+        return;
+    }
     if (changed) {
         state_colors(state, &fill, &stroke);
         ink = stroke;
@@ -236,11 +265,12 @@ static void put_badge(FILE *out, int x, int y, const char *state, bool changed)
     fprintf(out,
             "  <rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"6\" fill=\"%s\" "
             "stroke=\"%s\" stroke-width=\"1.5\"/>\n",
-            x - BADGE_WIDTH / 2, y - BADGE_HEIGHT / 2, BADGE_WIDTH, BADGE_HEIGHT, fill, stroke);
+            x - G.badge_width / 2, y - G.badge_height / 2, G.badge_width, G.badge_height, fill,
+            stroke);
     fprintf(out,
-            "  <text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"13\" "
+            "  <text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"%d\" "
             "font-weight=\"%s\" fill=\"%s\">",
-            x, y + 5, changed ? "bold" : "normal", ink);
+            x, y + G.badge_font * 36 / 100, G.badge_font, changed ? "bold" : "normal", ink);
     chart_svg_put_text(out, state);
     fputs("</text>\n", out);
 }
@@ -263,29 +293,31 @@ static void put_head(FILE *out, enum chart_side side, long pid, int bottom)
     fprintf(out,
             "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\" "
             "stroke-dasharray=\"6 5\"/>\n",
-            x, HEAD_TOP + HEAD_HEIGHT, x, bottom, QUIET);
+            x, G.head_top + G.head_height, x, bottom, QUIET);
     fprintf(out,
             "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"8\" fill=\"#f6f8fa\" "
             "stroke=\"%s\" stroke-width=\"2\"/>\n",
-            x - HEAD_WIDTH / 2, HEAD_TOP, HEAD_WIDTH, HEAD_HEIGHT, INK);
+            x - G.head_width / 2, G.head_top, G.head_width, G.head_height, INK);
     fprintf(out,
-            "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"22\" "
+            "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"%d\" "
             "font-weight=\"bold\" fill=\"%s\">%s</text>\n",
-            x, HEAD_TOP + 25, INK, side == CHART_CLIENT ? "client" : "server");
+            x, G.head_top + G.head_height * 46 / 100, G.head_font, INK,
+            side == CHART_CLIENT ? "client" : "server");
     if (pid > 0)
         fprintf(out,
-                "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"14\" "
+                "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"%d\" "
                 "fill=\"%s\">pid %ld</text>\n",
-                x, HEAD_TOP + 45, QUIET, pid);
+                x, G.head_top + G.head_height * 84 / 100, G.font, QUIET, pid);
 }
 
 /* Where an arrow meets a lifeline: at the edge of the row's state box or
  * dot, on the side that faces the other lifeline. */
 static int arrow_end_x(const struct chart *chart, size_t row, enum chart_side side)
 {
-    int reach = DOT_RADIUS + 3;
-    if (row != CHART_NO_ROW && chart->rows[row].state[0])
-        reach = BADGE_WIDTH / 2 + 2;
+    int reach = G.dot_radius + 3;
+    if (row != CHART_NO_ROW && chart->rows[row].state[0] &&
+        (chart->rows[row].state_changed || !G.quiet_badges))
+        reach = G.badge_width / 2 + 2;
     return side == CHART_CLIENT ? lifeline_x(side) + reach : lifeline_x(side) - reach;
 }
 
@@ -308,9 +340,9 @@ static void put_arrow(FILE *out, const struct chart *chart, const struct chart_a
     /* The label sits near the sending end, so that the labels of arrows
      * leaving neighbouring rows do not collide where the arrows cross. */
     fprintf(out,
-            "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\" "
+            "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"%d\" font-weight=\"bold\" "
             "fill=\"%s\" stroke=\"#ffffff\" stroke-width=\"5\" paint-order=\"stroke\">",
-            x1 + (x2 - x1) * 3 / 10, y1 + (y2 - y1) * 3 / 10 - 7, style->color);
+            x1 + (x2 - x1) * 3 / 10, y1 + (y2 - y1) * 3 / 10 - G.label / 2, G.label, style->color);
     chart_svg_put_text(out, a->label);
     fputs("</text>\n", out);
 }
@@ -322,6 +354,40 @@ static bool failed(const struct trace_event *ev)
     return ev->has_ret && ev->ret == -1 && strcmp(ev->err, "EINPROGRESS") != 0;
 }
 
+/*
+ * For a slide: the arguments without a leading "fd=N, " (the lifeline is
+ * the socket; a call with no other argument keeps it, so the listener's
+ * close(fd=3) and the connection's close(fd=4) stay apart) and with "bytes"
+ * as "B", so "setsockopt(SO_LINGER {1, 0})" and "recv(4 B)" fit beside a
+ * lifeline in large type.
+ */
+static void shorten_args(const char *args, char *out, size_t size)
+{
+    const char *p = args;
+    if (strncmp(p, "fd=", 3) == 0) {
+        const char *q = p + 3;
+        while (*q >= '0' && *q <= '9')
+            q++;
+        if (*q == ',') { /* more arguments follow: they say more than the number */
+            q++;
+            while (*q == ' ')
+                q++;
+            p = q;
+        }
+    }
+    size_t used = 0;
+    while (*p && used + 2 < size) {
+        if (strncmp(p, " bytes", 6) == 0) {
+            out[used++] = ' ';
+            out[used++] = 'B';
+            p += 6;
+        } else {
+            out[used++] = *p++;
+        }
+    }
+    out[used] = '\0';
+}
+
 static void put_row(FILE *out, const struct chart *chart, size_t i)
 {
     const struct chart_row *row = &chart->rows[i];
@@ -330,7 +396,13 @@ static void put_row(FILE *out, const struct chart *chart, size_t i)
     int x = lifeline_x(row->side);
     int y = row_y(i);
     char text[512];
-    chart_svg_call_text(ev, CHART_SVG_CALL_CHARS, text, sizeof text);
+    if (G.short_args) {
+        struct trace_event shorter = *ev;
+        shorten_args(ev->args, shorter.args, sizeof shorter.args);
+        chart_svg_call_text(&shorter, (size_t)G.call_chars, text, sizeof text);
+    } else {
+        chart_svg_call_text(ev, (size_t)G.call_chars, text, sizeof text);
+    }
     double ms = (double)(ev->mono_ns - chart->start_ns) / 1e6;
 
     fputs("<g>\n  <title>", out);
@@ -343,26 +415,33 @@ static void put_row(FILE *out, const struct chart *chart, size_t i)
     }
     fputs("</title>\n", out);
     int step = chart_svg_step_of(ev->args);
-    fprintf(out,
-            "  <text x=\"%d\" y=\"%d\" text-anchor=\"%s\" font-size=\"12\" "
-            "fill=\"%s\">+%.3f ms</text>\n",
-            client ? 12 : WIDTH - 12, step ? y - 3 : y + 4, client ? "start" : "end", QUIET, ms);
-    if (step)
+    if (G.times) {
         fprintf(out,
-                "  <text x=\"%d\" y=\"%d\" text-anchor=\"%s\" font-size=\"12\" "
-                "font-weight=\"bold\" fill=\"%s\">step %d</text>\n",
-                client ? 12 : WIDTH - 12, y + 11, client ? "start" : "end", QUIET, step);
+                "  <text x=\"%d\" y=\"%d\" text-anchor=\"%s\" font-size=\"%d\" "
+                "fill=\"%s\">+%.3f ms</text>\n",
+                client ? 12 : G.width - 12, step ? y - 3 : y + 4, client ? "start" : "end", G.small,
+                QUIET, ms);
+        if (step)
+            fprintf(out,
+                    "  <text x=\"%d\" y=\"%d\" text-anchor=\"%s\" font-size=\"%d\" "
+                    "font-weight=\"bold\" fill=\"%s\">step %d</text>\n",
+                    client ? 12 : G.width - 12, y + 11, client ? "start" : "end", G.small, QUIET,
+                    step);
+    }
+    /* Beside a dot the text may come closer than beside a state box. */
+    bool boxed = row->state[0] && (row->state_changed || !G.quiet_badges);
+    int gap = boxed ? G.text_gap : G.dot_radius + 12;
     fprintf(out,
-            "  <text x=\"%d\" y=\"%d\" text-anchor=\"%s\" font-family=\"%s\" font-size=\"14\" "
+            "  <text x=\"%d\" y=\"%d\" text-anchor=\"%s\" font-family=\"%s\" font-size=\"%d\" "
             "fill=\"%s\">",
-            client ? x - TEXT_GAP : x + TEXT_GAP, y + 5, client ? "end" : "start", FONT_MONO,
-            failed(ev) ? ERROR_INK : INK);
+            client ? x - gap : x + gap, y + G.font * 36 / 100, client ? "end" : "start",
+            G.call_font, G.font, failed(ev) ? ERROR_INK : INK);
     chart_svg_put_text(out, text);
     fputs("</text>\n", out);
     if (row->state[0])
         put_badge(out, x, y, row->state, row->state_changed);
     else
-        fprintf(out, "  <circle cx=\"%d\" cy=\"%d\" r=\"%d\" fill=\"%s\"/>\n", x, y, DOT_RADIUS,
+        fprintf(out, "  <circle cx=\"%d\" cy=\"%d\" r=\"%d\" fill=\"%s\"/>\n", x, y, G.dot_radius,
                 INK);
     fputs("</g>\n", out);
 }
@@ -370,7 +449,7 @@ static void put_row(FILE *out, const struct chart *chart, size_t i)
 static void put_legend(FILE *out, int top)
 {
     fprintf(out, "<line x1=\"12\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#d0d7de\"/>\n", top,
-            WIDTH - 12, top);
+            G.width - 12, top);
     int x = 16;
     int y = top + 30;
     for (size_t k = 0; k < ARROW_KINDS; k++) {
@@ -385,47 +464,47 @@ static void put_legend(FILE *out, int top)
         x += 38 + 9 * (int)char_count(style->legend) + 30;
     }
     y += 34;
-    put_badge(out, 16 + BADGE_WIDTH / 2, y - 5, "ESTABLISHED", true);
-    put_badge(out, 24 + BADGE_WIDTH * 3 / 2, y - 5, "ESTABLISHED", false);
+    put_badge(out, 16 + G.badge_width / 2, y - 5, "ESTABLISHED", true);
+    put_badge(out, 24 + G.badge_width * 3 / 2, y - 5, "ESTABLISHED", false);
     fprintf(
         out,
         "<text x=\"%d\" y=\"%d\" font-size=\"14\" fill=\"%s\">the TCP state after the call: "
         "changed, unchanged   \u00b7   dashed arrow: the other end is not in the trace</text>\n",
-        36 + BADGE_WIDTH * 2, y, INK);
+        36 + G.badge_width * 2, y, INK);
     fprintf(out,
             "<text x=\"16\" y=\"%d\" font-size=\"14\" fill=\"%s\">Rows are in time order, "
             "except that a message is never drawn arriving before it was sent.</text>\n",
             y + 30, QUIET);
 }
 
-int chart_svg_write(FILE *out, const struct chart *chart, const char *title, bool legend)
+static int write_picture(FILE *out, const struct chart *chart, const char *title, bool legend)
 {
     size_t rows = chart->nrows ? chart->nrows : 1;
     int last_row = row_y(rows - 1);
-    int legend_top = last_row + ROW_HEIGHT;
-    int height = legend_top + (legend ? LEGEND_HEIGHT : 0);
+    int legend_top = last_row + G.row_height;
+    int height = legend_top + (legend ? G.legend_height : 0);
 
     errno = 0;
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
     /* Without a title the picture starts below the title's band. */
-    int top = title[0] ? 0 : TITLE_BAND;
+    int top = title[0] ? 0 : G.title_band;
     fprintf(out,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
             "viewBox=\"0 %d %d %d\" font-family=\"%s\">\n",
-            WIDTH, height - top, top, WIDTH, height - top, FONT_SANS);
+            G.width, height - top, top, G.width, height - top, FONT_SANS);
     fputs("<title>", out);
     chart_svg_put_text(out, title);
     fputs("</title>\n", out);
     put_defs(out);
-    fprintf(out, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", WIDTH, height);
+    fprintf(out, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", G.width, height);
     fprintf(out,
             "<text x=\"%d\" y=\"38\" text-anchor=\"middle\" font-size=\"26\" font-weight=\"bold\" "
             "fill=\"%s\">",
-            WIDTH / 2, INK);
+            G.width / 2, INK);
     chart_svg_put_text(out, title);
     fputs("</text>\n", out);
-    put_head(out, CHART_CLIENT, chart->pid[CHART_CLIENT], last_row + ROW_HEIGHT / 2);
-    put_head(out, CHART_SERVER, chart->pid[CHART_SERVER], last_row + ROW_HEIGHT / 2);
+    put_head(out, CHART_CLIENT, chart->pid[CHART_CLIENT], last_row + G.row_height / 2);
+    put_head(out, CHART_SERVER, chart->pid[CHART_SERVER], last_row + G.row_height / 2);
     /* Arrows first, so that state boxes and text are drawn over their ends. */
     for (size_t i = 0; i < chart->narrows; i++)
         put_arrow(out, chart, &chart->arrows[i]);
@@ -440,4 +519,66 @@ int chart_svg_write(FILE *out, const struct chart *chart, const char *title, boo
         return -1;
     }
     return 0;
+}
+
+int chart_svg_write(FILE *out, const struct chart *chart, const char *title, bool legend)
+{
+    G = FULL;
+    return write_picture(out, chart, title, legend);
+}
+
+/*
+ * The slide's geometry: text of SLIDE_FONT units, rows SLIDE_ROW apart, no
+ * time column, no title, no legend. Shown `shown_height` pixels tall, the
+ * picture scales by shown_height / its height; with few rows the rows
+ * spread out, so that the picture never grows wider than a slide.
+ */
+enum { SLIDE_FONT = 20, SLIDE_ROW = 28, SLIDE_MIN_PX = 18, SLIDE_MAX_WIDTH = 1220 };
+
+static const struct geometry SLIDE = {
+    .width = 1280,
+    .client_x = 520,
+    .server_x = 760,
+    .head_top = 8,
+    .head_height = 54,
+    .head_width = 200,
+    .row_height = SLIDE_ROW,
+    .badge_width = 166,
+    .badge_height = 26,
+    .text_gap = 95,
+    .dot_radius = 6,
+    .call_chars = 35,
+    .times = false,
+    .font = SLIDE_FONT,
+    .small = SLIDE_FONT,
+    .label = SLIDE_FONT,
+    .head_font = 24,
+    .badge_font = SLIDE_FONT,
+    .quiet_badges = true,
+    .short_args = true,
+    .call_font = FONT_SANS,
+};
+
+static int slide_height(const struct geometry *g, size_t rows)
+{
+    return g->first_row + (int)(rows ? rows - 1 : 0) * g->row_height + g->row_height;
+}
+
+int chart_svg_write_slide(FILE *out, const struct chart *chart, int shown_height)
+{
+    G = SLIDE;
+    G.first_row = G.head_top + G.head_height + G.row_height;
+    size_t rows = chart->nrows ? chart->nrows : 1;
+    /* Shown shown_height tall, the width is 1280 * shown_height / height:
+     * at most SLIDE_MAX_WIDTH, so few rows spread out. */
+    int min_height = G.width * shown_height / SLIDE_MAX_WIDTH;
+    while (slide_height(&G, rows) < min_height && rows > 1)
+        G.row_height++;
+    int height = slide_height(&G, rows);
+    if (SLIDE_FONT * shown_height < SLIDE_MIN_PX * height)
+        fprintf(stderr,
+                "trace_chart: %zu rows are too many for one slide: shown %d px tall, its text "
+                "would be %.1f px (under %d px)\n",
+                rows, shown_height, (double)SLIDE_FONT * shown_height / height, SLIDE_MIN_PX);
+    return write_picture(out, chart, "", false);
 }

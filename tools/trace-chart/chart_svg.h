@@ -35,6 +35,16 @@
 int chart_svg_write(FILE *out, const struct chart *chart, const char *title, bool legend);
 
 /*
+ * Writes the chart for a slide that shows it shown_height pixels tall (the
+ * decks use 610): every call, but no times, no title and no legend; a
+ * state box only where the state changed (a dot elsewhere); text and rows
+ * sized so that, at that height on a 1280x720 slide, every text is at
+ * least 18 px, and the picture at most 1220 px wide. A chart with too many
+ * rows for that gets a warning on stderr. Returns 0, or -1 with errno set.
+ */
+int chart_svg_write_slide(FILE *out, const struct chart *chart, int shown_height);
+
+/*
  * Writes text to out as XML character data: & < > " ' become entities,
  * and control characters and invalid UTF-8 become '?'.
  */

@@ -489,6 +489,69 @@ START_TEST(compact_keeps_arrow_ends_and_state_changes_only)
 }
 END_TEST
 
+/* A framed message: the receiver reads the 4-byte header, then the body.
+ * Both recv()s are logged before the send() returned (loopback delivers
+ * during the call); both must still be drawn after it, and a compact chart
+ * keeps the header read and the SO_LINGER that makes the close an abort. */
+START_TEST(header_reads_are_drawn_after_the_send_and_kept_when_compact)
+{
+    struct trace client = {0}, server = {0};
+    add(&server, 10, "socket", "AF_INET, SOCK_STREAM", 3, "", NULL);
+    add(&server, 20, "listen", "fd=3, backlog=8", 0, "", NULL);
+    add(&client, 30, "socket", "AF_INET, SOCK_STREAM", 3, "", NULL);
+    size_t conn = add(&client, 50, "connect", "fd=3, 127.0.0.1:9", 0, "", NULL);
+    size_t acc = add(&server, 60, "accept", "fd=3", 4, "", NULL);
+    size_t header = add(&server, 95, "recv", "fd=4, 4 bytes", 4, "", NULL);
+    size_t body = add(&server, 98, "recv", "fd=4, 10 bytes", 10, "", NULL);
+    size_t send = add(&client, 100, "send", "fd=3, 14 bytes", 14, "", NULL);
+    size_t linger = add(&server, 110, "setsockopt", "fd=4, SO_LINGER {1, 0}", 0, "", NULL);
+    size_t close_s = add(&server, 120, "close", "fd=4", 0, "", NULL);
+    add(&client, 130, "recv", "fd=3, 4 bytes", -1, "ECONNRESET", NULL);
+    (void)conn;
+    (void)acc;
+    struct chart c;
+    build(&c, &client, &server);
+    chart_compact(&c);
+    size_t sent_at = row_of(&c, &client.ev[send]);
+    ck_assert_msg(row_of(&c, &server.ev[header]) > sent_at,
+                  "the 4-byte header recv() is drawn above the send() its bytes came from "
+                  "(add_stream must make every recv holding bytes of a send wait for it)");
+    ck_assert_uint_gt(row_of(&c, &server.ev[body]), row_of(&c, &server.ev[header]));
+    ck_assert_uint_lt(row_of(&c, &server.ev[linger]), row_of(&c, &server.ev[close_s]));
+    REQUIRE_ARROW(&c, ARROW_DATA, &client.ev[send], &server.ev[body], "the send's 14 bytes");
+    chart_free(&c);
+}
+END_TEST
+
+/* A state reached between two calls (the peer's ACK arrived after connect()
+ * returned) is a change on the next row of that socket, not on another's. */
+START_TEST(a_state_reached_between_calls_shows_on_the_next_row)
+{
+    struct trace client = {0}, server = {0};
+    add(&server, 10, "socket", "AF_INET, SOCK_STREAM", 3, "", "state - -> CLOSED");
+    add(&server, 20, "listen", "fd=3, backlog=8", 0, "", "state CLOSED -> LISTEN");
+    add(&client, 30, "socket", "AF_INET, SOCK_STREAM", 3, "", "state - -> CLOSED");
+    add(&client, 50, "connect", "fd=3, 127.0.0.1:9", -1, "EINPROGRESS",
+        "state CLOSED -> SYN_SENT (then ESTABLISHED)");
+    size_t poll = add(&client, 60, "poll", "fd=3, POLLOUT, 100 ms", 1, "",
+                      "state ESTABLISHED -> ESTABLISHED");
+    size_t send =
+        add(&client, 70, "send", "fd=3, 5 bytes", 5, "", "state ESTABLISHED -> ESTABLISHED");
+    add(&server, 80, "accept", "fd=3", 4, "", "state - -> ESTABLISHED");
+    size_t recv =
+        add(&server, 90, "recv", "fd=4, 5 bytes", 5, "", "state ESTABLISHED -> ESTABLISHED");
+    struct chart c;
+    build(&c, &client, &server);
+    ck_assert_msg(c.rows[row_of(&c, &client.ev[poll])].state_changed,
+                  "poll() is the first row to see ESTABLISHED after SYN_SENT: a change");
+    ck_assert_msg(!c.rows[row_of(&c, &client.ev[send])].state_changed,
+                  "send() saw the same state as the row before it on its socket");
+    ck_assert_msg(!c.rows[row_of(&c, &server.ev[recv])].state_changed,
+                  "fd 4's state is compared with fd 4's last row, not with the listener's");
+    chart_free(&c);
+}
+END_TEST
+
 /* ---- writing SVG --------------------------------------------------------- */
 
 /* Enough of XML to catch what a careless writer gets wrong: unbalanced or
@@ -750,6 +813,8 @@ int main(int argc, char **argv)
         urgent_bytes_travel_apart_from_the_stream,
         narration_lines_and_other_sockets_are_left_out,
         compact_keeps_arrow_ends_and_state_changes_only,
+        header_reads_are_drawn_after_the_send_and_kept_when_compact,
+        a_state_reached_between_calls_shows_on_the_next_row,
         the_xml_checker_catches_broken_xml,
         svg_is_well_formed_with_one_line_per_arrow,
         svg_escapes_trace_text_and_replaces_invalid_utf8,

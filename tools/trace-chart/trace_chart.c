@@ -1,7 +1,7 @@
 /*
  * trace_chart - draw a TCP message sequence chart from two real traces.
  *
- * usage: trace_chart [-c] [-k] [-o OUT.svg] [-t TITLE] CLIENT_TRACE SERVER_TRACE
+ * usage: trace_chart [-c [-H PX]] [-k] [-o OUT.svg] [-t TITLE] CLIENT_TRACE SERVER_TRACE
  *
  * The traces are the JSON Lines files that IPC_TRACE_FILE writes (see
  * common/trace.h): one from the client, one from the server. The chart
@@ -29,11 +29,14 @@
 #include "trace_event.h"
 
 static const char USAGE[] =
-    "usage: trace_chart [-c] [-k] [-o OUT.svg] [-t TITLE] CLIENT_TRACE SERVER_TRACE\n"
+    "usage: trace_chart [-c [-H PX]] [-k] [-o OUT.svg] [-t TITLE] CLIENT_TRACE SERVER_TRACE\n"
     "Draws a TCP sequence chart (SVG) from the JSON Lines traces that\n"
     "IPC_TRACE_FILE=path makes a client and a server write.\n"
     "  -c, --compact     for slides: every call on the connection (sends, receives,\n"
-    "                    SO_LINGER, lifecycle steps); no lookups, no legend\n"
+    "                    SO_LINGER, lifecycle steps), no lookups, no times, no title,\n"
+    "                    no legend; text at least 18 px on a 1280x720 slide that shows\n"
+    "                    the chart -H px tall\n"
+    "  -H, --height PX   how tall the slide shows the compact chart (default 610)\n"
     "  -k, --check       draw nothing; exit 1 if an arrow would point back in time\n"
     "                    or a lifeline would leave the order its calls returned in\n"
     "  -o, --output OUT  write the chart there (default: standard output)\n"
@@ -58,7 +61,8 @@ static struct trace_event *load_or_die(const char *path, size_t *count)
     return events;
 }
 
-static void write_or_die(const struct chart *chart, const char *title, bool legend,
+/* shown_height > 0: the slide picture (chart_svg_write_slide). */
+static void write_or_die(const struct chart *chart, const char *title, int shown_height,
                          const char *out_path)
 {
     FILE *out = stdout;
@@ -67,7 +71,8 @@ static void write_or_die(const struct chart *chart, const char *title, bool lege
         if (out == NULL)
             die_errno("open %s", out_path);
     }
-    int rc = chart_svg_write(out, chart, title, legend);
+    int rc = shown_height > 0 ? chart_svg_write_slide(out, chart, shown_height)
+                              : chart_svg_write(out, chart, title, true);
     if (out_path) {
         if (fclose(out) == EOF)
             rc = -1;
@@ -124,20 +129,28 @@ int main(int argc, char **argv)
     const char *out_path = NULL;
     const char *title = "TCP sequence chart, drawn from a real trace";
     bool compact = false, check = false;
+    long shown_height = 610; /* the decks show a chart h:610 */
     static const struct option LONG_OPTIONS[] = {
-        {"compact", no_argument, NULL, 'c'},      {"check", no_argument, NULL, 'k'},
-        {"output", required_argument, NULL, 'o'}, {"title", required_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"compact", no_argument, NULL, 'c'},
+        {"check", no_argument, NULL, 'k'},
+        {"output", required_argument, NULL, 'o'},
+        {"title", required_argument, NULL, 't'},
+        {"height", required_argument, NULL, 'H'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     int opt;
     opterr = 0; /* cli_bad_option() says what was wrong */
-    while ((opt = getopt_long(argc, argv, ":ckho:t:", LONG_OPTIONS, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":ckhH:o:t:", LONG_OPTIONS, NULL)) != -1) {
         switch (opt) {
         case 'c':
             compact = true;
             break;
         case 'k':
             check = true;
+            break;
+        case 'H':
+            shown_height = cli_parse_long(optarg, 200, 720, "height");
             break;
         case 'h':
             cli_help(USAGE);
@@ -175,7 +188,7 @@ int main(int argc, char **argv)
     }
     if (compact)
         chart_compact(&chart);
-    write_or_die(&chart, title, !compact, out_path);
+    write_or_die(&chart, title, compact ? (int)shown_height : 0, out_path);
     chart_free(&chart);
     free(client);
     free(server);

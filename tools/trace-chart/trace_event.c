@@ -265,6 +265,8 @@ static bool parse_number_value(struct cursor *c, const char *key, struct trace_e
         seen->mono_ns = true;
         return to_u64(text, &ev->mono_ns);
     }
+    if (strcmp(key, "start_ns") == 0)
+        return to_u64(text, &ev->start_ns);
     if (strcmp(key, "pid") == 0)
         return to_long(text, 0, LONG_MAX, &ev->pid);
     if (strcmp(key, "ret") == 0) {

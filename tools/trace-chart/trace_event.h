@@ -25,7 +25,8 @@
 #include <stdint.h>
 
 struct trace_event {
-    uint64_t mono_ns; /* CLOCK_MONOTONIC: comparable across processes */
+    uint64_t mono_ns;  /* CLOCK_MONOTONIC: comparable across processes */
+    uint64_t start_ns; /* when the call began, on the same clock; 0 if not traced */
     long pid;
     char role[32];
     char call[32]; /* "" for a narration line */

@@ -65,4 +65,5 @@ test-windows: deps
 	    { echo "test-windows: not run: install MinGW-w64 (make deps DEPS_FOR=windows)" >&2; exit 1; }
 	@$(MAKE) --no-print-directory DEPS_DONE=1 $(foreach p,$(WIN_PROGS),$(WIN_BUILD)/$(WIN_TEST_IMPL)/$(p).exe) \
 	    $(foreach p,$(WIN_PROGS),$(BUILD)/$(WIN_TEST_IMPL)/$(WIN_LAB)/$(p))
-	@tests/windows/test_windows.sh $(BUILD)/$(WIN_TEST_IMPL)/$(WIN_LAB) $(WIN_BUILD)/$(WIN_TEST_IMPL) build/test/windows
+	@tests/windows/test_windows.sh $(BUILD)/$(WIN_TEST_IMPL)/$(WIN_LAB) $(WIN_BUILD)/$(WIN_TEST_IMPL) \
+	    build/test/windows $(CURDIR)/build/wine/prefix

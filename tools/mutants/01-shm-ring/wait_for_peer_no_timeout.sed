@@ -1,0 +1,3 @@
+# file: ring_peer.c
+# bug: ring_wait_for_peer() ignores its timeout
+s/        if (timeout_ms >= 0 \&\& clock_now_ns() >= deadline) {/        if (0) {/

@@ -1,0 +1,3 @@
+# file: tcp_setup.c
+# bug: tcp_bind() does not set SO_REUSEADDR
+s/int on = 1;/int on = 0;/
