@@ -134,9 +134,10 @@ struct ring_side {
     unsigned long sleeps; /* times this side really slept */
     unsigned long wakes;  /* times this side woke its sleeping peer */
     /* Lost wake-ups: sleeps that ended because RING_LIVENESS_MS ran out
-     * although what this side waited for had already happened (the peer
-     * had published without waking it). A correct handshake never lets
-     * that happen, so the tests expect 0 after a busy ping-pong. */
+     * although what this side waited for (a message, room, the end of the
+     * stream) had already happened: the peer had published without waking
+     * it. A correct handshake never lets that happen, so the tests expect
+     * 0 after a busy ping-pong. */
     unsigned long lost_wakeups;
 };
 

@@ -6,9 +6,11 @@
  *
  * For every mechanism and message size: one-way throughput (MB/s and
  * messages/s at the reader), ping-pong round trips (median and p99), and the
- * CPU time both processes spend per message. Plus the machine's own limits:
- * memcpy bandwidth and the round trip of one cache line between the cores.
- * Every message is checked (verify.h). Prints a table and writes
+ * CPU time both processes spend per message (rows.c). Plus the machine's own
+ * limits: memcpy bandwidth, the round trip of one cache line between the
+ * cores, and the cost of the check every message gets (verify.h). Each row
+ * is framed by noise samples (noise.h) and measured again when disturbed.
+ * Prints a table and the conclusions that hold (summary.h), and writes
  * DIR/results.csv (default build/bench); `make bench` then draws the plots.
  */
 #include <errno.h>

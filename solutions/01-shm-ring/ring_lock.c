@@ -194,6 +194,8 @@ int lock_recv(struct ring *r, void *buf, size_t cap, size_t *len, bool block)
             break;                          /* a message is waiting */
         }
         if (atomic_load_explicit(&s->eof, memory_order_relaxed)) {
+            if (timed_out)
+                r->consumer.lost_wakeups++; /* the end came, but no signal */
             unlock_ring(r);
             return 0; /* empty, and nothing more will come */
         }

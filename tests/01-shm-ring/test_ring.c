@@ -1601,6 +1601,12 @@ static void ping_pong_loses_no_wakeups(enum ring_mode mode)
                          (unsigned long long)i, rc, rc == -1 ? strerror(errno) : "no error",
                          (unsigned long long)back);
     }
+    /* The end of the stream must wake a sleeping consumer too: mark it once
+     * the echo has fallen asleep waiting for the next message. */
+    uint64_t give_up = clock_now_ns() + 5000000000u;
+    while (atomic_load(&out.shared->consumer_sleeping) == 0 && clock_now_ns() < give_up)
+        clock_sleep_ms(1);
+    clock_sleep_ms(20); /* from the flag into the sleep itself */
     ck_assert_int_eq(ring_send_eof(&out), 0);
     size_t len;
     uint64_t rest;
@@ -1626,7 +1632,8 @@ static void ping_pong_loses_no_wakeups(enum ring_mode mode)
                   "whole %d ms liveness limit although the message was already there (%lu on "
                   "this side%s): lost wake-ups. "
                   "The sleeper's \"store sleeping, then load the index\" and the waker's "
-                  "\"store the index, then load sleeping\" need memory_order_seq_cst (README.md)",
+                  "\"store the index, then load sleeping\" need memory_order_seq_cst (README.md), "
+                  "and ring_send_eof() must wake a sleeping consumer too",
                   mode_name(mode), ping_pong_trips(mode), RING_LIVENESS_MS, lost,
                   echo_lost ? ", and some in the echo child" : "");
 }
