@@ -1534,7 +1534,7 @@ END_TEST
  * is a real sleep and wake-up, so fewer do. */
 static int ping_pong_trips(enum ring_mode mode)
 {
-    return mode == RING_LOCK ? 20000 : 100000;
+    return mode == RING_LOCK ? 10000 : 200000;
 }
 
 struct ping_pong {
