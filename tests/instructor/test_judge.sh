@@ -126,9 +126,9 @@ expect_lab02() { # expect_lab02 STUDENT POINTS
 }
 check "correct: all of lab 02 ($LAB02_FULL)" expect_lab02 correct "$LAB02_FULL"
 check "skeleton: nothing" expect_lab02 skeleton 0
-check "fails_some: loses the two short-write tests (8 points)" expect_lab02 fails_some $((LAB02_FULL - 8))
+check "fails_some: loses the two short-write tests and the EPIPE report (10 points)" expect_lab02 fails_some $((LAB02_FULL - 10))
 check "crashes: scores only the tests that never write (18)" expect_lab02 crashes 18
-check "hangs: loses every test that reads (24 points)" expect_lab02 hangs $((LAB02_FULL - 24))
+check "hangs: loses every test that reads (26 points)" expect_lab02 hangs $((LAB02_FULL - 26))
 check "leaks: loses every test that sends to a child (23 points)" expect_lab02 leaks $((LAB02_FULL - 23))
 check "edits_test: graded with the pristine tests" expect_lab02 edits_test "$LAB02_FULL"
 check "edits_test: the edit is reported" sh -c "grep '^edits_test,' '$grades2' | grep -q 'modified protected file tests/02-pipe/test_pipe.c'"
