@@ -285,6 +285,15 @@ static void write_demo_file(char *dir, size_t dir_size, char *path, size_t path_
         die_errno("close %s", path);
 }
 
+/* Removes the demo's file and its private directory (every path, failures too). */
+static void remove_demo_file(const char *dir, const char *path)
+{
+    if (dir[0] == '\0')
+        return;
+    trace_call("unlink", unlink(path), "\"%s\"", path);
+    trace_call("rmdir", rmdir(dir), "\"%s\"", dir);
+}
+
 static void part_fdpass(const char *file)
 {
     trace_note("part 6: the child opens a file and sends the open descriptor (SCM_RIGHTS)");
@@ -294,30 +303,36 @@ static void part_fdpass(const char *file)
         file = path;
     }
     struct us_child child;
-    if (us_child_start(&child, send_file_child, (void *)file) == -1)
+    if (us_child_start(&child, send_file_child, (void *)file) == -1) {
+        int err = errno;
+        remove_demo_file(dir, path);
+        errno = err;
         die_errno("us_child_start");
+    }
     int fd = us_recv_fd(child.fd);
     if (fd == -1) {
         warn_errno("part 6: us_recv_fd");
         us_child_finish(&child);
+        remove_demo_file(dir, path);
         die("part 6: no descriptor came; could the child open %s?", file);
     }
     char text[256];
     ssize_t n = read(fd, text, sizeof text - 1);
     trace_call("read", n, "fd=%d (the received descriptor)", fd);
-    if (n == -1)
+    if (n == -1) {
+        int err = errno;
+        remove_demo_file(dir, path);
+        errno = err;
         die_errno("read the passed descriptor");
+    }
     text[n] = '\0';
     text[strcspn(text, "\n")] = '\0';
     trace_note("part 6: fd %d here reads what the child opened: \"%s\"", fd, text);
     trace_call("close", close(fd), "fd=%d", fd);
     int status = us_child_finish(&child);
+    remove_demo_file(dir, path);
     if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
         die("part 6: the child could not open or send %s", file);
-    if (dir[0] != '\0') {
-        trace_call("unlink", unlink(path), "\"%s\"", path);
-        trace_call("rmdir", rmdir(dir), "\"%s\"", dir);
-    }
 }
 
 int main(int argc, char **argv)

@@ -53,6 +53,10 @@ export WINEPREFIX=$prefix
 export WINEDEBUG=-all         # Wine's own diagnostics are not the programs' output
 export WINEDLLOVERRIDES="mscoree,mshtml=" # no Mono or Gecko installer on first start
 export NO_COLOR=1 IPC_TRACE=off
+# Wine keeps temporary folders of its own (wine-XXXXXX) in $TMPDIR: give it one
+# under our output, so nothing of it is left in the caller's temporary folder.
+export TMPDIR="$(cd "$out" && pwd)/tmp"
+mkdir -p "$TMPDIR"
 start=$(date +%s%N)
 if [ ! -f "$WINEPREFIX/system.reg" ]; then
     mkdir -p "$WINEPREFIX"
@@ -64,7 +68,7 @@ fi
 # One wineserver for the whole run (started now, stopped at the end): each
 # program then starts in a fraction of a second.
 wineserver -p >/dev/null 2>&1
-trap 'wineserver -k >/dev/null 2>&1' EXIT
+trap 'wineserver -k >/dev/null 2>&1; rm -rf "$out/tmp"' EXIT
 timeout 60 wine cmd /c exit >/dev/null 2>&1
 echo "test-windows: Wine ready in $((($(date +%s%N) - start) / 1000000)) ms (setup, not timed by the tests)"
 
