@@ -44,7 +44,7 @@ lab02_score() {
 total_score() {
     sed -n 's/^  "score": \([0-9]*\),$/\1/p' "$1"
 }
-LAB02_FULL=67 # public (64) + hidden (3) points of lab 02
+LAB02_FULL=83 # public (80) + hidden (3) points of lab 02
 
 # ---- 1. student tarball -----------------------------------------------------
 echo "== dist-student =="
@@ -130,9 +130,9 @@ expect_lab02() { # expect_lab02 STUDENT POINTS
 check "correct: all of lab 02" expect_lab02 correct $LAB02_FULL
 check "skeleton: nothing" expect_lab02 skeleton 0
 check "fails_some: loses the two short-write tests (8 points)" expect_lab02 fails_some $((LAB02_FULL - 8))
-check "crashes: only the tests that never write score (10)" expect_lab02 crashes 10
-check "hangs: loses every test that reads (21 points)" expect_lab02 hangs 46
-check "leaks: loses every test that sends to a child (21 points)" expect_lab02 leaks 46
+check "crashes: only the tests that never write score (18)" expect_lab02 crashes 18
+check "hangs: loses every test that reads (24 points)" expect_lab02 hangs $((LAB02_FULL - 24))
+check "leaks: loses every test that sends to a child (23 points)" expect_lab02 leaks $((LAB02_FULL - 23))
 check "edits_test: graded with the pristine tests" expect_lab02 edits_test $LAB02_FULL
 check "edits_test: the edit is reported" sh -c "grep '^edits_test,' '$grades' | grep -q 'modified protected file tests/02-pipe/test_pipe.c'"
 check "leaks: the leaks are reported" sh -c "grep '^leaks,' '$grades' | grep -vq 'leaks=0 '"
