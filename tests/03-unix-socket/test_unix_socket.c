@@ -2010,6 +2010,34 @@ START_TEST(datagram_and_fd_calls_retry_eintr)
 }
 END_TEST
 
+START_TEST(send_all_to_a_closed_peer_gives_epipe_not_death)
+{
+    pid_t pid = fork();
+    ck_assert(pid != -1);
+    if (pid == 0) {
+        signal(SIGPIPE, SIG_DFL); /* the default: death */
+        int fds[2];
+        if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == -1)
+            _exit(12);
+        close(fds[1]);
+        ssize_t n = us_send_all(fds[0], "anyone there?", 13);
+        if (n == -1 && errno == ENOSYS)
+            _exit(10);
+        _exit(n == -1 && (errno == EPIPE || errno == ECONNRESET) ? 0 : 13);
+    }
+    int status = grade_wait_child(pid, WAIT_MS);
+    ck_assert_msg(status != -1, "us_send_all() to a closed peer hung");
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 10)
+        ck_abort_msg("not implemented yet: us_send_all() returned ENOSYS");
+    ck_assert_msg(!WIFSIGNALED(status) || WTERMSIG(status) != SIGPIPE,
+                  "us_send_all() to a peer that has closed killed the process with SIGPIPE: "
+                  "send with MSG_NOSIGNAL (see us_frame.h)");
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "us_send_all() to a closed peer must return -1 with EPIPE; the process %s",
+                  grade_describe_status(status));
+}
+END_TEST
+
 START_TEST(send_fd_to_a_closed_peer_gives_epipe_not_death)
 {
     pid_t pid = fork();
@@ -2168,6 +2196,9 @@ int main(int argc, char **argv)
          2, 10, "us_connect(), us_dgram_open(): close the socket when connect() or bind() fails"},
         {"datagram_and_fd_calls_retry_eintr", datagram_and_fd_calls_retry_eintr, 2, 10,
          "us_dgram_recv(), us_send_fd(), us_recv_fd(): retry the call after EINTR"},
+        {"send_all_to_a_closed_peer_gives_epipe_not_death",
+         send_all_to_a_closed_peer_gives_epipe_not_death, 2, 10,
+         "us_send_all(): send(..., MSG_NOSIGNAL)"},
         {"send_fd_to_a_closed_peer_gives_epipe_not_death",
          send_fd_to_a_closed_peer_gives_epipe_not_death, 2, 10,
          "us_send_fd(): sendmsg(..., MSG_NOSIGNAL)"},

@@ -1387,6 +1387,22 @@ START_TEST(step08_urgent_byte_arrives_as_urgent)
     ck_assert_msg(na == 3 && memcmp(after, "def", 3) == 0,
                   "after the mark the ordinary stream must go on with \"def\" (the urgent byte "
                   "is not part of it)");
+
+    /* The mark first: nothing came before the urgent byte. */
+    raw_pair(&client, &server);
+    raw_send(client, "!", 1, MSG_OOB);
+    raw_send(client, "xyz", 3, 0);
+    got = tcp_recv_urgent(server, &urgent, 2000);
+    clock_sleep_ms(50); /* "xyz" is there too: a read would take it */
+    char none_before[16] = "";
+    ssize_t at_start = got == 1 ? tcp_recv_to_mark(server, none_before, sizeof none_before) : -2;
+    close(client);
+    close(server);
+    ck_assert_msg(got == 1, "tcp_recv_urgent did not get the urgent byte sent first");
+    ck_assert_msg(at_start == 0,
+                  "with the urgent byte sent first, tcp_recv_to_mark must return 0 (already at "
+                  "the mark), not %zd: ask sockatmark() before each recv(), the first one too",
+                  at_start);
 }
 END_TEST
 
