@@ -247,12 +247,12 @@ START_TEST(write_all_retries_eintr_and_eagain)
     REQUIRE_IMPL(n, "pipe_write_all");
     int err = errno;
     unsigned long injected = fault_injected(FAULT_OUT);
+    ck_assert_msg(n == 1500, "with EINTR on every 3rd write, pipe_write_all returned %zd (%s)", n,
+                  n == -1 ? errno_name(err) : "short");
     ck_assert_msg(injected >= 5,
                   "EINTR was to fail every 3rd write, but only %lu faults were injected (calls "
                   "seen: %s)",
                   injected, fault_describe(FAULT_OUT));
-    ck_assert_msg(n == 1500, "with EINTR on every 3rd write, pipe_write_all returned %zd (%s)", n,
-                  n == -1 ? errno_name(err) : "short");
     fault_set(
         FAULT_OUT,
         (struct fault_plan){.fd = fds[1], .max_bytes = 100, .fail_every = 2, .fail_errno = EAGAIN});
@@ -262,14 +262,14 @@ START_TEST(write_all_retries_eintr_and_eagain)
     char watched[256];
     snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_OUT));
     fault_reset();
-    ck_assert_msg(injected >= 5,
-                  "EAGAIN was to fail every 2nd write, but only %lu faults were injected (calls "
-                  "seen: %s)",
-                  injected, watched);
     ck_assert_msg(n == 1500,
                   "with EAGAIN on every 2nd write, pipe_write_all returned %zd (%s); EAGAIN means "
                   "wait for POLLOUT and try again, not fail",
                   n, n == -1 ? errno_name(err) : "short");
+    ck_assert_msg(injected >= 5,
+                  "EAGAIN was to fail every 2nd write, but only %lu faults were injected (calls "
+                  "seen: %s)",
+                  injected, watched);
     char back[3000];
     ck_assert_int_eq(pipe_read_exact(fds[0], back, sizeof back), 3000);
     ck_assert_msg(memcmp(back, data, 3000) == 0, "bytes were lost or repeated around EINTR/EAGAIN");
@@ -315,14 +315,14 @@ START_TEST(read_exact_loops_on_short_reads_and_eintr)
     injected = fault_injected(FAULT_IN);
     snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_IN));
     fault_reset();
-    ck_assert_msg(
-        injected > 40,
-        "EAGAIN was to fail every 2nd read, but only %lu faults happened (calls seen: %s)",
-        injected, watched);
     ck_assert_msg(n == 4000,
                   "with EAGAIN on every 2nd read, pipe_read_exact returned %zd (%s); EAGAIN means "
                   "wait with poll() for POLLIN and read again, not fail",
                   n, n == -1 ? errno_name(err) : "short");
+    ck_assert_msg(
+        injected > 40,
+        "EAGAIN was to fail every 2nd read, but only %lu faults happened (calls seen: %s)",
+        injected, watched);
     ck_assert_msg(memcmp(back, data, 4000) == 0, "bytes were lost or repeated around EAGAIN");
     free(data);
     close(fds[0]);

@@ -962,14 +962,14 @@ START_TEST(frames_survive_short_sends_eintr_and_eagain)
     injected = fault_injected(FAULT_OUT);
     snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_OUT));
     fault_reset();
-    ck_assert_msg(injected > 15,
-                  "EAGAIN was to fail every 2nd send, but only %lu faults happened "
-                  "(calls seen: %s)",
-                  injected, watched);
     ck_assert_msg(rc == 0,
                   "with EAGAIN on every 2nd send, us_send_frame failed (%s); it must poll() for "
                   "POLLOUT and go on",
                   errno_name(err));
+    ck_assert_msg(injected > 15,
+                  "EAGAIN was to fail every 2nd send, but only %lu faults happened "
+                  "(calls seen: %s)",
+                  injected, watched);
     expect_raw_frame(fds[1], msg, "EAGAIN");
     close(fds[0]);
     close(fds[1]);
@@ -1007,12 +1007,12 @@ START_TEST(frames_survive_short_recvs_eintr_and_eagain)
     int err = errno;
     injected = fault_injected(FAULT_IN);
     fault_reset();
-    ck_assert_msg(injected > 100, "EAGAIN was to fail every 2nd recv, but only %lu faults happened",
-                  injected);
     ck_assert_msg(got == 1 && len == sizeof msg,
                   "with EAGAIN on every 2nd recv, us_recv_frame returned %d (%s); it must poll() "
                   "for POLLIN and go on",
                   got, got == -1 ? errno_name(err) : "wrong length");
+    ck_assert_msg(injected > 100, "EAGAIN was to fail every 2nd recv, but only %lu faults happened",
+                  injected);
     ck_assert_msg(memcmp(back, msg, sizeof msg) == 0, "bytes were lost around EAGAIN");
     close(fds[0]);
     close(fds[1]);

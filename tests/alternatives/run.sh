@@ -14,6 +14,10 @@ set -uo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 source "$root/tools/mutants/lib.sh"
+[ -d "$root/solutions" ] || {
+    echo "$(basename "$(dirname "$0")"): needs the reference solutions (solutions/), which only the instructor's kit has" >&2
+    exit 2
+}
 
 labs=("$@")
 [ ${#labs[@]} -gt 0 ] || labs=("")

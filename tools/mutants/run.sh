@@ -26,6 +26,10 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 here=$root/tools/mutants
 source "$here/lib.sh"
+[ -d "$root/solutions" ] || {
+    echo "$(basename "$(dirname "$0")"): needs the reference solutions (solutions/), which only the instructor's kit has" >&2
+    exit 2
+}
 
 labs=() only=
 while [ $# -gt 0 ]; do
