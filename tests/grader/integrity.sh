@@ -16,7 +16,8 @@
 #     common library also define, no main(), and no reserved name (starting
 #     with '_'); the lab's functions and helpers of its own names are fine;
 #   - have no constructor or destructor sections (.init_array, .fini_array,
-#     .ctors, .dtors, .preinit_array, .init, .fini);
+#     .ctors, .dtors, .preinit_array, .init, .fini) and no indirect functions
+#     (ifunc: their resolvers also run before main);
 #   - call no atexit(), on_exit(), at_quick_exit(), pthread_atfork(),
 #     dlopen()/dlsym() or ptrace(), and no grader function;
 #   - mention no grader path (tests/, results, hidden tests, /autograder).
@@ -58,7 +59,9 @@ while read -r file; do
     # 1. global symbols it defines
     while read -r name type _; do
         case "$type" in U | w | v) continue ;; esac
-        if [ "$name" = main ]; then
+        if [ "$type" = i ]; then
+            violation "$file defines '$name' as an indirect function (ifunc): its resolver runs before main(); write a plain function"
+        elif [ "$name" = main ]; then
             violation "$file defines main(): the test program has its own; remove it"
         elif [ "${name#_}" != "$name" ]; then
             violation "$file defines the reserved name '$name' (names starting with _ belong to the C library and the grader); make it static and rename it"
