@@ -69,7 +69,7 @@ mkdir -p "$out" && out=$(cd "$out" && pwd -P)
 if [ -n "$lock_down" ] && [ "$(id -u)" -eq 0 ]; then
     chmod -R go-rwx "$kit"
     find "$kit" -type d -exec chmod go+x {} +
-    find "$kit/$build" -type f -perm -u+x -exec chmod go+x {} +
+    find "$kit/build" -type f -perm -u+x -exec chmod go+x {} + # every variant: plain, TSan
 fi
 mkdir -p "$out/parts"
 rm -f "$out"/parts/* "$out/results.json" "$out/junit.xml"
