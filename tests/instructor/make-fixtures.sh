@@ -5,7 +5,8 @@
 #
 # Every fixture is made from the lab 02 reference solution, changed in one
 # known way, so the right score of each is known in advance:
-#   correct     the reference, as a folder
+#   correct     the reference, as a folder (with lab 01's reference too, so
+#               its ThreadSanitizer run is graded in batch as well)
 #   skeleton    an empty submission (the pristine skeletons are graded)
 #   fails_some  pipe_write_all() without its loop, as a .tar.gz
 #   crashes     pipe_write_all() dereferences NULL, as a .zip
@@ -35,6 +36,8 @@ mutate() {
 }
 
 fixture correct
+mkdir -p "$out/correct/labs/01-shm-ring"
+cp "$top"/solutions/01-shm-ring/*.c "$out/correct/labs/01-shm-ring/"
 mkdir -p "$out/skeleton"
 
 fixture fails_some

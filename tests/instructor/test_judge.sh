@@ -125,6 +125,9 @@ expect_lab02() { # expect_lab02 STUDENT POINTS
     [ "$got" = "$2" ]
 }
 check "correct: all of lab 02 ($LAB02_FULL)" expect_lab02 correct "$LAB02_FULL"
+LAB01_FULL=$(awk -F'\t' '{ s += $2 } END { print s }' "$scratch/points/test_01-shm-ring.tsv")
+check "correct: all of lab 01 ($LAB01_FULL), its ThreadSanitizer run included" \
+    test "$(grep '^correct,' "$grades2" | cut -d, -f"$(head -1 "$grades2" | tr ',' '\n' | grep -nx 01-shm-ring | cut -d: -f1)")" = "$LAB01_FULL"
 check "skeleton: nothing" expect_lab02 skeleton 0
 check "fails_some: loses the two short-write tests and the EPIPE report (10 points)" expect_lab02 fails_some $((LAB02_FULL - 10))
 check "crashes: scores only the tests that never write (18)" expect_lab02 crashes 18
