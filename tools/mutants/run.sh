@@ -41,12 +41,14 @@ while [ $# -gt 0 ]; do
 done
 [ ${#labs[@]} -gt 0 ] || labs=("")
 
-work=$root/build/mutants/kit
-logs=$root/build/mutants/logs
+# MUTANTS_DIR: another folder under build/, to run two sets side by side.
+state=$root/${MUTANTS_DIR:-build/mutants}
+work=$state/kit
+logs=$state/logs
 mkdir -p "$logs"
 # One run at a time: two runs would overwrite each other's copy of the kit.
-exec 9>"$root/build/mutants/lock"
-flock -n 9 || { echo "mutants: another run is using build/mutants; wait for it" >&2; exit 2; }
+exec 9>"$state/lock"
+flock -n 9 || { echo "mutants: another run is using $state; wait for it" >&2; exit 2; }
 kit_copy "$root" "$work"
 
 total=0 killed=0 broken=0 survivors=()
