@@ -53,6 +53,8 @@ tar -xzf "$scratch/dist/ipc-kit-student.tar.gz" -C "$scratch/unpacked"
 check "it has no solutions/" test ! -e "$scratch/unpacked/ipc-kit/solutions"
 check "it has no hidden tests" test -z "$(find "$scratch/unpacked" -name 'hidden_*')"
 check "it has no instructor tools" test ! -e "$scratch/unpacked/ipc-kit/tools/instructor"
+check "it has no alternative solutions and no mutants" \
+    test ! -e "$scratch/unpacked/ipc-kit/tests/alternatives" -a ! -e "$scratch/unpacked/ipc-kit/tools/mutants"
 check "it has the labs, common, public tests, slides, Makefile and README" \
     test -f "$scratch/unpacked/ipc-kit/labs/02-pipe/pipe_lab.c" -a -d "$scratch/unpacked/ipc-kit/common" \
     -a -f "$scratch/unpacked/ipc-kit/tests/02-pipe/test_pipe.c" -a -d "$scratch/unpacked/ipc-kit/slides" \

@@ -5,7 +5,9 @@
 #
 # Copies Makefile, README.md, .clang-format, .gitignore, common/, labs/,
 # tests/, slides/ and tools/. Never copies solutions/, tools/instructor/,
-# build output or node_modules. Hidden tests (tests/*/hidden_*.c) are copied
+# the alternative solutions (tests/alternatives/) and the mutants
+# (tools/mutants/), which hold complete solution code, build output or
+# node_modules. Hidden tests (tests/*/hidden_*.c) are copied
 # only with --hidden (for grading), never for students.
 set -euo pipefail
 
@@ -23,5 +25,6 @@ for dir in common labs tests slides tools; do
     [ -d "$dir" ] || continue
     # tar keeps modes and times and lets us leave things out by pattern.
     tar -cf - --exclude='node_modules' --exclude='tools/instructor' \
+        --exclude='tests/alternatives' --exclude='tools/mutants' \
         $([ "$with_hidden" = --hidden ] || echo "--exclude=hidden_*") "$dir" | tar -xf - -C "$dest"
 done
