@@ -36,6 +36,7 @@
 set -euo pipefail
 
 top=${1:?usage: make-adversarial.sh KIT_TOP OUT_DIR}
+top=$(cd "$top" && pwd)
 out=${2:?usage: make-adversarial.sh KIT_TOP OUT_DIR}
 reference="$top/solutions/02-pipe/pipe_lab.c"
 skeleton="$top/labs/02-pipe/pipe_lab.c"
@@ -304,3 +305,9 @@ fifo_create foreign_names <<'EOF'
     int rc = mkfifo(path, 0600);
     return (int)trace_call("mkfifo", rc, "\"%s\", 0600", path);
 EOF
+
+# ---- a file that is a symbolic link: never copied (as root it would be read) ---
+#   symlink_hidden    labs/02-pipe/pipe_lab.c links to the hidden tests -> 0, named
+mkdir -p "$out/symlink_hidden/labs/02-pipe"
+ln -s "$top/tests/02-pipe/hidden_pipe.c" "$out/symlink_hidden/labs/02-pipe/pipe_lab.c"
+printf '%s\t%s\t%s\n' symlink_hidden 0 "(a symbolic link?)" >>"$out.expect"

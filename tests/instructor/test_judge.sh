@@ -78,7 +78,7 @@ grade_one() { # grade_one NAME: make grade LAB=02 on a copy of the kit with the 
     "$top/tools/instructor/overlay.sh" "$subs/$1" "$dir/kit" "$dir/notes.txt"
     CK_TIMEOUT_MULTIPLIER=2 NO_COLOR=1 timeout -k 5 120 make -C "$dir/kit" --no-print-directory grade LAB=02 \
         DEPS_DONE=1 KEEP_GOING=1 HIDDEN=1 GRADE_LOCK_DOWN=1 POINTS_DIR="$scratch/points" \
-        GRADE_DIR="$dir/out" GRADE_LIMIT=100 >"$dir/log" 2>&1
+        GRADE_DIR="$dir/out" GRADE_NOTES="$dir/notes.txt" GRADE_LIMIT=100 >"$dir/log" 2>&1
 }
 grade_all() {
     while read -r name; do

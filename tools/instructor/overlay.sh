@@ -9,6 +9,7 @@
 # submission (Gradescope uploads are often flat). Every other file of the
 # submission that also exists in the kit but differs from it is reported as
 # a modified protected file: it is ignored, the pristine copy is used.
+# Symbolic links, and files reached through them, are never taken.
 # NOTES_FILE receives one line per finding.
 set -euo pipefail
 
@@ -16,6 +17,7 @@ submission=${1:?usage: overlay.sh SUBMISSION_DIR KIT_DIR NOTES_FILE}
 kit=${2:?usage: overlay.sh SUBMISSION_DIR KIT_DIR NOTES_FILE}
 notes=${3:?usage: overlay.sh SUBMISSION_DIR KIT_DIR NOTES_FILE}
 : >"$notes"
+submission_real=$(realpath "$submission")
 
 declare -A editable=()
 for manifest in "$kit"/labs/*/MANIFEST; do
@@ -26,10 +28,19 @@ for manifest in "$kit"/labs/*/MANIFEST; do
         editable["labs/$lab/$file"]=1
         found=
         for candidate in "$submission/labs/$lab/$file" "$submission/$lab/$file" "$submission/$file"; do
-            if [ -f "$candidate" ]; then
-                found=$candidate
-                break
+            [ -e "$candidate" ] || [ -L "$candidate" ] || continue
+            # Only a regular file that really lies inside the submission: a symbolic
+            # link (to a hidden test, to /etc/shadow...) would be copied as root.
+            case "$(realpath -m "$candidate")" in
+            "$submission_real"/*) ;;
+            *) echo "ignored ${candidate#"$submission"/}: it leads outside the submission (a symbolic link?)" >>"$notes"; continue ;;
+            esac
+            if [ -L "$candidate" ] || [ ! -f "$candidate" ]; then
+                echo "ignored ${candidate#"$submission"/}: not a regular file (a symbolic link?)" >>"$notes"
+                continue
             fi
+            found=$candidate
+            break
         done
         if [ -n "$found" ]; then
             cp "$found" "$kit/labs/$lab/$file"
