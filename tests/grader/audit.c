@@ -191,19 +191,10 @@ static const char *kind_of(mode_t mode)
     return "file";
 }
 
-/* True when folder/name is (or leads to) the kit, which the judge put back there. */
-static bool holds_kit(const struct containment *c, const char *folder, const char *name)
-{
-    char path[PATH_MAX];
-    int n = snprintf(path, sizeof path, "%s/%s", folder, name);
-    return c->level == CONTAIN_NAMESPACES && n > 0 && strncmp(c->kit_root, path, (size_t)n) == 0 &&
-           (c->kit_root[n] == '/' || c->kit_root[n] == '\0');
-}
-
 /* Lists (and outside a namespace removes) the test's entries of one folder. */
 static int audit_folder(const struct containment *c, const struct test_unit *u,
-                        const struct audit_snapshot *snap, const char *folder, const char *skip,
-                        char *notes, size_t size)
+                        const struct audit_snapshot *snap, const char *folder, char *notes,
+                        size_t size)
 {
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s%s", u->root_outside, folder);
@@ -214,14 +205,12 @@ static int audit_folder(const struct containment *c, const struct test_unit *u,
     struct dirent *d;
     while ((d = readdir(dir)) != NULL) {
         if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0 ||
-            (skip && strcmp(d->d_name, skip) == 0) ||
-            (skip && strcmp(d->d_name, "ipckit-kit") == 0))
+            contain_is_judges(c, folder, d->d_name))
             continue;
         char entry[PATH_MAX + 256];
         struct stat st;
         snprintf(entry, sizeof entry, "%s/%s", path, d->d_name);
-        if (lstat(entry, &st) == -1 || !is_tests(c, u, snap, folder, d->d_name, &st) ||
-            holds_kit(c, folder, d->d_name))
+        if (lstat(entry, &st) == -1 || !is_tests(c, u, snap, folder, d->d_name, &st))
             continue;
         found++;
         if (strcmp(folder, "/dev/shm") == 0)
@@ -300,14 +289,13 @@ int audit_collect(const struct containment *c, const struct test_unit *u,
     if (with_fds && u->test > 0)
         found += audit_fds(u, snap, notes, size);
     found += audit_processes(c, u, notes, size);
-    found += audit_folder(c, u, snap, "/dev/shm", NULL, notes, size);
+    found += audit_folder(c, u, snap, "/dev/shm", notes, size);
     found += audit_test_dir(u, notes, size);
     if (c->level != CONTAIN_NONE) {
         /* The scratch folders any user may write to (at NONE we cannot tell whose). */
-        found += audit_folder(c, u, snap, "/tmp",
-                              c->level == CONTAIN_NAMESPACES ? "ipckit-test" : NULL, notes, size);
-        found += audit_folder(c, u, snap, "/var/tmp", NULL, notes, size);
-        found += audit_folder(c, u, snap, "/run/lock", NULL, notes, size);
+        found += audit_folder(c, u, snap, "/tmp", notes, size);
+        found += audit_folder(c, u, snap, "/var/tmp", notes, size);
+        found += audit_folder(c, u, snap, "/run/lock", notes, size);
     }
     return found;
 }

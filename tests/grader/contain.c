@@ -240,6 +240,20 @@ static int ns_init(void *arg)
     }
 }
 
+bool contain_is_judges(const struct containment *c, const char *folder, const char *name)
+{
+    if (c->level != CONTAIN_NAMESPACES)
+        return false;
+    char path[PATH_MAX];
+    int n = snprintf(path, sizeof path, "%s/%s", folder, name);
+    if (n < 0 || (size_t)n >= sizeof path)
+        return false;
+    if (strcmp(path, NS_TEST_ROOT) == 0 || strcmp(path, NS_KIT) == 0)
+        return true;
+    return strncmp(c->kit_root, path, (size_t)n) == 0 &&
+           (c->kit_root[n] == '/' || c->kit_root[n] == '\0');
+}
+
 /* ---- choosing a level ---- */
 
 static int probe_child(void *arg)

@@ -90,6 +90,13 @@ void contain_kill_all(const struct containment *c, struct test_unit *u);
 void contain_limits_hit(const struct containment *c, const struct test_unit *u, char *text,
                         size_t size);
 
+/*
+ * True when folder/name (a scratch folder as the test sees it) is the
+ * judge's own there: the test folders, the kit's neutral place, or a folder
+ * leading to the kit, which the namespace's init put back. The audit skips them.
+ */
+bool contain_is_judges(const struct containment *c, const char *folder, const char *name);
+
 /* Removes the unit's cgroups and its folder (levels NONE and UID). */
 void contain_release(const struct containment *c, struct test_unit *u);
 

@@ -131,14 +131,12 @@ static uint64_t ms_to_ns(double ms)
 }
 
 /* Runs the test until a verdict, its end, or its time limit. */
-static void watch(const struct judge_options *o, const struct containment *c, struct test_unit *u,
-                  int channel, int output, uint64_t end_ns, struct test_run *run,
-                  struct audit_snapshot *snap)
+static void watch(const struct containment *c, struct test_unit *u, int channel, int output,
+                  uint64_t end_ns, struct test_run *run, struct audit_snapshot *snap)
 {
     struct channel_reader reader = {.used = 0};
     bool channel_open = true;
     char line[CHANNEL_LINE_MAX];
-    (void)o;
     for (;;) {
         struct pollfd fds[3] = {
             {channel, POLLIN, 0}, {output, POLLIN, 0}, {u->status_fd, POLLIN, 0}};
@@ -317,7 +315,7 @@ void judge_run_test(const struct judge_options *o, struct containment *c, int in
     if (o->deadline_ns && o->deadline_ns < end)
         end = o->deadline_ns;
     struct audit_snapshot snap = {0};
-    watch(o, c, &u, sv[0], out[0], end, &run, &snap);
+    watch(c, &u, sv[0], out[0], end, &run, &snap);
 
     char leftovers_text[2048] = "";
     int leftovers = 0;
