@@ -246,9 +246,17 @@ endif
 	    $(if $(GRADE_NOTES),--notes $(GRADE_NOTES)) $(if $(GRADE_LIMIT),--limit $(GRADE_LIMIT)) \
 	    $(if $(GRADE_LOCK_DOWN),--lock-down) $(if $(GRADE_TSAN_LABS),--tsan-build build/san-thread)
 
-.PHONY: grade-build
+.PHONY: grade-build grade-prepare
 grade-build: $(GRADE_BUILT) $(if $(SAN),,$(JUDGE))
 	@:
+
+# Everything a grading of this kit compiles (test binaries, hidden ones with
+# HIDDEN=1, programs, the judge, the ThreadSanitizer builds), built once from
+# the pristine kit: each submission graded in a copy of it then compiles only
+# its own files. Used by the batch grader and Gradescope's setup.sh.
+grade-prepare: deps
+	@$(MAKE) --no-print-directory DEPS_DONE=1 SAN= grade-build
+	$(if $(GRADE_TSAN_BUILT),@$(MAKE) --no-print-directory DEPS_DONE=1 SAN=thread $(GRADE_TSAN_BUILT))
 
 # make test runs in a temporary folder and with a name prefix of its own, so
 # two runs on one machine (or a grader beside it) never see each other's

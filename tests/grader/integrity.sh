@@ -46,52 +46,75 @@ trap 'rm -rf "$work"' EXIT
     [ $# -gt 0 ] && nm -g --defined-only "$@" 2>/dev/null
 } | awk 'NF >= 3 { sub(/@.*/, "", $3); print $3 }' | sort -u >"$work/taken"
 
-violations=0
-violation() {
-    echo "$1"
-    violations=$((violations + 1))
-}
-
+# The student's objects, each with the file it was compiled from.
+objects=()
 while read -r file; do
     case "$file" in '' | '#'* | *.h) continue ;; esac
     obj="$obj_dir/${file%.c}.o"
     [ -f "$obj" ] || continue # did not compile: reported by the build
-    # 1. global symbols it defines
-    while read -r name type _; do
-        case "$type" in U | w | v) continue ;; esac
-        if [ "$type" = i ]; then
-            violation "$file defines '$name' as an indirect function (ifunc): its resolver runs before main(); write a plain function"
-        elif [ "$name" = main ]; then
-            violation "$file defines main(): the test program has its own; remove it"
-        elif [ "${name#_}" != "$name" ]; then
-            violation "$file defines the reserved name '$name' (names starting with _ belong to the C library and the grader); make it static and rename it"
-        elif grep -qxF "$name" "$work/taken"; then
-            violation "$file defines '$name', which the C library or the grader already defines: yours would replace it for the whole test program (symbol interposition); make it static and rename it"
-        fi
-    done < <(nm -P -g --defined-only "$obj" 2>/dev/null)
-    # 2. code that runs before or after the tests
-    while read -r section; do
-        violation "$file has a $section section (a constructor or destructor runs code outside the lab's functions); remove __attribute__((constructor/destructor))"
-    done < <(readelf -S -W "$obj" 2>/dev/null |
-        grep -oE '\.(init_array|fini_array|preinit_array|ctors|dtors)[.0-9A-Za-z_]*|\] \.(init|fini) ' |
-        sed 's/^\] //; s/ $//' | sort -u)
-    # 3. calls that hook process exit or reach into the grader
-    while read -r name _; do
-        case "$name" in
-        atexit | on_exit | at_quick_exit | __cxa_atexit | __cxa_thread_atexit* | pthread_atfork)
-            violation "$file calls $name(): code that runs when the test process exits or forks is not allowed in lab code" ;;
-        dlopen | dlmopen | dlsym | dlvsym | ptrace | process_vm_readv | process_vm_writev)
-            violation "$file calls $name(): looking into or changing the test program at run time is not allowed" ;;
-        grade_* | harness_* | channel_* | judge_* | audit_* | report_* | fault_* | __wrap_* | __real_* | \
-            srunner_* | suite_* | tcase_* | ck_* | _ck_* | tr_* | trace_log_*)
-            violation "$file refers to the grader's $name: lab code may use the C library and common/ only" ;;
-        esac
-    done < <(nm -P -u "$obj" 2>/dev/null)
-    # 4. the grader's files, by path (the kit's own folder name does not count)
-    while read -r text; do
-        violation "$file mentions the grader's path '$text': lab code must not read the tests or the results"
-    done < <(strings -a "$obj" 2>/dev/null | sed "s|$kit||g" |
-        grep -oE '[^ ]*(tests/|/results|results\.json|junit\.xml|hidden_|/autograder|out/parts)[^ ]*' | sort -u | head -5)
-done <"$lab_dir/MANIFEST"
+    objects+=("$obj")
+    printf '%s\t%s\n' "$obj" "$file"
+done <"$lab_dir/MANIFEST" >"$work/sources"
+[ ${#objects[@]} -gt 0 ] || exit 0
 
-[ "$violations" -eq 0 ]
+# One run of each tool over all the objects (nm -A names each line's
+# object), read by one awk program: a fork per symbol would cost more than
+# the tests themselves when a class is graded.
+#   1. global symbols they define (nm: "OBJ: NAME TYPE ...")
+#   2. constructor and destructor sections (readelf: "File: OBJ", then sections)
+#   3. calls that hook process exit or reach into the grader (nm -u)
+#   4. the grader's files, by path (strings; the kit's own folder does not count)
+# Each fact is one line: KIND<TAB>OBJECT<TAB>WHAT (paths may hold spaces).
+nm -P -A -g --defined-only "${objects[@]}" 2>/dev/null | sed 's/^\(.*\.o\): /defined\t\1\t/' >"$work/facts"
+nm -P -A -u "${objects[@]}" 2>/dev/null | sed 's/^\(.*\.o\): /undefined\t\1\t/' >>"$work/facts"
+readelf -S -W "${objects[@]}" 2>/dev/null |
+    awk -v obj="${objects[0]}" '/^File: / { obj = substr($0, 7); next }
+         { if (match($0, /\.(init_array|fini_array|preinit_array|ctors|dtors)[.0-9A-Za-z_]*/))
+               print "section\t" obj "\t" substr($0, RSTART, RLENGTH)
+           else if (match($0, /\] \.(init|fini) /))
+               print "section\t" obj "\t" substr($0, RSTART + 2, RLENGTH - 3) }' >>"$work/facts"
+for obj in "${objects[@]}"; do
+    strings -a "$obj" 2>/dev/null | awk -v obj="$obj" -v kit="$kit" '
+        { while ((at = index($0, kit)) > 0) $0 = substr($0, 1, at - 1) substr($0, at + length(kit))
+          while (match($0, /[^ ]*(tests\/|\/results|results\.json|junit\.xml|hidden_|\/autograder|out\/parts)[^ ]*/)) {
+              print "path\t" obj "\t" substr($0, RSTART, RLENGTH)
+              $0 = substr($0, RSTART + RLENGTH) } }'
+done >>"$work/facts"
+
+awk -F'\t' -v sources="$work/sources" -v taken="$work/taken" '
+    BEGIN {
+        while ((getline line < sources) > 0) { split(line, f, "\t"); file[f[1]] = f[2]; order[++files] = f[2] }
+        while ((getline name < taken) > 0) is_taken[name] = 1
+    }
+    # Collected per source file, printed in MANIFEST order.
+    function say(text) { if (!(text in said)) { said[text] = 1; found[src] = found[src] text "\n"; count++ } }
+    { src = file[$2]; split($3, word, " "); name = word[1]; type = word[2] }
+    $1 == "defined" {
+        if (type == "U" || type == "w" || type == "v") next
+        if (type == "i")
+            say(src " defines '\''" name "'\'' as an indirect function (ifunc): its resolver runs before main(); write a plain function")
+        else if (name == "main")
+            say(src " defines main(): the test program has its own; remove it")
+        else if (substr(name, 1, 1) == "_")
+            say(src " defines the reserved name '\''" name "'\'' (names starting with _ belong to the C library and the grader); make it static and rename it")
+        else if (name in is_taken)
+            say(src " defines '\''" name "'\'', which the C library or the grader already defines: yours would replace it for the whole test program (symbol interposition); make it static and rename it")
+    }
+    $1 == "section" {
+        say(src " has a " $3 " section (a constructor or destructor runs code outside the lab'\''s functions); remove __attribute__((constructor/destructor))")
+    }
+    $1 == "undefined" {
+        if (name ~ /^(atexit|on_exit|at_quick_exit|__cxa_atexit|__cxa_thread_atexit.*|pthread_atfork)$/)
+            say(src " calls " name "(): code that runs when the test process exits or forks is not allowed in lab code")
+        else if (name ~ /^(dlopen|dlmopen|dlsym|dlvsym|ptrace|process_vm_readv|process_vm_writev)$/)
+            say(src " calls " name "(): looking into or changing the test program at run time is not allowed")
+        else if (name ~ /^(grade_|harness_|channel_|judge_|audit_|report_|fault_|__wrap_|__real_|srunner_|suite_|tcase_|ck_|_ck_|tr_|trace_log_)/)
+            say(src " refers to the grader'\''s " name ": lab code may use the C library and common/ only")
+    }
+    $1 == "path" && !(($2, $3) in seen) {
+        seen[$2, $3] = 1
+        if (paths[$2]++ < 5)
+            say(src " mentions the grader'\''s path '\''" $3 "'\'': lab code must not read the tests or the results")
+    }
+    END { for (i = 1; i <= files; i++) printf "%s", found[order[i]]; exit count > 0 }
+' "$work/facts"

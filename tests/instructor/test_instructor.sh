@@ -3,7 +3,8 @@
 #   1. the student tarball builds and grades the skeleton, and hides what it must;
 #   2. the Gradescope autograder, in a simulated /autograder layout, with a
 #      correct, an empty and a broken submission;
-#   3. the GitHub Classroom workflow: each step's command, run as written.
+#   3. the GitHub Classroom workflow: one step per test, worth its points;
+#      lab 02's steps and one step of every other lab run as written.
 # Batch grading, attacks and containment are tested by test_judge.sh.
 # Prints "N passed, M failed" at the end; exits non-zero when any failed.
 #
@@ -64,12 +65,17 @@ check "it has the Classroom workflow" test -f "$scratch/unpacked/ipc-kit/.github
 # ---- 2. Gradescope ----------------------------------------------------------
 echo "== gradescope =="
 check "the autograder zip is built" "$top/tools/instructor/gradescope.sh" "$scratch/autograder.zip" >/dev/null
+# Gradescope builds its image once (setup.sh), then grades each submission
+# in a fresh container made from it: here, a copy of one set-up folder.
+mkdir -p "$scratch/gs-image"
+unzip -qo "$scratch/autograder.zip" -d "$scratch/gs-image"
+check "setup.sh installs and builds the kit" logged "$scratch/gs-setup.log" sh -c "cd '$scratch/gs-image' && ./setup.sh" ||
+    tail -20 "$scratch/gs-setup.log"
 gradescope_run() { # gradescope_run NAME: grade $scratch/gs-NAME/submission
     local root="$scratch/gs-$1"
-    mkdir -p "$root/source" "$root/results"
-    unzip -qo "$scratch/autograder.zip" -d "$root/source"
-    (cd "$root/source" && ./setup.sh >"$root/setup.log" 2>&1) &&
-        AUTOGRADER_ROOT="$root" "$root/source/run_autograder" >"$root/run.log" 2>&1
+    mkdir -p "$root/results"
+    cp -a "$scratch/gs-image" "$root/source"
+    AUTOGRADER_ROOT="$root" "$root/source/run_autograder" >"$root/run.log" 2>&1
 }
 mkdir -p "$scratch/gs-correct/submission" "$scratch/gs-empty/submission" "$scratch/gs-broken/submission"
 cp "$top/solutions/02-pipe/pipe_lab.c" "$scratch/gs-correct/submission/" # a flat upload
@@ -97,9 +103,27 @@ check "the reporter lists every step" test "$(grep -c 'autograding-command-grade
     "$(sed -n 's/^ *runners: //p' "$workflow" | tr ',' '\n' | grep -c .)"
 cp "$top/solutions/02-pipe/pipe_lab.c" "$classroom/labs/02-pipe/"
 make -C "$classroom" -s -j2 DEPS_DONE=1 all >/dev/null 2>&1
-classroom_steps() { # runs every step's command; lab 02 must pass, the skeletons must not
-    local command ok=0 bad=0
+# The steps, as "LAB TEST POINTS", and the labs' public test tables the same way.
+awk '/command: / { match($0, /LAB=[0-9]+ TEST=[a-z0-9_]+/); split(substr($0, RSTART, RLENGTH), w, /[= ]/); step = w[2] " " w[4] }
+     /max-score: / { print step, $2 }' "$workflow" >"$scratch/steps"
+for bin in "$classroom"/build/plain/labs/*/test_*; do
+    lab=$(basename "$(dirname "$bin")")
+    "$bin" --list | awk -F'\t' -v lab="${lab%%-*}" '{ print lab, $1, $2 }'
+done >"$scratch/tables"
+check "one step per public test, worth its points ($(wc -l <"$scratch/tables") tests)" cmp -s "$scratch/steps" "$scratch/tables"
+check "every step runs the same command, but for its lab and test" test "$(sed -n 's/^ *command: //p' "$workflow" |
+    sed 's/LAB=[0-9]* TEST=[a-z0-9_]*/LAB=N TEST=T/' | sort -u | wc -l)" -eq 1
+# Run as written: every step of lab 02 (the reference, must pass) and the
+# first step of each other lab (a skeleton, must fail). The commands differ
+# only in LAB and TEST, which the two checks above cover for every step.
+classroom_steps() {
+    local command ok=0 bad=0 lab seen=" "
     while read -r command; do
+        lab=$(echo "$command" | sed 's/.*LAB=\([0-9]*\).*/\1/')
+        if [ "$lab" != 02 ]; then
+            case "$seen" in *" $lab "*) continue ;; esac
+            seen+="$lab "
+        fi
         if (cd "$classroom" && bash -c "$command") >/dev/null 2>&1; then
             case "$command" in *LAB=02*) ok=$((ok + 1)) ;; *) bad=$((bad + 1)) ;; esac
         else
@@ -109,7 +133,7 @@ classroom_steps() { # runs every step's command; lab 02 must pass, the skeletons
     echo "  ($ok steps as expected, $bad not)"
     [ "$bad" -eq 0 ] && [ "$ok" -gt 0 ]
 }
-check "each step's command passes for lab 02's reference and fails for skeletons" classroom_steps
+check "lab 02's steps pass for the reference, a skeleton lab's step fails" classroom_steps
 
 echo
 echo "$passed passed, $failed failed"

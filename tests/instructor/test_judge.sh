@@ -59,6 +59,7 @@ expect_of() { awk -F'\t' -v n="$1" -v f="$2" '$1 == n { print $f }' "$expect"; }
 # A pristine kit with the hidden tests, built once; copies of it grade each submission.
 template="$scratch/template"
 "$top/tools/instructor/kit-copy.sh" "$template" --hidden
+make -C "$template" --no-print-directory -s -j2 DEPS_DONE=1 HIDDEN=1 grade-prepare >/dev/null
 "$top/tools/instructor/points.sh" "$template" "$scratch/points"
 # The right scores, from lab 02's test tables: FULL and FULL-FIFO become numbers.
 LAB02_FULL=$(awk -F'\t' '{ s += $2 } END { print s }' "$scratch/points/test_02-pipe.tsv" "$scratch/points/hidden_02-pipe.tsv")

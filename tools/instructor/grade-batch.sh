@@ -33,10 +33,13 @@ trap 'rm -rf "$work"' EXIT
 # ---- the pristine kit, built once -----------------------------------------
 echo "grade-batch: preparing the pristine kit"
 "$top/tools/instructor/kit-copy.sh" "$work/template" --hidden
-"$top/tools/instructor/points.sh" "$work/template" "$work/points" || {
+# Everything but the students' own files is compiled here, once.
+if ! make -C "$work/template" --no-print-directory -s -j2 DEPS_DONE=1 HIDDEN=1 grade-prepare >"$work/template.log" 2>&1 ||
+    ! "$top/tools/instructor/points.sh" "$work/template" "$work/points"; then
+    tail -20 "$work/template.log" >&2
     echo "grade-batch: the pristine kit does not build" >&2
     exit 1
-}
+fi
 
 # ---- one submission -------------------------------------------------------
 # grade_one INDEX PATH: runs in a background job; writes reports/NAME.*

@@ -6,4 +6,4 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 kit/tools/deps.sh grade
-make -C kit --no-print-directory -s -j2 DEPS_DONE=1 HIDDEN=1 test-binaries programs
+make -C kit --no-print-directory -s -j2 DEPS_DONE=1 HIDDEN=1 grade-prepare
