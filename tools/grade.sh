@@ -75,6 +75,11 @@ mkdir -p "$out/parts"
 rm -f "$out"/parts/* "$out/results.json" "$out/junit.xml"
 judge_notes="$out/judge-notes.txt"
 : >"$judge_notes"
+# The C library's names, read once for every lab's integrity check.
+libc_names="$out/parts/libc-names.txt"
+tests/grader/integrity.sh --print-libc-names >"$libc_names"
+names_option=()
+[ -s "$libc_names" ] && names_option=(--libc-names "$libc_names")
 start=$SECONDS
 
 json_string() { # prints its argument as a JSON string
@@ -164,7 +169,7 @@ ${errors:-see the build output}"
     # The student's objects may not reach into the tests (integrity.sh).
     others=("$plain_build/$impl/tests/$name"/*.o "$plain_build"/tests/grader/{harness,helpers,channel,json_valid}.o
         "$plain_build/common/libipckit.a" "$plain_build/common/fault.o")
-    if ! violations=$(tests/grader/integrity.sh "$kit" "labs/$name" "$plain_build/$impl/$name" "${others[@]}"); then
+    if ! violations=$(tests/grader/integrity.sh "${names_option[@]}" "$kit" "labs/$name" "$plain_build/$impl/$name" "${others[@]}"); then
         echo "grade.sh: lab $name: the integrity check failed; the lab scores 0" >&2
         printf '%s\n' "$violations" | sed 's/^/  /' >&2
         zero_part "$table" "$part" "$name" "$visibility" "lab $name scores 0: the integrity check of your object files failed:

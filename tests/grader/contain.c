@@ -462,14 +462,9 @@ pid_t contain_find_test(const struct containment *c, struct test_unit *u)
     if (u->test != 0 || c->level != CONTAIN_NAMESPACES)
         return u->test;
     /* At READY the test has run no student code yet: it is the init's only child. */
-    struct proc_table t;
-    if (proc_table_read(&t) == -1)
-        return 0;
-    for (int i = 0; i < t.count; i++) {
-        if (t.entries[i].ppid == u->top)
-            u->test = t.entries[i].pid;
-    }
-    proc_table_free(&t);
+    pid_t family[2];
+    if (proc_descendants(u->top, family, 2) == 1)
+        u->test = family[0];
     return u->test;
 }
 
@@ -497,20 +492,18 @@ int contain_list_others(const struct containment *c, const struct test_unit *u, 
                         int max)
 {
     (void)c;
-    struct proc_table t;
-    if (proc_table_read(&t) == -1)
-        return 0;
     pid_t judge = getpid();
+    pid_t family[512];
+    int count = proc_descendants(judge, family, 512);
     int found = 0;
-    for (int i = 0; i < t.count && found < max; i++) {
-        const struct proc_entry *e = &t.entries[i];
-        if (e->pid == u->top || e->pid == u->test || !proc_table_descends(&t, e->pid, judge))
-            continue;
-        if (e->state == 'Z' && e->ppid == judge)
+    for (int i = 0; i < count && found < max; i++) {
+        struct proc_entry e;
+        if (family[i] == u->top || family[i] == u->test || proc_entry_read(family[i], &e) == -1)
+            continue; /* one of ours, or already gone */
+        if (e.state == 'Z' && e.ppid == judge)
             continue; /* an orphan that already ended; we reap it below */
-        pids[found++] = e->pid;
+        pids[found++] = e.pid;
     }
-    proc_table_free(&t);
     return found;
 }
 

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # integrity.sh - may these student object files be linked with the tests?
 #
-# usage: tests/grader/integrity.sh KIT_ROOT LAB_DIR OBJ_DIR [OTHER_OBJECTS...]
+# usage: tests/grader/integrity.sh [--libc-names FILE] KIT_ROOT LAB_DIR OBJ_DIR [OTHER_OBJECTS...]
+#        tests/grader/integrity.sh --print-libc-names
 #   KIT_ROOT       the kit's folder (its path is ignored inside the objects)
 #   LAB_DIR        labs/NN-name: its MANIFEST names the student's files
 #   OBJ_DIR        where those files were compiled (FILE.c -> OBJ_DIR/FILE.o)
 #   OTHER_OBJECTS  the rest of the test program (tests, harness, common
 #                  library): a student file must not define their names
+#   --libc-names   the names the C library and friends define, as printed by
+#                  --print-libc-names: a grader checking several labs reads
+#                  the libraries once (the longest step here) and passes them
 #
 # A student's code is linked into the same program as the tests, so it could
 # replace a function the tests rely on (define exit, waitpid, write, a
@@ -24,14 +28,32 @@
 # Prints one line per violation; exit 0 when clean, 1 when not, 2 on misuse.
 set -uo pipefail
 
-kit=${1:?usage: integrity.sh KIT_ROOT LAB_DIR OBJ_DIR [OTHER_OBJECTS...]}
-lab_dir=${2:?usage: integrity.sh KIT_ROOT LAB_DIR OBJ_DIR [OTHER_OBJECTS...]}
-obj_dir=${3:?usage: integrity.sh KIT_ROOT LAB_DIR OBJ_DIR [OTHER_OBJECTS...]}
-shift 3
-kit=$(cd "$kit" && pwd -P)
+usage="usage: integrity.sh [--libc-names FILE] KIT_ROOT LAB_DIR OBJ_DIR [OTHER_OBJECTS...]"
 for tool in nm readelf strings; do
     command -v "$tool" >/dev/null || { echo "integrity: not run: install binutils ($tool is missing)"; exit 2; }
 done
+
+libc_names() { # the global names of the libraries every test program links
+    for lib in libc.so.6 libm.so.6 libpthread.so.0 librt.so.1 libdl.so.2 libcheck.so libsubunit.so.0; do
+        path=$(${CC:-cc} -print-file-name="$lib" 2>/dev/null)
+        [ -f "$path" ] && nm -D --defined-only "$path" 2>/dev/null
+    done | awk 'NF >= 3 { sub(/@.*/, "", $3); print $3 }' | sort -u
+}
+if [ "${1:-}" = --print-libc-names ]; then
+    libc_names
+    exit 0
+fi
+given_names=
+if [ "${1:-}" = --libc-names ]; then
+    given_names=${2:?$usage}
+    [ -s "$given_names" ] || { echo "integrity: $given_names is empty or missing" >&2; exit 2; }
+    shift 2
+fi
+kit=${1:?$usage}
+lab_dir=${2:?$usage}
+obj_dir=${3:?$usage}
+shift 3
+kit=$(cd "$kit" && pwd -P)
 [ -f "$lab_dir/MANIFEST" ] || { echo "integrity: no $lab_dir/MANIFEST" >&2; exit 2; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ipckit-integrity-XXXXXX") || exit 2
@@ -39,12 +61,9 @@ trap 'rm -rf "$work"' EXIT
 
 # Names defined elsewhere in the program: libc and friends, and the given objects.
 {
-    for lib in libc.so.6 libm.so.6 libpthread.so.0 librt.so.1 libdl.so.2 libcheck.so libsubunit.so.0; do
-        path=$(${CC:-cc} -print-file-name="$lib" 2>/dev/null)
-        [ -f "$path" ] && nm -D --defined-only "$path" 2>/dev/null
-    done
-    [ $# -gt 0 ] && nm -g --defined-only "$@" 2>/dev/null
-} | awk 'NF >= 3 { sub(/@.*/, "", $3); print $3 }' | sort -u >"$work/taken"
+    if [ -n "$given_names" ]; then cat "$given_names"; else libc_names; fi
+    [ $# -gt 0 ] && nm -g --defined-only "$@" 2>/dev/null | awk 'NF >= 3 { print $3 }'
+} | sort -u >"$work/taken"
 
 # The student's objects, each with the file it was compiled from.
 objects=()

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "proc_table.h"
 
@@ -108,4 +109,59 @@ bool proc_table_descends(const struct proc_table *t, pid_t pid, pid_t ancestor)
         pid = e->ppid;
     }
     return false;
+}
+
+/* Appends the children of every thread of pid to pids[*count..max). */
+static void add_children(pid_t pid, pid_t *pids, int *count, int max)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/task", (long)pid);
+    DIR *tasks = opendir(path);
+    if (tasks == NULL)
+        return; /* it ended: its children went to a reaper, found from there */
+    struct dirent *d;
+    while ((d = readdir(tasks)) != NULL && *count < max) {
+        char *end;
+        long tid = strtol(d->d_name, &end, 10);
+        if (*end != '\0' || tid <= 0)
+            continue; /* "." and ".." */
+        char file[96];
+        snprintf(file, sizeof file, "/proc/%ld/task/%ld/children", (long)pid, tid);
+        FILE *in = fopen(file, "re");
+        if (in == NULL)
+            continue;
+        long child;
+        while (*count < max && fscanf(in, "%ld", &child) == 1)
+            pids[(*count)++] = (pid_t)child;
+        fclose(in);
+    }
+    closedir(tasks);
+}
+
+static int descendants_from_table(pid_t ancestor, pid_t *pids, int max)
+{
+    struct proc_table t;
+    if (proc_table_read(&t) == -1)
+        return 0;
+    int found = 0;
+    for (int i = 0; i < t.count && found < max; i++) {
+        if (proc_table_descends(&t, t.entries[i].pid, ancestor))
+            pids[found++] = t.entries[i].pid;
+    }
+    proc_table_free(&t);
+    return found;
+}
+
+int proc_descendants(pid_t ancestor, pid_t *pids, int max)
+{
+    char probe[64];
+    snprintf(probe, sizeof probe, "/proc/%ld/task/%ld/children", (long)getpid(), (long)getpid());
+    if (access(probe, R_OK) == -1)
+        return descendants_from_table(ancestor, pids, max);
+    /* Breadth first: pids[0..next) are expanded, pids[next..count) wait. */
+    int count = 0;
+    add_children(ancestor, pids, &count, max);
+    for (int next = 0; next < count && count < max; next++)
+        add_children(pids[next], pids, &count, max);
+    return count;
 }

@@ -30,6 +30,15 @@ const struct proc_entry *proc_table_find(const struct proc_table *t, pid_t pid);
 /* True when ancestor is pid's parent, grandparent, ... (not pid itself). */
 bool proc_table_descends(const struct proc_table *t, pid_t pid, pid_t ancestor);
 
+/*
+ * The processes that descend from ancestor (children, grandchildren, ...),
+ * at most max of them, into pids; returns how many. Reads only those
+ * processes (/proc/PID/task/TID/children), not the whole machine's: the judge
+ * asks after every test, and a busy grading machine runs hundreds of others.
+ * Kernels without that file get the same answer from a whole table.
+ */
+int proc_descendants(pid_t ancestor, pid_t *pids, int max);
+
 /* Reads one process's entry; 0, or -1 when it is gone. */
 int proc_entry_read(pid_t pid, struct proc_entry *e);
 
