@@ -261,36 +261,52 @@ grade-prepare: deps
 # make test runs in a temporary folder and with a name prefix of its own, so
 # two runs on one machine (or a grader beside it) never see each other's
 # files, and the leftover check at the end counts only this run's.
+# First everything is built (once, in one make, so no two parts ever build
+# the same file), then the parts run side by side, TEST_JOBS at a time
+# (tools/test-stages.sh), each with its own log in build/test/logs/.
 TEST_RUN_TMP := $(CURDIR)/build/test/tmp
 TEST_RUN_PREFIX := ipckit-t$(shell echo $$PPID)
+TEST_JOBS ?= $(shell echo $$(( $$(nproc) + 1 )))
+# Longest first: the run ends when its slowest part does.
+TEST_STAGES := test-judge test-tsan test-instructor test-alternatives test-servers test-asan \
+               test-solutions test-demo test-skeletons test-wire test-windows test-trace \
+               test-slides test-cli test-common
 test: DEPS_FOR := test
 test: export TMPDIR := $(TEST_RUN_TMP)
 test: export IPC_KIT_PREFIX := $(TEST_RUN_PREFIX)
 test: deps
-	@rm -rf $(TEST_RUN_TMP) && mkdir -p $(TEST_RUN_TMP)
+	@rm -rf $(TEST_RUN_TMP) build/test/logs && mkdir -p $(TEST_RUN_TMP)
 	@$(MAKE) --no-print-directory DEPS_DONE=1 lint
-	@$(MAKE) --no-print-directory DEPS_DONE=1 all
-	@echo "== common module tests =="
-	@$(JUDGE) --bin $(COMMON_TEST) --lab common --kit-root .
-	@$(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions HIDDEN=1 GRADE_EXPECT=pass GRADE_DIR=build/test/solutions
-	@$(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=labs HIDDEN=1 GRADE_EXPECT=skeleton GRADE_DIR=build/test/labs
-	@CK_TIMEOUT_MULTIPLIER=2 $(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions HIDDEN=1 GRADE_EXPECT=pass SAN=address,undefined GRADE_DIR=build/test/asan
-	@CK_TIMEOUT_MULTIPLIER=4 TSAN_OPTIONS=halt_on_error=1 $(MAKE) --no-print-directory DEPS_DONE=1 grade IMPL=solutions HIDDEN=1 GRADE_EXPECT=pass SAN=thread GRADE_DIR=build/test/tsan
-	@echo "== alternative solutions =="
-	@$(MAKE) --no-print-directory DEPS_DONE=1 test-alternatives
-	@echo "== instructor tooling =="
-	@$(MAKE) --no-print-directory DEPS_DONE=1 test-instructor
-	@echo "== the judge under attack and under load =="
-	@$(MAKE) --no-print-directory DEPS_DONE=1 test-judge
-	@echo "== slides =="
-	@$(MAKE) --no-print-directory DEPS_DONE=1 test-slides
-	@$(MAKE) --no-print-directory DEPS_DONE=1 test-demo test-trace test-servers test-cli
-	@echo "== lab 04 for Windows, under Wine, against the Linux build =="
-	@$(MAKE) --no-print-directory DEPS_DONE=1 test-windows
-	@echo "== the wire (lab 04's segments, network namespaces) =="
-	@$(MAKE) --no-print-directory DEPS_DONE=1 test-wire
+	@echo "== build: everything the tests run =="
+	@$(MAKE) --no-print-directory DEPS_DONE=1 test-build
+	@echo "== the tests, $(TEST_JOBS) parts at a time =="
+	@tools/test-stages.sh $(TEST_JOBS) build/test/logs $(TEST_STAGES)
 	@tools/check-clean.sh $(TEST_RUN_TMP) $(TEST_RUN_PREFIX) build
 	@echo "make test: all checks passed"
+
+# Every binary the parts of make test use, plain and with sanitizers.
+.PHONY: test-build test-common test-solutions test-skeletons test-asan test-tsan
+test-build:
+	@$(MAKE) --no-print-directory -j$(TEST_JOBS) DEPS_DONE=1 HIDDEN=1 all $(JSON_CHECK) \
+	    $(TRACE_CHART) $(TRACE_CHART_TEST) wire-programs \
+	    $(if $(shell command -v $(WIN_CC)),$(foreach p,$(WIN_PROGS),$(WIN_BUILD)/$(WIN_TEST_IMPL)/$(p).exe))
+	@$(MAKE) --no-print-directory -j$(TEST_JOBS) DEPS_DONE=1 HIDDEN=1 IMPL=solutions grade-prepare
+	@$(MAKE) --no-print-directory -j$(TEST_JOBS) DEPS_DONE=1 HIDDEN=1 IMPL=labs grade-prepare
+	@$(MAKE) --no-print-directory -j$(TEST_JOBS) DEPS_DONE=1 HIDDEN=1 IMPL=solutions SAN=address,undefined grade-build
+	@$(MAKE) --no-print-directory -j$(TEST_JOBS) DEPS_DONE=1 HIDDEN=1 IMPL=solutions SAN=thread grade-build
+
+# The parts of make test that grade the kit's own code.
+test-common: test-binaries
+	@echo "== common module tests =="
+	@$(JUDGE) --bin $(COMMON_TEST) --lab common --kit-root .
+test-solutions:
+	@$(MAKE) --no-print-directory grade IMPL=solutions HIDDEN=1 GRADE_EXPECT=pass GRADE_DIR=build/test/solutions
+test-skeletons:
+	@$(MAKE) --no-print-directory grade IMPL=labs HIDDEN=1 GRADE_EXPECT=skeleton GRADE_DIR=build/test/labs
+test-asan:
+	@CK_TIMEOUT_MULTIPLIER=2 $(MAKE) --no-print-directory grade IMPL=solutions HIDDEN=1 GRADE_EXPECT=pass SAN=address,undefined GRADE_DIR=build/test/asan
+test-tsan:
+	@CK_TIMEOUT_MULTIPLIER=4 TSAN_OPTIONS=halt_on_error=1 $(MAKE) --no-print-directory grade IMPL=solutions HIDDEN=1 GRADE_EXPECT=pass SAN=thread GRADE_DIR=build/test/tsan
 
 # ---- benchmarks (lab 05) ---------------------------------------------------
 # make bench: the quick run (under a minute); FULL=1 the thorough one (under
@@ -314,17 +330,19 @@ dist-student: DEPS_FOR := instructor
 dist-student: deps
 	@tools/instructor/dist-student.sh build/dist
 
+# make gradescope [LAB=02]: with LAB, an autograder for that lab alone
+# (one Gradescope assignment per lab), written to build/autograder-lab02.zip.
 gradescope: DEPS_FOR := instructor
 gradescope: deps
-	@tools/instructor/gradescope.sh build/autograder.zip
+	@tools/instructor/gradescope.sh build/autograder$(if $(LAB),-lab$(LAB)).zip $(LAB)
 
-# make grade-batch SUBMISSIONS=DIR [JOBS=2] [LIMIT=600]
+# make grade-batch SUBMISSIONS=DIR [JOBS=2] [LIMIT=600] [LAB=02]
 JOBS  ?= 2
 LIMIT ?= 600
 grade-batch: DEPS_FOR := instructor
 grade-batch: deps
-	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade-batch SUBMISSIONS=DIR [JOBS=N] [LIMIT=seconds]"; exit 2; }
-	@tools/instructor/grade-batch.sh $(SUBMISSIONS) build/batch $(JOBS) $(LIMIT)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade-batch SUBMISSIONS=DIR [JOBS=N] [LIMIT=seconds] [LAB=NN]"; exit 2; }
+	@tools/instructor/grade-batch.sh $(SUBMISSIONS) build/batch $(JOBS) $(LIMIT) $(LAB)
 
 classroom: deps
 	@mkdir -p build/classroom

@@ -11,9 +11,13 @@
 # usage: tests/instructor/test_judge.sh BUILD_DIR
 #
 # Paths: make grade (lab 02, on a locked-down kit copy), make grade-batch
-# (every lab; LIMIT 120 s) and the Gradescope autograder (every lab, in a
-# simulated /autograder). As root the judge contains each test; without
-# root the containment checks cannot hold and are reported as not run.
+# (lab 02 for the attacks, 2 jobs, LIMIT 120 s; every lab for the ordinary
+# submissions, 3 jobs) and a lab 02 Gradescope autograder (in a simulated
+# /autograder). The attacks are in lab 02's files; the other labs' code is
+# the skeleton, graded the same way in every run, so the attacks grade lab 02
+# alone and the ordinary batch proves the path that grades every lab.
+# As root the judge contains each test; without root the containment
+# checks cannot hold and are reported as not run.
 # Prints "N passed, M failed"; exits non-zero when any failed.
 set -uo pipefail
 
@@ -59,8 +63,8 @@ expect_of() { awk -F'\t' -v n="$1" -v f="$2" '$1 == n { print $f }' "$expect"; }
 # A pristine kit with the hidden tests, built once; copies of it grade each submission.
 template="$scratch/template"
 "$top/tools/instructor/kit-copy.sh" "$template" --hidden
-make -C "$template" --no-print-directory -s -j2 DEPS_DONE=1 HIDDEN=1 grade-prepare >/dev/null
-"$top/tools/instructor/points.sh" "$template" "$scratch/points"
+make -C "$template" --no-print-directory -s -j2 DEPS_DONE=1 HIDDEN=1 LAB=02 grade-prepare >/dev/null
+"$top/tools/instructor/points.sh" "$template" "$scratch/points" 02
 # The right scores, from lab 02's test tables: FULL and FULL-FIFO become numbers.
 LAB02_FULL=$(awk -F'\t' '{ s += $2 } END { print s }' "$scratch/points/test_02-pipe.tsv" "$scratch/points/hidden_02-pipe.tsv")
 LAB02_FIFO=$(awk -F'\t' '$1 ~ /fifo/ { s += $2 } END { print s }' "$scratch/points/test_02-pipe.tsv" "$scratch/points/hidden_02-pipe.tsv")
@@ -88,9 +92,15 @@ grade_all() {
 }
 "$top/tests/instructor/make-fixtures.sh" "$top" "$scratch/fixtures"
 start=$SECONDS
-grade_all &
-"$top/tools/instructor/grade-batch.sh" "$subs" "$scratch/batch" 2 120 >"$scratch/batch.log" 2>&1 &
-"$top/tools/instructor/grade-batch.sh" "$scratch/fixtures" "$scratch/batch2" 2 300 >"$scratch/batch2.log" 2>&1 &
+timed() { # timed WHAT LOG COMMAND...: runs it (its output in LOG), then says how long it took
+    local what=$1 log=$2 began=$SECONDS
+    shift 2
+    "$@" >"$log" 2>&1
+    echo "  ($what: $((SECONDS - began)) s)"
+}
+timed "make grade, one submission after another" /dev/null grade_all &
+timed "grade-batch of the attacks" "$scratch/batch.log" "$top/tools/instructor/grade-batch.sh" "$subs" "$scratch/batch" 2 120 02 &
+timed "grade-batch of the ordinary submissions" "$scratch/batch2.log" "$top/tools/instructor/grade-batch.sh" "$scratch/fixtures" "$scratch/batch2" 3 300 &
 wait
 echo "  (all three finished in $((SECONDS - start)) s)"
 
@@ -102,10 +112,11 @@ while IFS=$'\t' read -r name points pattern; do
     check "$name: the report says '$pattern'" grep -qF -- "$pattern" "$results"
 done <"$expect"
 
-echo "== grade-batch of the attacks (every lab, LIMIT 120 s) =="
+echo "== grade-batch of the attacks (LAB 02, LIMIT 120 s) =="
 check "grade-batch graded every submission" \
     test "$(($(wc -l <"$scratch/batch/grades.csv") - 1))" -eq "$(wc -l <"$expect")"
 grades="$scratch/batch/grades.csv"
+check "grade-batch with LAB 02 has lab 02's column alone" test "$(head -1 "$grades")" = "student,02-pipe,total,notes"
 column_of() { head -1 "$grades" | tr ',' '\n' | grep -nx "$1" | cut -d: -f1; }
 while IFS=$'\t' read -r name points pattern; do
     row=$(grep "^$name," "$grades")
@@ -126,7 +137,7 @@ expect_lab02() { # expect_lab02 STUDENT POINTS
     [ "$got" = "$2" ]
 }
 check "correct: all of lab 02 ($LAB02_FULL)" expect_lab02 correct "$LAB02_FULL"
-LAB01_FULL=$(awk -F'\t' '{ s += $2 } END { print s }' "$scratch/points/test_01-shm-ring.tsv")
+LAB01_FULL=$("$top/$build/labs/01-shm-ring/test_01-shm-ring" --list | awk -F'\t' '{ s += $2 } END { print s }')
 check "correct: all of lab 01 ($LAB01_FULL), its ThreadSanitizer run included" \
     test "$(grep '^correct,' "$grades2" | cut -d, -f"$(head -1 "$grades2" | tr ',' '\n' | grep -nx 01-shm-ring | cut -d: -f1)")" = "$LAB01_FULL"
 check "skeleton: nothing" expect_lab02 skeleton 0
@@ -144,8 +155,8 @@ check "each total is the sum of its labs" \
 check "a report per student" test "$(ls "$scratch/batch2/reports"/*.txt | wc -l)" -eq 7
 
 # ---- path 3: Gradescope --------------------------------------------------------
-echo "== Gradescope (every lab) =="
-"$top/tools/instructor/gradescope.sh" "$scratch/autograder.zip" >/dev/null
+echo "== Gradescope (a lab 02 autograder) =="
+"$top/tools/instructor/gradescope.sh" "$scratch/autograder.zip" 02 >/dev/null
 mkdir -p "$scratch/gs-setup"
 unzip -qo "$scratch/autograder.zip" -d "$scratch/gs-setup"
 (cd "$scratch/gs-setup" && ./setup.sh >"$scratch/gs-setup.log" 2>&1)
@@ -171,6 +182,8 @@ for name in $score_attacks; do
     check "$name: stdout is hidden and names no hidden test" sh -c "grep -q '\"stdout_visibility\": \"hidden\"' '$results' &&
         ! grep -qF '$(echo "$hidden_names" | head -1)' '$scratch/gs/$name/stdout.txt'"
 done
+check "the lab 02 autograder graded lab 02 alone" \
+    awk '/"name": "lab / && !/"name": "lab 02-pipe: / { bad = 1 } END { exit bad }' "$scratch"/gs/*/results/results.json
 check "reads_hidden: no hidden test's source in its results" \
     sh -c "! grep -qF 'hidden_pipe' '$scratch/gs/reads_hidden/results/results.json'"
 

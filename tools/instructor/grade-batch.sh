@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # grade-batch.sh - grade a whole class on one machine.
 #
-# usage: tools/instructor/grade-batch.sh SUBMISSIONS_DIR OUT_DIR [JOBS] [TIME_LIMIT_S]
+# usage: tools/instructor/grade-batch.sh SUBMISSIONS_DIR OUT_DIR [JOBS] [TIME_LIMIT_S] [LAB]
 #
 # Each entry of SUBMISSIONS_DIR is one student: a folder, a .tar.gz/.tgz or
 # a .zip, named after the student. Each is graded in its own copy of the
@@ -14,14 +14,17 @@
 #     no submission can reach another, the host, or a second batch run;
 #   - the captured output is capped at 1 MB, with a visible marker;
 #   - each submission's folder can be entered but not read by other users.
+# LAB (NN or NN-name) grades that lab alone: one assignment of the course.
 # Writes OUT_DIR/grades.csv (student, points per lab, total, notes) and
 # OUT_DIR/reports/STUDENT.txt and STUDENT.json.
 set -uo pipefail
 
-submissions=${1:?usage: grade-batch.sh SUBMISSIONS_DIR OUT_DIR [JOBS] [TIME_LIMIT_S]}
-out=${2:?usage: grade-batch.sh SUBMISSIONS_DIR OUT_DIR [JOBS] [TIME_LIMIT_S]}
+usage="usage: grade-batch.sh SUBMISSIONS_DIR OUT_DIR [JOBS] [TIME_LIMIT_S] [LAB]"
+submissions=${1:?$usage}
+out=${2:?$usage}
 jobs=${3:-2}
 limit=${4:-600}
+lab=${5:-}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$out/reports"
 out=$(cd "$out" && pwd)
@@ -34,8 +37,18 @@ trap 'rm -rf "$work"' EXIT
 echo "grade-batch: preparing the pristine kit"
 "$top/tools/instructor/kit-copy.sh" "$work/template" --hidden
 # Everything but the students' own files is compiled here, once.
-if ! make -C "$work/template" --no-print-directory -s -j2 DEPS_DONE=1 HIDDEN=1 grade-prepare >"$work/template.log" 2>&1 ||
-    ! "$top/tools/instructor/points.sh" "$work/template" "$work/points"; then
+# One lab (LAB): only it is built and graded, and the CSV has its column alone.
+if [ -n "$lab" ]; then
+    lab_dir=$(ls -d "$work/template/labs/${lab%%-*}-"* 2>/dev/null | head -1)
+    if [ -z "$lab_dir" ] || { [ "$lab" != "${lab%%-*}" ] && [ "$lab" != "$(basename "$lab_dir")" ]; }; then
+        echo "grade-batch: there is no lab '$lab'. The labs are:" >&2
+        ls "$work/template/labs" | sed 's/^/    /' >&2
+        exit 2
+    fi
+    echo "grade-batch: grading lab $(basename "$lab_dir") only"
+fi
+if ! make -C "$work/template" --no-print-directory -s -j2 DEPS_DONE=1 HIDDEN=1 LAB="${lab%%-*}" grade-prepare \
+    >"$work/template.log" 2>&1 || ! "$top/tools/instructor/points.sh" "$work/template" "$work/points" "$lab"; then
     tail -20 "$work/template.log" >&2
     echo "grade-batch: the pristine kit does not build" >&2
     exit 1
@@ -72,7 +85,7 @@ grade_one() {
     # timeouts): every time limit of the tests is doubled, so a busy
     # machine never costs a correct submission its points.
     local grade=(env CK_TIMEOUT_MULTIPLIER=2 NO_COLOR=1
-        make -C "$dir/kit" --no-print-directory grade DEPS_DONE=1 KEEP_GOING=1 HIDDEN=1
+        make -C "$dir/kit" --no-print-directory grade DEPS_DONE=1 KEEP_GOING=1 HIDDEN=1 LAB="${lab%%-*}"
         POINTS_DIR="$work/points" GRADE_DIR="$dir/out" GRADE_NOTES="$dir/notes.txt"
         GRADE_LIMIT="$((limit - 15))" GRADE_LOCK_DOWN=1)
     # Sources, results and hidden tests are root's alone; the tests (another

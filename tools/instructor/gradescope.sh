@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # gradescope.sh - build the Gradescope autograder zip.
 #
-# usage: tools/instructor/gradescope.sh OUT_ZIP
+# usage: tools/instructor/gradescope.sh OUT_ZIP [LAB]
 #
 # The zip holds setup.sh and run_autograder at its top (as Gradescope
 # expects), overlay.sh, the pristine kit with the hidden tests (never the
 # solutions), and points/, each lab's test list for scoring labs that do
-# not compile.
+# not compile. With LAB (NN), the autograder grades that lab alone (one
+# Gradescope assignment per lab): the zip's file `lab` says which, and
+# points/ holds its tables only.
 set -euo pipefail
 
-zip_path=${1:?usage: gradescope.sh OUT_ZIP}
+zip_path=${1:?usage: gradescope.sh OUT_ZIP [LAB]}
+lab=${2:-}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$(dirname "$zip_path")"
 zip_path=$(cd "$(dirname "$zip_path")" && pwd)/$(basename "$zip_path")
@@ -19,8 +22,16 @@ trap 'rm -rf "$stage"' EXIT
 cp "$top"/tools/instructor/gradescope/{setup.sh,run_autograder} "$stage/"
 cp "$top/tools/instructor/overlay.sh" "$stage/"
 "$top/tools/instructor/kit-copy.sh" "$stage/kit" --hidden
-"$top/tools/instructor/points.sh" "$stage/kit" "$stage/points"
+if [ -n "$lab" ]; then
+    if ! ls -d "$stage/kit/labs/${lab%%-*}-"* >/dev/null 2>&1; then
+        echo "gradescope: there is no lab '$lab'. The labs are:" >&2
+        ls "$stage/kit/labs" | sed 's/^/    /' >&2
+        exit 2
+    fi
+    echo "${lab%%-*}" >"$stage/lab"
+fi
+"$top/tools/instructor/points.sh" "$stage/kit" "$stage/points" "$lab"
 rm -rf "$stage/kit/build" # built again by setup.sh on Gradescope's machine
 rm -f "$zip_path"
 (cd "$stage" && zip -qr "$zip_path" .)
-echo "gradescope: wrote $zip_path"
+echo "gradescope: wrote $zip_path${lab:+ (lab ${lab%%-*} only)}"

@@ -6,4 +6,5 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 kit/tools/deps.sh grade
-make -C kit --no-print-directory -s -j2 DEPS_DONE=1 HIDDEN=1 grade-prepare
+# An autograder for one lab (the file `lab`) builds that lab alone.
+make -C kit --no-print-directory -s -j2 DEPS_DONE=1 HIDDEN=1 LAB="$(cat lab 2>/dev/null || true)" grade-prepare
