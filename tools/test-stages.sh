@@ -44,23 +44,31 @@ trap 'for p in "${pid_of[@]}"; do kill -TERM -- "-$p" 2>/dev/null; done; [ -n "$
 
 start() { # start STAGE: in a process group of its own (setsid), so it can be stopped whole
     local stage=$1
-    setsid make --no-print-directory DEPS_DONE=1 "$stage" >"$logs/$stage.log" 2>&1 </dev/null &
+    # `times` (a shell builtin) gives the CPU time the stage used, children included.
+    setsid bash -c 'make --no-print-directory DEPS_DONE=1 "$1"; status=$?; times >"$2"; exit $status' \
+        stage "$stage" "$logs/$stage.cpu" >"$logs/$stage.log" 2>&1 </dev/null &
     pid_of[$stage]=$!
     started[$stage]=$SECONDS
     echo "  start $stage"
 }
 
+cpu_seconds() { # cpu_seconds FILE: user + system time of the children, from `times`
+    awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); s += t[1] * 60 + t[2] } }
+         END { printf "%.0f", s }' "$1" 2>/dev/null
+}
+
 finish() { # finish PID STATUS: report the stage that ended
-    local pid=$1 status=$2 stage seconds
+    local pid=$1 status=$2 stage seconds cpu
     for stage in "${!pid_of[@]}"; do
         [ "${pid_of[$stage]}" = "$pid" ] || continue
         unset "pid_of[$stage]"
         seconds=$((SECONDS - started[$stage]))
+        cpu=$(cpu_seconds "$logs/$stage.cpu")
         if [ "$status" -eq 0 ]; then
-            result[$stage]="ok     ${seconds} s"
+            result[$stage]="ok     $(printf '%4d' "$seconds") s   CPU ${cpu:-?} s"
             echo "  ok    $stage ($seconds s)"
         else
-            result[$stage]="FAILED ${seconds} s, exit $status"
+            result[$stage]="FAILED $(printf '%4d' "$seconds") s   CPU ${cpu:-?} s, exit $status"
             failed=$((failed + 1))
             echo "  FAIL  $stage ($seconds s, exit $status): the end of $logs/$stage.log:"
             tail -40 "$logs/$stage.log" | sed 's/^/        /'
@@ -101,7 +109,10 @@ kill "$ticker" 2>/dev/null
 
 echo
 echo "== test stages ($jobs at a time, $((SECONDS - begin)) s in all; logs in $logs/) =="
+total_cpu=0
 for next in "${order[@]}"; do
     printf '  %-20s %s\n' "$next" "${result[$next]:-not run}"
+    total_cpu=$((total_cpu + $(cpu_seconds "$logs/$next.cpu" || echo 0)))
 done
+echo "  CPU time of all parts: $total_cpu s, on $(nproc) cores"
 [ "$failed" -eq 0 ]
