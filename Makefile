@@ -182,7 +182,7 @@ $(JSON_CHECK): $(BUILD)/tests/instructor/json_check.o $(BUILD)/tests/grader/json
 
 # ---- targets -------------------------------------------------------------
 .PHONY: all programs test-binaries deps demo grade test lint clean help bench \
-        dist-student gradescope grade-batch classroom test-instructor test-judge mutants \
+        dist-student gradescope grade-batch classroom test-instructor test-judge test-batch mutants \
         test-alternatives test-demo test-trace test-servers test-cli
 
 all: programs test-binaries
@@ -268,7 +268,7 @@ TEST_RUN_TMP := $(CURDIR)/build/test/tmp
 TEST_RUN_PREFIX := ipckit-t$(shell echo $$PPID)
 TEST_JOBS ?= $(shell echo $$(( $$(nproc) + 1 )))
 # Longest first: the run ends when its slowest part does.
-TEST_STAGES := test-judge test-tsan test-instructor test-alternatives test-servers test-asan \
+TEST_STAGES := test-judge test-batch test-instructor test-tsan test-alternatives test-servers test-asan \
                test-solutions test-demo test-skeletons test-wire test-windows test-trace \
                test-slides test-cli test-common
 test: DEPS_FOR := test
@@ -353,6 +353,10 @@ test-judge: DEPS_FOR := instructor
 test-judge: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 $(JSON_CHECK)
 	@tests/instructor/test_judge.sh $(BUILD)
+
+test-batch: DEPS_FOR := instructor
+test-batch: deps
+	@tests/instructor/test_batch.sh $(BUILD)
 
 test-instructor: DEPS_FOR := instructor
 test-instructor: deps

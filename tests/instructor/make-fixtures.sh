@@ -10,8 +10,9 @@
 #   skeleton    an empty submission (the pristine skeletons are graded)
 #   fails_some  pipe_write_all() without its loop, as a .tar.gz
 #   crashes     pipe_write_all() dereferences NULL, as a .zip
-#   hangs       pipe_read_exact() waits forever (a deadlock: asleep, not
-#               spinning; the attacks include processes that burn the CPU)
+#   hangs       pipe_fifo_receive() opens the FIFO read-write (a common
+#               trick that never blocks), so it never sees end of file and
+#               waits forever for the rest of its buffer
 #   leaks       pipe_send_to_child() leaks an fd and a /dev/shm object
 #   edits_test  the reference plus a rewritten test file (which must be ignored)
 set -euo pipefail
@@ -50,7 +51,7 @@ mutate crashes 's|^    const char \*p = buf;$|    const char *p = buf;\n    *(vo
 (cd "$out/crashes" && zip -qr ../crashes.zip .) && rm -rf "$out/crashes"
 
 fixture hangs
-mutate hangs 's|^    char \*p = buf;$|    char *p = buf;\n    for (;;)\n        poll(NULL, 0, -1);|'
+mutate hangs 's|int fd = open(path, O_RDONLY \| O_CLOEXEC); /\* blocks until a writer opens \*/|int fd = open(path, O_RDWR \| O_CLOEXEC);|'
 
 fixture leaks
 mutate leaks 's|^    close_traced(fds\[0\]); /\* the parent only writes \*/$|    /* forgot to close the read end */|'

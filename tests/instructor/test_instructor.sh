@@ -16,38 +16,17 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 json_check="$top/$build/tests/instructor/json_check"
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/ipckit-instructor-XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
-passed=0
-failed=0
-
-check() { # check DESCRIPTION COMMAND...: one assertion
-    local what=$1
-    shift
-    if "$@"; then
-        echo "  ok    $what"
-        passed=$((passed + 1))
-    else
-        echo "  FAIL  $what"
-        failed=$((failed + 1))
-    fi
-}
-
+source "$top/tests/instructor/lib.sh"
 logged() { # logged LOG COMMAND...: runs COMMAND with its output in LOG
     local log=$1
     shift
     "$@" >"$log" 2>&1
 }
 
-# The score of lab 02 in a results.json: the sum of its tests' scores.
-lab02_score() {
-    grep '"name": "lab 02-pipe: ' "$1" | awk -F'"score": |, "max_score"' '{ s += $2 } END { print s + 0 }'
-}
-total_score() {
-    sed -n 's/^  "score": \([0-9]*\),$/\1/p' "$1"
-}
-
 # ---- 1. student tarball -----------------------------------------------------
 echo "== dist-student =="
-check "the tarball is built and verified" logged "$scratch/dist.log" "$top/tools/instructor/dist-student.sh" "$scratch/dist" ||
+check "the tarball is built and verified" logged "$scratch/dist.log" "$top/tools/instructor/dist-student.sh" "$scratch/dist" \
+    --keep "$scratch/verified" ||
     tail -20 "$scratch/dist.log"
 mkdir -p "$scratch/unpacked"
 tar -xzf "$scratch/dist/ipc-kit-student.tar.gz" -C "$scratch/unpacked"
@@ -87,7 +66,7 @@ for name in correct empty broken; do
     check "$name submission: run_autograder succeeds" gradescope_run "$name"
     check "$name submission: results.json is valid JSON" "$json_check" "$scratch/gs-$name/results/results.json"
 done
-check "correct submission: lab 02 scores $LAB02_FULL" test "$(lab02_score "$scratch/gs-correct/results/results.json")" -eq $LAB02_FULL
+check "correct submission: lab 02 scores $LAB02_FULL" test "$(lab_score "$scratch/gs-correct/results/results.json" 02-pipe)" -eq $LAB02_FULL
 check "correct submission: hidden tests are after_published" \
     grep -q '"visibility": "after_published"' "$scratch/gs-correct/results/results.json"
 check "empty submission: scores 0" test "$(total_score "$scratch/gs-empty/results/results.json")" -eq 0
@@ -96,7 +75,8 @@ check "broken submission: says it did not compile" grep -q 'did not compile' "$s
 
 # ---- 3. GitHub Classroom ----------------------------------------------------
 echo "== classroom =="
-classroom="$scratch/unpacked/ipc-kit"
+# The kit dist-student unpacked, built and graded: a student's clone after a first `make grade`.
+classroom="$scratch/verified"
 workflow="$classroom/.github/workflows/classroom.yml"
 check "the workflow is named Autograding Tests" grep -q '^name: Autograding Tests$' "$workflow"
 check "the reporter lists every step" test "$(grep -c 'autograding-command-grader@v1' "$workflow")" -eq \
@@ -135,6 +115,4 @@ classroom_steps() {
 }
 check "lab 02's steps pass for the reference, a skeleton lab's step fails" classroom_steps
 
-echo
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

@@ -3,43 +3,30 @@
 #   - submissions that attack the grader (make-adversarial.sh) get exactly
 #     their right score on every grading path, the report names what they
 #     did, and nothing of theirs is left on the machine;
-#   - ordinary submissions, right and wrong (make-fixtures.sh), get theirs;
-#   - two grade-batch runs and a stream of `make grade` runs go on AT THE
-#     SAME TIME, so each result is also proof that parallel graders never
-#     disturb each other (each expected score is the one it gets alone).
+#   - a grade-batch run and a stream of `make grade` runs go on AT THE SAME
+#     TIME (and, in make test, beside other graders), so each result is also
+#     proof that parallel graders never disturb each other (each expected
+#     score is the one it gets alone).
+# Ordinary submissions, right and wrong, are test_batch.sh's.
 #
 # usage: tests/instructor/test_judge.sh BUILD_DIR
 #
-# Paths: make grade (lab 02, on a locked-down kit copy), make grade-batch
-# (lab 02 for the attacks, 2 jobs, LIMIT 120 s; every lab for the ordinary
-# submissions, 3 jobs) and a lab 02 Gradescope autograder (in a simulated
-# /autograder). The attacks are in lab 02's files; the other labs' code is
-# the skeleton, graded the same way in every run, so the attacks grade lab 02
-# alone and the ordinary batch proves the path that grades every lab.
+# Paths: make grade (on a locked-down kit copy), make grade-batch (2 jobs,
+# LIMIT 120 s) and a Gradescope autograder (in a simulated /autograder), all
+# for lab 02: the attacks are in lab 02's files, and the other labs' code
+# would be the untouched skeleton (test_batch.sh grades every lab).
 # As root the judge contains each test; without root the containment
 # checks cannot hold and are reported as not run.
 # Prints "N passed, M failed"; exits non-zero when any failed.
 set -uo pipefail
 
-build=${1:?usage: test_adversarial.sh BUILD_DIR}
+build=${1:?usage: test_judge.sh BUILD_DIR}
 top=$(cd "$(dirname "$0")/../.." && pwd)
+source "$top/tests/instructor/lib.sh"
 json_check="$top/$build/tests/instructor/json_check"
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/ipckit-adversarial-XXXXXX")
 chmod 711 "$scratch"
 trap 'rm -rf "$scratch"' EXIT
-passed=0
-failed=0
-check() { # check DESCRIPTION COMMAND...
-    local what=$1
-    shift
-    if "$@"; then
-        echo "  ok    $what"
-        passed=$((passed + 1))
-    else
-        echo "  FAIL  $what"
-        failed=$((failed + 1))
-    fi
-}
 if [ "$(id -u)" -ne 0 ]; then
     echo "  FAIL  not run: the containment of submissions needs root (run make test as root)"
     echo
@@ -54,10 +41,6 @@ mv "$subs.expect" "$expect"
 # Attacks on the score (the first ten) go through Gradescope too.
 score_attacks=$(head -10 "$expect" | cut -f1)
 
-lab_score() { # lab_score RESULTS_JSON LAB: the sum of that lab's tests' scores
-    grep "\"name\": \"lab $2: " "$1" 2>/dev/null | awk -F'"score": |, "max_score"' '{ s += $2 } END { print s + 0 }'
-}
-total_score() { sed -n 's/^  "score": \([0-9]*\),$/\1/p' "$1"; }
 expect_of() { awk -F'\t' -v n="$1" -v f="$2" '$1 == n { print $f }' "$expect"; }
 
 # A pristine kit with the hidden tests, built once; copies of it grade each submission.
@@ -74,7 +57,7 @@ awk -F'\t' -v full="$LAB02_FULL" -v fifo="$LAB02_FIFO" 'BEGIN { OFS = "\t" }
     { if ($2 == "FULL") $2 = full; else if ($2 == "FULL-FIFO") $2 = full - fifo; print }' "$expect_raw" >"$expect"
 
 # ---- all at once: make grade runs, an attack batch and an ordinary batch ------
-echo "== make grade (lab 02) and two grade-batch runs, all at the same time =="
+echo "== make grade (lab 02) and grade-batch, at the same time =="
 grade_one() { # grade_one NAME: make grade LAB=02 on a copy of the kit with the submission
     local dir="$scratch/grade/$1"
     mkdir -p "$dir"
@@ -90,7 +73,6 @@ grade_all() {
         grade_one "$name"
     done < <(cut -f1 "$expect")
 }
-"$top/tests/instructor/make-fixtures.sh" "$top" "$scratch/fixtures"
 start=$SECONDS
 timed() { # timed WHAT LOG COMMAND...: runs it (its output in LOG), then says how long it took
     local what=$1 log=$2 began=$SECONDS
@@ -100,9 +82,9 @@ timed() { # timed WHAT LOG COMMAND...: runs it (its output in LOG), then says ho
 }
 timed "make grade, one submission after another" /dev/null grade_all &
 timed "grade-batch of the attacks" "$scratch/batch.log" "$top/tools/instructor/grade-batch.sh" "$subs" "$scratch/batch" 2 120 02 &
-timed "grade-batch of the ordinary submissions" "$scratch/batch2.log" "$top/tools/instructor/grade-batch.sh" "$scratch/fixtures" "$scratch/batch2" 3 300 &
 wait
-echo "  (all three finished in $((SECONDS - start)) s)"
+echo "  (both finished in $((SECONDS - start)) s)"
+grep -h '^grade-batch: .*points (' "$scratch/batch.log" | sed 's/^/    /'
 
 echo "== make grade (lab 02) =="
 while IFS=$'\t' read -r name points pattern; do
@@ -127,32 +109,6 @@ while IFS=$'\t' read -r name points pattern; do
 done <"$expect"
 check "every submission's grading stayed within LIMIT + 10 s" \
     sh -c "! grep -h '^grade-batch: .*points (' '$scratch/batch.log' | grep -qE '\\((1[3-9][0-9]|[2-9][0-9][0-9]) s\\)'"
-
-echo "== grade-batch of ordinary submissions (at the same time) =="
-grades2="$scratch/batch2/grades.csv"
-expect_lab02() { # expect_lab02 STUDENT POINTS
-    local got
-    got=$(grep "^$1," "$grades2" | cut -d, -f"$(head -1 "$grades2" | tr ',' '\n' | grep -nx 02-pipe | cut -d: -f1)")
-    [ "$got" = "$2" ] || echo "    $1: lab 02 has $got points, expected $2"
-    [ "$got" = "$2" ]
-}
-check "correct: all of lab 02 ($LAB02_FULL)" expect_lab02 correct "$LAB02_FULL"
-LAB01_FULL=$("$top/$build/labs/01-shm-ring/test_01-shm-ring" --list | awk -F'\t' '{ s += $2 } END { print s }')
-check "correct: all of lab 01 ($LAB01_FULL), its ThreadSanitizer run included" \
-    test "$(grep '^correct,' "$grades2" | cut -d, -f"$(head -1 "$grades2" | tr ',' '\n' | grep -nx 01-shm-ring | cut -d: -f1)")" = "$LAB01_FULL"
-check "skeleton: nothing" expect_lab02 skeleton 0
-check "fails_some: loses the two short-write tests and the EPIPE report (10 points)" expect_lab02 fails_some $((LAB02_FULL - 10))
-check "crashes: scores only the tests that never write (18)" expect_lab02 crashes 18
-check "hangs: loses every test that reads (26 points)" expect_lab02 hangs $((LAB02_FULL - 26))
-check "leaks: loses every test that sends to a child (23 points)" expect_lab02 leaks $((LAB02_FULL - 23))
-check "edits_test: graded with the pristine tests" expect_lab02 edits_test "$LAB02_FULL"
-check "edits_test: the edit is reported" sh -c "grep '^edits_test,' '$grades2' | grep -q 'modified protected file tests/02-pipe/test_pipe.c'"
-check "leaks: the leaks are reported" sh -c "grep '^leaks,' '$grades2' | grep -vq 'leaks=0 '"
-check "hangs: the timeouts are reported" sh -c "grep '^hangs,' '$grades2' | grep -vq 'timeouts=0 '"
-total_column=$(head -1 "$grades2" | tr ',' '\n' | grep -nx total | cut -d: -f1)
-check "each total is the sum of its labs" \
-    awk -F, -v t="$total_column" 'NR > 1 { s = 0; for (i = 2; i < t; i++) s += $i; if (s != $t) bad = 1 } END { exit bad }' "$grades2"
-check "a report per student" test "$(ls "$scratch/batch2/reports"/*.txt | wc -l)" -eq 7
 
 # ---- path 3: Gradescope --------------------------------------------------------
 echo "== Gradescope (a lab 02 autograder) =="
@@ -212,6 +168,4 @@ check "no foreign shm objects" sh -c "! ls /dev/shm | grep -q foreign"
 check "no foreign files in /tmp" test ! -e /tmp/foreign-file
 check "no fake results in the batch folder" sh -c "! grep -rqs '\"name\": \"lab 01-shm-ring: x\"' '$scratch/batch'"
 
-echo
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # dist-student.sh - build the student tarball, and prove it works.
 #
-# usage: tools/instructor/dist-student.sh OUT_DIR
+# usage: tools/instructor/dist-student.sh OUT_DIR [--keep DIR]
 #
 # Writes OUT_DIR/ipc-kit-student.tar.gz: labs/, common/, the public tests,
 # slides/, the Makefile, README.md and the tools the Makefile needs, plus a
 # GitHub Classroom workflow in .github/workflows/. No solutions/, no hidden
 # tests. Then unpacks it in a temporary directory and runs `make grade`
 # there: everything must build, and the untouched skeleton must be graded
-# (every test failing with "not implemented yet").
+# (every test failing with "not implemented yet"). --keep DIR leaves that
+# unpacked, built and graded kit in DIR (the kit's tests go on from there).
 set -euo pipefail
 
-out=${1:?usage: dist-student.sh OUT_DIR}
+out=${1:?usage: dist-student.sh OUT_DIR [--keep DIR]}
+keep=
+[ "${2:-}" = --keep ] && keep=${3:?usage: dist-student.sh OUT_DIR [--keep DIR]}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -39,3 +42,8 @@ if ! make -C "$check/ipc-kit" --no-print-directory -j2 grade GRADE_EXPECT=skelet
 fi
 grep '^TOTAL' "$check/grade.log"
 echo "dist-student: verified: the tarball builds and grades the skeleton"
+if [ -n "$keep" ]; then
+    rm -rf "$keep"
+    mkdir -p "$(dirname "$keep")"
+    mv "$check/ipc-kit" "$keep"
+fi

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# test_batch.sh - grade-batch on a class of ordinary submissions, every lab:
+# each fixture of make-fixtures.sh (right, wrong, crashing, hanging,
+# leaking, editing a test) must get exactly its known score, with the
+# reasons in its report. The attacks on the grader are test_judge.sh's.
+#
+# usage: tests/instructor/test_batch.sh BUILD_DIR
+#
+# The fixtures are graded 4 at a time, as a class would be on a bigger machine. As root every test is contained;
+# without root the batch still grades, and says so in every report.
+# Prints "N passed, M failed"; exits non-zero when any failed.
+set -uo pipefail
+
+build=${1:?usage: test_batch.sh BUILD_DIR}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+source "$top/tests/instructor/lib.sh"
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/ipckit-batch-test-XXXXXX")
+chmod 711 "$scratch" # the tests' uids pass through to their binaries
+trap 'rm -rf "$scratch"' EXIT
+
+"$top/tests/instructor/make-fixtures.sh" "$top" "$scratch/fixtures"
+echo "== grade-batch of ordinary submissions (every lab, 4 at a time) =="
+start=$SECONDS
+"$top/tools/instructor/grade-batch.sh" "$scratch/fixtures" "$scratch/batch" 4 600 >"$scratch/batch.log" 2>&1
+echo "  (graded in $((SECONDS - start)) s)"
+grep '^grade-batch: .*points (' "$scratch/batch.log" | sed 's/^/    /'
+
+grades="$scratch/batch/grades.csv"
+column_of() { head -1 "$grades" | tr ',' '\n' | grep -nx "$1" | cut -d: -f1; }
+cell() { grep "^$1," "$grades" | cut -d, -f"$(column_of "$2")"; } # cell STUDENT COLUMN
+expect_lab() { # expect_lab STUDENT LAB POINTS
+    local got
+    got=$(cell "$1" "$2")
+    [ "$got" = "$3" ] || echo "    $1: lab $2 has '$got' points, expected $3"
+    [ "$got" = "$3" ]
+}
+LAB01_FULL=$(lab_points "$top/$build/labs/01-shm-ring/test_01-shm-ring")
+LAB02_FULL=$(lab_points "$top/$build/labs/02-pipe/test_02-pipe" "$top/$build/labs/02-pipe/hidden_02-pipe")
+
+check "every lab has a column" test "$(head -1 "$grades")" = \
+    "student,$(ls "$top/labs" | grep -E '^[0-9]{2}-' | paste -sd,),total,notes" ||
+    head -1 "$grades"
+check "correct: all of lab 02 ($LAB02_FULL)" expect_lab correct 02-pipe "$LAB02_FULL"
+check "correct: all of lab 01 ($LAB01_FULL), its ThreadSanitizer run included" expect_lab correct 01-shm-ring "$LAB01_FULL"
+check "skeleton: nothing" expect_lab skeleton total 0
+check "fails_some: loses the two short-write tests and the EPIPE report (10 points)" \
+    expect_lab fails_some 02-pipe $((LAB02_FULL - 10))
+check "crashes: scores only the tests that never write (18)" expect_lab crashes 02-pipe 18
+check "hangs: loses the two tests that receive from a FIFO (7 points)" expect_lab hangs 02-pipe $((LAB02_FULL - 7))
+check "leaks: loses every test that sends to a child (23 points)" expect_lab leaks 02-pipe $((LAB02_FULL - 23))
+check "edits_test: graded with the pristine tests" expect_lab edits_test 02-pipe "$LAB02_FULL"
+check "edits_test: the edit is reported" sh -c "grep '^edits_test,' '$grades' | grep -q 'modified protected file tests/02-pipe/test_pipe.c'"
+check "leaks: the leaks are reported" sh -c "grep '^leaks,' '$grades' | grep -vq 'leaks=0 '"
+check "hangs: the timeout is reported" sh -c "grep '^hangs,' '$grades' | grep -q 'timeouts=1 '"
+check "each total is the sum of its labs" \
+    awk -F, -v t="$(column_of total)" 'NR > 1 { s = 0; for (i = 2; i < t; i++) s += $i; if (s != $t) bad = 1 } END { exit bad }' "$grades"
+check "a report per student" test "$(ls "$scratch/batch/reports"/*.txt | wc -l)" -eq 7
+
+summary
