@@ -82,6 +82,7 @@ JUDGE_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,judge.c ju
 # (the namespace init it clones runs on a stack of its own, which ASan
 # would misread); SAN= builds of the tests still use it.
 JUDGE        := build/plain/tests/grader/judge
+LIBC_NAMES   := build/plain/tests/grader/libc-names.txt
 COMMON_TEST := $(BUILD)/tests/common/test_common
 
 ALL_PROGS :=
@@ -175,6 +176,12 @@ $(JUDGE): $(JUDGE_OBJS) $(COMMON_LIB)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 endif
 
+# The names the C library and friends define, for the integrity check of
+# every graded lab (reading the libraries is its longest step): once per build.
+$(LIBC_NAMES): tests/grader/integrity.sh
+	@mkdir -p $(@D)
+	$(Q)tests/grader/integrity.sh --print-libc-names >$@.tmp && test -s $@.tmp && mv $@.tmp $@
+
 JSON_CHECK := $(BUILD)/tests/instructor/json_check
 $(JSON_CHECK): $(BUILD)/tests/instructor/json_check.o $(BUILD)/tests/grader/json_valid.o $(COMMON_LIB)
 	$(if $(Q),@echo "  LINK    $@")
@@ -187,7 +194,7 @@ $(JSON_CHECK): $(BUILD)/tests/instructor/json_check.o $(BUILD)/tests/grader/json
 
 all: programs test-binaries
 programs: $(ALL_PROGS)
-test-binaries: $(ALL_TESTS) $(COMMON_TEST) $(if $(SAN),,$(JUDGE))
+test-binaries: $(ALL_TESTS) $(COMMON_TEST) $(if $(SAN),,$(JUDGE) $(LIBC_NAMES))
 
 # The sub-makes of `make test` set DEPS_DONE so the check runs once.
 deps:
@@ -247,7 +254,7 @@ endif
 	    $(if $(GRADE_LOCK_DOWN),--lock-down) $(if $(GRADE_TSAN_LABS),--tsan-build build/san-thread)
 
 .PHONY: grade-build grade-prepare
-grade-build: $(GRADE_BUILT) $(if $(SAN),,$(JUDGE))
+grade-build: $(GRADE_BUILT) $(if $(SAN),,$(JUDGE) $(LIBC_NAMES))
 	@:
 
 # Everything a grading of this kit compiles (test binaries, hidden ones with
@@ -268,7 +275,7 @@ TEST_RUN_TMP := $(CURDIR)/build/test/tmp
 TEST_RUN_PREFIX := ipckit-t$(shell echo $$PPID)
 TEST_JOBS ?= $(shell echo $$(( $$(nproc) + 1 )))
 # Longest first: the run ends when its slowest part does.
-TEST_STAGES := test-judge test-batch test-instructor test-tsan test-alternatives test-servers test-asan \
+TEST_STAGES := test-judge test-instructor test-tsan test-alternatives test-servers test-asan \
                test-solutions test-demo test-skeletons test-wire test-windows test-trace \
                test-slides test-cli test-common
 test: DEPS_FOR := test
@@ -404,7 +411,7 @@ test-servers: deps
 	@echo "== servers: hostile clients =="
 	@tests/servers/hostile_clients.py $(BUILD)
 
-LINT_FILES := $(shell find common labs solutions tests -name '*.[ch]' 2>/dev/null)
+LINT_FILES = $(shell find common labs solutions tests -name '*.[ch]' 2>/dev/null)
 lint:
 	@echo "== lint: clang-format =="
 	$(Q)clang-format --dry-run --Werror $(LINT_FILES)

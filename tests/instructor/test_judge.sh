@@ -3,18 +3,19 @@
 #   - submissions that attack the grader (make-adversarial.sh) get exactly
 #     their right score on every grading path, the report names what they
 #     did, and nothing of theirs is left on the machine;
-#   - a grade-batch run and a stream of `make grade` runs go on AT THE SAME
-#     TIME (and, in make test, beside other graders), so each result is also
-#     proof that parallel graders never disturb each other (each expected
-#     score is the one it gets alone).
-# Ordinary submissions, right and wrong, are test_batch.sh's.
+#   - ordinary submissions, right and wrong, get theirs (test_batch.sh);
+#   - all of it AT THE SAME TIME: a stream of `make grade` runs, two
+#     grade-batch runs (the attacks, and test_batch.sh's class) and
+#     Gradescope, so each result is also proof that parallel graders never
+#     disturb each other (each expected score is the one it gets alone).
 #
 # usage: tests/instructor/test_judge.sh BUILD_DIR
 #
-# Paths: make grade (on a locked-down kit copy), make grade-batch (2 jobs,
-# LIMIT 120 s) and a Gradescope autograder (in a simulated /autograder), all
-# for lab 02: the attacks are in lab 02's files, and the other labs' code
-# would be the untouched skeleton (test_batch.sh grades every lab).
+# Paths, all for lab 02 (the attacks are in lab 02's files; the other labs'
+# code would be the untouched skeleton, and test_batch.sh grades every lab):
+#   make grade     the ten attacks on the score, on a locked-down kit copy
+#   grade-batch    every attack, 2 at a time, LIMIT 120 s
+#   Gradescope     the ten attacks on the score, in a simulated /autograder
 # As root the judge contains each test; without root the containment
 # checks cannot hold and are reported as not run.
 # Prints "N passed, M failed"; exits non-zero when any failed.
@@ -57,7 +58,7 @@ awk -F'\t' -v full="$LAB02_FULL" -v fifo="$LAB02_FIFO" 'BEGIN { OFS = "\t" }
     { if ($2 == "FULL") $2 = full; else if ($2 == "FULL-FIFO") $2 = full - fifo; print }' "$expect_raw" >"$expect"
 
 # ---- all at once: make grade runs, an attack batch and an ordinary batch ------
-echo "== make grade (lab 02) and grade-batch, at the same time =="
+echo "== make grade, two grade-batch runs and Gradescope, all at the same time =="
 grade_one() { # grade_one NAME: make grade LAB=02 on a copy of the kit with the submission
     local dir="$scratch/grade/$1"
     mkdir -p "$dir"
@@ -68,10 +69,31 @@ grade_one() { # grade_one NAME: make grade LAB=02 on a copy of the kit with the 
         DEPS_DONE=1 KEEP_GOING=1 HIDDEN=1 GRADE_LOCK_DOWN=1 POINTS_DIR="$scratch/points" \
         GRADE_DIR="$dir/out" GRADE_NOTES="$dir/notes.txt" GRADE_LIMIT=100 >"$dir/log" 2>&1
 }
-grade_all() {
-    while read -r name; do
+grade_all() { # the attacks on the score (make grade is what a student runs)
+    for name in $score_attacks; do
         grade_one "$name"
-    done < <(cut -f1 "$expect")
+    done
+}
+gradescope_image() { # the lab 02 autograder, set up once as Gradescope builds its image
+    "$top/tools/instructor/gradescope.sh" "$scratch/autograder.zip" 02 >/dev/null &&
+        mkdir -p "$scratch/gs-setup" &&
+        unzip -qo "$scratch/autograder.zip" -d "$scratch/gs-setup" &&
+        (cd "$scratch/gs-setup" && ./setup.sh >"$scratch/gs-setup.log" 2>&1)
+}
+gradescope_one() { # gradescope_one NAME: one submission, in a container made from the image
+    local root="$scratch/gs/$1"
+    mkdir -p "$root/submission" "$root/results"
+    cp -a "$scratch/gs-setup" "$root/source"
+    cp -a "$subs/$1/." "$root/submission/"
+    AUTOGRADER_ROOT="$root" AUTOGRADER_LIMIT=150 "$root/source/run_autograder" >"$root/stdout.txt" 2>&1
+}
+gradescope_all() { # the attacks on the score, two at a time
+    gradescope_image || return
+    for name in $score_attacks; do
+        while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; done
+        gradescope_one "$name" &
+    done
+    wait
 }
 start=$SECONDS
 timed() { # timed WHAT LOG COMMAND...: runs it (its output in LOG), then says how long it took
@@ -80,14 +102,17 @@ timed() { # timed WHAT LOG COMMAND...: runs it (its output in LOG), then says ho
     "$@" >"$log" 2>&1
     echo "  ($what: $((SECONDS - began)) s)"
 }
-timed "make grade, one submission after another" /dev/null grade_all &
-timed "grade-batch of the attacks" "$scratch/batch.log" "$top/tools/instructor/grade-batch.sh" "$subs" "$scratch/batch" 2 120 02 &
+timed "make grade of the attacks on the score, one after another" /dev/null grade_all &
+timed "grade-batch of every attack" "$scratch/batch.log" "$top/tools/instructor/grade-batch.sh" "$subs" "$scratch/batch" 2 120 02 &
+timed "Gradescope, the attacks on the score" /dev/null gradescope_all &
+timed "grade-batch of ordinary submissions (test_batch.sh)" "$scratch/test_batch.log" "$top/tests/instructor/test_batch.sh" "$build" &
 wait
-echo "  (both finished in $((SECONDS - start)) s)"
+echo "  (all four finished in $((SECONDS - start)) s)"
 grep -h '^grade-batch: .*points (' "$scratch/batch.log" | sed 's/^/    /'
 
 echo "== make grade (lab 02) =="
 while IFS=$'\t' read -r name points pattern; do
+    case " $(echo $score_attacks) " in *" $name "*) ;; *) continue ;; esac
     results="$scratch/grade/$name/out/results.json"
     got=$(lab_score "$results" 02-pipe)
     check "$name: lab 02 scores $points (got $got)" test "$got" = "$points"
@@ -110,24 +135,11 @@ done <"$expect"
 check "every submission's grading stayed within LIMIT + 10 s" \
     sh -c "! grep -h '^grade-batch: .*points (' '$scratch/batch.log' | grep -qE '\\((1[3-9][0-9]|[2-9][0-9][0-9]) s\\)'"
 
-# ---- path 3: Gradescope --------------------------------------------------------
-echo "== Gradescope (a lab 02 autograder) =="
-"$top/tools/instructor/gradescope.sh" "$scratch/autograder.zip" 02 >/dev/null
-mkdir -p "$scratch/gs-setup"
-unzip -qo "$scratch/autograder.zip" -d "$scratch/gs-setup"
-(cd "$scratch/gs-setup" && ./setup.sh >"$scratch/gs-setup.log" 2>&1)
-gradescope_one() { # gradescope_one NAME
-    local root="$scratch/gs/$1"
-    mkdir -p "$root/submission" "$root/results"
-    cp -a "$scratch/gs-setup" "$root/source"
-    cp -a "$subs/$1/." "$root/submission/"
-    AUTOGRADER_ROOT="$root" AUTOGRADER_LIMIT=150 "$root/source/run_autograder" >"$root/stdout.txt" 2>&1
-}
-for name in $score_attacks; do
-    while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; done
-    gradescope_one "$name" &
-done
-wait
+echo "== grade-batch of ordinary submissions (every lab, at the same time) =="
+sed -n '/^  ok\|^  FAIL\|^    /p' "$scratch/test_batch.log"
+check "test_batch.sh passed" grep -q ' 0 failed$' "$scratch/test_batch.log"
+
+echo "== Gradescope (a lab 02 autograder, the attacks on the score) =="
 sleep 5 # a daemon that outlived grading would rewrite results now
 hidden_names=$(cut -f1 "$scratch/points/hidden_02-pipe.tsv")
 for name in $score_attacks; do
