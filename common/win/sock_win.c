@@ -171,49 +171,68 @@ static int peer_closed(SOCKET s)
     return recv(s, &byte, 1, MSG_PEEK) == 0;
 }
 
-/* poll() through select(), for sets that ask for POLLPRI or POLLRDHUP: urgent data shows
- * in exceptfds, and so does a connect() that failed. */
+/*
+ * poll() through select(), for sets that ask for POLLPRI or POLLRDHUP: urgent
+ * data shows in exceptfds, and so does a connect() that failed. A peer's FIN
+ * shows only as "readable", like ordinary data. So when select() wakes for
+ * data that nobody asked for (POLLRDHUP alone, the peer still sending),
+ * poll() must not return 0 early, which means "the time ran out": that
+ * descriptor stops being watched for reading (its FIN cannot be seen behind
+ * unread data anyway) and select() waits again for what is left of the time.
+ * Found under load, when the data and the urgent byte arrived apart.
+ */
 static int poll_by_select(struct pollfd *fds, size_t count, int timeout_ms)
 {
-    fd_set rd, wr, ex;
-    FD_ZERO(&rd);
-    FD_ZERO(&wr);
-    FD_ZERO(&ex);
-    for (size_t i = 0; i < count; i++) {
-        if (fds[i].fd == INVALID_SOCKET)
-            continue; /* like poll(): a negative descriptor is skipped */
-        if (i >= FD_SETSIZE) {
-            errno = WSAEINVAL;
-            return -1;
+    char data_pending[FD_SETSIZE] = {0}; /* woke us, but only POLLRDHUP was asked */
+    ULONGLONG deadline = GetTickCount64() + (ULONGLONG)(timeout_ms < 0 ? 0 : timeout_ms);
+    for (;;) {
+        fd_set rd, wr, ex;
+        FD_ZERO(&rd);
+        FD_ZERO(&wr);
+        FD_ZERO(&ex);
+        for (size_t i = 0; i < count; i++) {
+            if (fds[i].fd == INVALID_SOCKET)
+                continue; /* like poll(): a negative descriptor is skipped */
+            if (i >= FD_SETSIZE) {
+                errno = WSAEINVAL;
+                return -1;
+            }
+            if ((fds[i].events & POLLIN) || ((fds[i].events & POLLRDHUP) && !data_pending[i]))
+                FD_SET(fds[i].fd, &rd);
+            if (fds[i].events & POLLOUT)
+                FD_SET(fds[i].fd, &wr);
+            FD_SET(fds[i].fd, &ex);
         }
-        if (fds[i].events & (POLLIN | POLLRDHUP))
-            FD_SET(fds[i].fd, &rd);
-        if (fds[i].events & POLLOUT)
-            FD_SET(fds[i].fd, &wr);
-        FD_SET(fds[i].fd, &ex);
+        ULONGLONG now = GetTickCount64();
+        ULONGLONG left = now < deadline ? deadline - now : 0;
+        struct timeval tv = {.tv_sec = (long)(left / 1000), .tv_usec = (long)(left % 1000) * 1000};
+        /* The first argument is ignored by WinSock; it exists for BSD compatibility. */
+        int n = select(0, &rd, &wr, &ex, timeout_ms < 0 ? NULL : &tv);
+        if (n == SOCKET_ERROR)
+            return failed();
+        int ready = 0;
+        for (size_t i = 0; i < count; i++) {
+            fds[i].revents = 0;
+            if (fds[i].fd == INVALID_SOCKET)
+                continue;
+            if (FD_ISSET(fds[i].fd, &rd) && (fds[i].events & POLLIN))
+                fds[i].revents |= POLLIN;
+            if (FD_ISSET(fds[i].fd, &rd) && (fds[i].events & POLLRDHUP)) {
+                if (peer_closed(fds[i].fd))
+                    fds[i].revents |= POLLRDHUP;
+                else if (!(fds[i].events & POLLIN))
+                    data_pending[i] = 1;
+            }
+            if (FD_ISSET(fds[i].fd, &wr))
+                fds[i].revents |= POLLOUT;
+            if (FD_ISSET(fds[i].fd, &ex))
+                fds[i].revents |= (fds[i].events & POLLPRI) ? POLLPRI : POLLERR;
+            if (fds[i].revents != 0)
+                ready++;
+        }
+        if (ready > 0 || n == 0)
+            return ready; /* something asked for, or the time ran out */
     }
-    struct timeval tv = {.tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000};
-    /* The first argument is ignored by WinSock; it exists for BSD compatibility. */
-    int n = select(0, &rd, &wr, &ex, timeout_ms < 0 ? NULL : &tv);
-    if (n == SOCKET_ERROR)
-        return failed();
-    int ready = 0;
-    for (size_t i = 0; i < count; i++) {
-        fds[i].revents = 0;
-        if (fds[i].fd == INVALID_SOCKET)
-            continue;
-        if (FD_ISSET(fds[i].fd, &rd) && (fds[i].events & POLLIN))
-            fds[i].revents |= POLLIN;
-        if (FD_ISSET(fds[i].fd, &rd) && (fds[i].events & POLLRDHUP) && peer_closed(fds[i].fd))
-            fds[i].revents |= POLLRDHUP;
-        if (FD_ISSET(fds[i].fd, &wr))
-            fds[i].revents |= POLLOUT;
-        if (FD_ISSET(fds[i].fd, &ex))
-            fds[i].revents |= (fds[i].events & POLLPRI) ? POLLPRI : POLLERR;
-        if (fds[i].revents != 0)
-            ready++;
-    }
-    return ready;
 }
 
 int sockw_poll(struct pollfd *fds, size_t count, int timeout_ms)
