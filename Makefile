@@ -6,9 +6,13 @@
 #   make test        everything CI checks: lint, common tests, solutions at
 #                    100 %, skeletons graded cleanly, sanitizer runs, slides,
 #                    demo step mode, trace order, hostile clients, command
-#                    lines, lab 04 for Windows under Wine, the wire (as root)
-#   make test-demo / test-trace / test-servers / test-cli / test-slides / test-windows
-#                    / test-wire   one part of it
+#                    lines, lab 04 for Windows under Wine, the wire (as root),
+#                    the grader under attack; its parts run side by side
+#                    (TEST_JOBS at a time), logs in build/test/logs/
+#   make test-solutions / test-skeletons / test-asan / test-tsan / test-common
+#                    / test-judge / test-batch / test-instructor / test-alternatives
+#                    / test-demo / test-trace / test-servers / test-cli / test-slides
+#                    / test-windows / test-wire   one part of it
 #   make windows     lab 04 for Windows (MinGW-w64, WinSock): build/windows/
 #   make bench       measure the mechanisms against each other (lab 05;
 #                    FULL=1 for the thorough run, LAB=01 for lab 01's figures)
