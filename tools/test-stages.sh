@@ -23,6 +23,11 @@ logs=${2:?usage: test-stages.sh JOBS LOG_DIR STAGE...}
 shift 2
 [ $# -gt 0 ] || { echo "usage: test-stages.sh JOBS LOG_DIR STAGE..." >&2; exit 2; }
 mkdir -p "$logs"
+# `wait -n -p` (which job ended?) came with bash 5.1; older shells run the parts one at a time.
+if ((BASH_VERSINFO[0] < 5 || (BASH_VERSINFO[0] == 5 && BASH_VERSINFO[1] < 1))); then
+    echo "test-stages: bash $BASH_VERSION cannot tell which part ended (5.1 can): one part at a time"
+    jobs=1
+fi
 
 declare -A pid_of=() started=() result=()
 ticker=
@@ -89,9 +94,16 @@ trap report_running USR1
 ticker=$!
 
 wait_for_one() {
-    local ended="" status
-    wait -n -p ended "${pid_of[@]}"
-    status=$?
+    local ended="" status pid
+    if [ "$jobs" -eq 1 ]; then
+        pid=${pid_of[*]}
+        wait "$pid"
+        status=$?
+        kill -0 "$pid" 2>/dev/null || ended=$pid # still there: the ticker's signal
+    else
+        wait -n -p ended "${pid_of[@]}"
+        status=$?
+    fi
     [ -n "${ended:-}" ] && finish "$ended" "$status" # else: the ticker's signal
 }
 
