@@ -73,6 +73,18 @@ check "empty submission: scores 0" test "$(total_score "$scratch/gs-empty/result
 check "broken submission: scores 0" test "$(total_score "$scratch/gs-broken/results/results.json")" -eq 0
 check "broken submission: says it did not compile" grep -q 'did not compile' "$scratch/gs-broken/results/results.json"
 
+refuses_unknown_lab() { # refuses_unknown_lab COMMAND...: exit 2, and the labs are listed
+    local out status
+    out=$("$@" 2>&1)
+    status=$?
+    [ "$status" -eq 2 ] && echo "$out" | grep -q "no lab '09'" && echo "$out" | grep -q '02-pipe'
+}
+mkdir -p "$scratch/no-submissions"
+check "gradescope.sh refuses an unknown LAB, listing the labs" \
+    refuses_unknown_lab "$top/tools/instructor/gradescope.sh" "$scratch/lab09.zip" 09
+check "grade-batch.sh refuses an unknown LAB, listing the labs" \
+    refuses_unknown_lab "$top/tools/instructor/grade-batch.sh" "$scratch/no-submissions" "$scratch/batch09" 1 60 09
+
 # ---- 3. GitHub Classroom ----------------------------------------------------
 echo "== classroom =="
 # The kit dist-student unpacked, built and graded: a student's clone after a first `make grade`.
