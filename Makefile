@@ -297,14 +297,14 @@ test: deps
 
 # Every binary the parts of make test use, plain and with sanitizers.
 .PHONY: test-build test-common test-solutions test-skeletons test-asan test-tsan
+TEST_BUILD_MAKE = $(MAKE) --no-print-directory -j$(TEST_JOBS) DEPS_DONE=1 HIDDEN=1
 test-build:
-	@$(MAKE) --no-print-directory -j$(TEST_JOBS) DEPS_DONE=1 HIDDEN=1 all $(JSON_CHECK) \
-	    $(TRACE_CHART) $(TRACE_CHART_TEST) wire-programs \
+	@$(TEST_BUILD_MAKE) all $(JSON_CHECK) $(TRACE_CHART) $(TRACE_CHART_TEST) wire-programs \
 	    $(if $(shell command -v $(WIN_CC)),$(foreach p,$(WIN_PROGS),$(WIN_BUILD)/$(WIN_TEST_IMPL)/$(p).exe))
-	@$(MAKE) --no-print-directory -j$(TEST_JOBS) DEPS_DONE=1 HIDDEN=1 IMPL=solutions grade-prepare
-	@$(MAKE) --no-print-directory -j$(TEST_JOBS) DEPS_DONE=1 HIDDEN=1 IMPL=labs grade-prepare
-	@$(MAKE) --no-print-directory -j$(TEST_JOBS) DEPS_DONE=1 HIDDEN=1 IMPL=solutions SAN=address,undefined grade-build
-	@$(MAKE) --no-print-directory -j$(TEST_JOBS) DEPS_DONE=1 HIDDEN=1 IMPL=solutions SAN=thread grade-build
+	@$(TEST_BUILD_MAKE) IMPL=solutions grade-prepare
+	@$(TEST_BUILD_MAKE) IMPL=labs grade-prepare
+	@$(TEST_BUILD_MAKE) IMPL=solutions SAN=address,undefined grade-build
+	@$(TEST_BUILD_MAKE) IMPL=solutions SAN=thread grade-build
 
 # The parts of make test that grade the kit's own code.
 test-common: test-binaries

@@ -6,10 +6,8 @@
  * CONTAIN_NAMESPACES the test's private folders are read from outside
  * through /proc/INIT/root, which shows the namespace's own mounts.
  */
-#define _XOPEN_SOURCE 700 /* nftw() */
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,17 +167,6 @@ static bool is_tests(const struct containment *c, const struct test_unit *u,
     return false;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    if (type == FTW_DP)
-        rmdir(path);
-    else
-        unlink(path);
-    return 0;
-}
-
 static const char *kind_of(mode_t mode)
 {
     if (S_ISSOCK(mode))
@@ -227,7 +214,7 @@ static int audit_folder(const struct containment *c, const struct test_unit *u,
             audit_note(notes, size, "leak: %s %s/%s left behind; remove what you create\n",
                        kind_of(st.st_mode), folder, d->d_name);
         if (c->level != CONTAIN_NAMESPACES)
-            nftw(entry, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+            contain_remove_tree(entry);
     }
     closedir(dir);
     return found;

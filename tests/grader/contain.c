@@ -361,7 +361,7 @@ static int remove_entry(const char *path, const struct stat *st, int type, struc
     return 0;
 }
 
-static void remove_tree(const char *path)
+void contain_remove_tree(const char *path)
 {
     nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
@@ -371,7 +371,7 @@ void contain_finish(struct containment *c)
     if (c->uid_lock_fd != -1)
         uid_pool_give_back(c->uid, c->uid_lock_fd);
     c->uid_lock_fd = -1;
-    remove_tree(c->run_root);
+    contain_remove_tree(c->run_root);
 }
 
 /* ---- one test ---- */
@@ -560,7 +560,7 @@ void contain_release(const struct containment *c, struct test_unit *u)
     cgroup_remove(&group);
     u->cgroup[0][0] = u->cgroup[1][0] = '\0';
     if (c->level != CONTAIN_NAMESPACES)
-        remove_tree(u->dir);
+        contain_remove_tree(u->dir);
     if (u->status_fd != -1)
         close(u->status_fd);
     u->status_fd = -1;

@@ -65,6 +65,10 @@ int contain_init(struct containment *c, bool want_isolation, long memory_mb, con
 /* Releases the uid and removes the run folder. */
 void contain_finish(struct containment *c);
 
+/* Removes a file or a whole folder, without following symbolic links (a
+ * test may leave a link to anywhere). Best effort: what cannot go stays. */
+void contain_remove_tree(const char *path);
+
 /*
  * Starts `binary --run NAME --channel 3` in a new unit; the test's stdout and
  * stderr go to out_fd, the channel is channel_fd (the test's end).

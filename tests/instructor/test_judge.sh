@@ -57,7 +57,7 @@ expect="$subs.expect"
 awk -F'\t' -v full="$LAB02_FULL" -v fifo="$LAB02_FIFO" 'BEGIN { OFS = "\t" }
     { if ($2 == "FULL") $2 = full; else if ($2 == "FULL-FIFO") $2 = full - fifo; print }' "$expect_raw" >"$expect"
 
-# ---- all at once: make grade runs, an attack batch and an ordinary batch ------
+# ---- all at once: make grade, two grade-batch runs and Gradescope -----------
 echo "== make grade, two grade-batch runs and Gradescope, all at the same time =="
 grade_one() { # grade_one NAME: make grade LAB=02 on a copy of the kit with the submission
     local dir="$scratch/grade/$1"
@@ -110,14 +110,13 @@ wait
 echo "  (all four finished in $((SECONDS - start)) s)"
 grep -h '^grade-batch: .*points (' "$scratch/batch.log" | sed 's/^/    /'
 
-echo "== make grade (lab 02) =="
+echo "== make grade (lab 02, the attacks on the score) =="
 while IFS=$'\t' read -r name points pattern; do
-    case " $(echo $score_attacks) " in *" $name "*) ;; *) continue ;; esac
     results="$scratch/grade/$name/out/results.json"
     got=$(lab_score "$results" 02-pipe)
     check "$name: lab 02 scores $points (got $got)" test "$got" = "$points"
     check "$name: the report says '$pattern'" grep -qF -- "$pattern" "$results"
-done <"$expect"
+done < <(head -10 "$expect") # the same ten as $score_attacks
 
 echo "== grade-batch of the attacks (LAB 02, LIMIT 120 s) =="
 check "grade-batch graded every submission" \
