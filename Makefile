@@ -81,7 +81,7 @@ FAULT_OBJ   := $(BUILD)/common/fault.o
 # no student code, which alone decides a score.
 HARNESS_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,harness.c helpers.c channel.c json_valid.c))
 JUDGE_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,judge.c judge_run.c judge_table.c \
-                  contain.c cgroup.c uid_pool.c proc_table.c audit.c report.c channel.c))
+                  contain.c jail.c judge_step.c cgroup.c uid_pool.c proc_table.c audit.c report.c channel.c))
 # The judge is always a plain build: it never runs under a sanitizer itself
 # (the namespace init it clones runs on a stack of its own, which ASan
 # would misread); SAN= builds of the tests still use it.
@@ -116,6 +116,17 @@ $(COMMON_LIB): $(patsubst %.c,$(BUILD)/%.o,$(COMMON_SRCS))
 # A lab may use another lab's library: LAB_USES_<lab> lists those labs.
 LAB_USES_05-compare := 01-shm-ring
 
+# A test table: the tests' objects linked without the lab's code (its
+# functions are left unresolved and never called: --list only prints).
+# Plain builds only: a sanitizer's runtime does not start with holes in it.
+TABLE_LINK := $(HARNESS_OBJS) $(FAULT_OBJ) $(COMMON_LIB)
+define table-from-tests
+@mkdir -p $(@D)
+$(if $(Q),@echo "  TABLE   $@")
+$(Q)$(CC) -no-pie -Wl,--unresolved-symbols=ignore-all $^ $(CHECK_LIBS) $(LDLIBS) -o $@.bin && \
+    $@.bin --list >$@.tmp && mv $@.tmp $@; status=$$?; rm -f $@.bin $@.tmp; exit $$status
+endef
+
 define LAB_RULES
 $(1)_$(2)_OWN     := $$(wildcard $(1)/$(2)/*.c)
 $(1)_$(2)_OVERLAY := $$(if $$(filter solutions,$(1)),$$(filter-out $$(patsubst solutions/%,labs/%,$$($(1)_$(2)_OWN)),$$(wildcard labs/$(2)/*.c)))
@@ -143,6 +154,21 @@ $(1)_$(2)_HTEST   := $$(if $$(HIDDEN),$$(if $$($(1)_$(2)_THIDDEN),$(BUILD)/$(1)/
 
 ALL_PROGS += $$($(1)_$(2)_PROGS)
 ALL_TESTS += $$($(1)_$(2)_TEST) $$($(1)_$(2)_HTEST)
+
+# For grading: the student's objects (the lab's MANIFEST) are compiled in a
+# jail (tools/grade.sh, judge --step); everything else is "given" and built
+# here from the pristine kit: the lab's other objects and the tests' objects.
+$(1)_$(2)_STUDENT := $$(addprefix $(BUILD)/$(1)/$(2)/,$$(patsubst %.c,%.o,$$(filter %.c,$$(shell sed 's/\#.*//' labs/$(2)/MANIFEST 2>/dev/null))))
+$(1)_$(2)_GIVEN   := $$(filter-out $$($(1)_$(2)_STUDENT),$$(filter $(BUILD)/$(1)/$(2)/%,$$($(1)_$(2)_LIB)) $$(addsuffix .o,$$($(1)_$(2)_PROGS)))
+$(1)_$(2)_TOBJS   := $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_TPUBLIC) $$(if $$(HIDDEN),$$($(1)_$(2)_THIDDEN)))
+# The lab's test tables (name, points, timeout, hint), read from the tests
+# alone: a lab whose code does not compile is still graded test by test.
+$(1)_$(2)_TABLES  := $$(if $$($(1)_$(2)_TEST),$(BUILD)/$(1)/tables/test_$(2).tsv) \
+                     $$(if $$($(1)_$(2)_HTEST),$(BUILD)/$(1)/tables/hidden_$(2).tsv)
+$(BUILD)/$(1)/tables/test_$(2).tsv: $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_TPUBLIC)) $(TABLE_LINK)
+	$$(table-from-tests)
+$(BUILD)/$(1)/tables/hidden_$(2).tsv: $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_THIDDEN) $$($(1)_$(2)_TSHARED)) $(TABLE_LINK)
+	$$(table-from-tests)
 
 $$($(1)_$(2)_PROGS): %: %.o $$($(1)_$(2)_LIB) $(COMMON_LIB)
 	$$(if $$(Q),@echo "  LINK    $$@")
@@ -236,30 +262,38 @@ grade: deps
 	@if [ -n "$(LAB)" ] && [ -z "$(GRADE_LABS)" ]; then \
 	    echo "make grade: there is no lab '$(LAB)'. The labs are:" >&2; \
 	    for l in $(LABS); do echo "    LAB=$${l%%-*}   ($$l)" >&2; done; exit 2; fi
-	@# The integrity check reads plain objects: sanitizers add constructors of their own.
-	$(if $(SAN),@$(MAKE) --no-print-directory DEPS_DONE=1 SAN= LAB=$(LAB) IMPL=$(IMPL) grade-build)
-ifdef KEEP_GOING
+	@# Everything but the student's files is built here; grade.sh compiles and
+	@# links those in a jail (judge --step), then grades them.
 	@mkdir -p $(GRADE_DIR)
-	@# A binary left from an earlier build must never be graded in place of one that failed.
-	@rm -f $(GRADE_BUILT)
-	@$(MAKE) --no-print-directory DEPS_DONE=1 SAN= $(JUDGE) >$(GRADE_DIR)/build.log 2>&1
-	@-$(MAKE) --no-print-directory -k DEPS_DONE=1 LAB=$(LAB) IMPL=$(IMPL) grade-build >>$(GRADE_DIR)/build.log 2>&1
-	$(if $(GRADE_TSAN_BUILT),@rm -f $(GRADE_TSAN_BUILT))
-	$(if $(GRADE_TSAN_BUILT),@-$(MAKE) --no-print-directory -k DEPS_DONE=1 SAN=thread $(GRADE_TSAN_BUILT) >>$(GRADE_DIR)/build.log 2>&1)
-else
-	@$(MAKE) --no-print-directory DEPS_DONE=1 LAB=$(LAB) IMPL=$(IMPL) grade-build
-	$(if $(GRADE_TSAN_BUILT),@$(MAKE) --no-print-directory DEPS_DONE=1 SAN=thread $(GRADE_TSAN_BUILT))
-endif
-	@tools/grade.sh --build $(BUILD) --impl $(IMPL) --out $(GRADE_DIR) --plain-build build/plain \
+	@$(MAKE) --no-print-directory DEPS_DONE=1 SAN= LAB=$(LAB) IMPL=$(IMPL) grade-given
+	$(if $(SAN),@$(MAKE) --no-print-directory DEPS_DONE=1 LAB=$(LAB) IMPL=$(IMPL) grade-given)
+	$(if $(GRADE_TSAN_LABS),@$(MAKE) --no-print-directory DEPS_DONE=1 SAN=thread LAB=$(LAB) IMPL=$(IMPL) grade-given)
+	@tools/grade.sh --build $(BUILD) --impl $(IMPL) --out $(GRADE_DIR) --plain-build build/plain $(if $(SAN),--san $(SAN)) \
 	    $(if $(LAB),--lab $(firstword $(GRADE_LABS))) --memory-mb $(GRADE_MEMORY_MB) \
 	    $(if $(TEST),--only $(TEST)) $(if $(HIDDEN),--hidden) $(if $(GRADE_EXPECT),--expect $(GRADE_EXPECT)) \
-	    $(if $(KEEP_GOING),--build-log $(GRADE_DIR)/build.log) $(if $(POINTS_DIR),--points-dir $(POINTS_DIR)) \
+	    --points-dir $(or $(POINTS_DIR),build/plain/$(IMPL)/tables) \
 	    $(if $(GRADE_NOTES),--notes $(GRADE_NOTES)) $(if $(GRADE_LIMIT),--limit $(GRADE_LIMIT)) \
 	    $(if $(GRADE_LOCK_DOWN),--lock-down) $(if $(GRADE_TSAN_LABS),--tsan-build build/san-thread)
 
-.PHONY: grade-build grade-prepare
+.PHONY: grade-build grade-prepare grade-given grade-plan
 grade-build: $(GRADE_BUILT) $(if $(SAN),,$(JUDGE) $(LIBC_NAMES))
 	@:
+
+# What grading builds outside the jail: nothing of the student's. A graded
+# lab's given and test objects (and those of the labs it uses), the harness,
+# the common library; the judge and the C library's names in plain builds.
+GRADE_USED_LABS = $(sort $(GRADE_LABS) $(foreach lab,$(GRADE_LABS),$(LAB_USES_$(lab))))
+GRADE_GIVEN = $(foreach lab,$(GRADE_USED_LABS),$($(IMPL)_$(lab)_GIVEN) $($(IMPL)_$(lab)_TOBJS)) \
+              $(if $(SAN),,$(foreach lab,$(GRADE_LABS),$($(IMPL)_$(lab)_TABLES))) \
+              $(HARNESS_OBJS) $(FAULT_OBJ) $(COMMON_LIB)
+grade-given: $(GRADE_GIVEN) $(if $(SAN),,$(JUDGE) $(LIBC_NAMES))
+	@:
+
+# One line per graded lab, for tools/grade.sh: the lab, then the student's
+# objects it needs (its own and those of the labs it uses), then what links
+# them (test binaries, programs). Paths are relative to the kit.
+grade-plan:
+	@$(foreach lab,$(GRADE_LABS),echo "$(lab)|$(strip $(foreach l,$(lab) $(LAB_USES_$(lab)),$($(IMPL)_$(l)_STUDENT)))|$(strip $($(IMPL)_$(lab)_TEST) $($(IMPL)_$(lab)_HTEST) $($(IMPL)_$(lab)_PROGS))";)
 
 # Everything a grading of this kit compiles (test binaries, hidden ones with
 # HIDDEN=1, programs, the judge, the ThreadSanitizer builds), built once from

@@ -26,6 +26,8 @@
 #   --lock-down       (as root, on a throwaway kit copy) make the kit readable by
 #                     root only: the tests' uid may pass through its folders and
 #                     run its binaries, but not read sources, hidden tests or results
+#   --san LIST        the sanitizers of --build (SAN=), so the jailed build uses them
+#   --no-build        grade the binaries as they are (they were built in a jail already)
 #   --expect pass     every lab must pass every test (the reference solutions)
 #   --expect skeleton every test must fail cleanly, saying "not implemented yet"
 #
@@ -36,7 +38,7 @@
 # every test passed); 1 otherwise; 2 on a usage error; 3 when the judge broke.
 set -uo pipefail
 
-tsan_build= lock_down= plain_build= build= impl=labs out=build/grade lab= expect= hidden= only= points_dir= build_log= notes= limit= memory_mb=1024
+san= no_build= tsan_build= lock_down= plain_build= build= impl=labs out=build/grade lab= expect= hidden= only= points_dir= build_log= notes= limit= memory_mb=1024
 while [ $# -gt 0 ]; do
     case "$1" in
     --build) build=$2; shift 2 ;;
@@ -53,8 +55,10 @@ while [ $# -gt 0 ]; do
     --limit) limit=$2; shift 2 ;;
     --memory-mb) memory_mb=$2; shift 2 ;;
     --tsan-build) tsan_build=$2; shift 2 ;;
+    --san) san=$2; shift 2 ;;
+    --no-build) no_build=1; shift ;;
     --lock-down) lock_down=1; shift ;;
-    -h | --help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "grade.sh: unknown argument '$1' (try -h)" >&2; exit 2 ;;
     esac
 done
@@ -66,11 +70,6 @@ judge="$kit/$plain_build/tests/grader/judge" # always a plain build
 mkdir -p "$out" && out=$(cd "$out" && pwd -P)
 # Results are the judge's alone: no test (another uid, as root) may read or write them.
 [ "$(id -u)" -eq 0 ] && chmod 700 "$out"
-if [ -n "$lock_down" ] && [ "$(id -u)" -eq 0 ]; then
-    chmod -R go-rwx "$kit"
-    find "$kit" -type d -exec chmod go+x {} +
-    find "$kit/build" -type f -perm -u+x -exec chmod go+x {} + # every variant: plain, TSan
-fi
 mkdir -p "$out/parts"
 rm -f "$out"/parts/* "$out/results.json" "$out/junit.xml"
 judge_notes="$out/judge-notes.txt"
@@ -120,6 +119,78 @@ complete_part() {
     return $((missing > 0))
 }
 
+# ---- building the student's files, in a jail -------------------------------
+# Every step that touches the submission runs through `judge --step`: as
+# root in a root of its own (jail.h) under the tests' uid, within limits of
+# time, memory, processes and file size. The compile step sees the kit's
+# sources and headers, never the tests; the link step sees the objects; the
+# integrity check sees the student's objects and the names it compares.
+step_limit=${GRADE_STEP_LIMIT:-60}
+file_mb=${GRADE_FILE_MB:-64}
+# jail_step STEP [judge options] -- COMMAND: runs it; its output goes to the
+# build log of the lab being built ($name).
+jail_step() {
+    local step=$1
+    shift
+    env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS "$judge" --step "$step" --limit "$step_limit" \
+        --file-mb "$file_mb" --memory-mb "$memory_mb" "$@" >>"$out/parts/build-$name.log" 2>&1
+}
+# build_lab LAB SAN VARIANT_DIR LINK: compiles the lab's student files for one
+# variant (and links its binaries when LINK is 1). Returns the step's status.
+build_lab() {
+    local name=$1 variant_san=$2 variant=$3 link=$4 plan objects bins views=() copies=() o rc
+    plan=$(make -s --no-print-directory DEPS_DONE=1 IMPL="$impl" SAN="$variant_san" HIDDEN="$hidden" \
+        LAB="$name" grade-plan | grep "^$name|")
+    objects=$(echo "$plan" | cut -d'|' -f2)
+    bins=$(echo "$plan" | cut -d'|' -f3)
+    # Nothing old may be graded in place of what fails to build now.
+    for o in $objects $bins; do rm -f "$kit/$o"; done
+    local make_cmd=(/usr/bin/make --no-print-directory -s DEPS_DONE=1 IMPL="$impl" SAN="$variant_san"
+        HIDDEN="$hidden" LAB="$name")
+    views=(--view "$kit/Makefile" --view "$kit/common" --view "$kit/labs")
+    [ -d "$kit/$impl" ] && [ "$impl" != labs ] && views+=(--view "$kit/$impl")
+    copies=()
+    for o in $objects; do copies+=(--copy-out "$kit/$o"); done
+    echo "== compiling lab $name ($variant) ==" >>"$out/parts/build-$name.log"
+    jail_step "compiling your files" "${views[@]}" --scratch "$kit/build:512" "${copies[@]}" \
+        --cwd "$kit" -- "${make_cmd[@]}" $objects
+    rc=$?
+    [ "$rc" -eq 0 ] && [ "$link" = 1 ] || return $rc
+    # Linking: the objects of this variant; the student's own are never remade here.
+    local lab_dir
+    copies=()
+    for o in $bins; do copies+=(--copy-out "$kit/$o"); done
+    echo "== linking lab $name ($variant) ==" >>"$out/parts/build-$name.log"
+    lab_dir=$(dirname "$(echo "$bins" | cut -d' ' -f1)")
+    jail_step "linking your files" "${views[@]}" --view "$kit/tests" --view "$kit/build" \
+        --scratch "$kit/$lab_dir:512:$kit/$lab_dir" "${copies[@]}" --cwd "$kit" -- \
+        "${make_cmd[@]}" $(for o in $objects; do printf -- '-o %s ' "$o"; done) $bins
+}
+if [ -z "$no_build" ]; then
+    plain_labs=$(make -s --no-print-directory DEPS_DONE=1 IMPL="$impl" HIDDEN="$hidden" LAB="$lab" grade-plan | cut -d'|' -f1)
+    for name in $plain_labs; do
+        variant=$(basename "$build")
+        if ! build_lab "$name" "$san" "$variant" 1; then
+            echo "grade.sh: lab $name did not build" >&2
+            continue
+        fi
+        # The integrity check reads plain objects (sanitizers add constructors).
+        [ -n "$san" ] && build_lab "$name" "" plain 0
+        if [ -n "$tsan_build" ] && [ -f "tests/$name/TSAN" ]; then
+            build_lab "$name" thread san-thread 1 ||
+                echo "grade.sh: lab $name: the ThreadSanitizer build failed" >&2
+        fi
+    done
+fi
+
+# After the build (whose jail shows only what it lists): where namespaces are
+# refused, file permissions are the wall between the tests and the kit.
+if [ -n "$lock_down" ] && [ "$(id -u)" -eq 0 ]; then
+    chmod -R go-rwx "$kit"
+    find "$kit" -type d -exec chmod go+x {} +
+    find "$kit/build" -type f -perm -u+x -exec chmod go+x {} + # every variant: plain, TSan
+fi
+
 # The labs and binaries to grade: from the pristine tables when given, else
 # from the binaries that exist.
 declare -a binaries=()
@@ -161,8 +232,10 @@ for ((i = 0; i < count; i++)); do
     # A lab that did not compile: every test 0, with the compiler's words
     # (only lines about the student's own files: never a test's source).
     if [ ! -x "$bin" ]; then
-        errors=$( { grep -E "^labs/$name/[a-z_0-9]+\.c:[0-9]+:[0-9]+: (error|warning)" "${build_log:-/dev/null}" 2>/dev/null ||
-            grep -hE 'undefined reference' "${build_log:-/dev/null}" 2>/dev/null || true; } | head -20)
+        lab_log="$out/parts/build-$name.log"
+        [ -f "$lab_log" ] || lab_log=${build_log:-/dev/null}
+        errors=$( { grep -E "^(labs|$impl)/[0-9a-z-]+/[a-z_0-9]+\.c:[0-9]+:[0-9]+: (error|warning)|^judge: " "$lab_log" 2>/dev/null ||
+            grep -hE 'undefined reference|multiple definition' "$lab_log" 2>/dev/null || true; } | head -20)
         echo "grade.sh: lab $name did not compile; its tests score 0" >&2
         zero_part "$table" "$part" "$name" "$visibility" "your code for lab $name did not compile, so its tests could not run:
 ${errors:-see the build output}"
@@ -184,7 +257,7 @@ Lab files may define the functions of the lab's headers and static helpers, and 
     fi
 
     judge_args=(--bin "$bin" --lab "$name" --impl "$impl" --json "$part" --junit "$out/parts/${base#test_}.xml"
-        --kit-root "$kit" --memory-mb "$memory_mb" --notes "$judge_notes" "${flags[@]}")
+        --memory-mb "$memory_mb" --notes "$judge_notes" "${flags[@]}")
     [ -n "$only" ] && judge_args+=(--only "$only")
     [ -n "$points_dir" ] && judge_args+=(--points "$table")
     if [ -n "$limit" ]; then
@@ -253,7 +326,7 @@ for list in tests/*/TSAN; do
         else
             TSAN_OPTIONS="halt_on_error=1" CK_TIMEOUT_MULTIPLIER=$(( ${CK_TIMEOUT_MULTIPLIER:-1} * 4 )) \
                 "$judge" --bin "$bin" --lab "$name" --impl "$impl" --only "$test" --json "$entry" \
-                --kit-root "$kit" --memory-mb 4096 --notes "$judge_notes" >/dev/null 2>&1
+                --memory-mb 4096 --notes "$judge_notes" >/dev/null 2>&1
             grep -q '"status": "passed"' "$entry" 2>/dev/null && continue
             sed -i 's/"output": "/"output": "under ThreadSanitizer (a data race in your code costs this test): /' "$entry"
         fi

@@ -192,7 +192,7 @@ static int audit_folder(const struct containment *c, const struct test_unit *u,
     struct dirent *d;
     while ((d = readdir(dir)) != NULL) {
         if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0 ||
-            contain_is_judges(c, folder, d->d_name))
+            contain_is_judges(c, u, folder, d->d_name))
             continue;
         char entry[PATH_MAX + 256];
         struct stat st;

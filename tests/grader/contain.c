@@ -37,23 +37,19 @@
 #include "cgroup.h"
 #include "clock.h"
 #include "contain.h"
+#include "jail.h"
 #include "proc_table.h"
 #include "uid_pool.h"
 
 enum { TEST_CHANNEL_FD = 3, INIT_STACK_SIZE = 256 * 1024 };
 
-/* Folders any user may write to: each test gets fresh, empty ones. */
-static const char *const SCRATCH_DIRS[] = {"/tmp", "/var/tmp", "/dev/shm", "/run/lock"};
+/* Inside the jail, the tests' own folders live here, on its private /tmp. */
 static const char NS_TEST_ROOT[] = "/tmp/ipckit-test";
-/* Where the kit is seen inside a namespace, whatever folders lead to it outside
- * (a kit copy in a 0700 temporary folder is out of the tests' uid's reach). */
-static const char NS_KIT[] = "/tmp/ipckit-kit";
 
 struct spawn_args {
     const struct containment *c;
     const struct test_unit *u;
-    const char *binary, *prefix;
-    int channel_fd, out_fd;
+    const struct unit_command *cmd;
     int sync_fd;   /* read end: the judge writes one byte once the cgroup is set */
     int status_fd; /* write end: the init reports the test's wait status */
 };
@@ -66,24 +62,32 @@ static void set_limit(int resource, rlim_t value)
     setrlimit(resource, &limit); /* best effort: a lower hard limit stays */
 }
 
-/* Becomes the test: never returns. Runs in the judge's child or the init's. */
-static void exec_test(const struct spawn_args *a)
+/* Becomes the step's command: never returns. Runs in the judge's child or the init's. */
+static void exec_command(const struct spawn_args *a)
 {
     const struct containment *c = a->c;
+    const struct unit_command *cmd = a->cmd;
     setsid(); /* its own process group, away from the terminal's Ctrl-C */
     int null = open("/dev/null", O_RDONLY);
-    if (null == -1 || dup2(null, STDIN_FILENO) == -1 || dup2(a->out_fd, STDOUT_FILENO) == -1 ||
-        dup2(a->out_fd, STDERR_FILENO) == -1 || dup2(a->channel_fd, TEST_CHANNEL_FD) == -1) {
-        dprintf(a->out_fd, "judge: setting up the test's descriptors failed: %s\n",
+    if (null == -1 || dup2(null, STDIN_FILENO) == -1 || dup2(cmd->out_fd, STDOUT_FILENO) == -1 ||
+        dup2(cmd->out_fd, STDERR_FILENO) == -1 ||
+        (cmd->channel_fd != -1 && dup2(cmd->channel_fd, TEST_CHANNEL_FD) == -1)) {
+        dprintf(cmd->out_fd, "judge: setting up the step's descriptors failed: %s\n",
                 strerror(errno));
         _exit(127);
     }
     /* Nothing of the judge's (report files, other tests' pipes) may leak in. */
-    if (close_range(TEST_CHANNEL_FD + 1, ~0U, 0) == -1) {
-        for (int fd = TEST_CHANNEL_FD + 1; fd < 1024; fd++)
+    int first_closed = cmd->channel_fd != -1 ? TEST_CHANNEL_FD + 1 : STDERR_FILENO + 1;
+    if (close_range((unsigned)first_closed, ~0U, 0) == -1) {
+        for (int fd = first_closed; fd < 1024; fd++)
             close(fd);
     }
     set_limit(RLIMIT_CORE, 0);
+    if (cmd->file_mb > 0) /* a file past the cap fails with EFBIG (SIGXFSZ is ignored) */
+        set_limit(RLIMIT_FSIZE, (rlim_t)cmd->file_mb * 1024 * 1024);
+    if (cmd->cpu_s > 0)
+        set_limit(RLIMIT_CPU, (rlim_t)cmd->cpu_s);
+    signal(SIGXFSZ, SIG_IGN);
     if (!c->have_cgroup) {
         if (c->memory_mb > 0)
             set_limit(RLIMIT_AS, (rlim_t)c->memory_mb * 1024 * 1024);
@@ -97,91 +101,29 @@ static void exec_test(const struct spawn_args *a)
                 strerror(errno));
         _exit(127);
     }
-    /* Set after the uid change, which clears it: the test dies with its parent. */
+    /* Set after the uid change, which clears it: the step dies with its parent. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (chdir(a->u->dir) == -1) {
-        fprintf(stderr, "judge: chdir %s failed: %s\n", a->u->dir, strerror(errno));
+    const char *cwd = cmd->cwd ? cmd->cwd : a->u->dir;
+    if (chdir(cwd) == -1) {
+        fprintf(stderr, "judge: chdir %s failed: %s\n", cwd, strerror(errno));
         _exit(127);
     }
     setenv("TMPDIR", a->u->dir, 1);
     setenv("HOME", a->u->dir, 1);
-    setenv("IPC_KIT_PREFIX", a->prefix, 1);
-    char channel[8];
-    snprintf(channel, sizeof channel, "%d", TEST_CHANNEL_FD);
-    /* In a namespace, run the binary from the kit's neutral place (NS_KIT). */
-    static char path[PATH_MAX];
-    size_t kit_len = strlen(c->kit_root);
-    if (c->level == CONTAIN_NAMESPACES && strncmp(a->binary, c->kit_root, kit_len) == 0 &&
-        a->binary[kit_len] == '/')
-        snprintf(path, sizeof path, "%s%s", NS_KIT, a->binary + kit_len);
-    else
-        snprintf(path, sizeof path, "%s", a->binary);
-    char *argv[] = {path, "--run", (char *)a->u->name, "--channel", channel, NULL};
-    execv(path, argv);
+    setenv("IPC_KIT_PREFIX", a->u->prefix, 1);
+    execv(cmd->argv[0], cmd->argv);
     if (errno == EACCES && c->level != CONTAIN_NONE) {
         fprintf(stderr,
                 "judge: cannot run %s as uid %lu: Permission denied; every folder on its path "
                 "must be searchable by others (chmod o+x)\n",
-                path, (unsigned long)c->uid);
+                cmd->argv[0], (unsigned long)c->uid);
         _exit(127);
     }
-    fprintf(stderr, "judge: cannot run %s: %s\n", path, strerror(errno));
+    fprintf(stderr, "judge: cannot run %s: %s\n", cmd->argv[0], strerror(errno));
     _exit(127);
 }
 
 /* ---- the namespace's init ---- */
-
-static int mkdir_p(const char *path, mode_t mode)
-{
-    char partial[PATH_MAX];
-    snprintf(partial, sizeof partial, "%s", path);
-    for (char *p = partial + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(partial, mode) == -1 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    return mkdir(partial, mode) == -1 && errno != EEXIST ? -1 : 0;
-}
-
-/* Fresh scratch folders, the kit read-only at its own path, and our own /proc. */
-static const char *make_private_mounts(const char *kit_root)
-{
-    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
-        return "making the mounts private";
-    int kit = open(kit_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (kit == -1)
-        return "opening the kit folder";
-    for (size_t i = 0; i < sizeof SCRATCH_DIRS / sizeof SCRATCH_DIRS[0]; i++) {
-        struct stat st;
-        if (stat(SCRATCH_DIRS[i], &st) == -1 || !S_ISDIR(st.st_mode))
-            continue;
-        if (mount("tmpfs", SCRATCH_DIRS[i], "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=1g") ==
-            -1)
-            return "mounting a private tmpfs";
-    }
-    /* The kit may lie under a folder just hidden (a clone in /tmp): bring it back, read-only. */
-    char source[64];
-    snprintf(source, sizeof source, "/proc/self/fd/%d", kit);
-    if (mkdir_p(kit_root, 0755) == -1 ||
-        mount(source, kit_root, NULL, MS_BIND | MS_REC, NULL) == -1)
-        return "binding the kit folder";
-    if (mount(NULL, kit_root, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) == -1)
-        return "making the kit folder read-only";
-    if (mkdir(NS_KIT, 0755) == -1 || mount(source, NS_KIT, NULL, MS_BIND | MS_REC, NULL) == -1 ||
-        mount(NULL, NS_KIT, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) == -1)
-        return "binding the kit folder at "
-               "/tmp/ipckit-kit";
-    close(kit);
-    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
-        return "mounting /proc";
-    /* POSIX message queues of this IPC namespace; absent on some machines. */
-    if (access("/dev/mqueue", F_OK) == 0)
-        mount("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-    return NULL;
-}
 
 /* A new network namespace has only `lo`, and it is down. */
 static const char *bring_up_loopback(void)
@@ -210,14 +152,15 @@ static int ns_init(void *arg)
         _exit(125); /* the judge went away */
     close(a->sync_fd);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    const char *failed = make_private_mounts(a->c->kit_root);
+    const char *failed = jail_enter(a->cmd->view);
     if (failed == NULL)
         failed = bring_up_loopback();
     if (failed == NULL && (mkdir(NS_TEST_ROOT, 0711) == -1 || mkdir(a->u->dir, 0700) == -1 ||
                            chown(a->u->dir, a->c->uid, (gid_t)a->c->uid) == -1))
         failed = "making the test's folder";
     if (failed) {
-        dprintf(a->out_fd, "judge: could not contain the test: %s: %s\n", failed, strerror(errno));
+        dprintf(a->cmd->out_fd, "judge: could not contain the step: %s: %s\n", failed,
+                strerror(errno));
         _exit(125);
     }
     pid_t test = fork();
@@ -225,10 +168,11 @@ static int ns_init(void *arg)
         _exit(125);
     if (test == 0) {
         close(a->status_fd);
-        exec_test(a);
+        exec_command(a);
     }
-    close(a->channel_fd);
-    close(a->out_fd);
+    if (a->cmd->channel_fd != -1)
+        close(a->cmd->channel_fd);
+    close(a->cmd->out_fd);
     /* As pid 1, reap every orphan; report the test's own ending to the judge. */
     for (;;) {
         int status;
@@ -240,7 +184,8 @@ static int ns_init(void *arg)
     }
 }
 
-bool contain_is_judges(const struct containment *c, const char *folder, const char *name)
+bool contain_is_judges(const struct containment *c, const struct test_unit *u, const char *folder,
+                       const char *name)
 {
     if (c->level != CONTAIN_NAMESPACES)
         return false;
@@ -248,10 +193,16 @@ bool contain_is_judges(const struct containment *c, const char *folder, const ch
     int n = snprintf(path, sizeof path, "%s/%s", folder, name);
     if (n < 0 || (size_t)n >= sizeof path)
         return false;
-    if (strcmp(path, NS_TEST_ROOT) == 0 || strcmp(path, NS_KIT) == 0)
+    if (strcmp(path, NS_TEST_ROOT) == 0)
         return true;
-    return strncmp(c->kit_root, path, (size_t)n) == 0 &&
-           (c->kit_root[n] == '/' || c->kit_root[n] == '\0');
+    /* The folders jail.c made to show the kit's files at their own paths. */
+    const struct jail_view *v = u->view;
+    for (size_t i = 0; v != NULL && i < v->count; i++) {
+        const char *shown = v->entries[i].path;
+        if (strncmp(shown, path, (size_t)n) == 0 && (shown[n] == '/' || shown[n] == '\0'))
+            return true;
+    }
+    return false;
 }
 
 /* ---- choosing a level ---- */
@@ -299,14 +250,12 @@ static bool namespaces_work(char *why, size_t size)
     return true;
 }
 
-int contain_init(struct containment *c, bool want_isolation, long memory_mb, const char *kit_root)
+int contain_init(struct containment *c, bool want_isolation, long memory_mb)
 {
     memset(c, 0, sizeof *c);
     c->uid_lock_fd = -1;
     c->memory_mb = memory_mb;
     c->max_procs = 256;
-    if (realpath(kit_root, c->kit_root) == NULL)
-        return -1;
     /* Orphans of a test come back to us, wherever they were forked. */
     if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
         return -1;
@@ -314,6 +263,10 @@ int contain_init(struct containment *c, bool want_isolation, long memory_mb, con
     snprintf(c->run_root, sizeof c->run_root, "%s/ipckit-judge-XXXXXX",
              tmp && tmp[0] ? tmp : "/tmp");
     if (mkdtemp(c->run_root) == NULL || chmod(c->run_root, 0711) == -1)
+        return -1;
+    /* Where each jail's root is mounted, in the jail's own mount namespace. */
+    snprintf(c->jail_root, sizeof c->jail_root, "%s/root", c->run_root);
+    if (mkdir(c->jail_root, 0755) == -1)
         return -1;
 
     c->level = CONTAIN_NONE;
@@ -376,10 +329,11 @@ void contain_finish(struct containment *c)
 
 /* ---- one test ---- */
 
-int contain_spawn(struct containment *c, struct test_unit *u, const char *binary,
-                  const char *prefix, int channel_fd, int out_fd, char *why, size_t why_size)
+int contain_spawn(struct containment *c, struct test_unit *u, const struct unit_command *cmd,
+                  const char *prefix, char *why, size_t why_size)
 {
     u->top = u->test = u->group = 0;
+    u->view = cmd->view;
     snprintf(u->prefix, sizeof u->prefix, "%s", prefix);
     u->status_fd = -1;
     u->root_outside[0] = '\0';
@@ -409,7 +363,7 @@ int contain_spawn(struct containment *c, struct test_unit *u, const char *binary
         cgroup_remove(&group);
         return -1;
     }
-    struct spawn_args args = {c, u, binary, prefix, channel_fd, out_fd, sync[0], status[1]};
+    struct spawn_args args = {c, u, cmd, sync[0], status[1]};
     pid_t top;
     if (c->level == CONTAIN_NAMESPACES) {
         top = clone_child(ns_init, &args, NS_FLAGS);
@@ -419,7 +373,7 @@ int contain_spawn(struct containment *c, struct test_unit *u, const char *binary
             char go;
             if (read(sync[0], &go, 1) != 1)
                 _exit(125);
-            exec_test(&args);
+            exec_command(&args);
         }
     }
     int saved = errno;
@@ -550,6 +504,17 @@ void contain_limits_hit(const struct containment *c, const struct test_unit *u, 
     snprintf(group.memory, sizeof group.memory, "%s", u->cgroup[0]);
     snprintf(group.pids, sizeof group.pids, "%s", u->cgroup[1]);
     cgroup_limits_hit(&group, c->memory_mb, c->max_procs, text, size);
+}
+
+void contain_view_init(const struct containment *c, struct jail_view *v)
+{
+    memset(v, 0, sizeof *v);
+    v->root_mount = c->jail_root;
+    v->owner = c->uid;
+    /* Bounded in bytes and in files (hard links count as files on tmpfs), so
+     * what a test leaves can neither fill the machine nor slow the audit. */
+    v->scratch_mb = 512;
+    v->scratch_files = 20000;
 }
 
 void contain_release(const struct containment *c, struct test_unit *u)

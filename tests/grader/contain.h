@@ -7,8 +7,9 @@
  *
  *   CONTAIN_NAMESPACES (root): the test runs as pid 2 of its own PID
  *       namespace, under an init of the judge's (pid 1), with its own mount
- *       namespace (fresh tmpfs on /tmp, /var/tmp, /dev/shm, /run/lock; the
- *       kit bound read-only), its own network namespace with only `lo`, its
+ *       namespace whose root holds only what the step needs (jail.h: the
+ *       toolchain, the step's view of the kit, fresh size-limited tmpfs on /tmp,
+ *       /var/tmp, /dev/shm, /run/lock), its own network namespace with only `lo`, its
  *       own IPC namespace, and an unprivileged uid allocated to this judge
  *       alone. Killing the init kills everything; nothing reaches the host.
  *   CONTAIN_UID (root, where namespaces are refused, e.g. in some Docker
@@ -27,40 +28,54 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+struct jail_view;
+
 enum contain_level { CONTAIN_NONE, CONTAIN_UID, CONTAIN_NAMESPACES };
 
 struct containment {
     enum contain_level level;
-    uid_t uid;               /* the tests' uid (levels UID and NAMESPACES) */
-    int uid_lock_fd;         /* held while this judge owns uid */
-    long memory_mb;          /* per test; 0 = no limit */
-    int max_procs;           /* per test */
-    bool have_cgroup;        /* memory and pids limits by cgroup (else rlimits) */
-    char kit_root[PATH_MAX]; /* visible read-only inside the namespaces */
-    char run_root[512];      /* the judge's private folder (levels NONE, UID) */
-    char why[256];           /* what could not be contained, for the report */
+    uid_t uid;           /* the tests' uid (levels UID and NAMESPACES) */
+    int uid_lock_fd;     /* held while this judge owns uid */
+    long memory_mb;      /* per test; 0 = no limit */
+    int max_procs;       /* per test */
+    bool have_cgroup;    /* memory and pids limits by cgroup (else rlimits) */
+    char run_root[512];  /* the judge's private folder */
+    char jail_root[600]; /* run_root/root: where each jail's root is mounted */
+    char why[256];       /* what could not be contained, for the report */
 };
 
 /* One test's processes, as the judge sees them. */
 struct test_unit {
-    int index;                  /* the test's number in this run, for unique names */
-    const char *name;           /* the test's name */
-    char prefix[64];            /* $IPC_KIT_PREFIX of the test */
-    pid_t top;                  /* the judge's child: the namespace's init, or the test itself */
-    pid_t test;                 /* the test process (0 until known, and once reaped) */
-    pid_t group;                /* its process group (levels NONE and UID) */
-    int status_fd;              /* NAMESPACES: the init writes the test's wait status here */
-    char dir[1024];             /* the test's folder, as the test sees it */
-    char dir_outside[PATH_MAX]; /* the same folder, as the judge sees it */
-    char root_outside[64];      /* "/proc/TOP/root" (NAMESPACES) or "" */
-    char cgroup[2][PATH_MAX];   /* memory and pids cgroup folders, or "" */
+    int index;                    /* the test's number in this run, for unique names */
+    const char *name;             /* the test's name */
+    char prefix[64];              /* $IPC_KIT_PREFIX of the test */
+    pid_t top;                    /* the judge's child: the namespace's init, or the test itself */
+    pid_t test;                   /* the test process (0 until known, and once reaped) */
+    pid_t group;                  /* its process group (levels NONE and UID) */
+    int status_fd;                /* NAMESPACES: the init writes the test's wait status here */
+    char dir[1024];               /* the test's folder, as the test sees it */
+    char dir_outside[PATH_MAX];   /* the same folder, as the judge sees it */
+    char root_outside[64];        /* "/proc/TOP/root" (NAMESPACES) or "" */
+    char cgroup[2][PATH_MAX];     /* memory and pids cgroup folders, or "" */
+    const struct jail_view *view; /* what the unit sees (NAMESPACES) */
+};
+
+/* What a unit runs, and what it may see (jail.h). */
+struct unit_command {
+    char *const *argv;            /* argv[0] is a path, as the unit sees it */
+    const char *cwd;              /* NULL: the unit's own folder */
+    const struct jail_view *view; /* NAMESPACES: the unit's root; ignored at other levels */
+    int channel_fd;               /* becomes descriptor 3, or -1 for none */
+    int out_fd;                   /* stdout and stderr */
+    long file_mb;                 /* RLIMIT_FSIZE in MiB; 0 = none */
+    long cpu_s;                   /* RLIMIT_CPU in seconds; 0 = none */
 };
 
 /*
  * Chooses the strongest level available ("none" forces CONTAIN_NONE) and
  * prepares it: allocates a uid, makes the run folder. Returns 0 or -1.
  */
-int contain_init(struct containment *c, bool want_isolation, long memory_mb, const char *kit_root);
+int contain_init(struct containment *c, bool want_isolation, long memory_mb);
 
 /* Releases the uid and removes the run folder. */
 void contain_finish(struct containment *c);
@@ -70,12 +85,11 @@ void contain_finish(struct containment *c);
 void contain_remove_tree(const char *path);
 
 /*
- * Starts `binary --run NAME --channel 3` in a new unit; the test's stdout and
- * stderr go to out_fd, the channel is channel_fd (the test's end).
- * Returns 0 (u->top set) or -1 with a message in why.
+ * Starts cmd in a new unit (u->name names its folder). Returns 0 (u->top
+ * set) or -1 with a message in why.
  */
-int contain_spawn(struct containment *c, struct test_unit *u, const char *binary,
-                  const char *prefix, int channel_fd, int out_fd, char *why, size_t why_size);
+int contain_spawn(struct containment *c, struct test_unit *u, const struct unit_command *cmd,
+                  const char *prefix, char *why, size_t why_size);
 
 /* Finds u->test once the test has said READY (the init's only child). */
 pid_t contain_find_test(const struct containment *c, struct test_unit *u);
@@ -96,10 +110,14 @@ void contain_limits_hit(const struct containment *c, const struct test_unit *u, 
 
 /*
  * True when folder/name (a scratch folder as the test sees it) is the
- * judge's own there: the test folders, the kit's neutral place, or a folder
- * leading to the kit, which the namespace's init put back. The audit skips them.
+ * judge's own there: the test folders, or a folder leading to a file of the
+ * unit's view, which jail.c made. The audit skips them.
  */
-bool contain_is_judges(const struct containment *c, const char *folder, const char *name);
+bool contain_is_judges(const struct containment *c, const struct test_unit *u, const char *folder,
+                       const char *name);
+
+/* A view with the containment's defaults (root mount, owner, scratch limits) and no entries. */
+void contain_view_init(const struct containment *c, struct jail_view *v);
 
 /* Removes the unit's cgroups and its folder (levels NONE and UID). */
 void contain_release(const struct containment *c, struct test_unit *u);

@@ -38,6 +38,7 @@ static void on_interrupt(int sig)
 static void usage(const char *prog)
 {
     printf("usage: %s --bin TEST_BINARY --lab NAME [options]\n"
+           "       %s --step NAME --limit SECONDS [options] -- COMMAND   (see --step x --help)\n"
            "Runs each test of one lab in its own contained process tree and decides\n"
            "the score. Only this program writes results.\n"
            "  --impl NAME       label for the report (labs or solutions)\n"
@@ -50,16 +51,19 @@ static void usage(const char *prog)
            "  --deadline EPOCH  no test runs past this time (seconds since 1970)\n"
            "  --memory-mb N     memory limit per test (default 1024; 0 = none)\n"
            "  --isolate none    run without namespaces or a uid of their own\n"
-           "  --kit-root DIR    the kit's folder, visible read-only to tests (default .)\n"
+           "  --view PATH       also show this host path to the tests, read-only (as root,\n"
+           "                    a test sees only its binary and the lab's programs)\n"
            "  --notes FILE      append what could not be contained to FILE\n"
            "The time limits stretch by $CK_TIMEOUT_MULTIPLIER.\n"
            "Exit status: 0 all passed, 1 some failed, 3 judge error.\n"
            "example: %s --bin build/plain/labs/02-pipe/test_02-pipe --lab 02-pipe\n",
-           prog, prog);
+           prog, prog, prog);
 }
 
 struct judge_args {
-    const char *binary, *lab, *impl, *only, *points, *json, *junit, *notes, *kit_root;
+    const char *binary, *lab, *impl, *only, *points, *json, *junit, *notes;
+    const char *view[8];
+    size_t view_count;
     const char *visibility;
     long memory_mb;
     double deadline_epoch;
@@ -68,11 +72,8 @@ struct judge_args {
 
 static void parse_args(int argc, char **argv, struct judge_args *a)
 {
-    *a = (struct judge_args){.impl = "labs",
-                             .visibility = "visible",
-                             .memory_mb = 1024,
-                             .kit_root = ".",
-                             .isolate = true};
+    *a = (struct judge_args){
+        .impl = "labs", .visibility = "visible", .memory_mb = 1024, .isolate = true};
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -102,9 +103,11 @@ static void parse_args(int argc, char **argv, struct judge_args *a)
             a->junit = value;
         else if (strcmp(opt, "--notes") == 0)
             a->notes = value;
-        else if (strcmp(opt, "--kit-root") == 0)
-            a->kit_root = value;
-        else if (strcmp(opt, "--deadline") == 0)
+        else if (strcmp(opt, "--view") == 0 || strcmp(opt, "--kit-root") == 0) {
+            if (a->view_count == sizeof a->view / sizeof a->view[0])
+                die_usage("too many --view paths");
+            a->view[a->view_count++] = value;
+        } else if (strcmp(opt, "--deadline") == 0)
             a->deadline_epoch = atof(value);
         else if (strcmp(opt, "--memory-mb") == 0)
             a->memory_mb = atol(value);
@@ -128,6 +131,8 @@ static void append_note(const char *path, const char *lab, const char *text)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--step") == 0)
+        return judge_step_main(argc, argv);
     err_set_progname(argv[0]);
     struct judge_args a;
     parse_args(argc, argv, &a);
@@ -165,7 +170,7 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
 
     struct containment c;
-    if (contain_init(&c, a.isolate, a.memory_mb, a.kit_root) == -1)
+    if (contain_init(&c, a.isolate, a.memory_mb) == -1)
         die_errno("judge: preparing the tests' containment");
     if (c.why[0]) {
         printf("judge: lab %s: %s\n", a.lab, c.why);
@@ -173,7 +178,18 @@ int main(int argc, char **argv)
     }
 
     const char *multiplier_text = getenv("CK_TIMEOUT_MULTIPLIER");
-    struct judge_options o = {.binary = a.binary, .multiplier = 1.0, .output_keep = 3000};
+    /* The views must be absolute: the test sees them at the same path. */
+    static char views[8][PATH_MAX];
+    for (size_t i = 0; i < a.view_count; i++) {
+        if (realpath(a.view[i], views[i]) == NULL)
+            die_errno("judge: --view %s", a.view[i]);
+        a.view[i] = views[i];
+    }
+    struct judge_options o = {.binary = a.binary,
+                              .multiplier = 1.0,
+                              .output_keep = 3000,
+                              .view = a.view,
+                              .view_count = a.view_count};
     if (multiplier_text && atof(multiplier_text) > 1.0)
         o.multiplier = atof(multiplier_text);
     if (a.deadline_epoch > 0) {

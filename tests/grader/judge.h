@@ -18,10 +18,12 @@
 #include "report.h"
 
 struct judge_options {
-    const char *binary;   /* the lab's test binary */
-    double multiplier;    /* CK_TIMEOUT_MULTIPLIER: every time limit stretches by it */
-    uint64_t deadline_ns; /* CLOCK_MONOTONIC; 0 = none. No test runs past it. */
-    int output_keep;      /* bytes of a failing test's output shown in its report */
+    const char *binary;      /* the lab's test binary */
+    double multiplier;       /* CK_TIMEOUT_MULTIPLIER: every time limit stretches by it */
+    uint64_t deadline_ns;    /* CLOCK_MONOTONIC; 0 = none. No test runs past it. */
+    int output_keep;         /* bytes of a failing test's output shown in its report */
+    const char *const *view; /* more host paths tests may read (--view), e.g. the kit */
+    size_t view_count;
 };
 
 /* Set by SIGINT/SIGTERM: the running test stops, the rest are not run. */
@@ -37,5 +39,8 @@ void judge_free_table(struct grade_test *tests, size_t count);
 /* Runs one test in its own unit and fills r. */
 void judge_run_test(const struct judge_options *o, struct containment *c, int index,
                     const struct grade_test *t, struct graded_test *r);
+
+/* judge --step: runs one build or check command in a jail (judge_step.c). */
+int judge_step_main(int argc, char **argv);
 
 #endif

@@ -17,13 +17,17 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <dirent.h>
+#include <limits.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "audit.h"
 #include "channel.h"
 #include "clock.h"
+#include "jail.h"
 #include "judge.h"
 
 enum verdict { VERDICT_NONE, VERDICT_PASS, VERDICT_FAIL };
@@ -276,6 +280,51 @@ static void explain(const struct judge_options *o, const struct grade_test *t,
     }
 }
 
+/* True when name is one of the lab's programs, which tests may run. */
+static bool is_program(int dir_fd, const char *name, const char *binary_name)
+{
+    struct stat st;
+    size_t len = strlen(name);
+    if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == -1 || !S_ISREG(st.st_mode) ||
+        !(st.st_mode & S_IXUSR))
+        return false;
+    if (strcmp(name, binary_name) == 0)
+        return true;
+    /* Never another test binary: the hidden tests live in one beside the public ones. */
+    if (strncmp(name, "test_", 5) == 0 || strncmp(name, "hidden_", 7) == 0)
+        return false;
+    return !(len > 2 && name[len - 2] == '.'); /* no objects (.o, .d, .a) */
+}
+
+/*
+ * What a test sees of the kit (jail.h): its own binary and the lab's
+ * programs beside it (tests run tcp_server...), plus what --view adds.
+ * Sources, objects, the other test binary and results are not there.
+ */
+static void test_view(const struct judge_options *o, const struct containment *c,
+                      struct jail_view *v)
+{
+    contain_view_init(c, v);
+    static char dir[PATH_MAX], names[JAIL_MAX_ENTRIES][PATH_MAX + 256];
+    snprintf(dir, sizeof dir, "%s", o->binary);
+    char *slash = strrchr(dir, '/');
+    const char *binary_name = slash ? slash + 1 : o->binary;
+    if (slash)
+        *slash = '\0';
+    for (size_t i = 0; i < o->view_count; i++)
+        jail_add(v, o->view[i], false, 0, NULL);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d != NULL && (e = readdir(d)) != NULL && v->count < JAIL_MAX_ENTRIES) {
+        if (!is_program(dirfd(d), e->d_name, binary_name))
+            continue;
+        snprintf(names[v->count], sizeof names[v->count], "%s/%s", dir, e->d_name);
+        jail_add(v, names[v->count], false, 0, NULL);
+    }
+    if (d != NULL)
+        closedir(d);
+}
+
 void judge_run_test(const struct judge_options *o, struct containment *c, int index,
                     const struct grade_test *t, struct graded_test *r)
 {
@@ -301,7 +350,12 @@ void judge_run_test(const struct judge_options *o, struct containment *c, int in
                  strerror(errno));
         return;
     }
-    if (contain_spawn(c, &u, o->binary, prefix, sv[1], out[1], why, sizeof why) == -1) {
+    static struct jail_view view;
+    test_view(o, c, &view);
+    char channel_text[] = "3";
+    char *argv[] = {(char *)o->binary, "--run", (char *)t->name, "--channel", channel_text, NULL};
+    struct unit_command cmd = {.argv = argv, .view = &view, .channel_fd = sv[1], .out_fd = out[1]};
+    if (contain_spawn(c, &u, &cmd, prefix, why, sizeof why) == -1) {
         snprintf(r->message, sizeof r->message, "the judge could not start the test: %s", why);
         close(sv[0]), close(sv[1]), close(out[0]), close(out[1]);
         return;

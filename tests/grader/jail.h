@@ -1,0 +1,57 @@
+/*
+ * jail.h - a root of its own for every step that touches a submission.
+ *
+ * Deny by default: a step (building the student's files, checking them,
+ * running one test) sees only what this view lists, whatever the
+ * permissions of the rest of the host. The namespace's init (contain.c)
+ * calls jail_enter() as root, before it starts the step's command:
+ *
+ *   /usr, /bin, /lib...   the toolchain and libraries, read-only
+ *   /etc                  a few files the C library and tools read
+ *                         (passwd, group, hosts, ld.so.cache, alternatives...)
+ *   /dev                  null, zero, full, random, urandom; a private /dev/shm
+ *   /proc                 the namespace's own
+ *   /tmp, /var/tmp, /run/lock, /dev/shm
+ *                         fresh tmpfs, limited in bytes and in files
+ *   the view's entries    files and folders of the kit at their own paths,
+ *                         read-only; scratch folders (tmpfs) where a step writes
+ *
+ * Everything else (the instructor's checkout, hidden tests, solutions,
+ * other submissions, results, /autograder, /home, /root) is not there.
+ */
+#ifndef IPC_KIT_JAIL_H
+#define IPC_KIT_JAIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+enum { JAIL_MAX_ENTRIES = 48 };
+
+/* One path of the host, shown at the same path inside the jail. */
+struct jail_entry {
+    const char *path; /* absolute */
+    bool writable;    /* a scratch tmpfs instead of the host's folder */
+    long size_mb;     /* scratch only: its size */
+    const char *fill; /* scratch only: a host folder whose regular files are copied in */
+};
+
+struct jail_view {
+    const char *root_mount; /* an empty folder of the judge's: the new root is mounted there */
+    uid_t owner;            /* who owns the scratch folders (the step's uid) */
+    long scratch_mb;        /* size of each of /tmp, /var/tmp, /dev/shm, /run/lock */
+    long scratch_files;     /* files (and hard links) each of them may hold */
+    size_t count;
+    struct jail_entry entries[JAIL_MAX_ENTRIES];
+};
+
+/* Adds an entry; returns -1 (and adds nothing) when the view is full. */
+int jail_add(struct jail_view *v, const char *path, bool writable, long size_mb, const char *fill);
+
+/*
+ * In a fresh mount namespace, as root: builds the root and moves into it
+ * (pivot_root). Returns NULL, or what failed (errno tells why).
+ */
+const char *jail_enter(const struct jail_view *v);
+
+#endif
