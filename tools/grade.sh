@@ -208,6 +208,7 @@ fi
 [ ${#binaries[@]} -gt 0 ] || { echo "grade.sh: no lab '${lab:-any}' to grade under $build/$impl" >&2; exit 3; }
 
 status=0
+declare -A integrity_done=() integrity_status=() integrity_text=()
 count=${#binaries[@]}
 for ((i = 0; i < count; i++)); do
     bin=${binaries[$i]}
@@ -243,18 +244,44 @@ ${errors:-see the build output}"
         continue
     fi
 
-    # The student's objects may not reach into the tests (integrity.sh).
-    others=("$plain_build/$impl/tests/$name"/*.o "$plain_build"/tests/grader/{harness,helpers,channel,json_valid}.o
-        "$plain_build/common/libipckit.a" "$plain_build/common/fault.o")
-    if ! violations=$(tests/grader/integrity.sh "${names_option[@]}" "$kit" "labs/$name" "$plain_build/$impl/$name" "${others[@]}"); then
+    # The student's objects may not reach into the tests (integrity.sh), checked
+    # in a jail: reading an object crafted by a student is a step that touches it.
+    if [ -z "${integrity_done[$name]:-}" ]; then
+        integrity_done[$name]=1
+        others=("$plain_build"/tests/grader/{harness,helpers,channel,json_valid}.o
+            "$plain_build/common/libipckit.a" "$plain_build/common/fault.o")
+        for o in "$plain_build/$impl/tests/$name"/*.o; do
+            case "$(basename "$o")" in hidden_*) ;; *) others+=("$o") ;; esac
+        done
+        views=(--view "$kit/tests/grader/integrity.sh" --view "$kit/labs/$name" --view "$kit/$plain_build/$impl/$name")
+        for o in "${others[@]}" ${names_option[1]:+"${names_option[1]}"}; do views+=(--view "$(realpath "$o")"); done
+        violations=$(env -u MAKEFLAGS "$judge" --step "checking your files" --limit "$step_limit" \
+            --memory-mb "$memory_mb" "${views[@]}" --cwd "$kit" -- /bin/bash "$kit/tests/grader/integrity.sh" \
+            ${names_option[1]:+--libc-names "$(realpath "${names_option[1]}")"} "$kit" "labs/$name" \
+            "$plain_build/$impl/$name" "${others[@]}")
+        integrity_status[$name]=$?
+        integrity_text[$name]=$violations
+    fi
+    case "${integrity_status[$name]}" in
+    0) ;;
+    1)
         echo "grade.sh: lab $name: the integrity check failed; the lab scores 0" >&2
-        printf '%s\n' "$violations" | sed 's/^/  /' >&2
+        printf '%s\n' "${integrity_text[$name]}" | sed 's/^/  /' >&2
         zero_part "$table" "$part" "$name" "$visibility" "lab $name scores 0: the integrity check of your object files failed:
-$violations
+${integrity_text[$name]}
 Lab files may define the functions of the lab's headers and static helpers, and call the C library; see \"What your files may contain\" in the handout."
         status=1
         continue
-    fi
+        ;;
+    *)
+        why="grader error: the integrity check of lab $name could not run (exit ${integrity_status[$name]}): ${integrity_text[$name]}; grade again"
+        echo "grade.sh: $why" >&2
+        echo "$why" >>"$judge_notes"
+        zero_part "$table" "$part" "$name" "$visibility" "not graded: $why"
+        status=3
+        continue
+        ;;
+    esac
 
     judge_args=(--bin "$bin" --lab "$name" --impl "$impl" --json "$part" --junit "$out/parts/${base#test_}.xml"
         --memory-mb "$memory_mb" --notes "$judge_notes" "${flags[@]}")

@@ -226,10 +226,25 @@ static const char *system_view(const struct jail_view *v)
     return NULL;
 }
 
+/* True when an earlier read-only entry of the view already shows path. */
+static bool shown_already(const struct jail_view *v, size_t before, const char *path)
+{
+    for (size_t i = 0; i < before; i++) {
+        const struct jail_entry *e = &v->entries[i];
+        size_t len = strlen(e->path);
+        if (!e->writable && strncmp(e->path, path, len) == 0 &&
+            (path[len] == '/' || path[len] == '\0'))
+            return true;
+    }
+    return false;
+}
+
 static const char *kit_view(const struct jail_view *v)
 {
     for (size_t i = 0; i < v->count; i++) {
         const struct jail_entry *e = &v->entries[i];
+        if (!e->writable && shown_already(v, i, e->path))
+            continue;
         if (!e->writable) {
             if (bind_read_only(e->path, inside(v, e->path), false) == -1)
                 return "showing a file of the kit";

@@ -10,8 +10,9 @@
  * must hand back are copied out with --copy-out, after it succeeded, as
  * regular files no bigger than --file-mb. Its output is printed, capped.
  *
- * Exit status: 0 the command succeeded; 1 it failed (its output says why);
- * 124 it ran past --limit; 2 usage; 3 the judge could not run it.
+ * Exit status: 0 the command succeeded; its own exit status when it failed
+ * (1 when a signal ended it or a file could not be copied out); 124 it ran
+ * past --limit; 3 the judge could not run it; 2 usage.
  */
 #define _GNU_SOURCE /* pipe2() */
 #include <errno.h>
@@ -56,8 +57,8 @@ static void step_usage(const char *prog)
            "  --file-mb N          no file the command writes may exceed N MiB (default 64)\n"
            "  --memory-mb N        memory limit (default 1024)\n"
            "  --isolate none       run it as you, without a jail (a user's own machine)\n"
-           "Exit status: 0 success, 1 the command failed, 124 past its time limit,\n"
-           "2 usage error, 3 the judge could not run it.\n"
+           "Exit status: 0 success, the command's own status when it failed (1 for a\n"
+           "signal), 124 past its time limit, 3 the judge could not run it, 2 usage.\n"
            "example: %s --step compiling --limit 60 --view /kit/labs --scratch /kit/build:256 \\\n"
            "             --copy-out /kit/build/x.o --cwd /kit -- /usr/bin/make build/x.o\n",
            prog, prog);
@@ -245,8 +246,10 @@ int judge_step_main(int argc, char **argv)
     int result = 0;
     if (!ended) {
         result = STEP_TIMED_OUT;
-    } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    } else if (!WIFEXITED(status)) {
         result = STEP_FAILED;
+    } else if (WEXITSTATUS(status) != 0) {
+        result = WEXITSTATUS(status);
     } else if (c.level == CONTAIN_NAMESPACES) {
         for (size_t i = 0; i < a.copy_count && result == 0; i++) {
             if (copy_out(&u, a.copies[i], (long long)a.file_mb << 20, why, sizeof why) == -1) {
