@@ -166,6 +166,27 @@ build_lab() {
         --scratch "$kit/$lab_dir:512:$kit/$lab_dir" "${copies[@]}" --cwd "$kit" -- \
         "${make_cmd[@]}" $(for o in $objects; do printf -- '-o %s ' "$o"; done) $bins
 }
+# check_integrity LAB: reads the student's plain objects in a jail (reading an
+# object a student crafted is a step that touches the submission); keeps the
+# verdict in integrity_status[LAB] (0 clean, 1 violations, else it could not
+# run) and the violations in integrity_text[LAB].
+declare -A integrity_status=() integrity_text=()
+check_integrity() {
+    local name=$1 others=() views=() o violations
+    others=("$plain_build"/tests/grader/{harness,helpers,channel,json_valid}.o
+        "$plain_build/common/libipckit.a" "$plain_build/common/fault.o")
+    for o in "$plain_build/$impl/tests/$name"/*.o; do
+        case "$(basename "$o")" in hidden_*) ;; *) others+=("$o") ;; esac
+    done
+    views=(--view "$kit/tests/grader/integrity.sh" --view "$kit/labs/$name" --view "$kit/$plain_build/$impl/$name")
+    for o in "${others[@]}" ${names_option[1]:+"${names_option[1]}"}; do views+=(--view "$(realpath "$o")"); done
+    violations=$(env -u MAKEFLAGS "$judge" --step "checking your files" --limit "$step_limit" \
+        --memory-mb "$memory_mb" "${views[@]}" --cwd "$kit" -- /bin/bash "$kit/tests/grader/integrity.sh" \
+        ${names_option[1]:+--libc-names "$(realpath "${names_option[1]}")"} "$kit" "labs/$name" \
+        "$plain_build/$impl/$name" "${others[@]}")
+    integrity_status[$name]=$?
+    integrity_text[$name]=$violations
+}
 if [ -z "$no_build" ]; then
     plain_labs=$(make -s --no-print-directory DEPS_DONE=1 IMPL="$impl" HIDDEN="$hidden" LAB="$lab" grade-plan | cut -d'|' -f1)
     for name in $plain_labs; do
@@ -176,6 +197,7 @@ if [ -z "$no_build" ]; then
         fi
         # The integrity check reads plain objects (sanitizers add constructors).
         [ -n "$san" ] && build_lab "$name" "" plain 0
+        check_integrity "$name"
         if [ -n "$tsan_build" ] && [ -f "tests/$name/TSAN" ]; then
             build_lab "$name" thread san-thread 1 ||
                 echo "grade.sh: lab $name: the ThreadSanitizer build failed" >&2
@@ -208,7 +230,6 @@ fi
 [ ${#binaries[@]} -gt 0 ] || { echo "grade.sh: no lab '${lab:-any}' to grade under $build/$impl" >&2; exit 3; }
 
 status=0
-declare -A integrity_done=() integrity_status=() integrity_text=()
 count=${#binaries[@]}
 for ((i = 0; i < count; i++)); do
     bin=${binaries[$i]}
@@ -244,24 +265,9 @@ ${errors:-see the build output}"
         continue
     fi
 
-    # The student's objects may not reach into the tests (integrity.sh), checked
-    # in a jail: reading an object crafted by a student is a step that touches it.
-    if [ -z "${integrity_done[$name]:-}" ]; then
-        integrity_done[$name]=1
-        others=("$plain_build"/tests/grader/{harness,helpers,channel,json_valid}.o
-            "$plain_build/common/libipckit.a" "$plain_build/common/fault.o")
-        for o in "$plain_build/$impl/tests/$name"/*.o; do
-            case "$(basename "$o")" in hidden_*) ;; *) others+=("$o") ;; esac
-        done
-        views=(--view "$kit/tests/grader/integrity.sh" --view "$kit/labs/$name" --view "$kit/$plain_build/$impl/$name")
-        for o in "${others[@]}" ${names_option[1]:+"${names_option[1]}"}; do views+=(--view "$(realpath "$o")"); done
-        violations=$(env -u MAKEFLAGS "$judge" --step "checking your files" --limit "$step_limit" \
-            --memory-mb "$memory_mb" "${views[@]}" --cwd "$kit" -- /bin/bash "$kit/tests/grader/integrity.sh" \
-            ${names_option[1]:+--libc-names "$(realpath "${names_option[1]}")"} "$kit" "labs/$name" \
-            "$plain_build/$impl/$name" "${others[@]}")
-        integrity_status[$name]=$?
-        integrity_text[$name]=$violations
-    fi
+    # The student's objects may not reach into the tests (integrity.sh): the
+    # check ran in a jail right after the build (check_integrity above).
+    [ -n "${integrity_status[$name]:-}" ] || integrity_status[$name]=0
     case "${integrity_status[$name]}" in
     0) ;;
     1)

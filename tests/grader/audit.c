@@ -16,9 +16,18 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "clock.h"
 #include "proc_table.h"
 
 enum { CHANNEL_FD_FLOOR = 900 }; /* the harness keeps the judge's socket up there */
+
+/*
+ * What a test leaves can cost it, never the grader's time: a folder's
+ * entries are named up to AUDIT_NAMED, counted up to AUDIT_COUNTED, and the
+ * whole audit stops reading after AUDIT_SECONDS. (In a jail the scratch
+ * folders hold at most 20 000 files anyway, see contain_view_init().)
+ */
+enum { AUDIT_NAMED = 20, AUDIT_COUNTED = 100000, AUDIT_SECONDS = 5 };
 
 void audit_note(char *notes, size_t size, const char *fmt, ...)
 {
@@ -178,6 +187,27 @@ static const char *kind_of(mode_t mode)
     return "file";
 }
 
+static uint64_t audit_deadline_ns;
+
+/* True (once noted) when a folder holds more than can be read in time. */
+static bool too_many(int found, const char *folder, char *notes, size_t size)
+{
+    if (found < AUDIT_COUNTED && clock_now_ns() < audit_deadline_ns)
+        return false;
+    audit_note(notes, size,
+               "leak: %s holds %d or more leftovers; the audit stopped reading there (remove "
+               "what you create)\n",
+               folder, found);
+    return true;
+}
+
+/* Names the first leftovers of a folder and counts the rest. */
+static void note_the_rest(int found, const char *folder, char *notes, size_t size)
+{
+    if (found > AUDIT_NAMED)
+        audit_note(notes, size, "leak: ... and %d more in %s\n", found - AUDIT_NAMED, folder);
+}
+
 /* Lists (and outside a namespace removes) the test's entries of one folder. */
 static int audit_folder(const struct containment *c, const struct test_unit *u,
                         const struct audit_snapshot *snap, const char *folder, char *notes,
@@ -190,7 +220,7 @@ static int audit_folder(const struct containment *c, const struct test_unit *u,
         return 0;
     int found = 0;
     struct dirent *d;
-    while ((d = readdir(dir)) != NULL) {
+    while ((d = readdir(dir)) != NULL && !too_many(found, folder, notes, size)) {
         if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0 ||
             contain_is_judges(c, u, folder, d->d_name))
             continue;
@@ -199,7 +229,11 @@ static int audit_folder(const struct containment *c, const struct test_unit *u,
         snprintf(entry, sizeof entry, "%s/%s", path, d->d_name);
         if (lstat(entry, &st) == -1 || !is_tests(c, u, snap, folder, d->d_name, &st))
             continue;
-        found++;
+        if (++found > AUDIT_NAMED) {
+            if (c->level != CONTAIN_NAMESPACES)
+                contain_remove_tree(entry);
+            continue;
+        }
         if (strcmp(folder, "/dev/shm") == 0)
             audit_note(notes, size,
                        "leak: shared memory object /%s left in /dev/shm; shm_unlink() it on "
@@ -217,6 +251,7 @@ static int audit_folder(const struct containment *c, const struct test_unit *u,
             contain_remove_tree(entry);
     }
     closedir(dir);
+    note_the_rest(found, folder, notes, size);
     return found;
 }
 
@@ -228,15 +263,14 @@ static int audit_test_dir(const struct test_unit *u, char *notes, size_t size)
         return 0;
     int found = 0;
     struct dirent *d;
-    while ((d = readdir(dir)) != NULL) {
+    while ((d = readdir(dir)) != NULL && !too_many(found, "the test's folder", notes, size)) {
         if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
             continue;
         char entry[PATH_MAX + 256];
         struct stat st;
         snprintf(entry, sizeof entry, "%s/%s", u->dir_outside, d->d_name);
-        if (lstat(entry, &st) == -1)
+        if (lstat(entry, &st) == -1 || ++found > AUDIT_NAMED)
             continue;
-        found++;
         if (S_ISSOCK(st.st_mode))
             audit_note(notes, size,
                        "leak: socket file %s left in the test's folder; unlink() it when the "
@@ -249,6 +283,7 @@ static int audit_test_dir(const struct test_unit *u, char *notes, size_t size)
                        kind_of(st.st_mode), d->d_name);
     }
     closedir(dir);
+    note_the_rest(found, "the test's folder", notes, size);
     return found;
 }
 
@@ -273,6 +308,7 @@ int audit_collect(const struct containment *c, const struct test_unit *u,
                   const struct audit_snapshot *snap, bool with_fds, char *notes, size_t size)
 {
     int found = 0;
+    audit_deadline_ns = clock_now_ns() + AUDIT_SECONDS * 1000000000ull;
     if (with_fds && u->test > 0)
         found += audit_fds(u, snap, notes, size);
     found += audit_processes(c, u, notes, size);

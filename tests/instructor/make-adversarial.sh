@@ -33,6 +33,18 @@
 #   eat_memory        touches 8 GiB
 #   fork_bomb         forks without end
 #   foreign_names     shm object and files under names of its own (then succeeds)
+#   many_links        fills the test's folder with hard links (the jail's tmpfs
+#                     holds 20 000 files; the audit names 20 and counts the rest)
+#   walks_host        reads the host at run time: the kit's tests and sources
+#                     (found from /proc/self/exe), /autograder, /root, /home,
+#                     /etc/shadow; prints what it found and fails if anything
+#                     was there, so FULL-FIFO proves nothing was
+# Attacks on the build (issue: "every step that touches a submission runs in
+# the jail"), in the reference; the right score of each is 0 (it cannot be built):
+#   incbin_hidden     .incbin of the hidden tests' source     -> 0, "file not found"
+#   incbin_system     .incbin of /etc/shadow                  -> 0, "file not found"
+#   giant_object      .fill of 512 MiB                        -> 0, over the file size cap
+#   endless_build     a macro that expands without end        -> 0, stopped by a limit (memory or time)
 set -euo pipefail
 
 top=${1:?usage: make-adversarial.sh KIT_TOP OUT_DIR}
@@ -304,6 +316,80 @@ fifo_create foreign_names <<'EOF'
         close(f);
     int rc = mkfifo(path, 0600);
     return (int)trace_call("mkfifo", rc, "\"%s\", 0600", path);
+EOF
+
+start many_links reference FULL-FIFO "more in the test's folder"
+fails_after many_links <<'EOF'
+    (void)path;
+    int f = open("target", O_WRONLY | O_CREAT, 0600);
+    if (f >= 0)
+        close(f);
+    char name[32];
+    for (long i = 0; i < 2000000; i++) { /* until the folder is full */
+        snprintf(name, sizeof name, "l%ld", i);
+        if (link("target", name) == -1)
+            break;
+    }
+EOF
+
+start walks_host reference FULL-FIFO "pipe_fifo_create"
+fails_after walks_host <<'EOF'
+    (void)path;
+    /* The kit is the folder above build/ on the path of this very program. */
+    char exe[1024] = "", probe[1400];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    exe[n > 0 ? n : 0] = 0;
+    char *build = strstr(exe, "/build/");
+    if (build)
+        *build = 0;
+    const char *places[] = {"tests/02-pipe/hidden_pipe.c", "tests/02-pipe", "labs/02-pipe/pipe_lab.c",
+                            "tests", "Makefile", "/autograder", "/autograder/source", "/root",
+                            "/home", "/etc/shadow", "/work", "/var/log"};
+    int seen = 0;
+    for (size_t i = 0; i < sizeof places / sizeof places[0]; i++) {
+        if (places[i][0] == '/')
+            snprintf(probe, sizeof probe, "%s", places[i]);
+        else
+            snprintf(probe, sizeof probe, "%s/%s", exe, places[i]);
+        int fd = open(probe, O_RDONLY);
+        if (fd >= 0) {
+            char text[200];
+            ssize_t got = read(fd, text, sizeof text - 1);
+            text[got > 0 ? got : 0] = 0;
+            fprintf(stderr, "LEAKED %s: %s\n", probe, text);
+            close(fd);
+            seen++;
+        }
+    }
+    if (seen) { /* something outside the view was there: fail a visible test too */
+        errno = EIO;
+        return -1;
+    }
+EOF
+
+# ---- attacks on the build: in the reference, which then cannot be built -------
+start incbin_hidden reference 0 "file not found"
+append incbin_hidden <<EOF
+__asm__(".section .rodata\n.incbin \"$top/tests/02-pipe/hidden_pipe.c\"\n.previous");
+EOF
+
+start incbin_system reference 0 "file not found"
+append incbin_system <<'EOF'
+__asm__(".section .rodata\n.incbin \"/etc/shadow\"\n.previous");
+EOF
+
+start giant_object reference 0 "File too large"
+append giant_object <<'EOF'
+__asm__(".section .rodata\n.fill 0x20000000, 1, 1\n.previous");
+EOF
+
+start endless_build reference 0 "did not compile"
+append endless_build <<'EOF'
+#define E0(x) x x x x
+#define E1(x) E0(E0(E0(E0(x))))
+#define E2(x) E1(E1(E1(E1(x))))
+#define E3(x) E2(E2(E2(E2(x))))
+static const int endless = E3(E3(E3(1 +))) 1;
 EOF
 
 # ---- a file that is a symbolic link: never copied (as root it would be read) ---

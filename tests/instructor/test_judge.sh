@@ -39,8 +39,9 @@ subs="$scratch/submissions"
 "$top/tests/instructor/make-adversarial.sh" "$top" "$subs"
 expect="$subs.expect.raw"
 mv "$subs.expect" "$expect"
-# Attacks on the score (the first ten) go through Gradescope too.
-score_attacks=$(head -10 "$expect" | cut -f1)
+# Attacks on the score (the first ten) and on the build and the host's
+# files go through make grade and Gradescope too; grade-batch takes them all.
+score_attacks="$(head -10 "$expect" | cut -f1 | tr '\n' ' ')incbin_hidden incbin_system giant_object endless_build walks_host"
 
 expect_of() { awk -F'\t' -v n="$1" -v f="$2" '$1 == n { print $f }' "$expect"; }
 
@@ -103,6 +104,8 @@ timed() { # timed WHAT LOG COMMAND...: runs it (its output in LOG), then says ho
     echo "  ($what: $((SECONDS - began)) s)"
 }
 timed "make grade of the attacks on the score, one after another" /dev/null grade_all &
+# A build step may run 20 s here (60 s by default): endless_build stops within it.
+export GRADE_STEP_LIMIT=20
 timed "grade-batch of every attack" "$scratch/batch.log" "$top/tools/instructor/grade-batch.sh" "$subs" "$scratch/batch" 2 120 02 &
 timed "Gradescope, the attacks on the score" /dev/null gradescope_all &
 timed "grade-batch of ordinary submissions (test_batch.sh)" "$scratch/test_batch.log" "$top/tests/instructor/test_batch.sh" "$build" &
@@ -116,7 +119,7 @@ while IFS=$'\t' read -r name points pattern; do
     got=$(lab_score "$results" 02-pipe)
     check "$name: lab 02 scores $points (got $got)" test "$got" = "$points"
     check "$name: the report says '$pattern'" grep -qF -- "$pattern" "$results"
-done < <(head -10 "$expect") # the same ten as $score_attacks
+done < <(awk -F'\t' -v names=" $score_attacks " 'index(names, " " $1 " ")' "$expect")
 
 echo "== grade-batch of the attacks (LAB 02, LIMIT 120 s) =="
 check "grade-batch graded every submission" \
@@ -131,6 +134,14 @@ while IFS=$'\t' read -r name points pattern; do
     check "$name: lab 02 scores $points, the total too (got $got, total $total)" test "$got" = "$points" -a "$total" = "$points"
     check "$name: the report says '$pattern'" grep -qF -- "$pattern" "$scratch/batch/reports/$name.json"
 done <"$expect"
+# What a submission could reach is only what its jail shows: walks_host prints
+# "LEAKED" for anything outside it, and no line of the hidden tests' source or
+# of /etc/shadow may appear anywhere a submission's output goes.
+hidden_line=$(grep -m1 'START_TEST' "$top/tests/02-pipe/hidden_pipe.c")
+check "no byte from outside a submission's view in any report (batch, make grade, Gradescope)" \
+    sh -c "! cat '$scratch'/batch/reports/* '$scratch'/grade/*/log '$scratch'/grade/*/out/results.json \
+        '$scratch'/gs/*/results/results.json '$scratch'/gs/*/stdout.txt 2>/dev/null |
+        grep -qF -e LEAKED -e '$hidden_line' -e 'root:'"
 check "every submission's grading stayed within LIMIT + 10 s" \
     sh -c "! grep -h '^grade-batch: .*points (' '$scratch/batch.log' | grep -qE '\\((1[3-9][0-9]|[2-9][0-9][0-9]) s\\)'"
 
