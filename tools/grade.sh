@@ -256,8 +256,10 @@ for ((i = 0; i < count; i++)); do
     if [ ! -x "$bin" ]; then
         lab_log="$out/parts/build-$name.log"
         [ -f "$lab_log" ] || lab_log=${build_log:-/dev/null}
-        errors=$( { grep -E "^(labs|$impl)/[0-9a-z-]+/[a-z_0-9]+\.c:[0-9]+:[0-9]+: (error|warning)|^judge: " "$lab_log" 2>/dev/null ||
-            grep -hE 'undefined reference|multiple definition' "$lab_log" 2>/dev/null || true; } | head -20)
+        # The compiler's and assembler's words about the student's files, the
+        # judge's (a limit), and the linker's; never a line naming a hidden test.
+        errors=$(grep -E "^(labs|$impl)/[0-9a-z-]+/[a-z_0-9]+\.c:[0-9]+:[0-9]+: (error|warning)|Error: |[Ff]atal error: |^judge: |undefined reference|multiple definition" \
+            "$lab_log" 2>/dev/null | grep -v 'hidden_' | head -20)
         echo "grade.sh: lab $name did not compile; its tests score 0" >&2
         zero_part "$table" "$part" "$name" "$visibility" "your code for lab $name did not compile, so its tests could not run:
 ${errors:-see the build output}"
