@@ -133,7 +133,7 @@ jail_step() {
     local step=$1
     shift
     env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS "$judge" --step "$step" --limit "$step_limit" \
-        --file-mb "$file_mb" --memory-mb "$memory_mb" "$@" >>"$out/parts/build-$name.log" 2>&1
+        --file-mb "$file_mb" --memory-mb "$memory_mb" --notes "$judge_notes" "$@" >>"$out/parts/build-$name.log" 2>&1
 }
 # build_lab LAB SAN VARIANT_DIR LINK: compiles the lab's student files for one
 # variant (and links its binaries when LINK is 1). Returns the step's status.
