@@ -143,6 +143,11 @@ $$(patsubst labs/%.c,$(BUILD)/$(1)/%.o,$$($(1)_$(2)_OVERLAY)): $(BUILD)/$(1)/$(2
 	$$(if $$(Q),@echo "  CC      $$< ($(1))")
 	$$(Q)$$(CC) $$(CFLAGS) -I$$(<D) -c $$< -o $$@
 $(BUILD)/$(1)/$(2)/%.o: CFLAGS += -Ilabs/$(2) $$(foreach u,$$(LAB_USES_$(2)),-I$(1)/$$(u) -Ilabs/$$(u))
+# The lab's own files see the lab's and common/'s headers only, never the grader's.
+$(BUILD)/$(1)/$(2)/%.o: $(1)/$(2)/%.c
+	@mkdir -p $$(@D)
+	$$(if $$(Q),@echo "  CC      $$<")
+	$$(Q)$$(CC) $$(CFLAGS) -I$$(<D) -c $$< -o $$@
 # Tests: hidden_*.c files are the instructor's hidden tests, built only
 # with HIDDEN=1 into a second binary; .c files without main() are shared.
 $(1)_$(2)_TALL    := $$(wildcard tests/$(2)/*.c)
