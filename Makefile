@@ -280,9 +280,22 @@ grade: deps
 	    $(if $(GRADE_NOTES),--notes $(GRADE_NOTES)) $(if $(GRADE_LIMIT),--limit $(GRADE_LIMIT)) \
 	    $(if $(GRADE_LOCK_DOWN),--lock-down) $(if $(GRADE_TSAN_LABS),--tsan-build build/san-thread)
 
-.PHONY: grade-build grade-prepare grade-given grade-plan
+.PHONY: grade-build grade-prepare grade-given grade-plan grade-record
+# It compiles the student's files too, outside any jail: run it on the kit's
+# own sources only (a pristine kit, the reference). It records which sources
+# it built from (PRISTINE), so grading can use those builds as they are for a
+# lab whose files a submission left untouched.
+PRISTINE = $(BUILD)/$(IMPL)/pristine.sha256
+RECORD_LABS ?= $(GRADE_USED_LABS)
+define record-pristine
+$(Q)srcs="$(patsubst $(BUILD)/$(IMPL)/%.o,$(IMPL)/%.c,$(foreach lab,$(RECORD_LABS),$($(IMPL)_$(lab)_STUDENT)))"; \
+    { grep -vF -f <(printf '  %s\n' $$srcs) $(PRISTINE) 2>/dev/null; sha256sum $$srcs; } >$(PRISTINE).new && \
+    mv $(PRISTINE).new $(PRISTINE)
+endef
 grade-build: $(GRADE_BUILT) $(if $(SAN),,$(JUDGE) $(LIBC_NAMES))
-	@:
+	$(record-pristine)
+grade-record:
+	$(record-pristine)
 
 # What grading builds outside the jail: nothing of the student's. A graded
 # lab's given and test objects (and those of the labs it uses), the harness,
@@ -306,7 +319,8 @@ grade-plan:
 # its own files. Used by the batch grader and Gradescope's setup.sh.
 grade-prepare: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 SAN= grade-build
-	$(if $(GRADE_TSAN_BUILT),@$(MAKE) --no-print-directory DEPS_DONE=1 SAN=thread $(GRADE_TSAN_BUILT))
+	$(if $(GRADE_TSAN_BUILT),@$(MAKE) --no-print-directory DEPS_DONE=1 SAN=thread $(GRADE_TSAN_BUILT) grade-record \
+	    RECORD_LABS="$(GRADE_TSAN_LABS) $(foreach l,$(GRADE_TSAN_LABS),$(LAB_USES_$(l)))")
 
 # make test runs in a temporary folder and with a name prefix of its own, so
 # two runs on one machine (or a grader beside it) never see each other's

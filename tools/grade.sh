@@ -143,19 +143,37 @@ build_lab() {
         LAB="$name" grade-plan | grep "^$name|")
     objects=$(echo "$plan" | cut -d'|' -f2)
     bins=$(echo "$plan" | cut -d'|' -f3)
-    # Nothing old may be graded in place of what fails to build now.
-    for o in $objects $bins; do rm -f "$kit/$o"; done
+    if built_from_pristine "$variant" "$objects" "$bins"; then
+        echo "== lab $name ($variant): the files are those the kit was prepared from; its build is used as it is ==" \
+            >>"$out/parts/build-$name.log"
+        return 0
+    fi
+    # As root, nothing old may be graded in place of what builds now (an
+    # object made outside the jail may hold anything); a user's own build
+    # on their own machine is trusted and stays incremental.
+    if [ "$(id -u)" -eq 0 ]; then
+        for o in $objects $bins; do rm -f "$kit/$o"; done
+    fi
+    # Objects this run already compiled (lab 01's, for lab 05) are not made twice.
+    local todo="" copies_for=""
+    for o in $objects; do
+        [ -n "${compiled[$o]:-}" ] || todo+=" $o"
+    done
     local make_cmd=(/usr/bin/make --no-print-directory -s DEPS_DONE=1 IMPL="$impl" SAN="$variant_san"
         HIDDEN="$hidden" LAB="$name")
     views=(--view "$kit/Makefile" --view "$kit/common" --view "$kit/labs")
     [ -d "$kit/$impl" ] && [ "$impl" != labs ] && views+=(--view "$kit/$impl")
     copies=()
-    for o in $objects; do copies+=(--copy-out "$kit/$o"); done
-    echo "== compiling lab $name ($variant) ==" >>"$out/parts/build-$name.log"
-    jail_step "compiling your files" "${views[@]}" --scratch "$kit/build:512" "${copies[@]}" \
-        --cwd "$kit" -- "${make_cmd[@]}" $objects
-    rc=$?
-    [ "$rc" -eq 0 ] && [ "$link" = 1 ] || return $rc
+    for o in $todo; do copies+=(--copy-out "$kit/$o"); done
+    if [ -n "$todo" ]; then
+        echo "== compiling lab $name ($variant) ==" >>"$out/parts/build-$name.log"
+        jail_step "compiling your files" "${views[@]}" --scratch "$kit/build:512" "${copies[@]}" \
+            --cwd "$kit" -- "${make_cmd[@]}" $todo
+        rc=$?
+        [ "$rc" -eq 0 ] || return $rc
+        for o in $todo; do compiled[$o]=1; done
+    fi
+    [ "$link" = 1 ] || return 0
     # Linking: the objects of this variant; the student's own are never remade here.
     local lab_dir
     copies=()
@@ -187,6 +205,23 @@ check_integrity() {
     integrity_status[$name]=$?
     integrity_text[$name]=$violations
 }
+# built_from_pristine VARIANT OBJECTS BINS: true when the kit's own build
+# (make grade-prepare) made every one of them from exactly the student
+# sources that are there now: a lab a submission left untouched.
+declare -A compiled=()
+built_from_pristine() {
+    local record="$build_root/$1/$impl/pristine.sha256" o src sum
+    [ -s "$record" ] || return 1
+    for o in $3; do [ -x "$kit/$o" ] || return 1; done
+    for o in $2; do
+        [ -f "$kit/$o" ] || return 1
+        src=${o#build/*/}
+        src=${src%.o}.c
+        sum=$(sha256sum "$src" 2>/dev/null | cut -d' ' -f1)
+        grep -qxF "$sum  $src" "$record" || return 1
+    done
+}
+build_root=$(dirname "$build")
 if [ -z "$no_build" ]; then
     plain_labs=$(make -s --no-print-directory DEPS_DONE=1 IMPL="$impl" HIDDEN="$hidden" LAB="$lab" grade-plan | cut -d'|' -f1)
     for name in $plain_labs; do
