@@ -296,9 +296,12 @@ for ((i = 0; i < count; i++)); do
         lab_log="$out/parts/build-$name.log"
         [ -f "$lab_log" ] || lab_log=${build_log:-/dev/null}
         # The compiler's and assembler's words about the student's files, the
-        # judge's (a limit), and the linker's; never a line naming a hidden test.
-        errors=$(grep -E "^(labs|$impl)/[0-9a-z-]+/[a-z_0-9]+\.c:[0-9]+:[0-9]+: (error|warning)|Error: |[Ff]atal error: |^judge: |undefined reference|multiple definition" \
-            "$lab_log" 2>/dev/null | grep -v 'hidden_' | head -20)
+        # judge's (a limit), and the linker's, less any line of the link that
+        # names a hidden test (its objects are linked in, never shown).
+        errors=$(awk '/^== linking / { linking = 1 } /^== compiling / { linking = 0 }
+                      !(linking && /hidden_/)' "$lab_log" 2>/dev/null |
+            grep -E "^(labs|$impl)/[0-9a-z-]+/[a-z_0-9]+\.c:[0-9]+:[0-9]+: (error|warning)|Error: |[Ff]atal error: |^judge: |undefined reference|multiple definition" |
+            head -20)
         echo "grade.sh: lab $name did not compile; its tests score 0" >&2
         zero_part "$table" "$part" "$name" "$visibility" "your code for lab $name did not compile, so its tests could not run:
 ${errors:-see the build output}"
