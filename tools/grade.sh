@@ -119,6 +119,14 @@ complete_part() {
     return $((missing > 0))
 }
 
+# Before anything of the submission runs: where namespaces are refused, file
+# permissions are the wall between its build and tests and the kit (a build
+# step reads copies its jail made as root, so the kit itself stays locked).
+if [ -n "$lock_down" ] && [ "$(id -u)" -eq 0 ]; then
+    chmod -R go-rwx "$kit"
+    find "$kit" -type d -exec chmod go+x {} +
+fi
+
 # ---- building the student's files, in a jail -------------------------------
 # Every step that touches the submission runs through `judge --step`: as
 # root in a root of its own (jail.h) under the tests' uid, within limits of
@@ -199,12 +207,14 @@ check_integrity() {
     for o in "$plain_build/$impl/tests/$name"/*.o; do
         case "$(basename "$o")" in hidden_*) ;; *) others+=("$o") ;; esac
     done
+    # Paths relative to the kit: the step runs in (a copy of) it.
+    local names=()
+    case "${names_option[1]:-}" in "$plain_build"/*) names=(--libc-names "${names_option[1]}") ;; esac
     views=(--view "$kit/tests/grader/integrity.sh" --view "$kit/labs/$name" --view "$kit/$plain_build/$impl/$name")
-    for o in "${others[@]}" ${names_option[1]:+"${names_option[1]}"}; do views+=(--view "$(realpath "$o")"); done
+    for o in "${others[@]}" "${names[@]:1}"; do views+=(--view "$kit/$o"); done
     violations=$(env -u MAKEFLAGS "$judge" --step "checking your files" --limit "$step_limit" \
-        --memory-mb "$memory_mb" "${views[@]}" --cwd "$kit" -- /bin/bash "$kit/tests/grader/integrity.sh" \
-        ${names_option[1]:+--libc-names "$(realpath "${names_option[1]}")"} "$kit" "labs/$name" \
-        "$plain_build/$impl/$name" "${others[@]}")
+        --memory-mb "$memory_mb" --notes "$judge_notes" "${views[@]}" --cwd "$kit" -- \
+        /bin/bash tests/grader/integrity.sh "${names[@]}" . "labs/$name" "$plain_build/$impl/$name" "${others[@]}")
     integrity_status[$name]=$?
     integrity_text[$name]=$violations
 }
@@ -244,11 +254,8 @@ if [ -z "$no_build" ]; then
     done
 fi
 
-# After the build (whose jail shows only what it lists): where namespaces are
-# refused, file permissions are the wall between the tests and the kit.
+# The tests' uid may run the binaries the build just made, and nothing else.
 if [ -n "$lock_down" ] && [ "$(id -u)" -eq 0 ]; then
-    chmod -R go-rwx "$kit"
-    find "$kit" -type d -exec chmod go+x {} +
     find "$kit/build" -type f -perm -u+x -exec chmod go+x {} + # every variant: plain, TSan
 fi
 

@@ -266,7 +266,7 @@ static int audit_test_dir(const struct test_unit *u, char *notes, size_t size)
     while ((d = readdir(dir)) != NULL && !too_many(found, "the test's folder", notes, size)) {
         if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
             continue;
-        char entry[PATH_MAX + 256];
+        char entry[PATH_MAX * 2 + 256];
         struct stat st;
         snprintf(entry, sizeof entry, "%s/%s", u->dir_outside, d->d_name);
         if (lstat(entry, &st) == -1 || ++found > AUDIT_NAMED)

@@ -46,18 +46,18 @@ struct containment {
 
 /* One test's processes, as the judge sees them. */
 struct test_unit {
-    int index;                    /* the test's number in this run, for unique names */
-    const char *name;             /* the test's name */
-    char prefix[64];              /* $IPC_KIT_PREFIX of the test */
-    pid_t top;                    /* the judge's child: the namespace's init, or the test itself */
-    pid_t test;                   /* the test process (0 until known, and once reaped) */
-    pid_t group;                  /* its process group (levels NONE and UID) */
-    int status_fd;                /* NAMESPACES: the init writes the test's wait status here */
-    char dir[1024];               /* the test's folder, as the test sees it */
-    char dir_outside[PATH_MAX];   /* the same folder, as the judge sees it */
-    char root_outside[64];        /* "/proc/TOP/root" (NAMESPACES) or "" */
-    char cgroup[2][PATH_MAX];     /* memory and pids cgroup folders, or "" */
-    const struct jail_view *view; /* what the unit sees (NAMESPACES) */
+    int index;        /* the test's number in this run, for unique names */
+    const char *name; /* the test's name */
+    char prefix[64];  /* $IPC_KIT_PREFIX of the test */
+    pid_t top;        /* the judge's child: the namespace's init, or the test itself */
+    pid_t test;       /* the test process (0 until known, and once reaped) */
+    pid_t group;      /* its process group (levels NONE and UID) */
+    int status_fd;    /* NAMESPACES: the init writes the test's wait status here */
+    char dir[1024];   /* the test's folder, as the test sees it */
+    char dir_outside[PATH_MAX * 2]; /* the same folder, as the judge sees it */
+    char root_outside[PATH_MAX];    /* "/proc/TOP/root" (NAMESPACES) or "" */
+    char cgroup[2][PATH_MAX];       /* memory and pids cgroup folders, or "" */
+    const struct jail_view *view;   /* what the unit sees (NAMESPACES) */
 };
 
 /* What a unit runs, and what it may see (jail.h). */
@@ -74,6 +74,8 @@ struct unit_command {
 /*
  * Chooses the strongest level available ("none" forces CONTAIN_NONE) and
  * prepares it: allocates a uid, makes the run folder. Returns 0 or -1.
+ * IPC_KIT_ISOLATE=uid in the environment stops at CONTAIN_UID, as in a
+ * container that refuses namespaces (Gradescope's Docker): for tests.
  */
 int contain_init(struct containment *c, bool want_isolation, long memory_mb);
 

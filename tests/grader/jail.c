@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <dirent.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -40,22 +41,28 @@ static const char *const DEVICES[] = {"/dev/null", "/dev/zero", "/dev/full", "/d
                                       "/dev/urandom"};
 static const char *const SCRATCH_DIRS[] = {"/tmp", "/var/tmp", "/run/lock", "/dev/shm"};
 
-int jail_add(struct jail_view *v, const char *path, bool writable, long size_mb, const char *fill)
+int jail_add(struct jail_view *v, const char *path, enum jail_kind kind, long size_mb,
+             const char *fill)
 {
     if (v->count == JAIL_MAX_ENTRIES) {
         errno = E2BIG;
         return -1;
     }
-    v->entries[v->count++] = (struct jail_entry){path, writable, size_mb, fill};
+    v->entries[v->count++] = (struct jail_entry){path, kind, size_mb, fill};
     return 0;
 }
 
-/* NEW/path, where NEW is the new root's mount point. */
-static const char *inside(const struct jail_view *v, const char *path)
+/* BASE/path, where BASE is the new root's mount point (or a step's copy folder). */
+static const char *under(const char *base, const char *path)
 {
     static char buf[PATH_MAX * 2];
-    snprintf(buf, sizeof buf, "%s%s", v->root_mount, path);
+    snprintf(buf, sizeof buf, "%s%s", base, path);
     return buf;
+}
+
+static const char *inside(const struct jail_view *v, const char *path)
+{
+    return under(v->root_mount, path);
 }
 
 static int mkdir_p(const char *path, mode_t mode)
@@ -160,7 +167,7 @@ static int fill_from(const char *from, const char *to, uid_t owner)
                 close(in);
             continue;
         }
-        int out = openat(to_fd, d->d_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+        int out = openat(to_fd, d->d_name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
                          st.st_mode & 0755);
         char buf[65536];
         ssize_t n = 0;
@@ -181,6 +188,60 @@ static int fill_from(const char *from, const char *to, uid_t owner)
     closedir(dir);
     close(to_fd);
     return result;
+}
+
+/* Copies one regular file, its mode (readable by all) and its times. */
+static int copy_file(const char *from, const char *to, const struct stat *st, uid_t owner)
+{
+    int in = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (in == -1)
+        return -1;
+    int out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+                   (st->st_mode & 0755) | 0444);
+    char buf[65536];
+    ssize_t n = 0;
+    while (out != -1 && (n = read(in, buf, sizeof buf)) > 0) {
+        if (write(out, buf, (size_t)n) != n) {
+            n = -1;
+            break;
+        }
+    }
+    struct timespec times[2] = {st->st_atim, st->st_mtim};
+    int result = out == -1 || n == -1 || futimens(out, times) == -1 ? -1 : 0;
+    if (result == 0 && owner != 0 && fchown(out, owner, owner) == -1)
+        result = -1;
+    if (out != -1)
+        close(out);
+    close(in);
+    return result;
+}
+
+/* nftw() passes no context: the tree being copied, one at a time. */
+static const char *copy_from_root, *copy_to_root;
+
+static int copy_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)ftw;
+    char to[PATH_MAX * 2];
+    snprintf(to, sizeof to, "%s%s", copy_to_root, path + strlen(copy_from_root));
+    if (type == FTW_D)
+        return mkdir(to, 0755) == -1 && errno != EEXIST ? -1 : 0;
+    if (type == FTW_F && S_ISREG(st->st_mode))
+        return copy_file(path, to, st, 0);
+    return 0; /* links, sockets, FIFOs: never copied */
+}
+
+/* Copies the host's file or folder `from` to `to` (its parents are made). */
+static int copy_tree(const char *from, const char *to)
+{
+    struct stat st;
+    if (lstat(from, &st) == -1 || make_mount_point(to, S_ISDIR(st.st_mode)) == -1)
+        return -1;
+    if (!S_ISDIR(st.st_mode))
+        return S_ISREG(st.st_mode) ? copy_file(from, to, &st, 0) : 0;
+    copy_from_root = from;
+    copy_to_root = to;
+    return nftw(from, copy_entry, 16, FTW_PHYS);
 }
 
 static const char *system_view(const struct jail_view *v)
@@ -226,13 +287,13 @@ static const char *system_view(const struct jail_view *v)
     return NULL;
 }
 
-/* True when an earlier read-only entry of the view already shows path. */
+/* True when an earlier bound entry of the view already shows path. */
 static bool shown_already(const struct jail_view *v, size_t before, const char *path)
 {
     for (size_t i = 0; i < before; i++) {
         const struct jail_entry *e = &v->entries[i];
         size_t len = strlen(e->path);
-        if (!e->writable && strncmp(e->path, path, len) == 0 &&
+        if (e->kind == JAIL_BIND && strncmp(e->path, path, len) == 0 &&
             (path[len] == '/' || path[len] == '\0'))
             return true;
     }
@@ -243,16 +304,41 @@ static const char *kit_view(const struct jail_view *v)
 {
     for (size_t i = 0; i < v->count; i++) {
         const struct jail_entry *e = &v->entries[i];
-        if (!e->writable && shown_already(v, i, e->path))
-            continue;
-        if (!e->writable) {
-            if (bind_read_only(e->path, inside(v, e->path), false) == -1)
+        switch (e->kind) {
+        case JAIL_BIND:
+            if (!shown_already(v, i, e->path) &&
+                bind_read_only(e->path, inside(v, e->path), false) == -1)
                 return "showing a file of the kit";
+            break;
+        case JAIL_COPY:
+            if (copy_tree(e->path, inside(v, e->path)) == -1)
+                return "copying a file of the kit into the jail";
+            break;
+        case JAIL_SCRATCH:
+            if (mount_scratch(inside(v, e->path), e->size_mb, 100000, 0755, v->owner) == -1)
+                return "mounting a scratch folder for the step";
+            if (e->fill && fill_from(e->fill, inside(v, e->path), v->owner) == -1)
+                return "copying the prepared objects into the scratch folder";
+            break;
+        }
+    }
+    return NULL;
+}
+
+const char *jail_copy_view(const struct jail_view *v, const char *base)
+{
+    for (size_t i = 0; i < v->count; i++) {
+        const struct jail_entry *e = &v->entries[i];
+        char to[PATH_MAX * 2];
+        snprintf(to, sizeof to, "%s", under(base, e->path));
+        if (e->kind != JAIL_SCRATCH) {
+            if (copy_tree(e->path, to) == -1)
+                return "copying a file of the kit for the step";
             continue;
         }
-        if (mount_scratch(inside(v, e->path), e->size_mb, 100000, 0755, v->owner) == -1)
-            return "mounting a scratch folder for the step";
-        if (e->fill && fill_from(e->fill, inside(v, e->path), v->owner) == -1)
+        if (make_mount_point(to, true) == -1 || chown(to, v->owner, v->owner) == -1)
+            return "making a scratch folder for the step";
+        if (e->fill && fill_from(e->fill, to, v->owner) == -1)
             return "copying the prepared objects into the scratch folder";
     }
     return NULL;
@@ -262,7 +348,8 @@ const char *jail_enter(const struct jail_view *v)
 {
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
         return "making the mounts private";
-    if (mount("tmpfs", v->root_mount, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=4m") == -1)
+    /* Big enough for a build step's copies of sources and objects. */
+    if (mount("tmpfs", v->root_mount, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=256m") == -1)
         return "mounting the new root";
     const char *failed = system_view(v);
     if (failed == NULL)

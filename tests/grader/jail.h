@@ -14,7 +14,10 @@
  *   /tmp, /var/tmp, /run/lock, /dev/shm
  *                         fresh tmpfs, limited in bytes and in files
  *   the view's entries    files and folders of the kit at their own paths,
- *                         read-only; scratch folders (tmpfs) where a step writes
+ *                         read-only: bound (a test's binary and programs) or
+ *                         copied by root (a build step's sources and objects,
+ *                         so the kit itself may stay locked to root); scratch
+ *                         folders (tmpfs) where a step writes
  *
  * Everything else (the instructor's checkout, hidden tests, solutions,
  * other submissions, results, /autograder, /home, /root) is not there.
@@ -28,10 +31,16 @@
 
 enum { JAIL_MAX_ENTRIES = 48 };
 
+enum jail_kind {
+    JAIL_BIND,    /* the host's file or folder itself, read-only */
+    JAIL_COPY,    /* a read-only copy of it (regular files and folders, times kept) */
+    JAIL_SCRATCH, /* an empty tmpfs the step may write, owned by its uid */
+};
+
 /* One path of the host, shown at the same path inside the jail. */
 struct jail_entry {
     const char *path; /* absolute */
-    bool writable;    /* a scratch tmpfs instead of the host's folder */
+    enum jail_kind kind;
     long size_mb;     /* scratch only: its size */
     const char *fill; /* scratch only: a host folder whose regular files are copied in */
 };
@@ -46,12 +55,21 @@ struct jail_view {
 };
 
 /* Adds an entry; returns -1 (and adds nothing) when the view is full. */
-int jail_add(struct jail_view *v, const char *path, bool writable, long size_mb, const char *fill);
+int jail_add(struct jail_view *v, const char *path, enum jail_kind kind, long size_mb,
+             const char *fill);
 
 /*
  * In a fresh mount namespace, as root: builds the root and moves into it
  * (pivot_root). Returns NULL, or what failed (errno tells why).
  */
 const char *jail_enter(const struct jail_view *v);
+
+/*
+ * The same copies for a step without namespaces (contain.h's CONTAIN_UID):
+ * the view is built under the host folder `base` (base/PATH for each entry)
+ * and the step runs there as its uid; the host's other files are protected
+ * by their permissions only. Returns NULL, or what failed.
+ */
+const char *jail_copy_view(const struct jail_view *v, const char *base);
 
 #endif

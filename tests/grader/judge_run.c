@@ -312,14 +312,14 @@ static void test_view(const struct judge_options *o, const struct containment *c
     if (slash)
         *slash = '\0';
     for (size_t i = 0; i < o->view_count; i++)
-        jail_add(v, o->view[i], false, 0, NULL);
+        jail_add(v, o->view[i], JAIL_BIND, 0, NULL);
     DIR *d = opendir(dir);
     struct dirent *e;
     while (d != NULL && (e = readdir(d)) != NULL && v->count < JAIL_MAX_ENTRIES) {
         if (!is_program(dirfd(d), e->d_name, binary_name))
             continue;
         snprintf(names[v->count], sizeof names[v->count], "%s/%s", dir, e->d_name);
-        jail_add(v, names[v->count], false, 0, NULL);
+        jail_add(v, names[v->count], JAIL_BIND, 0, NULL);
     }
     if (d != NULL)
         closedir(d);

@@ -49,7 +49,7 @@ static void step_usage(const char *prog)
     printf("usage: %s --step NAME --limit SECONDS [options] -- COMMAND [ARGS...]\n"
            "Runs one command that touches a submission (a build, a check) in a jail:\n"
            "as root, under the tests' uid, seeing only the toolchain and the paths given.\n"
-           "  --view PATH          show this host file or folder, read-only, at its own path\n"
+           "  --view PATH          a read-only copy of this host file or folder, at its own path\n"
            "  --scratch PATH:MB[:FILL]  a writable tmpfs of MB MiB at PATH, holding a copy\n"
            "                       of the regular files of the host folder FILL\n"
            "  --copy-out PATH      after success, copy this file back to the same host path\n"
@@ -93,7 +93,7 @@ static void parse_step_args(int argc, char **argv, struct step_args *a, struct j
         } else if (strcmp(opt, "--isolate") == 0) {
             a->isolate = strcmp(value, "none") != 0;
         } else if (strcmp(opt, "--view") == 0) {
-            if (jail_add(v, value, false, 0, NULL) == -1)
+            if (jail_add(v, value, JAIL_COPY, 0, NULL) == -1)
                 die_usage("too many --view and --scratch paths (at most %d)", JAIL_MAX_ENTRIES);
         } else if (strcmp(opt, "--scratch") == 0) {
             /* PATH:MB[:FILL]; the string stays alive in argv, so cut it in place. */
@@ -104,7 +104,7 @@ static void parse_step_args(int argc, char **argv, struct step_args *a, struct j
             *mb = '\0';
             if (fill)
                 *fill = '\0';
-            if (jail_add(v, value, true, atol(mb + 1), fill ? fill + 1 : NULL) == -1)
+            if (jail_add(v, value, JAIL_SCRATCH, atol(mb + 1), fill ? fill + 1 : NULL) == -1)
                 die_usage("too many --view and --scratch paths (at most %d)", JAIL_MAX_ENTRIES);
         } else if (strcmp(opt, "--copy-out") == 0) {
             if (a->copy_count == MAX_COPIES)
@@ -214,21 +214,31 @@ int judge_step_main(int argc, char **argv)
     /* Without namespaces there is no root of its own to build in: the command
      * runs in the host's folders, as the caller, within the limits only, and
      * the report says so (the tests still get the uid of their own). */
-    if (c.level == CONTAIN_UID) {
-        c.level = CONTAIN_NONE;
-        printf("judge: %s ran without a jail: %s; it saw the host's files as the grader does, "
-               "within its limits of time, memory and file size\n",
-               a.name, c.why);
-        append_step_note(a.notes, a.name, c.why);
-    } else if (c.level == CONTAIN_NONE && a.isolate && geteuid() == 0) {
-        append_step_note(a.notes, a.name, c.why);
-    }
     struct jail_view defaults;
     contain_view_init(&c, &defaults);
     view.root_mount = defaults.root_mount;
     view.owner = defaults.owner;
     view.scratch_mb = defaults.scratch_mb;
     view.scratch_files = defaults.scratch_files;
+    static char copies[PATH_MAX], cwd[PATH_MAX * 2];
+    copies[0] = '\0';
+    if (c.level == CONTAIN_UID) {
+        /* No root of its own: the step runs as its uid in a folder holding
+         * copies of its view; the rest of the host is walled off by its file
+         * permissions only (the grader locks the kit to root first). */
+        snprintf(copies, sizeof copies, "%s/view", c.run_root);
+        const char *failed = mkdir(copies, 0755) == -1 ? "mkdir" : jail_copy_view(&view, copies);
+        if (failed) {
+            warn_errno("judge: %s: %s", a.name, failed);
+            contain_finish(&c);
+            return STEP_GRADER_ERROR;
+        }
+        snprintf(cwd, sizeof cwd, "%s%s", copies, a.cwd ? a.cwd : "/");
+        a.cwd = cwd;
+        append_step_note(a.notes, a.name, c.why);
+    } else if (c.level == CONTAIN_NONE && a.isolate && geteuid() == 0) {
+        append_step_note(a.notes, a.name, c.why);
+    }
 
     int out[2];
     if (pipe2(out, O_CLOEXEC) == -1)
@@ -271,7 +281,9 @@ int judge_step_main(int argc, char **argv)
         result = STEP_FAILED;
     } else if (WEXITSTATUS(status) != 0) {
         result = WEXITSTATUS(status);
-    } else if (c.level == CONTAIN_NAMESPACES) {
+    } else if (c.level != CONTAIN_NONE) {
+        if (copies[0]) /* level UID: the step's files are in its copy folder */
+            snprintf(u.root_outside, sizeof u.root_outside, "%s", copies);
         for (size_t i = 0; i < a.copy_count && result == 0; i++) {
             if (copy_out(&u, a.copies[i], (long long)a.file_mb << 20, why, sizeof why) == -1) {
                 snprintf(output.text + output.used, sizeof output.text - output.used, "judge: %s\n",
