@@ -162,14 +162,14 @@ build_lab() {
     # As root, nothing old may be graded in place of what builds now (an
     # object made outside the jail may hold anything); a user's own build
     # on their own machine is trusted and stays incremental.
-    if [ "$(id -u)" -eq 0 ]; then
-        for o in $objects $bins; do rm -f "$kit/$o"; done
-    fi
     # Objects this run already compiled (lab 01's, for lab 05) are not made twice.
-    local todo="" copies_for=""
+    local todo=""
     for o in $objects; do
         [ -n "${compiled[$o]:-}" ] || todo+=" $o"
     done
+    if [ "$(id -u)" -eq 0 ]; then
+        for o in $todo $bins; do rm -f "$kit/$o"; done
+    fi
     local make_cmd=(/usr/bin/make --no-print-directory -s DEPS_DONE=1 IMPL="$impl" SAN="$variant_san"
         HIDDEN="$hidden" LAB="$name")
     views=(--view "$kit/Makefile" --view "$kit/common" --view "$kit/labs")
