@@ -147,8 +147,12 @@ jail_step() {
 # variant (and links its binaries when LINK is 1). Returns the step's status.
 build_lab() {
     local name=$1 variant_san=$2 variant=$3 link=$4 plan objects bins views=() copies=() o rc
-    plan=$(make -s --no-print-directory DEPS_DONE=1 IMPL="$impl" SAN="$variant_san" HIDDEN="$hidden" \
-        LAB="$name" grade-plan | grep "^$name|")
+    # The plan of every graded lab, asked of make once per variant.
+    if [ -z "${plans[$variant]:-}" ]; then
+        plans[$variant]=$(make -s --no-print-directory DEPS_DONE=1 IMPL="$impl" SAN="$variant_san" \
+            HIDDEN="$hidden" LAB="$lab" grade-plan)
+    fi
+    plan=$(echo "${plans[$variant]}" | grep "^$name|")
     objects=$(echo "$plan" | cut -d'|' -f2)
     bins=$(echo "$plan" | cut -d'|' -f3)
     # Under ThreadSanitizer only the threaded tests run again: no programs.
@@ -221,7 +225,7 @@ check_integrity() {
 # built_from_pristine VARIANT OBJECTS BINS: true when the kit's own build
 # (make grade-prepare) made every one of them from exactly the student
 # sources that are there now: a lab a submission left untouched.
-declare -A compiled=() pristine=()
+declare -A compiled=() pristine=() plans=()
 built_from_pristine() {
     local record="$build_root/$1/$impl/pristine.sha256" o src sum
     [ -s "$record" ] || return 1
@@ -236,9 +240,10 @@ built_from_pristine() {
 }
 build_root=$(dirname "$build")
 if [ -z "$no_build" ]; then
-    plain_labs=$(make -s --no-print-directory DEPS_DONE=1 IMPL="$impl" HIDDEN="$hidden" LAB="$lab" grade-plan | cut -d'|' -f1)
-    for name in $plain_labs; do
-        variant=$(basename "$build")
+    variant=$(basename "$build")
+    plans[$variant]=$(make -s --no-print-directory DEPS_DONE=1 IMPL="$impl" SAN="$san" HIDDEN="$hidden" \
+        LAB="$lab" grade-plan)
+    for name in $(echo "${plans[$variant]}" | cut -d'|' -f1); do
         if ! build_lab "$name" "$san" "$variant" 1; then
             echo "grade.sh: lab $name did not build" >&2
             continue
