@@ -70,9 +70,11 @@ LDFLAGS   := $(SANITIZE)
 LDLIBS    := -pthread -lrt
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
-# Test binaries route every call that moves data through common/fault.c.
+# Test binaries route every call that moves data through common/fault.c,
+# the checked forms of _FORTIFY_SOURCE (Ubuntu's default) included.
 FAULT_WRAP := -Wl,--wrap=read,--wrap=write,--wrap=readv,--wrap=writev,--wrap=pread,--wrap=pwrite \
-              -Wl,--wrap=send,--wrap=recv,--wrap=sendto,--wrap=recvfrom,--wrap=sendmsg,--wrap=recvmsg
+              -Wl,--wrap=send,--wrap=recv,--wrap=sendto,--wrap=recvfrom,--wrap=sendmsg,--wrap=recvmsg \
+              -Wl,--wrap=__read_chk,--wrap=__pread_chk,--wrap=__recv_chk,--wrap=__recvfrom_chk
 
 # ---- what exists ---------------------------------------------------------
 # A lab is a numbered folder; the skeleton (labs/) or reference
