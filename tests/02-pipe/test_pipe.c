@@ -468,8 +468,6 @@ START_TEST(write_end_closed_before_reader_waits_for_eof)
     int write_fd = -1;
     const char *w = strstr(log.steps[pipe_at].args, "write=");
     ck_assert(w != NULL && sscanf(w, "write=%d", &write_fd) == 1);
-    char close_args[32];
-    snprintf(close_args, sizeof close_args, "fd=%d", write_fd);
 
     long eof_at = trace_log_find(&log, 0, NULL, "read", "sees EOF");
     ck_assert_msg(eof_at >= 0, "the reader never reached EOF");
@@ -485,7 +483,7 @@ START_TEST(write_end_closed_before_reader_waits_for_eof)
     long child_close = -1, parent_close = -1;
     for (long i = 0; i < (long)log.count; i++) {
         const struct trace_step *s = &log.steps[i];
-        if (strcmp(s->call, "close") != 0 || strcmp(s->args, close_args) != 0)
+        if (!trace_call_is(s->call, "close") || !trace_names_fd(s->args, write_fd))
             continue;
         if (s->pid == reader_pid && i < eof_at)
             child_close = i;

@@ -283,19 +283,11 @@ static void traced_free(struct traced *t)
     t->notes = NULL;
 }
 
-/* True when args name exactly descriptor fd ("fd=5," or "fd=5 ", not "fd=51"). */
-static int names_fd(const char *args, int fd)
-{
-    char want[24];
-    int n = snprintf(want, sizeof want, "fd=%d", fd);
-    return strncmp(args, want, (size_t)n) == 0 && (args[n] == ',' || args[n] == ' ');
-}
-
 /* Index of the first `call` on fd at or after from, or -1. */
 static long find_on_fd(const struct traced *t, long from, const char *call, int fd)
 {
     for (long i = from < 0 ? 0 : from; i < (long)t->log.count; i++) {
-        if (strcmp(t->log.steps[i].call, call) == 0 && names_fd(t->log.steps[i].args, fd))
+        if (trace_call_is(t->log.steps[i].call, call) && trace_names_fd(t->log.steps[i].args, fd))
             return i;
     }
     return -1;
@@ -1519,8 +1511,8 @@ START_TEST(step09_graceful_close_shuts_down_before_close)
     long shut_at = find_on_fd(&t, 0, "shutdown", client);
     long eof_at = -1;
     for (long i = shut_at; shut_at >= 0 && i < (long)t.log.count; i++) {
-        if (strcmp(t.log.steps[i].call, "recv") == 0 && names_fd(t.log.steps[i].args, client) &&
-            t.log.steps[i].ret == 0) {
+        if (trace_call_is(t.log.steps[i].call, "recv") &&
+            trace_names_fd(t.log.steps[i].args, client) && t.log.steps[i].ret == 0) {
             eof_at = i;
             break;
         }
@@ -1866,7 +1858,7 @@ static const char *note_for(const struct traced *t, const char *call, int fd, lo
 {
     for (long i = 0; i < (long)t->log.count; i++) {
         const struct trace_step *s = &t->log.steps[i];
-        if (strcmp(s->call, call) == 0 && (fd < 0 || names_fd(s->args, fd)) &&
+        if (trace_call_is(s->call, call) && (fd < 0 || trace_names_fd(s->args, fd)) &&
             (ret < -1 || s->ret == ret))
             return t->notes[i];
     }

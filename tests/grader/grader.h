@@ -137,9 +137,20 @@ struct trace_log {
 int trace_log_load(struct trace_log *log, const char *path);
 void trace_log_free(struct trace_log *log);
 
-/* Index of the first step at or after `from` whose call is `call`, whose
- * role is `role` (NULL: any) and whose args contain `args_part` (NULL: any);
- * -1 when there is none. */
+/*
+ * Checks facts, not spellings. trace_call_is(): the traced call does the job
+ * of `wanted` (the same name, or another name for the same job: pipe2 for
+ * pipe, read/readv/recvmsg... for recv, write/writev/sendmsg... for send,
+ * accept4 for accept). trace_names_fd(): the args
+ * start with "fd=N" for this fd; whatever follows the number ("fd=5, ...",
+ * "fd=5 (the child's copy)") is the student's own.
+ */
+bool trace_call_is(const char *traced, const char *wanted);
+bool trace_names_fd(const char *args, int fd);
+
+/* Index of the first step at or after `from` whose call does the job of
+ * `call` (trace_call_is), whose role is `role` (NULL: any) and whose args
+ * contain `args_part` (NULL: any); -1 when there is none. */
 long trace_log_find(const struct trace_log *log, long from, const char *role, const char *call,
                     const char *args_part);
 
