@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -813,12 +814,49 @@ START_TEST(fifo_created_private_and_not_twice)
 }
 END_TEST
 
+/* What the dribbling writer (below) tells the test, as its exit status. */
+enum { DRIBBLE_OK = 0, DRIBBLE_OPEN_FAILED = 3, DRIBBLE_NOT_TAKEN = 4, DRIBBLE_WRITE_FAILED = 5 };
+
+/*
+ * The test's own writer: opens the FIFO and writes len bytes in pieces of
+ * `piece`, each only once the reader has taken everything before it
+ * (FIONREAD says the FIFO is empty). So every read() the reader makes
+ * returns at most one piece: real short reads, made by the kernel, which
+ * reach every way of reading (read(), stdio's fread(), syscall()...), where
+ * fault injection reaches only the calls the program makes itself.
+ */
+static _Noreturn void dribble_into_fifo(const char *path, const char *data, size_t len,
+                                        size_t piece)
+{
+    int fd = open(path, O_WRONLY);
+    if (fd == -1)
+        _exit(DRIBBLE_OPEN_FAILED);
+    for (size_t done = 0; done < len; done += piece) {
+        size_t n = len - done < piece ? len - done : piece;
+        if (write(fd, data + done, n) != (ssize_t)n)
+            _exit(DRIBBLE_WRITE_FAILED);
+        int unread = 1;
+        for (int waited = 0; waited < 2000 && unread > 0; waited++) {
+            if (ioctl(fd, FIONREAD, &unread) == -1)
+                _exit(DRIBBLE_WRITE_FAILED);
+            if (unread > 0)
+                sleep_ms(1);
+        }
+        if (unread > 0)
+            _exit(DRIBBLE_NOT_TAKEN); /* the reader stopped reading for 2 s */
+    }
+    close(fd);
+    _exit(DRIBBLE_OK);
+}
+
 START_TEST(fifo_carries_message_between_processes)
 {
     int rc = pipe_fifo_create("talk.fifo");
     REQUIRE_IMPL(rc, "pipe_fifo_create");
     ck_assert_msg(rc == 0, "pipe_fifo_create failed: %s", errno_name(errno));
     const char msg[] = "through a name in the file system";
+
+    /* 1. The lab's sender and the lab's receiver. */
     pid_t pid = fork();
     ck_assert(pid != -1);
     if (pid == 0) {
@@ -828,26 +866,51 @@ START_TEST(fifo_carries_message_between_processes)
             _exit(1);
         _exit(grade_count_open_fds() == fds_before ? 0 : 2);
     }
-    /* Reads cut to 5 bytes: one read() cannot take the whole message. */
-    fault_set(FAULT_IN, (struct fault_plan){.fd = -1, .max_bytes = 5});
-    char buf[256];
+    grade_waiting_for("pipe_fifo_receive() to read what pipe_fifo_send() wrote");
+    char buf[256] = "";
     ssize_t got = pipe_fifo_receive("talk.fifo", buf, sizeof buf);
     int receive_errno = errno;
-    unsigned long injected = fault_injected(FAULT_IN);
-    fault_reset();
+    if (got == -1)
+        kill(pid, SIGKILL); /* the writer may wait in open() for a reader that never came */
     int status = grade_wait_child(pid, 5000);
-    unlink("talk.fifo");
     grade_require_impl(got, receive_errno, "pipe_fifo_receive");
+    int writer_exited = status != -1 && WIFEXITED(status);
+    ck_assert_msg(!writer_exited || WEXITSTATUS(status) != 2,
+                  "pipe_fifo_send() left the FIFO open in the writing process: close it when done");
+    ck_assert_msg(!writer_exited || WEXITSTATUS(status) == 0,
+                  "the writing process failed: pipe_fifo_send must write all bytes and close");
     ck_assert_msg(got == (ssize_t)sizeof msg,
-                  "with reads cut to 5 bytes, pipe_fifo_receive returned %zd (%s), expected %zu: "
+                  "pipe_fifo_receive returned %zd (%s) for the %zu bytes pipe_fifo_send wrote: "
                   "read until end of file or until cap bytes",
                   got, got == -1 ? errno_name(receive_errno) : "wrong length", sizeof msg);
-    ck_assert_msg(injected > 0, "reads from the FIFO were to be cut short, but none was");
     ck_assert_str_eq(buf, msg);
-    ck_assert_msg(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) != 2,
-                  "pipe_fifo_send() left the FIFO open in the writing process: close it when done");
-    ck_assert_msg(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
-                  "the writing process failed: pipe_fifo_send must write all bytes and close");
+    ck_assert_msg(writer_exited, "the writing process never finished: pipe_fifo_send() must "
+                                 "return once it has written everything and closed the FIFO");
+
+    /* 2. A writer that hands over 5 bytes at a time: each read returns at most 5. */
+    pid = fork();
+    ck_assert(pid != -1);
+    if (pid == 0)
+        dribble_into_fifo("talk.fifo", msg, sizeof msg, 5);
+    grade_waiting_for("pipe_fifo_receive() to read a message that arrives 5 bytes at a time");
+    memset(buf, 0, sizeof buf);
+    got = pipe_fifo_receive("talk.fifo", buf, sizeof buf);
+    receive_errno = errno;
+    if (got == -1)
+        kill(pid, SIGKILL);
+    status = grade_wait_child(pid, 5000);
+    unlink("talk.fifo");
+    ck_assert_msg(got == (ssize_t)sizeof msg,
+                  "with the message arriving 5 bytes at a time (each read() returns at most 5), "
+                  "pipe_fifo_receive returned %zd (%s), expected %zu: read until end of file or "
+                  "until cap bytes",
+                  got, got == -1 ? errno_name(receive_errno) : "wrong length", sizeof msg);
+    ck_assert_str_eq(buf, msg);
+    ck_assert_msg(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == DRIBBLE_OK,
+                  "test setup: the test's writer %s",
+                  status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == DRIBBLE_NOT_TAKEN
+                      ? "saw pipe_fifo_receive() stop reading for 2 s"
+                      : "failed");
 }
 END_TEST
 
