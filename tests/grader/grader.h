@@ -112,6 +112,14 @@ int grade_child_result(struct grade_child *c, int timeout_ms, int *status);
 /* Describes a wait status in words: "exited with status 1", "killed by SIGSEGV". */
 const char *grade_describe_status(int status);
 
+/*
+ * The system call process pid (a child of the test) sleeps in now, by name
+ * ("send()", "read()", "futex()"...), or NULL when it is running, is not in
+ * a call this knows, or cannot be looked at. For messages that name the call
+ * that hung: "the server is asleep in send() on the client that never reads".
+ */
+const char *grade_blocked_call(pid_t pid);
+
 /* The descriptors open in this process, as a count. */
 int grade_count_open_fds(void);
 
