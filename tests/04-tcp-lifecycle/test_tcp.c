@@ -1414,6 +1414,24 @@ START_TEST(step08_urgent_byte_arrives_as_urgent)
                   "with the urgent byte sent first, tcp_recv_to_mark must return 0 (already at "
                   "the mark), not %zd: ask sockatmark() before each recv(), the first one too",
                   at_start);
+
+    /* A peer that closes without urgent data ends the wait: ENODATA, not 0
+     * ("nothing in time") after the whole timeout. */
+    raw_pair(&client, &server);
+    close(client);
+    grade_waiting_for("tcp_recv_urgent(3000 ms) to notice that the peer closed");
+    errno = 0;
+    got = tcp_recv_urgent(server, &urgent, 3000);
+    err = errno;
+    close(server);
+    ck_assert_msg(got == -1 && err == ENODATA,
+                  "the peer closed without urgent data, and tcp_recv_urgent(3000 ms) returned %d "
+                  "(%s); it must return -1 with ENODATA: poll() for POLLRDHUP as well as POLLPRI, "
+                  "so a close ends the wait at once",
+                  got,
+                  got == -1  ? errno_name(err)
+                  : got == 0 ? "the timeout"
+                             : "a byte");
 }
 END_TEST
 
