@@ -1567,6 +1567,26 @@ START_TEST(step09_graceful_close_shuts_down_before_close)
                   "between shutdown() and close() the trace must show recv(fd=%d ...) = 0: wait "
                   "for the peer's FIN",
                   client);
+
+    /* A socket that was never connected: shutdown() fails with ENOTCONN, and
+     * the descriptor must still be released ("fd is released in every case"). */
+    int lone = socket(AF_INET, SOCK_STREAM, 0);
+    ck_assert_msg(lone != -1, "test setup: socket failed: %s", errno_name(errno));
+    errno = 0;
+    rc = tcp_close_gracefully(lone, 200);
+    err = errno;
+    still_open = fd_is_open(lone);
+    if (still_open)
+        close(lone);
+    ck_assert_msg(!still_open,
+                  "on a socket that was never connected, shutdown() fails (ENOTCONN) and "
+                  "tcp_close_gracefully() returned %d (%s) but left fd %d open: it must close the "
+                  "descriptor in every case",
+                  rc, rc == -1 ? errno_name(err) : "no error", lone);
+    ck_assert_msg(rc == -1 && err == ENOTCONN,
+                  "on a socket that was never connected, tcp_close_gracefully() must return -1 "
+                  "with shutdown()'s ENOTCONN, not %d (%s)",
+                  rc, rc == -1 ? errno_name(err) : "no error");
 }
 END_TEST
 
