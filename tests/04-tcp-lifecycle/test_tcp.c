@@ -370,6 +370,14 @@ START_TEST(step02_resolve_handles_ipv4_ipv6_and_bad_ports)
                   "tcp_resolve(\"::1\") must give an AF_INET6 endpoint (AF_UNSPEC in the hints)");
     n = tcp_resolve("localhost", "1", 0, eps, 4);
     ck_assert_msg(n >= 1, "tcp_resolve(\"localhost\") failed: %s", errno_name(errno));
+    /* A name no host can have (spaces): getaddrinfo() says EAI_NONAME without
+     * asking a name server, so this holds in a sandbox without network too. */
+    errno = 0;
+    n = tcp_resolve("no such host", "80", 0, eps, 4);
+    ck_assert_msg(n == -1 && errno == ENOENT,
+                  "tcp_resolve(\"no such host\") must fail with ENOENT (getaddrinfo() said "
+                  "EAI_NONAME: the host does not resolve); got %d, %s",
+                  n, errno_name(errno));
 
     const char *bad[] = {"99999", "65536", "-1", "http", "", "12a"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
