@@ -88,7 +88,7 @@ FAULT_OBJ   := $(BUILD)/common/fault.o
 # The grader is two programs (see tests/grader/grader.h): the harness, linked
 # into every test binary with the student's code, and the judge, linked with
 # no student code, which alone decides a score.
-HARNESS_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,harness.c helpers.c channel.c json_valid.c))
+HARNESS_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,harness.c helpers.c watch.c channel.c json_valid.c))
 JUDGE_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,judge.c judge_run.c judge_table.c \
                   contain.c cgroup.c uid_pool.c proc_table.c audit.c report.c channel.c))
 # The judge is always a plain build: it never runs under a sanitizer itself

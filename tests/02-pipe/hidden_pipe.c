@@ -47,7 +47,17 @@ static int count_bytes(int fd, void *arg)
 START_TEST(empty_transfer_still_delivers_eof)
 {
     size_t expected = 0;
+    /* Watched: a child that never sees EOF fails in 2 s, named, not at the limit. */
+    grade_watch_start(grade_progress_of_processes, grade_describe_processes, NULL, 2000, NULL);
     int status = pipe_send_to_child("", 0, count_bytes, &expected);
+    int err = errno;
+    const char *stalled = grade_watch_stop();
+    ck_assert_msg(stalled == NULL,
+                  "pipe_send_to_child(len 0) never returned (%s): the child waits for an end of "
+                  "file that never comes; every copy of the write end must be closed, the "
+                  "child's too",
+                  stalled);
+    errno = err;
     REQUIRE_IMPL(status, "pipe_send_to_child");
     ck_assert_msg(status != -1, "pipe_send_to_child(len 0) returned -1 (%s)", strerror(errno));
     ck_assert_msg(!WIFEXITED(status) || WEXITSTATUS(status) != SAW_OTHER,

@@ -570,9 +570,41 @@ static void start_coprocess(struct pipe_coprocess *cp)
     ck_assert_msg(rc == 0, "pipe_coprocess_start failed: %s", errno_name(errno));
 }
 
+/* Watches the test's processes: a deadlock fails in 2 s, named, not at the limit. */
+static void watch_processes(void)
+{
+    grade_watch_start(grade_progress_of_processes, grade_describe_processes, NULL, 2000, NULL);
+}
+
+/* pipe_coprocess_exchange() under the watchdog. */
+static ssize_t exchange_watched(struct pipe_coprocess *cp, const void *request, void *reply,
+                                size_t len)
+{
+    watch_processes();
+    ssize_t n = pipe_coprocess_exchange(cp, request, reply, len);
+    int err = errno;
+    const char *stalled = grade_watch_stop();
+    if (stalled)
+        ck_abort_msg("pipe_coprocess_exchange() of %zu bytes stopped moving data (%s): a "
+                     "deadlock. Each side waits for the other; poll() both pipes and move "
+                     "whatever can move, counting what each call really moved",
+                     len, stalled);
+    errno = err;
+    return n;
+}
+
 static void finish_coprocess(struct pipe_coprocess *cp)
 {
+    watch_processes();
     int status = pipe_coprocess_finish(cp);
+    int err = errno;
+    const char *stalled = grade_watch_stop();
+    if (stalled)
+        ck_abort_msg("pipe_coprocess_finish() waited for a coprocess that never ended (%s): "
+                     "the child sees EOF only once every copy of the request pipe's write end "
+                     "is closed, in the parent and in the child",
+                     stalled);
+    errno = err;
     REQUIRE_IMPL(status, "pipe_coprocess_finish");
     ck_assert_msg(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
                   "the coprocess should exit 0 after EOF; it %s",
@@ -585,7 +617,7 @@ START_TEST(exchange_returns_upper_case)
     start_coprocess(&cp);
     const char request[] = "Hello, Pipes! 123";
     char reply[sizeof request];
-    ssize_t n = pipe_coprocess_exchange(&cp, request, reply, sizeof request);
+    ssize_t n = exchange_watched(&cp, request, reply, sizeof request);
     REQUIRE_IMPL(n, "pipe_coprocess_exchange");
     ck_assert_msg(n == (ssize_t)sizeof request, "exchange returned %zd: %s", n,
                   n == -1 ? errno_name(errno) : "no error");
@@ -603,7 +635,7 @@ START_TEST(exchange_1_mib_does_not_deadlock)
     ck_assert(request && reply);
     for (size_t i = 0; i < len; i++)
         request[i] = (char)('a' + i % 26);
-    ssize_t n = pipe_coprocess_exchange(&cp, request, reply, len);
+    ssize_t n = exchange_watched(&cp, request, reply, len);
     REQUIRE_IMPL(n, "pipe_coprocess_exchange");
     ck_assert_msg(n == (ssize_t)len, "exchange of 1 MiB returned %zd: %s", n,
                   n == -1 ? errno_name(errno) : "no error");
@@ -629,7 +661,7 @@ START_TEST(exchange_survives_short_writes_and_reads)
     fault_set(FAULT_IN,
               (struct fault_plan){
                   .fd = cp.from_child, .max_bytes = 333, .fail_every = 5, .fail_errno = EINTR});
-    ssize_t n = pipe_coprocess_exchange(&cp, request, reply, len);
+    ssize_t n = exchange_watched(&cp, request, reply, len);
     REQUIRE_IMPL(n, "pipe_coprocess_exchange");
     int err = errno;
     unsigned long out_faults = fault_injected(FAULT_OUT), in_faults = fault_injected(FAULT_IN);
@@ -668,7 +700,7 @@ START_TEST(exchange_survives_signals_during_poll)
     ssize_t n = -1;
     int err = 0;
     for (int round = 0; round < 3; round++) {
-        n = pipe_coprocess_exchange(&cp, request, reply, len);
+        n = exchange_watched(&cp, request, reply, len);
         err = errno;
         if (n != (ssize_t)len)
             break;

@@ -36,7 +36,9 @@
 #include <check.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct grade_test {
@@ -117,8 +119,35 @@ const char *grade_describe_status(int status);
  * ("send()", "read()", "futex()"...), or NULL when it is running, is not in
  * a call this knows, or cannot be looked at. For messages that name the call
  * that hung: "the server is asleep in send() on the client that never reads".
+ * (watch.c)
  */
 const char *grade_blocked_call(pid_t pid);
+
+/*
+ * Watching for a stall (watch.c). A hang should fail in seconds, saying what
+ * it was, not at the test's time limit. grade_watch_start() starts a thread
+ * that asks progress(arg) every 100 ms. When the answer stays the same for
+ * stall_ms (stretched like grade_timeout_ms), it writes "nothing moved for
+ * 3.0 s: " and describe(arg)'s words, sets *stop_flag (when not NULL: e.g.
+ * a ring's stop flag), and kills the test's child processes, so the test's
+ * own wait returns. grade_watch_stop() ends the watch and returns those
+ * words, or NULL when nothing stalled: check it before blaming a result.
+ * If the test's wait still does not return, the test ends 3 s later with
+ * the words as a note. One watch at a time.
+ *
+ * grade_progress_of_processes() and grade_describe_processes() watch the
+ * test's processes themselves (this one's threads and its children, arg
+ * unused): progress is any of them waking up or running; the description
+ * names the call each one sleeps in ("the test process asleep in write(),
+ * its child 1234 asleep in write()").
+ */
+typedef uint64_t (*grade_progress_fn)(void *arg);
+typedef void (*grade_describe_fn)(void *arg, char *out, size_t size);
+void grade_watch_start(grade_progress_fn progress, grade_describe_fn describe, void *arg,
+                       int stall_ms, volatile sig_atomic_t *stop_flag);
+const char *grade_watch_stop(void);
+uint64_t grade_progress_of_processes(void *unused);
+void grade_describe_processes(void *unused, char *out, size_t size);
 
 /* The descriptors open in this process, as a count. */
 int grade_count_open_fds(void);

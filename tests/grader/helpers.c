@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -100,45 +99,6 @@ const char *grade_describe_status(int status)
     else
         snprintf(text, sizeof text, "wait status 0x%x", status);
     return text;
-}
-
-/* The system calls a test may find a process asleep in, by number. */
-static const struct {
-    long nr;
-    const char *name;
-} sleeping_calls[] = {
-    {SYS_read, "read()"},        {SYS_write, "write()"},
-    {SYS_readv, "readv()"},      {SYS_writev, "writev()"},
-    {SYS_sendto, "send()"},      {SYS_recvfrom, "recv()"},
-    {SYS_sendmsg, "sendmsg()"},  {SYS_recvmsg, "recvmsg()"},
-    {SYS_futex, "futex()"},      {SYS_wait4, "waitpid()"},
-    {SYS_openat, "open()"},      {SYS_accept4, "accept4()"},
-    {SYS_connect, "connect()"},  {SYS_ppoll, "ppoll()"},
-    {SYS_pselect6, "pselect()"}, {SYS_clock_nanosleep, "a sleep"},
-#ifdef SYS_poll
-    {SYS_poll, "poll()"},        {SYS_select, "select()"},
-    {SYS_accept, "accept()"},    {SYS_open, "open()"},
-    {SYS_nanosleep, "a sleep"},
-#endif
-};
-
-const char *grade_blocked_call(pid_t pid)
-{
-    char path[64], line[128];
-    snprintf(path, sizeof path, "/proc/%ld/syscall", (long)pid);
-    FILE *in = fopen(path, "re");
-    if (in == NULL)
-        return NULL; /* gone, or not ours to look at */
-    char *got = fgets(line, sizeof line, in);
-    fclose(in);
-    if (got == NULL || line[0] < '0' || line[0] > '9')
-        return NULL; /* "running", or "-1 ...": not inside a system call */
-    long nr = strtol(line, NULL, 10);
-    for (size_t i = 0; i < sizeof sleeping_calls / sizeof sleeping_calls[0]; i++) {
-        if (sleeping_calls[i].nr == nr)
-            return sleeping_calls[i].name;
-    }
-    return NULL;
 }
 
 int grade_count_open_fds(void)
