@@ -4,6 +4,12 @@
  * With -Wl,--wrap=write the linker sends every undefined reference to
  * `write` to `__wrap_write`, and `__real_write` to the real one. This file
  * is linked only into test binaries.
+ *
+ * _FORTIFY_SOURCE (on by default in Ubuntu's gcc with -O2) turns read(),
+ * pread(), recv() and recvfrom() into a buffer that the compiler can size
+ * into __read_chk() and friends, which call the system directly: they are
+ * wrapped here too, so fortified code meets the same faults. (Writes have no
+ * checked form: the kernel only reads the caller's buffer.)
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -32,6 +38,14 @@ ssize_t __real_recvfrom(int fd, void *buf, size_t len, int flags, struct sockadd
 ssize_t __real_sendmsg(int fd, const struct msghdr *msg, int flags);
 ssize_t __real_recvmsg(int fd, struct msghdr *msg, int flags);
 
+/* glibc's checked forms (_FORTIFY_SOURCE): buflen is the size of the
+ * caller's buffer, which they check before reading. */
+ssize_t __real___read_chk(int fd, void *buf, size_t count, size_t buflen);
+ssize_t __real___pread_chk(int fd, void *buf, size_t count, off_t offset, size_t buflen);
+ssize_t __real___recv_chk(int fd, void *buf, size_t len, size_t buflen, int flags);
+ssize_t __real___recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags,
+                              struct sockaddr *from, socklen_t *fromlen);
+
 ssize_t __wrap_read(int fd, void *buf, size_t count);
 ssize_t __wrap_write(int fd, const void *buf, size_t count);
 ssize_t __wrap_readv(int fd, const struct iovec *iov, int iovcnt);
@@ -46,6 +60,11 @@ ssize_t __wrap_recvfrom(int fd, void *buf, size_t len, int flags, struct sockadd
                         socklen_t *fromlen);
 ssize_t __wrap_sendmsg(int fd, const struct msghdr *msg, int flags);
 ssize_t __wrap_recvmsg(int fd, struct msghdr *msg, int flags);
+ssize_t __wrap___read_chk(int fd, void *buf, size_t count, size_t buflen);
+ssize_t __wrap___pread_chk(int fd, void *buf, size_t count, off_t offset, size_t buflen);
+ssize_t __wrap___recv_chk(int fd, void *buf, size_t len, size_t buflen, int flags);
+ssize_t __wrap___recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags,
+                              struct sockaddr *from, socklen_t *fromlen);
 
 /* The functions of each direction, in the order fault_describe() names them. */
 enum fault_fn { FN_RW, FN_VEC, FN_POS, FN_SOCK, FN_SOCKADDR, FN_MSG, FN_COUNT };
@@ -199,6 +218,38 @@ ssize_t __wrap_recvfrom(int fd, void *buf, size_t len, int flags, struct sockadd
     if (!apply_plan(FAULT_IN, FN_SOCKADDR, fd, &len))
         return -1;
     return __real_recvfrom(fd, buf, len, flags, from, fromlen);
+}
+
+/* ---- the checked forms of _FORTIFY_SOURCE: the same functions, counted
+ * as such; a shorter count never breaks the buffer check ---- */
+
+ssize_t __wrap___read_chk(int fd, void *buf, size_t count, size_t buflen)
+{
+    if (!apply_plan(FAULT_IN, FN_RW, fd, &count))
+        return -1;
+    return __real___read_chk(fd, buf, count, buflen);
+}
+
+ssize_t __wrap___pread_chk(int fd, void *buf, size_t count, off_t offset, size_t buflen)
+{
+    if (!apply_plan(FAULT_IN, FN_POS, fd, &count))
+        return -1;
+    return __real___pread_chk(fd, buf, count, offset, buflen);
+}
+
+ssize_t __wrap___recv_chk(int fd, void *buf, size_t len, size_t buflen, int flags)
+{
+    if (!apply_plan(FAULT_IN, FN_SOCK, fd, &len))
+        return -1;
+    return __real___recv_chk(fd, buf, len, buflen, flags);
+}
+
+ssize_t __wrap___recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags,
+                              struct sockaddr *from, socklen_t *fromlen)
+{
+    if (!apply_plan(FAULT_IN, FN_SOCKADDR, fd, &len))
+        return -1;
+    return __real___recvfrom_chk(fd, buf, len, buflen, flags, from, fromlen);
 }
 
 /* ---- scatter/gather: the cut applies to the total of the iovec ---- */

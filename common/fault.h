@@ -11,8 +11,13 @@
  *
  * A plan is set per direction, not per function, so a student may use any
  * call the contract allows and still meet the same faults:
- *   FAULT_IN   read, readv, pread, recv, recvfrom, recvmsg
+ *   FAULT_IN   read, readv, pread, recv, recvfrom, recvmsg (and the
+ *              __read_chk, __pread_chk, __recv_chk and __recvfrom_chk that
+ *              _FORTIFY_SOURCE puts in their place)
  *   FAULT_OUT  write, writev, pwrite, send, sendto, sendmsg
+ * Not reached: calls inside the C library (fread(), fwrite() and the rest of
+ * stdio) and syscall(SYS_read, ...): the linker only sees the program's own
+ * calls. Tests that need those paths make real short counts instead.
  * A short count cuts the total of an iovec (readv, writev, sendmsg,
  * recvmsg) to max_bytes; the control data of sendmsg/recvmsg (passed
  * descriptors) is left as it is.

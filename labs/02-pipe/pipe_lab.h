@@ -18,12 +18,21 @@
  * Conventions (as in every lab): functions return -1 and set errno on
  * failure; they never exit. The caller owns every descriptor it passes in.
  * Use whichever calls you like to move the bytes (read/write, readv/writev,
- * ...): the tests inject short counts, EINTR and EAGAIN into all of them.
+ * pread/pwrite, also as _FORTIFY_SOURCE's __read_chk): the tests inject
+ * short counts, EINTR and EAGAIN into all of them. That injection reaches
+ * only the calls your code makes itself, so the functions that take a
+ * descriptor (sections 1 to 4) make those calls directly, not through stdio
+ * or syscall(). The FIFO functions (5) may use stdio (fopen/fread/fwrite):
+ * their test makes real short reads, which reach every way of reading.
  * A "wait" is a wait in poll() (or select()), never a loop that retries at
  * once: the tests measure the CPU time a waiting side uses.
  * Each system call is reported with trace_call() (common/trace.h); the
  * tests read that trace, so report pipe() as "read=%d, write=%d" and each
- * close() as "fd=%d", as the skeleton's comments show.
+ * close() as "fd=%d", as the skeleton's comments show. Those are the fields
+ * the tests read: the args must start with them, and whatever follows is
+ * yours ("fd=5 (the child's copy of the write end)", as pipe_demo prints).
+ * The call's name is the job it does: pipe2() counts as pipe (trace it as
+ * "pipe2" or "pipe", with O_CLOEXEC if you like), readv() as read, and so on.
  *
  * This header is the same, byte for byte, in labs/ and solutions/.
  */

@@ -38,9 +38,13 @@
  * trace_call_note() right after making it:
  *   - call: the system call's name: socket, getaddrinfo, setsockopt, bind,
  *     getsockname, listen, accept, getpeername, connect, poll, getsockopt,
- *     send, recv, sockatmark, fcntl, shutdown, close;
+ *     send, recv, sockatmark, fcntl, shutdown, close. A call that does the
+ *     same job under another name counts as that job, traced under its own
+ *     name: accept4 for accept, read/readv/recvmsg for recv, write/writev/
+ *     sendmsg for send;
  *   - args: "fd=N, ..." naming the socket the call acts on (socket() and
- *     accept() return the new one), ending with the step: " [step 9]";
+ *     accept() return the new one), ending with the step: " [step 9]"
+ *     (text of your own may come between the fields and the step);
  *   - note: the TCP state before and after, from tcp_watch_end() in
  *     tcp_state.h: "state ESTABLISHED -> FIN_WAIT2".
  * README.md lists each step's exact trace line.
@@ -97,7 +101,10 @@ int tcp_local_port(int fd);
  * Connects fd to ep without ever waiting longer than timeout_ms: makes fd
  * non-blocking, calls connect() (EINPROGRESS: the SYN is on its way), waits
  * for the handshake with poll(POLLOUT), reads the outcome with
- * getsockopt(SO_ERROR), and makes fd blocking again.
+ * getsockopt(SO_ERROR), and makes fd blocking again. How fd becomes
+ * non-blocking and blocking again is yours (fcntl F_GETFL/F_SETFL, or
+ * ioctl FIONBIO); trace those calls as "fcntl"/"ioctl" with " [step 3]" or
+ * not at all: the tests check that fd ends up blocking, not how.
  * Returns 0 when connected, or -1 with errno: ECONNREFUSED (nothing listens
  * there: the peer answered with RST), ETIMEDOUT (no answer in time),
  * ENETUNREACH... After a failure fd cannot be connected again: close it.
@@ -310,8 +317,10 @@ int tcp_close(int fd);
  * The graceful end, steps 9, 10 and 13: tcp_shutdown_write(),
  * tcp_wait_peer_close() for at most timeout_ms, then tcp_close(). The side
  * that calls it before its peer closes is the one that enters TIME_WAIT.
- * fd is released in every case. Returns 0, or -1 with errno of the first
- * step that failed.
+ * fd is released in every case. When shutdown() fails (ENOTCONN: never
+ * connected, or reset by the peer already) there is no FIN to wait for: it
+ * does not wait, closes fd and returns -1 with shutdown()'s errno.
+ * Otherwise returns 0, or -1 with errno of the first step that failed.
  */
 int tcp_close_gracefully(int fd, int timeout_ms);
 

@@ -29,6 +29,10 @@ START_TEST(zero_length_write_and_read_return_zero)
 }
 END_TEST
 
+/* The reader's answers: a status no child gives by accident, so a child that
+ * exits without running the reader cannot pass for one that saw EOF. */
+enum { SAW_EXACT_EOF = 42, SAW_OTHER = 43 };
+
 static int count_bytes(int fd, void *arg)
 {
     size_t *expected = arg;
@@ -37,16 +41,31 @@ static int count_bytes(int fd, void *arg)
     ssize_t n;
     while ((n = read(fd, buf, sizeof buf)) > 0)
         total += (size_t)n;
-    return n == 0 && total == *expected ? 0 : 1;
+    return n == 0 && total == *expected ? SAW_EXACT_EOF : SAW_OTHER;
 }
 
 START_TEST(empty_transfer_still_delivers_eof)
 {
     size_t expected = 0;
+    /* Watched: a child that never sees EOF fails in 2 s, named, not at the limit. */
+    grade_watch_start(grade_progress_of_processes, grade_describe_processes, NULL, 2000, NULL);
     int status = pipe_send_to_child("", 0, count_bytes, &expected);
+    int err = errno;
+    const char *stalled = grade_watch_stop();
+    ck_assert_msg(stalled == NULL,
+                  "pipe_send_to_child(len 0) never returned (%s): the child waits for an end of "
+                  "file that never comes; every copy of the write end must be closed, the "
+                  "child's too",
+                  stalled);
+    errno = err;
     REQUIRE_IMPL(status, "pipe_send_to_child");
-    ck_assert_msg(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
-                  "sending nothing must still close the write end so the child sees EOF");
+    ck_assert_msg(status != -1, "pipe_send_to_child(len 0) returned -1 (%s)", strerror(errno));
+    ck_assert_msg(!WIFEXITED(status) || WEXITSTATUS(status) != SAW_OTHER,
+                  "the reader saw bytes or an error instead of a clean EOF");
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == SAW_EXACT_EOF,
+                  "the child %s, not with the reader's result (%d): it must call reader() and "
+                  "exit with what it returns",
+                  grade_describe_status(status), SAW_EXACT_EOF);
 }
 END_TEST
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -468,8 +469,6 @@ START_TEST(write_end_closed_before_reader_waits_for_eof)
     int write_fd = -1;
     const char *w = strstr(log.steps[pipe_at].args, "write=");
     ck_assert(w != NULL && sscanf(w, "write=%d", &write_fd) == 1);
-    char close_args[32];
-    snprintf(close_args, sizeof close_args, "fd=%d", write_fd);
 
     long eof_at = trace_log_find(&log, 0, NULL, "read", "sees EOF");
     ck_assert_msg(eof_at >= 0, "the reader never reached EOF");
@@ -485,7 +484,7 @@ START_TEST(write_end_closed_before_reader_waits_for_eof)
     long child_close = -1, parent_close = -1;
     for (long i = 0; i < (long)log.count; i++) {
         const struct trace_step *s = &log.steps[i];
-        if (strcmp(s->call, "close") != 0 || strcmp(s->args, close_args) != 0)
+        if (!trace_call_is(s->call, "close") || !trace_names_fd(s->args, write_fd))
             continue;
         if (s->pid == reader_pid && i < eof_at)
             child_close = i;
@@ -571,9 +570,41 @@ static void start_coprocess(struct pipe_coprocess *cp)
     ck_assert_msg(rc == 0, "pipe_coprocess_start failed: %s", errno_name(errno));
 }
 
+/* Watches the test's processes: a deadlock fails in 2 s, named, not at the limit. */
+static void watch_processes(void)
+{
+    grade_watch_start(grade_progress_of_processes, grade_describe_processes, NULL, 2000, NULL);
+}
+
+/* pipe_coprocess_exchange() under the watchdog. */
+static ssize_t exchange_watched(struct pipe_coprocess *cp, const void *request, void *reply,
+                                size_t len)
+{
+    watch_processes();
+    ssize_t n = pipe_coprocess_exchange(cp, request, reply, len);
+    int err = errno;
+    const char *stalled = grade_watch_stop();
+    if (stalled)
+        ck_abort_msg("pipe_coprocess_exchange() of %zu bytes stopped moving data (%s): a "
+                     "deadlock. Each side waits for the other; poll() both pipes and move "
+                     "whatever can move, counting what each call really moved",
+                     len, stalled);
+    errno = err;
+    return n;
+}
+
 static void finish_coprocess(struct pipe_coprocess *cp)
 {
+    watch_processes();
     int status = pipe_coprocess_finish(cp);
+    int err = errno;
+    const char *stalled = grade_watch_stop();
+    if (stalled)
+        ck_abort_msg("pipe_coprocess_finish() waited for a coprocess that never ended (%s): "
+                     "the child sees EOF only once every copy of the request pipe's write end "
+                     "is closed, in the parent and in the child",
+                     stalled);
+    errno = err;
     REQUIRE_IMPL(status, "pipe_coprocess_finish");
     ck_assert_msg(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
                   "the coprocess should exit 0 after EOF; it %s",
@@ -586,7 +617,7 @@ START_TEST(exchange_returns_upper_case)
     start_coprocess(&cp);
     const char request[] = "Hello, Pipes! 123";
     char reply[sizeof request];
-    ssize_t n = pipe_coprocess_exchange(&cp, request, reply, sizeof request);
+    ssize_t n = exchange_watched(&cp, request, reply, sizeof request);
     REQUIRE_IMPL(n, "pipe_coprocess_exchange");
     ck_assert_msg(n == (ssize_t)sizeof request, "exchange returned %zd: %s", n,
                   n == -1 ? errno_name(errno) : "no error");
@@ -604,7 +635,7 @@ START_TEST(exchange_1_mib_does_not_deadlock)
     ck_assert(request && reply);
     for (size_t i = 0; i < len; i++)
         request[i] = (char)('a' + i % 26);
-    ssize_t n = pipe_coprocess_exchange(&cp, request, reply, len);
+    ssize_t n = exchange_watched(&cp, request, reply, len);
     REQUIRE_IMPL(n, "pipe_coprocess_exchange");
     ck_assert_msg(n == (ssize_t)len, "exchange of 1 MiB returned %zd: %s", n,
                   n == -1 ? errno_name(errno) : "no error");
@@ -630,7 +661,7 @@ START_TEST(exchange_survives_short_writes_and_reads)
     fault_set(FAULT_IN,
               (struct fault_plan){
                   .fd = cp.from_child, .max_bytes = 333, .fail_every = 5, .fail_errno = EINTR});
-    ssize_t n = pipe_coprocess_exchange(&cp, request, reply, len);
+    ssize_t n = exchange_watched(&cp, request, reply, len);
     REQUIRE_IMPL(n, "pipe_coprocess_exchange");
     int err = errno;
     unsigned long out_faults = fault_injected(FAULT_OUT), in_faults = fault_injected(FAULT_IN);
@@ -669,7 +700,7 @@ START_TEST(exchange_survives_signals_during_poll)
     ssize_t n = -1;
     int err = 0;
     for (int round = 0; round < 3; round++) {
-        n = pipe_coprocess_exchange(&cp, request, reply, len);
+        n = exchange_watched(&cp, request, reply, len);
         err = errno;
         if (n != (ssize_t)len)
             break;
@@ -815,12 +846,49 @@ START_TEST(fifo_created_private_and_not_twice)
 }
 END_TEST
 
+/* What the dribbling writer (below) tells the test, as its exit status. */
+enum { DRIBBLE_OK = 0, DRIBBLE_OPEN_FAILED = 3, DRIBBLE_NOT_TAKEN = 4, DRIBBLE_WRITE_FAILED = 5 };
+
+/*
+ * The test's own writer: opens the FIFO and writes len bytes in pieces of
+ * `piece`, each only once the reader has taken everything before it
+ * (FIONREAD says the FIFO is empty). So every read() the reader makes
+ * returns at most one piece: real short reads, made by the kernel, which
+ * reach every way of reading (read(), stdio's fread(), syscall()...), where
+ * fault injection reaches only the calls the program makes itself.
+ */
+static _Noreturn void dribble_into_fifo(const char *path, const char *data, size_t len,
+                                        size_t piece)
+{
+    int fd = open(path, O_WRONLY);
+    if (fd == -1)
+        _exit(DRIBBLE_OPEN_FAILED);
+    for (size_t done = 0; done < len; done += piece) {
+        size_t n = len - done < piece ? len - done : piece;
+        if (write(fd, data + done, n) != (ssize_t)n)
+            _exit(DRIBBLE_WRITE_FAILED);
+        int unread = 1;
+        for (int waited = 0; waited < 2000 && unread > 0; waited++) {
+            if (ioctl(fd, FIONREAD, &unread) == -1)
+                _exit(DRIBBLE_WRITE_FAILED);
+            if (unread > 0)
+                sleep_ms(1);
+        }
+        if (unread > 0)
+            _exit(DRIBBLE_NOT_TAKEN); /* the reader stopped reading for 2 s */
+    }
+    close(fd);
+    _exit(DRIBBLE_OK);
+}
+
 START_TEST(fifo_carries_message_between_processes)
 {
     int rc = pipe_fifo_create("talk.fifo");
     REQUIRE_IMPL(rc, "pipe_fifo_create");
     ck_assert_msg(rc == 0, "pipe_fifo_create failed: %s", errno_name(errno));
     const char msg[] = "through a name in the file system";
+
+    /* 1. The lab's sender and the lab's receiver. */
     pid_t pid = fork();
     ck_assert(pid != -1);
     if (pid == 0) {
@@ -830,26 +898,51 @@ START_TEST(fifo_carries_message_between_processes)
             _exit(1);
         _exit(grade_count_open_fds() == fds_before ? 0 : 2);
     }
-    /* Reads cut to 5 bytes: one read() cannot take the whole message. */
-    fault_set(FAULT_IN, (struct fault_plan){.fd = -1, .max_bytes = 5});
-    char buf[256];
+    grade_waiting_for("pipe_fifo_receive() to read what pipe_fifo_send() wrote");
+    char buf[256] = "";
     ssize_t got = pipe_fifo_receive("talk.fifo", buf, sizeof buf);
     int receive_errno = errno;
-    unsigned long injected = fault_injected(FAULT_IN);
-    fault_reset();
+    if (got == -1)
+        kill(pid, SIGKILL); /* the writer may wait in open() for a reader that never came */
     int status = grade_wait_child(pid, 5000);
-    unlink("talk.fifo");
     grade_require_impl(got, receive_errno, "pipe_fifo_receive");
+    int writer_exited = status != -1 && WIFEXITED(status);
+    ck_assert_msg(!writer_exited || WEXITSTATUS(status) != 2,
+                  "pipe_fifo_send() left the FIFO open in the writing process: close it when done");
+    ck_assert_msg(!writer_exited || WEXITSTATUS(status) == 0,
+                  "the writing process failed: pipe_fifo_send must write all bytes and close");
     ck_assert_msg(got == (ssize_t)sizeof msg,
-                  "with reads cut to 5 bytes, pipe_fifo_receive returned %zd (%s), expected %zu: "
+                  "pipe_fifo_receive returned %zd (%s) for the %zu bytes pipe_fifo_send wrote: "
                   "read until end of file or until cap bytes",
                   got, got == -1 ? errno_name(receive_errno) : "wrong length", sizeof msg);
-    ck_assert_msg(injected > 0, "reads from the FIFO were to be cut short, but none was");
     ck_assert_str_eq(buf, msg);
-    ck_assert_msg(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) != 2,
-                  "pipe_fifo_send() left the FIFO open in the writing process: close it when done");
-    ck_assert_msg(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
-                  "the writing process failed: pipe_fifo_send must write all bytes and close");
+    ck_assert_msg(writer_exited, "the writing process never finished: pipe_fifo_send() must "
+                                 "return once it has written everything and closed the FIFO");
+
+    /* 2. A writer that hands over 5 bytes at a time: each read returns at most 5. */
+    pid = fork();
+    ck_assert(pid != -1);
+    if (pid == 0)
+        dribble_into_fifo("talk.fifo", msg, sizeof msg, 5);
+    grade_waiting_for("pipe_fifo_receive() to read a message that arrives 5 bytes at a time");
+    memset(buf, 0, sizeof buf);
+    got = pipe_fifo_receive("talk.fifo", buf, sizeof buf);
+    receive_errno = errno;
+    if (got == -1)
+        kill(pid, SIGKILL);
+    status = grade_wait_child(pid, 5000);
+    unlink("talk.fifo");
+    ck_assert_msg(got == (ssize_t)sizeof msg,
+                  "with the message arriving 5 bytes at a time (each read() returns at most 5), "
+                  "pipe_fifo_receive returned %zd (%s), expected %zu: read until end of file or "
+                  "until cap bytes",
+                  got, got == -1 ? errno_name(receive_errno) : "wrong length", sizeof msg);
+    ck_assert_str_eq(buf, msg);
+    ck_assert_msg(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == DRIBBLE_OK,
+                  "test setup: the test's writer %s",
+                  status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == DRIBBLE_NOT_TAKEN
+                      ? "saw pipe_fifo_receive() stop reading for 2 s"
+                      : "failed");
 }
 END_TEST
 

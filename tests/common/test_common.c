@@ -382,6 +382,36 @@ START_TEST(fault_plan_covers_vector_and_message_calls)
 }
 END_TEST
 
+/* glibc's checked forms, which -D_FORTIFY_SOURCE -O2 puts in place of read()
+ * and recv() when the compiler knows the buffer's size (Ubuntu's gcc does so
+ * by default). Declared here: the headers declare them only for that case. */
+ssize_t __read_chk(int fd, void *buf, size_t count, size_t buflen);
+ssize_t __recv_chk(int fd, void *buf, size_t len, size_t buflen, int flags);
+ssize_t __recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags,
+                       struct sockaddr *from, socklen_t *fromlen);
+
+START_TEST(fault_plan_covers_fortified_calls)
+{
+    int fds[2];
+    ck_assert(socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == 0);
+    ck_assert(send(fds[0], "abcdefgh", 8, 0) == 8);
+    fault_set(FAULT_IN, (struct fault_plan){.fd = fds[1], .max_bytes = 2});
+    char buf[8];
+    ssize_t r1 = __read_chk(fds[1], buf, 8, sizeof buf);
+    ssize_t r2 = __recv_chk(fds[1], buf, 8, sizeof buf, 0);
+    ssize_t r3 = __recvfrom_chk(fds[1], buf, 8, sizeof buf, 0, NULL, NULL);
+    unsigned long in_faults = fault_injected(FAULT_IN);
+    fault_reset();
+    close(fds[0]);
+    close(fds[1]);
+    ck_assert_msg(r1 == 2 && r2 == 2 && r3 == 2,
+                  "__read_chk, __recv_chk and __recvfrom_chk must be cut to 2 bytes like read() "
+                  "and recv(): got %zd, %zd, %zd (is each in FAULT_WRAP?)",
+                  r1, r2, r3);
+    ck_assert_int_eq(in_faults, 3);
+}
+END_TEST
+
 /* ---- labs/ and solutions/ share headers -------------------------------- */
 
 static int same_file(const char *a, const char *b)
@@ -493,6 +523,8 @@ int main(int argc, char **argv)
          fault_plan_shortens_and_fails_deterministically, 1, 5, "common/fault.c"},
         {"fault_plan_covers_vector_and_message_calls", fault_plan_covers_vector_and_message_calls,
          1, 5, "common/fault.c: the --wrap of readv, writev, sendmsg and recvmsg"},
+        {"fault_plan_covers_fortified_calls", fault_plan_covers_fortified_calls, 1, 5,
+         "common/fault.c and FAULT_WRAP: the checked forms of _FORTIFY_SOURCE"},
         {"lab_headers_identical_in_labs_and_solutions", lab_headers_identical_in_labs_and_solutions,
          1, 5, "keep each lab's headers in labs/NN only; delete copies from solutions/NN"},
     };

@@ -36,7 +36,9 @@
 #include <check.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct grade_test {
@@ -112,6 +114,41 @@ int grade_child_result(struct grade_child *c, int timeout_ms, int *status);
 /* Describes a wait status in words: "exited with status 1", "killed by SIGSEGV". */
 const char *grade_describe_status(int status);
 
+/*
+ * The system call process pid (a child of the test) sleeps in now, by name
+ * ("send()", "read()", "futex()"...), or NULL when it is running, is not in
+ * a call this knows, or cannot be looked at. For messages that name the call
+ * that hung: "the server is asleep in send() on the client that never reads".
+ * (watch.c)
+ */
+const char *grade_blocked_call(pid_t pid);
+
+/*
+ * Watching for a stall (watch.c). A hang should fail in seconds, saying what
+ * it was, not at the test's time limit. grade_watch_start() starts a thread
+ * that asks progress(arg) every 100 ms. When the answer stays the same for
+ * stall_ms (stretched like grade_timeout_ms), it writes "nothing moved for
+ * 3.0 s: " and describe(arg)'s words, sets *stop_flag (when not NULL: e.g.
+ * a ring's stop flag), and kills the test's child processes, so the test's
+ * own wait returns. grade_watch_stop() ends the watch and returns those
+ * words, or NULL when nothing stalled: check it before blaming a result.
+ * If the test's wait still does not return, the test ends 3 s later with
+ * the words as a note. One watch at a time.
+ *
+ * grade_progress_of_processes() and grade_describe_processes() watch the
+ * test's processes themselves (this one's threads and its children, arg
+ * unused): progress is any of them waking up or running; the description
+ * names the call each one sleeps in ("the test process asleep in write(),
+ * its child 1234 asleep in write()").
+ */
+typedef uint64_t (*grade_progress_fn)(void *arg);
+typedef void (*grade_describe_fn)(void *arg, char *out, size_t size);
+void grade_watch_start(grade_progress_fn progress, grade_describe_fn describe, void *arg,
+                       int stall_ms, volatile sig_atomic_t *stop_flag);
+const char *grade_watch_stop(void);
+uint64_t grade_progress_of_processes(void *unused);
+void grade_describe_processes(void *unused, char *out, size_t size);
+
 /* The descriptors open in this process, as a count. */
 int grade_count_open_fds(void);
 
@@ -137,9 +174,20 @@ struct trace_log {
 int trace_log_load(struct trace_log *log, const char *path);
 void trace_log_free(struct trace_log *log);
 
-/* Index of the first step at or after `from` whose call is `call`, whose
- * role is `role` (NULL: any) and whose args contain `args_part` (NULL: any);
- * -1 when there is none. */
+/*
+ * Checks facts, not spellings. trace_call_is(): the traced call does the job
+ * of `wanted` (the same name, or another name for the same job: pipe2 for
+ * pipe, read/readv/recvmsg... for recv, write/writev/sendmsg... for send,
+ * accept4 for accept). trace_names_fd(): the args
+ * start with "fd=N" for this fd; whatever follows the number ("fd=5, ...",
+ * "fd=5 (the child's copy)") is the student's own.
+ */
+bool trace_call_is(const char *traced, const char *wanted);
+bool trace_names_fd(const char *args, int fd);
+
+/* Index of the first step at or after `from` whose call does the job of
+ * `call` (trace_call_is), whose role is `role` (NULL: any) and whose args
+ * contain `args_part` (NULL: any); -1 when there is none. */
 long trace_log_find(const struct trace_log *log, long from, const char *role, const char *call,
                     const char *args_part);
 

@@ -9,9 +9,15 @@
 #     # bug: pipe_write_all() ignores short writes (writes once)
 #     s/left -= (size_t)n;/left = 0;/
 #
+# A bug that only some designs can have is written against an alternative
+# correct solution (tests/alternatives/) instead of the reference:
+#
+#     # base: tests/alternatives/04-tcp-lifecycle/tcp_poll_server.c
+#
 # For each one, this script copies the kit to build/mutants/kit, applies the
-# sed script to that copy of solutions/NN-name/FILE, grades the lab with the
-# hidden tests, and records the outcome:
+# sed script to solutions/NN-name/FILE (or to its base), puts the result in
+# the copy's solutions/NN-name/FILE, grades the lab with the hidden tests,
+# and records the outcome:
 #   killed    the grade lost points (the tests caught the bug)
 #   SURVIVED  full marks: a bug no test sees
 #   BROKEN    the sed script changed nothing, or the variant did not compile
@@ -35,7 +41,7 @@ labs=() only=
 while [ $# -gt 0 ]; do
     case "$1" in
     -k) only=$2; shift 2 ;;
-    -h | --help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) labs+=("$1"); shift ;;
     esac
 done
@@ -62,11 +68,13 @@ for lab in "${labs[@]}"; do
             [ -z "$only" ] || [[ ",$only," == *",$name,"* ]] || continue
             file=$(sed -n 's/^# file: *//p' "$mutant" | head -1)
             bug=$(sed -n 's/^# bug: *//p' "$mutant" | head -1)
+            base=$(sed -n 's/^# base: *//p' "$mutant" | head -1)
             target=$work/solutions/$labname/$file
-            original=$root/solutions/$labname/$file
+            reference=$root/solutions/$labname/$file
+            original=$root/${base:-solutions/$labname/$file}
             log=$logs/$labname-$name.log
-            if [ ! -f "$original" ]; then
-                printf '  BROKEN    %-14s %-40s no file solutions/%s/%s\n' "$labname" "$name" "$labname" "$file"
+            if [ ! -f "$original" ] || [ ! -f "$reference" ]; then
+                printf '  BROKEN    %-14s %-40s no file %s\n' "$labname" "$name" "${base:-solutions/$labname/$file}"
                 broken=$((broken + 1))
                 continue
             fi
@@ -74,7 +82,7 @@ for lab in "${labs[@]}"; do
             if cmp -s "$original" "$target"; then
                 printf '  BROKEN    %-14s %-40s the sed script changed nothing\n' "$labname" "$name"
                 broken=$((broken + 1))
-                cp "$original" "$target"
+                cp "$reference" "$target"
                 continue
             fi
             limit=180
@@ -82,7 +90,7 @@ for lab in "${labs[@]}"; do
             start=$SECONDS
             outcome=$(grade_lab "$work" "${labname%%-*}" "$log" "$limit")
             took=$((SECONDS - start))
-            cp "$original" "$target" # a fresh mtime: the next variant rebuilds it
+            cp "$reference" "$target" # the reference again, with a fresh mtime: the next variant rebuilds it
             case "$outcome" in
             BUILD)
                 printf '  BROKEN    %-14s %-40s did not compile (see %s)\n' "$labname" "$name" "$log"

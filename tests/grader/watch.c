@@ -1,0 +1,269 @@
+/*
+ * watch.c - what a test's processes are doing, and a watchdog that stops a
+ * test which makes no progress (see grader.h, "Watching for a stall").
+ *
+ * A bug that hangs (a deadlock, a lost wake-up) would otherwise cost each
+ * test its whole time limit and end in a bare "timed out". The watchdog is a
+ * thread of the test process that looks every 100 ms at a progress counter
+ * the test chooses: the ring's indices, or the wake-ups and system calls of
+ * the test's own processes. When it has not moved for a few seconds, the
+ * watchdog writes down what it saw and kills the test's children, so the
+ * test's own wait returns and its check fails with those words.
+ *
+ * _GNU_SOURCE: syscall(SYS_gettid), the watchdog's own thread id, which it
+ * leaves out of what it watches.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "grader.h"
+
+/* ---- what a process sleeps in ---- */
+
+/* The system calls a test may find a process asleep in, by number. */
+static const struct {
+    long nr;
+    const char *name;
+} sleeping_calls[] = {
+    {SYS_read, "read()"},        {SYS_write, "write()"},
+    {SYS_readv, "readv()"},      {SYS_writev, "writev()"},
+    {SYS_sendto, "send()"},      {SYS_recvfrom, "recv()"},
+    {SYS_sendmsg, "sendmsg()"},  {SYS_recvmsg, "recvmsg()"},
+    {SYS_futex, "futex()"},      {SYS_wait4, "waitpid()"},
+    {SYS_openat, "open()"},      {SYS_accept4, "accept4()"},
+    {SYS_connect, "connect()"},  {SYS_ppoll, "ppoll()"},
+    {SYS_pselect6, "pselect()"}, {SYS_clock_nanosleep, "a sleep"},
+#ifdef SYS_poll
+    {SYS_poll, "poll()"},        {SYS_select, "select()"},
+    {SYS_accept, "accept()"},    {SYS_open, "open()"},
+    {SYS_nanosleep, "a sleep"},
+#endif
+};
+
+/* The first number of a /proc/.../syscall file: the call's number, -1 when
+ * asleep outside a call, -2 when running (or unreadable). */
+static long syscall_number(const char *path)
+{
+    FILE *in = fopen(path, "re");
+    if (in == NULL)
+        return -2;
+    char line[128];
+    char *got = fgets(line, sizeof line, in);
+    fclose(in);
+    if (got == NULL || (line[0] != '-' && (line[0] < '0' || line[0] > '9')))
+        return -2; /* "running" */
+    return strtol(line, NULL, 10);
+}
+
+static const char *call_name(long nr)
+{
+    for (size_t i = 0; i < sizeof sleeping_calls / sizeof sleeping_calls[0]; i++) {
+        if (sleeping_calls[i].nr == nr)
+            return sleeping_calls[i].name;
+    }
+    return NULL;
+}
+
+const char *grade_blocked_call(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/syscall", (long)pid);
+    return call_name(syscall_number(path));
+}
+
+/* ---- the test's processes: this one's threads and its children ---- */
+
+/* Times the task in /proc/.../DIR has woken up (voluntary and not), from its
+ * status file: it changes each time the task runs, however briefly. */
+static unsigned long wakeups(const char *dir)
+{
+    char path[96], line[128];
+    snprintf(path, sizeof path, "%s/status", dir);
+    FILE *in = fopen(path, "re");
+    if (in == NULL)
+        return 0;
+    unsigned long total = 0, n;
+    while (fgets(line, sizeof line, in)) {
+        if (sscanf(line, "voluntary_ctxt_switches: %lu", &n) == 1 ||
+            sscanf(line, "nonvoluntary_ctxt_switches: %lu", &n) == 1)
+            total += n;
+    }
+    fclose(in);
+    return total;
+}
+
+/* Calls fn(dir, pid, arg) for each thread of this process but the caller,
+ * then for each child process (pid > 0 for children, 0 for threads). */
+static void for_each_task(void (*fn)(const char *dir, pid_t pid, void *arg), void *arg)
+{
+    long self = syscall(SYS_gettid);
+    DIR *tasks = opendir("/proc/self/task");
+    if (tasks == NULL)
+        return;
+    struct dirent *t;
+    char dir[96], path[128];
+    while ((t = readdir(tasks)) != NULL) {
+        long tid = strtol(t->d_name, NULL, 10);
+        if (tid <= 0 || tid == self)
+            continue;
+        snprintf(dir, sizeof dir, "/proc/self/task/%ld", tid);
+        fn(dir, 0, arg);
+        snprintf(path, sizeof path, "%s/children", dir);
+        FILE *in = fopen(path, "re");
+        long child;
+        while (in != NULL && fscanf(in, "%ld", &child) == 1) {
+            snprintf(dir, sizeof dir, "/proc/%ld", child);
+            fn(dir, (pid_t)child, arg);
+        }
+        if (in != NULL)
+            fclose(in);
+    }
+    closedir(tasks);
+}
+
+static void add_task_state(const char *dir, pid_t pid, void *arg)
+{
+    (void)pid;
+    uint64_t *sum = arg;
+    char path[128];
+    snprintf(path, sizeof path, "%s/syscall", dir);
+    long nr = syscall_number(path);
+    if (nr == -2)
+        *sum += clock_now_ns(); /* running right now: that is progress */
+    *sum = *sum * 31 + (uint64_t)nr * 1000003u + wakeups(dir);
+}
+
+uint64_t grade_progress_of_processes(void *unused)
+{
+    (void)unused;
+    uint64_t sum = 1;
+    for_each_task(add_task_state, &sum);
+    return sum;
+}
+
+struct description {
+    char *out;
+    size_t size, used;
+};
+
+static void describe_task(const char *dir, pid_t pid, void *arg)
+{
+    struct description *d = arg;
+    char path[128];
+    snprintf(path, sizeof path, "%s/syscall", dir);
+    const char *call = call_name(syscall_number(path));
+    char who[48];
+    if (pid > 0)
+        snprintf(who, sizeof who, "its child %ld", (long)pid);
+    else
+        snprintf(who, sizeof who, "the test process");
+    int n = snprintf(d->out + d->used, d->size - d->used, "%s%s asleep in %s", d->used ? ", " : "",
+                     who, call ? call : "the kernel");
+    if (n > 0 && (size_t)n < d->size - d->used)
+        d->used += (size_t)n;
+}
+
+void grade_describe_processes(void *unused, char *out, size_t size)
+{
+    (void)unused;
+    struct description d = {.out = out, .size = size};
+    out[0] = '\0';
+    for_each_task(describe_task, &d);
+}
+
+static void kill_child(const char *dir, pid_t pid, void *arg)
+{
+    (void)dir;
+    (void)arg;
+    if (pid > 0)
+        kill(pid, SIGKILL);
+}
+
+/* ---- the watchdog ---- */
+
+static struct {
+    pthread_t thread;
+    bool running;
+    atomic_bool stop, fired;
+    grade_progress_fn progress;
+    grade_describe_fn describe;
+    void *arg;
+    int stall_ms;
+    volatile sig_atomic_t *stop_flag;
+    char reason[1024];
+} watch;
+
+static void *watchdog(void *unused)
+{
+    (void)unused;
+    /* Signals are the test's business (some tests count them): not ours. */
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    uint64_t last = watch.progress(watch.arg);
+    uint64_t still_since = clock_now_ns();
+    while (!atomic_load(&watch.stop)) {
+        clock_sleep_ms(100);
+        uint64_t now = watch.progress(watch.arg);
+        if (now != last) {
+            last = now;
+            still_since = clock_now_ns();
+            continue;
+        }
+        if (clock_now_ns() - still_since < (uint64_t)watch.stall_ms * 1000000u)
+            continue;
+        /* Stuck: say what we saw, then unblock the test. */
+        char seen[700];
+        watch.describe(watch.arg, seen, sizeof seen);
+        snprintf(watch.reason, sizeof watch.reason, "nothing moved for %.1f s: %s",
+                 watch.stall_ms / 1000.0, seen);
+        atomic_store(&watch.fired, true);
+        if (watch.stop_flag != NULL)
+            *watch.stop_flag = 1;
+        for_each_task(kill_child, NULL);
+        /* A test whose own wait does not return even so still ends now, with
+         * the reason in its report rather than a bare timeout. */
+        for (int i = 0; i < 30 && !atomic_load(&watch.stop); i++)
+            clock_sleep_ms(100);
+        if (!atomic_load(&watch.stop)) {
+            grade_note("%s", watch.reason);
+            _exit(1);
+        }
+        break;
+    }
+    return NULL;
+}
+
+void grade_watch_start(grade_progress_fn progress, grade_describe_fn describe, void *arg,
+                       int stall_ms, volatile sig_atomic_t *stop_flag)
+{
+    watch.progress = progress;
+    watch.describe = describe;
+    watch.arg = arg;
+    watch.stall_ms = grade_timeout_ms(stall_ms);
+    watch.stop_flag = stop_flag;
+    watch.reason[0] = '\0';
+    atomic_store(&watch.stop, false);
+    atomic_store(&watch.fired, false);
+    watch.running = pthread_create(&watch.thread, NULL, watchdog, NULL) == 0;
+}
+
+const char *grade_watch_stop(void)
+{
+    if (!watch.running)
+        return NULL;
+    atomic_store(&watch.stop, true);
+    pthread_join(watch.thread, NULL);
+    watch.running = false;
+    return atomic_load(&watch.fired) ? watch.reason : NULL;
+}
