@@ -58,41 +58,6 @@ const char *chart_arrow_name(enum chart_arrow_kind kind)
     return "?";
 }
 
-/* Copies the state name (capitals, digits, '_') that starts at p. */
-static void copy_state_name(const char *p, char *state, size_t size)
-{
-    while (*p == ' ')
-        p++;
-    size_t n = 0;
-    while (n + 1 < size &&
-           ((p[n] >= 'A' && p[n] <= 'Z') || (p[n] >= '0' && p[n] <= '9') || p[n] == '_'))
-        n++;
-    memcpy(state, p, n);
-    state[n] = '\0';
-}
-
-void chart_state_from_note(const char *note, char *state, size_t size)
-{
-    if (size == 0)
-        return;
-    state[0] = '\0';
-    const char *p = strstr(note, "state ");
-    if (p == NULL)
-        return;
-    const char *arrow = strstr(p, "->");
-    copy_state_name(arrow ? arrow + 2 : p + strlen("state "), state, size);
-}
-
-void chart_state_before(const char *note, char *state, size_t size)
-{
-    if (size == 0)
-        return;
-    state[0] = '\0';
-    const char *p = strstr(note, "state ");
-    if (p && strstr(p, "->"))
-        copy_state_name(p + strlen("state "), state, size);
-}
-
 /* ---- what a call is ---------------------------------------------------- */
 
 static bool call_in(const struct trace_event *ev, const char *const names[])
@@ -110,7 +75,7 @@ static bool is_call(const struct trace_event *ev, const char *name)
 
 static bool is_urgent(const struct trace_event *ev)
 {
-    return strstr(ev->args, "MSG_OOB") != NULL;
+    return trace_event_has_word(ev, "MSG_OOB");
 }
 
 /* Bytes moved by a send or recv that succeeded, else 0. */
@@ -119,17 +84,10 @@ static long bytes_moved(const struct trace_event *ev, const char *const names[])
     return (call_in(ev, names) && ev->has_ret && ev->ret > 0) ? ev->ret : 0;
 }
 
-/* The N of the first "fd=N" in the arguments (a word of its own), or -1. */
+/* The descriptor the call acted on, from the trace's "fd" field, or -1. */
 static int arg_fd(const struct trace_event *ev)
 {
-    for (const char *p = strstr(ev->args, "fd="); p; p = strstr(p + 1, "fd=")) {
-        bool word_start = (p == ev->args || p[-1] == ' ' || p[-1] == '(' || p[-1] == ',');
-        if (word_start && p[3] >= '0' && p[3] <= '9') {
-            long fd = strtol(p + 3, NULL, 10); /* LONG_MAX when too big: no fd */
-            return fd <= INT_MAX ? (int)fd : -1;
-        }
-    }
-    return -1;
+    return ev->fd;
 }
 
 /* connect() on the client, accept() on the server; a non-blocking connect
@@ -156,16 +114,16 @@ static int opened_fd(const struct trace_event *ev, enum chart_side side)
  * "onoff=1 linger=0"; any other SO_LINGER counts as not aborting. */
 static bool sets_abortive_linger(const struct trace_event *ev)
 {
-    if (!is_call(ev, "setsockopt") || ev->ret != 0 || strstr(ev->args, "SO_LINGER") == NULL)
+    if (!is_call(ev, "setsockopt") || ev->ret != 0 || !trace_event_has_word(ev, "SO_LINGER"))
         return false;
-    return strstr(ev->args, "{1, 0}") || strstr(ev->args, "{1,0}") ||
-           (strstr(ev->args, "onoff=1") && strstr(ev->args, "linger=0"));
+    return trace_event_has_word(ev, "{1, 0}") || trace_event_has_word(ev, "{1,0}") ||
+           (trace_event_has_word(ev, "onoff=1") && trace_event_has_word(ev, "linger=0"));
 }
 
 static bool shuts_down_writing(const struct trace_event *ev)
 {
     return is_call(ev, "shutdown") && ev->ret == 0 &&
-           (strstr(ev->args, "SHUT_WR") || strstr(ev->args, "SHUT_RDWR"));
+           (trace_event_has_word(ev, "SHUT_WR") || trace_event_has_word(ev, "SHUT_RDWR"));
 }
 
 static bool is_reset(const struct trace_event *ev)
@@ -208,8 +166,10 @@ static int lane_init(struct lane *lane, const struct trace_event *events, size_t
         errno = ENOMEM;
         return -1;
     }
+    /* A start line (phase "start", from a trace of stderr) is not a call of
+     * its own: its call's record carries the start. */
     for (size_t i = 0; i < count; i++)
-        if (events[i].call[0] != '\0')
+        if (events[i].call[0] != '\0' && events[i].phase != TRACE_PHASE_START)
             lane->ev[lane->n++] = &events[i];
     qsort(lane->ev, lane->n, sizeof *lane->ev, by_time);
     for (size_t i = 0; i < lane->n; i++) {
@@ -479,9 +439,8 @@ static void place_rows(struct builder *b, struct chart *chart)
         struct chart_row *r = &chart->rows[row];
         r->ev = b->lane[s].ev[next[s]];
         r->side = (enum chart_side)s;
-        chart_state_from_note(r->ev->note, r->state, sizeof r->state);
-        char before[sizeof r->state];
-        chart_state_before(r->ev->note, before, sizeof before);
+        snprintf(r->state, sizeof r->state, "%s", r->ev->state_after);
+        const char *before = r->ev->state_before;
         /* Changed by the call, or since the last call on this socket (the
          * peer's ACK or FIN moved it in between): either way a new state. */
         int fd = row_fd(r->ev);
@@ -583,7 +542,7 @@ void chart_compact(struct chart *chart)
         const struct trace_event *ev = chart->rows[i].ev;
         keep[i] = chart->rows[i].state_changed || call_in(ev, LIFECYCLE) ||
                   call_in(ev, SEND_CALLS) || call_in(ev, RECV_CALLS) ||
-                  (is_call(ev, "setsockopt") && strstr(ev->args, "SO_LINGER") != NULL);
+                  (is_call(ev, "setsockopt") && trace_event_has_word(ev, "SO_LINGER"));
     }
     for (size_t i = 0; i < chart->narrows; i++) {
         const struct chart_arrow *a = &chart->arrows[i];

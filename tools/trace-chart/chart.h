@@ -3,7 +3,7 @@
  *
  * The chart has two lifelines, client and server. Each traced call is one
  * row, in time order (mono_ns), with the TCP state the call left behind
- * (lab 04 notes it as "state A -> B"). Arrows join the calls that talk to
+ * (the trace's state_before and state_after fields). Arrows join the calls that talk to
  * each other:
  *
  *   SYN     connect() -> the accept() that returned that connection
@@ -16,8 +16,8 @@
  *           ECONNRESET; a refused connect() gets an RST from the server
  *
  * Connections are matched in order (the first connect with the first
- * accept), and calls are tied to a connection by the "fd=N" in their
- * arguments.
+ * accept), and calls are tied to a connection by their "fd" field. The TCP
+ * state of a row is the call's "state_after" field (trace_read.h).
  *
  * One rule bends strict time order: a message is never drawn arriving
  * before it was sent. A trace line is written when a call returns, so the
@@ -36,7 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "trace_event.h"
+#include "trace_read.h"
 
 enum chart_side { CHART_CLIENT = 0, CHART_SERVER = 1 };
 
@@ -93,14 +93,5 @@ void chart_compact(struct chart *chart);
 
 /* "SYN", "data", "urgent", "FIN" or "RST". */
 const char *chart_arrow_name(enum chart_arrow_kind kind);
-
-/* The state a note reports after the call: "FIN_WAIT2" for
- * "state ESTABLISHED -> FIN_WAIT2", "LISTEN" for "state LISTEN"; writes ""
- * when the note names no state. */
-void chart_state_from_note(const char *note, char *state, size_t size);
-
-/* The state before the call, "ESTABLISHED" in the example above; writes ""
- * when the note gives none. */
-void chart_state_before(const char *note, char *state, size_t size);
 
 #endif

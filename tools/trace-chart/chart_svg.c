@@ -172,15 +172,6 @@ static void cut_chars(const char *src, size_t max_chars, char *dst, size_t size)
         snprintf(dst, size, "%.*s\u2026", (int)bytes, src);
 }
 
-int chart_svg_step_of(const char *args)
-{
-    const char *tag = strstr(args, "[step ");
-    if (tag == NULL)
-        return 0;
-    long step = strtol(tag + strlen("[step "), NULL, 10);
-    return (step > 0 && step < 1000) ? (int)step : 0; /* lab 04 has 13 */
-}
-
 /* Copies args without its "[step N]" tag (drawn apart) and the space before it. */
 static void drop_step_tag(const char *args, char *out, size_t size)
 {
@@ -414,7 +405,7 @@ static void put_row(FILE *out, const struct chart *chart, size_t i)
         chart_svg_put_text(out, ev->note);
     }
     fputs("</title>\n", out);
-    int step = chart_svg_step_of(ev->args);
+    int step = ev->step;
     if (G.times) {
         fprintf(out,
                 "  <text x=\"%d\" y=\"%d\" text-anchor=\"%s\" font-size=\"%d\" "

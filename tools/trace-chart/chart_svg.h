@@ -58,8 +58,4 @@ void chart_svg_put_text(FILE *out, const char *text);
  */
 void chart_svg_call_text(const struct trace_event *ev, size_t max_chars, char *buf, size_t size);
 
-/* The N of a "[step N]" tag in a call's arguments (lab 04 numbers its
- * steps 1 to 13), or 0 when there is none. */
-int chart_svg_step_of(const char *args);
-
 #endif

@@ -26,7 +26,7 @@
 #include "chart_svg.h"
 #include "cli.h"
 #include "err.h"
-#include "trace_event.h"
+#include "trace_read.h"
 
 static const char USAGE[] =
     "usage: trace_chart [-c [-H PX]] [-k] [-o OUT.svg] [-t TITLE] CLIENT_TRACE SERVER_TRACE\n"

@@ -69,9 +69,9 @@ static bool is_helper(const struct trace_event *ev)
         if (strcmp(ev->call, HELPERS[i]) == 0)
             return true;
     }
-    return (strcmp(ev->call, "setsockopt") == 0 && !strstr(ev->args, "SO_LINGER")) ||
-           (strcmp(ev->call, "poll") == 0 && strstr(ev->args, "POLLOUT")) ||
-           (strcmp(ev->call, "close") == 0 && strncmp(ev->note, "state LISTEN ", 13) == 0);
+    return (strcmp(ev->call, "setsockopt") == 0 && !trace_event_has_word(ev, "SO_LINGER")) ||
+           (strcmp(ev->call, "poll") == 0 && trace_event_has_word(ev, "POLLOUT")) ||
+           (strcmp(ev->call, "close") == 0 && strcmp(ev->state_before, "LISTEN") == 0);
 }
 
 /* "connect(192.0.2.20:41234)" from "fd=3, 192.0.2.20:41234 [step 3]": the
@@ -108,28 +108,18 @@ static void call_text(const struct trace_event *ev, bool begin, bool end, char *
 }
 
 /*
- * The state a socket is in after a call, from its note "state A -> B": B
- * when it changed, "" when not. Lab 04 writes "state A -> B (then C)" when
- * the peer moved it on before it was read; the row then shows C, where the
- * socket is now (the captured segments show what moved it).
+ * The state a socket is in after a call (its state_after field) when the
+ * call changed it, "" when not. When the peer moved it on before it was
+ * read (state_then), the row shows that state, where the socket is now (the
+ * captured segments show what moved it).
  */
 static void new_state(const struct trace_event *ev, char *buf, size_t size)
 {
     buf[0] = '\0';
-    const char *arrow = strstr(ev->note, " -> ");
-    if (strncmp(ev->note, "state ", 6) != 0 || arrow == NULL)
-        return;
-    size_t before = (size_t)(arrow - (ev->note + 6));
-    const char *after = arrow + 4;
-    size_t after_len = strcspn(after, " ");
-    const char *then = strstr(after, "(then ");
-    if (then) {
-        after = then + 6;
-        after_len = strcspn(after, ")");
-    } else if (after_len == before && strncmp(ev->note + 6, after, before) == 0) {
-        return; /* unchanged: nothing to say */
-    }
-    snprintf(buf, size, "%.*s", (int)after_len, after);
+    if (ev->state_then[0])
+        snprintf(buf, size, "%s", ev->state_then);
+    else if (ev->state_after[0] && strcmp(ev->state_after, ev->state_before) != 0)
+        snprintf(buf, size, "%s", ev->state_after);
 }
 
 static const char *segment_color(const struct wire_item *it)
@@ -365,15 +355,15 @@ int wire_chart_svg(FILE *out, const struct timeline *tl, const struct wire_chart
 
 /* ---- parts of the story -------------------------------------------------------- */
 
-/* The first call of side whose name is call (NULL: any) and whose args
- * contain part (NULL: any) and errno is err (NULL: any). */
+/* The first call of side whose name is call (NULL: any), whose args name
+ * the flag word (NULL: any) and whose errno is err (NULL: any). */
 static const struct trace_event *find(const struct timeline *tl, int side, const char *call,
                                       const char *part, const char *err)
 {
     for (size_t i = 0; i < tl->ncalls[side]; i++) {
         const struct trace_event *ev = &tl->calls[side][i];
         if (ev->call[0] == '\0' || (call && strcmp(ev->call, call) != 0) ||
-            (part && strstr(ev->args, part) == NULL) || (err && strcmp(ev->err, err) != 0))
+            (part && !trace_event_has_word(ev, part)) || (err && strcmp(ev->err, err) != 0))
             continue;
         return ev;
     }
