@@ -43,10 +43,10 @@ struct trace_event {
     char args[256];
     bool has_ret; /* false for a narration line */
     long ret;
-    char err[24];   /* symbolic errno such as "ECONNRESET", or "" */
-    char note[160]; /* "" when null */
-    int fd;         /* the descriptor the call acted on, or -1 */
-    int step;       /* lab 04's step (1 to 13), or 0 */
+    char err[24];          /* symbolic errno such as "ECONNRESET", or "" */
+    char note[160];        /* "" when null */
+    int fd;                /* the descriptor the call acted on, or -1 */
+    int step;              /* lab 04's step (1 to 13), or 0 */
     char state_before[16]; /* TCP state before the call, or "" */
     char state_after[16];  /* TCP state the call left, or "" */
     char state_then[16];   /* the state seen once the peer had moved it on, or "" */
