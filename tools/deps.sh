@@ -7,7 +7,7 @@
 #   grade   build + binutils                   (make grade: the integrity check
 #           reads objects with nm/readelf; lab 04 talks to nc and socat)
 #   test    grade + clang-format, cppcheck, zip, unzip, iproute2,
-#           npm, gnuplot, tmux, python3, MinGW-w64, wine  (make test)
+#           npm, chromium, gnuplot, tmux, python3, MinGW-w64, wine  (make test)
 #   bench   build + gnuplot                    (make bench)
 #   slides  npm                                (make deps-slides, make slides)
 #   instructor  build + zip, unzip, iproute2   (dist-student, gradescope, grade-batch)
@@ -58,6 +58,8 @@ test)
     need_cmd unzip unzip
     need_cmd ip iproute2
     need_cmd npm npm # the slides are built with Marp CLI (slides/package-lock.json)
+    # A real browser lays the slides out, so make test-slides checks them with no skip.
+    need_cmd chromium chromium
     need_cmd gnuplot gnuplot-nox
     need_cmd tmux tmux       # the step-mode test drives a real terminal
     need_cmd python3 python3 # the trace stress and hostile-client tests

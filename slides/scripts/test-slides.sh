@@ -141,8 +141,10 @@ check "trace_chart draws well-formed SVG from lab 04's recorded runs ($TRACE_CHA
 # 4. Nothing overflows a 1280x720 slide: needs a browser to lay the slides out.
 if [ -x "$CHROME_PATH" ]; then
     export CHROME_PATH
-    check "no slide overflows 1280x720 (headless Chromium)" \
-        node "$slides/scripts/check-overflow.mjs" "${htmls[@]}"
+    # Two slides are kept as pictures for a person to look at (build/test/).
+    check "no slide overflows 1280x720 (headless Chromium; pictures of two slides in build/test/)" \
+        node "$slides/scripts/check-overflow.mjs" --screenshots build/test \
+        --shot 04-tcp:23 --shot 05-comparison:8 "${htmls[@]}"
     # The check must be able to fail: a deck built to overflow must be caught.
     check "the overflow check catches a deck that overflows" \
         bash -c "'$MAKE' --no-print-directory SLIDES_OUT='$out' '$out/test/overflow.html' >/dev/null &&
