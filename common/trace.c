@@ -114,6 +114,9 @@ void trace_mark_return(void)
 void trace_set_role(const char *role)
 {
     current_role = role;
+    /* The settings (and time zero) are read now at the latest, so that the
+     * children a program forks before its first trace line share them. */
+    load_settings();
 }
 
 static const char *role_name(void)
