@@ -454,6 +454,51 @@ static void place_rows(struct builder *b, struct chart *chart)
     }
 }
 
+/* The life of one socket: a descriptor number from the call that made it
+ * (socket, accept) to its close. Two rows are on the same socket when they
+ * are on one side, name the same descriptor, and no call made it anew in
+ * between. */
+struct socket_life {
+    int fd;
+    int born; /* how many times that descriptor was made before this row's */
+};
+
+static struct socket_life life_of(const struct chart *chart, size_t r)
+{
+    const struct chart_row *row = &chart->rows[r];
+    struct socket_life life = {row_fd(row->ev), 0};
+    for (size_t i = 0; i <= r && life.fd >= 0; i++) {
+        const struct trace_event *ev = chart->rows[i].ev;
+        bool makes = (is_call(ev, "socket") || is_call(ev, "accept") || is_call(ev, "accept4"));
+        if (chart->rows[i].side == row->side && makes && row_fd(ev) == life.fd)
+            life.born++;
+    }
+    return life;
+}
+
+/* Marks every row on a socket that listened at some time in its life. */
+static void mark_listeners(struct chart *chart)
+{
+    for (size_t r = 0; r < chart->nrows; r++) {
+        const struct chart_row *row = &chart->rows[r];
+        if (strcmp(row->ev->state_before, "LISTEN") != 0 &&
+            strcmp(row->ev->state_after, "LISTEN") != 0)
+            continue;
+        struct socket_life life = life_of(chart, r);
+        if (life.fd < 0)
+            continue;
+        for (size_t i = 0; i < chart->nrows; i++) {
+            if (chart->rows[i].side != row->side || row_fd(chart->rows[i].ev) != life.fd)
+                continue;
+            struct socket_life other = life_of(chart, i);
+            if (other.born == life.born) {
+                chart->rows[i].listener = true;
+                chart->has_listener = true;
+            }
+        }
+    }
+}
+
 static size_t row_of(const struct builder *b, enum chart_side side, long index)
 {
     return index < 0 ? CHART_NO_ROW : b->lane[side].row[index];
@@ -475,6 +520,7 @@ static int fill_chart(struct builder *b, struct chart *chart)
         return -1;
     chart->nrows = nrows;
     place_rows(b, chart);
+    mark_listeners(chart);
     for (size_t i = 0; i < b->ndrafts; i++) {
         const struct draft *d = &b->drafts[i];
         struct chart_arrow *a = &chart->arrows[i];

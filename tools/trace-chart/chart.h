@@ -19,6 +19,12 @@
  * accept), and calls are tied to a connection by their "fd" field. The TCP
  * state of a row is the call's "state_after" field (trace_read.h).
  *
+ * Each socket has its own states, so a listening socket is a lane of its
+ * own: the calls on it (socket, bind, listen, its close) are marked
+ * listener, and the server's lane holds the accepted connection only; its
+ * states never read ESTABLISHED -> CLOSED -> CLOSE_WAIT when the listener
+ * closes in between. accept() belongs to the connection it returns.
+ *
  * One rule bends strict time order: a message is never drawn arriving
  * before it was sent. A trace line is written when a call returns, so the
  * receiver's recv() can be logged a few microseconds before the sender's
@@ -50,6 +56,7 @@ struct chart_row {
     const struct trace_event *ev;
     enum chart_side side;
     char state[24];     /* the TCP state after the call, or "" */
+    bool listener;      /* the call is on a listening socket: drawn in a lane of its own */
     bool state_changed; /* the socket reached that state during the call, or since
                            the last call on this side (the peer's doing) */
 };
@@ -68,6 +75,7 @@ struct chart {
     struct chart_arrow *arrows;
     size_t narrows;
     long pid[2];       /* the first pid seen on each side, or 0 */
+    bool has_listener; /* some rows are on a listening socket (chart_row.listener) */
     uint64_t start_ns; /* the earliest call: time zero of the chart */
 };
 

@@ -13,6 +13,7 @@
  * its times and legend), one computed for a slide (chart_svg_write_slide). */
 struct geometry {
     int width, client_x, server_x;
+    int listener_x; /* the lane of the server's listening socket (its text on its left) */
     int head_top, head_height, head_width, first_row, row_height;
     int badge_width, badge_height, text_gap, dot_radius, legend_height, title_band;
     int call_chars;                                /* the widest call text, in characters */
@@ -27,6 +28,7 @@ static const struct geometry FULL = {
     .width = 1280,
     .client_x = 500,
     .server_x = 780,
+    .listener_x = 1120,
     .head_top = 62,
     .head_height = 54,
     .head_width = 220,
@@ -207,6 +209,20 @@ static int lifeline_x(enum chart_side side)
     return side == CHART_CLIENT ? G.client_x : G.server_x;
 }
 
+/* The lane a row is drawn in: its side's, or the listening socket's. */
+static int row_x(const struct chart *chart, size_t row, enum chart_side side)
+{
+    if (row != CHART_NO_ROW && chart->rows[row].listener)
+        return G.listener_x;
+    return lifeline_x(side);
+}
+
+/* Whose text goes on the left of its lane: the client's and the listener's. */
+static bool text_on_left(const struct chart_row *row)
+{
+    return row->side == CHART_CLIENT || row->listener;
+}
+
 static int row_y(size_t row)
 {
     return G.first_row + (int)row * G.row_height;
@@ -278,9 +294,9 @@ static void put_defs(FILE *out)
     fputs("</defs>\n", out);
 }
 
-static void put_head(FILE *out, enum chart_side side, long pid, int bottom)
+/* A lane's head (name and pid) and its dashed lifeline from top to bottom. */
+static void put_head(FILE *out, int x, const char *name, long pid, int bottom)
 {
-    int x = lifeline_x(side);
     fprintf(out,
             "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\" "
             "stroke-dasharray=\"6 5\"/>\n",
@@ -292,13 +308,22 @@ static void put_head(FILE *out, enum chart_side side, long pid, int bottom)
     fprintf(out,
             "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"%d\" "
             "font-weight=\"bold\" fill=\"%s\">%s</text>\n",
-            x, G.head_top + G.head_height * 46 / 100, G.head_font, INK,
-            side == CHART_CLIENT ? "client" : "server");
+            x, G.head_top + G.head_height * 46 / 100, G.head_font, INK, name);
     if (pid > 0)
         fprintf(out,
                 "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"%d\" "
                 "fill=\"%s\">pid %ld</text>\n",
                 x, G.head_top + G.head_height * 84 / 100, G.font, QUIET, pid);
+}
+
+/* The listening socket's lane ends with its last call (its close). */
+static int listener_bottom(const struct chart *chart)
+{
+    size_t last = 0;
+    for (size_t i = 0; i < chart->nrows; i++)
+        if (chart->rows[i].listener)
+            last = i;
+    return row_y(last);
 }
 
 /* Where an arrow meets a lifeline: at the edge of the row's state box or
@@ -309,7 +334,8 @@ static int arrow_end_x(const struct chart *chart, size_t row, enum chart_side si
     if (row != CHART_NO_ROW && chart->rows[row].state[0] &&
         (chart->rows[row].state_changed || !G.quiet_badges))
         reach = G.badge_width / 2 + 2;
-    return side == CHART_CLIENT ? lifeline_x(side) + reach : lifeline_x(side) - reach;
+    int x = row_x(chart, row, side);
+    return x < G.width / 2 ? x + reach : x - reach; /* the side facing the middle */
 }
 
 static void put_arrow(FILE *out, const struct chart *chart, const struct chart_arrow *a)
@@ -383,8 +409,9 @@ static void put_row(FILE *out, const struct chart *chart, size_t i)
 {
     const struct chart_row *row = &chart->rows[i];
     const struct trace_event *ev = row->ev;
-    bool client = row->side == CHART_CLIENT;
-    int x = lifeline_x(row->side);
+    bool client = text_on_left(row);
+    bool time_left = row->side == CHART_CLIENT;
+    int x = row_x(chart, i, row->side);
     int y = row_y(i);
     char text[512];
     if (G.short_args) {
@@ -410,23 +437,28 @@ static void put_row(FILE *out, const struct chart *chart, size_t i)
         fprintf(out,
                 "  <text x=\"%d\" y=\"%d\" text-anchor=\"%s\" font-size=\"%d\" "
                 "fill=\"%s\">+%.3f ms</text>\n",
-                client ? 12 : G.width - 12, step ? y - 3 : y + 4, client ? "start" : "end", G.small,
-                QUIET, ms);
+                time_left ? 12 : G.width - 12, step ? y - 3 : y + 4, time_left ? "start" : "end",
+                G.small, QUIET, ms);
         if (step)
             fprintf(out,
                     "  <text x=\"%d\" y=\"%d\" text-anchor=\"%s\" font-size=\"%d\" "
                     "font-weight=\"bold\" fill=\"%s\">step %d</text>\n",
-                    client ? 12 : G.width - 12, y + 11, client ? "start" : "end", G.small, QUIET,
-                    step);
+                    time_left ? 12 : G.width - 12, y + 11, time_left ? "start" : "end", G.small,
+                    QUIET, step);
     }
     /* Beside a dot the text may come closer than beside a state box. */
     bool boxed = row->state[0] && (row->state_changed || !G.quiet_badges);
     int gap = boxed ? G.text_gap : G.dot_radius + 12;
+    /* The listener's text may lie across the server's lifeline, and the
+     * server's across the listener's: a white halo keeps the dashes out of
+     * the letters. */
+    bool halo = chart->has_listener && row->side == CHART_SERVER;
     fprintf(out,
             "  <text x=\"%d\" y=\"%d\" text-anchor=\"%s\" font-family=\"%s\" font-size=\"%d\" "
-            "fill=\"%s\">",
+            "fill=\"%s\"%s>",
             client ? x - gap : x + gap, y + G.font * 36 / 100, client ? "end" : "start",
-            G.call_font, G.font, failed(ev) ? ERROR_INK : INK);
+            G.call_font, G.font, failed(ev) ? ERROR_INK : INK,
+            halo ? " stroke=\"#ffffff\" stroke-width=\"5\" paint-order=\"stroke\"" : "");
     chart_svg_put_text(out, text);
     fputs("</text>\n", out);
     if (row->state[0])
@@ -494,8 +526,10 @@ static int write_picture(FILE *out, const struct chart *chart, const char *title
             G.width / 2, INK);
     chart_svg_put_text(out, title);
     fputs("</text>\n", out);
-    put_head(out, CHART_CLIENT, chart->pid[CHART_CLIENT], last_row + G.row_height / 2);
-    put_head(out, CHART_SERVER, chart->pid[CHART_SERVER], last_row + G.row_height / 2);
+    put_head(out, G.client_x, "client", chart->pid[CHART_CLIENT], last_row + G.row_height / 2);
+    put_head(out, G.server_x, "server", chart->pid[CHART_SERVER], last_row + G.row_height / 2);
+    if (chart->has_listener)
+        put_head(out, G.listener_x, "listener", chart->pid[CHART_SERVER], listener_bottom(chart));
     /* Arrows first, so that state boxes and text are drawn over their ends. */
     for (size_t i = 0; i < chart->narrows; i++)
         put_arrow(out, chart, &chart->arrows[i]);
@@ -530,6 +564,7 @@ static const struct geometry SLIDE = {
     .width = 1280,
     .client_x = 520,
     .server_x = 760,
+    .listener_x = 1170,
     .head_top = 8,
     .head_height = 54,
     .head_width = 200,

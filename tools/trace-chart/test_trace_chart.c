@@ -313,6 +313,28 @@ START_TEST(reads_fd_step_phase_and_states_as_fields)
 }
 END_TEST
 
+/* The listening socket is a lane of its own: from its socket() to its close(); accept()
+ * and the connection it returns are the server's lane. */
+START_TEST(listening_socket_has_a_lane_of_its_own)
+{
+    struct echo e;
+    make_echo(&e);
+    struct chart c;
+    build(&c, &e.client, &e.server);
+    ck_assert_msg(c.has_listener, "the chart should know it has a listening socket");
+    for (size_t i = 0; i < c.nrows; i++) {
+        const struct chart_row *r = &c.rows[i];
+        bool on_listener =
+            r->side == CHART_SERVER && (r->ev->fd == 3 || strcmp(r->ev->call, "socket") == 0);
+        ck_assert_msg(r->listener == on_listener, "row %zu, %s(%s): listener is %d", i, r->ev->call,
+                      r->ev->args, r->listener);
+    }
+    ck_assert_msg(!c.rows[row_of(&c, &e.server.ev[e.s_accept])].listener,
+                  "accept() belongs to the connection it returns");
+    chart_free(&c);
+}
+END_TEST
+
 START_TEST(echo_exchange_has_handshake_data_and_two_fins)
 {
     struct echo e;
@@ -836,6 +858,7 @@ int main(int argc, char **argv)
         cuts_long_text_at_a_character_boundary,
         loads_a_file_and_names_the_bad_line,
         reads_fd_step_phase_and_states_as_fields,
+        listening_socket_has_a_lane_of_its_own,
         echo_exchange_has_handshake_data_and_two_fins,
         a_message_is_never_drawn_before_it_is_sent,
         rows_keep_time_order_within_each_lifeline,

@@ -75,36 +75,50 @@ static bool is_helper(const struct trace_event *ev)
 }
 
 /* "connect(192.0.2.20:41234)" from "fd=3, 192.0.2.20:41234 [step 3]": the
- * descriptor and the step tag go, the rest is cut to max characters. */
+ * descriptor and the step tag go. The name and the result always show
+ * whole ("... recv = -1 ECONNRESET", never "ECON..."): when the text is
+ * longer than max characters, the arguments are cut, at a space or comma
+ * when there is one, and end with "..". */
 static void call_text(const struct trace_event *ev, bool begin, bool end, char *buf, size_t size,
                       size_t max)
 {
     char args[256];
     const char *a = ev->args;
-    if (strncmp(a, "fd=", 3) == 0) { /* "fd=3, rest" or just "fd=3 [step 9]" */
+    if (ev->fd >= 0 && strncmp(a, "fd=", 3) == 0) { /* the lifeline is the socket */
         const char *comma = strchr(a, ',');
         const char *tag = strstr(a, " [step");
         a = comma && (tag == NULL || comma < tag) ? comma + 2 : (tag ? tag : a + strlen(a));
     }
     snprintf(args, sizeof args, "%s", a);
-    char *tag = strstr(args, " [step");
-    if (tag == NULL && strncmp(args, "[step", 5) == 0)
-        tag = args;
-    if (tag)
+    char *tag = ev->step ? strstr(args, "[step") : NULL; /* drawn apart: not in the text */
+    if (tag) {
+        while (tag > args && tag[-1] == ' ')
+            tag--;
         *tag = '\0';
+    }
     char result[48] = "";
     if (end && ev->ret == -1 && ev->err[0])
         snprintf(result, sizeof result, " = -1 %s", ev->err);
     else if (end)
         snprintf(result, sizeof result, " = %ld", ev->ret);
-    if (begin && end)
-        snprintf(buf, size, "%s(%s)%s", ev->call, args, result);
-    else if (begin)
-        snprintf(buf, size, "%s(%s) ...", ev->call, args);
-    else
+    if (!begin) {
         snprintf(buf, size, "... %s%s", ev->call, result);
-    if (strlen(buf) > max && max > 3) /* cut, and say so */
-        memcpy(buf + max - 3, "...", 4);
+        return;
+    }
+    size_t fixed = strlen(ev->call) + 2 + strlen(result) + (end ? 0 : 4); /* "()" and " ..." */
+    size_t room = max > fixed ? max - fixed : 0;
+    if (strlen(args) > room) { /* cut the arguments, never the name or the result */
+        size_t keep = room > 2 ? room - 2 : 0;
+        args[keep] = '\0';
+        char *edge = strrchr(args, ' ');
+        if (edge && (size_t)(edge - args) >= keep / 2)
+            *edge = '\0';
+        size_t len = strlen(args);
+        while (len > 0 && (args[len - 1] == ',' || args[len - 1] == ' '))
+            args[--len] = '\0';
+        snprintf(args + len, sizeof args - len, "..");
+    }
+    snprintf(buf, size, end ? "%s(%s)%s" : "%s(%s) ...", ev->call, args, result);
 }
 
 /*
@@ -172,8 +186,10 @@ static void put_call(FILE *out, const struct timeline *tl, const struct row *r)
     if (end)
         new_state(ev, state, sizeof state);
     size_t room = client ? CLIENT_CHARS : SERVER_CHARS;
-    size_t state_len = state[0] ? strlen(state) + 2 : 0;
-    call_text(ev, begin, end, text, sizeof text, room > state_len + 12 ? room - state_len : 12);
+    call_text(ev, begin, end, text, sizeof text, room);
+    /* The new state follows when it fits; the call itself always comes first. */
+    if (state[0] && strlen(text) + 2 + strlen(state) > room)
+        state[0] = '\0';
     int x = client ? LIFELINE_CLIENT - TEXT_GAP : LIFELINE_SERVER + TEXT_GAP;
     bool failed = end && ev->ret == -1 && ev->err[0] && strcmp(ev->err, "EINPROGRESS") != 0;
     fprintf(out,
@@ -263,15 +279,19 @@ static void put_segment(FILE *out, const struct timeline *tl, const struct row *
         used += snprintf(label + used, sizeof label - (size_t)used, " [%" PRIu32 "]", it->seg->len);
     if (it->seg->flags & SEG_URG)
         snprintf(label + used, sizeof label - (size_t)used, " urp %u", it->seg->urp);
-    /* The label rides on the arrow, at its middle, turned to its slope
-     * (never upside down), as TCP's sequence charts are drawn in books. */
-    double mx = (x1 + x2) / 2.0, my = (y1 + y2) / 2.0;
+    /* The label rides on the arrow, turned to its slope (never upside down),
+     * as TCP's sequence charts are drawn in books: two fifths of the way from
+     * its sender, since arrows that leave apart often arrive together, and
+     * with a white halo, so that an arrow crossing it never runs through
+     * its letters. */
+    double mx = x1 + (x2 - x1) * 0.4, my = y1 + (y2 - y1) * 0.4;
     double angle = atan2(y2 - y1, (double)(x2 - x1)) * 180.0 / M_PI;
     if (x2 < x1)
         angle = atan2(y1 - y2, (double)(x1 - x2)) * 180.0 / M_PI;
     fprintf(out,
             "<text x=\"%.1f\" y=\"%.1f\" font-family=\"%s\" font-size=\"%d\" fill=\"%s\" "
-            "text-anchor=\"middle\" transform=\"rotate(%.2f %.1f %.1f)\">",
+            "text-anchor=\"middle\" stroke=\"#ffffff\" stroke-width=\"6\" paint-order=\"stroke\" "
+            "transform=\"rotate(%.2f %.1f %.1f)\">",
             mx, my - 6, FONT_MONO, FONT, color, angle, mx, my);
     put_text(out, label);
     if (it->retransmission)
