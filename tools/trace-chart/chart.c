@@ -531,6 +531,9 @@ static int fill_chart(struct builder *b, struct chart *chart)
         snprintf(a->label, sizeof a->label, "%s", d->label);
     }
     chart->narrows = b->ndrafts;
+    if (chart_add_starts(chart) == -1)
+        return -1;
+    nrows = chart->nrows;
     for (int s = 0; s < 2; s++)
         chart->pid[s] = b->lane[s].n ? b->lane[s].ev[0]->pid : 0;
     chart->start_ns = 0;
@@ -596,6 +599,16 @@ void chart_compact(struct chart *chart)
             keep[a->from_row] = true;
         if (a->to_row != CHART_NO_ROW)
             keep[a->to_row] = true;
+    }
+    /* A start row stays while its call's row stays and something else
+     * still stands between the two; otherwise that row says it all. */
+    for (size_t i = 0; i < chart->nrows; i++) {
+        if (!chart->rows[i].start)
+            continue;
+        size_t end = chart_end_of(chart, i);
+        keep[i] = false;
+        for (size_t k = i + 1; end != CHART_NO_ROW && keep[end] && k < end; k++)
+            keep[i] = keep[i] || (keep[k] && !chart->rows[k].start);
     }
     size_t kept = 0;
     for (size_t i = 0; i < chart->nrows; i++) {

@@ -25,6 +25,11 @@
  * states never read ESTABLISHED -> CLOSED -> CLOSE_WAIT when the listener
  * closes in between. accept() belongs to the connection it returns.
  *
+ * A call that waited (announced with trace_call_begin, so its record has
+ * a start) while the other side acted gets two rows: a start row where it
+ * began and its row where it returned (chart_spans.c). A call that waited
+ * for nothing keeps one row.
+ *
  * One rule bends strict time order: a message is never drawn arriving
  * before it was sent. A trace line is written when a call returns, so the
  * receiver's recv() can be logged a few microseconds before the sender's
@@ -56,6 +61,7 @@ struct chart_row {
     const struct trace_event *ev;
     enum chart_side side;
     char state[24];     /* the TCP state after the call, or "" */
+    bool start;         /* the moment the call began (chart_spans.c); else when it returned */
     bool listener;      /* the call is on a listening socket: drawn in a lane of its own */
     bool state_changed; /* the socket reached that state during the call, or since
                            the last call on this side (the peer's doing) */
@@ -98,6 +104,16 @@ void chart_free(struct chart *chart);
  * keep pointing at the same calls.
  */
 void chart_compact(struct chart *chart);
+
+/*
+ * Gives each call that waited while the other side acted a start row
+ * (chart_spans.c); chart_build() calls it. Returns 0, or -1 with errno
+ * ENOMEM (the chart is then unchanged).
+ */
+int chart_add_starts(struct chart *chart);
+
+/* The row where the call of start row start_row returned, or CHART_NO_ROW. */
+size_t chart_end_of(const struct chart *chart, size_t start_row);
 
 /* "SYN", "data", "urgent", "FIN" or "RST". */
 const char *chart_arrow_name(enum chart_arrow_kind kind);

@@ -21,6 +21,8 @@ struct geometry {
     int font, small, label, head_font, badge_font; /* text sizes */
     bool quiet_badges; /* a state box only where the state changed; else a dot */
     bool short_args;   /* "fd=N, " left out, "bytes" as "B": a slide's row is short */
+    bool share_lines;  /* a start row shares the next row's line when their texts
+                          sit on opposite sides (a slide has few lines) */
     const char *call_font;
 };
 
@@ -52,6 +54,11 @@ static const struct geometry FULL = {
 
 /* The geometry in use while one picture is written. */
 static struct geometry G;
+
+/* The line each row of that picture is drawn on (see assign_lines), and how
+ * many lines there are. */
+static size_t *LINE;
+static size_t LINES;
 
 static const char FONT_SANS[] = "DejaVu Sans, Verdana, Arial, sans-serif";
 static const char INK[] = "#1f2328";
@@ -225,7 +232,34 @@ static bool text_on_left(const struct chart_row *row)
 
 static int row_y(size_t row)
 {
-    return G.first_row + (int)row * G.row_height;
+    return G.first_row + (int)(LINE ? LINE[row] : row) * G.row_height;
+}
+
+/*
+ * One line per row, except that on a slide the start of a call that waits
+ * (a ring and "recv(...) ...") shares the line of the row after it when
+ * that row's text is on the other side of the picture: the two cannot
+ * touch, and a chart with its starts still fits a slide in large type.
+ * Returns the lines, or NULL without memory (then one line per row).
+ */
+static size_t *assign_lines(const struct chart *chart, size_t *count)
+{
+    size_t *line = malloc((chart->nrows ? chart->nrows : 1) * sizeof *line);
+    *count = chart->nrows ? chart->nrows : 1;
+    if (line == NULL)
+        return NULL;
+    size_t next = 0;
+    for (size_t i = 0; i < chart->nrows; i++) {
+        line[i] = next;
+        const struct chart_row *r = &chart->rows[i];
+        bool shares =
+            G.share_lines && r->start && i + 1 < chart->nrows && !chart->rows[i + 1].start &&
+            text_on_left(r) != text_on_left(&chart->rows[i + 1]) && !chart->rows[i + 1].listener;
+        if (!shares)
+            next++;
+    }
+    *count = next ? next : 1;
+    return line;
 }
 
 /* Fill and border of a state box: one colour per phase of the connection. */
@@ -414,14 +448,18 @@ static void put_row(FILE *out, const struct chart *chart, size_t i)
     int x = row_x(chart, i, row->side);
     int y = row_y(i);
     char text[512];
-    if (G.short_args) {
-        struct trace_event shorter = *ev;
-        shorten_args(ev->args, shorter.args, sizeof shorter.args);
-        chart_svg_call_text(&shorter, (size_t)G.call_chars, text, sizeof text);
+    struct trace_event shown = *ev;
+    if (G.short_args)
+        shorten_args(ev->args, shown.args, sizeof shown.args);
+    if (row->start) { /* "recv(4096 B) ...": begun, not returned yet */
+        shown.has_ret = false;
+        chart_svg_call_text(&shown, (size_t)G.call_chars - 4, text, sizeof text - 4);
+        strcat(text, " ...");
     } else {
-        chart_svg_call_text(ev, (size_t)G.call_chars, text, sizeof text);
+        chart_svg_call_text(&shown, (size_t)G.call_chars, text, sizeof text);
     }
-    double ms = (double)(ev->mono_ns - chart->start_ns) / 1e6;
+    uint64_t at = row->start ? ev->start_ns : ev->mono_ns;
+    double ms = at >= chart->start_ns ? (double)(at - chart->start_ns) / 1e6 : 0.0;
 
     fputs("<g>\n  <title>", out);
     char full[sizeof ev->args + sizeof ev->call + 64];
@@ -463,6 +501,11 @@ static void put_row(FILE *out, const struct chart *chart, size_t i)
     fputs("</text>\n", out);
     if (row->state[0])
         put_badge(out, x, y, row->state, row->state_changed);
+    else if (row->start) /* a ring: the call is under way */
+        fprintf(out,
+                "  <circle cx=\"%d\" cy=\"%d\" r=\"%d\" fill=\"#ffffff\" stroke=\"%s\" "
+                "stroke-width=\"2.5\"/>\n",
+                x, y, G.dot_radius, INK);
     else
         fprintf(out, "  <circle cx=\"%d\" cy=\"%d\" r=\"%d\" fill=\"%s\"/>\n", x, y, G.dot_radius,
                 INK);
@@ -502,8 +545,7 @@ static void put_legend(FILE *out, int top)
 
 static int write_picture(FILE *out, const struct chart *chart, const char *title, bool legend)
 {
-    size_t rows = chart->nrows ? chart->nrows : 1;
-    int last_row = row_y(rows - 1);
+    int last_row = G.first_row + (int)(LINES - 1) * G.row_height;
     int legend_top = last_row + G.row_height;
     int height = legend_top + (legend ? G.legend_height : 0);
 
@@ -530,6 +572,15 @@ static int write_picture(FILE *out, const struct chart *chart, const char *title
     put_head(out, G.server_x, "server", chart->pid[CHART_SERVER], last_row + G.row_height / 2);
     if (chart->has_listener)
         put_head(out, G.listener_x, "listener", chart->pid[CHART_SERVER], listener_bottom(chart));
+    /* A call that waited: a bar on its lifeline from its start to its end. */
+    for (size_t i = 0; i < chart->nrows; i++) {
+        size_t end = chart->rows[i].start ? chart_end_of(chart, i) : CHART_NO_ROW;
+        if (end == CHART_NO_ROW)
+            continue;
+        int x = row_x(chart, i, chart->rows[i].side);
+        fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#d0d7de\"/>\n",
+                x - G.dot_radius, row_y(i), 2 * G.dot_radius, row_y(end) - row_y(i));
+    }
     /* Arrows first, so that state boxes and text are drawn over their ends. */
     for (size_t i = 0; i < chart->narrows; i++)
         put_arrow(out, chart, &chart->arrows[i]);
@@ -546,10 +597,22 @@ static int write_picture(FILE *out, const struct chart *chart, const char *title
     return 0;
 }
 
+/* Writes the picture in geometry g, its rows on the lines assign_lines gives. */
+static int write_in(FILE *out, const struct chart *chart, const char *title, bool legend)
+{
+    LINE = assign_lines(chart, &LINES);
+    int rc = write_picture(out, chart, title, legend);
+    int saved = errno;
+    free(LINE);
+    LINE = NULL;
+    errno = saved;
+    return rc;
+}
+
 int chart_svg_write(FILE *out, const struct chart *chart, const char *title, bool legend)
 {
     G = FULL;
-    return write_picture(out, chart, title, legend);
+    return write_in(out, chart, title, legend);
 }
 
 /*
@@ -582,6 +645,7 @@ static const struct geometry SLIDE = {
     .badge_font = SLIDE_FONT,
     .quiet_badges = true,
     .short_args = true,
+    .share_lines = true,
     .call_font = FONT_SANS,
 };
 
@@ -594,7 +658,8 @@ int chart_svg_write_slide(FILE *out, const struct chart *chart, int shown_height
 {
     G = SLIDE;
     G.first_row = G.head_top + G.head_height + G.row_height;
-    size_t rows = chart->nrows ? chart->nrows : 1;
+    size_t rows;
+    free(assign_lines(chart, &rows)); /* how many lines, for the sizes below */
     /* Shown shown_height tall, the width is 1280 * shown_height / height:
      * at most SLIDE_MAX_WIDTH, so few rows spread out. */
     int min_height = G.width * shown_height / SLIDE_MAX_WIDTH;
@@ -606,5 +671,5 @@ int chart_svg_write_slide(FILE *out, const struct chart *chart, int shown_height
                 "trace_chart: %zu rows are too many for one slide: shown %d px tall, its text "
                 "would be %.1f px (under %d px)\n",
                 rows, shown_height, (double)SLIDE_FONT * shown_height / height, SLIDE_MIN_PX);
-    return write_picture(out, chart, "", false);
+    return write_in(out, chart, "", false);
 }

@@ -335,6 +335,41 @@ START_TEST(listening_socket_has_a_lane_of_its_own)
 }
 END_TEST
 
+/* A recv that was waiting when the send happened: its start row is above the send, its end
+ * below; a call that waited for nothing keeps one row. */
+START_TEST(a_call_that_waited_has_a_start_above_the_send)
+{
+    struct echo e;
+    make_echo(&e);
+    struct trace_event *recv = &e.server.ev[e.s_recv];
+    recv->phase = TRACE_PHASE_END;
+    recv->start_ns = 350; /* entered before the client's send (400) */
+    struct trace_event *send = &e.client.ev[e.c_send];
+    send->phase = TRACE_PHASE_END;
+    send->start_ns = 395; /* a send does not wait for the peer: no start row */
+    struct chart c;
+    build(&c, &e.client, &e.server);
+    size_t start = CHART_NO_ROW, starts = 0;
+    for (size_t i = 0; i < c.nrows; i++) {
+        if (!c.rows[i].start)
+            continue;
+        starts++;
+        start = i;
+    }
+    ck_assert_uint_eq(starts, 1);
+    ck_assert_msg(c.rows[start].ev == recv, "the start row is the recv's");
+    size_t send_row = row_of(&c, send), end = chart_end_of(&c, start);
+    ck_assert_msg(start < send_row && send_row < end,
+                  "rows: recv starts %zu, send %zu, recv returns %zu", start, send_row, end);
+    chart_compact(&c);
+    starts = 0;
+    for (size_t i = 0; i < c.nrows; i++)
+        starts += c.rows[i].start;
+    ck_assert_uint_eq(starts, 1); /* the send still stands between: the start stays */
+    chart_free(&c);
+}
+END_TEST
+
 START_TEST(echo_exchange_has_handshake_data_and_two_fins)
 {
     struct echo e;
@@ -859,6 +894,7 @@ int main(int argc, char **argv)
         loads_a_file_and_names_the_bad_line,
         reads_fd_step_phase_and_states_as_fields,
         listening_socket_has_a_lane_of_its_own,
+        a_call_that_waited_has_a_start_above_the_send,
         echo_exchange_has_handshake_data_and_two_fins,
         a_message_is_never_drawn_before_it_is_sent,
         rows_keep_time_order_within_each_lifeline,
