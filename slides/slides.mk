@@ -11,6 +11,8 @@
 #   make trace-chart   run lab 04's tcp_server and tcp_client, traced, and draw
 #                      build/slides/trace-chart.svg; MODE=echo|halfclose|abort|oob,
 #                      CHART_FLAGS=-c for the compact chart the slides use;
+#                      IMPL=labs draws your own programs (the default is the
+#                      reference when the kit has it, your programs otherwise);
 #                      CAPTURE=DIR draws the captured segments of a run that
 #                      `make wire WIRE_KEEP=DIR` kept (tools/wire/wire.mk)
 #   make test-slides   every deck builds, every picture exists, the trace-chart
@@ -82,7 +84,11 @@ TRACE_CHART_LIB  := $(patsubst %.c,$(BUILD)/%.o,$(filter-out %/trace_chart.c %/t
                         $(wildcard $(TRACE_CHART_DIR)/*.c)))
 TRACE_CHART      := $(BUILD)/$(TRACE_CHART_DIR)/trace_chart
 TRACE_CHART_TEST := $(BUILD)/$(TRACE_CHART_DIR)/test_trace_chart
-TRACE_CHART_LAB  := solutions/04-tcp-lifecycle
+# Whose programs are drawn: IMPL=labs|solutions when given, else the reference
+# when this kit has it (a student kit has only labs/, the student's own code).
+TRACE_CHART_IMPL := $(strip $(if $(filter command line environment,$(origin IMPL)),$(IMPL),\
+                        $(if $(wildcard solutions/04-tcp-lifecycle),solutions,labs)))
+TRACE_CHART_LAB  := $(TRACE_CHART_IMPL)/04-tcp-lifecycle
 TRACE_CHART_PROGRAMS := $(BUILD)/$(TRACE_CHART_LAB)/tcp_server $(BUILD)/$(TRACE_CHART_LAB)/tcp_client
 # The runs kept as test data and drawn in the slides (slides/img/trace/MODE.svg).
 TRACE_CHART_MODES := echo halfclose abort
@@ -114,12 +120,12 @@ ifdef CAPTURE
 	    -s $(SLIDES_OUT)/trace-chart.svg $(CAPTURE)/client.jsonl $(CAPTURE)/server.jsonl $(CAPTURE)/capture.wire
 	@echo "trace-chart: wrote $(SLIDES_OUT)/trace-chart.svg from the capture in $(CAPTURE) (open it in a browser)"
 else
-	@CHART_FLAGS='$(CHART_FLAGS)' $(TRACE_CHART_DIR)/run_demo.sh $(BUILD) $(MODE) $(SLIDES_OUT)/trace-chart.svg
+	@CHART_FLAGS='$(CHART_FLAGS)' IMPL=$(TRACE_CHART_IMPL) $(TRACE_CHART_DIR)/run_demo.sh $(BUILD) $(MODE) $(SLIDES_OUT)/trace-chart.svg
 endif
 
 trace-chart-samples: $(TRACE_CHART) trace-chart-programs
 	@for mode in $(TRACE_CHART_MODES); do \
-	    IPC_TRACE=off $(TRACE_CHART_DIR)/run_demo.sh $(BUILD) $$mode $(SLIDES_OUT)/trace-$$mode.svg \
+	    IPC_TRACE=off IMPL=$(TRACE_CHART_IMPL) $(TRACE_CHART_DIR)/run_demo.sh $(BUILD) $$mode $(SLIDES_OUT)/trace-$$mode.svg \
 	        $(TRACE_CHART_DIR)/testdata || exit 1; \
 	    $(TRACE_CHART) -c -t '' -o $(SLIDES_DIR)/img/trace/$$mode.svg \
 	        $(TRACE_CHART_DIR)/testdata/$$mode-client.jsonl \
