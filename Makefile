@@ -331,6 +331,7 @@ bench: DEPS_FOR := bench
 bench: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 $(BENCH_BIN)
 	@$(BENCH_BIN) $(if $(FULL),--full) $(BENCH_ARGS_$(LAB)) -o $(BENCH_DIR)
+	@tools/bench-run-info.sh $(BENCH_DIR) make bench$(if $(FULL), FULL=1) IMPL=$(IMPL)$(if $(LAB), LAB=$(LAB))
 	@# A lab's run has only some mechanisms: gnuplot's notes about the others are noise.
 	@set -o pipefail; gnuplot -e "dir='$(BENCH_DIR)'" labs/05-compare/plots.gp 2>&1 | \
 	    { grep -v 'no valid points' || true; }

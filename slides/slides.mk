@@ -37,10 +37,14 @@ MARP         := $(SLIDES_DIR)/node_modules/.bin/marp
 CHROME_PATH  ?= /usr/bin/chromium
 SLIDES_CHROME := $(wildcard $(CHROME_PATH))
 # What a deck's HTML depends on besides its Markdown: the build's own code,
-# the theme, and every picture (fresh bench plots win over committed ones).
+# the theme, every picture (fresh bench plots win over committed ones), and
+# the bench run whose numbers deck 05 states (scripts/bench-data.mjs).
 SLIDES_INPUTS := $(SLIDES_DIR)/marp.config.mjs $(SLIDES_DIR)/scripts/images.mjs \
+                 $(SLIDES_DIR)/scripts/bench-data.mjs \
                  $(wildcard $(SLIDES_DIR)/theme/*.css $(SLIDES_DIR)/img/*.svg \
-                            $(SLIDES_DIR)/img/*/*.svg build/bench/*.svg)
+                            $(SLIDES_DIR)/img/*/*.svg build/bench/*.svg \
+                            $(SLIDES_DIR)/img/bench/results.csv $(SLIDES_DIR)/img/bench/run.json \
+                            build/bench/results.csv build/bench/run.json)
 
 # ---- dependencies ----------------------------------------------------------
 $(SLIDES_NPM): $(SLIDES_DIR)/package.json $(SLIDES_DIR)/package-lock.json
@@ -137,6 +141,9 @@ trace-chart-samples: $(TRACE_CHART) trace-chart-programs
 # The script builds the decks itself, into build/slides/test/html (so that
 # `make -j slides test-slides` never writes one file twice at once), and a
 # deck that fails to build is one FAILed check in the summary, not a stop.
-test-slides: $(TRACE_CHART) $(TRACE_CHART_TEST) $(SLIDES_NPM)
+# A short fresh bench run checks deck 05 too (the reference's bench, when
+# the kit has it).
+TEST_SLIDES_BENCH := $(if $(wildcard solutions/05-compare),$(BUILD)/solutions/05-compare/bench)
+test-slides: $(TRACE_CHART) $(TRACE_CHART_TEST) $(TEST_SLIDES_BENCH) $(SLIDES_NPM)
 	@MAKE='$(MAKE)' BUILD=$(BUILD) CHROME_PATH=$(CHROME_PATH) \
 	    TRACE_CHART_MODES='$(TRACE_CHART_MODES)' $(SLIDES_DIR)/scripts/test-slides.sh
