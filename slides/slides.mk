@@ -7,7 +7,8 @@
 #   make deps-slides   install Marp CLI from slides/package-lock.json (npm ci)
 #   make slides        each deck to build/slides/NN-*.html, one self-contained
 #                      file with its pictures inside; a PDF of each as well
-#                      when Debian's Chromium is installed (CHROME_PATH)
+#                      when Debian's Chromium is installed (CHROME_PATH), with
+#                      its speaker notes in NN-*.notes.txt
 #   make trace-chart   run lab 04's tcp_server and tcp_client, traced, and draw
 #                      build/slides/trace-chart.svg; MODE=echo|halfclose|abort|oob,
 #                      CHART_FLAGS=-c for the compact chart the slides use;
@@ -31,6 +32,7 @@ SLIDES_OUT   := build/slides
 SLIDES_DECKS := $(sort $(wildcard $(SLIDES_DIR)/[0-9][0-9]-*.md))
 SLIDES_HTML  := $(patsubst $(SLIDES_DIR)/%.md,$(SLIDES_OUT)/%.html,$(SLIDES_DECKS))
 SLIDES_PDF   := $(SLIDES_HTML:.html=.pdf)
+SLIDES_NOTES := $(SLIDES_HTML:.html=.notes.txt)
 # npm ci writes this file last: its date says when the install finished.
 SLIDES_NPM   := $(SLIDES_DIR)/node_modules/.package-lock.json
 MARP         := $(SLIDES_DIR)/node_modules/.bin/marp
@@ -67,19 +69,28 @@ $(SLIDES_OUT)/%.html: $(SLIDES_DIR)/%.md $(SLIDES_INPUTS) $(SLIDES_NPM)
 
 # Chromium prints the PDF. Marp leaves Chromium's profile in $TMPDIR, so it
 # gets a private one under build/ that goes away afterwards, on every path.
+# The speaker notes are not in the PDF (as annotations they put a yellow note
+# icon on every slide that has notes, in front of the room): they go to
+# NN-*.notes.txt beside it, one block per slide.
 $(SLIDES_OUT)/%.pdf: $(SLIDES_DIR)/%.md $(SLIDES_INPUTS) $(SLIDES_NPM)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  PDF     $@")
 	$(Q)tmp=$$(mktemp -d "$(CURDIR)/$(SLIDES_OUT)/.chromium-XXXXXX") && \
 	    log=$$(TMPDIR=$$tmp CHROME_PATH=$(CHROME_PATH) $(MARP) --config-file \
-	        $(SLIDES_DIR)/marp.config.mjs --pdf --pdf-notes --output $@ $< 2>&1); \
+	        $(SLIDES_DIR)/marp.config.mjs --pdf --output $@ $< 2>&1); \
 	    status=$$?; rm -rf "$$tmp"; \
 	    if [ $$status -ne 0 ]; then echo "$$log" >&2; rm -f $@; exit 1; fi
 
+$(SLIDES_OUT)/%.notes.txt: $(SLIDES_DIR)/%.md $(SLIDES_INPUTS) $(SLIDES_NPM)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  NOTES   $@")
+	$(Q)log=$$($(MARP) --config-file $(SLIDES_DIR)/marp.config.mjs --notes --output $@ $< 2>&1) || \
+	    { echo "$$log" >&2; rm -f $@; exit 1; }
+
 slides-html: $(SLIDES_HTML)
 
-slides: $(SLIDES_HTML) $(if $(SLIDES_CHROME),$(SLIDES_PDF))
-	@echo "slides: $(words $(SLIDES_HTML)) decks in $(SLIDES_OUT)/ as HTML$(if $(SLIDES_CHROME), and PDF)"
+slides: $(SLIDES_HTML) $(if $(SLIDES_CHROME),$(SLIDES_PDF) $(SLIDES_NOTES))
+	@echo "slides: $(words $(SLIDES_HTML)) decks in $(SLIDES_OUT)/ as HTML$(if $(SLIDES_CHROME), and PDF (speaker notes in NN-*.notes.txt))"
 	$(if $(SLIDES_CHROME),,@echo "slides: SKIP PDF: no Chromium at $(CHROME_PATH) (apt-get install chromium, or set CHROME_PATH)")
 
 # ---- the trace-chart tool --------------------------------------------------
