@@ -155,6 +155,7 @@ trace-chart-samples: $(TRACE_CHART) trace-chart-programs
 # A short fresh bench run checks deck 05 too (the reference's bench, when
 # the kit has it).
 TEST_SLIDES_BENCH := $(if $(wildcard solutions/05-compare),$(BUILD)/solutions/05-compare/bench)
-test-slides: $(TRACE_CHART) $(TRACE_CHART_TEST) $(TEST_SLIDES_BENCH) $(SLIDES_NPM)
+test-slides: $(TRACE_CHART) $(TRACE_CHART_TEST) $(TEST_SLIDES_BENCH) $(BUILD)/tools/wire/wire_view \
+             $(SLIDES_NPM)
 	@MAKE='$(MAKE)' BUILD=$(BUILD) CHROME_PATH=$(CHROME_PATH) \
 	    TRACE_CHART_MODES='$(TRACE_CHART_MODES)' $(SLIDES_DIR)/scripts/test-slides.sh

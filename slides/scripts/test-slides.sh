@@ -160,7 +160,19 @@ else
     skip "deck 05 from a fresh bench run: $bench is not built (no solutions/ in this kit)"
 fi
 
-# 2d. The back row can read them: text of 18 px and more on a 1280x720 slide,
+# 2d. Deck 04's lost-FIN slide quotes a capture: its table and its claims
+# (how often the FIN was lost, how long the kernel waited) are checked
+# against what wire_view prints for that capture.
+wire_view=$BUILD/tools/wire/wire_view
+loss=tools/wire/testdata/loss
+lost_fin_slide() {
+    "$wire_view" "$loss/client.jsonl" "$loss/server.jsonl" "$loss/capture.wire" \
+        >"$charts/loss-timeline.txt" &&
+        node "$slides/scripts/check-wire-slide.mjs" "$slides/04-tcp.md" "$charts/loss-timeline.txt"
+}
+check "deck 04's lost-FIN slide says what its capture ($loss) shows" lost_fin_slide
+
+# 2e. The back row can read them: text of 18 px and more on a 1280x720 slide,
 # contrast 4.5:1 and more, computed from each SVG at the size its deck shows it.
 if command -v python3 >/dev/null 2>&1; then
     check "every picture the decks show has text >= 18 px at 1280x720 and contrast >= 4.5:1" \
