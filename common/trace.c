@@ -23,6 +23,7 @@ static struct {
     bool loaded;
     enum trace_mode mode;
     const char *file;
+    const char *live; /* IPC_TRACE_LIVE: every line, starts too, for a live view */
     bool color;
     uint64_t epoch_ns;
     long repeat; /* IPC_TRACE_REPEAT: lines per call name between narrations; 0: all */
@@ -92,6 +93,8 @@ static void load_settings(void)
         settings.mode = MODE_OFF; /* "off", and anything unknown: stay quiet */
     const char *file = getenv("IPC_TRACE_FILE");
     settings.file = (file && file[0]) ? file : NULL;
+    const char *live = getenv("IPC_TRACE_LIVE");
+    settings.live = (live && live[0]) ? live : NULL;
     settings.color = term_use_color(STDERR_FILENO);
     settings.epoch_ns = load_epoch();
     const char *repeat = getenv("IPC_TRACE_REPEAT");
@@ -132,7 +135,7 @@ const char *trace_role(void)
 bool trace_enabled(void)
 {
     load_settings();
-    return settings.mode != MODE_OFF || settings.file != NULL;
+    return settings.mode != MODE_OFF || settings.file != NULL || settings.live != NULL;
 }
 
 /* A call line is written once (PHASE_CALL), or, for a call announced with
@@ -307,6 +310,11 @@ static void emit_line(const struct event *ev, bool held)
         len = format_json(line, sizeof line, ev);
         append_to_file(settings.file, line, len);
     }
+    /* A live view draws a call when it starts: it gets the start lines too. */
+    if (settings.live) {
+        len = format_json(line, sizeof line, ev);
+        append_to_file(settings.live, line, len);
+    }
     step_unlock(tty_lock);
 }
 
@@ -399,7 +407,7 @@ static long vtrace(const char *call, long result, const char *note, const char *
     /* The end of a call announced by trace_call_begin(), or a call of its own. */
     bool ends_begun = begun_call[0] != '\0' && strcmp(begun_call, call) == 0;
     uint64_t start_ns = ends_begun ? begun_ns : pending_start_ns;
-    if (settings.mode != MODE_OFF || settings.file) {
+    if (settings.mode != MODE_OFF || settings.file || settings.live) {
         bool held = settings.mode != MODE_OFF && hold_back(call);
         char args[1024] = "";
         if (fmt)
@@ -439,10 +447,12 @@ void trace_call_begin(const char *call, const char *fmt, ...)
         now = settings.epoch_ns;
     snprintf(begun_call, sizeof begun_call, "%s", call);
     begun_ns = now;
-    /* Only a person reads start lines (stderr); the file gets the start as
-     * the ended call's start_ns. Written before the call is made, this line
-     * is on the screen before anything the call causes in another process. */
-    if (settings.mode != MODE_OFF && !would_hold_back(call)) {
+    /* A person reads start lines (stderr), and a live view (IPC_TRACE_LIVE);
+     * the file gets the start as the ended call's start_ns. Written before
+     * the call is made, this line is on the screen before anything the call
+     * causes in another process. */
+    bool held = settings.mode != MODE_OFF && would_hold_back(call);
+    if (settings.mode != MODE_OFF || settings.live) {
         char args[1024] = "";
         va_list ap;
         va_start(ap, fmt);
@@ -451,7 +461,7 @@ void trace_call_begin(const char *call, const char *fmt, ...)
         va_end(ap);
         struct event ev = {.mono_ns = now, .phase = PHASE_START, .call = call, .args = args};
         lift_fields(&ev);
-        emit_line(&ev, false);
+        emit_line(&ev, held || settings.mode == MODE_OFF);
     }
     errno = saved;
 }
@@ -490,7 +500,7 @@ void trace_note(const char *fmt, ...)
 {
     int saved = errno;
     load_settings();
-    if (settings.mode != MODE_OFF || settings.file) {
+    if (settings.mode != MODE_OFF || settings.file || settings.live) {
         char text[1024];
         va_list ap;
         va_start(ap, fmt);

@@ -18,6 +18,9 @@
  * Environment (read once, on first use):
  *   IPC_TRACE=off|text|json  where stderr lines go (default text; json = JSON Lines)
  *   IPC_TRACE_FILE=path      also append JSON Lines to path (any IPC_TRACE mode)
+ *   IPC_TRACE_LIVE=path      also append every line to path as it happens, the
+ *                            start lines of trace_call_begin() too: what a live
+ *                            view (tools/live) reads while the programs run
  *   IPC_STEP=1               pause after each traced step until Enter is pressed
  *                            on the controlling terminal (never blocks without
  *                            one); one process prompts at a time

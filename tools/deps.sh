@@ -13,6 +13,7 @@
 #   instructor  build + zip, unzip, iproute2   (dist-student, gradescope, grade-batch)
 #   windows build + MinGW-w64 and Wine          (make windows, make test-windows)
 #   wire    build + iproute2 (ip netns, veth)   (make wire, make test-wire)
+#   live    build + libmicrohttpd              (make live, make demo LIVE=1)
 set -euo pipefail
 
 purpose=${1:-build}
@@ -38,6 +39,12 @@ need_cmd pkg-config pkg-config
 if ! pkg-config --exists check 2>/dev/null; then
     missing+=(check)
 fi
+# The live view's server speaks HTTP through libmicrohttpd (tools/live/live.c).
+need_live() {
+    if ! pkg-config --exists libmicrohttpd 2>/dev/null; then
+        missing+=(libmicrohttpd-dev)
+    fi
+}
 need_grade_tools() {
     need_cmd nm binutils
     need_cmd readelf binutils
@@ -64,6 +71,7 @@ test)
     need_cmd tmux tmux       # the step-mode test drives a real terminal
     need_cmd python3 python3 # the trace stress and hostile-client tests
     need_windows # make test-windows: lab 04 cross-built and run under Wine
+    need_live    # make test-live: the live view, read by headless Chromium
     ;;
 instructor)
     need_grade_tools
@@ -73,10 +81,11 @@ instructor)
     ;;
 windows) need_windows ;;
 wire) need_cmd ip iproute2 ;; # ip netns and veth cables for make wire
+live) need_live ;;
 bench) need_cmd gnuplot gnuplot-nox ;;
 slides) need_cmd npm npm ;;
 *)
-    echo "deps.sh: unknown purpose '$purpose' (use build, grade, test, bench, slides, instructor, windows or wire)" >&2
+    echo "deps.sh: unknown purpose '$purpose' (use build, grade, test, bench, slides, instructor, windows, wire or live)" >&2
     exit 2
     ;;
 esac
