@@ -13,6 +13,9 @@
 //     that process's listener lane;
 //   - every socket's chip shows the state its last call left it in;
 //   - every text is 18 px or more, with a contrast of 4.5:1 or more.
+// Then step mode, from the page: the same run in step mode (IPC_STEP=notes,
+// on a terminal that script(1) gives it), each pause answered by pressing
+// Space in the page, never in the terminal; the run must end.
 // Pictures: OUT_DIR/live-halfclose.png (the middle of the run: the server has
 // just read the client's FIN) and OUT_DIR/live-halfclose-end.png.
 // Prints ok/FAIL lines; exit status 0 only when all passed.
@@ -40,20 +43,71 @@ function check(what, ok, detail = '') {
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ipckit-live-test-'));
 const trace = path.join(work, 'run.jsonl');
-const server = spawn(path.join(build, 'tools/live/live'), ['-p', '0', '-d', 'tools/live/page', trace],
-  { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
 let browser;
-try {
-  const url = await new Promise((resolve, reject) => {
+let server;
+
+// Starts a live server on trace (and keys, for step mode); resolves to its address.
+function startServer(tracePath, keys) {
+  const args = ['-p', '0', '-d', 'tools/live/page', ...(keys ? ['-k', keys] : []), tracePath];
+  const child = spawn(path.join(build, 'tools/live/live'), args,
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = new Promise((resolve, reject) => {
     let out = '';
-    server.stdout.on('data', (d) => {
+    child.stdout.on('data', (d) => {
       out += d;
       const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
       if (m) resolve(m[0]);
     });
-    server.on('exit', (code) => reject(new Error(`the live server exited (${code})`)));
+    child.on('exit', (code) => reject(new Error(`the live server exited (${code})`)));
     setTimeout(() => reject(new Error('the live server did not say its address')), 5000);
   });
+  return { child, url };
+}
+
+// Step mode driven from the page: every pause is answered by Space there.
+async function stepFromThePage(chrome) {
+  const trace2 = path.join(work, 'step.jsonl');
+  const keys = path.join(work, 'keys');
+  spawnSync('mkfifo', ['-m', '600', keys]);
+  const { child, url } = startServer(trace2, keys);
+  try {
+    const page = await chrome.newPage();
+    await page.setViewport({ width: 1280, height: 720 });
+    await page.goto(await url, { waitUntil: 'load' });
+    const demo = path.join(build, 'solutions/04-tcp-lifecycle/tcp_demo');
+    // script(1) gives the run a terminal of its own: step mode pauses only on one.
+    const run = spawn('script', ['-qfec', `${demo} -p halfclose`, '/dev/null'], {
+      env: { ...process.env, IPC_TRACE: 'off', IPC_TRACE_LIVE: trace2, IPC_STEP: 'notes',
+        IPC_STEP_KEYS: keys },
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    const ended = new Promise((resolve) => run.on('exit', (code) => resolve(code)));
+    let presses = 0, done = null;
+    ended.then((code) => { done = code; });
+    const deadline = Date.now() + 20000;
+    while (done === null && Date.now() < deadline) {
+      const paused = await page.evaluate(() => !document.getElementById('pause').hidden);
+      if (paused) {
+        await page.keyboard.press('Space');
+        presses++;
+        await page.waitForFunction(() => document.getElementById('pause').hidden,
+          { timeout: 5000 }).catch(() => {});
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    if (done === null) run.kill('SIGKILL');
+    check(`step mode follows the page: ${presses} pauses, each answered by Space in the page, ` +
+      `the run ended (exit ${done})`, presses >= 2 && done === 0);
+    await page.close();
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+try {
+  const started = startServer(trace);
+  server = started.child;
+  const url = await started.url;
   check(`the server listens on loopback only (${url})`, url.startsWith('http://127.0.0.1:'));
 
   browser = await puppeteer.launch({
@@ -169,11 +223,12 @@ try {
   await new Promise((r) => setTimeout(r, 300));
   await page.screenshot({ path: path.join(outDir, 'live-halfclose.png') });
   check(`pictures: ${outDir}/live-halfclose.png (middle), live-halfclose-end.png`, true);
+  await stepFromThePage(browser);
 } catch (err) {
   check('the live view ran', false, String(err));
 } finally {
   if (browser) await browser.close();
-  server.kill('SIGTERM');
+  if (server) server.kill('SIGTERM');
   fs.rmSync(work, { recursive: true, force: true });
 }
 console.log(`test-live: ${failed ? `${failed} failed` : 'all passed'}`);
