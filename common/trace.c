@@ -56,6 +56,10 @@ static _Thread_local uint64_t pending_start_ns;
 static _Thread_local char begun_call[32];
 static _Thread_local uint64_t begun_ns;
 
+/* How full the channel was after the next call line's call (trace_mark_fill);
+ * capacity 0: not marked. */
+static _Thread_local unsigned long long pending_fill_used, pending_fill_capacity;
+
 /* The TCP states that trace_mark_states() gave for the next call line. */
 static _Thread_local struct {
     const char *before, *after, *then;
@@ -154,6 +158,7 @@ struct event {
     int fd;   /* the descriptor the call acted on ("fd=N" leads its args), or -1 */
     int step; /* lab 04's step ("[step N]" ends its args), or 0 */
     const char *state_before, *state_after, *state_then; /* TCP states, or NULL */
+    unsigned long long fill_used, fill_capacity;         /* trace_mark_fill; capacity 0: none */
 };
 
 /*
@@ -272,6 +277,12 @@ static size_t format_json(char *buf, size_t size, const struct event *ev)
     append_text_field(buf, size, &used, "state_before", ev->state_before);
     append_text_field(buf, size, &used, "state_after", ev->state_after);
     append_text_field(buf, size, &used, "state_then", ev->state_then);
+    if (ev->fill_capacity > 0) { /* only lines that carry it: a ring's, lab 01 */
+        int n2 = snprintf(buf + used, size - used, ",\"fill_used\":%llu,\"fill_capacity\":%llu",
+                          ev->fill_used, ev->fill_capacity);
+        if (n2 > 0 && (size_t)n2 < size - used)
+            used += (size_t)n2;
+    }
     if (used + 3 > size)
         return 0; /* never emit a cut, invalid object */
     used += (size_t)snprintf(buf + used, size - used, "}\n");
@@ -424,6 +435,8 @@ static long vtrace(const char *call, long result, const char *note, const char *
             .state_before = pending_states.before,
             .state_after = pending_states.after,
             .state_then = pending_states.then,
+            .fill_used = pending_fill_used,
+            .fill_capacity = pending_fill_capacity,
         };
         lift_fields(&ev);
         emit_line(&ev, held);
@@ -432,6 +445,7 @@ static long vtrace(const char *call, long result, const char *note, const char *
     }
     pending_start_ns = 0; /* a start belongs to one call only */
     memset(&pending_states, 0, sizeof pending_states);
+    pending_fill_used = pending_fill_capacity = 0;
     if (ends_begun)
         begun_call[0] = '\0';
     errno = saved;
@@ -464,6 +478,12 @@ void trace_call_begin(const char *call, const char *fmt, ...)
         emit_line(&ev, held || settings.mode == MODE_OFF);
     }
     errno = saved;
+}
+
+void trace_mark_fill(unsigned long long used, unsigned long long capacity)
+{
+    pending_fill_used = used;
+    pending_fill_capacity = capacity;
 }
 
 void trace_mark_states(const char *before, const char *after, const char *then)

@@ -54,6 +54,10 @@
  *                  the TCP state before and after the call, and what was seen
  *                  when the peer moved it further at once (trace_mark_states,
  *                  which lab 04's tcp_watch_end() calls); null when unknown
+ *   fill_used, fill_capacity
+ *                  how full the channel was after the call, in bytes, on the
+ *                  lines that say it (trace_mark_fill: lab 01's ring); absent
+ *                  elsewhere
  *
  * Every line is written with one write(2), and the file is opened with
  * O_APPEND for each line and closed again, so processes can share one file
@@ -112,6 +116,10 @@ void trace_call_begin(const char *call, const char *args_fmt, ...)
  * Lab 04's tcp_watch_end() calls it; the note keeps the same facts as text.
  */
 void trace_mark_states(const char *before, const char *after, const char *then);
+
+/* Gives how full the channel the next traced call used was after it, in
+ * bytes (lab 01's demo: the ring's head - tail, of its capacity). */
+void trace_mark_fill(unsigned long long used, unsigned long long capacity);
 
 /* A narration line with no call: "[+0.000200 parent 42] -- closing the read end". */
 void trace_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -13,11 +13,14 @@
 //     that process's listener lane;
 //   - every socket's chip shows the state its last call left it in;
 //   - every text is 18 px or more, with a contrast of 4.5:1 or more.
+// Then lab 01's ring (shm_demo): the gauge shows how full the ring is after
+// each message, and each side's sleeps as its waits start and end.
 // Then step mode, from the page: the same run in step mode (IPC_STEP=notes,
 // on a terminal that script(1) gives it), each pause answered by pressing
 // Space in the page, never in the terminal; the run must end.
 // Pictures: OUT_DIR/live-halfclose.png (the middle of the run: the server has
-// just read the client's FIN) and OUT_DIR/live-halfclose-end.png.
+// just read the client's FIN), OUT_DIR/live-halfclose-end.png, and
+// OUT_DIR/live-ring.png (the ring full, the producer asleep).
 // Prints ok/FAIL lines; exit status 0 only when all passed.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -62,6 +65,53 @@ function startServer(tracePath, keys) {
     setTimeout(() => reject(new Error('the live server did not say its address')), 5000);
   });
   return { child, url };
+}
+
+// Lab 01's ring, drawn from a real run of shm_demo.
+async function checkRing(chrome) {
+  const trace3 = path.join(work, 'ring.jsonl');
+  const { child, url } = startServer(trace3);
+  try {
+    const page = await chrome.newPage();
+    await page.setViewport({ width: 1280, height: 720 });
+    const address = await url;
+    await page.goto(address, { waitUntil: 'load' });
+    const run = spawnSync(path.join(build, 'solutions/01-shm-ring/shm_demo'), ['-m', 'lock', '-n', '400'],
+      { env: { ...process.env, IPC_TRACE: 'off', IPC_TRACE_LIVE: trace3 }, encoding: 'utf8' });
+    check('shm_demo -m lock -n 400 ran', run.status === 0, run.stderr);
+    const lines = fs.readFileSync(trace3, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+      .filter((ev) => ev.phase !== 'pause' && ev.phase !== 'resume');
+    await page.waitForFunction((n) => document.body.dataset.lines === String(n), { timeout: 10000 },
+      lines.length);
+    const fills = lines.filter((ev) => ev.fill_capacity > 0);
+    const sleeps = (role) => lines.filter((ev) => ev.role === role && ev.phase === 'start' &&
+      ['futex_wait', 'pthread_cond_timedwait'].includes(ev.call)).length;
+    const dom = await page.evaluate(() => ({
+      ring: { ...document.getElementById('ring').dataset },
+      producer: document.getElementById('ring-producer').dataset.sleeps ?? '0',
+      consumer: document.getElementById('ring-consumer').dataset.sleeps ?? '0',
+      rows: document.querySelectorAll('#rows .row').length,
+    }));
+    check(`the ring's gauge took every message (${fills.length}) and ends at ${fills.at(-1)?.fill_used} bytes`,
+      dom.ring.messages === String(fills.length) && dom.ring.used === String(fills.at(-1)?.fill_used));
+    check(`the ring filled up to ${dom.ring.most} of ${dom.ring.capacity} bytes`,
+      Number(dom.ring.most) === Math.max(...fills.map((ev) => ev.fill_used)) && Number(dom.ring.most) > 0);
+    check(`each side's sleeps are drawn (producer ${sleeps('producer')}, consumer ${sleeps('consumer')})`,
+      dom.producer === String(sleeps('producer')) && dom.consumer === String(sleeps('consumer')));
+    check(`the messages go to the gauge, not to rows (${dom.rows} rows for ${lines.length} lines)`,
+      dom.rows === lines.length - fills.length);
+    // A picture: the moment the producer goes to sleep on a full ring.
+    const asleep = lines.findIndex((ev) => ev.role === 'producer' && ev.phase === 'start');
+    if (asleep >= 0) {
+      await page.goto(`${address}?upto=${asleep + 1}`, { waitUntil: 'load' });
+      await page.waitForFunction((n) => document.body.dataset.lines === String(n), { timeout: 10000 },
+        asleep + 1);
+      await page.screenshot({ path: path.join(outDir, 'live-ring.png') });
+    }
+    await page.close();
+  } finally {
+    child.kill('SIGTERM');
+  }
 }
 
 // Step mode driven from the page: every pause is answered by Space there.
@@ -223,6 +273,7 @@ try {
   await new Promise((r) => setTimeout(r, 300));
   await page.screenshot({ path: path.join(outDir, 'live-halfclose.png') });
   check(`pictures: ${outDir}/live-halfclose.png (middle), live-halfclose-end.png`, true);
+  await checkRing(browser);
   await stepFromThePage(browser);
 } catch (err) {
   check('the live view ran', false, String(err));

@@ -10,8 +10,14 @@
 // Lanes: one per process, and one more for a process's listening socket
 // (from its socket() to its close()), as the sequence charts draw them.
 // Arrows: SYN (connect -> accept), data (send -> the recv that got its last
-// byte), FIN (shutdown/close -> recv = 0). Each socket's TCP state is a chip
+// byte), FIN (shutdown/close -> recv = 0), and for lab 01's ring a wake-up
+// (futex_wake/pthread_cond_signal -> the wait it ended). Each socket's TCP state is a chip
 // in its lane's head and a mark on the state list at the right.
+//
+// Lab 01's ring: ring_send/ring_recv lines carry how full the ring is
+// (fill_used, fill_capacity) and go to the ring's gauge, not to rows (there
+// are thousands); a wait (futex_wait, pthread_cond_timedwait) that starts
+// marks its side asleep, and its end awake.
 //
 // ?upto=N shows the view as it was after the first N lines (a picture of the
 // middle of a run). Space asks the server to press a key for step mode.
@@ -33,6 +39,7 @@ const sent = new Map();       // pid -> [{ row, left }]: bytes sent, not receive
 const waiting = new Map();    // pid -> [{ row, left }]: bytes received before their send was seen
 const connects = [];          // connect rows not yet paired with an accept
 const endings = new Map();    // pid -> the last shutdown/close start on a connection
+const wakes = new Map();      // pid -> its last futex_wake/pthread_cond_signal, not yet seen to wake
 const arrows = [];            // { from, to, kind }
 const spans = [];             // { from, to }: a call from its start row to its end row
 let count = 0;
@@ -178,6 +185,16 @@ function link(ev, row, start) {
       (ev.call === 'close' && !sockets.get(socketOf(ev))?.listener)))
     endings.set(ev.pid, row);
   if (ev.phase === 'start') return;
+  // Lab 01: a wake-up, and the wait it ended in the other process.
+  if ((ev.call === 'futex_wake' || ev.call === 'pthread_cond_signal') && ev.ret >= 0)
+    wakes.set(ev.pid, row);
+  if ((ev.call === 'futex_wait' || ev.call === 'pthread_cond_timedwait') && ev.ret === 0) {
+    const waker = [...wakes.entries()].find(([p]) => p !== ev.pid);
+    if (waker) {
+      arrows.push({ from: waker[1], to: row, kind: 'wake' });
+      wakes.delete(waker[0]);
+    }
+  }
   if (SENDS.has(ev.call) && ev.ret > 0) {
     if (!sent.has(ev.pid)) sent.set(ev.pid, []);
     sent.get(ev.pid).push({ row: cause, left: ev.ret });
@@ -201,7 +218,7 @@ function drawArrows() {
   // At the row's dot (the start of its lane's column), where the call is.
   const x = (row) => ((Number(row.querySelector('.here').style.gridColumn) - 1) / n) * width + 15;
   const y = (row) => row.offsetTop + row.offsetHeight / 2;
-  svg.innerHTML = '<defs>' + ['data', 'syn', 'fin'].map((k) =>
+  svg.innerHTML = '<defs>' + ['data', 'syn', 'fin', 'wake'].map((k) =>
     `<marker id="head-${k}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" ` +
     `markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" class="${k}" ` +
     `style="fill: var(--${k})"/></marker>`).join('') + '</defs>';
@@ -231,6 +248,36 @@ function drawArrows() {
 
 // ---- one line of the trace ----------------------------------------------------------
 
+const WAITS = new Set(['futex_wait', 'pthread_cond_timedwait']);
+const ringSeen = { messages: 0, most: 0, sleeps: { producer: 0, consumer: 0 } };
+
+// The ring's gauge, and who sleeps. Returns true when the line was the ring's alone.
+function ring(ev) {
+  if (Number.isInteger(ev.fill_capacity) && ev.fill_capacity > 0) {
+    $('ring').hidden = false;
+    ringSeen.messages++;
+    ringSeen.most = Math.max(ringSeen.most, ev.fill_used);
+    $('ring-fill').style.width = `${(100 * ev.fill_used) / ev.fill_capacity}%`;
+    $('ring-used').textContent = `${ev.fill_used} of ${ev.fill_capacity} bytes used`;
+    Object.assign($('ring').dataset, {
+      used: String(ev.fill_used), capacity: String(ev.fill_capacity),
+      messages: String(ringSeen.messages), most: String(ringSeen.most),
+    });
+    return true;
+  }
+  const side = ev.role === 'producer' || ev.role === 'consumer' ? ev.role : null;
+  if (side && WAITS.has(ev.call)) {
+    const p = $(`ring-${side}`);
+    const asleep = ev.phase === 'start';
+    if (asleep) ringSeen.sleeps[side]++;
+    p.classList.toggle('asleep', asleep);
+    p.classList.toggle('woken', !asleep);
+    p.dataset.sleeps = String(ringSeen.sleeps[side]);
+    p.textContent = `${side}: ${asleep ? 'asleep' : 'awake'} (slept ${ringSeen.sleeps[side]}×)`;
+  }
+  return false;
+}
+
 function take(ev) {
   if (ev.phase === 'pause' || ev.phase === 'resume') {
     $('pause').hidden = ev.phase === 'resume';
@@ -238,6 +285,10 @@ function take(ev) {
     return;
   }
   if (ev.role && !roles.has(ev.pid)) roles.set(ev.pid, ev.role);
+  if (ring(ev)) {
+    count++;
+    return;
+  }
   const row = addRow(ev);
   count++;
   if (!ev.call) {
