@@ -15,10 +15,12 @@ trace (IPC_TRACE_FILE). Then:
   2. the client's and the server's lines of each run (the error part
      aside, whose connections are never accepted) drawn as a sequence chart
      by trace_chart --check have no arrow back in time;
-  3. the terminal shows cause before effect: in the order the lines reached
-     stderr (IPC_TRACE=json, so the start lines of calls announced with
-     trace_call_begin are there too), every byte a recv() returns was in a
-     send() already shown (started) on the other side, and every end of file
+  3. the terminal and the live view show cause before effect: in the order
+     the lines reached stderr (IPC_TRACE=json, so the start lines of calls
+     announced with trace_call_begin are there too), and in the order they
+     reached IPC_TRACE_LIVE (the order the live page draws them in, as
+     make test-live checks), every byte a recv() returns was in a send()
+     already shown (started) on the other side, and every end of file
      (recv() = 0) comes after the other side's shutdown() or close() started.
 
 The states are read from the trace's fields (state_before, state_after),
@@ -155,7 +157,8 @@ def main():
             for run in range(runs):
                 part = PARTS[run % len(PARTS)]
                 trace = os.path.join(work, f"run{run}.jsonl")
-                env = dict(os.environ, IPC_TRACE="json", IPC_TRACE_FILE=trace)
+                live = os.path.join(work, f"run{run}.live.jsonl")
+                env = dict(os.environ, IPC_TRACE="json", IPC_TRACE_FILE=trace, IPC_TRACE_LIVE=live)
                 env.pop("IPC_STEP", None)
                 try:
                     done = subprocess.run([demo, "-p", part], env=env, capture_output=True,
@@ -188,11 +191,14 @@ def main():
                     continue
                 screen = [json.loads(line) for line in done.stderr.splitlines()
                           if line.startswith("{")]
-                found, checked = screen_order_problems(screen)
-                receives += checked
-                for problem in found:
-                    print(f"run {run} ({part}): on the terminal, {problem}")
-                problems += len(found)
+                with open(live) as f:
+                    page = [json.loads(line) for line in f]
+                for where, lines in (("on the terminal", screen), ("in the live view", page)):
+                    found, checked = screen_order_problems(lines)
+                    receives += checked
+                    for problem in found:
+                        print(f"run {run} ({part}): {where}, {problem}")
+                    problems += len(found)
                 paths = []
                 for role in ("client", "server"):
                     path = os.path.join(work, f"run{run}-{role}.jsonl")
@@ -209,7 +215,7 @@ def main():
     seconds = time.monotonic() - started
     print(f"stress: {runs} tcp_demo runs under load in {seconds:.1f} s, {moves} state moves "
           f"checked against the diagram, {receives} receives shown after their cause on the "
-          f"terminal, {problems} problem(s)")
+          f"terminal and in the live view, {problems} problem(s)")
     return 0 if problems == 0 else 1
 
 
