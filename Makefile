@@ -18,6 +18,8 @@
 #   make windows     lab 04 for Windows (MinGW-w64, WinSock): build/windows/
 #   make bench       measure the mechanisms against each other (lab 05;
 #                    FULL=1 for the thorough run, LAB=01 for lab 01's figures)
+#   make live        the demo drawn live in the browser, on 127.0.0.1 (tools/live;
+#                    LIVE_CMD='tcp_demo -p halfclose' for one program)
 #   make wire        lab 04's calls and the TCP segments they send, on one
 #                    timeline (MODE=halfclose DELAY=50ms LOSS=5%; as root)
 #   make slides      the lecture decks to build/slides/ (HTML; PDF with Chromium);
