@@ -95,7 +95,7 @@ slides: $(SLIDES_HTML) $(if $(SLIDES_CHROME),$(SLIDES_PDF) $(SLIDES_NOTES))
 
 # ---- the trace-chart tool --------------------------------------------------
 TRACE_CHART_DIR  := tools/trace-chart
-TRACE_CHART_LIB  := $(patsubst %.c,$(BUILD)/%.o,$(filter-out %/trace_chart.c %/test_trace_chart.c,\
+TRACE_CHART_LIB  := $(patsubst %.c,$(BUILD)/%.o,$(filter-out %/trace_chart.c tools/trace-chart/test_%.c,\
                         $(wildcard $(TRACE_CHART_DIR)/*.c)))
 TRACE_CHART      := $(BUILD)/$(TRACE_CHART_DIR)/trace_chart
 TRACE_CHART_TEST := $(BUILD)/$(TRACE_CHART_DIR)/test_trace_chart
@@ -113,7 +113,9 @@ $(TRACE_CHART): $(BUILD)/$(TRACE_CHART_DIR)/trace_chart.o $(TRACE_CHART_LIB) $(C
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(TRACE_CHART_TEST): $(BUILD)/$(TRACE_CHART_DIR)/test_trace_chart.o $(TRACE_CHART_LIB) $(COMMON_LIB)
+# The unit tests: the runner (test_trace_chart.c) and the parts it runs.
+TRACE_CHART_TEST_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(TRACE_CHART_DIR)/test_*.c))
+$(TRACE_CHART_TEST): $(TRACE_CHART_TEST_OBJS) $(TRACE_CHART_LIB) $(COMMON_LIB)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(CHECK_LIBS) $(LDLIBS) -o $@
 
