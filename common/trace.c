@@ -220,35 +220,53 @@ static size_t format_text(char *buf, size_t size, const struct event *ev)
     return (size_t)n;
 }
 
-/* Appends ,"key":"value" (or ,"key":null) at *used. */
-static void append_text_field(char *buf, size_t size, size_t *used, const char *key,
+/* Appends text at *used when it fits whole; returns false (and appends
+ * nothing) when it does not. */
+static bool append_raw(char *buf, size_t size, size_t *used, const char *text)
+{
+    size_t n = strlen(text);
+    if (*used + n + 1 > size)
+        return false;
+    memcpy(buf + *used, text, n + 1);
+    *used += n;
+    return true;
+}
+
+/* Appends ,"key":"value" (or ,"key":null); false when it did not fit. A
+ * value too long is cut, and still a valid string (json_append_string). */
+static bool append_text_field(char *buf, size_t size, size_t *used, const char *key,
                               const char *value)
 {
-    int n = snprintf(buf + *used, size - *used, ",\"%s\":", key);
-    if (n < 0 || (size_t)n >= size - *used)
-        return;
-    *used += (size_t)n;
-    if (value)
-        json_append_string(buf, size, used, value);
-    else
-        *used += (size_t)snprintf(buf + *used, size - *used, "null");
+    char head[40];
+    snprintf(head, sizeof head, ",\"%s\":", key);
+    if (!append_raw(buf, size, used, head))
+        return false;
+    if (value == NULL)
+        return append_raw(buf, size, used, "null");
+    if (*used + 3 > size)
+        return false; /* not even "" fits */
+    json_append_string(buf, size, used, value);
+    return true;
 }
 
 /* Appends ,"key":N, or ,"key":null when the number is absent. */
-static void append_number_field(char *buf, size_t size, size_t *used, const char *key, long value,
-                                bool present)
+static bool append_number_field(char *buf, size_t size, size_t *used, const char *key,
+                                long long value, bool present)
 {
-    int n = present ? snprintf(buf + *used, size - *used, ",\"%s\":%ld", key, value)
-                    : snprintf(buf + *used, size - *used, ",\"%s\":null", key);
-    if (n > 0 && (size_t)n < size - *used)
-        *used += (size_t)n;
+    char text[80];
+    if (present)
+        snprintf(text, sizeof text, ",\"%s\":%lld", key, value);
+    else
+        snprintf(text, sizeof text, ",\"%s\":null", key);
+    return append_raw(buf, size, used, text);
 }
 
 /*
  * One JSON object. The first keys are the ones every reader has always
  * read (t, mono_ns, start_ns, pid, role, call, args, ret, errno, note);
  * the fields after them were added later, so an old reader that skips
- * keys it does not know reads a new trace as before.
+ * keys it does not know reads a new trace as before. Returns its length,
+ * or 0 when it did not fit: never a cut, invalid object.
  */
 static size_t format_json(char *buf, size_t size, const struct event *ev)
 {
@@ -259,33 +277,31 @@ static size_t format_json(char *buf, size_t size, const struct event *ev)
     int n = snprintf(buf, size, "{\"t\":%.6f,\"mono_ns\":%" PRIu64 "%s,\"pid\":%ld,\"role\":",
                      (double)(ev->mono_ns - settings.epoch_ns) / 1e9, ev->mono_ns, start,
                      (long)getpid());
-    if (n < 0 || (size_t)n >= size)
+    if (n < 0 || (size_t)n + 3 > size)
         return 0;
     used = (size_t)n;
     json_append_string(buf, size, &used, role_name());
-    append_text_field(buf, size, &used, "call", ev->call);
-    append_text_field(buf, size, &used, "args", ev->call ? ev->args : NULL);
     bool ended = ev->call && ev->phase != PHASE_START; /* a result exists */
-    append_number_field(buf, size, &used, "ret", ev->result, ended);
-    append_text_field(buf, size, &used, "errno",
-                      ended && ev->result == -1 ? errno_name(ev->err) : NULL);
-    append_text_field(buf, size, &used, "note", ev->note);
     static const char *const PHASES[] = {NULL, "start", "end"};
-    append_text_field(buf, size, &used, "phase", ev->call ? PHASES[ev->phase] : NULL);
-    append_number_field(buf, size, &used, "fd", ev->fd, ev->call && ev->fd >= 0);
-    append_number_field(buf, size, &used, "step", ev->step, ev->call && ev->step > 0);
-    append_text_field(buf, size, &used, "state_before", ev->state_before);
-    append_text_field(buf, size, &used, "state_after", ev->state_after);
-    append_text_field(buf, size, &used, "state_then", ev->state_then);
-    if (ev->fill_capacity > 0) { /* only lines that carry it: a ring's, lab 01 */
-        int n2 = snprintf(buf + used, size - used, ",\"fill_used\":%llu,\"fill_capacity\":%llu",
-                          ev->fill_used, ev->fill_capacity);
-        if (n2 > 0 && (size_t)n2 < size - used)
-            used += (size_t)n2;
-    }
-    if (used + 3 > size)
-        return 0; /* never emit a cut, invalid object */
-    used += (size_t)snprintf(buf + used, size - used, "}\n");
+    bool fits = append_text_field(buf, size, &used, "call", ev->call) &&
+                append_text_field(buf, size, &used, "args", ev->call ? ev->args : NULL) &&
+                append_number_field(buf, size, &used, "ret", ev->result, ended) &&
+                append_text_field(buf, size, &used, "errno",
+                                  ended && ev->result == -1 ? errno_name(ev->err) : NULL) &&
+                append_text_field(buf, size, &used, "note", ev->note) &&
+                append_text_field(buf, size, &used, "phase", ev->call ? PHASES[ev->phase] : NULL) &&
+                append_number_field(buf, size, &used, "fd", ev->fd, ev->call && ev->fd >= 0) &&
+                append_number_field(buf, size, &used, "step", ev->step, ev->call && ev->step > 0) &&
+                append_text_field(buf, size, &used, "state_before", ev->state_before) &&
+                append_text_field(buf, size, &used, "state_after", ev->state_after) &&
+                append_text_field(buf, size, &used, "state_then", ev->state_then);
+    /* Only the lines that carry it (lab 01's ring) say how full the channel is. */
+    if (fits && ev->fill_capacity > 0)
+        fits = append_number_field(buf, size, &used, "fill_used", (long long)ev->fill_used, true) &&
+               append_number_field(buf, size, &used, "fill_capacity", (long long)ev->fill_capacity,
+                                   true);
+    if (!fits || !append_raw(buf, size, &used, "}\n"))
+        return 0;
     return used;
 }
 
