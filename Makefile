@@ -1,21 +1,25 @@
 # ipc-kit - build, run, grade and test the IPC labs.  (GNU Make)
 #
 #   make demo        the traced tour of the labs, one short story each (reference
-#                    programs, or yours in the student kit); IPC_STEP=1 to step
+#                    programs, or yours in the student kit); IPC_STEP=1 to step;
+#                    LIVE=1 (or make live) also draws it live in the browser
 #   make programs    build every lab's programs (build/<variant>/<impl>/<lab>/)
 #   make test        everything CI checks: lint, common tests, solutions at
 #                    100 %, skeletons graded cleanly, sanitizer runs, slides,
-#                    demo step mode, trace order, hostile clients, command
+#                    demo step mode, trace order, the live view in headless
+#                    Chromium, hostile clients, command
 #                    lines, lab 04 for Windows under Wine, the wire (as root),
 #                    the grader under attack; its parts run side by side
 #                    (TEST_JOBS at a time), logs in build/test/logs/
 #   make test-solutions / test-skeletons / test-asan / test-tsan / test-common
 #                    / test-judge / test-batch / test-instructor / test-alternatives
 #                    / test-demo / test-trace / test-servers / test-cli / test-slides
-#                    / test-windows / test-wire   one part of it
+#                    / test-windows / test-wire / test-live   one part of it
 #   make windows     lab 04 for Windows (MinGW-w64, WinSock): build/windows/
 #   make bench       measure the mechanisms against each other (lab 05;
 #                    FULL=1 for the thorough run, LAB=01 for lab 01's figures)
+#   make live        the demo drawn live in the browser, on 127.0.0.1 (tools/live;
+#                    LIVE_CMD='tcp_demo -p halfclose' for one program)
 #   make wire        lab 04's calls and the TCP segments they send, on one
 #                    timeline (MODE=halfclose DELAY=50ms LOSS=5%; as root)
 #   make slides      the lecture decks to build/slides/ (HTML; PDF with Chromium);
@@ -246,10 +250,10 @@ ifndef DEPS_DONE
 	@tools/deps.sh $(DEPS_FOR)
 endif
 
-demo: DEPS_FOR := build
+demo: DEPS_FOR := $(if $(LIVE),live,build)
 demo: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 programs
-	@tools/demo.sh $(BUILD)
+	@$(if $(LIVE),$(MAKE) --no-print-directory DEPS_DONE=1 live,tools/demo.sh $(BUILD))
 
 # GRADE_EXPECT: "" (just report), "pass" (all must pass) or "skeleton"
 # (must fail cleanly with "not implemented yet").
@@ -343,7 +347,7 @@ TEST_JOBS ?= $(shell echo $$(( $$(nproc) + 1 )))
 # Longest first: the run ends when its slowest part does.
 TEST_STAGES := test-judge test-instructor test-tsan test-alternatives test-servers test-asan \
                test-solutions test-demo test-skeletons test-wire test-windows test-trace \
-               test-slides test-cli test-common
+               test-slides test-live test-cli test-common
 test: DEPS_FOR := test
 test: export TMPDIR := $(TEST_RUN_TMP)
 test: export IPC_KIT_PREFIX := $(TEST_RUN_PREFIX)
@@ -361,7 +365,7 @@ test: deps
 .PHONY: test-build test-common test-solutions test-skeletons test-asan test-tsan
 TEST_BUILD_MAKE = $(MAKE) --no-print-directory -j$(TEST_JOBS) DEPS_DONE=1 HIDDEN=1
 test-build:
-	@$(TEST_BUILD_MAKE) all $(JSON_CHECK) $(TRACE_CHART) $(TRACE_CHART_TEST) wire-programs \
+	@$(TEST_BUILD_MAKE) all $(JSON_CHECK) $(TRACE_CHART) $(TRACE_CHART_TEST) wire-programs $(LIVE_BIN) \
 	    $(if $(shell command -v $(WIN_CC)),$(foreach p,$(WIN_PROGS),$(WIN_BUILD)/$(WIN_TEST_IMPL)/$(p).exe))
 	@$(TEST_BUILD_MAKE) IMPL=solutions grade-prepare
 	@$(TEST_BUILD_MAKE) IMPL=labs grade-prepare
@@ -393,6 +397,7 @@ bench: DEPS_FOR := bench
 bench: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 $(BENCH_BIN)
 	@$(BENCH_BIN) $(if $(FULL),--full) $(BENCH_ARGS_$(LAB)) -o $(BENCH_DIR)
+	@tools/bench-run-info.sh $(BENCH_DIR) make bench$(if $(FULL), FULL=1) IMPL=$(IMPL)$(if $(LAB), LAB=$(LAB))
 	@# A lab's run has only some mechanisms: gnuplot's notes about the others are noise.
 	@set -o pipefail; gnuplot -e "dir='$(BENCH_DIR)'" labs/05-compare/plots.gp 2>&1 | \
 	    { grep -v 'no valid points' || true; }
@@ -495,6 +500,6 @@ help:
 
 # Parts of the kit that bring their own rules (slides, benchmarks).
 -include $(wildcard slides/slides.mk solutions/05-compare/bench.mk labs/04-tcp-lifecycle/win/windows.mk \
-                    tools/wire/wire.mk)
+                    tools/wire/wire.mk tools/live/live.mk)
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -13,9 +13,18 @@
  * prompt while it waits and taken by every trace line before it is written,
  * makes them take turns: one prompt at a time, with its role in it, and the
  * other side stops at its next line until Enter is pressed.
+ *
+ * A live view (tools/live) follows: with IPC_TRACE_LIVE set, each prompt
+ * appends a "pause" line to that file and a "resume" line once it goes on,
+ * and with IPC_STEP_KEYS=FIFO a byte written to that FIFO (a key pressed in
+ * the page) goes on as Enter does.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
+#ifndef _WIN32 /* Windows has no /dev/tty: step mode stops before it waits */
+#include <poll.h>
+#endif
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +32,9 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "err.h"
+#include "json.h"
 #include "trace.h"
 
 enum step_mode { STEP_OFF, STEP_NOTES, STEP_CALLS };
@@ -67,6 +78,94 @@ void step_unlock(int fd)
         close(fd); /* closing the descriptor releases its flock */
 }
 
+/* Tells a live view that this process waits for a key ("pause") or went
+ * on ("resume"): one JSON line, as trace.c writes them, to IPC_TRACE_LIVE. */
+static void tell_live(const char *phase)
+{
+    const char *path = getenv("IPC_TRACE_LIVE");
+    if (path == NULL || path[0] == '\0')
+        return;
+    char line[512];
+    size_t used = 0;
+    int n = snprintf(line, sizeof line, "{\"t\":null,\"mono_ns\":%llu,\"pid\":%ld,\"role\":",
+                     (unsigned long long)clock_now_ns(), (long)getpid());
+    if (n < 0 || (size_t)n >= sizeof line)
+        return;
+    used = (size_t)n;
+    json_append_string(line, sizeof line, &used, trace_role());
+    n = snprintf(line + used, sizeof line - used,
+                 ",\"call\":null,\"args\":null,\"ret\":null,\"errno\":null,\"note\":null,"
+                 "\"phase\":\"%s\"}\n",
+                 phase);
+    if (n < 0 || (size_t)n >= sizeof line - used)
+        return;
+    used += (size_t)n;
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd == -1)
+        return; /* the live view is a help, never a reason to stop */
+    err_write_all(fd, line, used);
+    close(fd);
+}
+
+/* Reads the terminal up to its newline; EOF or an error ends the pause too. */
+static void read_enter(int tty)
+{
+    char c;
+    for (;;) {
+        ssize_t got = read(tty, &c, 1);
+        if (got == -1 && errno == EINTR)
+            continue;
+        if (got <= 0 || c == '\n')
+            return;
+    }
+}
+
+/* Waits for Enter on the terminal, or for a byte in the IPC_STEP_KEYS FIFO
+ * (a key pressed in the live view), whichever comes first. */
+static void wait_for_key(int tty)
+{
+    const char *keys = getenv("IPC_STEP_KEYS");
+#ifndef _WIN32
+    int fifo = -1;
+    if (keys && keys[0])
+        fifo = open(keys, O_RDONLY | O_NONBLOCK | O_CLOEXEC); /* -1: the terminal alone */
+    while (fifo != -1) {
+        struct pollfd fds[2] = {{tty, POLLIN, 0}, {fifo, POLLIN, 0}};
+        int ready = poll(fds, 2, -1);
+        if (ready == -1 && errno == EINTR)
+            continue;
+        char c;
+        if (ready == -1)
+            break; /* the terminal alone, below */
+        if ((fds[1].revents & POLLIN) && read(fifo, &c, 1) == 1) {
+            close(fifo);
+            /* The prompt's line ends here, as Enter would have ended it. */
+            static const char FROM_PAGE[] = "(a key in the live view)\n";
+            if (write(tty, FROM_PAGE, sizeof FROM_PAGE - 1) == -1) {
+                /* the terminal went away: nothing more to say there */
+            }
+            return;
+        }
+        if (fds[1].revents & POLLHUP) {
+            /* A writer came and went without a byte: open again, wait on. */
+            close(fifo);
+            fifo = open(keys, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+            continue;
+        }
+        if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+            close(fifo);
+            read_enter(tty);
+            return;
+        }
+    }
+    if (fifo != -1)
+        close(fifo);
+#else
+    (void)keys;
+#endif
+    read_enter(tty);
+}
+
 void step_pause(const char *what, bool narration)
 {
     int saved = errno;
@@ -86,15 +185,9 @@ void step_pause(const char *what, bool narration)
                      (long)getpid());
     if (n > 0 &&
         write(tty, prompt, (size_t)n < sizeof prompt ? (size_t)n : sizeof prompt - 1) > 0) {
-        /* Read up to the newline; EOF or an error ends the pause too. */
-        char c;
-        for (;;) {
-            ssize_t got = read(tty, &c, 1);
-            if (got == -1 && errno == EINTR)
-                continue;
-            if (got <= 0 || c == '\n')
-                break;
-        }
+        tell_live("pause");
+        wait_for_key(tty);
+        tell_live("resume");
     }
     step_unlock(tty);
     errno = saved;

@@ -23,6 +23,7 @@ static struct {
     bool loaded;
     enum trace_mode mode;
     const char *file;
+    const char *live; /* IPC_TRACE_LIVE: every line, starts too, for a live view */
     bool color;
     uint64_t epoch_ns;
     long repeat; /* IPC_TRACE_REPEAT: lines per call name between narrations; 0: all */
@@ -49,6 +50,20 @@ static _Thread_local uint64_t pending_return_ns;
 /* When the call traced next began (trace_call_starts), or 0: not marked.
  * Per thread, like the return. */
 static _Thread_local uint64_t pending_start_ns;
+
+/* A call announced by trace_call_begin() and not ended yet: its name and
+ * when it was entered. The next trace_call*() of that name is its end. */
+static _Thread_local char begun_call[32];
+static _Thread_local uint64_t begun_ns;
+
+/* How full the channel was after the next call line's call (trace_mark_fill);
+ * capacity 0: not marked. */
+static _Thread_local unsigned long long pending_fill_used, pending_fill_capacity;
+
+/* The TCP states that trace_mark_states() gave for the next call line. */
+static _Thread_local struct {
+    const char *before, *after, *then;
+} pending_states;
 
 /* The epoch is handed to exec'd programs through the environment, so all
  * processes of one run share time zero. */
@@ -82,6 +97,8 @@ static void load_settings(void)
         settings.mode = MODE_OFF; /* "off", and anything unknown: stay quiet */
     const char *file = getenv("IPC_TRACE_FILE");
     settings.file = (file && file[0]) ? file : NULL;
+    const char *live = getenv("IPC_TRACE_LIVE");
+    settings.live = (live && live[0]) ? live : NULL;
     settings.color = term_use_color(STDERR_FILENO);
     settings.epoch_ns = load_epoch();
     const char *repeat = getenv("IPC_TRACE_REPEAT");
@@ -104,6 +121,9 @@ void trace_mark_return(void)
 void trace_set_role(const char *role)
 {
     current_role = role;
+    /* The settings (and time zero) are read now at the latest, so that the
+     * children a program forks before its first trace line share them. */
+    load_settings();
 }
 
 static const char *role_name(void)
@@ -119,18 +139,51 @@ const char *trace_role(void)
 bool trace_enabled(void)
 {
     load_settings();
-    return settings.mode != MODE_OFF || settings.file != NULL;
+    return settings.mode != MODE_OFF || settings.file != NULL || settings.live != NULL;
 }
+
+/* A call line is written once (PHASE_CALL), or, for a call announced with
+ * trace_call_begin(), twice: when it is entered and when it returns. */
+enum phase { PHASE_CALL, PHASE_START, PHASE_END };
 
 struct event {
     uint64_t mono_ns;
     uint64_t start_ns; /* when the call began, or 0 when not marked */
-    const char *call;  /* NULL for a narration line */
+    enum phase phase;
+    const char *call; /* NULL for a narration line */
     const char *args;
     long result;
     int err; /* errno when result == -1 */
     const char *note;
+    int fd;   /* the descriptor the call acted on ("fd=N" leads its args), or -1 */
+    int step; /* lab 04's step ("[step N]" ends its args), or 0 */
+    const char *state_before, *state_after, *state_then; /* TCP states, or NULL */
+    unsigned long long fill_used, fill_capacity;         /* trace_mark_fill; capacity 0: none */
 };
+
+/*
+ * The labs write a call's arguments by two conventions (trace.h): a call on
+ * a descriptor starts with "fd=N", and a lab 04 step ends with "[step N]".
+ * They are read here, once, where the line is made, and written as fields
+ * of their own: no reader ever has to find them in the text again.
+ */
+static void lift_fields(struct event *ev)
+{
+    ev->fd = -1;
+    ev->step = 0;
+    const char *a = ev->args;
+    if (a == NULL)
+        return;
+    if (strncmp(a, "fd=", 3) == 0 && a[3] >= '0' && a[3] <= '9') {
+        long fd = strtol(a + 3, NULL, 10);
+        ev->fd = fd < 1 << 20 ? (int)fd : -1;
+    }
+    const char *tag = strstr(a, "[step ");
+    if (tag) {
+        long step = strtol(tag + strlen("[step "), NULL, 10);
+        ev->step = step > 0 && step < 1000 ? (int)step : 0;
+    }
+}
 
 static size_t format_text(char *buf, size_t size, const struct event *ev)
 {
@@ -140,6 +193,12 @@ static size_t format_text(char *buf, size_t size, const struct event *ev)
     if (ev->call == NULL) {
         n = snprintf(buf, size, "%s[+%.6f %s %ld]%s -- %s\n", term_color(c, TERM_DIM), t,
                      role_name(), (long)getpid(), term_color(c, TERM_RESET), ev->note);
+    } else if (ev->phase == PHASE_START) {
+        /* Entered, not returned yet: "recv(fd=4) ..." (strace says <unfinished ...>). */
+        n = snprintf(buf, size, "%s[+%.6f %s %ld]%s %s%s%s(%s) %s...%s\n", term_color(c, TERM_DIM),
+                     t, role_name(), (long)getpid(), term_color(c, TERM_RESET),
+                     term_color(c, TERM_CYAN), ev->call, term_color(c, TERM_RESET), ev->args,
+                     term_color(c, TERM_DIM), term_color(c, TERM_RESET));
     } else {
         char result[160];
         if (ev->result == -1)
@@ -161,6 +220,54 @@ static size_t format_text(char *buf, size_t size, const struct event *ev)
     return (size_t)n;
 }
 
+/* Appends text at *used when it fits whole; returns false (and appends
+ * nothing) when it does not. */
+static bool append_raw(char *buf, size_t size, size_t *used, const char *text)
+{
+    size_t n = strlen(text);
+    if (*used + n + 1 > size)
+        return false;
+    memcpy(buf + *used, text, n + 1);
+    *used += n;
+    return true;
+}
+
+/* Appends ,"key":"value" (or ,"key":null); false when it did not fit. A
+ * value too long is cut, and still a valid string (json_append_string). */
+static bool append_text_field(char *buf, size_t size, size_t *used, const char *key,
+                              const char *value)
+{
+    char head[40];
+    snprintf(head, sizeof head, ",\"%s\":", key);
+    if (!append_raw(buf, size, used, head))
+        return false;
+    if (value == NULL)
+        return append_raw(buf, size, used, "null");
+    if (*used + 3 > size)
+        return false; /* not even "" fits */
+    json_append_string(buf, size, used, value);
+    return true;
+}
+
+/* Appends ,"key":N, or ,"key":null when the number is absent. */
+static bool append_number_field(char *buf, size_t size, size_t *used, const char *key,
+                                long long value, bool present)
+{
+    char text[80];
+    if (present)
+        snprintf(text, sizeof text, ",\"%s\":%lld", key, value);
+    else
+        snprintf(text, sizeof text, ",\"%s\":null", key);
+    return append_raw(buf, size, used, text);
+}
+
+/*
+ * One JSON object. The first keys are the ones every reader has always
+ * read (t, mono_ns, start_ns, pid, role, call, args, ret, errno, note);
+ * the fields after them were added later, so an old reader that skips
+ * keys it does not know reads a new trace as before. Returns its length,
+ * or 0 when it did not fit: never a cut, invalid object.
+ */
 static size_t format_json(char *buf, size_t size, const struct event *ev)
 {
     char start[40] = ""; /* ,"start_ns":N when the call's start was marked */
@@ -170,33 +277,31 @@ static size_t format_json(char *buf, size_t size, const struct event *ev)
     int n = snprintf(buf, size, "{\"t\":%.6f,\"mono_ns\":%" PRIu64 "%s,\"pid\":%ld,\"role\":",
                      (double)(ev->mono_ns - settings.epoch_ns) / 1e9, ev->mono_ns, start,
                      (long)getpid());
-    if (n < 0 || (size_t)n >= size)
+    if (n < 0 || (size_t)n + 3 > size)
         return 0;
     used = (size_t)n;
     json_append_string(buf, size, &used, role_name());
-    used += (size_t)snprintf(buf + used, size - used, ",\"call\":");
-    if (ev->call) {
-        json_append_string(buf, size, &used, ev->call);
-        used += (size_t)snprintf(buf + used, size - used, ",\"args\":");
-        json_append_string(buf, size, &used, ev->args);
-        if (ev->result == -1)
-            used += (size_t)snprintf(buf + used, size - used, ",\"ret\":-1,\"errno\":\"%s\"",
-                                     errno_name(ev->err));
-        else
-            used += (size_t)snprintf(buf + used, size - used, ",\"ret\":%ld,\"errno\":null",
-                                     ev->result);
-    } else {
-        used += (size_t)snprintf(buf + used, size - used,
-                                 "null,\"args\":null,\"ret\":null,\"errno\":null");
-    }
-    used += (size_t)snprintf(buf + used, size - used, ",\"note\":");
-    if (ev->note)
-        json_append_string(buf, size, &used, ev->note);
-    else
-        used += (size_t)snprintf(buf + used, size - used, "null");
-    if (used + 3 > size)
-        return 0; /* never emit a cut, invalid object */
-    used += (size_t)snprintf(buf + used, size - used, "}\n");
+    bool ended = ev->call && ev->phase != PHASE_START; /* a result exists */
+    static const char *const PHASES[] = {NULL, "start", "end"};
+    bool fits = append_text_field(buf, size, &used, "call", ev->call) &&
+                append_text_field(buf, size, &used, "args", ev->call ? ev->args : NULL) &&
+                append_number_field(buf, size, &used, "ret", ev->result, ended) &&
+                append_text_field(buf, size, &used, "errno",
+                                  ended && ev->result == -1 ? errno_name(ev->err) : NULL) &&
+                append_text_field(buf, size, &used, "note", ev->note) &&
+                append_text_field(buf, size, &used, "phase", ev->call ? PHASES[ev->phase] : NULL) &&
+                append_number_field(buf, size, &used, "fd", ev->fd, ev->call && ev->fd >= 0) &&
+                append_number_field(buf, size, &used, "step", ev->step, ev->call && ev->step > 0) &&
+                append_text_field(buf, size, &used, "state_before", ev->state_before) &&
+                append_text_field(buf, size, &used, "state_after", ev->state_after) &&
+                append_text_field(buf, size, &used, "state_then", ev->state_then);
+    /* Only the lines that carry it (lab 01's ring) say how full the channel is. */
+    if (fits && ev->fill_capacity > 0)
+        fits = append_number_field(buf, size, &used, "fill_used", (long long)ev->fill_used, true) &&
+               append_number_field(buf, size, &used, "fill_capacity", (long long)ev->fill_capacity,
+                                   true);
+    if (!fits || !append_raw(buf, size, &used, "}\n"))
+        return 0;
     return used;
 }
 
@@ -226,9 +331,16 @@ static void emit_line(const struct event *ev, bool held)
         len = format_json(line, sizeof line, ev);
         err_write_all(STDERR_FILENO, line, len);
     }
-    if (settings.file) {
+    /* The file holds one record per call: an ended call carries its start
+     * as start_ns, so the file is never read with a call counted twice. */
+    if (settings.file && ev->phase != PHASE_START) {
         len = format_json(line, sizeof line, ev);
         append_to_file(settings.file, line, len);
+    }
+    /* A live view draws a call when it starts: it gets the start lines too. */
+    if (settings.live) {
+        len = format_json(line, sizeof line, ev);
+        append_to_file(settings.live, line, len);
     }
     step_unlock(tty_lock);
 }
@@ -274,6 +386,18 @@ static bool hold_back(const char *call)
     return false; /* a new name, or no room to count it: show it */
 }
 
+/* With IPC_TRACE_REPEAT=N: true when the end of this call will be held
+ * back, so its start line is held back too. Counts nothing. */
+static bool would_hold_back(const char *call)
+{
+    if (settings.repeat == 0)
+        return false;
+    for (size_t i = 0; i < HELD_NAMES; i++)
+        if (seen[i].call && strcmp(seen[i].call, call) == 0)
+            return seen[i].shown >= settings.repeat;
+    return false;
+}
+
 /* Tells what was held back, in one narration line, and starts counting anew. */
 static void tell_held(uint64_t mono_ns)
 {
@@ -307,27 +431,82 @@ static long vtrace(const char *call, long result, const char *note, const char *
     load_settings();
     if (returned_ns < settings.epoch_ns)
         returned_ns = settings.epoch_ns; /* the very first line of a process */
-    if (settings.mode != MODE_OFF || settings.file) {
+    /* The end of a call announced by trace_call_begin(), or a call of its own. */
+    bool ends_begun = begun_call[0] != '\0' && strcmp(begun_call, call) == 0;
+    uint64_t start_ns = ends_begun ? begun_ns : pending_start_ns;
+    if (settings.mode != MODE_OFF || settings.file || settings.live) {
         bool held = settings.mode != MODE_OFF && hold_back(call);
         char args[1024] = "";
         if (fmt)
             vsnprintf(args, sizeof args, fmt, ap);
         struct event ev = {
             .mono_ns = returned_ns,
-            .start_ns = pending_start_ns,
+            .start_ns = start_ns,
+            .phase = ends_begun ? PHASE_END : PHASE_CALL,
             .call = call,
             .args = args,
             .result = result,
             .err = saved,
             .note = note,
+            .state_before = pending_states.before,
+            .state_after = pending_states.after,
+            .state_then = pending_states.then,
+            .fill_used = pending_fill_used,
+            .fill_capacity = pending_fill_capacity,
         };
+        lift_fields(&ev);
         emit_line(&ev, held);
         if (!held)
             step_pause(call, false);
     }
     pending_start_ns = 0; /* a start belongs to one call only */
+    memset(&pending_states, 0, sizeof pending_states);
+    pending_fill_used = pending_fill_capacity = 0;
+    if (ends_begun)
+        begun_call[0] = '\0';
     errno = saved;
     return result;
+}
+
+void trace_call_begin(const char *call, const char *fmt, ...)
+{
+    int saved = errno;
+    load_settings();
+    uint64_t now = clock_now_ns();
+    if (now < settings.epoch_ns)
+        now = settings.epoch_ns;
+    snprintf(begun_call, sizeof begun_call, "%s", call);
+    begun_ns = now;
+    /* A person reads start lines (stderr), and a live view (IPC_TRACE_LIVE);
+     * the file gets the start as the ended call's start_ns. Written before
+     * the call is made, this line is on the screen before anything the call
+     * causes in another process. */
+    bool held = settings.mode != MODE_OFF && would_hold_back(call);
+    if (settings.mode != MODE_OFF || settings.live) {
+        char args[1024] = "";
+        va_list ap;
+        va_start(ap, fmt);
+        if (fmt)
+            vsnprintf(args, sizeof args, fmt, ap);
+        va_end(ap);
+        struct event ev = {.mono_ns = now, .phase = PHASE_START, .call = call, .args = args};
+        lift_fields(&ev);
+        emit_line(&ev, held || settings.mode == MODE_OFF);
+    }
+    errno = saved;
+}
+
+void trace_mark_fill(unsigned long long used, unsigned long long capacity)
+{
+    pending_fill_used = used;
+    pending_fill_capacity = capacity;
+}
+
+void trace_mark_states(const char *before, const char *after, const char *then)
+{
+    pending_states.before = before;
+    pending_states.after = after;
+    pending_states.then = then;
 }
 
 void trace_call_starts(void)
@@ -357,7 +536,7 @@ void trace_note(const char *fmt, ...)
 {
     int saved = errno;
     load_settings();
-    if (settings.mode != MODE_OFF || settings.file) {
+    if (settings.mode != MODE_OFF || settings.file || settings.live) {
         char text[1024];
         va_list ap;
         va_start(ap, fmt);

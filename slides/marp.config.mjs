@@ -6,6 +6,7 @@
 // picture that is missing stops the build with its name.
 import path from 'node:path';
 import { SLIDES_DIR, dataUri, resolveImage } from './scripts/images.mjs';
+import { benchDir, fill, loadRun } from './scripts/bench-data.mjs';
 
 const announced = new Set();
 
@@ -30,8 +31,23 @@ function embedImages(md) {
   });
 }
 
+// Deck 05 writes its numbers and claims as {{NAME}} (scripts/bench-data.mjs):
+// they are computed here, from the run whose plots the deck shows, before
+// Marp reads a word of the deck.
+function fillBenchFacts(md) {
+  md.core.ruler.before('normalize', 'ipckit_bench_facts', (state) => {
+    if (!state.src.includes('{{')) return;
+    const dir = benchDir();
+    state.src = fill(state.src, loadRun(dir));
+    if (!announced.has(dir)) {
+      announced.add(dir);
+      console.error(`slides: numbers and claims from ${path.relative(path.dirname(SLIDES_DIR), dir)}/results.csv`);
+    }
+  });
+}
+
 export default {
   html: true,
   themeSet: [path.join(SLIDES_DIR, 'theme')],
-  engine: ({ marp }) => marp.use(embedImages),
+  engine: ({ marp }) => marp.use(fillBenchFacts).use(embedImages),
 };

@@ -7,10 +7,13 @@
 #   make deps-slides   install Marp CLI from slides/package-lock.json (npm ci)
 #   make slides        each deck to build/slides/NN-*.html, one self-contained
 #                      file with its pictures inside; a PDF of each as well
-#                      when Debian's Chromium is installed (CHROME_PATH)
+#                      when Debian's Chromium is installed (CHROME_PATH), with
+#                      its speaker notes in NN-*.notes.txt
 #   make trace-chart   run lab 04's tcp_server and tcp_client, traced, and draw
 #                      build/slides/trace-chart.svg; MODE=echo|halfclose|abort|oob,
 #                      CHART_FLAGS=-c for the compact chart the slides use;
+#                      IMPL=labs draws your own programs (the default is the
+#                      reference when the kit has it, your programs otherwise);
 #                      CAPTURE=DIR draws the captured segments of a run that
 #                      `make wire WIRE_KEEP=DIR` kept (tools/wire/wire.mk)
 #   make test-slides   every deck builds, every picture exists, the trace-chart
@@ -29,16 +32,21 @@ SLIDES_OUT   := build/slides
 SLIDES_DECKS := $(sort $(wildcard $(SLIDES_DIR)/[0-9][0-9]-*.md))
 SLIDES_HTML  := $(patsubst $(SLIDES_DIR)/%.md,$(SLIDES_OUT)/%.html,$(SLIDES_DECKS))
 SLIDES_PDF   := $(SLIDES_HTML:.html=.pdf)
+SLIDES_NOTES := $(SLIDES_HTML:.html=.notes.txt)
 # npm ci writes this file last: its date says when the install finished.
 SLIDES_NPM   := $(SLIDES_DIR)/node_modules/.package-lock.json
 MARP         := $(SLIDES_DIR)/node_modules/.bin/marp
 CHROME_PATH  ?= /usr/bin/chromium
 SLIDES_CHROME := $(wildcard $(CHROME_PATH))
 # What a deck's HTML depends on besides its Markdown: the build's own code,
-# the theme, and every picture (fresh bench plots win over committed ones).
+# the theme, every picture (fresh bench plots win over committed ones), and
+# the bench run whose numbers deck 05 states (scripts/bench-data.mjs).
 SLIDES_INPUTS := $(SLIDES_DIR)/marp.config.mjs $(SLIDES_DIR)/scripts/images.mjs \
+                 $(SLIDES_DIR)/scripts/bench-data.mjs \
                  $(wildcard $(SLIDES_DIR)/theme/*.css $(SLIDES_DIR)/img/*.svg \
-                            $(SLIDES_DIR)/img/*/*.svg build/bench/*.svg)
+                            $(SLIDES_DIR)/img/*/*.svg build/bench/*.svg \
+                            $(SLIDES_DIR)/img/bench/results.csv $(SLIDES_DIR)/img/bench/run.json \
+                            build/bench/results.csv build/bench/run.json)
 
 # ---- dependencies ----------------------------------------------------------
 $(SLIDES_NPM): $(SLIDES_DIR)/package.json $(SLIDES_DIR)/package-lock.json
@@ -61,28 +69,41 @@ $(SLIDES_OUT)/%.html: $(SLIDES_DIR)/%.md $(SLIDES_INPUTS) $(SLIDES_NPM)
 
 # Chromium prints the PDF. Marp leaves Chromium's profile in $TMPDIR, so it
 # gets a private one under build/ that goes away afterwards, on every path.
+# The speaker notes are not in the PDF (as annotations they put a yellow note
+# icon on every slide that has notes, in front of the room): they go to
+# NN-*.notes.txt beside it, one block per slide.
 $(SLIDES_OUT)/%.pdf: $(SLIDES_DIR)/%.md $(SLIDES_INPUTS) $(SLIDES_NPM)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  PDF     $@")
 	$(Q)tmp=$$(mktemp -d "$(CURDIR)/$(SLIDES_OUT)/.chromium-XXXXXX") && \
 	    log=$$(TMPDIR=$$tmp CHROME_PATH=$(CHROME_PATH) $(MARP) --config-file \
-	        $(SLIDES_DIR)/marp.config.mjs --pdf --pdf-notes --output $@ $< 2>&1); \
+	        $(SLIDES_DIR)/marp.config.mjs --pdf --output $@ $< 2>&1); \
 	    status=$$?; rm -rf "$$tmp"; \
 	    if [ $$status -ne 0 ]; then echo "$$log" >&2; rm -f $@; exit 1; fi
 
+$(SLIDES_OUT)/%.notes.txt: $(SLIDES_DIR)/%.md $(SLIDES_INPUTS) $(SLIDES_NPM)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  NOTES   $@")
+	$(Q)log=$$($(MARP) --config-file $(SLIDES_DIR)/marp.config.mjs --notes --output $@ $< 2>&1) || \
+	    { echo "$$log" >&2; rm -f $@; exit 1; }
+
 slides-html: $(SLIDES_HTML)
 
-slides: $(SLIDES_HTML) $(if $(SLIDES_CHROME),$(SLIDES_PDF))
-	@echo "slides: $(words $(SLIDES_HTML)) decks in $(SLIDES_OUT)/ as HTML$(if $(SLIDES_CHROME), and PDF)"
+slides: $(SLIDES_HTML) $(if $(SLIDES_CHROME),$(SLIDES_PDF) $(SLIDES_NOTES))
+	@echo "slides: $(words $(SLIDES_HTML)) decks in $(SLIDES_OUT)/ as HTML$(if $(SLIDES_CHROME), and PDF (speaker notes in NN-*.notes.txt))"
 	$(if $(SLIDES_CHROME),,@echo "slides: SKIP PDF: no Chromium at $(CHROME_PATH) (apt-get install chromium, or set CHROME_PATH)")
 
 # ---- the trace-chart tool --------------------------------------------------
 TRACE_CHART_DIR  := tools/trace-chart
-TRACE_CHART_LIB  := $(patsubst %.c,$(BUILD)/%.o,$(filter-out %/trace_chart.c %/test_trace_chart.c,\
+TRACE_CHART_LIB  := $(patsubst %.c,$(BUILD)/%.o,$(filter-out %/trace_chart.c tools/trace-chart/test_%.c,\
                         $(wildcard $(TRACE_CHART_DIR)/*.c)))
 TRACE_CHART      := $(BUILD)/$(TRACE_CHART_DIR)/trace_chart
 TRACE_CHART_TEST := $(BUILD)/$(TRACE_CHART_DIR)/test_trace_chart
-TRACE_CHART_LAB  := solutions/04-tcp-lifecycle
+# Whose programs are drawn: IMPL=labs|solutions when given, else the reference
+# when this kit has it (a student kit has only labs/, the student's own code).
+TRACE_CHART_IMPL := $(strip $(if $(filter command line environment,$(origin IMPL)),$(IMPL),\
+                        $(if $(wildcard solutions/04-tcp-lifecycle),solutions,labs)))
+TRACE_CHART_LAB  := $(TRACE_CHART_IMPL)/04-tcp-lifecycle
 TRACE_CHART_PROGRAMS := $(BUILD)/$(TRACE_CHART_LAB)/tcp_server $(BUILD)/$(TRACE_CHART_LAB)/tcp_client
 # The runs kept as test data and drawn in the slides (slides/img/trace/MODE.svg).
 TRACE_CHART_MODES := echo halfclose abort
@@ -92,7 +113,9 @@ $(TRACE_CHART): $(BUILD)/$(TRACE_CHART_DIR)/trace_chart.o $(TRACE_CHART_LIB) $(C
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(TRACE_CHART_TEST): $(BUILD)/$(TRACE_CHART_DIR)/test_trace_chart.o $(TRACE_CHART_LIB) $(COMMON_LIB)
+# The unit tests: the runner (test_trace_chart.c) and the parts it runs.
+TRACE_CHART_TEST_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(TRACE_CHART_DIR)/test_*.c))
+$(TRACE_CHART_TEST): $(TRACE_CHART_TEST_OBJS) $(TRACE_CHART_LIB) $(COMMON_LIB)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(CHECK_LIBS) $(LDLIBS) -o $@
 
@@ -114,12 +137,12 @@ ifdef CAPTURE
 	    -s $(SLIDES_OUT)/trace-chart.svg $(CAPTURE)/client.jsonl $(CAPTURE)/server.jsonl $(CAPTURE)/capture.wire
 	@echo "trace-chart: wrote $(SLIDES_OUT)/trace-chart.svg from the capture in $(CAPTURE) (open it in a browser)"
 else
-	@CHART_FLAGS='$(CHART_FLAGS)' $(TRACE_CHART_DIR)/run_demo.sh $(BUILD) $(MODE) $(SLIDES_OUT)/trace-chart.svg
+	@CHART_FLAGS='$(CHART_FLAGS)' IMPL=$(TRACE_CHART_IMPL) $(TRACE_CHART_DIR)/run_demo.sh $(BUILD) $(MODE) $(SLIDES_OUT)/trace-chart.svg
 endif
 
 trace-chart-samples: $(TRACE_CHART) trace-chart-programs
 	@for mode in $(TRACE_CHART_MODES); do \
-	    IPC_TRACE=off $(TRACE_CHART_DIR)/run_demo.sh $(BUILD) $$mode $(SLIDES_OUT)/trace-$$mode.svg \
+	    IPC_TRACE=off IMPL=$(TRACE_CHART_IMPL) $(TRACE_CHART_DIR)/run_demo.sh $(BUILD) $$mode $(SLIDES_OUT)/trace-$$mode.svg \
 	        $(TRACE_CHART_DIR)/testdata || exit 1; \
 	    $(TRACE_CHART) -c -t '' -o $(SLIDES_DIR)/img/trace/$$mode.svg \
 	        $(TRACE_CHART_DIR)/testdata/$$mode-client.jsonl \
@@ -131,6 +154,10 @@ trace-chart-samples: $(TRACE_CHART) trace-chart-programs
 # The script builds the decks itself, into build/slides/test/html (so that
 # `make -j slides test-slides` never writes one file twice at once), and a
 # deck that fails to build is one FAILed check in the summary, not a stop.
-test-slides: $(TRACE_CHART) $(TRACE_CHART_TEST) $(SLIDES_NPM)
+# A short fresh bench run checks deck 05 too (the reference's bench, when
+# the kit has it).
+TEST_SLIDES_BENCH := $(if $(wildcard solutions/05-compare),$(BUILD)/solutions/05-compare/bench)
+test-slides: $(TRACE_CHART) $(TRACE_CHART_TEST) $(TEST_SLIDES_BENCH) $(BUILD)/tools/wire/wire_view \
+             $(SLIDES_NPM)
 	@MAKE='$(MAKE)' BUILD=$(BUILD) CHROME_PATH=$(CHROME_PATH) \
 	    TRACE_CHART_MODES='$(TRACE_CHART_MODES)' $(SLIDES_DIR)/scripts/test-slides.sh

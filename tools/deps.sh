@@ -7,12 +7,13 @@
 #   grade   build + binutils                   (make grade: the integrity check
 #           reads objects with nm/readelf; lab 04 talks to nc and socat)
 #   test    grade + clang-format, cppcheck, zip, unzip, iproute2,
-#           npm, gnuplot, tmux, python3, MinGW-w64, wine  (make test)
+#           npm, chromium, gnuplot, tmux, python3, MinGW-w64, wine  (make test)
 #   bench   build + gnuplot                    (make bench)
 #   slides  npm                                (make deps-slides, make slides)
 #   instructor  build + zip, unzip, iproute2   (dist-student, gradescope, grade-batch)
 #   windows build + MinGW-w64 and Wine          (make windows, make test-windows)
 #   wire    build + iproute2 (ip netns, veth)   (make wire, make test-wire)
+#   live    build + libmicrohttpd              (make live, make demo LIVE=1)
 set -euo pipefail
 
 purpose=${1:-build}
@@ -38,6 +39,12 @@ need_cmd pkg-config pkg-config
 if ! pkg-config --exists check 2>/dev/null; then
     missing+=(check)
 fi
+# The live view's server speaks HTTP through libmicrohttpd (tools/live/live.c).
+need_live() {
+    if ! pkg-config --exists libmicrohttpd 2>/dev/null; then
+        missing+=(libmicrohttpd-dev)
+    fi
+}
 need_grade_tools() {
     need_cmd nm binutils
     need_cmd readelf binutils
@@ -58,10 +65,13 @@ test)
     need_cmd unzip unzip
     need_cmd ip iproute2
     need_cmd npm npm # the slides are built with Marp CLI (slides/package-lock.json)
+    # A real browser lays the slides out, so make test-slides checks them with no skip.
+    need_cmd chromium chromium
     need_cmd gnuplot gnuplot-nox
     need_cmd tmux tmux       # the step-mode test drives a real terminal
     need_cmd python3 python3 # the trace stress and hostile-client tests
     need_windows # make test-windows: lab 04 cross-built and run under Wine
+    need_live    # make test-live: the live view, read by headless Chromium
     ;;
 instructor)
     need_grade_tools
@@ -71,10 +81,11 @@ instructor)
     ;;
 windows) need_windows ;;
 wire) need_cmd ip iproute2 ;; # ip netns and veth cables for make wire
+live) need_live ;;
 bench) need_cmd gnuplot gnuplot-nox ;;
 slides) need_cmd npm npm ;;
 *)
-    echo "deps.sh: unknown purpose '$purpose' (use build, grade, test, bench, slides, instructor, windows or wire)" >&2
+    echo "deps.sh: unknown purpose '$purpose' (use build, grade, test, bench, slides, instructor, windows, wire or live)" >&2
     exit 2
     ;;
 esac

@@ -55,6 +55,21 @@ static void on_signal(int sig)
     stop_requested = 1;
 }
 
+/* Traces one message through the ring with how full the ring is now (head
+ * - tail, read from the shared header): a live view draws the ring filling
+ * and draining. The terminal shows the first few (IPC_TRACE_REPEAT). */
+static void show_fill(const struct ring *r, const char *call, long bytes)
+{
+    if (!trace_enabled())
+        return;
+    uint64_t head = atomic_load_explicit(&r->shared->head, memory_order_relaxed);
+    uint64_t tail = atomic_load_explicit(&r->shared->tail, memory_order_relaxed);
+    unsigned long long used = head >= tail ? (unsigned long long)(head - tail) : 0;
+    trace_mark_fill(used, (unsigned long long)r->capacity);
+    trace_call(call, bytes, "%llu of %llu bytes in the ring", used,
+               (unsigned long long)r->capacity);
+}
+
 /* The producer child: sends count messages, marks the end, leaves. */
 static _Noreturn void run_producer(const char *name, const struct options *o)
 {
@@ -68,6 +83,7 @@ static _Noreturn void run_producer(const char *name, const struct options *o)
         shm_message_fill(message, (size_t)o->size, (uint64_t)i);
         if (ring_send(&ring, message, (size_t)o->size) == -1)
             die_errno_child("producer: send message %ld", i);
+        show_fill(&ring, "ring_send", (long)o->size);
     }
     free(message);
     if (ring_send_eof(&ring) == -1)
@@ -93,6 +109,7 @@ static _Noreturn void run_consumer(const char *name, const struct options *o)
     size_t len;
     int rc;
     while ((rc = ring_recv(&ring, buf, cap, &len)) == 1) {
+        show_fill(&ring, "ring_recv", (long)len);
         uint64_t seq;
         const char *why;
         if (shm_message_check(buf, len, (uint64_t)count, &seq, &why) == -1) {

@@ -5,12 +5,16 @@
  *
  * Plays each scenario of tcp_scenario.h between a server (a child process)
  * and a client (this process) on 127.0.0.1 with a port the kernel picks,
- * (this process listens as "server" and connects as "client"),
  * then shows the poll() server with several clients at once, then provokes
  * the errors of step 12 one by one and explains them. Every call appears in
  * the trace with the TCP state it leads to (IPC_TRACE=text by default;
  * IPC_STEP=1 pauses at each narrated step on a terminal). -p plays one part
  * only. Exits 0 when every part behaved as TCP says it should.
+ *
+ * Each process plays one role, so that a trace, a chart or a live view can
+ * give each its own lane: the child "server" listens, accepts and serves for
+ * the whole tour; this process is the "client"; the ETIMEDOUT example's full
+ * listener is a short-lived "server" of its own.
  *
  * See also: tcp_server, tcp_client, labs/04-tcp-lifecycle/README.md.
  */
@@ -21,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -92,28 +97,105 @@ static bool playing(const char *part)
     return chosen_part == NULL || strcmp(chosen_part, part) == 0;
 }
 
-/* Parts 1 to 4: one server child plays each scenario chosen, in order. */
-static void part_scenarios(int listen_fd, const char *port)
+/* ---- the server: one child process for the whole tour -------------------- */
+
+/* A child that must not outlive this process: when the client dies, a
+ * server blocked in accept() would otherwise wait for ever. (Linux only, as
+ * tcp_demo is: it forks.) */
+static void die_with_parent(pid_t parent)
 {
-    size_t count = 0;
-    for (size_t i = 0; i < SCENARIO_COUNT; i++)
-        count += playing(tcp_mode_name(SCENARIOS[i]));
-    if (count == 0)
-        return;
+    if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1)
+        die_errno_child("prctl(PR_SET_PDEATHSIG)");
+    if (getppid() != parent) /* the parent died before the line above */
+        _exit(1);
+}
+
+/* Tells the parent the port through the pipe, as one line. */
+static void tell_port(int fd, int port)
+{
+    char line[16];
+    int n = snprintf(line, sizeof line, "%d\n", port);
+    err_write_all(fd, line, (size_t)n);
+    if (close(fd) == -1)
+        die_errno_child("close the port pipe");
+}
+
+/* Reads the port a child told (up to its end of file) into port. */
+static void read_port(int fd, char *port, size_t size)
+{
+    size_t used = 0;
+    for (;;) {
+        ssize_t n = read(fd, port + used, size - 1 - used);
+        if (n == -1 && errno == EINTR)
+            continue;
+        if (n == -1)
+            die_errno("read the server's port");
+        if (n == 0 || (used += (size_t)n) == size - 1)
+            break;
+    }
+    port[used] = '\0';
+    port[strcspn(port, "\n")] = '\0';
+    if (port[0] == '\0')
+        die("the server child did not say its port (see its trace above)");
+    if (close(fd) == -1)
+        die_errno("close the port pipe");
+}
+
+/* The server's side of every part chosen, in the order the client plays them. */
+static void serve_tour(int listen_fd)
+{
+    for (size_t i = 0; i < SCENARIO_COUNT; i++) {
+        if (!playing(tcp_mode_name(SCENARIOS[i])))
+            continue;
+        int conn = tcp_accept(listen_fd, NULL);
+        if (conn == -1 || tcp_scenario_serve(conn, SCENARIOS[i], TIMEOUT_MS) == -1)
+            die_errno_child("server, %s", tcp_mode_name(SCENARIOS[i]));
+    }
+    if (playing("poll") && tcp_poll_serve(listen_fd, POLL_CLIENTS) != POLL_CLIENTS)
+        die_errno_child("poll server");
+    if (playing("errors")) {
+        /* EPIPE: accept the client, then close at once, unread. */
+        int conn = tcp_accept(listen_fd, NULL);
+        if (conn == -1 || tcp_close(conn) == -1)
+            die_errno_child("set up the EPIPE example");
+    }
+}
+
+/* Starts the server child; returns its pid, with its port in port. */
+static pid_t start_server(char *port, size_t size)
+{
+    int pipe_fds[2];
+    if (pipe(pipe_fds) == -1)
+        die_errno("pipe");
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == -1)
         die_errno("fork");
     if (pid == 0) {
         trace_set_role("server");
-        for (size_t i = 0; i < SCENARIO_COUNT; i++) {
-            if (!playing(tcp_mode_name(SCENARIOS[i])))
-                continue;
-            int conn = tcp_accept(listen_fd, NULL);
-            if (conn == -1 || tcp_scenario_serve(conn, SCENARIOS[i], TIMEOUT_MS) == -1)
-                die_errno_child("server, %s", tcp_mode_name(SCENARIOS[i]));
-        }
+        die_with_parent(parent);
+        if (close(pipe_fds[0]) == -1)
+            die_errno_child("close");
+        int listen_fd = tcp_open_server("127.0.0.1", "0", 16);
+        if (listen_fd == -1)
+            die_errno_child("listen on 127.0.0.1");
+        tell_port(pipe_fds[1], tcp_local_port(listen_fd));
+        serve_tour(listen_fd);
+        if (tcp_close(listen_fd) == -1)
+            die_errno_child("close the listening socket");
         _exit(0);
     }
+    if (close(pipe_fds[1]) == -1)
+        die_errno("close");
+    read_port(pipe_fds[0], port, size);
+    return pid;
+}
+
+/* ---- the client: this process ------------------------------------------------ */
+
+/* Parts 1 to 4: each scenario chosen, in order, against the server child. */
+static void part_scenarios(const char *port)
+{
     for (size_t i = 0; i < SCENARIO_COUNT; i++) {
         enum tcp_mode mode = SCENARIOS[i];
         if (!playing(tcp_mode_name(mode)))
@@ -135,20 +217,12 @@ static void part_scenarios(int listen_fd, const char *port)
             fflush(stdout);
         }
     }
-    reap(pid, "scenarios");
 }
 
 /* Part 5: the poll() server, with every client connected before any is served. */
-static void part_poll(int listen_fd, const char *port)
+static void part_poll(const char *port)
 {
     trace_note("part 5: one poll() server, %d clients at once", POLL_CLIENTS);
-    pid_t pid = fork();
-    if (pid == -1)
-        die_errno("fork");
-    if (pid == 0) {
-        trace_set_role("server");
-        _exit(tcp_poll_serve(listen_fd, POLL_CLIENTS) == POLL_CLIENTS ? 0 : 1);
-    }
     int fds[POLL_CLIENTS];
     for (int i = 0; i < POLL_CLIENTS; i++) {
         fds[i] = tcp_open_client("127.0.0.1", port, TIMEOUT_MS);
@@ -167,7 +241,6 @@ static void part_poll(int listen_fd, const char *port)
         if (tcp_close_gracefully(fds[i], TIMEOUT_MS) == -1)
             die_errno("close client %d", i);
     }
-    reap(pid, "poll server");
     printf("poll: %d clients connected at once, answered last-first by one process\n",
            POLL_CLIENTS);
 }
@@ -188,16 +261,36 @@ static void error_refused(void)
     tcp_close(holder);
 }
 
-/* A listener whose backlog is full ignores new SYNs: the connect times out. */
+/* A listener whose backlog is full ignores new SYNs: the connect times out.
+ * The listener is a server of its own, a short-lived child, that closes
+ * once this process closes the pipe it waits on. */
 static void error_timeout(void)
 {
-    trace_set_role("server");
-    int listener = tcp_open_server("127.0.0.1", "0", 0);
-    trace_set_role("client");
-    if (listener == -1)
-        die_errno("listen for the ETIMEDOUT example");
+    int port_pipe[2], done_pipe[2];
+    if (pipe(port_pipe) == -1 || pipe(done_pipe) == -1)
+        die_errno("pipe");
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid == -1)
+        die_errno("fork");
+    if (pid == 0) {
+        trace_set_role("server");
+        die_with_parent(parent);
+        if (close(port_pipe[0]) == -1 || close(done_pipe[1]) == -1)
+            die_errno_child("close");
+        int listener = tcp_open_server("127.0.0.1", "0", 0);
+        if (listener == -1)
+            die_errno_child("listen for the ETIMEDOUT example");
+        tell_port(port_pipe[1], tcp_local_port(listener));
+        char byte;
+        while (read(done_pipe[0], &byte, 1) == -1 && errno == EINTR)
+            ; /* end of file: the client is done */
+        _exit(tcp_close(listener) == 0 ? 0 : 1);
+    }
+    if (close(port_pipe[1]) == -1 || close(done_pipe[0]) == -1)
+        die_errno("close");
     char port[8];
-    snprintf(port, sizeof port, "%d", tcp_local_port(listener));
+    read_port(port_pipe[0], port, sizeof port);
     int queued[8], count = 0, err = 0;
     while (count < 8) {
         int fd = tcp_open_client("127.0.0.1", port, 200);
@@ -212,21 +305,20 @@ static void error_timeout(void)
     explain("connect to a listener with a full backlog, 200 ms", err);
     for (int i = 0; i < count; i++)
         tcp_close(queued[i]);
-    trace_set_role("server");
-    tcp_close(listener);
-    trace_set_role("client");
+    if (close(done_pipe[1]) == -1)
+        die_errno("close");
+    reap(pid, "the ETIMEDOUT example's listener");
 }
 
+/* A second program binding the server's port, as this client does here. */
 static void error_in_use(const char *port)
 {
     struct tcp_endpoint ep;
     int fd = tcp_socket(AF_INET);
     if (fd == -1 || tcp_resolve("127.0.0.1", port, 1, &ep, 1) != 1)
         die_errno("socket for the EADDRINUSE example");
-    trace_set_role("server");
     if (tcp_bind(fd, &ep) == 0 && tcp_listen(fd, 1) == 0)
         die("a second listener on port %s: expected EADDRINUSE", port);
-    trace_set_role("client");
     char what[64];
     snprintf(what, sizeof what, "bind 127.0.0.1:%s (listening already)", port);
     explain(what, errno);
@@ -248,14 +340,11 @@ static void error_wrong_state(void)
 }
 
 /* The server closes at once; the client sees EOF, then EPIPE on sending. */
-static void error_pipe(int listen_fd, const char *port)
+static void error_pipe(const char *port)
 {
     int fd = tcp_open_client("127.0.0.1", port, TIMEOUT_MS);
-    trace_set_role("server");
-    int conn = fd == -1 ? -1 : tcp_accept(listen_fd, NULL);
-    if (conn == -1 || tcp_close(conn) == -1)
+    if (fd == -1)
         die_errno("set up the EPIPE example");
-    trace_set_role("client");
     if (tcp_wait_peer_close(fd, TIMEOUT_MS) == -1)
         die_errno("wait for the server's FIN");
     /* The first send still leaves; the peer's kernel answers it with RST. */
@@ -303,32 +392,25 @@ int main(int argc, char **argv)
                       chosen_part);
     }
 
-    /* One listening socket for the whole tour; the children inherit it. This
-     * process listens as the server, then plays the client. */
-    trace_set_role("server");
-    int listen_fd = tcp_open_server("127.0.0.1", "0", 16);
-    if (listen_fd == -1)
-        die_errno("listen on 127.0.0.1");
+    /* The server child listens for the whole tour; this process is its client. */
     trace_set_role("client");
     char port[8];
-    snprintf(port, sizeof port, "%d", tcp_local_port(listen_fd));
+    pid_t server = start_server(port, sizeof port);
     printf("tcp_demo: listening on 127.0.0.1 port %s\n", port);
     fflush(stdout);
 
-    part_scenarios(listen_fd, port);
+    part_scenarios(port);
     if (playing("poll"))
-        part_poll(listen_fd, port);
+        part_poll(port);
     if (playing("errors")) {
         trace_note("part 6: errors, each provoked on purpose and explained (step 12)");
         error_refused();
         error_timeout();
         error_in_use(port);
         error_wrong_state();
-        error_pipe(listen_fd, port);
+        error_pipe(port);
     }
-    trace_set_role("server");
-    if (tcp_close(listen_fd) == -1)
-        die_errno("close the listening socket");
+    reap(server, "the server");
     if (chosen_part)
         printf("tcp_demo: part %s shown\n", chosen_part);
     else

@@ -297,6 +297,9 @@ const char *tcp_watch_end(struct tcp_watch *w, int fd)
     else
         snprintf(w->note, sizeof w->note, "state %s -> %s (then %s)", tcp_state_name(w->before),
                  tcp_state_name(after), tcp_state_name(seen));
+    /* The same facts as fields of the trace line, for every reader. */
+    trace_mark_states(tcp_state_name(w->before), tcp_state_name(after),
+                      after == seen ? NULL : tcp_state_name(seen));
     errno = saved;
     return w->note;
 }

@@ -5,12 +5,15 @@
 // to be shrunk below a readable size, and every picture loads.
 //
 // usage: node slides/scripts/check-overflow.mjs [--expect-overflow]
-//            [--screenshots DIR] DECK.html...
+//            [--screenshots DIR [--shot DECK:N]...] DECK.html...
 //
 //   --expect-overflow  the decks are known-bad fixtures: succeed only when
 //                      every slide of each is reported (proves the check
 //                      can fail)
 //   --screenshots DIR  also save each slide as DIR/<deck>-NN.png
+//   --shot DECK:N      with --screenshots: only slide N of DECK (e.g.
+//                      04-tcp:23), as many times as wanted; pictures for a
+//                      person to look at, taken during the same check
 //
 // Environment: CHROME_PATH (default /usr/bin/chromium, Debian's package).
 // Exit status: 0 when the decks are as expected, 1 otherwise, 2 on misuse.
@@ -33,13 +36,18 @@ function usage(message) {
 }
 
 function parseArgs(argv) {
-  const options = { expectOverflow: false, screenshots: null, decks: [] };
+  const options = { expectOverflow: false, screenshots: null, shots: new Map(), decks: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--expect-overflow') options.expectOverflow = true;
     else if (arg === '--screenshots') {
       options.screenshots = argv[++i];
       if (!options.screenshots) usage('--screenshots needs a folder');
+    } else if (arg === '--shot') {
+      const m = /^([^:]+):(\d+)$/.exec(argv[++i] ?? '');
+      if (!m) usage('--shot needs DECK:N, e.g. 04-tcp:23');
+      if (!options.shots.has(m[1])) options.shots.set(m[1], new Set());
+      options.shots.get(m[1]).add(Number(m[2]));
     } else if (arg.startsWith('-')) usage(`unknown option ${arg}`);
     else options.decks.push(arg);
   }
@@ -131,7 +139,9 @@ async function checkDeck(browser, file, options) {
     if (options.screenshots) {
       fs.mkdirSync(options.screenshots, { recursive: true });
       const stem = path.basename(file, '.html');
+      const wanted = options.shots.size ? options.shots.get(stem) ?? new Set() : null;
       for (let n = 1; n <= slides; n++) {
+        if (wanted && !wanted.has(n)) continue;
         await page.goto(`${url}#${n}`, { waitUntil: 'load' });
         // The on-screen controls are for people, not for pictures of slides.
         await page.addStyleTag({ content: '.bespoke-marp-osc { display: none !important; }' });

@@ -13,11 +13,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchDir } from './bench-data.mjs';
 
 export const SLIDES_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export const KIT_ROOT = path.dirname(SLIDES_DIR);
 
-const FRESH_COPIES = [{ committed: 'img/bench/', fresh: path.join(KIT_ROOT, 'build', 'bench') }];
+// The plots come from the same run as deck 05's numbers (bench-data.mjs):
+// build/bench/ after `make bench`, or IPCKIT_BENCH_DIR.
+const FRESH_COPIES = [{ committed: 'img/bench/', fresh: benchDir() }];
 
 const MIME_TYPES = {
   '.svg': 'image/svg+xml',

@@ -83,11 +83,18 @@ check "each deck's HTML has its pictures inside" self_contained
 check "every picture the decks name exists" node "$slides/scripts/check-images.mjs" "${decks[@]}"
 check "every picture in $slides/img is well-formed SVG" xml_ok "$slides"/img/*.svg "$slides"/img/*/*.svg
 
-# 2b. Deck 05's figures: its numbers and its plots come from the committed bench run.
+# 2b. Deck 05's numbers and claims are computed from the run its plots come
+# from, when the deck is built (scripts/bench-data.mjs): checked against the
+# hand-written figures.txt for the committed run, and each claim against
+# changed data (it must follow the data, whichever way it goes).
 bench_img=$slides/img/bench
-check "deck 05 quotes the numbers of the committed bench run ($bench_img/results.csv)" \
-    node "$slides/scripts/check-bench-figures.mjs" "$slides/05-comparison.md" \
-    "$bench_img/results.csv" "$bench_img/figures.txt"
+check "deck 05, filled in from the committed bench run, states its numbers ($bench_img/results.csv)" \
+    bash -c "node '$slides/scripts/bench-data.mjs' --dir '$bench_img' --fill '$slides/05-comparison.md' \
+                 >'$charts/05-committed.md' &&
+             node '$slides/scripts/check-bench-figures.mjs' '$charts/05-committed.md' \
+                 '$bench_img/results.csv' '$bench_img/figures.txt'"
+check "deck 05's claims follow the data (pipe falls or stays, ring cheapest or not, missing numbers left out)" \
+    node "$slides/scripts/test-bench-data.mjs"
 plots_from_committed_run() {
     local plot bad=0
     command -v gnuplot >/dev/null 2>&1 || { echo "not run: install gnuplot (make deps)"; return 1; }
@@ -105,7 +112,67 @@ plots_from_committed_run() {
 }
 check "deck 05's plots are drawn from the committed bench run" plots_from_committed_run
 
-# 2c. The back row can read them: text of 18 px and more on a 1280x720 slide,
+# 2c. A fresh bench run (short: 100 messages, one trial, four sizes): deck 05
+# built from it states its numbers and names it in the footer, as a
+# presenter's `make bench && make slides` would show.
+fresh=$work/bench-fresh
+bench=$BUILD/solutions/05-compare/bench
+fresh_ready=0
+if [ -x "$bench" ]; then
+    rm -rf "$fresh"
+    mkdir -p "$fresh"
+    if "$bench" -s 64,4K,64K,1M -n 100 -t 1 -o "$fresh" >"$fresh/bench.log" 2>&1 &&
+        tools/bench-run-info.sh "$fresh" "bench -s 64,4K,64K,1M -n 100 -t 1 (make test-slides)" &&
+        { ! command -v gnuplot >/dev/null 2>&1 ||
+            gnuplot -e "dir='$fresh'" labs/05-compare/plots.gp >>"$fresh/bench.log" 2>&1; }; then
+        fresh_ready=1
+    fi
+fi
+fresh_deck() {
+    [ "$fresh_ready" = 1 ] || { echo "the short bench run failed: $fresh/bench.log"; return 1; }
+    node "$slides/scripts/bench-data.mjs" --dir "$fresh" --fill "$slides/05-comparison.md" \
+        >"$charts/05-fresh.md" &&
+        node "$slides/scripts/check-bench-figures.mjs" --any-placement "$charts/05-fresh.md" \
+            "$fresh/results.csv" "$bench_img/figures.txt" || return 1
+    IPCKIT_BENCH_DIR=$fresh "$MAKE" --no-print-directory SLIDES_OUT="$work/fresh" \
+        "$work/fresh/05-comparison.html" >/dev/null || return 1
+    if grep -q '{{' "$work/fresh/05-comparison.html"; then
+        echo "$work/fresh/05-comparison.html has a placeholder left"
+        return 1
+    fi
+    if ! grep -q 'fresh run: ' "$work/fresh/05-comparison.html"; then
+        echo "$work/fresh/05-comparison.html does not say it shows the fresh run"
+        return 1
+    fi
+    # Its plots are that run's too: the picture inside is the one drawn from it.
+    local plot
+    for plot in throughput rtt cpu; do
+        [ -s "$fresh/$plot.svg" ] || continue
+        if ! grep -q "$(base64 -w0 "$fresh/$plot.svg" | head -c 200)" "$work/fresh/05-comparison.html"; then
+            echo "$work/fresh/05-comparison.html does not show $fresh/$plot.svg"
+            return 1
+        fi
+    done
+}
+if [ -x "$bench" ]; then
+    check "deck 05 built from a fresh bench run states that run's numbers and names it" fresh_deck
+else
+    skip "deck 05 from a fresh bench run: $bench is not built (no solutions/ in this kit)"
+fi
+
+# 2d. Deck 04's lost-FIN slide quotes a capture: its table and its claims
+# (how often the FIN was lost, how long the kernel waited) are checked
+# against what wire_view prints for that capture.
+wire_view=$BUILD/tools/wire/wire_view
+loss=tools/wire/testdata/loss
+lost_fin_slide() {
+    "$wire_view" "$loss/client.jsonl" "$loss/server.jsonl" "$loss/capture.wire" \
+        >"$charts/loss-timeline.txt" &&
+        node "$slides/scripts/check-wire-slide.mjs" "$slides/04-tcp.md" "$charts/loss-timeline.txt"
+}
+check "deck 04's lost-FIN slide says what its capture ($loss) shows" lost_fin_slide
+
+# 2e. The back row can read them: text of 18 px and more on a 1280x720 slide,
 # contrast 4.5:1 and more, computed from each SVG at the size its deck shows it.
 if command -v python3 >/dev/null 2>&1; then
     check "every picture the decks show has text >= 18 px at 1280x720 and contrast >= 4.5:1" \
@@ -141,8 +208,15 @@ check "trace_chart draws well-formed SVG from lab 04's recorded runs ($TRACE_CHA
 # 4. Nothing overflows a 1280x720 slide: needs a browser to lay the slides out.
 if [ -x "$CHROME_PATH" ]; then
     export CHROME_PATH
-    check "no slide overflows 1280x720 (headless Chromium)" \
-        node "$slides/scripts/check-overflow.mjs" "${htmls[@]}"
+    # Two slides are kept as pictures for a person to look at (build/test/).
+    check "no slide overflows 1280x720 (headless Chromium; pictures of three slides in build/test/)" \
+        node "$slides/scripts/check-overflow.mjs" --screenshots build/test \
+        --shot 04-tcp:23 --shot 05-comparison:4 --shot 05-comparison:8 "${htmls[@]}"
+    if [ -s "$work/fresh/05-comparison.html" ]; then
+        check "deck 05 from the fresh run fits too (its conclusions in build/test/fresh-bench/)" \
+            node "$slides/scripts/check-overflow.mjs" --screenshots build/test/fresh-bench \
+            --shot 05-comparison:4 --shot 05-comparison:8 "$work/fresh/05-comparison.html"
+    fi
     # The check must be able to fail: a deck built to overflow must be caught.
     check "the overflow check catches a deck that overflows" \
         bash -c "'$MAKE' --no-print-directory SLIDES_OUT='$out' '$out/test/overflow.html' >/dev/null &&

@@ -103,6 +103,7 @@ static int sleep_on(struct ring *r, pthread_cond_t *cond, _Atomic uint32_t *slee
     }
     /* The flag tells the peer a signal is needed; the lock orders it. */
     atomic_store_explicit(sleeping, 1, memory_order_relaxed);
+    trace_call_begin("pthread_cond_timedwait", "%s, up to %d ms", what, RING_LIVENESS_MS);
     int err = pthread_cond_timedwait(cond, &r->shared->lock, &until);
     atomic_store_explicit(sleeping, 0, memory_order_relaxed);
     if (err == EOWNERDEAD)

@@ -123,6 +123,8 @@ static int sleep_until(struct ring *r, enum ring_role me, ready_fn ready, uint64
             atomic_store(sleeping, 0);
             return 0;
         }
+        trace_call_begin("futex_wait", "%s wake-ups, up to %d ms",
+                         producer ? "producer" : "consumer", RING_LIVENESS_MS);
         long rc = futex_wait(wakeup, seen, RING_LIVENESS_MS);
         atomic_store(sleeping, 0);
         trace_call("futex_wait", rc, "%s wake-ups, up to %d ms", producer ? "producer" : "consumer",

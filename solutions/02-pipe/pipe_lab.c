@@ -123,6 +123,8 @@ int pipe_send_to_child(const void *data, size_t len, pipe_reader_fn reader, void
     }
 
     close_traced(fds[0]); /* the parent only writes */
+    /* Announced before it is made: the reader wakes as soon as it writes. */
+    trace_call_begin("write_all", "fd=%d, %zu bytes", fds[1], len);
     ssize_t sent = pipe_write_all(fds[1], data, len);
     trace_call("write_all", sent, "fd=%d, %zu bytes", fds[1], len);
     int write_errno = errno;
@@ -272,10 +274,12 @@ int pipe_fifo_create(const char *path)
 
 ssize_t pipe_fifo_send(const char *path, const void *data, size_t len)
 {
+    trace_call_begin("open", "\"%s\", O_WRONLY", path);
     int fd = open(path, O_WRONLY | O_CLOEXEC); /* blocks until a reader opens */
     trace_call("open", fd, "\"%s\", O_WRONLY", path);
     if (fd == -1)
         return -1;
+    trace_call_begin("write_all", "fd=%d, %zu bytes", fd, len);
     ssize_t sent = pipe_write_all(fd, data, len);
     trace_call("write_all", sent, "fd=%d, %zu bytes", fd, len);
     close_traced(fd);
@@ -284,10 +288,12 @@ ssize_t pipe_fifo_send(const char *path, const void *data, size_t len)
 
 ssize_t pipe_fifo_receive(const char *path, void *buf, size_t cap)
 {
+    trace_call_begin("open", "\"%s\", O_RDONLY", path);
     int fd = open(path, O_RDONLY | O_CLOEXEC); /* blocks until a writer opens */
     trace_call("open", fd, "\"%s\", O_RDONLY", path);
     if (fd == -1)
         return -1;
+    trace_call_begin("read_exact", "fd=%d, up to %zu bytes", fd, cap);
     ssize_t got = pipe_read_exact(fd, buf, cap);
     trace_call("read_exact", got, "fd=%d, up to %zu bytes", fd, cap);
     close_traced(fd);

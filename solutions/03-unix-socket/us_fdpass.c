@@ -58,6 +58,8 @@ int us_send_fd(int sock, int fd)
     cm->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(cm), &fd, sizeof fd); /* CMSG_DATA may be unaligned for an int */
 
+    /* Announced first: the receiver wakes as soon as this is sent. */
+    trace_call_begin("sendmsg", "fd=%d, 1 byte + SCM_RIGHTS [%d]", sock, fd);
     ssize_t n;
     do {
         n = sendmsg(sock, &msg, MSG_NOSIGNAL);
@@ -78,6 +80,7 @@ int us_recv_fd(int sock)
         .msg_control = control.buf,
         .msg_controllen = sizeof control.buf,
     };
+    trace_call_begin("recvmsg", "fd=%d", sock); /* it waits here for the sender */
     ssize_t n;
     do {
         /* MSG_CMSG_CLOEXEC: the new descriptor is not inherited by programs

@@ -25,6 +25,7 @@ ssize_t tcp_send_all(int fd, const void *buf, size_t len)
     while (left > 0) {
         struct tcp_watch w;
         tcp_watch_begin(&w, fd);
+        trace_call_begin("send", "fd=%d [step 5]", fd);
         /* step 5: send. MSG_NOSIGNAL: if the peer is gone, fail with EPIPE
          * instead of raising SIGPIPE, whose default action would kill us. */
         ssize_t n = send(fd, p, left, MSG_NOSIGNAL);
@@ -47,6 +48,7 @@ ssize_t tcp_recv_exact(int fd, void *buf, size_t len)
     while (got < len) {
         struct tcp_watch w;
         tcp_watch_begin(&w, fd);
+        trace_call_begin("recv", "fd=%d [step 5]", fd);
         /* step 5: receive. It may return fewer bytes than asked for. */
         ssize_t n = recv(fd, p + got, len - got, 0);
         trace_call_note("recv", n, tcp_watch_end(&w, fd), "fd=%d, %zu bytes [step 5]", fd,
@@ -124,6 +126,7 @@ int tcp_send_urgent(int fd, char byte)
     do {
         struct tcp_watch w;
         tcp_watch_begin(&w, fd);
+        trace_call_begin("send", "fd=%d [step 7]", fd);
         /* step 7: the byte goes out with the URG flag and the urgent pointer
          * set; the receiver learns at once that it exists. */
         n = send(fd, &byte, 1, MSG_OOB | MSG_NOSIGNAL);
@@ -168,6 +171,7 @@ int tcp_recv_urgent(int fd, char *byte, int timeout_ms)
          * the rest. */
         int wait_ms = ms_left(timeout_ms, deadline);
         tcp_watch_begin(&w, fd);
+        trace_call_begin("poll", "fd=%d [step 8]", fd);
         ready = poll(&p, 1, wait_ms);
         trace_call_note("poll", ready, tcp_watch_end(&w, fd),
                         "fd=%d, POLLPRI|POLLRDHUP, %d ms [step 8]", fd, wait_ms);
@@ -181,6 +185,7 @@ int tcp_recv_urgent(int fd, char *byte, int timeout_ms)
     ssize_t n;
     do {
         tcp_watch_begin(&w, fd);
+        trace_call_begin("recv", "fd=%d [step 8]", fd);
         /* The urgent byte is kept apart from the stream (unless SO_OOBINLINE). */
         n = recv(fd, byte, 1, MSG_OOB);
         trace_call_note("recv", n, tcp_watch_end(&w, fd), "fd=%d, 1 byte, MSG_OOB [step 8]", fd);
@@ -207,6 +212,7 @@ ssize_t tcp_recv_to_mark(int fd, void *buf, size_t cap)
         if (at_mark == 1)
             break;
         tcp_watch_begin(&w, fd);
+        trace_call_begin("recv", "fd=%d [step 8]", fd);
         /* recv() stops at the mark by itself, so no byte after it is taken. */
         ssize_t n = recv(fd, p + got, cap - got, 0);
         trace_call_note("recv", n, tcp_watch_end(&w, fd), "fd=%d, up to %zu bytes [step 8]", fd,

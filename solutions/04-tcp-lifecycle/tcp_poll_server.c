@@ -42,6 +42,7 @@ static bool read_from(struct client *c)
 {
     struct tcp_watch w;
     tcp_watch_begin(&w, c->fd);
+    trace_call_begin("recv", "fd=%d [step 6]", c->fd);
     ssize_t n = recv(c->fd, c->buf, sizeof c->buf, MSG_DONTWAIT); /* ready: no wait */
     trace_call_note("recv", n, tcp_watch_end(&w, c->fd), "fd=%d, up to %zu bytes [step 6]", c->fd,
                     sizeof c->buf);
@@ -59,6 +60,7 @@ static bool write_to(struct client *c)
 {
     struct tcp_watch w;
     tcp_watch_begin(&w, c->fd);
+    trace_call_begin("send", "fd=%d [step 6]", c->fd);
     /* MSG_NOSIGNAL: a client that left is EPIPE, not a SIGPIPE for the server. */
     ssize_t n = send(c->fd, c->buf + c->sent, c->len - c->sent, MSG_DONTWAIT | MSG_NOSIGNAL);
     trace_call_note("send", n, tcp_watch_end(&w, c->fd), "fd=%d, %zu bytes [step 6]", c->fd,
@@ -114,6 +116,7 @@ long tcp_poll_serve(int listen_fd, long clients)
             fds[1 + i] = (struct pollfd){.fd = client[i].fd, .events = wanted(&client[i])};
         struct tcp_watch w;
         tcp_watch_begin(&w, listen_fd);
+        trace_call_begin("poll", "fd=%d [step 6]", listen_fd);
         /* step 6: determine when data arrives, on every socket at once. */
         int ready = poll(fds, 1 + open, next_timeout(client, open, clock_now_ns()));
         trace_call_note("poll", ready, tcp_watch_end(&w, listen_fd),

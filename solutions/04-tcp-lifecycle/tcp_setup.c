@@ -204,6 +204,7 @@ int tcp_connect(int fd, const struct tcp_endpoint *ep, int timeout_ms)
         return -1;
     struct tcp_watch w;
     tcp_watch_begin(&w, fd);
+    trace_call_begin("connect", "fd=%d [step 3]", fd);
     /* step 3: initiate. Sends SYN; the state goes CLOSED -> SYN_SENT. */
     int rc = connect(fd, (const struct sockaddr *)&ep->addr, ep->len);
     trace_call_note("connect", rc, tcp_watch_end(&w, fd), "fd=%d, %s [step 3]", fd, text);
@@ -235,6 +236,7 @@ int tcp_accept(int fd, struct tcp_endpoint *peer)
     int conn;
     for (;;) {
         tcp_watch_begin(&w, -1);
+        trace_call_begin("accept", "fd=%d [step 4]", fd);
         conn = accept(fd, NULL, NULL);
         trace_call_note("accept", conn, tcp_watch_end(&w, conn), "fd=%d [step 4]", fd);
         if (conn != -1)

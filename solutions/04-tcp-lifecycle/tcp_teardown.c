@@ -20,6 +20,7 @@ int tcp_shutdown_write(int fd)
 {
     struct tcp_watch w;
     tcp_watch_begin(&w, fd);
+    trace_call_begin("shutdown", "fd=%d [step 9]", fd);
     /* step 9: FIN goes out after any data still queued; we can still read.
      * SHUT_WR is SD_SEND in WinSock. */
     int rc = shutdown(fd, SHUT_WR);
@@ -47,6 +48,7 @@ ssize_t tcp_wait_peer_close(int fd, int timeout_ms)
         int wait_ms = ms_left(timeout_ms, deadline);
         struct tcp_watch w;
         tcp_watch_begin(&w, fd);
+        trace_call_begin("poll", "fd=%d [step 10]", fd);
         int ready = poll(&(struct pollfd){.fd = fd, .events = POLLIN}, 1, wait_ms);
         trace_call_note("poll", ready, tcp_watch_end(&w, fd), "fd=%d, POLLIN, %d ms [step 10]", fd,
                         wait_ms);
@@ -59,6 +61,7 @@ ssize_t tcp_wait_peer_close(int fd, int timeout_ms)
             return -1;
         }
         tcp_watch_begin(&w, fd);
+        trace_call_begin("recv", "fd=%d [step 10]", fd);
         /* step 10: the remote side's termination shows as recv() = 0. */
         ssize_t n = recv(fd, buf, sizeof buf, 0);
         trace_call_note("recv", n, tcp_watch_end(&w, fd), "fd=%d, up to %zu bytes [step 10]", fd,
@@ -87,6 +90,7 @@ int tcp_abort(int fd)
                     fd);
     int linger_errno = errno;
     tcp_watch_begin(&w, fd);
+    trace_call_begin("close", "fd=%d [step 11]", fd);
     int closed = closesocket(fd); /* released in every case: the caller must not close it again */
     trace_call_note("close", closed, tcp_watch_end(&w, fd), "fd=%d [step 11]", fd);
     if (rc == -1) {
@@ -153,6 +157,7 @@ int tcp_close(int fd)
 {
     struct tcp_watch w;
     tcp_watch_begin(&w, fd);
+    trace_call_begin("close", "fd=%d [step 13]", fd);
     /* step 13: release. Never retried: the descriptor is gone even after
      * EINTR. closesocket() is close() on Linux (sock_compat.h). */
     int rc = closesocket(fd);

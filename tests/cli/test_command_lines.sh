@@ -4,7 +4,7 @@
 # usage: tests/cli/test_command_lines.sh BUILD
 #
 # For each program of every lab (BUILD/solutions/NN-*/, or BUILD/labs/ in the
-# student kit), trace_chart and make wire's tools, checks that
+# student kit), trace_chart, make wire's tools and make live's server, checks that
 #   - --help and -h print the usage to stdout and exit 0;
 #   - the help ends with an "Example:" or "Examples:" heading and one or two
 #     example command lines;
@@ -33,6 +33,8 @@ done
 for tool in wire_link wire_view; do # make wire's tools, when built
     [ -x "$build/tools/wire/$tool" ] && programs+=("$build/tools/wire/$tool")
 done
+[ -x "$build/tools/live/live" ] && programs+=("$build/tools/live/live") # make live's server
+
 if [ ${#programs[@]} -eq 0 ]; then
     fail "no programs under $build/$impl: run make programs first"
     exit 1

@@ -270,6 +270,54 @@ START_TEST(call_start_is_carried_by_the_next_call_only)
 }
 END_TEST
 
+static void trace_one_begun_recv(void)
+{
+    setenv("IPC_TRACE", "text", 1);
+    setenv("NO_COLOR", "1", 1);
+    setenv("IPC_TRACE_FILE", "b.jsonl", 1);
+    trace_reset();
+    trace_set_role("server");
+    trace_call_begin("recv", "fd=%d [step 5]", 4);
+    trace_mark_states("ESTABLISHED", "CLOSE_WAIT", NULL);
+    trace_call_note("recv", 0, "state ESTABLISHED -> CLOSE_WAIT", "fd=%d, 10 bytes [step 5]", 4);
+}
+
+/* trace_call_begin(): a start line on stderr at once, and one record in the file with the
+ * start, the phase and the facts as fields. */
+START_TEST(begun_call_shows_start_and_end_and_keeps_its_fields)
+{
+    char out[1024];
+    unlink("b.jsonl");
+    int status = capture_stderr(trace_one_begun_recv, out, sizeof out);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child %s",
+                  grade_describe_status(status));
+    const char *start = strstr(out, "] recv(fd=4 [step 5]) ...\n");
+    const char *end = strstr(out, "] recv(fd=4, 10 bytes [step 5]) = 0   state");
+    ck_assert_msg(start && end && start < end, "expected a start line, then the end: %s", out);
+    FILE *in = fopen("b.jsonl", "r");
+    ck_assert_msg(in != NULL, "IPC_TRACE_FILE was not written");
+    char line[2048], second[2048];
+    ck_assert_msg(fgets(line, sizeof line, in) != NULL, "the file is empty");
+    ck_assert_msg(fgets(second, sizeof second, in) == NULL,
+                  "the file must hold one record per call, not the start line too: %s", second);
+    fclose(in);
+    unlink("b.jsonl");
+    ck_assert_msg(json_valid(line), "not valid JSON: %s", line);
+    static const char *const FIELDS[] = {
+        "\"phase\":\"end\"",
+        "\"fd\":4",
+        "\"step\":5",
+        "\"state_before\":\"ESTABLISHED\"",
+        "\"state_after\":\"CLOSE_WAIT\"",
+        "\"state_then\":null",
+        "\"start_ns\":",
+        "\"ret\":0",
+    };
+    for (size_t i = 0; i < sizeof FIELDS / sizeof FIELDS[0]; i++)
+        ck_assert_msg(strstr(line, FIELDS[i]) != NULL, "the record lacks %s: %s", FIELDS[i], line);
+}
+END_TEST
+
 START_TEST(json_string_cut_short_stays_valid)
 {
     char buf[16];
@@ -515,6 +563,9 @@ int main(int argc, char **argv)
          "common/json.c: json_append_string()"},
         {"call_start_is_carried_by_the_next_call_only", call_start_is_carried_by_the_next_call_only,
          1, 5, "common/trace.c: trace_call_starts(), format_json()"},
+        {"begun_call_shows_start_and_end_and_keeps_its_fields",
+         begun_call_shows_start_and_end_and_keeps_its_fields, 1, 5,
+         "common/trace.c: trace_call_begin(), lift_fields(), format_json()"},
         {"step_mode_never_blocks_without_terminal", step_mode_never_blocks_without_terminal, 1, 10,
          "common/step.c: open /dev/tty, and give up when it fails"},
         {"colour_only_on_terminal_and_never_with_no_color",

@@ -58,41 +58,6 @@ const char *chart_arrow_name(enum chart_arrow_kind kind)
     return "?";
 }
 
-/* Copies the state name (capitals, digits, '_') that starts at p. */
-static void copy_state_name(const char *p, char *state, size_t size)
-{
-    while (*p == ' ')
-        p++;
-    size_t n = 0;
-    while (n + 1 < size &&
-           ((p[n] >= 'A' && p[n] <= 'Z') || (p[n] >= '0' && p[n] <= '9') || p[n] == '_'))
-        n++;
-    memcpy(state, p, n);
-    state[n] = '\0';
-}
-
-void chart_state_from_note(const char *note, char *state, size_t size)
-{
-    if (size == 0)
-        return;
-    state[0] = '\0';
-    const char *p = strstr(note, "state ");
-    if (p == NULL)
-        return;
-    const char *arrow = strstr(p, "->");
-    copy_state_name(arrow ? arrow + 2 : p + strlen("state "), state, size);
-}
-
-void chart_state_before(const char *note, char *state, size_t size)
-{
-    if (size == 0)
-        return;
-    state[0] = '\0';
-    const char *p = strstr(note, "state ");
-    if (p && strstr(p, "->"))
-        copy_state_name(p + strlen("state "), state, size);
-}
-
 /* ---- what a call is ---------------------------------------------------- */
 
 static bool call_in(const struct trace_event *ev, const char *const names[])
@@ -110,7 +75,7 @@ static bool is_call(const struct trace_event *ev, const char *name)
 
 static bool is_urgent(const struct trace_event *ev)
 {
-    return strstr(ev->args, "MSG_OOB") != NULL;
+    return trace_event_has_word(ev, "MSG_OOB");
 }
 
 /* Bytes moved by a send or recv that succeeded, else 0. */
@@ -119,17 +84,10 @@ static long bytes_moved(const struct trace_event *ev, const char *const names[])
     return (call_in(ev, names) && ev->has_ret && ev->ret > 0) ? ev->ret : 0;
 }
 
-/* The N of the first "fd=N" in the arguments (a word of its own), or -1. */
+/* The descriptor the call acted on, from the trace's "fd" field, or -1. */
 static int arg_fd(const struct trace_event *ev)
 {
-    for (const char *p = strstr(ev->args, "fd="); p; p = strstr(p + 1, "fd=")) {
-        bool word_start = (p == ev->args || p[-1] == ' ' || p[-1] == '(' || p[-1] == ',');
-        if (word_start && p[3] >= '0' && p[3] <= '9') {
-            long fd = strtol(p + 3, NULL, 10); /* LONG_MAX when too big: no fd */
-            return fd <= INT_MAX ? (int)fd : -1;
-        }
-    }
-    return -1;
+    return ev->fd;
 }
 
 /* connect() on the client, accept() on the server; a non-blocking connect
@@ -156,16 +114,16 @@ static int opened_fd(const struct trace_event *ev, enum chart_side side)
  * "onoff=1 linger=0"; any other SO_LINGER counts as not aborting. */
 static bool sets_abortive_linger(const struct trace_event *ev)
 {
-    if (!is_call(ev, "setsockopt") || ev->ret != 0 || strstr(ev->args, "SO_LINGER") == NULL)
+    if (!is_call(ev, "setsockopt") || ev->ret != 0 || !trace_event_has_word(ev, "SO_LINGER"))
         return false;
-    return strstr(ev->args, "{1, 0}") || strstr(ev->args, "{1,0}") ||
-           (strstr(ev->args, "onoff=1") && strstr(ev->args, "linger=0"));
+    return trace_event_has_word(ev, "{1, 0}") || trace_event_has_word(ev, "{1,0}") ||
+           (trace_event_has_word(ev, "onoff=1") && trace_event_has_word(ev, "linger=0"));
 }
 
 static bool shuts_down_writing(const struct trace_event *ev)
 {
     return is_call(ev, "shutdown") && ev->ret == 0 &&
-           (strstr(ev->args, "SHUT_WR") || strstr(ev->args, "SHUT_RDWR"));
+           (trace_event_has_word(ev, "SHUT_WR") || trace_event_has_word(ev, "SHUT_RDWR"));
 }
 
 static bool is_reset(const struct trace_event *ev)
@@ -208,8 +166,10 @@ static int lane_init(struct lane *lane, const struct trace_event *events, size_t
         errno = ENOMEM;
         return -1;
     }
+    /* A start line (phase "start", from a trace of stderr) is not a call of
+     * its own: its call's record carries the start. */
     for (size_t i = 0; i < count; i++)
-        if (events[i].call[0] != '\0')
+        if (events[i].call[0] != '\0' && events[i].phase != TRACE_PHASE_START)
             lane->ev[lane->n++] = &events[i];
     qsort(lane->ev, lane->n, sizeof *lane->ev, by_time);
     for (size_t i = 0; i < lane->n; i++) {
@@ -479,9 +439,8 @@ static void place_rows(struct builder *b, struct chart *chart)
         struct chart_row *r = &chart->rows[row];
         r->ev = b->lane[s].ev[next[s]];
         r->side = (enum chart_side)s;
-        chart_state_from_note(r->ev->note, r->state, sizeof r->state);
-        char before[sizeof r->state];
-        chart_state_before(r->ev->note, before, sizeof before);
+        snprintf(r->state, sizeof r->state, "%s", r->ev->state_after);
+        const char *before = r->ev->state_before;
         /* Changed by the call, or since the last call on this socket (the
          * peer's ACK or FIN moved it in between): either way a new state. */
         int fd = row_fd(r->ev);
@@ -492,6 +451,51 @@ static void place_rows(struct builder *b, struct chart *chart)
             snprintf(last_state[s][fd], sizeof last_state[s][fd], "%s", r->state);
         b->lane[s].row[next[s]] = row;
         next[s]++;
+    }
+}
+
+/* The life of one socket: a descriptor number from the call that made it
+ * (socket, accept) to its close. Two rows are on the same socket when they
+ * are on one side, name the same descriptor, and no call made it anew in
+ * between. */
+struct socket_life {
+    int fd;
+    int born; /* how many times that descriptor was made before this row's */
+};
+
+static struct socket_life life_of(const struct chart *chart, size_t r)
+{
+    const struct chart_row *row = &chart->rows[r];
+    struct socket_life life = {row_fd(row->ev), 0};
+    for (size_t i = 0; i <= r && life.fd >= 0; i++) {
+        const struct trace_event *ev = chart->rows[i].ev;
+        bool makes = (is_call(ev, "socket") || is_call(ev, "accept") || is_call(ev, "accept4"));
+        if (chart->rows[i].side == row->side && makes && row_fd(ev) == life.fd)
+            life.born++;
+    }
+    return life;
+}
+
+/* Marks every row on a socket that listened at some time in its life. */
+static void mark_listeners(struct chart *chart)
+{
+    for (size_t r = 0; r < chart->nrows; r++) {
+        const struct chart_row *row = &chart->rows[r];
+        if (strcmp(row->ev->state_before, "LISTEN") != 0 &&
+            strcmp(row->ev->state_after, "LISTEN") != 0)
+            continue;
+        struct socket_life life = life_of(chart, r);
+        if (life.fd < 0)
+            continue;
+        for (size_t i = 0; i < chart->nrows; i++) {
+            if (chart->rows[i].side != row->side || row_fd(chart->rows[i].ev) != life.fd)
+                continue;
+            struct socket_life other = life_of(chart, i);
+            if (other.born == life.born) {
+                chart->rows[i].listener = true;
+                chart->has_listener = true;
+            }
+        }
     }
 }
 
@@ -516,6 +520,7 @@ static int fill_chart(struct builder *b, struct chart *chart)
         return -1;
     chart->nrows = nrows;
     place_rows(b, chart);
+    mark_listeners(chart);
     for (size_t i = 0; i < b->ndrafts; i++) {
         const struct draft *d = &b->drafts[i];
         struct chart_arrow *a = &chart->arrows[i];
@@ -526,6 +531,9 @@ static int fill_chart(struct builder *b, struct chart *chart)
         snprintf(a->label, sizeof a->label, "%s", d->label);
     }
     chart->narrows = b->ndrafts;
+    if (chart_add_starts(chart) == -1)
+        return -1;
+    nrows = chart->nrows;
     for (int s = 0; s < 2; s++)
         chart->pid[s] = b->lane[s].n ? b->lane[s].ev[0]->pid : 0;
     chart->start_ns = 0;
@@ -583,7 +591,7 @@ void chart_compact(struct chart *chart)
         const struct trace_event *ev = chart->rows[i].ev;
         keep[i] = chart->rows[i].state_changed || call_in(ev, LIFECYCLE) ||
                   call_in(ev, SEND_CALLS) || call_in(ev, RECV_CALLS) ||
-                  (is_call(ev, "setsockopt") && strstr(ev->args, "SO_LINGER") != NULL);
+                  (is_call(ev, "setsockopt") && trace_event_has_word(ev, "SO_LINGER"));
     }
     for (size_t i = 0; i < chart->narrows; i++) {
         const struct chart_arrow *a = &chart->arrows[i];
@@ -591,6 +599,16 @@ void chart_compact(struct chart *chart)
             keep[a->from_row] = true;
         if (a->to_row != CHART_NO_ROW)
             keep[a->to_row] = true;
+    }
+    /* A start row stays while its call's row stays and something else
+     * still stands between the two; otherwise that row says it all. */
+    for (size_t i = 0; i < chart->nrows; i++) {
+        if (!chart->rows[i].start)
+            continue;
+        size_t end = chart_end_of(chart, i);
+        keep[i] = false;
+        for (size_t k = i + 1; end != CHART_NO_ROW && keep[end] && k < end; k++)
+            keep[i] = keep[i] || (keep[k] && !chart->rows[k].start);
     }
     size_t kept = 0;
     for (size_t i = 0; i < chart->nrows; i++) {

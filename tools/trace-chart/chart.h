@@ -3,7 +3,7 @@
  *
  * The chart has two lifelines, client and server. Each traced call is one
  * row, in time order (mono_ns), with the TCP state the call left behind
- * (lab 04 notes it as "state A -> B"). Arrows join the calls that talk to
+ * (the trace's state_before and state_after fields). Arrows join the calls that talk to
  * each other:
  *
  *   SYN     connect() -> the accept() that returned that connection
@@ -16,8 +16,19 @@
  *           ECONNRESET; a refused connect() gets an RST from the server
  *
  * Connections are matched in order (the first connect with the first
- * accept), and calls are tied to a connection by the "fd=N" in their
- * arguments.
+ * accept), and calls are tied to a connection by their "fd" field. The TCP
+ * state of a row is the call's "state_after" field (trace_read.h).
+ *
+ * Each socket has its own states, so a listening socket is a lane of its
+ * own: the calls on it (socket, bind, listen, its close) are marked
+ * listener, and the server's lane holds the accepted connection only; its
+ * states never read ESTABLISHED -> CLOSED -> CLOSE_WAIT when the listener
+ * closes in between. accept() belongs to the connection it returns.
+ *
+ * A call that waited (announced with trace_call_begin, so its record has
+ * a start) while the other side acted gets two rows: a start row where it
+ * began and its row where it returned (chart_spans.c). A call that waited
+ * for nothing keeps one row.
  *
  * One rule bends strict time order: a message is never drawn arriving
  * before it was sent. A trace line is written when a call returns, so the
@@ -36,7 +47,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "trace_event.h"
+#include "trace_read.h"
 
 enum chart_side { CHART_CLIENT = 0, CHART_SERVER = 1 };
 
@@ -50,6 +61,8 @@ struct chart_row {
     const struct trace_event *ev;
     enum chart_side side;
     char state[24];     /* the TCP state after the call, or "" */
+    bool start;         /* the moment the call began (chart_spans.c); else when it returned */
+    bool listener;      /* the call is on a listening socket: drawn in a lane of its own */
     bool state_changed; /* the socket reached that state during the call, or since
                            the last call on this side (the peer's doing) */
 };
@@ -68,6 +81,7 @@ struct chart {
     struct chart_arrow *arrows;
     size_t narrows;
     long pid[2];       /* the first pid seen on each side, or 0 */
+    bool has_listener; /* some rows are on a listening socket (chart_row.listener) */
     uint64_t start_ns; /* the earliest call: time zero of the chart */
 };
 
@@ -91,16 +105,17 @@ void chart_free(struct chart *chart);
  */
 void chart_compact(struct chart *chart);
 
+/*
+ * Gives each call that waited while the other side acted a start row
+ * (chart_spans.c); chart_build() calls it. Returns 0, or -1 with errno
+ * ENOMEM (the chart is then unchanged).
+ */
+int chart_add_starts(struct chart *chart);
+
+/* The row where the call of start row start_row returned, or CHART_NO_ROW. */
+size_t chart_end_of(const struct chart *chart, size_t start_row);
+
 /* "SYN", "data", "urgent", "FIN" or "RST". */
 const char *chart_arrow_name(enum chart_arrow_kind kind);
-
-/* The state a note reports after the call: "FIN_WAIT2" for
- * "state ESTABLISHED -> FIN_WAIT2", "LISTEN" for "state LISTEN"; writes ""
- * when the note names no state. */
-void chart_state_from_note(const char *note, char *state, size_t size);
-
-/* The state before the call, "ESTABLISHED" in the example above; writes ""
- * when the note gives none. */
-void chart_state_before(const char *note, char *state, size_t size);
 
 #endif

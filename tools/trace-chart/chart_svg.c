@@ -13,6 +13,7 @@
  * its times and legend), one computed for a slide (chart_svg_write_slide). */
 struct geometry {
     int width, client_x, server_x;
+    int listener_x; /* the lane of the server's listening socket (its text on its left) */
     int head_top, head_height, head_width, first_row, row_height;
     int badge_width, badge_height, text_gap, dot_radius, legend_height, title_band;
     int call_chars;                                /* the widest call text, in characters */
@@ -20,6 +21,8 @@ struct geometry {
     int font, small, label, head_font, badge_font; /* text sizes */
     bool quiet_badges; /* a state box only where the state changed; else a dot */
     bool short_args;   /* "fd=N, " left out, "bytes" as "B": a slide's row is short */
+    bool share_lines;  /* a start row shares the next row's line when their texts
+                          sit on opposite sides (a slide has few lines) */
     const char *call_font;
 };
 
@@ -27,6 +30,7 @@ static const struct geometry FULL = {
     .width = 1280,
     .client_x = 500,
     .server_x = 780,
+    .listener_x = 1120,
     .head_top = 62,
     .head_height = 54,
     .head_width = 220,
@@ -50,6 +54,11 @@ static const struct geometry FULL = {
 
 /* The geometry in use while one picture is written. */
 static struct geometry G;
+
+/* The line each row of that picture is drawn on (see assign_lines), and how
+ * many lines there are. */
+static size_t *LINE;
+static size_t LINES;
 
 static const char FONT_SANS[] = "DejaVu Sans, Verdana, Arial, sans-serif";
 static const char INK[] = "#1f2328";
@@ -172,15 +181,6 @@ static void cut_chars(const char *src, size_t max_chars, char *dst, size_t size)
         snprintf(dst, size, "%.*s\u2026", (int)bytes, src);
 }
 
-int chart_svg_step_of(const char *args)
-{
-    const char *tag = strstr(args, "[step ");
-    if (tag == NULL)
-        return 0;
-    long step = strtol(tag + strlen("[step "), NULL, 10);
-    return (step > 0 && step < 1000) ? (int)step : 0; /* lab 04 has 13 */
-}
-
 /* Copies args without its "[step N]" tag (drawn apart) and the space before it. */
 static void drop_step_tag(const char *args, char *out, size_t size)
 {
@@ -216,9 +216,50 @@ static int lifeline_x(enum chart_side side)
     return side == CHART_CLIENT ? G.client_x : G.server_x;
 }
 
+/* The lane a row is drawn in: its side's, or the listening socket's. */
+static int row_x(const struct chart *chart, size_t row, enum chart_side side)
+{
+    if (row != CHART_NO_ROW && chart->rows[row].listener)
+        return G.listener_x;
+    return lifeline_x(side);
+}
+
+/* Whose text goes on the left of its lane: the client's and the listener's. */
+static bool text_on_left(const struct chart_row *row)
+{
+    return row->side == CHART_CLIENT || row->listener;
+}
+
 static int row_y(size_t row)
 {
-    return G.first_row + (int)row * G.row_height;
+    return G.first_row + (int)(LINE ? LINE[row] : row) * G.row_height;
+}
+
+/*
+ * One line per row, except that on a slide the start of a call that waits
+ * (a ring and "recv(...) ...") shares the line of the row after it when
+ * that row's text is on the other side of the picture: the two cannot
+ * touch, and a chart with its starts still fits a slide in large type.
+ * Returns the lines, or NULL without memory (then one line per row).
+ */
+static size_t *assign_lines(const struct chart *chart, size_t *count)
+{
+    size_t *line = malloc((chart->nrows ? chart->nrows : 1) * sizeof *line);
+    *count = chart->nrows ? chart->nrows : 1;
+    if (line == NULL)
+        return NULL;
+    size_t next = 0;
+    for (size_t i = 0; i < chart->nrows; i++) {
+        line[i] = next;
+        const struct chart_row *r = &chart->rows[i];
+        bool shares =
+            G.share_lines && r->start && i + 1 < chart->nrows && !chart->rows[i + 1].start &&
+            text_on_left(r) != text_on_left(&chart->rows[i + 1]) && !chart->rows[i + 1].listener;
+        if (!shares)
+            next++;
+    }
+    *count = next ? next : 1;
+    return line;
 }
 
 /* Fill and border of a state box: one colour per phase of the connection. */
@@ -287,9 +328,9 @@ static void put_defs(FILE *out)
     fputs("</defs>\n", out);
 }
 
-static void put_head(FILE *out, enum chart_side side, long pid, int bottom)
+/* A lane's head (name and pid) and its dashed lifeline from top to bottom. */
+static void put_head(FILE *out, int x, const char *name, long pid, int bottom)
 {
-    int x = lifeline_x(side);
     fprintf(out,
             "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\" "
             "stroke-dasharray=\"6 5\"/>\n",
@@ -301,13 +342,22 @@ static void put_head(FILE *out, enum chart_side side, long pid, int bottom)
     fprintf(out,
             "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"%d\" "
             "font-weight=\"bold\" fill=\"%s\">%s</text>\n",
-            x, G.head_top + G.head_height * 46 / 100, G.head_font, INK,
-            side == CHART_CLIENT ? "client" : "server");
+            x, G.head_top + G.head_height * 46 / 100, G.head_font, INK, name);
     if (pid > 0)
         fprintf(out,
                 "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"%d\" "
                 "fill=\"%s\">pid %ld</text>\n",
                 x, G.head_top + G.head_height * 84 / 100, G.font, QUIET, pid);
+}
+
+/* The listening socket's lane ends with its last call (its close). */
+static int listener_bottom(const struct chart *chart)
+{
+    size_t last = 0;
+    for (size_t i = 0; i < chart->nrows; i++)
+        if (chart->rows[i].listener)
+            last = i;
+    return row_y(last);
 }
 
 /* Where an arrow meets a lifeline: at the edge of the row's state box or
@@ -318,7 +368,8 @@ static int arrow_end_x(const struct chart *chart, size_t row, enum chart_side si
     if (row != CHART_NO_ROW && chart->rows[row].state[0] &&
         (chart->rows[row].state_changed || !G.quiet_badges))
         reach = G.badge_width / 2 + 2;
-    return side == CHART_CLIENT ? lifeline_x(side) + reach : lifeline_x(side) - reach;
+    int x = row_x(chart, row, side);
+    return x < G.width / 2 ? x + reach : x - reach; /* the side facing the middle */
 }
 
 static void put_arrow(FILE *out, const struct chart *chart, const struct chart_arrow *a)
@@ -392,18 +443,23 @@ static void put_row(FILE *out, const struct chart *chart, size_t i)
 {
     const struct chart_row *row = &chart->rows[i];
     const struct trace_event *ev = row->ev;
-    bool client = row->side == CHART_CLIENT;
-    int x = lifeline_x(row->side);
+    bool client = text_on_left(row);
+    bool time_left = row->side == CHART_CLIENT;
+    int x = row_x(chart, i, row->side);
     int y = row_y(i);
     char text[512];
-    if (G.short_args) {
-        struct trace_event shorter = *ev;
-        shorten_args(ev->args, shorter.args, sizeof shorter.args);
-        chart_svg_call_text(&shorter, (size_t)G.call_chars, text, sizeof text);
+    struct trace_event shown = *ev;
+    if (G.short_args)
+        shorten_args(ev->args, shown.args, sizeof shown.args);
+    if (row->start) { /* "recv(4096 B) ...": begun, not returned yet */
+        shown.has_ret = false;
+        chart_svg_call_text(&shown, (size_t)G.call_chars - 4, text, sizeof text - 4);
+        strcat(text, " ...");
     } else {
-        chart_svg_call_text(ev, (size_t)G.call_chars, text, sizeof text);
+        chart_svg_call_text(&shown, (size_t)G.call_chars, text, sizeof text);
     }
-    double ms = (double)(ev->mono_ns - chart->start_ns) / 1e6;
+    uint64_t at = row->start ? ev->start_ns : ev->mono_ns;
+    double ms = at >= chart->start_ns ? (double)(at - chart->start_ns) / 1e6 : 0.0;
 
     fputs("<g>\n  <title>", out);
     char full[sizeof ev->args + sizeof ev->call + 64];
@@ -414,32 +470,42 @@ static void put_row(FILE *out, const struct chart *chart, size_t i)
         chart_svg_put_text(out, ev->note);
     }
     fputs("</title>\n", out);
-    int step = chart_svg_step_of(ev->args);
+    int step = ev->step;
     if (G.times) {
         fprintf(out,
                 "  <text x=\"%d\" y=\"%d\" text-anchor=\"%s\" font-size=\"%d\" "
                 "fill=\"%s\">+%.3f ms</text>\n",
-                client ? 12 : G.width - 12, step ? y - 3 : y + 4, client ? "start" : "end", G.small,
-                QUIET, ms);
+                time_left ? 12 : G.width - 12, step ? y - 3 : y + 4, time_left ? "start" : "end",
+                G.small, QUIET, ms);
         if (step)
             fprintf(out,
                     "  <text x=\"%d\" y=\"%d\" text-anchor=\"%s\" font-size=\"%d\" "
                     "font-weight=\"bold\" fill=\"%s\">step %d</text>\n",
-                    client ? 12 : G.width - 12, y + 11, client ? "start" : "end", G.small, QUIET,
-                    step);
+                    time_left ? 12 : G.width - 12, y + 11, time_left ? "start" : "end", G.small,
+                    QUIET, step);
     }
     /* Beside a dot the text may come closer than beside a state box. */
     bool boxed = row->state[0] && (row->state_changed || !G.quiet_badges);
     int gap = boxed ? G.text_gap : G.dot_radius + 12;
+    /* The listener's text may lie across the server's lifeline, and the
+     * server's across the listener's: a white halo keeps the dashes out of
+     * the letters. */
+    bool halo = chart->has_listener && row->side == CHART_SERVER;
     fprintf(out,
             "  <text x=\"%d\" y=\"%d\" text-anchor=\"%s\" font-family=\"%s\" font-size=\"%d\" "
-            "fill=\"%s\">",
+            "fill=\"%s\"%s>",
             client ? x - gap : x + gap, y + G.font * 36 / 100, client ? "end" : "start",
-            G.call_font, G.font, failed(ev) ? ERROR_INK : INK);
+            G.call_font, G.font, failed(ev) ? ERROR_INK : INK,
+            halo ? " stroke=\"#ffffff\" stroke-width=\"5\" paint-order=\"stroke\"" : "");
     chart_svg_put_text(out, text);
     fputs("</text>\n", out);
     if (row->state[0])
         put_badge(out, x, y, row->state, row->state_changed);
+    else if (row->start) /* a ring: the call is under way */
+        fprintf(out,
+                "  <circle cx=\"%d\" cy=\"%d\" r=\"%d\" fill=\"#ffffff\" stroke=\"%s\" "
+                "stroke-width=\"2.5\"/>\n",
+                x, y, G.dot_radius, INK);
     else
         fprintf(out, "  <circle cx=\"%d\" cy=\"%d\" r=\"%d\" fill=\"%s\"/>\n", x, y, G.dot_radius,
                 INK);
@@ -479,8 +545,7 @@ static void put_legend(FILE *out, int top)
 
 static int write_picture(FILE *out, const struct chart *chart, const char *title, bool legend)
 {
-    size_t rows = chart->nrows ? chart->nrows : 1;
-    int last_row = row_y(rows - 1);
+    int last_row = G.first_row + (int)(LINES - 1) * G.row_height;
     int legend_top = last_row + G.row_height;
     int height = legend_top + (legend ? G.legend_height : 0);
 
@@ -503,8 +568,19 @@ static int write_picture(FILE *out, const struct chart *chart, const char *title
             G.width / 2, INK);
     chart_svg_put_text(out, title);
     fputs("</text>\n", out);
-    put_head(out, CHART_CLIENT, chart->pid[CHART_CLIENT], last_row + G.row_height / 2);
-    put_head(out, CHART_SERVER, chart->pid[CHART_SERVER], last_row + G.row_height / 2);
+    put_head(out, G.client_x, "client", chart->pid[CHART_CLIENT], last_row + G.row_height / 2);
+    put_head(out, G.server_x, "server", chart->pid[CHART_SERVER], last_row + G.row_height / 2);
+    if (chart->has_listener)
+        put_head(out, G.listener_x, "listener", chart->pid[CHART_SERVER], listener_bottom(chart));
+    /* A call that waited: a bar on its lifeline from its start to its end. */
+    for (size_t i = 0; i < chart->nrows; i++) {
+        size_t end = chart->rows[i].start ? chart_end_of(chart, i) : CHART_NO_ROW;
+        if (end == CHART_NO_ROW)
+            continue;
+        int x = row_x(chart, i, chart->rows[i].side);
+        fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#d0d7de\"/>\n",
+                x - G.dot_radius, row_y(i), 2 * G.dot_radius, row_y(end) - row_y(i));
+    }
     /* Arrows first, so that state boxes and text are drawn over their ends. */
     for (size_t i = 0; i < chart->narrows; i++)
         put_arrow(out, chart, &chart->arrows[i]);
@@ -521,10 +597,22 @@ static int write_picture(FILE *out, const struct chart *chart, const char *title
     return 0;
 }
 
+/* Writes the picture in geometry g, its rows on the lines assign_lines gives. */
+static int write_in(FILE *out, const struct chart *chart, const char *title, bool legend)
+{
+    LINE = assign_lines(chart, &LINES);
+    int rc = write_picture(out, chart, title, legend);
+    int saved = errno;
+    free(LINE);
+    LINE = NULL;
+    errno = saved;
+    return rc;
+}
+
 int chart_svg_write(FILE *out, const struct chart *chart, const char *title, bool legend)
 {
     G = FULL;
-    return write_picture(out, chart, title, legend);
+    return write_in(out, chart, title, legend);
 }
 
 /*
@@ -539,6 +627,7 @@ static const struct geometry SLIDE = {
     .width = 1280,
     .client_x = 520,
     .server_x = 760,
+    .listener_x = 1170,
     .head_top = 8,
     .head_height = 54,
     .head_width = 200,
@@ -556,6 +645,7 @@ static const struct geometry SLIDE = {
     .badge_font = SLIDE_FONT,
     .quiet_badges = true,
     .short_args = true,
+    .share_lines = true,
     .call_font = FONT_SANS,
 };
 
@@ -568,7 +658,8 @@ int chart_svg_write_slide(FILE *out, const struct chart *chart, int shown_height
 {
     G = SLIDE;
     G.first_row = G.head_top + G.head_height + G.row_height;
-    size_t rows = chart->nrows ? chart->nrows : 1;
+    size_t rows;
+    free(assign_lines(chart, &rows)); /* how many lines, for the sizes below */
     /* Shown shown_height tall, the width is 1280 * shown_height / height:
      * at most SLIDE_MAX_WIDTH, so few rows spread out. */
     int min_height = G.width * shown_height / SLIDE_MAX_WIDTH;
@@ -580,5 +671,5 @@ int chart_svg_write_slide(FILE *out, const struct chart *chart, int shown_height
                 "trace_chart: %zu rows are too many for one slide: shown %d px tall, its text "
                 "would be %.1f px (under %d px)\n",
                 rows, shown_height, (double)SLIDE_FONT * shown_height / height, SLIDE_MIN_PX);
-    return write_picture(out, chart, "", false);
+    return write_in(out, chart, "", false);
 }

@@ -7,7 +7,11 @@
  * with its time since the first call; the TCP state it left behind sits on
  * the lifeline as a coloured box. Arrows are coloured by kind (SYN blue,
  * data dark grey, urgent orange, FIN green, RST red), and dashed when one
- * end is not in the trace. A legend may close the picture.
+ * end is not in the trace. The server's listening socket, when the trace
+ * has one, is a third lane on the right ("listener"), its text on its
+ * left. A call that waited has a ring where it began, and a grey bar on
+ * its lifeline until the row where it returned. A legend may close the
+ * picture.
  *
  * All text from the trace is escaped for XML, and bytes that are not valid
  * UTF-8 (or are control characters) are drawn as '?', so the output is
@@ -57,9 +61,5 @@ void chart_svg_put_text(FILE *out, const char *text);
  * "[step N]" tag is left out of the text: the chart draws it apart.
  */
 void chart_svg_call_text(const struct trace_event *ev, size_t max_chars, char *buf, size_t size);
-
-/* The N of a "[step N]" tag in a call's arguments (lab 04 numbers its
- * steps 1 to 13), or 0 when there is none. */
-int chart_svg_step_of(const char *args);
 
 #endif

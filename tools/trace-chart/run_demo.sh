@@ -10,8 +10,10 @@
 #             MODE-server.jsonl (how tools/trace-chart/testdata was made)
 #
 # Environment: CHART_FLAGS adds trace_chart options (e.g. -c for the
-# compact chart the slides use); IPC_TRACE as usual (text by default, so
-# both programs narrate their calls on stderr while they run).
+# compact chart the slides use); IMPL=labs draws the student's own
+# programs, IMPL=solutions (the default) the reference; IPC_TRACE as usual
+# (text by default, so both programs narrate their calls on stderr while
+# they run).
 #
 # The server listens on port 0 and prints "port N"; the client connects
 # there. Nothing else on the machine is touched: the traces live in a
@@ -30,7 +32,15 @@ echo | halfclose | abort | oob) ;;
     exit 2
     ;;
 esac
-programs=$build/solutions/04-tcp-lifecycle
+impl=${IMPL:-solutions}
+case "$impl" in
+labs | solutions) ;;
+*)
+    echo "trace-chart: unknown IMPL '$impl' (use labs or solutions)" >&2
+    exit 2
+    ;;
+esac
+programs=$build/$impl/04-tcp-lifecycle
 chart=$build/tools/trace-chart/trace_chart
 for program in "$programs/tcp_server" "$programs/tcp_client" "$chart"; do
     if [ ! -x "$program" ]; then
@@ -52,7 +62,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-echo "== trace-chart: tcp_server and tcp_client, --mode $mode =="
+echo "== trace-chart: tcp_server and tcp_client ($impl/), --mode $mode =="
 IPC_TRACE_FILE=$work/server.jsonl "$programs/tcp_server" -p 0 -n 1 -m "$mode" >"$work/server.out" &
 server_pid=$!
 
@@ -68,6 +78,9 @@ for _ in $(seq 50); do
 done
 if [ -z "$port" ]; then
     echo "trace-chart: tcp_server did not print its port" >&2
+    if [ "$impl" = labs ]; then
+        echo "trace-chart: this is your tcp_server (IMPL=labs): make grade LAB=04 says what is missing" >&2
+    fi
     exit 1
 fi
 
@@ -79,6 +92,9 @@ wait "$server_pid" || server_status=$?
 server_pid=
 if [ "$client_status" -ne 0 ] || [ "$server_status" -ne 0 ]; then
     echo "trace-chart: the run failed (client exit $client_status, server exit $server_status)" >&2
+    if [ "$impl" = labs ]; then
+        echo "trace-chart: these are your programs (IMPL=labs): make grade LAB=04 says what is missing" >&2
+    fi
     exit 1
 fi
 

@@ -26,7 +26,7 @@
 #include "chart_svg.h"
 #include "cli.h"
 #include "err.h"
-#include "trace_event.h"
+#include "trace_read.h"
 
 static const char USAGE[] =
     "usage: trace_chart [-c [-H PX]] [-k] [-o OUT.svg] [-t TITLE] CLIENT_TRACE SERVER_TRACE\n"
@@ -112,6 +112,15 @@ static int check_order(const struct chart *chart)
             if ((int)chart->rows[r].side != side)
                 continue;
             const struct trace_event *ev = chart->rows[r].ev;
+            if (chart->rows[r].start) {
+                /* A start row stands above its call's row. */
+                if (chart_end_of(chart, r) == CHART_NO_ROW) {
+                    printf("row %zu, the start of %s(%s), has no end below it\n", r, ev->call,
+                           ev->args);
+                    bad++;
+                }
+                continue;
+            }
             if (last && ev->mono_ns < last->mono_ns) {
                 printf("row %zu, %s(%s), returned before the row above it on its lifeline\n", r,
                        ev->call, ev->args);

@@ -33,7 +33,7 @@
 #include <stdio.h>
 
 #include "segment.h"
-#include "trace_event.h"
+#include "trace_read.h"
 
 enum wire_dir { TO_SERVER = 0, TO_CLIENT = 1 };
 

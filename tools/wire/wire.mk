@@ -19,8 +19,7 @@ WIRE_DIR      := tools/wire
 WIRE_LINK     := $(BUILD)/$(WIRE_DIR)/wire_link
 WIRE_VIEW     := $(BUILD)/$(WIRE_DIR)/wire_view
 WIRE_LIB      := $(BUILD)/$(WIRE_DIR)/segment.o $(BUILD)/$(WIRE_DIR)/timeline.o \
-                 $(BUILD)/$(WIRE_DIR)/wire_check.o $(BUILD)/$(WIRE_DIR)/wire_chart.o \
-                 $(BUILD)/tools/trace-chart/trace_event.o
+                 $(BUILD)/$(WIRE_DIR)/wire_check.o $(BUILD)/$(WIRE_DIR)/wire_chart.o
 # The reference programs when the kit has them, the student's otherwise.
 WIRE_IMPL     := $(if $(wildcard solutions/04-tcp-lifecycle),solutions,labs)
 WIRE_LAB      := $(WIRE_IMPL)/04-tcp-lifecycle
@@ -29,9 +28,7 @@ MODE  ?= echo
 DELAY ?=
 LOSS  ?=
 
-# The timeline reads traces with the trace-chart tool's parser.
-$(BUILD)/$(WIRE_DIR)/%.o: CFLAGS += -Itools/trace-chart
-
+# The timeline reads traces with the common reader (common/trace_read.h).
 $(WIRE_LINK): $(BUILD)/$(WIRE_DIR)/wire_link.o $(BUILD)/$(WIRE_DIR)/segment.o $(COMMON_LIB)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@

@@ -69,67 +69,71 @@ static bool is_helper(const struct trace_event *ev)
         if (strcmp(ev->call, HELPERS[i]) == 0)
             return true;
     }
-    return (strcmp(ev->call, "setsockopt") == 0 && !strstr(ev->args, "SO_LINGER")) ||
-           (strcmp(ev->call, "poll") == 0 && strstr(ev->args, "POLLOUT")) ||
-           (strcmp(ev->call, "close") == 0 && strncmp(ev->note, "state LISTEN ", 13) == 0);
+    return (strcmp(ev->call, "setsockopt") == 0 && !trace_event_has_word(ev, "SO_LINGER")) ||
+           (strcmp(ev->call, "poll") == 0 && trace_event_has_word(ev, "POLLOUT")) ||
+           (strcmp(ev->call, "close") == 0 && strcmp(ev->state_before, "LISTEN") == 0);
 }
 
 /* "connect(192.0.2.20:41234)" from "fd=3, 192.0.2.20:41234 [step 3]": the
- * descriptor and the step tag go, the rest is cut to max characters. */
+ * descriptor and the step tag go. The name and the result always show
+ * whole ("... recv = -1 ECONNRESET", never "ECON..."): when the text is
+ * longer than max characters, the arguments are cut, at a space or comma
+ * when there is one, and end with "..". */
 static void call_text(const struct trace_event *ev, bool begin, bool end, char *buf, size_t size,
                       size_t max)
 {
     char args[256];
     const char *a = ev->args;
-    if (strncmp(a, "fd=", 3) == 0) { /* "fd=3, rest" or just "fd=3 [step 9]" */
+    if (ev->fd >= 0 && strncmp(a, "fd=", 3) == 0) { /* the lifeline is the socket */
         const char *comma = strchr(a, ',');
         const char *tag = strstr(a, " [step");
         a = comma && (tag == NULL || comma < tag) ? comma + 2 : (tag ? tag : a + strlen(a));
     }
     snprintf(args, sizeof args, "%s", a);
-    char *tag = strstr(args, " [step");
-    if (tag == NULL && strncmp(args, "[step", 5) == 0)
-        tag = args;
-    if (tag)
+    char *tag = ev->step ? strstr(args, "[step") : NULL; /* drawn apart: not in the text */
+    if (tag) {
+        while (tag > args && tag[-1] == ' ')
+            tag--;
         *tag = '\0';
+    }
     char result[48] = "";
     if (end && ev->ret == -1 && ev->err[0])
         snprintf(result, sizeof result, " = -1 %s", ev->err);
     else if (end)
         snprintf(result, sizeof result, " = %ld", ev->ret);
-    if (begin && end)
-        snprintf(buf, size, "%s(%s)%s", ev->call, args, result);
-    else if (begin)
-        snprintf(buf, size, "%s(%s) ...", ev->call, args);
-    else
+    if (!begin) {
         snprintf(buf, size, "... %s%s", ev->call, result);
-    if (strlen(buf) > max && max > 3) /* cut, and say so */
-        memcpy(buf + max - 3, "...", 4);
+        return;
+    }
+    size_t fixed = strlen(ev->call) + 2 + strlen(result) + (end ? 0 : 4); /* "()" and " ..." */
+    size_t room = max > fixed ? max - fixed : 0;
+    if (strlen(args) > room) { /* cut the arguments, never the name or the result */
+        size_t keep = room > 2 ? room - 2 : 0;
+        args[keep] = '\0';
+        char *edge = strrchr(args, ' ');
+        if (edge && (size_t)(edge - args) >= keep / 2)
+            *edge = '\0';
+        size_t len = strlen(args);
+        while (len > 0 && (args[len - 1] == ',' || args[len - 1] == ' '))
+            args[--len] = '\0';
+        snprintf(args + len, sizeof args - len, "..");
+    }
+    snprintf(buf, size, end ? "%s(%s)%s" : "%s(%s) ...", ev->call, args, result);
 }
 
 /*
- * The state a socket is in after a call, from its note "state A -> B": B
- * when it changed, "" when not. Lab 04 writes "state A -> B (then C)" when
- * the peer moved it on before it was read; the row then shows C, where the
- * socket is now (the captured segments show what moved it).
+ * The state a socket is in after a call (its state_after field) when the
+ * call changed it, "" when not. When the peer moved it on before it was
+ * read (state_then), the row shows that state, where the socket is now (the
+ * captured segments show what moved it).
  */
 static void new_state(const struct trace_event *ev, char *buf, size_t size)
 {
     buf[0] = '\0';
-    const char *arrow = strstr(ev->note, " -> ");
-    if (strncmp(ev->note, "state ", 6) != 0 || arrow == NULL)
-        return;
-    size_t before = (size_t)(arrow - (ev->note + 6));
-    const char *after = arrow + 4;
-    size_t after_len = strcspn(after, " ");
-    const char *then = strstr(after, "(then ");
-    if (then) {
-        after = then + 6;
-        after_len = strcspn(after, ")");
-    } else if (after_len == before && strncmp(ev->note + 6, after, before) == 0) {
-        return; /* unchanged: nothing to say */
-    }
-    snprintf(buf, size, "%.*s", (int)after_len, after);
+    if (ev->state_then[0])
+        snprintf(buf, size, "%s", ev->state_then);
+    else if (ev->state_after[0] && strcmp(ev->state_after, ev->state_before) != 0)
+        snprintf(buf, size, "%s", ev->state_after);
 }
 
 static const char *segment_color(const struct wire_item *it)
@@ -182,8 +186,10 @@ static void put_call(FILE *out, const struct timeline *tl, const struct row *r)
     if (end)
         new_state(ev, state, sizeof state);
     size_t room = client ? CLIENT_CHARS : SERVER_CHARS;
-    size_t state_len = state[0] ? strlen(state) + 2 : 0;
-    call_text(ev, begin, end, text, sizeof text, room > state_len + 12 ? room - state_len : 12);
+    call_text(ev, begin, end, text, sizeof text, room);
+    /* The new state follows when it fits; the call itself always comes first. */
+    if (state[0] && strlen(text) + 2 + strlen(state) > room)
+        state[0] = '\0';
     int x = client ? LIFELINE_CLIENT - TEXT_GAP : LIFELINE_SERVER + TEXT_GAP;
     bool failed = end && ev->ret == -1 && ev->err[0] && strcmp(ev->err, "EINPROGRESS") != 0;
     fprintf(out,
@@ -273,15 +279,19 @@ static void put_segment(FILE *out, const struct timeline *tl, const struct row *
         used += snprintf(label + used, sizeof label - (size_t)used, " [%" PRIu32 "]", it->seg->len);
     if (it->seg->flags & SEG_URG)
         snprintf(label + used, sizeof label - (size_t)used, " urp %u", it->seg->urp);
-    /* The label rides on the arrow, at its middle, turned to its slope
-     * (never upside down), as TCP's sequence charts are drawn in books. */
-    double mx = (x1 + x2) / 2.0, my = (y1 + y2) / 2.0;
+    /* The label rides on the arrow, turned to its slope (never upside down),
+     * as TCP's sequence charts are drawn in books: two fifths of the way from
+     * its sender, since arrows that leave apart often arrive together, and
+     * with a white halo, so that an arrow crossing it never runs through
+     * its letters. */
+    double mx = x1 + (x2 - x1) * 0.4, my = y1 + (y2 - y1) * 0.4;
     double angle = atan2(y2 - y1, (double)(x2 - x1)) * 180.0 / M_PI;
     if (x2 < x1)
         angle = atan2(y1 - y2, (double)(x1 - x2)) * 180.0 / M_PI;
     fprintf(out,
             "<text x=\"%.1f\" y=\"%.1f\" font-family=\"%s\" font-size=\"%d\" fill=\"%s\" "
-            "text-anchor=\"middle\" transform=\"rotate(%.2f %.1f %.1f)\">",
+            "text-anchor=\"middle\" stroke=\"#ffffff\" stroke-width=\"6\" paint-order=\"stroke\" "
+            "transform=\"rotate(%.2f %.1f %.1f)\">",
             mx, my - 6, FONT_MONO, FONT, color, angle, mx, my);
     put_text(out, label);
     if (it->retransmission)
@@ -365,15 +375,15 @@ int wire_chart_svg(FILE *out, const struct timeline *tl, const struct wire_chart
 
 /* ---- parts of the story -------------------------------------------------------- */
 
-/* The first call of side whose name is call (NULL: any) and whose args
- * contain part (NULL: any) and errno is err (NULL: any). */
+/* The first call of side whose name is call (NULL: any), whose args name
+ * the flag word (NULL: any) and whose errno is err (NULL: any). */
 static const struct trace_event *find(const struct timeline *tl, int side, const char *call,
                                       const char *part, const char *err)
 {
     for (size_t i = 0; i < tl->ncalls[side]; i++) {
         const struct trace_event *ev = &tl->calls[side][i];
         if (ev->call[0] == '\0' || (call && strcmp(ev->call, call) != 0) ||
-            (part && strstr(ev->args, part) == NULL) || (err && strcmp(ev->err, err) != 0))
+            (part && !trace_event_has_word(ev, part)) || (err && strcmp(ev->err, err) != 0))
             continue;
         return ev;
     }

@@ -58,13 +58,13 @@ static size_t index_of(const struct timeline *tl, const struct wire_item *it)
     return (size_t)(it - tl->items);
 }
 
-/* The first call of side d named call whose args contain part (NULL: any). */
+/* The first call of side d named call, of lab 04's step (0: any). */
 static const struct trace_event *find_call(const struct timeline *tl, enum wire_dir d,
-                                           const char *call, const char *part)
+                                           const char *call, int step)
 {
     for (size_t i = 0; i < tl->ncalls[d]; i++) {
         const struct trace_event *ev = &tl->calls[d][i];
-        if (strcmp(ev->call, call) == 0 && (part == NULL || strstr(ev->args, part)))
+        if (strcmp(ev->call, call) == 0 && (step == 0 || ev->step == step))
             return ev;
     }
     return NULL;
@@ -76,11 +76,11 @@ static const struct trace_event *find_fin_call(const struct timeline *tl, enum w
 {
     for (size_t i = 0; i < tl->ncalls[d]; i++) {
         const struct trace_event *ev = &tl->calls[d][i];
-        if (strcmp(ev->call, "shutdown") == 0 && strstr(ev->args, "SHUT_WR"))
+        if (strcmp(ev->call, "shutdown") == 0 && trace_event_has_word(ev, "SHUT_WR"))
             return ev;
-        if (strcmp(ev->call, "close") == 0 && !strstr(ev->args, "[step 11]") &&
-            (strncmp(ev->note, "state ESTABLISHED ", 18) == 0 ||
-             strncmp(ev->note, "state CLOSE_WAIT ", 17) == 0))
+        if (strcmp(ev->call, "close") == 0 && ev->step != 11 &&
+            (strcmp(ev->state_before, "ESTABLISHED") == 0 ||
+             strcmp(ev->state_before, "CLOSE_WAIT") == 0))
             return ev;
     }
     return NULL;
@@ -112,10 +112,10 @@ static const struct wire_item *check_handshake(struct checker *c)
     if (check(c, ack != NULL, "the client sent an ACK after the SYN,ACK"))
         check(c, ack->rel_ack == 1, "that ACK acknowledges the server's SYN (ack=%" PRIu32 ")",
               ack->rel_ack);
-    const struct trace_event *connect = find_call(tl, TO_SERVER, "connect", NULL);
+    const struct trace_event *connect = find_call(tl, TO_SERVER, "connect", 0);
     if (check(c, connect != NULL, "the client's trace has connect()"))
         check_after(c, syn, "the SYN", connect);
-    const struct trace_event *listen = find_call(tl, TO_CLIENT, "listen", NULL);
+    const struct trace_event *listen = find_call(tl, TO_CLIENT, "listen", 0);
     if (check(c, listen != NULL, "the server's trace has listen()"))
         check_after(c, synack, "the SYN,ACK", listen);
     return ack;
@@ -186,7 +186,7 @@ static void check_oob(struct checker *c)
         const struct trace_event *ev = &tl->calls[TO_SERVER][k];
         if (strcmp(ev->call, "send") != 0 || ev->ret <= 0)
             continue;
-        if (strstr(ev->args, "MSG_OOB"))
+        if (trace_event_has_word(ev, "MSG_OOB"))
             oob = ev;
         else
             before += (uint64_t)ev->ret;
@@ -220,7 +220,7 @@ static void check_abort(struct checker *c)
 {
     const struct timeline *tl = c->tl;
     const struct wire_item *rst = find_segment(tl, 0, TO_CLIENT, SEG_RST, 0);
-    const struct trace_event *abort = find_call(tl, TO_CLIENT, "close", "[step 11]");
+    const struct trace_event *abort = find_call(tl, TO_CLIENT, "close", 11);
     if (check(c, rst != NULL, "the server sent an RST") &&
         check(c, abort != NULL, "the server's trace has close() [step 11]"))
         check_after(c, rst, "the RST", abort);

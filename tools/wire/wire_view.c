@@ -35,7 +35,7 @@
 #include "err.h"
 #include "segment.h"
 #include "timeline.h"
-#include "trace_event.h"
+#include "trace_read.h"
 #include "wire_chart.h"
 #include "wire_check.h"
 

@@ -1,11 +1,11 @@
-/* trace_event.c - see trace_event.h. */
+/* trace_read.c - see trace_read.h. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "trace_event.h"
+#include "trace_read.h"
 
 /* Where the parser is in the line. */
 struct cursor {
@@ -252,6 +252,12 @@ static struct field string_field_for(const char *key, struct trace_event *ev)
         f = (struct field){ev->err, sizeof ev->err, 0, false};
     else if (strcmp(key, "note") == 0)
         f = (struct field){ev->note, sizeof ev->note, 0, false};
+    else if (strcmp(key, "state_before") == 0)
+        f = (struct field){ev->state_before, sizeof ev->state_before, 0, false};
+    else if (strcmp(key, "state_after") == 0)
+        f = (struct field){ev->state_after, sizeof ev->state_after, 0, false};
+    else if (strcmp(key, "state_then") == 0)
+        f = (struct field){ev->state_then, sizeof ev->state_then, 0, false};
     return f;
 }
 
@@ -273,6 +279,12 @@ static bool parse_number_value(struct cursor *c, const char *key, struct trace_e
         ev->has_ret = true;
         return to_long(text, LONG_MIN, LONG_MAX, &ev->ret);
     }
+    long small;
+    if (strcmp(key, "fd") == 0 || strcmp(key, "step") == 0) {
+        if (!to_long(text, 0, INT_MAX, &small))
+            return false;
+        *(strcmp(key, "fd") == 0 ? &ev->fd : &ev->step) = (int)small;
+    }
     return true; /* "t" and any key added later */
 }
 
@@ -286,6 +298,16 @@ static bool parse_member(struct cursor *c, struct trace_event *ev, struct seen *
         return false;
     skip_space(c);
     char ch = *c->p;
+    if (ch == '"' && strcmp(key, "phase") == 0) {
+        char phase[8];
+        struct field f = {phase, sizeof phase, 0, false};
+        if (!parse_string(c, &f))
+            return false;
+        ev->phase = strcmp(phase, "start") == 0 ? TRACE_PHASE_START
+                    : strcmp(phase, "end") == 0 ? TRACE_PHASE_END
+                                                : TRACE_PHASE_CALL;
+        return true;
+    }
     if (ch == '"') {
         struct field f = string_field_for(key, ev);
         return parse_string(c, &f);
@@ -308,6 +330,7 @@ static bool parse_member(struct cursor *c, struct trace_event *ev, struct seen *
 int trace_event_parse(const char *line, struct trace_event *ev)
 {
     memset(ev, 0, sizeof *ev);
+    ev->fd = -1; /* absent or null: no descriptor */
     struct cursor c = {line};
     struct seen seen = {false};
     bool ok = take(&c, '{');
@@ -325,6 +348,27 @@ int trace_event_parse(const char *line, struct trace_event *ev)
     if (ev->call[0] == '\0')
         ev->has_ret = false; /* a narration line has no result */
     return 0;
+}
+
+/* A letter, digit or '_': part of a name, so not a word's edge. */
+static bool is_name_char(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+           ch == '_';
+}
+
+bool trace_event_has_word(const struct trace_event *ev, const char *word)
+{
+    size_t n = strlen(word);
+    if (n == 0)
+        return false;
+    for (const char *p = strstr(ev->args, word); p; p = strstr(p + 1, word)) {
+        bool starts = p == ev->args || !is_name_char(p[-1]) || !is_name_char(word[0]);
+        bool ends = !is_name_char(p[n]) || !is_name_char(word[n - 1]);
+        if (starts && ends)
+            return true;
+    }
+    return false;
 }
 
 static bool is_blank(const char *line)
