@@ -46,6 +46,9 @@ static void usage(const char *prog)
            "                    instead of the binary's own --list (batch grading)\n"
            "  --json FILE       write the Gradescope test entries to FILE\n"
            "  --junit FILE      write a JUnit <testsuite> to FILE\n"
+           "  --text FILE       write the table, as on the terminal, to FILE\n"
+           "  --verdicts FILE   write one line per test (name, status, score, max,\n"
+           "                    visibility, leaks, timed out) to FILE\n"
            "  --hidden          mark the tests after_published (instructor-only tests)\n"
            "  --deadline EPOCH  no test runs past this time (seconds since 1970)\n"
            "  --memory-mb N     memory limit per test (default 1024; 0 = none)\n"
@@ -59,7 +62,8 @@ static void usage(const char *prog)
 }
 
 struct judge_args {
-    const char *binary, *lab, *impl, *only, *points, *json, *junit, *notes, *kit_root;
+    const char *binary, *lab, *impl, *only, *points, *json, *junit, *text, *verdicts, *notes,
+        *kit_root;
     const char *visibility;
     long memory_mb;
     double deadline_epoch;
@@ -100,6 +104,10 @@ static void parse_args(int argc, char **argv, struct judge_args *a)
             a->json = value;
         else if (strcmp(opt, "--junit") == 0)
             a->junit = value;
+        else if (strcmp(opt, "--text") == 0)
+            a->text = value;
+        else if (strcmp(opt, "--verdicts") == 0)
+            a->verdicts = value;
         else if (strcmp(opt, "--notes") == 0)
             a->notes = value;
         else if (strcmp(opt, "--kit-root") == 0)
@@ -204,6 +212,10 @@ int main(int argc, char **argv)
         die_errno("judge: writing %s", a.json);
     if (a.junit && report_junit(a.junit, a.lab, results, count) == -1)
         die_errno("judge: writing %s", a.junit);
+    if (a.text && report_text(a.text, a.lab, a.impl, results, count) == -1)
+        die_errno("judge: writing %s", a.text);
+    if (a.verdicts && report_verdicts(a.verdicts, a.visibility, results, count) == -1)
+        die_errno("judge: writing %s", a.verdicts);
     int status = EXIT_ALL_PASSED;
     for (size_t i = 0; i < count; i++) {
         if (!results[i].passed)
