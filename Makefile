@@ -86,6 +86,9 @@ JUDGE_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,judge.c ju
 # (the namespace init it clones runs on a stack of its own, which ASan
 # would misread); SAN= builds of the tests still use it.
 JUDGE        := build/plain/tests/grader/judge
+# textsafe escapes a compiler's messages and notes for grade.sh as the judge
+# escapes a test's output (for the terminal, JSON and XML).
+TEXTSAFE     := build/plain/tests/grader/textsafe
 LIBC_NAMES   := build/plain/tests/grader/libc-names.txt
 COMMON_TEST := $(BUILD)/tests/common/test_common
 
@@ -156,13 +159,17 @@ $(BUILD)/$(1)/tests/$(2)/%.o: tests/$(2)/%.c
 
 TEST_LINK_$(1)_$(2) := $$($(1)_$(2)_LIB) $(HARNESS_OBJS) $(FAULT_OBJ) $(COMMON_LIB)
 
+# Each test binary leaves its table (name, points, time limit, hint) beside
+# it, so a later build that fails can still be scored: 0 of every point.
 $(BUILD)/$(1)/$(2)/test_$(2): $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_TPUBLIC)) $$(TEST_LINK_$(1)_$(2))
 	$$(if $$(Q),@echo "  LINK    $$@")
 	$$(Q)$$(CC) $$(LDFLAGS) $(FAULT_WRAP) $$^ $$(CHECK_LIBS) $$(LDLIBS) -o $$@
+	$$(Q)$$@ --list >$$@.tsv
 
 $(BUILD)/$(1)/$(2)/hidden_$(2): $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_THIDDEN) $$($(1)_$(2)_TSHARED)) $$(TEST_LINK_$(1)_$(2))
 	$$(if $$(Q),@echo "  LINK    $$@")
 	$$(Q)$$(CC) $$(LDFLAGS) $(FAULT_WRAP) $$^ $$(CHECK_LIBS) $$(LDLIBS) -o $$@
+	$$(Q)$$@ --list >$$@.tsv
 endef
 
 $(foreach impl,$(IMPLS),$(foreach lab,$(LABS),$(eval $(call LAB_RULES,$(impl),$(lab)))))
@@ -176,6 +183,10 @@ $(COMMON_TEST): $(BUILD)/tests/common/test_common.o $(HARNESS_OBJS) $(FAULT_OBJ)
 
 ifeq ($(SAN),)
 $(JUDGE): $(JUDGE_OBJS) $(COMMON_LIB)
+	$(if $(Q),@echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(TEXTSAFE): $(BUILD)/tests/grader/textsafe.o $(BUILD)/tests/grader/report.o $(COMMON_LIB)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 endif
@@ -198,7 +209,7 @@ $(JSON_CHECK): $(BUILD)/tests/instructor/json_check.o $(BUILD)/tests/grader/json
 
 all: programs test-binaries
 programs: $(ALL_PROGS)
-test-binaries: $(ALL_TESTS) $(COMMON_TEST) $(if $(SAN),,$(JUDGE) $(LIBC_NAMES))
+test-binaries: $(ALL_TESTS) $(COMMON_TEST) $(if $(SAN),,$(JUDGE) $(TEXTSAFE) $(LIBC_NAMES))
 
 # The sub-makes of `make test` set DEPS_DONE so the check runs once.
 deps:
@@ -232,33 +243,46 @@ GRADE_MEMORY_MB ?= $(if $(SAN),4096,1024)
 # POINTS_DIR holds each lab's test table (from the pristine kit) to grade by.
 # GRADE_LIMIT=seconds: the whole grading ends in time, each lab within its share.
 # GRADE_LOCK_DOWN=1 (a throwaway kit copy, as root): only root may read the kit.
+#
+# The build's output goes to GRADE_DIR/build.log: a lab that does not compile
+# scores 0, with the compiler's messages about the student's own files shown
+# (indented, escaped) by grade.sh, and the other labs are still graded. A
+# binary whose build failed is removed, so an older one is never graded in
+# its place; results.json and junit.xml of an earlier run are removed first.
+# STALE_OUT removes each of its files that make -q says is out of date.
+STALE_OUT = for f in $(1); do $(MAKE) -q --no-print-directory DEPS_DONE=1 LAB=$(LAB) IMPL=$(IMPL) $(2) $$f 2>/dev/null || rm -f $$f; done
 grade: deps
 	@if [ -n "$(LAB)" ] && [ -z "$(GRADE_LABS)" ]; then \
 	    echo "make grade: there is no lab '$(LAB)'. The labs are:" >&2; \
 	    for l in $(LABS); do echo "    LAB=$${l%%-*}   ($$l)" >&2; done; exit 2; fi
-	@# The integrity check reads plain objects: sanitizers add constructors of their own.
-	$(if $(SAN),@$(MAKE) --no-print-directory DEPS_DONE=1 SAN= LAB=$(LAB) IMPL=$(IMPL) grade-build)
+	@if [ "$(IMPL)" = solutions ] && [ ! -d solutions ]; then \
+	    echo "make grade: the reference solutions are not part of the student kit, so IMPL=solutions" >&2; \
+	    echo "    has nothing to grade. Grade your own work: make grade (or make grade LAB=02)." >&2; exit 2; fi
+	@# Results are private (0700, every file 0600), and none from an earlier run stays.
+	@mkdir -p $(GRADE_DIR) && chmod 700 $(GRADE_DIR) && rm -f $(GRADE_DIR)/results.json $(GRADE_DIR)/junit.xml
+	@rm -f $(GRADE_DIR)/build.log && (umask 077 && : >$(GRADE_DIR)/build.log)
+	@echo "make grade: building $(if $(LAB),lab $(GRADE_LABS),every lab) ($(IMPL)$(if $(SAN), with $(SAN))); the compiler's output goes to $(GRADE_DIR)/build.log"
+	@$(MAKE) --no-print-directory DEPS_DONE=1 SAN= $(JUDGE) $(TEXTSAFE) $(LIBC_NAMES) >>$(GRADE_DIR)/build.log 2>&1 || \
+	    { tail -n 30 $(GRADE_DIR)/build.log; echo "make grade: the grader itself did not build (above)" >&2; exit 3; }
 ifdef KEEP_GOING
-	@mkdir -p $(GRADE_DIR)
-	@# A binary left from an earlier build must never be graded in place of one that failed.
-	@rm -f $(GRADE_BUILT)
-	@$(MAKE) --no-print-directory DEPS_DONE=1 SAN= $(JUDGE) >$(GRADE_DIR)/build.log 2>&1
-	@-$(MAKE) --no-print-directory -k DEPS_DONE=1 LAB=$(LAB) IMPL=$(IMPL) grade-build >>$(GRADE_DIR)/build.log 2>&1
-	$(if $(GRADE_TSAN_BUILT),@rm -f $(GRADE_TSAN_BUILT))
-	$(if $(GRADE_TSAN_BUILT),@-$(MAKE) --no-print-directory -k DEPS_DONE=1 SAN=thread $(GRADE_TSAN_BUILT) >>$(GRADE_DIR)/build.log 2>&1)
-else
-	@$(MAKE) --no-print-directory DEPS_DONE=1 LAB=$(LAB) IMPL=$(IMPL) grade-build
-	$(if $(GRADE_TSAN_BUILT),@$(MAKE) --no-print-directory DEPS_DONE=1 SAN=thread $(GRADE_TSAN_BUILT))
+	@# A copy of the pristine kit: every binary is the skeleton's until the submission's own is built.
+	@rm -f $(GRADE_BUILT) $(GRADE_TSAN_BUILT)
 endif
+	@# The integrity check reads plain objects: sanitizers add constructors of their own.
+	$(if $(SAN),@$(MAKE) --no-print-directory -k DEPS_DONE=1 SAN= LAB=$(LAB) IMPL=$(IMPL) grade-build >>$(GRADE_DIR)/build.log 2>&1 || true)
+	@$(MAKE) --no-print-directory -k DEPS_DONE=1 LAB=$(LAB) IMPL=$(IMPL) grade-build >>$(GRADE_DIR)/build.log 2>&1 || \
+	    $(call STALE_OUT,$(GRADE_BUILT))
+	$(if $(GRADE_TSAN_BUILT),@$(MAKE) --no-print-directory -k DEPS_DONE=1 SAN=thread $(GRADE_TSAN_BUILT) >>$(GRADE_DIR)/build.log 2>&1 || \
+	    $(call STALE_OUT,$(GRADE_TSAN_BUILT),SAN=thread))
 	@tools/grade.sh --build $(BUILD) --impl $(IMPL) --out $(GRADE_DIR) --plain-build build/plain \
 	    $(if $(LAB),--lab $(firstword $(GRADE_LABS))) --memory-mb $(GRADE_MEMORY_MB) \
 	    $(if $(TEST),--only $(TEST)) $(if $(HIDDEN),--hidden) $(if $(GRADE_EXPECT),--expect $(GRADE_EXPECT)) \
-	    $(if $(KEEP_GOING),--build-log $(GRADE_DIR)/build.log) $(if $(POINTS_DIR),--points-dir $(POINTS_DIR)) \
+	    --build-log $(GRADE_DIR)/build.log $(if $(POINTS_DIR),--points-dir $(POINTS_DIR)) \
 	    $(if $(GRADE_NOTES),--notes $(GRADE_NOTES)) $(if $(GRADE_LIMIT),--limit $(GRADE_LIMIT)) \
 	    $(if $(GRADE_LOCK_DOWN),--lock-down) $(if $(GRADE_TSAN_LABS),--tsan-build build/san-thread)
 
 .PHONY: grade-build grade-prepare
-grade-build: $(GRADE_BUILT) $(if $(SAN),,$(JUDGE) $(LIBC_NAMES))
+grade-build: $(GRADE_BUILT) $(if $(SAN),,$(JUDGE) $(TEXTSAFE) $(LIBC_NAMES))
 	@:
 
 # Everything a grading of this kit compiles (test binaries, hidden ones with

@@ -2,7 +2,12 @@
 # grade.sh - grade labs with the judge and merge its reports into
 #   OUT/results.json  (Gradescope's format: score, tests[])
 #   OUT/junit.xml     (for CI systems)
+#   OUT/parts/        each lab's pieces: the judge's JSON, JUnit, text table
+#                     and verdicts (one line per test, no prose: for counting)
 # and print the total. Called by `make grade`; run it by hand only to debug.
+# Every file it writes is private (umask 077): results are the grading
+# user's alone, and OUT is 0700. Old results are removed first, so a run
+# that stops early never leaves an earlier run's results.json in place.
 #
 # usage: tools/grade.sh --build DIR --impl labs|solutions --out DIR [options]
 #
@@ -13,7 +18,8 @@
 #   --points-dir DIR  DIR/test_NN-name.tsv (and hidden_NN-name.tsv): each lab's
 #                     test table from the pristine kit; grade by these, and
 #                     score 0 for every test of a lab that did not compile
-#   --build-log FILE  the build's output (its errors explain a lab that did not compile)
+#   --build-log FILE  the build's output: its messages about the student's own
+#                     files explain a lab that did not compile
 #   --notes FILE      text for the top-level "output" of results.json
 #   --limit SECONDS   the whole grading ends within this time; each lab gets a
 #                     share of what is left, so no lab can use up the others'
@@ -32,9 +38,15 @@
 # Before a lab is graded, tests/grader/integrity.sh checks the student's
 # object files; a violation scores the lab 0 and names it. A lab whose judge
 # did not finish (killed, crashed) still lists every test, as failed.
+# Text a student wrote (compiler messages, findings, notes) is shown through
+# textsafe, as the judge shows a test's output: indented, controls visible.
 # Exit status: 0 when the expectation holds (or, without --expect, when
 # every test passed); 1 otherwise; 2 on a usage error; 3 when the judge broke.
 set -uo pipefail
+# The judge makes each test's folders for the test's own uid, so it runs with
+# umask 022 (its reports are 0600 whatever the umask); all else here is private.
+judge_umask=022
+umask 077
 
 tsan_build= lock_down= plain_build= build= impl=labs out=build/grade lab= expect= hidden= only= points_dir= build_log= notes= limit= memory_mb=1024
 while [ $# -gt 0 ]; do
@@ -61,18 +73,23 @@ done
 [ -n "$build" ] || { echo "grade.sh: --build DIR is required" >&2; exit 2; }
 plain_build=${plain_build:-$build}
 kit=$(pwd -P)
-judge="$kit/$plain_build/tests/grader/judge" # always a plain build
-[ -x "$judge" ] || { echo "grade.sh: the judge $judge is not built" >&2; exit 3; }
+# Whatever happens next, no result of an earlier run stays to be read as this one's.
 mkdir -p "$out" && out=$(cd "$out" && pwd -P)
-# Results are the judge's alone: no test (another uid, as root) may read or write them.
-[ "$(id -u)" -eq 0 ] && chmod 700 "$out"
+rm -rf "$out/parts" "$out/results.json" "$out/junit.xml"
+# Results are the grader's alone: no test (another uid, as root) and no
+# other user may read or write them.
+chmod 700 "$out"
+judge="$kit/$plain_build/tests/grader/judge" # always a plain build
+textsafe="$kit/$plain_build/tests/grader/textsafe"
+for tool in "$judge" "$textsafe"; do
+    [ -x "$tool" ] || { echo "grade.sh: $tool is not built (run make grade, which builds it)" >&2; exit 3; }
+done
 if [ -n "$lock_down" ] && [ "$(id -u)" -eq 0 ]; then
     chmod -R go-rwx "$kit"
     find "$kit" -type d -exec chmod go+x {} +
     find "$kit/build" -type f -perm -u+x -exec chmod go+x {} + # every variant: plain, TSan
 fi
 mkdir -p "$out/parts"
-rm -f "$out"/parts/* "$out/results.json" "$out/junit.xml"
 judge_notes="$out/judge-notes.txt"
 : >"$judge_notes"
 # The C library's names, read once for every lab's integrity check: made by
@@ -87,21 +104,43 @@ names_option=()
 start=$SECONDS
 
 json_string() { # prints its argument as a JSON string
-    printf '%s' "$1" | awk 'BEGIN { ORS = ""; print "\"" }
-        { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t"); gsub(/\r/, "");
-          gsub(/[\001-\010\013\014\016-\037]/, "?");
-          if (NR > 1) print "\\n"; print }
-        END { print "\"" }'
+    printf '%s' "$1" | "$textsafe" json
+}
+shown() { # shown [PREFIX]: standard input, indented and made inert for the terminal
+    "$textsafe" term "${1:-  | }"
 }
 
-# zero_part TABLE PART LAB VISIBILITY MESSAGE: every test of TABLE failed, with MESSAGE.
+# zero_part TABLE PART LAB VISIBILITY MESSAGE: every test of TABLE failed,
+# with MESSAGE, in each form the judge writes (JSON, JUnit, text, verdicts).
 zero_part() {
     local table=$1 part=$2 name=$3 visibility=$4 message=$5 test points
+    local base=${part%.json} output xml_message tests max
+    output=$(json_string "$message")
+    xml_message=$(printf '%s' "$message" | "$textsafe" xml)
+    : >"$base.verdicts"
+    {
+        printf '\n== lab %s (%s) ==\n' "$name" "$impl"
+        printf '%s\n' "$message" | shown "             "
+    } >"$base.txt"
     while IFS=$'\t' read -r test points _; do
         [ -n "$only" ] && [ "$test" != "$only" ] && continue
         printf '{"name": "lab %s: %s", "score": 0, "max_score": %d, "status": "failed", "output": %s, "visibility": "%s"}\n' \
-            "$name" "$test" "$points" "$(json_string "$message")" "$visibility"
+            "$name" "$test" "$points" "$output" "$visibility"
+        printf '%s\tfailed\t0\t%d\t%s\t0\t0\n' "$test" "$points" "$visibility" >>"$base.verdicts"
+        printf '  FAIL   0/%-3d %s\n' "$points" "$test" >>"$base.txt"
     done <"$table" | sed '$!s/$/,/' >"$part"
+    max=$(awk -F'\t' '{ s += $4 } END { print s + 0 }' "$base.verdicts")
+    tests=$(wc -l <"$base.verdicts")
+    printf '  lab %s: 0/%d points\n' "$name" "$max" >>"$base.txt"
+    {
+        printf '  <testsuite name="lab-%s" tests="%d" failures="%d" errors="0" skipped="0" time="0.000">\n' \
+            "$name" "$tests" "$tests"
+        while IFS=$'\t' read -r test _; do
+            printf '    <testcase classname="lab-%s" name="%s" time="0.000">\n      <failure message="%s"></failure>\n    </testcase>\n' \
+                "$name" "$test" "$xml_message"
+        done <"$base.verdicts"
+        printf '  </testsuite>\n'
+    } >"$base.xml"
 }
 
 # complete_part TABLE PART LAB VISIBILITY MESSAGE: adds a failed entry for each
@@ -115,6 +154,8 @@ complete_part() {
         [ -s "$part" ] && sed -i '$s/$/,/' "$part"
         printf '{"name": "lab %s: %s", "score": 0, "max_score": %d, "status": "failed", "output": %s, "visibility": "%s"}\n' \
             "$name" "$test" "$points" "$(json_string "$message")" "$visibility" >>"$part"
+        printf '%s\tfailed\t0\t%d\t%s\t0\t0\n' "$test" "$points" "$visibility" >>"${part%.json}.verdicts"
+        printf '  FAIL   0/%-3d %s\n             %s\n' "$points" "$test" "$message" >>"${part%.json}.txt"
         missing=$((missing + 1))
     done <"$table"
     return $((missing > 0))
@@ -130,8 +171,18 @@ if [ -n "$points_dir" ]; then
         binaries+=("$build/$impl/${base#*_}/$base")
     done
 else
-    for bin in "$build/$impl"/${lab}*/test_* "$build/$impl"/${lab}*/hidden_*; do
-        [ -x "$bin" ] && binaries+=("$bin")
+    # Every lab with tests, built or not: one that did not compile is scored
+    # by the table its last good build left beside it (test_NN-name.tsv).
+    for dir in tests/${lab}*/; do
+        name=$(basename "$dir")
+        case "$name" in [0-9][0-9]-*) ;; *) continue ;; esac
+        [ -d "labs/$name" ] || continue
+        binaries+=("$build/$impl/$name/test_$name")
+        # Hidden tests: only where the instructor's kit built them (HIDDEN=1).
+        hidden_bin="$build/$impl/$name/hidden_$name"
+        if [ -x "$hidden_bin" ] || [ -s "$hidden_bin.tsv" ]; then
+            binaries+=("$hidden_bin")
+        fi
     done
 fi
 [ ${#binaries[@]} -gt 0 ] || { echo "grade.sh: no lab '${lab:-any}' to grade under $build/$impl" >&2; exit 3; }
@@ -156,6 +207,10 @@ for ((i = 0; i < count; i++)); do
         cp "$points_dir/$base.tsv" "$table"
     elif [ -x "$bin" ]; then
         "$bin" --list >"$table" 2>/dev/null
+    elif [ -s "$bin.tsv" ]; then
+        cp "$bin.tsv" "$table"
+    else # never built: its points are unknown, but the lab is not left out
+        printf 'build_%s\t0\t1\tmake it compile: the build log names each error\n' "${name//-/_}" >"$table"
     fi
 
     # A lab that did not compile: every test 0, with the compiler's words
@@ -163,9 +218,10 @@ for ((i = 0; i < count; i++)); do
     if [ ! -x "$bin" ]; then
         errors=$( { grep -E "^labs/$name/[a-z_0-9]+\.c:[0-9]+:[0-9]+: (error|warning)" "${build_log:-/dev/null}" 2>/dev/null ||
             grep -hE 'undefined reference' "${build_log:-/dev/null}" 2>/dev/null || true; } | head -20)
-        echo "grade.sh: lab $name did not compile; its tests score 0" >&2
+        echo "grade.sh: lab $name did not compile; its tests score 0 (the compiler's messages below)" >&2
         zero_part "$table" "$part" "$name" "$visibility" "your code for lab $name did not compile, so its tests could not run:
-${errors:-see the build output}"
+${errors:-nothing about your files: see ${build_log:-the build output}}"
+        cat "$out/parts/${base#test_}.txt"
         status=1
         continue
     fi
@@ -174,16 +230,17 @@ ${errors:-see the build output}"
     others=("$plain_build/$impl/tests/$name"/*.o "$plain_build"/tests/grader/{harness,helpers,channel,json_valid}.o
         "$plain_build/common/libipckit.a" "$plain_build/common/fault.o")
     if ! violations=$(tests/grader/integrity.sh "${names_option[@]}" "$kit" "labs/$name" "$plain_build/$impl/$name" "${others[@]}"); then
-        echo "grade.sh: lab $name: the integrity check failed; the lab scores 0" >&2
-        printf '%s\n' "$violations" | sed 's/^/  /' >&2
+        echo "grade.sh: lab $name: the integrity check failed; the lab scores 0 (the findings below)" >&2
         zero_part "$table" "$part" "$name" "$visibility" "lab $name scores 0: the integrity check of your object files failed:
 $violations
 Lab files may define the functions of the lab's headers and static helpers, and call the C library; see \"What your files may contain\" in the handout."
+        cat "$out/parts/${base#test_}.txt"
         status=1
         continue
     fi
 
     judge_args=(--bin "$bin" --lab "$name" --impl "$impl" --json "$part" --junit "$out/parts/${base#test_}.xml"
+        --text "$out/parts/${base#test_}.txt" --verdicts "$out/parts/${base#test_}.verdicts"
         --kit-root "$kit" --memory-mb "$memory_mb" --notes "$judge_notes" "${flags[@]}")
     [ -n "$only" ] && judge_args+=(--only "$only")
     [ -n "$points_dir" ] && judge_args+=(--points "$table")
@@ -194,7 +251,7 @@ Lab files may define the functions of the lab's headers and static helpers, and 
         [ "$share" -gt 0 ] || share=1
         judge_args+=(--deadline "$(($(date +%s) + share))")
     fi
-    "$judge" "${judge_args[@]}"
+    (umask "$judge_umask" && exec "$judge" "${judge_args[@]}")
     rc=$?
     case "$rc" in
     0) [ "$expect" = skeleton ] && { echo "grade.sh: lab $name: the skeleton passed every test; its tests cannot fail?" >&2; status=1; } ;;
@@ -251,9 +308,9 @@ for list in tests/*/TSAN; do
             printf '{"name": "lab %s: %s", "score": 0, "max_score": 0, "status": "failed", "output": %s}\n' "$name" "$test" \
                 "$(json_string "not run: the ThreadSanitizer build of lab $name failed, so this threaded test could not be checked for data races (no points)")" >"$entry"
         else
-            TSAN_OPTIONS="halt_on_error=1" CK_TIMEOUT_MULTIPLIER=$(( ${CK_TIMEOUT_MULTIPLIER:-1} * 4 )) \
-                "$judge" --bin "$bin" --lab "$name" --impl "$impl" --only "$test" --json "$entry" \
-                --kit-root "$kit" --memory-mb 4096 --notes "$judge_notes" >/dev/null 2>&1
+            (umask "$judge_umask" && TSAN_OPTIONS="halt_on_error=1" CK_TIMEOUT_MULTIPLIER=$((${CK_TIMEOUT_MULTIPLIER:-1} * 4)) \
+                exec "$judge" --bin "$bin" --lab "$name" --impl "$impl" --only "$test" --json "$entry" \
+                --text "$out/parts/tsan-$test.txt" --kit-root "$kit" --memory-mb 4096 --notes "$judge_notes") >/dev/null 2>&1
             grep -q '"status": "passed"' "$entry" 2>/dev/null && continue
             sed -i 's/"output": "/"output": "under ThreadSanitizer (a data race in your code costs this test): /' "$entry"
         fi
@@ -261,12 +318,18 @@ for list in tests/*/TSAN; do
         points=$(grep -F "\"lab $name: $test\"" "$part" | sed 's/.*"max_score": \([0-9]*\).*/\1/')
         sed -i "s/\"max_score\": [0-9]*/\"max_score\": $points/" "$entry"
         replace_entry "$part" "$test" "$entry"
+        # The text table keeps the plain run's line; the verdict under ThreadSanitizer follows it.
+        {
+            printf '  FAIL   0/%-3d %s (under ThreadSanitizer: a data race costs this test)\n' "$points" "$test"
+            grep -v '^$\|^== lab \|^  lab ' "$out/parts/tsan-$test.txt" 2>/dev/null
+        } >>"$out/parts/$name.txt"
+        sed -i "s/^$test\tpassed\t[0-9]*\t/$test\tfailed\t0\t/" "$out/parts/$name.verdicts"
         echo "grade.sh: lab $name: $test failed under ThreadSanitizer" >&2
         [ "$expect" = pass ] && status=1
         [ -z "$expect" ] && status=1
     done <"$list"
 done
-rm -f "$out"/parts/tsan-*.json
+rm -f "$out"/parts/tsan-*
 
 # ---- merge the parts -----------------------------------------------------
 read -r score max < <(cat "$out"/parts/*.json 2>/dev/null |
@@ -304,6 +367,15 @@ top_notes=$( { [ -n "$notes" ] && [ -s "$notes" ] && cat "$notes"; sort -u "$jud
 
 percent=0
 [ "$max" -gt 0 ] && percent=$((100 * score / max))
+# The last line is the summary, and says what the exit status means.
+where=${out#"$kit"/}
 echo
-echo "TOTAL ($impl): $score/$max points ($percent%)  ->  $out/results.json, $out/junit.xml"
+echo "results: $where/results.json, $where/junit.xml"
+case "$status" in
+0) verdict="every test passed" ;;
+1) verdict=$([ -n "$expect" ] && echo "not as expected (see above); exit status 1" || echo "some tests failed; exit status 1") ;;
+*) verdict="the grader could not finish (see above); exit status $status" ;;
+esac
+[ "$status" -eq 0 ] && [ -n "$expect" ] && verdict="as expected ($expect)"
+echo "TOTAL ($impl): $score/$max points ($percent%), $verdict"
 exit $status
