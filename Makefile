@@ -1,38 +1,63 @@
 # ipc-kit - build, run, grade and test the IPC labs.  (GNU Make)
 #
+# For everyone
 #   make demo        the traced tour of the labs, one short story each (reference
 #                    programs, or yours in the student kit); IPC_STEP=1 to step
 #   make programs    build every lab's programs (build/<variant>/<impl>/<lab>/)
-#   make test        everything CI checks: lint, common tests, solutions at
-#                    100 %, skeletons graded cleanly, sanitizer runs, slides,
-#                    demo step mode, trace order, hostile clients, command
-#                    lines, lab 04 for Windows under Wine, the wire (as root),
-#                    the grader under attack; its parts run side by side
-#                    (TEST_JOBS at a time), logs in build/test/logs/
-#   make test-solutions / test-skeletons / test-asan / test-tsan / test-common
-#                    / test-judge / test-batch / test-instructor / test-alternatives
-#                    / test-demo / test-trace / test-servers / test-cli / test-slides
-#                    / test-windows / test-wire   one part of it
-#   make windows     lab 04 for Windows (MinGW-w64, WinSock): build/windows/
+#   make grade       grade your work in labs/: LAB=02 one lab, TEST=name one
+#                    test, SAN=address,undefined or SAN=thread under sanitizers,
+#                    HIDDEN=1 the hidden tests too, IMPL=solutions the reference
+#                    (instructor's kit); ends with the total, exit status 0
+#                    only when every test passed
 #   make bench       measure the mechanisms against each other (lab 05;
-#                    FULL=1 for the thorough run, LAB=01 for lab 01's figures)
-#   make wire        lab 04's calls and the TCP segments they send, on one
-#                    timeline (MODE=halfclose DELAY=50ms LOSS=5%; as root)
-#   make slides      the lecture decks to build/slides/ (HTML; PDF with Chromium);
-#                    make deps-slides installs Marp CLI first
-#   make trace-chart MODE=halfclose   draw a traced lab 04 run as a chart;
-#                    make trace-chart-samples re-records the slides' charts
-#   make grade       grade your work in labs/   (LAB=02 for one lab,
-#                    TEST=name for one test, IMPL=solutions for the reference)
+#                    FULL=1 the thorough run, LAB=01 lab 01's figures,
+#                    IMPL=solutions the reference)
 #   make deps        check (and, as root, install) what the kit needs
-#   make lint        clang-format check and cppcheck
-#   make dist-student / gradescope / classroom / grade-batch SUBMISSIONS=DIR
-#                    instructor tooling (see README.md, "For instructors")
+#                    (DEPS_FOR=build|grade|test|bench|slides|instructor|windows|wire)
+#   make all         programs and test binaries;  make test-binaries  the latter
 #   make clean       remove build/
 #   make help        this list
 #
+# For instructors
+#   make test        everything CI checks, about 3 minutes on 2 cores: lint,
+#                    common tests, solutions at 100 %, skeletons graded
+#                    cleanly, sanitizer runs, slides, demo step mode, trace
+#                    order, hostile clients, command lines, lab 04 for Windows
+#                    under Wine, the wire (as root), the grader under attack;
+#                    its parts run side by side (TEST_JOBS at a time, default
+#                    cores + 1), logs in build/test/logs/
+#   make test-solutions / test-skeletons / test-asan / test-tsan / test-common
+#                    / test-judge / test-batch / test-instructor / test-alternatives
+#                    / test-demo / test-trace / test-servers / test-cli / test-slides
+#                    / test-windows / test-wire   one part of it; each builds
+#                    what it needs, so it runs alone in a fresh clone
+#   make test-build  build everything the parts use, once (make test does)
+#   make lint        clang-format check and cppcheck
+#   make mutants     single-bug variants of the reference must lose points
+#                    (slow, not in make test; LAB=02, MUTANT=a,b)
+#   make dist-student   the student tarball (build/dist/), verified
+#   make gradescope  Gradescope's autograder zip (build/autograder.zip;
+#                    LAB=02: build/autograder-lab02.zip, that lab alone)
+#   make classroom   the GitHub Classroom workflow (build/classroom/)
+#   make grade-batch SUBMISSIONS=DIR   grade a class (build/batch/): JOBS=2
+#                    at a time, LIMIT=600 s each, LAB=02 one lab, PUBLISH=1
+#                    hidden tests in full in the students' reports
+#   make grade-prepare   build all a grading compiles, once (batch, Gradescope)
+#   make grade-build / trace-chart-programs / wire-programs   pieces that the
+#                    targets above build first
+#   make windows     lab 04 for Windows (MinGW-w64, WinSock): build/windows/
+#   make wire        lab 04's calls and the TCP segments they send, on one
+#                    timeline (MODE=halfclose DELAY=50ms LOSS=5%; as root);
+#                    make wire-samples / wire-charts re-record the slides' captures
+#   make slides      the lecture decks to build/slides/ (HTML; PDF with Chromium);
+#                    make deps-slides installs Marp CLI first; slides-html: HTML only
+#   make trace-chart MODE=halfclose   draw a traced lab 04 run as a chart;
+#                    make trace-chart-samples re-records the slides' charts
+#   (see README.md, "For instructors")
+#
 # Options: V=1 shows each command; SAN=address,undefined or SAN=thread
-# builds with sanitizers into their own folder under build/.
+# builds with sanitizers into their own folder under build/; GRADE_DIR=DIR
+# puts make grade's results elsewhere (default build/grade).
 #
 # Layout of the output: build/<variant>/<impl>/<lab>/  (variant is "plain"
 # or "san-..."; impl is "labs" or "solutions"), so nothing is written next
@@ -217,9 +242,14 @@ ifndef DEPS_DONE
 	@tools/deps.sh $(DEPS_FOR)
 endif
 
+# The build says one line (its output goes to a log, shown when it fails), so
+# even the first make demo on a fresh checkout fits a projector.
 demo: DEPS_FOR := build
 demo: deps
-	@$(MAKE) --no-print-directory DEPS_DONE=1 programs
+	@mkdir -p build
+	@echo "make demo: building the programs (the compiler's output goes to build/demo-build.log)"
+	@$(MAKE) --no-print-directory DEPS_DONE=1 programs >build/demo-build.log 2>&1 || \
+	    { tail -n 30 build/demo-build.log; echo "make demo: the build failed (above; all of it in build/demo-build.log)" >&2; exit 1; }
 	@tools/demo.sh $(BUILD)
 
 # GRADE_EXPECT: "" (just report), "pass" (all must pass) or "skeleton"
@@ -371,13 +401,14 @@ gradescope: DEPS_FOR := instructor
 gradescope: deps
 	@tools/instructor/gradescope.sh build/autograder$(if $(LAB),-lab$(LAB)).zip $(LAB)
 
-# make grade-batch SUBMISSIONS=DIR [JOBS=2] [LIMIT=600] [LAB=02]
+# make grade-batch SUBMISSIONS=DIR [JOBS=2] [LIMIT=600] [LAB=02] [PUBLISH=1]
+# PUBLISH=1: the students' reports show the hidden tests in full.
 JOBS  ?= 2
 LIMIT ?= 600
 grade-batch: DEPS_FOR := instructor
 grade-batch: deps
-	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade-batch SUBMISSIONS=DIR [JOBS=N] [LIMIT=seconds] [LAB=NN]"; exit 2; }
-	@tools/instructor/grade-batch.sh $(SUBMISSIONS) build/batch $(JOBS) $(LIMIT) $(LAB)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade-batch SUBMISSIONS=DIR [JOBS=N] [LIMIT=seconds] [LAB=NN] [PUBLISH=1]"; exit 2; }
+	@PUBLISH=$(PUBLISH) tools/instructor/grade-batch.sh $(SUBMISSIONS) build/batch $(JOBS) $(LIMIT) $(LAB)
 
 classroom: deps
 	@mkdir -p build/classroom
@@ -389,8 +420,10 @@ test-judge: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 $(JSON_CHECK)
 	@tests/instructor/test_judge.sh $(BUILD)
 
+# test_batch.sh reads the labs' tables from their test binaries, hidden ones too.
 test-batch: DEPS_FOR := instructor
 test-batch: deps
+	@$(MAKE) --no-print-directory DEPS_DONE=1 HIDDEN=1 test-binaries
 	@tests/instructor/test_batch.sh $(BUILD)
 
 test-instructor: DEPS_FOR := instructor
