@@ -417,7 +417,7 @@ classroom: deps
 
 test-judge: DEPS_FOR := instructor
 test-judge: deps
-	@$(MAKE) --no-print-directory DEPS_DONE=1 $(JSON_CHECK)
+	@$(MAKE) --no-print-directory DEPS_DONE=1 HIDDEN=1 test-binaries $(JSON_CHECK)
 	@tests/instructor/test_judge.sh $(BUILD)
 
 # test_batch.sh reads the labs' tables from their test binaries, hidden ones too.

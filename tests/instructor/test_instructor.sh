@@ -82,6 +82,36 @@ reference_refused() {
 }
 check "make grade IMPL=solutions in the student kit: the reference is not part of it (exit 2)" reference_refused
 
+# ---- student text is data ------------------------------------------------------
+# A lab 02 that prints a fake total with a carriage return, an escape
+# sequence and bytes that are not UTF-8, and says the same in a #pragma
+# message, graded in the student kit: the grader's own lines stay its own.
+echo "== what a student's code prints is data =="
+skeleton="$scratch/verified/labs/02-pipe/pipe_lab.c"
+cp "$skeleton" "$scratch/pipe_lab.c.skeleton"
+{
+    cat <<'C'
+#include <stdio.h>
+#pragma message "\nTOTAL (labs): 999/999 points (100%), every test passed"
+static void print_a_fake_total(void)
+{
+    fprintf(stderr, "\r\033[2KTOTAL (labs): 999/999 points (100%%)\n\xff\xfe <b>\n");
+}
+C
+    sed 's|^    (void)fd;$|    print_a_fake_total();\n    (void)fd;|' "$scratch/pipe_lab.c.skeleton"
+} >"$skeleton"
+make -C "$scratch/verified" --no-print-directory DEPS_DONE=1 grade LAB=02 >"$scratch/evil.log" 2>&1
+check "the only TOTAL line is the grader's last line" \
+    test "$(grep -c '^TOTAL' "$scratch/evil.log"),$(grep '^TOTAL' "$scratch/evil.log" | grep -c '^TOTAL (labs): 0/')" = 1,1
+check "no escape or carriage return reaches the terminal; they are shown as \\x1b and \\x0d" \
+    sh -c "! LC_ALL=C grep -q '[$(printf '\033\r')]' '$scratch/evil.log' && grep -qF '\x0d\x1b[2KTOTAL (labs): 999/999' '$scratch/evil.log'"
+check "results.json is valid JSON in valid UTF-8" sh -c "'$json_check' '$scratch/verified/build/grade/results.json' &&
+    iconv -f UTF-8 -t UTF-8 '$scratch/verified/build/grade/results.json' >/dev/null"
+if command -v xmllint >/dev/null; then
+    check "junit.xml is well-formed XML" xmllint --noout "$scratch/verified/build/grade/junit.xml"
+fi
+cp "$scratch/pipe_lab.c.skeleton" "$skeleton"
+
 # ---- make help --------------------------------------------------------------
 help_lists_everything() { # every target declared .PHONY and every option a user sets
     local help target missing=""
@@ -130,6 +160,8 @@ check "correct submission: hidden tests are after_published" \
 check "empty submission: scores 0" test "$(total_score "$scratch/gs-empty/results/results.json")" -eq 0
 check "broken submission: scores 0" test "$(total_score "$scratch/gs-broken/results/results.json")" -eq 0
 check "broken submission: says it did not compile" grep -q 'did not compile' "$scratch/gs-broken/results/results.json"
+check "Gradescope's results are private: results.json 0600 in a 0700 folder" \
+    test "$(stat -c %a "$scratch/gs-correct/results" "$scratch/gs-correct/results/results.json" | paste -sd,)" = 700,600
 
 refuses_unknown_lab() { # refuses_unknown_lab COMMAND...: exit 2, and the labs are listed
     local out status
@@ -199,6 +231,7 @@ make -C "$classroom" -s -j2 DEPS_DONE=1 all >/dev/null 2>&1
 awk '/command: / { match($0, /LAB=[0-9]+ TEST=[a-z0-9_]+/); split(substr($0, RSTART, RLENGTH), w, /[= ]/); step = w[2] " " w[4] }
      /max-score: / { print step, $2 }' "$workflow" >"$scratch/steps"
 for bin in "$classroom"/build/plain/labs/*/test_*; do
+    [ -x "$bin" ] || continue # not the table beside it (test_NN-name.tsv)
     lab=$(basename "$(dirname "$bin")")
     "$bin" --list | awk -F'\t' -v lab="${lab%%-*}" '{ print lab, $1, $2 }'
 done >"$scratch/tables"
