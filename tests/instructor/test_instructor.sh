@@ -110,6 +110,19 @@ check "results.json is valid JSON in valid UTF-8" sh -c "'$json_check' '$scratch
 if command -v xmllint >/dev/null; then
     check "junit.xml is well-formed XML" xmllint --noout "$scratch/verified/build/grade/junit.xml"
 fi
+# Then the same lab stops compiling: its result is a new one, 0 with the
+# compiler's words, never the results of the run before.
+echo "int broken(void) { return no_such_name; }" >>"$skeleton"
+make -C "$scratch/verified" --no-print-directory DEPS_DONE=1 grade LAB=02 >"$scratch/broken.log" 2>&1
+broken_results="$scratch/verified/build/grade/results.json"
+broken_lab_reported() {
+    grep -q 'did not compile' "$broken_results" && [ "$(lab_score "$broken_results" 02-pipe)" = 0 ] &&
+        grep -q '^  *labs/02-pipe/pipe_lab.c:[0-9]*:[0-9]*: error: .no_such_name' "$scratch/broken.log"
+}
+check "a lab that does not compile: results.json says so, 0 points, the compiler's message shown indented" \
+    broken_lab_reported || tail -20 "$scratch/broken.log"
+check "a lab that does not compile: junit.xml fails each of its tests" \
+    grep -q '<testsuite name="lab-02-pipe" tests="[1-9][0-9]*" failures="[1-9]' "$scratch/verified/build/grade/junit.xml"
 cp "$scratch/pipe_lab.c.skeleton" "$skeleton"
 
 # ---- make help --------------------------------------------------------------

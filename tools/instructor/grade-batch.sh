@@ -70,12 +70,13 @@ fi
 
 # The labs graded, and each one's maximum, from the pristine tables.
 mapfile -t labs < <(ls "$work/points" | sed -n 's/^test_\(.*\)\.tsv$/\1/p')
+# (Not "lab": that names the one lab to grade, LAB.)
 declare -A lab_max=()
 max_total=0
-for lab in "${labs[@]}"; do
-    lab_max[$lab]=$(cat "$work/points/test_$lab.tsv" "$work/points/hidden_$lab.tsv" 2>/dev/null |
+for each in "${labs[@]}"; do
+    lab_max[$each]=$(cat "$work/points/test_$each.tsv" "$work/points/hidden_$each.tsv" 2>/dev/null |
         awk -F'\t' '{ s += $2 } END { print s + 0 }')
-    max_total=$((max_total + lab_max[$lab]))
+    max_total=$((max_total + lab_max[$each]))
 done
 textsafe="$work/template/build/plain/tests/grader/textsafe"
 
@@ -193,9 +194,9 @@ grade_one() {
     render_report "$dir" "$name" instructor >"$out/instructor/$name.txt"
     render_report "$dir" "$name" "${publish:+instructor}" >"$out/student/$name.txt"
     # One row: points per lab from the judge's verdicts, never from its prose.
-    local row=${name//[$'\t\n\r']/ } total=0 lab points leaks timeouts
-    for lab in "${labs[@]}"; do
-        points=$(verdict_sum 3 "$dir" "$lab")
+    local row=${name//[$'\t\n\r']/ } total=0 each points leaks timeouts
+    for each in "${labs[@]}"; do
+        points=$(verdict_sum 3 "$dir" "$each")
         row+=$'\t'"$points"
         total=$((total + points))
     done
@@ -229,8 +230,8 @@ csv_field() {
     printf '%s' "$v"
 }
 header="student"
-for lab in "${labs[@]}"; do
-    header+=",$lab,$lab max"
+for each in "${labs[@]}"; do
+    header+=",$each,$each max"
 done
 {
     echo "$header,total,total max,leaks,timeouts,notes"
@@ -250,8 +251,8 @@ done
 {
     printf '{\n  "labs": ['
     sep=
-    for lab in "${labs[@]}"; do
-        printf '%s{"lab": "%s", "max": %d}' "$sep" "$lab" "${lab_max[$lab]}"
+    for each in "${labs[@]}"; do
+        printf '%s{"lab": "%s", "max": %d}' "$sep" "$each" "${lab_max[$each]}"
         sep=", "
     done
     printf '],\n  "max": %d,\n  "students": [' "$max_total"
