@@ -106,14 +106,17 @@ FAULT_OBJ   := $(BUILD)/common/fault.o
 # no student code, which alone decides a score.
 HARNESS_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,harness.c helpers.c channel.c json_valid.c))
 JUDGE_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,judge.c judge_run.c judge_table.c \
-                  contain.c cgroup.c uid_pool.c proc_table.c audit.c report.c channel.c))
+                  contain.c cgroup.c uid_pool.c proc_table.c audit.c report.c verdict.c channel.c))
 # The judge is always a plain build: it never runs under a sanitizer itself
 # (the namespace init it clones runs on a stack of its own, which ASan
 # would misread); SAN= builds of the tests still use it.
 JUDGE        := build/plain/tests/grader/judge
 # textsafe escapes a compiler's messages and notes for grade.sh as the judge
-# escapes a test's output (for the terminal, JSON and XML).
+# escapes a test's output (for the terminal, JSON and XML); render writes a
+# lab's reports from its verdict file, with the judge's own renderers.
 TEXTSAFE     := build/plain/tests/grader/textsafe
+RENDER       := build/plain/tests/grader/render
+GRADER_TOOLS := $(JUDGE) $(TEXTSAFE) $(RENDER)
 LIBC_NAMES   := build/plain/tests/grader/libc-names.txt
 COMMON_TEST := $(BUILD)/tests/common/test_common
 
@@ -211,7 +214,11 @@ $(JUDGE): $(JUDGE_OBJS) $(COMMON_LIB)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(TEXTSAFE): $(BUILD)/tests/grader/textsafe.o $(BUILD)/tests/grader/report.o $(COMMON_LIB)
+$(TEXTSAFE): $(patsubst %,$(BUILD)/tests/grader/%.o,textsafe report verdict) $(COMMON_LIB)
+	$(if $(Q),@echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(RENDER): $(patsubst %,$(BUILD)/tests/grader/%.o,render report verdict judge_table) $(COMMON_LIB)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 endif
@@ -234,7 +241,7 @@ $(JSON_CHECK): $(BUILD)/tests/instructor/json_check.o $(BUILD)/tests/grader/json
 
 all: programs test-binaries
 programs: $(ALL_PROGS)
-test-binaries: $(ALL_TESTS) $(COMMON_TEST) $(if $(SAN),,$(JUDGE) $(TEXTSAFE) $(LIBC_NAMES))
+test-binaries: $(ALL_TESTS) $(COMMON_TEST) $(if $(SAN),,$(GRADER_TOOLS) $(LIBC_NAMES))
 
 # The sub-makes of `make test` set DEPS_DONE so the check runs once.
 deps:
@@ -292,7 +299,7 @@ grade: deps
 	@mkdir -p $(GRADE_DIR) && chmod 700 $(GRADE_DIR) && rm -f $(GRADE_DIR)/results.json $(GRADE_DIR)/junit.xml
 	@rm -f $(GRADE_DIR)/build.log && (umask 077 && : >$(GRADE_DIR)/build.log)
 	@echo "make grade: building $(if $(LAB),lab $(GRADE_LABS),every lab) ($(IMPL)$(if $(SAN), with $(SAN))); the compiler's output goes to $(GRADE_DIR)/build.log"
-	@$(MAKE) --no-print-directory DEPS_DONE=1 SAN= $(JUDGE) $(TEXTSAFE) $(LIBC_NAMES) >>$(GRADE_DIR)/build.log 2>&1 || \
+	@$(MAKE) --no-print-directory DEPS_DONE=1 SAN= $(GRADER_TOOLS) $(LIBC_NAMES) >>$(GRADE_DIR)/build.log 2>&1 || \
 	    { tail -n 30 $(GRADE_DIR)/build.log; echo "make grade: the grader itself did not build (above)" >&2; exit 3; }
 ifdef KEEP_GOING
 	@# A copy of the pristine kit: every binary is the skeleton's until the submission's own is built.
@@ -312,7 +319,7 @@ endif
 	    $(if $(GRADE_LOCK_DOWN),--lock-down) $(if $(GRADE_TSAN_LABS),--tsan-build build/san-thread)
 
 .PHONY: grade-build grade-prepare
-grade-build: $(GRADE_BUILT) $(if $(SAN),,$(JUDGE) $(TEXTSAFE) $(LIBC_NAMES))
+grade-build: $(GRADE_BUILT) $(if $(SAN),,$(GRADER_TOOLS) $(LIBC_NAMES))
 	@:
 
 # Everything a grading of this kit compiles (test binaries, hidden ones with
@@ -417,13 +424,13 @@ classroom: deps
 
 test-judge: DEPS_FOR := instructor
 test-judge: deps
-	@$(MAKE) --no-print-directory DEPS_DONE=1 HIDDEN=1 test-binaries $(JSON_CHECK)
+	@$(MAKE) --no-print-directory -s DEPS_DONE=1 HIDDEN=1 test-binaries $(JSON_CHECK)
 	@tests/instructor/test_judge.sh $(BUILD)
 
 # test_batch.sh reads the labs' tables from their test binaries, hidden ones too.
 test-batch: DEPS_FOR := instructor
 test-batch: deps
-	@$(MAKE) --no-print-directory DEPS_DONE=1 HIDDEN=1 test-binaries
+	@$(MAKE) --no-print-directory -s DEPS_DONE=1 HIDDEN=1 test-binaries
 	@tests/instructor/test_batch.sh $(BUILD)
 
 test-instructor: DEPS_FOR := instructor

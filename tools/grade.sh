@@ -2,8 +2,9 @@
 # grade.sh - grade labs with the judge and merge its reports into
 #   OUT/results.json  (Gradescope's format: score, tests[])
 #   OUT/junit.xml     (for CI systems)
-#   OUT/parts/        each lab's pieces: the judge's JSON, JUnit, text table
-#                     and verdicts (one line per test, no prose: for counting)
+#   OUT/parts/        each lab's pieces: its verdicts (one record per test,
+#                     verdict.h), and the JSON, JUnit and text table the judge
+#                     (or render, after a change to the records) made of them
 # and print the total. Called by `make grade`; run it by hand only to debug.
 # Every file it writes is private (umask 077): results are the grading
 # user's alone, and OUT is 0700. Old results are removed first, so a run
@@ -81,7 +82,8 @@ rm -rf "$out/parts" "$out/results.json" "$out/junit.xml"
 chmod 700 "$out"
 judge="$kit/$plain_build/tests/grader/judge" # always a plain build
 textsafe="$kit/$plain_build/tests/grader/textsafe"
-for tool in "$judge" "$textsafe"; do
+render="$kit/$plain_build/tests/grader/render"
+for tool in "$judge" "$textsafe" "$render"; do
     [ -x "$tool" ] || { echo "grade.sh: $tool is not built (run make grade, which builds it)" >&2; exit 3; }
 done
 if [ -n "$lock_down" ] && [ "$(id -u)" -eq 0 ]; then
@@ -110,54 +112,44 @@ shown() { # shown [PREFIX]: standard input, indented and made inert for the term
     "$textsafe" term "${1:-  | }"
 }
 
-# zero_part TABLE PART LAB VISIBILITY MESSAGE: every test of TABLE failed,
-# with MESSAGE, in each form the judge writes (JSON, JUnit, text, verdicts).
-zero_part() {
-    local table=$1 part=$2 name=$3 visibility=$4 message=$5 test points
-    local base=${part%.json} output xml_message tests max
-    output=$(json_string "$message")
-    xml_message=$(printf '%s' "$message" | "$textsafe" xml)
-    : >"$base.verdicts"
-    {
-        printf '\n== lab %s (%s) ==\n' "$name" "$impl"
-        printf '%s\n' "$message" | shown "             "
-    } >"$base.txt"
-    while IFS=$'\t' read -r test points _; do
-        [ -n "$only" ] && [ "$test" != "$only" ] && continue
-        printf '{"name": "lab %s: %s", "score": 0, "max_score": %d, "status": "failed", "output": %s, "visibility": "%s"}\n' \
-            "$name" "$test" "$points" "$output" "$visibility"
-        printf '%s\tfailed\t0\t%d\t%s\t0\t0\n' "$test" "$points" "$visibility" >>"$base.verdicts"
-        printf '  FAIL   0/%-3d %s\n' "$points" "$test" >>"$base.txt"
-    done <"$table" | sed '$!s/$/,/' >"$part"
-    max=$(awk -F'\t' '{ s += $4 } END { print s + 0 }' "$base.verdicts")
-    tests=$(wc -l <"$base.verdicts")
-    printf '  lab %s: 0/%d points\n' "$name" "$max" >>"$base.txt"
-    {
-        printf '  <testsuite name="lab-%s" tests="%d" failures="%d" errors="0" skipped="0" time="0.000">\n' \
-            "$name" "$tests" "$tests"
-        while IFS=$'\t' read -r test _; do
-            printf '    <testcase classname="lab-%s" name="%s" time="0.000">\n      <failure message="%s"></failure>\n    </testcase>\n' \
-                "$name" "$test" "$xml_message"
-        done <"$base.verdicts"
-        printf '  </testsuite>\n'
-    } >"$base.xml"
+# A lab's results change only as records of its verdict file (verdict.h);
+# render then writes its reports from them, with the judge's own renderers.
+# render_part TABLE PART LAB: PART (.json) and its .xml and .txt, from its .verdicts.
+render_part() {
+    local base=${2%.json}
+    "$render" --lab "$3" --impl "$impl" --points "$1" --verdicts "$base.verdicts" \
+        --json "$base.json" --junit "$base.xml" --text "$base.txt"
 }
 
-# complete_part TABLE PART LAB VISIBILITY MESSAGE: adds a failed entry for each
-# test of TABLE that PART lacks (a judge that was killed half-way).
-complete_part() {
-    local table=$1 part=$2 name=$3 visibility=$4 message=$5 test points missing=0
-    touch "$part"
+# failed_record TEST POINTS VISIBILITY MESSAGE: a verdict record, 0 of POINTS.
+failed_record() {
+    printf '%s\tfailed\t0\t%d\t%s\t0\t0\t0.000\t%s\t\n' "$1" "$2" "$3" "$(printf '%s' "$4" | "$textsafe" field)"
+}
+
+# zero_part TABLE PART LAB VISIBILITY MESSAGE: every test of TABLE failed, with MESSAGE.
+zero_part() {
+    local table=$1 part=$2 name=$3 visibility=$4 message=$5 test points
     while IFS=$'\t' read -r test points _; do
         [ -n "$only" ] && [ "$test" != "$only" ] && continue
-        grep -qF "\"lab $name: $test\"" "$part" && continue
-        [ -s "$part" ] && sed -i '$s/$/,/' "$part"
-        printf '{"name": "lab %s: %s", "score": 0, "max_score": %d, "status": "failed", "output": %s, "visibility": "%s"}\n' \
-            "$name" "$test" "$points" "$(json_string "$message")" "$visibility" >>"$part"
-        printf '%s\tfailed\t0\t%d\t%s\t0\t0\n' "$test" "$points" "$visibility" >>"${part%.json}.verdicts"
-        printf '  FAIL   0/%-3d %s\n             %s\n' "$points" "$test" "$message" >>"${part%.json}.txt"
+        failed_record "$test" "$points" "$visibility" "$message"
+    done <"$table" >"${part%.json}.verdicts"
+    render_part "$table" "$part" "$name"
+}
+
+# complete_part TABLE PART LAB VISIBILITY MESSAGE: adds a failed record for
+# each test of TABLE that the verdicts lack (a judge that was killed
+# half-way), and renders the part again, so its reports all say the same.
+complete_part() {
+    local table=$1 part=$2 name=$3 visibility=$4 message=$5 test points missing=0
+    local verdicts=${part%.json}.verdicts
+    touch "$verdicts"
+    while IFS=$'\t' read -r test points _; do
+        [ -n "$only" ] && [ "$test" != "$only" ] && continue
+        cut -f1 "$verdicts" | grep -qxF -- "$test" && continue
+        failed_record "$test" "$points" "$visibility" "$message" >>"$verdicts"
         missing=$((missing + 1))
     done <"$table"
+    render_part "$table" "$part" "$name"
     return $((missing > 0))
 }
 
@@ -271,10 +263,10 @@ Lab files may define the functions of the lab's headers and static helpers, and 
         "not graded: the judge did not finish this lab (exit $rc); no points"; then
         status=$((status == 0 ? 1 : status))
     fi
-    if [ "$expect" = skeleton ] && [ -f "$part" ]; then
+    if [ "$expect" = skeleton ] && [ -f "${part%.json}.verdicts" ]; then
         # Every test of an untouched skeleton must fail with the clear message.
-        unclear=$(grep -v '"status": "passed"' "$part" | grep -vc 'not implemented yet')
-        passed=$(grep -c '"status": "passed"' "$part")
+        unclear=$(awk -F'\t' '$2 == "failed" && !index($9, "not implemented yet")' "${part%.json}.verdicts" | wc -l)
+        passed=$(awk -F'\t' '$2 == "passed"' "${part%.json}.verdicts" | wc -l)
         if [ "$unclear" -ne 0 ] || [ "$passed" -ne 0 ]; then
             echo "grade.sh: lab $name: $unclear skeleton test(s) failed without saying 'not implemented yet', $passed passed" >&2
             status=1
@@ -283,47 +275,37 @@ Lab files may define the functions of the lab's headers and static helpers, and 
 done
 
 # ---- threaded tests again, under ThreadSanitizer ---------------------------
-# replace_entry PART TEST NEW_LINE_FILE: puts the judge's TSan verdict of TEST
-# in place of its plain one, keeping the part's commas.
-replace_entry() {
-    local part=$1 test=$2 entry=$3
-    awk -v key="\"lab $name: $test\"" -v file="$entry" '
-        BEGIN { getline repl <file; sub(/,$/, "", repl) }
-        index($0, key) { comma = /,$/ ? "," : ""; print repl comma; next }
-        { print }' "$part" >"$part.new" && mv "$part.new" "$part"
-}
+# The run's record of a test that passed plainly but not under ThreadSanitizer
+# takes the plain record's place; the points stay the plain table's.
 for list in tests/*/TSAN; do
     [ -n "$tsan_build" ] && [ -f "$list" ] || continue
     name=$(basename "$(dirname "$list")")
     case "$name" in ${lab}*) ;; *) continue ;; esac
     part="$out/parts/$name.json"
-    [ -s "$part" ] || continue
+    verdicts="$out/parts/$name.verdicts"
+    table="$out/parts/test_$name.tsv"
+    [ -s "$verdicts" ] || continue
     bin="$kit/$tsan_build/$impl/$name/test_$name"
     while read -r test; do
         case "$test" in '' | '#'*) continue ;; esac
         [ -n "$only" ] && [ "$test" != "$only" ] && continue
-        grep -F "\"lab $name: $test\"" "$part" | grep -q '"status": "passed"' || continue # lost already
-        entry="$out/parts/tsan-$test.json"
+        awk -F'\t' -v t="$test" '$1 == t && $2 == "passed" { found = 1 } END { exit !found }' "$verdicts" ||
+            continue # lost already
+        entry="$out/parts/tsan-$test.verdicts"
         if [ ! -x "$bin" ]; then
-            printf '{"name": "lab %s: %s", "score": 0, "max_score": 0, "status": "failed", "output": %s}\n' "$name" "$test" \
-                "$(json_string "not run: the ThreadSanitizer build of lab $name failed, so this threaded test could not be checked for data races (no points)")" >"$entry"
+            failed_record "$test" 0 visible "not run: the ThreadSanitizer build of lab $name failed, so this threaded test could not be checked for data races (no points)" >"$entry"
         else
             (umask "$judge_umask" && TSAN_OPTIONS="halt_on_error=1" CK_TIMEOUT_MULTIPLIER=$((${CK_TIMEOUT_MULTIPLIER:-1} * 4)) \
-                exec "$judge" --bin "$bin" --lab "$name" --impl "$impl" --only "$test" --json "$entry" \
-                --text "$out/parts/tsan-$test.txt" --kit-root "$kit" --memory-mb 4096 --notes "$judge_notes") >/dev/null 2>&1
-            grep -q '"status": "passed"' "$entry" 2>/dev/null && continue
-            sed -i 's/"output": "/"output": "under ThreadSanitizer (a data race in your code costs this test): /' "$entry"
+                exec "$judge" --bin "$bin" --lab "$name" --impl "$impl" --only "$test" --points "$table" \
+                --verdicts "$entry" --kit-root "$kit" --memory-mb 4096 --notes "$judge_notes") >/dev/null 2>&1
+            awk -F'\t' '$2 == "passed" { found = 1 } END { exit !found }' "$entry" 2>/dev/null && continue
+            [ -s "$entry" ] || failed_record "$test" 0 visible "the judge did not finish this test under ThreadSanitizer (no points)" >"$entry"
         fi
-        # The points stay those of the plain run's table.
-        points=$(grep -F "\"lab $name: $test\"" "$part" | sed 's/.*"max_score": \([0-9]*\).*/\1/')
-        sed -i "s/\"max_score\": [0-9]*/\"max_score\": $points/" "$entry"
-        replace_entry "$part" "$test" "$entry"
-        # The text table keeps the plain run's line; the verdict under ThreadSanitizer follows it.
-        {
-            printf '  FAIL   0/%-3d %s (under ThreadSanitizer: a data race costs this test)\n' "$points" "$test"
-            grep -v '^$\|^== lab \|^  lab ' "$out/parts/tsan-$test.txt" 2>/dev/null
-        } >>"$out/parts/$name.txt"
-        sed -i "s/^$test\tpassed\t[0-9]*\t/$test\tfailed\t0\t/" "$out/parts/$name.verdicts"
+        awk -F'\t' -v OFS='\t' -v t="$test" -v why="under ThreadSanitizer (a data race in your code costs this test): " '
+            NR == FNR { if ($1 == t) for (i = 6; i <= 10; i++) tsan[i] = $i; next }
+            $1 == t { $2 = "failed"; $3 = 0; for (i = 6; i <= 10; i++) $i = tsan[i]; $9 = why $9 }
+            { print }' "$entry" "$verdicts" >"$verdicts.new" && mv "$verdicts.new" "$verdicts"
+        render_part "$table" "$part" "$name"
         echo "grade.sh: lab $name: $test failed under ThreadSanitizer" >&2
         [ "$expect" = pass ] && status=1
         [ -z "$expect" ] && status=1
@@ -332,8 +314,9 @@ done
 rm -f "$out"/parts/tsan-*
 
 # ---- merge the parts -----------------------------------------------------
-read -r score max < <(cat "$out"/parts/*.json 2>/dev/null |
-    awk -F'"score": |, "max_score": |, "status"' '{ s += $2; m += $3 } END { printf "%d %d\n", s, m }')
+# The totals come from the verdicts; the reports are the parts' own, joined.
+read -r score max < <(cat "$out"/parts/*.verdicts 2>/dev/null |
+    awk -F'\t' '{ s += $3; m += $4 } END { printf "%d %d\n", s, m }')
 top_notes=$( { [ -n "$notes" ] && [ -s "$notes" ] && cat "$notes"; sort -u "$judge_notes"; } 2>/dev/null)
 {
     # stdout_visibility hidden: the log holds hidden tests' names; students see
@@ -355,11 +338,7 @@ top_notes=$( { [ -n "$notes" ] && [ -s "$notes" ] && cat "$notes"; sort -u "$jud
 {
     echo '<?xml version="1.0" encoding="UTF-8"?>'
     # The totals of the suites, as the common JUnit schema wants them on the root.
-    cat "$out"/parts/*.xml 2>/dev/null | awk -F'"' '/<testsuite / {
-            for (i = 1; i < NF; i++) {
-                if ($i ~ / tests=$/) t += $(i + 1); if ($i ~ / failures=$/) f += $(i + 1)
-                if ($i ~ / time=$/) s += $(i + 1)
-            } }
+    cat "$out"/parts/*.verdicts 2>/dev/null | awk -F'\t' '{ t++; f += $2 != "passed"; s += $8 }
         END { printf "<testsuites name=\"ipc-kit\" tests=\"%d\" failures=\"%d\" errors=\"0\" time=\"%.3f\">\n", t, f, s }'
     cat "$out"/parts/*.xml 2>/dev/null
     echo '</testsuites>'

@@ -24,6 +24,7 @@
 #include "err.h"
 #include "judge.h"
 #include "report.h"
+#include "verdict.h"
 
 enum { EXIT_ALL_PASSED = 0, EXIT_SOME_FAILED = 1, EXIT_JUDGE_ERROR = 3 };
 
@@ -47,8 +48,7 @@ static void usage(const char *prog)
            "  --json FILE       write the Gradescope test entries to FILE\n"
            "  --junit FILE      write a JUnit <testsuite> to FILE\n"
            "  --text FILE       write the table, as on the terminal, to FILE\n"
-           "  --verdicts FILE   write one line per test (name, status, score, max,\n"
-           "                    visibility, leaks, timed out) to FILE\n"
+           "  --verdicts FILE   write one record per test to FILE (verdict.h)\n"
            "  --hidden          mark the tests after_published (instructor-only tests)\n"
            "  --deadline EPOCH  no test runs past this time (seconds since 1970)\n"
            "  --memory-mb N     memory limit per test (default 1024; 0 = none)\n"
@@ -208,14 +208,15 @@ int main(int argc, char **argv)
     contain_finish(&c);
 
     report_terminal(a.lab, a.impl, results, count);
+    /* The verdicts first: they are the record the other reports can be made from again. */
+    if (a.verdicts && verdict_write(a.verdicts, a.visibility, results, count) == -1)
+        die_errno("judge: writing %s", a.verdicts);
     if (a.json && report_json(a.json, a.lab, a.visibility, results, count) == -1)
         die_errno("judge: writing %s", a.json);
     if (a.junit && report_junit(a.junit, a.lab, results, count) == -1)
         die_errno("judge: writing %s", a.junit);
     if (a.text && report_text(a.text, a.lab, a.impl, results, count) == -1)
         die_errno("judge: writing %s", a.text);
-    if (a.verdicts && report_verdicts(a.verdicts, a.visibility, results, count) == -1)
-        die_errno("judge: writing %s", a.verdicts);
     int status = EXIT_ALL_PASSED;
     for (size_t i = 0; i < count; i++) {
         if (!results[i].passed)

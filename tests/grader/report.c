@@ -83,21 +83,6 @@ int report_text(const char *path, const char *lab, const char *impl,
     return fclose(out) == 0 ? 0 : -1;
 }
 
-int report_verdicts(const char *path, const char *visibility, const struct graded_test *results,
-                    size_t count)
-{
-    FILE *out = open_private(path);
-    if (out == NULL)
-        return -1;
-    for (size_t i = 0; i < count; i++) {
-        const struct graded_test *r = &results[i];
-        fprintf(out, "%s\t%s\t%d\t%d\t%s\t%d\t%d\n", r->test->name, r->passed ? "passed" : "failed",
-                r->passed ? r->test->points : 0, r->test->points, visibility, r->leaks,
-                r->timed_out ? 1 : 0);
-    }
-    return fclose(out) == 0 ? 0 : -1;
-}
-
 /* The text a student sees for one test on Gradescope. */
 static void output_text(const struct graded_test *r, char *buf, size_t size)
 {

@@ -1,9 +1,10 @@
 /*
  * textsafe - make text that someone else wrote safe to show, as one format.
  *
- * usage: textsafe json|term|xml [PREFIX] < TEXT
+ * usage: textsafe json|term|xml|field [PREFIX] < TEXT
  *
  *   json   TEXT as one JSON string (valid UTF-8, every control escaped)
+ *   field  TEXT as a field of a verdict record (verdict.h: \\, \t, \n)
  *   term   TEXT for a terminal, PREFIX (default two spaces) before each
  *          line, controls and bytes that are not UTF-8 shown as \xNN
  *   xml    TEXT as XML character data (well-formed whatever it holds)
@@ -22,6 +23,7 @@
 #include "json.h"
 #include "report.h"
 #include "term.h"
+#include "verdict.h"
 
 /* Reads all of stdin; *len gets its length. NULs are turned into text. */
 static char *read_all(size_t *len)
@@ -56,8 +58,16 @@ static char *read_all(size_t *len)
 int main(int argc, char **argv)
 {
     err_set_progname(argv[0]);
+    if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+        printf("usage: %s json|term|xml|field [PREFIX] < TEXT\n"
+               "Writes TEXT, which someone else wrote, safely as one format (see the top of\n"
+               "tests/grader/textsafe.c).\n"
+               "example: printf 'a\\033[2Jb' | %s term '  | '\n",
+               argv[0], argv[0]);
+        return 0;
+    }
     if (argc < 2 || argc > 3)
-        die_usage("usage: textsafe json|term|xml [PREFIX] < TEXT");
+        die_usage("usage: textsafe json|term|xml|field [PREFIX] < TEXT");
     size_t len;
     char *text = read_all(&len);
     /* Trailing newlines are the writer's layout, not part of the text. */
@@ -65,6 +75,8 @@ int main(int argc, char **argv)
         text[--len] = '\0';
     if (strcmp(argv[1], "json") == 0) {
         json_fputs(stdout, text);
+    } else if (strcmp(argv[1], "field") == 0) {
+        verdict_field_puts(stdout, text);
     } else if (strcmp(argv[1], "xml") == 0) {
         report_xml_text(stdout, text);
     } else if (strcmp(argv[1], "term") == 0) {
@@ -73,7 +85,7 @@ int main(int argc, char **argv)
             putchar('\n');
         }
     } else {
-        die_usage("unknown format '%s': use json, term or xml", argv[1]);
+        die_usage("unknown format '%s': use json, term, xml or field", argv[1]);
     }
     free(text);
     if (fflush(stdout) == EOF || ferror(stdout))
