@@ -81,7 +81,7 @@ done
 textsafe="$work/template/build/plain/tests/grader/textsafe"
 
 # verdict_sum FIELD DIR LAB [hidden|public]: the sum of one numeric field of
-# the judge's verdicts (3 score, 4 max) for a lab, public and hidden tests.
+# the judge's verdicts (3 score, 4 max; verdict.h) for a lab, public and hidden tests.
 verdict_sum() {
     local files=("$2/out/parts/$3.verdicts" "$2/out/parts/hidden_$3.verdicts")
     [ "${4:-}" = public ] && files=("$2/out/parts/$3.verdicts")
@@ -100,7 +100,7 @@ replace_text() {
 # the judge wrote. Without "instructor", hidden tests are a count and points:
 # their names, messages and hints are what the instructor has not published.
 render_report() {
-    local dir=$1 name=$2 full=$3 lab score total=0 hidden_count
+    local dir=$1 name=$2 full=$3 lab score total=0 hidden_count hidden_max
     echo "ipc-kit grade report: $name$([ -n "$full" ] && echo " (every test, hidden ones included)")"
     for lab in "${labs[@]}"; do
         score=$(verdict_sum 3 "$dir" "$lab")
@@ -116,8 +116,10 @@ render_report() {
             echo "-- hidden tests --"
             grep -v '^$\|^== lab ' "$dir/out/parts/hidden_$lab.txt"
         else
-            hidden_count=$(grep -c . "$work/points/hidden_$lab.tsv")
-            echo "-- hidden tests: $hidden_count tests, $(verdict_sum 3 "$dir" "$lab" hidden)/$(verdict_sum 4 "$dir" "$lab" hidden) points" \
+            # Their count and maximum from the table: right even when grading was cut short.
+            read -r hidden_count hidden_max < <(awk -F'\t' '{ n++; s += $2 } END { print n + 0, s + 0 }' \
+                "$work/points/hidden_$lab.tsv")
+            echo "-- hidden tests: $hidden_count tests, $(verdict_sum 3 "$dir" "$lab" hidden)/$hidden_max points" \
                 "(their names and hints are shown once your instructor publishes them) --"
         fi
     done
