@@ -235,6 +235,15 @@ check "grades.csv: every lab with its maximum, the total and its maximum, clean 
     "student,02-pipe,02-pipe max,total,total max,leaks,timeouts,notes"
 check "grades.csv quotes a name with a comma and a quote" grep -qF "\"o'brien, \"\"jr\"\"\",0,$LAB02_FULL,0,$LAB02_FULL," "$batch/grades.csv"
 check "grades.csv notes: the edited test, as one field" grep -qx "edits_test,$LAB02_FULL,$LAB02_FULL,$LAB02_FULL,$LAB02_FULL,0,0,modified protected file tests/02-pipe/test_pipe.c (ignored; the pristine copy was used)" "$batch/grades.csv"
+canvas_layout() { # Canvas's export layout: its student columns, a row of maxima, a row per student
+    local csv="$batch/grades-canvas.csv"
+    [ "$(sed -n 1p "$csv")" = "Student,ID,SIS User ID,SIS Login ID,Section,02-pipe" ] &&
+        [ "$(sed -n 2p "$csv")" = "Points Possible,,,,,$LAB02_FULL" ] &&
+        [ "$(wc -l <"$csv")" -eq 6 ] && grep -qx "correct,,,correct,,$LAB02_FULL" "$csv" &&
+        grep -qxF "\"o'brien, \"\"jr\"\"\",,,\"o'brien, \"\"jr\"\"\",,0" "$csv" &&
+        ! grep -qE '[[:space:]]$' "$csv"
+}
+check "grades-canvas.csv is Canvas's layout: SIS Login ID, a Points Possible row of maxima, no total" canvas_layout
 check "grades.json is valid JSON with every student" sh -c "'$json_check' '$batch/grades.json' && test \$(grep -c '\"student\": ' '$batch/grades.json') -eq 4"
 check "the console shows points out of the maximum" grep -q "^grade-batch: correct: $LAB02_FULL/$LAB02_FULL points" "$scratch/batch.log"
 check "every result is private: files 0600, folders 0700" \

@@ -20,6 +20,7 @@
 #                             maximum, total and its maximum, leaks, timeouts,
 #                             notes (RFC 4180; see README, "Grade on one machine")
 #   OUT_DIR/grades.json       the same, as JSON
+#   OUT_DIR/grades-canvas.csv the labs' points in Canvas's own gradebook layout
 #   OUT_DIR/student/NAME.txt  the report to forward to the student: public
 #                             tests in full, hidden tests only as a count and
 #                             points, until PUBLISH=1 (environment) is given
@@ -39,7 +40,7 @@ publish=${PUBLISH:-}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-rm -rf "$out/student" "$out/instructor" "$out/reports" "$out/grades.csv" "$out/grades.json"
+rm -rf "$out/student" "$out/instructor" "$out/reports" "$out"/grades.csv "$out"/grades-canvas.csv "$out"/grades.json
 mkdir -p "$out/student" "$out/instructor"
 chmod 700 "$out" "$out/student" "$out/instructor"
 submissions=$(cd "$submissions" && pwd)
@@ -279,4 +280,26 @@ done
     done
     printf '\n  ]\n}\n'
 } >"$out/grades.json"
-echo "grade-batch: wrote $out/grades.csv, grades.json, student/ (to forward$([ -n "$publish" ] && echo ", hidden tests published")) and instructor/"
+# Canvas's own gradebook layout (what its export writes and its import
+# reads): the student columns it knows, one column per lab, and a second
+# row "Points Possible" with each lab's maximum, which Canvas uses for the
+# assignments it creates. Students are matched by SIS Login ID: name each
+# submission after it. No total and no notes: Canvas would make them
+# assignments.
+{
+    line="Student,ID,SIS User ID,SIS Login ID,Section"
+    for each in "${labs[@]}"; do line+=",$each"; done
+    echo "$line"
+    line="Points Possible,,,,"
+    for each in "${labs[@]}"; do line+=",${lab_max[$each]}"; done
+    echo "$line"
+    for row in "$work"/*/row.tsv; do
+        [ -f "$row" ] || continue
+        IFS=$'\t' read -r -a fields <"$row"
+        name=$(csv_field "${fields[0]}")
+        line="$name,,,$name,"
+        for ((i = 0; i < ${#labs[@]}; i++)); do line+=",${fields[i + 1]}"; done
+        echo "$line"
+    done | LC_ALL=C sort
+} >"$out/grades-canvas.csv"
+echo "grade-batch: wrote $out/grades.csv, grades-canvas.csv, grades.json, student/ (to forward$([ -n "$publish" ] && echo ", hidden tests published")) and instructor/"
