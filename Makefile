@@ -1,42 +1,67 @@
 # ipc-kit - build, run, grade and test the IPC labs.  (GNU Make)
 #
+# For everyone
 #   make demo        the traced tour of the labs, one short story each (reference
 #                    programs, or yours in the student kit); IPC_STEP=1 to step;
-#                    LIVE=1 (or make live) also draws it live in the browser
-#   make programs    build every lab's programs (build/<variant>/<impl>/<lab>/)
-#   make test        everything CI checks: lint, common tests, solutions at
-#                    100 %, skeletons graded cleanly, sanitizer runs, slides,
-#                    demo step mode, trace order, the live view in headless
-#                    Chromium, hostile clients, command
-#                    lines, lab 04 for Windows under Wine, the wire (as root),
-#                    the grader under attack; its parts run side by side
-#                    (TEST_JOBS at a time), logs in build/test/logs/
-#   make test-solutions / test-skeletons / test-asan / test-tsan / test-common
-#                    / test-judge / test-batch / test-instructor / test-alternatives
-#                    / test-demo / test-trace / test-servers / test-cli / test-slides
-#                    / test-windows / test-wire / test-live   one part of it
-#   make windows     lab 04 for Windows (MinGW-w64, WinSock): build/windows/
-#   make bench       measure the mechanisms against each other (lab 05;
-#                    FULL=1 for the thorough run, LAB=01 for lab 01's figures)
+#                    LIVE=1 also draws it live in the browser
 #   make live        the demo drawn live in the browser, on 127.0.0.1 (tools/live;
 #                    LIVE_CMD='tcp_demo -p halfclose' for one program)
-#   make wire        lab 04's calls and the TCP segments they send, on one
-#                    timeline (MODE=halfclose DELAY=50ms LOSS=5%; as root)
-#   make slides      the lecture decks to build/slides/ (HTML; PDF with Chromium);
-#                    make deps-slides installs Marp CLI first
-#   make trace-chart MODE=halfclose   draw a traced lab 04 run as a chart;
-#                    make trace-chart-samples re-records the slides' charts
-#   make grade       grade your work in labs/   (LAB=02 for one lab,
-#                    TEST=name for one test, IMPL=solutions for the reference)
+#   make programs    build every lab's programs (build/<variant>/<impl>/<lab>/)
+#   make grade       grade your work in labs/: LAB=02 one lab, TEST=name one
+#                    test, SAN=address,undefined or SAN=thread under sanitizers,
+#                    HIDDEN=1 the hidden tests too, IMPL=solutions the reference
+#                    (instructor's kit); ends with the total, exit status 0
+#                    only when every test passed
+#   make bench       measure the mechanisms against each other (lab 05;
+#                    FULL=1 the thorough run, LAB=01 lab 01's figures,
+#                    IMPL=solutions the reference)
 #   make deps        check (and, as root, install) what the kit needs
-#   make lint        clang-format check and cppcheck
-#   make dist-student / gradescope / classroom / grade-batch SUBMISSIONS=DIR
-#                    instructor tooling (see README.md, "For instructors")
+#                    (DEPS_FOR=build|grade|test|bench|slides|instructor|windows|wire)
+#   make all         programs and test binaries;  make test-binaries  the latter
 #   make clean       remove build/
 #   make help        this list
 #
+# For instructors
+#   make test        everything CI checks, about 3 minutes on 2 cores: lint,
+#                    common tests, solutions at 100 %, skeletons graded
+#                    cleanly, sanitizer runs, slides, demo step mode, trace
+#                    order, the live view in headless Chromium, hostile
+#                    clients, command lines, lab 04 for Windows
+#                    under Wine, the wire (as root), the grader under attack;
+#                    its parts run side by side (TEST_JOBS at a time, default
+#                    cores + 1), logs in build/test/logs/
+#   make test-solutions / test-skeletons / test-asan / test-tsan / test-common
+#                    / test-judge / test-batch / test-instructor / test-alternatives
+#                    / test-demo / test-trace / test-servers / test-cli / test-slides
+#                    / test-windows / test-wire / test-live   one part of it; each builds
+#                    what it needs, so it runs alone in a fresh clone
+#   make test-build  build everything the parts use, once (make test does)
+#   make lint        clang-format check and cppcheck
+#   make mutants     single-bug variants of the reference must lose points
+#                    (slow, not in make test; LAB=02, MUTANT=a,b)
+#   make dist-student   the student tarball (build/dist/), verified
+#   make gradescope  Gradescope's autograder zip (build/autograder.zip;
+#                    LAB=02: build/autograder-lab02.zip, that lab alone)
+#   make classroom   the GitHub Classroom workflow (build/classroom/)
+#   make grade-batch SUBMISSIONS=DIR   grade a class (build/batch/): JOBS=2
+#                    at a time, LIMIT=600 s each, LAB=02 one lab, PUBLISH=1
+#                    hidden tests in full in the students' reports
+#   make grade-prepare   build all a grading compiles, once (batch, Gradescope)
+#   make grade-build / trace-chart-programs / wire-programs   pieces that the
+#                    targets above build first
+#   make windows     lab 04 for Windows (MinGW-w64, WinSock): build/windows/
+#   make wire        lab 04's calls and the TCP segments they send, on one
+#                    timeline (MODE=halfclose DELAY=50ms LOSS=5%; as root);
+#                    make wire-samples / wire-charts re-record the slides' captures
+#   make slides      the lecture decks to build/slides/ (HTML; PDF with Chromium);
+#                    make deps-slides installs Marp CLI first; slides-html: HTML only
+#   make trace-chart MODE=halfclose   draw a traced lab 04 run as a chart;
+#                    make trace-chart-samples re-records the slides' charts
+#   (see README.md, "For instructors")
+#
 # Options: V=1 shows each command; SAN=address,undefined or SAN=thread
-# builds with sanitizers into their own folder under build/.
+# builds with sanitizers into their own folder under build/; GRADE_DIR=DIR
+# puts make grade's results elsewhere (default build/grade).
 #
 # Layout of the output: build/<variant>/<impl>/<lab>/  (variant is "plain"
 # or "san-..."; impl is "labs" or "solutions"), so nothing is written next
@@ -94,11 +119,18 @@ FAULT_OBJ   := $(BUILD)/common/fault.o
 # no student code, which alone decides a score.
 HARNESS_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,harness.c helpers.c watch.c channel.c json_valid.c))
 JUDGE_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,judge.c judge_run.c judge_table.c \
-                  contain.c jail.c judge_step.c cgroup.c uid_pool.c proc_table.c audit.c report.c channel.c))
+                  contain.c jail.c judge_step.c cgroup.c uid_pool.c proc_table.c audit.c report.c verdict.c \
+                  channel.c))
 # The judge is always a plain build: it never runs under a sanitizer itself
 # (the namespace init it clones runs on a stack of its own, which ASan
 # would misread); SAN= builds of the tests still use it.
 JUDGE        := build/plain/tests/grader/judge
+# textsafe escapes a compiler's messages and notes for grade.sh as the judge
+# escapes a test's output (for the terminal, JSON and XML); render writes a
+# lab's reports from its verdict file, with the judge's own renderers.
+TEXTSAFE     := build/plain/tests/grader/textsafe
+RENDER       := build/plain/tests/grader/render
+GRADER_TOOLS := $(JUDGE) $(TEXTSAFE) $(RENDER)
 LIBC_NAMES   := build/plain/tests/grader/libc-names.txt
 COMMON_TEST := $(BUILD)/tests/common/test_common
 
@@ -222,6 +254,14 @@ ifeq ($(SAN),)
 $(JUDGE): $(JUDGE_OBJS) $(COMMON_LIB)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(TEXTSAFE): $(patsubst %,$(BUILD)/tests/grader/%.o,textsafe report verdict) $(COMMON_LIB)
+	$(if $(Q),@echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(RENDER): $(patsubst %,$(BUILD)/tests/grader/%.o,render report verdict judge_table) $(COMMON_LIB)
+	$(if $(Q),@echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 endif
 
 # The names the C library and friends define, for the integrity check of
@@ -242,7 +282,7 @@ $(JSON_CHECK): $(BUILD)/tests/instructor/json_check.o $(BUILD)/tests/grader/json
 
 all: programs test-binaries
 programs: $(ALL_PROGS)
-test-binaries: $(ALL_TESTS) $(COMMON_TEST) $(if $(SAN),,$(JUDGE) $(LIBC_NAMES))
+test-binaries: $(ALL_TESTS) $(COMMON_TEST) $(if $(SAN),,$(GRADER_TOOLS) $(LIBC_NAMES))
 
 # The sub-makes of `make test` set DEPS_DONE so the check runs once.
 deps:
@@ -250,9 +290,14 @@ ifndef DEPS_DONE
 	@tools/deps.sh $(DEPS_FOR)
 endif
 
+# The build says one line (its output goes to a log, shown when it fails), so
+# even the first make demo on a fresh checkout fits a projector.
 demo: DEPS_FOR := $(if $(LIVE),live,build)
 demo: deps
-	@$(MAKE) --no-print-directory DEPS_DONE=1 programs
+	@mkdir -p build
+	@echo "make demo: building the programs (the compiler's output goes to build/demo-build.log)"
+	@$(MAKE) --no-print-directory DEPS_DONE=1 programs >build/demo-build.log 2>&1 || \
+	    { tail -n 30 build/demo-build.log; echo "make demo: the build failed (above; all of it in build/demo-build.log)" >&2; exit 1; }
 	@$(if $(LIVE),$(MAKE) --no-print-directory DEPS_DONE=1 live,tools/demo.sh $(BUILD))
 
 # GRADE_EXPECT: "" (just report), "pass" (all must pass) or "skeleton"
@@ -276,20 +321,37 @@ GRADE_MEMORY_MB ?= $(if $(SAN),4096,1024)
 # POINTS_DIR holds each lab's test table (from the pristine kit) to grade by.
 # GRADE_LIMIT=seconds: the whole grading ends in time, each lab within its share.
 # GRADE_LOCK_DOWN=1 (a throwaway kit copy, as root): only root may read the kit.
+#
+# The kit's own build goes to GRADE_DIR/build.log; the student's files are
+# compiled and linked by grade.sh, in a jail (judge --step), each lab's
+# output in GRADE_DIR/parts/build-LAB.log. A lab that does not compile scores
+# 0, with the compiler's messages about the student's own files shown
+# (indented, escaped), and the other labs are still graded. Nothing old is
+# graded in place of what fails to build; results.json and junit.xml of an
+# earlier run are removed first.
 grade: deps
 	@if [ -n "$(LAB)" ] && [ -z "$(GRADE_LABS)" ]; then \
 	    echo "make grade: there is no lab '$(LAB)'. The labs are:" >&2; \
 	    for l in $(LABS); do echo "    LAB=$${l%%-*}   ($$l)" >&2; done; exit 2; fi
+	@if [ "$(IMPL)" = solutions ] && [ ! -d solutions ]; then \
+	    echo "make grade: the reference solutions are not part of the student kit, so IMPL=solutions" >&2; \
+	    echo "    has nothing to grade. Grade your own work: make grade (or make grade LAB=02)." >&2; exit 2; fi
+	@# Results are private (0700, every file 0600), and none from an earlier run stays.
+	@mkdir -p $(GRADE_DIR) && chmod 700 $(GRADE_DIR) && rm -f $(GRADE_DIR)/results.json $(GRADE_DIR)/junit.xml
+	@rm -f $(GRADE_DIR)/build.log && (umask 077 && : >$(GRADE_DIR)/build.log)
+	@echo "make grade: building $(if $(LAB),lab $(GRADE_LABS),every lab) ($(IMPL)$(if $(SAN), with $(SAN))); the compiler's output goes to $(GRADE_DIR)/build.log"
 	@# Everything but the student's files is built here; grade.sh compiles and
 	@# links those in a jail (judge --step), then grades them.
-	@mkdir -p $(GRADE_DIR)
-	@$(MAKE) --no-print-directory DEPS_DONE=1 SAN= LAB=$(LAB) IMPL=$(IMPL) grade-given
-	$(if $(SAN),@$(MAKE) --no-print-directory DEPS_DONE=1 LAB=$(LAB) IMPL=$(IMPL) grade-given)
-	$(if $(GRADE_TSAN_LABS),@$(MAKE) --no-print-directory DEPS_DONE=1 SAN=thread LAB=$(LAB) IMPL=$(IMPL) grade-given)
+	@$(MAKE) --no-print-directory DEPS_DONE=1 SAN= LAB=$(LAB) IMPL=$(IMPL) grade-given >>$(GRADE_DIR)/build.log 2>&1 || \
+	    { tail -n 30 $(GRADE_DIR)/build.log; echo "make grade: the grader itself did not build (above)" >&2; exit 3; }
+	$(if $(SAN),@$(MAKE) --no-print-directory DEPS_DONE=1 LAB=$(LAB) IMPL=$(IMPL) grade-given >>$(GRADE_DIR)/build.log 2>&1 || \
+	    { tail -n 30 $(GRADE_DIR)/build.log; echo "make grade: the grader itself did not build (above)" >&2; exit 3; })
+	$(if $(GRADE_TSAN_LABS),@$(MAKE) --no-print-directory DEPS_DONE=1 SAN=thread LAB=$(LAB) IMPL=$(IMPL) grade-given >>$(GRADE_DIR)/build.log 2>&1 || \
+	    { tail -n 30 $(GRADE_DIR)/build.log; echo "make grade: the grader itself did not build (above)" >&2; exit 3; })
 	@tools/grade.sh --build $(BUILD) --impl $(IMPL) --out $(GRADE_DIR) --plain-build build/plain $(if $(SAN),--san $(SAN)) \
 	    $(if $(LAB),--lab $(firstword $(GRADE_LABS))) --memory-mb $(GRADE_MEMORY_MB) \
 	    $(if $(TEST),--only $(TEST)) $(if $(HIDDEN),--hidden) $(if $(GRADE_EXPECT),--expect $(GRADE_EXPECT)) \
-	    --points-dir $(or $(POINTS_DIR),build/plain/$(IMPL)/tables) \
+	    --build-log $(GRADE_DIR)/build.log --points-dir $(or $(POINTS_DIR),build/plain/$(IMPL)/tables) \
 	    $(if $(GRADE_NOTES),--notes $(GRADE_NOTES)) $(if $(GRADE_LIMIT),--limit $(GRADE_LIMIT)) \
 	    $(if $(GRADE_LOCK_DOWN),--lock-down) $(if $(GRADE_TSAN_LABS),--tsan-build build/san-thread)
 
@@ -305,7 +367,7 @@ $(Q)srcs="$(patsubst $(BUILD)/$(IMPL)/%.o,$(IMPL)/%.c,$(foreach lab,$(RECORD_LAB
     { grep -vF -f <(printf '  %s\n' $$srcs) $(PRISTINE) 2>/dev/null; sha256sum $$srcs; } >$(PRISTINE).new && \
     mv $(PRISTINE).new $(PRISTINE)
 endef
-grade-build: $(GRADE_BUILT) $(if $(SAN),,$(JUDGE) $(LIBC_NAMES))
+grade-build: $(GRADE_BUILT) $(if $(SAN),,$(GRADER_TOOLS) $(LIBC_NAMES))
 	$(record-pristine)
 grade-record:
 	$(record-pristine)
@@ -317,7 +379,7 @@ GRADE_USED_LABS = $(sort $(GRADE_LABS) $(foreach lab,$(GRADE_LABS),$(LAB_USES_$(
 GRADE_GIVEN = $(foreach lab,$(GRADE_USED_LABS),$($(IMPL)_$(lab)_GIVEN) $($(IMPL)_$(lab)_TOBJS)) \
               $(if $(SAN),,$(foreach lab,$(GRADE_LABS),$($(IMPL)_$(lab)_TABLES))) \
               $(HARNESS_OBJS) $(FAULT_OBJ) $(COMMON_LIB)
-grade-given: $(GRADE_GIVEN) $(if $(SAN),,$(JUDGE) $(LIBC_NAMES))
+grade-given: $(GRADE_GIVEN) $(if $(SAN),,$(GRADER_TOOLS) $(LIBC_NAMES))
 	@:
 
 # One line per graded lab, for tools/grade.sh: the lab, then the student's
@@ -414,13 +476,14 @@ gradescope: DEPS_FOR := instructor
 gradescope: deps
 	@tools/instructor/gradescope.sh build/autograder$(if $(LAB),-lab$(LAB)).zip $(LAB)
 
-# make grade-batch SUBMISSIONS=DIR [JOBS=2] [LIMIT=600] [LAB=02]
+# make grade-batch SUBMISSIONS=DIR [JOBS=2] [LIMIT=600] [LAB=02] [PUBLISH=1]
+# PUBLISH=1: the students' reports show the hidden tests in full.
 JOBS  ?= 2
 LIMIT ?= 600
 grade-batch: DEPS_FOR := instructor
 grade-batch: deps
-	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade-batch SUBMISSIONS=DIR [JOBS=N] [LIMIT=seconds] [LAB=NN]"; exit 2; }
-	@tools/instructor/grade-batch.sh $(SUBMISSIONS) build/batch $(JOBS) $(LIMIT) $(LAB)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade-batch SUBMISSIONS=DIR [JOBS=N] [LIMIT=seconds] [LAB=NN] [PUBLISH=1]"; exit 2; }
+	@PUBLISH=$(PUBLISH) tools/instructor/grade-batch.sh $(SUBMISSIONS) build/batch $(JOBS) $(LIMIT) $(LAB)
 
 classroom: deps
 	@mkdir -p build/classroom
@@ -429,11 +492,13 @@ classroom: deps
 
 test-judge: DEPS_FOR := instructor
 test-judge: deps
-	@$(MAKE) --no-print-directory DEPS_DONE=1 $(JSON_CHECK)
+	@$(MAKE) --no-print-directory -s DEPS_DONE=1 HIDDEN=1 test-binaries $(JSON_CHECK)
 	@tests/instructor/test_judge.sh $(BUILD)
 
+# test_batch.sh reads the labs' tables from their test binaries, hidden ones too.
 test-batch: DEPS_FOR := instructor
 test-batch: deps
+	@$(MAKE) --no-print-directory -s DEPS_DONE=1 HIDDEN=1 test-binaries
 	@tests/instructor/test_batch.sh $(BUILD)
 
 test-instructor: DEPS_FOR := instructor

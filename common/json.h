@@ -2,7 +2,8 @@
  * json.h - just enough JSON writing for traces and grade reports.
  *
  * Strings are escaped as RFC 8259 requires: quote, backslash and every
- * control character; other bytes are copied as they are.
+ * control character; valid UTF-8 is copied as it is, and a byte that is not
+ * UTF-8 becomes U+FFFD, so the output is always valid JSON.
  */
 #ifndef IPC_KIT_JSON_H
 #define IPC_KIT_JSON_H

@@ -23,6 +23,16 @@ bool term_use_color(int fd);
  */
 int term_write_escaped(FILE *out, const void *bytes, size_t len);
 
+/*
+ * Writes text that someone else wrote (a test's output, a compiler's message
+ * about a student's file) for a terminal, with prefix at the start of every
+ * line, so it can neither act on the terminal nor pass for a line of the
+ * grader's own: valid UTF-8, tab and newline as they are; every other
+ * control (escape, carriage return, backspace, DEL, the C1 range) and every
+ * byte that is not UTF-8 as "\xNN". Returns 0, or EOF on an error.
+ */
+int term_write_text(FILE *out, const char *prefix, const char *text, size_t len);
+
 /* ANSI sequences, or "" when colour is off. */
 const char *term_color(bool on, const char *ansi);
 

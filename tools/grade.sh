@@ -2,7 +2,13 @@
 # grade.sh - grade labs with the judge and merge its reports into
 #   OUT/results.json  (Gradescope's format: score, tests[])
 #   OUT/junit.xml     (for CI systems)
+#   OUT/parts/        each lab's pieces: its verdicts (one record per test,
+#                     verdict.h), and the JSON, JUnit and text table the judge
+#                     (or render, after a change to the records) made of them
 # and print the total. Called by `make grade`; run it by hand only to debug.
+# Every file it writes is private (umask 077): results are the grading
+# user's alone, and OUT is 0700. Old results are removed first, so a run
+# that stops early never leaves an earlier run's results.json in place.
 #
 # usage: tools/grade.sh --build DIR --impl labs|solutions --out DIR [options]
 #
@@ -11,9 +17,11 @@
 #   --hidden          also run the instructor's hidden tests (built with
 #                     HIDDEN=1), reported with visibility after_published
 #   --points-dir DIR  DIR/test_NN-name.tsv (and hidden_NN-name.tsv): each lab's
-#                     test table from the pristine kit; grade by these, and
-#                     score 0 for every test of a lab that did not compile
-#   --build-log FILE  the build's output (its errors explain a lab that did not compile)
+#                     test table, read from the tests alone (default
+#                     PLAIN_BUILD/IMPL/tables); grade by these, and score 0
+#                     for every test of a lab that did not compile
+#   --build-log FILE  the build's output: its messages about the student's own
+#                     files explain a lab that did not compile
 #   --notes FILE      text for the top-level "output" of results.json
 #   --limit SECONDS   the whole grading ends within this time; each lab gets a
 #                     share of what is left, so no lab can use up the others'
@@ -34,9 +42,15 @@
 # Before a lab is graded, tests/grader/integrity.sh checks the student's
 # object files; a violation scores the lab 0 and names it. A lab whose judge
 # did not finish (killed, crashed) still lists every test, as failed.
+# Text a student wrote (compiler messages, findings, notes) is shown through
+# textsafe, as the judge shows a test's output: indented, controls visible.
 # Exit status: 0 when the expectation holds (or, without --expect, when
 # every test passed); 1 otherwise; 2 on a usage error; 3 when the judge broke.
 set -uo pipefail
+# The judge makes each test's folders for the test's own uid, so it runs with
+# umask 022 (its reports are 0600 whatever the umask); all else here is private.
+judge_umask=022
+umask 077
 
 san= no_build= tsan_build= lock_down= plain_build= build= impl=labs out=build/grade lab= expect= hidden= only= points_dir= build_log= notes= limit= memory_mb=1024
 while [ $# -gt 0 ]; do
@@ -58,20 +72,26 @@ while [ $# -gt 0 ]; do
     --san) san=$2; shift 2 ;;
     --no-build) no_build=1; shift ;;
     --lock-down) lock_down=1; shift ;;
-    -h | --help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "grade.sh: unknown argument '$1' (try -h)" >&2; exit 2 ;;
     esac
 done
 [ -n "$build" ] || { echo "grade.sh: --build DIR is required" >&2; exit 2; }
 plain_build=${plain_build:-$build}
 kit=$(pwd -P)
-judge="$kit/$plain_build/tests/grader/judge" # always a plain build
-[ -x "$judge" ] || { echo "grade.sh: the judge $judge is not built" >&2; exit 3; }
+# Whatever happens next, no result of an earlier run stays to be read as this one's.
 mkdir -p "$out" && out=$(cd "$out" && pwd -P)
-# Results are the judge's alone: no test (another uid, as root) may read or write them.
-[ "$(id -u)" -eq 0 ] && chmod 700 "$out"
+rm -rf "$out/parts" "$out/results.json" "$out/junit.xml"
+# Results are the grader's alone: no test (another uid, as root) and no
+# other user may read or write them.
+chmod 700 "$out"
+judge="$kit/$plain_build/tests/grader/judge" # always a plain build
+textsafe="$kit/$plain_build/tests/grader/textsafe"
+render="$kit/$plain_build/tests/grader/render"
+for tool in "$judge" "$textsafe" "$render"; do
+    [ -x "$tool" ] || { echo "grade.sh: $tool is not built (run make grade, which builds it)" >&2; exit 3; }
+done
 mkdir -p "$out/parts"
-rm -f "$out"/parts/* "$out/results.json" "$out/junit.xml"
 judge_notes="$out/judge-notes.txt"
 : >"$judge_notes"
 # The C library's names, read once for every lab's integrity check: made by
@@ -86,11 +106,24 @@ names_option=()
 start=$SECONDS
 
 json_string() { # prints its argument as a JSON string
-    printf '%s' "$1" | awk 'BEGIN { ORS = ""; print "\"" }
-        { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t"); gsub(/\r/, "");
-          gsub(/[\001-\010\013\014\016-\037]/, "?");
-          if (NR > 1) print "\\n"; print }
-        END { print "\"" }'
+    printf '%s' "$1" | "$textsafe" json
+}
+shown() { # shown [PREFIX]: standard input, indented and made inert for the terminal
+    "$textsafe" term "${1:-  | }"
+}
+
+# A lab's results change only as records of its verdict file (verdict.h);
+# render then writes its reports from them, with the judge's own renderers.
+# render_part TABLE PART LAB: PART (.json) and its .xml and .txt, from its .verdicts.
+render_part() {
+    local base=${2%.json}
+    "$render" --lab "$3" --impl "$impl" --points "$1" --verdicts "$base.verdicts" \
+        --json "$base.json" --junit "$base.xml" --text "$base.txt"
+}
+
+# failed_record TEST POINTS VISIBILITY MESSAGE: a verdict record, 0 of POINTS.
+failed_record() {
+    printf '%s\tfailed\t0\t%d\t%s\t0\t0\t0.000\t%s\t\n' "$1" "$2" "$3" "$(printf '%s' "$4" | "$textsafe" field)"
 }
 
 # zero_part TABLE PART LAB VISIBILITY MESSAGE: every test of TABLE failed, with MESSAGE.
@@ -98,24 +131,25 @@ zero_part() {
     local table=$1 part=$2 name=$3 visibility=$4 message=$5 test points
     while IFS=$'\t' read -r test points _; do
         [ -n "$only" ] && [ "$test" != "$only" ] && continue
-        printf '{"name": "lab %s: %s", "score": 0, "max_score": %d, "status": "failed", "output": %s, "visibility": "%s"}\n' \
-            "$name" "$test" "$points" "$(json_string "$message")" "$visibility"
-    done <"$table" | sed '$!s/$/,/' >"$part"
+        failed_record "$test" "$points" "$visibility" "$message"
+    done <"$table" >"${part%.json}.verdicts"
+    render_part "$table" "$part" "$name"
 }
 
-# complete_part TABLE PART LAB VISIBILITY MESSAGE: adds a failed entry for each
-# test of TABLE that PART lacks (a judge that was killed half-way).
+# complete_part TABLE PART LAB VISIBILITY MESSAGE: adds a failed record for
+# each test of TABLE that the verdicts lack (a judge that was killed
+# half-way), and renders the part again, so its reports all say the same.
 complete_part() {
     local table=$1 part=$2 name=$3 visibility=$4 message=$5 test points missing=0
-    touch "$part"
+    local verdicts=${part%.json}.verdicts
+    touch "$verdicts"
     while IFS=$'\t' read -r test points _; do
         [ -n "$only" ] && [ "$test" != "$only" ] && continue
-        grep -qF "\"lab $name: $test\"" "$part" && continue
-        [ -s "$part" ] && sed -i '$s/$/,/' "$part"
-        printf '{"name": "lab %s: %s", "score": 0, "max_score": %d, "status": "failed", "output": %s, "visibility": "%s"}\n' \
-            "$name" "$test" "$points" "$(json_string "$message")" "$visibility" >>"$part"
+        cut -f1 "$verdicts" | grep -qxF -- "$test" && continue
+        failed_record "$test" "$points" "$visibility" "$message" >>"$verdicts"
         missing=$((missing + 1))
     done <"$table"
+    render_part "$table" "$part" "$name"
     return $((missing > 0))
 }
 
@@ -140,8 +174,8 @@ file_mb=${GRADE_FILE_MB:-64}
 jail_step() {
     local step=$1
     shift
-    env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS "$judge" --step "$step" --limit "$step_limit" \
-        --file-mb "$file_mb" --memory-mb "$memory_mb" --notes "$judge_notes" "$@" >>"$out/parts/build-$name.log" 2>&1
+    (umask "$judge_umask" && exec env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS "$judge" --step "$step" --limit "$step_limit" \
+        --file-mb "$file_mb" --memory-mb "$memory_mb" --notes "$judge_notes" "$@") >>"$out/parts/build-$name.log" 2>&1
 }
 # build_lab LAB SAN VARIANT_DIR LINK: compiles the lab's student files for one
 # variant (and links its binaries when LINK is 1). Returns the step's status.
@@ -216,8 +250,8 @@ check_integrity() {
     case "${names_option[1]:-}" in "$plain_build"/*) names=(--libc-names "${names_option[1]}") ;; esac
     views=(--view "$kit/tests/grader/integrity.sh" --view "$kit/labs/$name" --view "$kit/$plain_build/$impl/$name")
     for o in "${others[@]}" "${names[@]:1}"; do views+=(--view "$kit/$o"); done
-    violations=$(env -u MAKEFLAGS "$judge" --step "checking your files" --limit "$step_limit" \
-        --memory-mb "$memory_mb" --notes "$judge_notes" "${views[@]}" --cwd "$kit" -- \
+    violations=$(umask "$judge_umask" && env -u MAKEFLAGS "$judge" --step "checking your files" \
+        --limit "$step_limit" --memory-mb "$memory_mb" --notes "$judge_notes" "${views[@]}" --cwd "$kit" -- \
         /bin/bash tests/grader/integrity.sh "${names[@]}" . "labs/$name" "$plain_build/$impl/$name" "${others[@]}")
     integrity_status[$name]=$?
     integrity_text[$name]=$violations
@@ -264,20 +298,16 @@ if [ -n "$lock_down" ] && [ "$(id -u)" -eq 0 ]; then
     find "$kit/build" -type f -perm -u+x -exec chmod go+x {} + # every variant: plain, TSan
 fi
 
-# The labs and binaries to grade: from the pristine tables when given, else
-# from the binaries that exist.
+# The labs and binaries to grade: from the test tables (make grade builds
+# them from the tests alone, build/plain/IMPL/tables), never from a binary
+# that holds the student's code.
+points_dir=${points_dir:-$plain_build/$impl/tables}
 declare -a binaries=()
-if [ -n "$points_dir" ]; then
-    for table in "$points_dir"/test_${lab}*.tsv "$points_dir"/hidden_${lab}*.tsv; do
-        [ -f "$table" ] || continue
-        base=$(basename "$table" .tsv) # test_NN-name or hidden_NN-name
-        binaries+=("$build/$impl/${base#*_}/$base")
-    done
-else
-    for bin in "$build/$impl"/${lab}*/test_* "$build/$impl"/${lab}*/hidden_*; do
-        [ -x "$bin" ] && binaries+=("$bin")
-    done
-fi
+for table in "$points_dir"/test_${lab}*.tsv "$points_dir"/hidden_${lab}*.tsv; do
+    [ -f "$table" ] || continue
+    base=$(basename "$table" .tsv) # test_NN-name or hidden_NN-name
+    binaries+=("$build/$impl/${base#*_}/$base")
+done
 [ ${#binaries[@]} -gt 0 ] || { echo "grade.sh: no lab '${lab:-any}' to grade under $build/$impl" >&2; exit 3; }
 
 status=0
@@ -296,11 +326,7 @@ for ((i = 0; i < count; i++)); do
     esac
     part="$out/parts/${base#test_}.json"
     table="$out/parts/${base}.tsv"
-    if [ -n "$points_dir" ]; then
-        cp "$points_dir/$base.tsv" "$table"
-    elif [ -x "$bin" ]; then
-        "$bin" --list >"$table" 2>/dev/null
-    fi
+    cp "$points_dir/$base.tsv" "$table"
 
     # A lab that did not compile: every test 0, with the compiler's words
     # (only lines about the student's own files: never a test's source).
@@ -314,29 +340,29 @@ for ((i = 0; i < count; i++)); do
                       !(linking && /hidden_/)' "$lab_log" 2>/dev/null |
             grep -E "^(labs|$impl)/[0-9a-z-]+/[a-z_0-9]+\.c:[0-9]+:[0-9]+: (error|warning)|Error: |[Ff]atal error: |^judge: |undefined reference|multiple definition" |
             head -20)
-        echo "grade.sh: lab $name did not compile; its tests score 0" >&2
+        echo "grade.sh: lab $name did not compile; its tests score 0 (the compiler's messages below)" >&2
         zero_part "$table" "$part" "$name" "$visibility" "your code for lab $name did not compile, so its tests could not run:
-${errors:-see the build output}"
+${errors:-nothing about your files: see ${lab_log#"$kit"/}}"
+        cat "$out/parts/${base#test_}.txt"
         status=1
         continue
     fi
 
     # The student's objects may not reach into the tests (integrity.sh): the
     # check ran in a jail right after the build (check_integrity above).
-    [ -n "${integrity_status[$name]:-}" ] || integrity_status[$name]=0
-    case "${integrity_status[$name]}" in
+    case "${integrity_status[$name]:-0}" in
     0) ;;
     1)
-        echo "grade.sh: lab $name: the integrity check failed; the lab scores 0" >&2
-        printf '%s\n' "${integrity_text[$name]}" | sed 's/^/  /' >&2
+        echo "grade.sh: lab $name: the integrity check failed; the lab scores 0 (the findings below)" >&2
         zero_part "$table" "$part" "$name" "$visibility" "lab $name scores 0: the integrity check of your object files failed:
 ${integrity_text[$name]}
 Lab files may define the functions of the lab's headers and static helpers, and call the C library; see \"What your files may contain\" in the handout."
+        cat "$out/parts/${base#test_}.txt"
         status=1
         continue
         ;;
     *)
-        why="grader error: the integrity check of lab $name could not run (exit ${integrity_status[$name]}): ${integrity_text[$name]}; grade again"
+        why="grader error: the integrity check of lab $name could not run (exit ${integrity_status[$name]}); grade again"
         echo "grade.sh: $why" >&2
         echo "$why" >>"$judge_notes"
         zero_part "$table" "$part" "$name" "$visibility" "not graded: $why"
@@ -346,9 +372,10 @@ Lab files may define the functions of the lab's headers and static helpers, and 
     esac
 
     judge_args=(--bin "$bin" --lab "$name" --impl "$impl" --json "$part" --junit "$out/parts/${base#test_}.xml"
+        --text "$out/parts/${base#test_}.txt" --verdicts "$out/parts/${base#test_}.verdicts"
         --memory-mb "$memory_mb" --notes "$judge_notes" "${flags[@]}")
     [ -n "$only" ] && judge_args+=(--only "$only")
-    [ -n "$points_dir" ] && judge_args+=(--points "$table")
+    judge_args+=(--points "$table")
     if [ -n "$limit" ]; then
         # An even share of the time left, so one hanging lab cannot starve the rest.
         left=$((limit - (SECONDS - start) - 5))
@@ -356,7 +383,7 @@ Lab files may define the functions of the lab's headers and static helpers, and 
         [ "$share" -gt 0 ] || share=1
         judge_args+=(--deadline "$(($(date +%s) + share))")
     fi
-    "$judge" "${judge_args[@]}"
+    (umask "$judge_umask" && exec "$judge" "${judge_args[@]}")
     rc=$?
     case "$rc" in
     0) [ "$expect" = skeleton ] && { echo "grade.sh: lab $name: the skeleton passed every test; its tests cannot fail?" >&2; status=1; } ;;
@@ -376,10 +403,10 @@ Lab files may define the functions of the lab's headers and static helpers, and 
         "not graded: the judge did not finish this lab (exit $rc); no points"; then
         status=$((status == 0 ? 1 : status))
     fi
-    if [ "$expect" = skeleton ] && [ -f "$part" ]; then
+    if [ "$expect" = skeleton ] && [ -f "${part%.json}.verdicts" ]; then
         # Every test of an untouched skeleton must fail with the clear message.
-        unclear=$(grep -v '"status": "passed"' "$part" | grep -vc 'not implemented yet')
-        passed=$(grep -c '"status": "passed"' "$part")
+        unclear=$(awk -F'\t' '$2 == "failed" && !index($9, "not implemented yet")' "${part%.json}.verdicts" | wc -l)
+        passed=$(awk -F'\t' '$2 == "passed"' "${part%.json}.verdicts" | wc -l)
         if [ "$unclear" -ne 0 ] || [ "$passed" -ne 0 ]; then
             echo "grade.sh: lab $name: $unclear skeleton test(s) failed without saying 'not implemented yet', $passed passed" >&2
             status=1
@@ -388,51 +415,48 @@ Lab files may define the functions of the lab's headers and static helpers, and 
 done
 
 # ---- threaded tests again, under ThreadSanitizer ---------------------------
-# replace_entry PART TEST NEW_LINE_FILE: puts the judge's TSan verdict of TEST
-# in place of its plain one, keeping the part's commas.
-replace_entry() {
-    local part=$1 test=$2 entry=$3
-    awk -v key="\"lab $name: $test\"" -v file="$entry" '
-        BEGIN { getline repl <file; sub(/,$/, "", repl) }
-        index($0, key) { comma = /,$/ ? "," : ""; print repl comma; next }
-        { print }' "$part" >"$part.new" && mv "$part.new" "$part"
-}
+# The run's record of a test that passed plainly but not under ThreadSanitizer
+# takes the plain record's place; the points stay the plain table's.
 for list in tests/*/TSAN; do
     [ -n "$tsan_build" ] && [ -f "$list" ] || continue
     name=$(basename "$(dirname "$list")")
     case "$name" in ${lab}*) ;; *) continue ;; esac
     part="$out/parts/$name.json"
-    [ -s "$part" ] || continue
+    verdicts="$out/parts/$name.verdicts"
+    table="$out/parts/test_$name.tsv"
+    [ -s "$verdicts" ] || continue
     bin="$kit/$tsan_build/$impl/$name/test_$name"
     while read -r test; do
         case "$test" in '' | '#'*) continue ;; esac
         [ -n "$only" ] && [ "$test" != "$only" ] && continue
-        grep -F "\"lab $name: $test\"" "$part" | grep -q '"status": "passed"' || continue # lost already
-        entry="$out/parts/tsan-$test.json"
+        awk -F'\t' -v t="$test" '$1 == t && $2 == "passed" { found = 1 } END { exit !found }' "$verdicts" ||
+            continue # lost already
+        entry="$out/parts/tsan-$test.verdicts"
         if [ ! -x "$bin" ]; then
-            printf '{"name": "lab %s: %s", "score": 0, "max_score": 0, "status": "failed", "output": %s}\n' "$name" "$test" \
-                "$(json_string "not run: the ThreadSanitizer build of lab $name failed, so this threaded test could not be checked for data races (no points)")" >"$entry"
+            failed_record "$test" 0 visible "not run: the ThreadSanitizer build of lab $name failed, so this threaded test could not be checked for data races (no points)" >"$entry"
         else
-            TSAN_OPTIONS="halt_on_error=1" CK_TIMEOUT_MULTIPLIER=$(( ${CK_TIMEOUT_MULTIPLIER:-1} * 4 )) \
-                "$judge" --bin "$bin" --lab "$name" --impl "$impl" --only "$test" --json "$entry" \
-                --memory-mb 4096 --notes "$judge_notes" >/dev/null 2>&1
-            grep -q '"status": "passed"' "$entry" 2>/dev/null && continue
-            sed -i 's/"output": "/"output": "under ThreadSanitizer (a data race in your code costs this test): /' "$entry"
+            (umask "$judge_umask" && TSAN_OPTIONS="halt_on_error=1" CK_TIMEOUT_MULTIPLIER=$((${CK_TIMEOUT_MULTIPLIER:-1} * 4)) \
+                exec "$judge" --bin "$bin" --lab "$name" --impl "$impl" --only "$test" --points "$table" \
+                --verdicts "$entry" --memory-mb 4096 --notes "$judge_notes") >/dev/null 2>&1
+            awk -F'\t' '$2 == "passed" { found = 1 } END { exit !found }' "$entry" 2>/dev/null && continue
+            [ -s "$entry" ] || failed_record "$test" 0 visible "the judge did not finish this test under ThreadSanitizer (no points)" >"$entry"
         fi
-        # The points stay those of the plain run's table.
-        points=$(grep -F "\"lab $name: $test\"" "$part" | sed 's/.*"max_score": \([0-9]*\).*/\1/')
-        sed -i "s/\"max_score\": [0-9]*/\"max_score\": $points/" "$entry"
-        replace_entry "$part" "$test" "$entry"
+        awk -F'\t' -v OFS='\t' -v t="$test" -v why="under ThreadSanitizer (a data race in your code costs this test): " '
+            NR == FNR { if ($1 == t) for (i = 6; i <= 10; i++) tsan[i] = $i; next }
+            $1 == t { $2 = "failed"; $3 = 0; for (i = 6; i <= 10; i++) $i = tsan[i]; $9 = why $9 }
+            { print }' "$entry" "$verdicts" >"$verdicts.new" && mv "$verdicts.new" "$verdicts"
+        render_part "$table" "$part" "$name"
         echo "grade.sh: lab $name: $test failed under ThreadSanitizer" >&2
         [ "$expect" = pass ] && status=1
         [ -z "$expect" ] && status=1
     done <"$list"
 done
-rm -f "$out"/parts/tsan-*.json
+rm -f "$out"/parts/tsan-*
 
 # ---- merge the parts -----------------------------------------------------
-read -r score max < <(cat "$out"/parts/*.json 2>/dev/null |
-    awk -F'"score": |, "max_score": |, "status"' '{ s += $2; m += $3 } END { printf "%d %d\n", s, m }')
+# The totals come from the verdicts; the reports are the parts' own, joined.
+read -r score max < <(cat "$out"/parts/*.verdicts 2>/dev/null |
+    awk -F'\t' '{ s += $3; m += $4 } END { printf "%d %d\n", s, m }')
 top_notes=$( { [ -n "$notes" ] && [ -s "$notes" ] && cat "$notes"; sort -u "$judge_notes"; } 2>/dev/null)
 {
     # stdout_visibility hidden: the log holds hidden tests' names; students see
@@ -454,11 +478,7 @@ top_notes=$( { [ -n "$notes" ] && [ -s "$notes" ] && cat "$notes"; sort -u "$jud
 {
     echo '<?xml version="1.0" encoding="UTF-8"?>'
     # The totals of the suites, as the common JUnit schema wants them on the root.
-    cat "$out"/parts/*.xml 2>/dev/null | awk -F'"' '/<testsuite / {
-            for (i = 1; i < NF; i++) {
-                if ($i ~ / tests=$/) t += $(i + 1); if ($i ~ / failures=$/) f += $(i + 1)
-                if ($i ~ / time=$/) s += $(i + 1)
-            } }
+    cat "$out"/parts/*.verdicts 2>/dev/null | awk -F'\t' '{ t++; f += $2 != "passed"; s += $8 }
         END { printf "<testsuites name=\"ipc-kit\" tests=\"%d\" failures=\"%d\" errors=\"0\" time=\"%.3f\">\n", t, f, s }'
     cat "$out"/parts/*.xml 2>/dev/null
     echo '</testsuites>'
@@ -466,6 +486,16 @@ top_notes=$( { [ -n "$notes" ] && [ -s "$notes" ] && cat "$notes"; sort -u "$jud
 
 percent=0
 [ "$max" -gt 0 ] && percent=$((100 * score / max))
+# The last line is the summary: the total, and why the exit status is what it is.
+where=${out#"$kit"/}
 echo
-echo "TOTAL ($impl): $score/$max points ($percent%)  ->  $out/results.json, $out/junit.xml"
+echo "results: $where/results.json, $where/junit.xml"
+# (Not the number: make passes any failure on as its own exit status 2.)
+case "$status" in
+0) verdict="every test passed" ;;
+1) verdict=$([ -n "$expect" ] && echo "not as expected (see above)" || echo "some tests failed") ;;
+*) verdict="the grader could not finish (see above)" ;;
+esac
+[ "$status" -eq 0 ] && [ -n "$expect" ] && verdict="as expected ($expect)"
+echo "TOTAL ($impl): $score/$max points ($percent%), $verdict"
 exit $status

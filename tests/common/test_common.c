@@ -328,6 +328,32 @@ START_TEST(json_string_cut_short_stays_valid)
 }
 END_TEST
 
+START_TEST(json_string_is_valid_utf8_whatever_the_bytes)
+{
+    char buf[128];
+    size_t used = 0;
+    /* é (valid), a lone 0xff, a cut sequence, an overlong '/', escape and CR */
+    json_append_string(buf, sizeof buf, &used, "\xc3\xa9 \xff \xe2\x82 \xc0\xaf \x1b\r");
+    ck_assert_str_eq(buf, "\"\xc3\xa9 \\ufffd \\ufffd\\ufffd \\ufffd\\ufffd \\u001b\\r\"");
+    ck_assert_msg(json_valid(buf), "not valid JSON: %s", buf);
+}
+END_TEST
+
+START_TEST(terminal_text_shows_controls_and_indents_every_line)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    ck_assert_ptr_nonnull(out);
+    const char in[] = "ok \xc3\xa9\n\rTOTAL 83/83\x1b[2K\xc2\x9b\xff";
+    ck_assert_int_eq(term_write_text(out, "  | ", in, sizeof in - 1), 0);
+    fclose(out);
+    /* A carriage return cannot bring a line back to column 0; no escape sequence survives. */
+    ck_assert_str_eq(text, "  | ok \xc3\xa9\n  | \\x0dTOTAL 83/83\\x1b[2K\\xc2\\x9b\\xff");
+    free(text);
+}
+END_TEST
+
 static void step_without_terminal(void)
 {
     /* setsid(): a new session has no controlling terminal, as in CI. */
@@ -561,6 +587,12 @@ int main(int argc, char **argv)
          "common/trace.c: format_json(), common/json.c"},
         {"json_string_cut_short_stays_valid", json_string_cut_short_stays_valid, 1, 5,
          "common/json.c: json_append_string()"},
+        {"json_string_is_valid_utf8_whatever_the_bytes",
+         json_string_is_valid_utf8_whatever_the_bytes, 1, 5,
+         "common/json.c: escape_char(), common/utf8.c: utf8_decode()"},
+        {"terminal_text_shows_controls_and_indents_every_line",
+         terminal_text_shows_controls_and_indents_every_line, 1, 5,
+         "common/term.c: term_write_text()"},
         {"call_start_is_carried_by_the_next_call_only", call_start_is_carried_by_the_next_call_only,
          1, 5, "common/trace.c: trace_call_starts(), format_json()"},
         {"begun_call_shows_start_and_end_and_keeps_its_fields",

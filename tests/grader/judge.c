@@ -24,6 +24,7 @@
 #include "err.h"
 #include "judge.h"
 #include "report.h"
+#include "verdict.h"
 
 enum { EXIT_ALL_PASSED = 0, EXIT_SOME_FAILED = 1, EXIT_JUDGE_ERROR = 3 };
 
@@ -47,6 +48,8 @@ static void usage(const char *prog)
            "                    instead of the binary's own --list (batch grading)\n"
            "  --json FILE       write the Gradescope test entries to FILE\n"
            "  --junit FILE      write a JUnit <testsuite> to FILE\n"
+           "  --text FILE       write the table, as on the terminal, to FILE\n"
+           "  --verdicts FILE   write one record per test to FILE (verdict.h)\n"
            "  --hidden          mark the tests after_published (instructor-only tests)\n"
            "  --deadline EPOCH  no test runs past this time (seconds since 1970)\n"
            "  --memory-mb N     memory limit per test (default 1024; 0 = none)\n"
@@ -61,7 +64,7 @@ static void usage(const char *prog)
 }
 
 struct judge_args {
-    const char *binary, *lab, *impl, *only, *points, *json, *junit, *notes;
+    const char *binary, *lab, *impl, *only, *points, *json, *junit, *text, *verdicts, *notes;
     const char *view[8];
     size_t view_count;
     const char *visibility;
@@ -101,6 +104,10 @@ static void parse_args(int argc, char **argv, struct judge_args *a)
             a->json = value;
         else if (strcmp(opt, "--junit") == 0)
             a->junit = value;
+        else if (strcmp(opt, "--text") == 0)
+            a->text = value;
+        else if (strcmp(opt, "--verdicts") == 0)
+            a->verdicts = value;
         else if (strcmp(opt, "--notes") == 0)
             a->notes = value;
         else if (strcmp(opt, "--view") == 0 || strcmp(opt, "--kit-root") == 0) {
@@ -216,10 +223,15 @@ int main(int argc, char **argv)
     contain_finish(&c);
 
     report_terminal(a.lab, a.impl, results, count);
+    /* The verdicts first: they are the record the other reports can be made from again. */
+    if (a.verdicts && verdict_write(a.verdicts, a.visibility, results, count) == -1)
+        die_errno("judge: writing %s", a.verdicts);
     if (a.json && report_json(a.json, a.lab, a.visibility, results, count) == -1)
         die_errno("judge: writing %s", a.json);
     if (a.junit && report_junit(a.junit, a.lab, results, count) == -1)
         die_errno("judge: writing %s", a.junit);
+    if (a.text && report_text(a.text, a.lab, a.impl, results, count) == -1)
+        die_errno("judge: writing %s", a.text);
     int status = EXIT_ALL_PASSED;
     for (size_t i = 0; i < count; i++) {
         if (!results[i].passed)

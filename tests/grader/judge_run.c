@@ -394,6 +394,9 @@ void judge_run_test(const struct judge_options *o, struct containment *c, int in
     close(out[0]);
 
     r->passed = run.verdict == VERDICT_PASS && leftovers == 0 && clean_exit && !run.forged;
+    /* After a failed check, what is left is a consequence, not a leak of its own. */
+    r->leaks = run.verdict == VERDICT_PASS ? leftovers : 0;
+    r->timed_out = run.timed_out && !judge_interrupted;
     r->seconds = (double)(clock_now_ns() - start) / 1e9;
     explain(o, t, &run, limits, leftovers, clean_exit, r);
     audit_note(r->notes, sizeof r->notes, "%s", run.notes);

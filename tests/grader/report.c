@@ -1,52 +1,86 @@
 /*
  * report.c - terminal table, Gradescope JSON and JUnit XML (see report.h).
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "json.h"
 #include "report.h"
 #include "term.h"
+#include "utf8.h"
 
-static void print_indented(FILE *out, const char *prefix, const char *text)
+/*
+ * Opens path for writing, mode 0600 whatever the umask (and even when the
+ * file was there before): results are the grading user's alone.
+ */
+static FILE *open_private(const char *path)
 {
-    const char *line = text;
-    while (*line) {
-        const char *end = strchr(line, '\n');
-        size_t len = end ? (size_t)(end - line) : strlen(line);
-        if (len > 0)
-            fprintf(out, "%s%.*s\n", prefix, (int)len, line);
-        line += len + (end ? 1 : 0);
-    }
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd == -1)
+        return NULL;
+    FILE *out = fchmod(fd, 0600) == 0 ? fdopen(fd, "w") : NULL;
+    if (out == NULL)
+        close(fd);
+    return out;
 }
 
-void report_terminal(const char *lab, const char *impl, const struct graded_test *results,
-                     size_t count)
+/* Every line of text (which holds what the test printed) indented and made inert. */
+static void print_indented(FILE *out, const char *prefix, const char *text)
 {
-    bool c = term_use_color(STDOUT_FILENO);
+    size_t len = strlen(text);
+    while (len > 0 && text[len - 1] == '\n')
+        len--;
+    if (len == 0)
+        return;
+    term_write_text(out, prefix, text, len);
+    fputc('\n', out);
+}
+
+/* The table of one lab's tests; colour only when c. */
+static void report_table(FILE *out, bool c, const char *lab, const char *impl,
+                         const struct graded_test *results, size_t count)
+{
     int earned = 0, max = 0;
-    printf("\n%s== lab %s (%s) ==%s\n", term_color(c, TERM_BOLD), lab, impl,
-           term_color(c, TERM_RESET));
+    fprintf(out, "\n%s== lab %s (%s) ==%s\n", term_color(c, TERM_BOLD), lab, impl,
+            term_color(c, TERM_RESET));
     for (size_t i = 0; i < count; i++) {
         const struct graded_test *r = &results[i];
         int points = r->passed ? r->test->points : 0;
         earned += points;
         max += r->test->points;
-        printf("  %s%s%s %3d/%-3d %s\n", term_color(c, r->passed ? TERM_GREEN : TERM_RED),
-               r->passed ? "PASS" : "FAIL", term_color(c, TERM_RESET), points, r->test->points,
-               r->test->name);
+        fprintf(out, "  %s%s%s %3d/%-3d %s\n", term_color(c, r->passed ? TERM_GREEN : TERM_RED),
+                r->passed ? "PASS" : "FAIL", term_color(c, TERM_RESET), points, r->test->points,
+                r->test->name);
         if (!r->passed) {
-            print_indented(stdout, "             ", r->message);
-            printf("             %shint:%s %s\n", term_color(c, TERM_YELLOW),
-                   term_color(c, TERM_RESET), r->test->hint);
+            print_indented(out, "             ", r->message);
+            fprintf(out, "             %shint:%s %s\n", term_color(c, TERM_YELLOW),
+                    term_color(c, TERM_RESET), r->test->hint);
         }
         if (r->notes[0])
-            print_indented(stdout, "             ", r->notes);
+            print_indented(out, "             ", r->notes);
     }
-    printf("  %slab %s: %d/%d points%s\n", term_color(c, TERM_BOLD), lab, earned, max,
-           term_color(c, TERM_RESET));
+    fprintf(out, "  %slab %s: %d/%d points%s\n", term_color(c, TERM_BOLD), lab, earned, max,
+            term_color(c, TERM_RESET));
+}
+
+void report_terminal(const char *lab, const char *impl, const struct graded_test *results,
+                     size_t count)
+{
+    report_table(stdout, term_use_color(STDOUT_FILENO), lab, impl, results, count);
     fflush(stdout);
+}
+
+int report_text(const char *path, const char *lab, const char *impl,
+                const struct graded_test *results, size_t count)
+{
+    FILE *out = open_private(path);
+    if (out == NULL)
+        return -1;
+    report_table(out, false, lab, impl, results, count);
+    return fclose(out) == 0 ? 0 : -1;
 }
 
 /* The text a student sees for one test on Gradescope. */
@@ -61,7 +95,7 @@ static void output_text(const struct graded_test *r, char *buf, size_t size)
 int report_json(const char *path, const char *lab, const char *visibility,
                 const struct graded_test *results, size_t count)
 {
-    FILE *out = fopen(path, "w");
+    FILE *out = open_private(path);
     if (out == NULL)
         return -1;
     for (size_t i = 0; i < count; i++) {
@@ -79,33 +113,39 @@ int report_json(const char *path, const char *lab, const char *visibility,
     return fclose(out) == 0 ? 0 : -1;
 }
 
-static void xml_puts(FILE *out, const char *s)
+/*
+ * Text as XML character data: markup characters escaped; what XML 1.0 may
+ * not hold at all (most controls, bytes that are not UTF-8, U+FFFE and
+ * U+FFFF) shown as "\\xNN" text instead, so junit.xml stays well-formed.
+ */
+void report_xml_text(FILE *out, const char *s)
 {
-    for (; *s; s++) {
-        switch (*s) {
-        case '<':
+    size_t left = strlen(s);
+    while (left > 0) {
+        const unsigned char *u = (const unsigned char *)s;
+        unsigned cp;
+        size_t n = utf8_decode(u, left, &cp);
+        if (n == 0 || (cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0xfffe || cp == 0xffff) {
+            fprintf(out, "\\x%02x", u[0]);
+            n = 1;
+        } else if (cp == '<') {
             fputs("&lt;", out);
-            break;
-        case '>':
+        } else if (cp == '>') {
             fputs("&gt;", out);
-            break;
-        case '&':
+        } else if (cp == '&') {
             fputs("&amp;", out);
-            break;
-        case '"':
+        } else if (cp == '"') {
             fputs("&quot;", out);
-            break;
-        default:
-            /* XML 1.0 forbids most control characters, even escaped. */
-            if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
-                fputc(*s, out);
+        } else {
+            fwrite(s, 1, n, out);
         }
+        s += n, left -= n;
     }
 }
 
 int report_junit(const char *path, const char *lab, const struct graded_test *results, size_t count)
 {
-    FILE *out = fopen(path, "w");
+    FILE *out = open_private(path);
     if (out == NULL)
         return -1;
     size_t failures = 0;
@@ -123,18 +163,18 @@ int report_junit(const char *path, const char *lab, const struct graded_test *re
     for (size_t i = 0; i < count; i++) {
         const struct graded_test *r = &results[i];
         fprintf(out, "    <testcase classname=\"lab-%s\" name=\"", lab);
-        xml_puts(out, r->test->name);
+        report_xml_text(out, r->test->name);
         fprintf(out, "\" time=\"%.3f\">", r->seconds);
         if (!r->passed) {
             fputs("\n      <failure message=\"", out);
-            xml_puts(out, r->message);
+            report_xml_text(out, r->message);
             fputs("\">", out);
-            xml_puts(out, r->test->hint);
+            report_xml_text(out, r->test->hint);
             fputs("</failure>\n    ", out);
         }
         if (r->notes[0]) {
             fputs("<system-out>", out);
-            xml_puts(out, r->notes);
+            report_xml_text(out, r->notes);
             fputs("</system-out>", out);
         }
         fputs("</testcase>\n", out);

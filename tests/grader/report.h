@@ -1,9 +1,14 @@
 /*
- * report.h - the judge's three outputs for one lab:
- *   - a table on the terminal (colour only on a TTY, never with NO_COLOR);
- *   - a JSON fragment for Gradescope's results.json (tools/grade-report merges
+ * report.h - the judge's outputs for one lab:
+ *   - a table on the terminal (colour only on a TTY, never with NO_COLOR),
+ *     and the same table as plain text in a file (the batch reports);
+ *   - a JSON fragment for Gradescope's results.json (tools/grade.sh merges
  *     the labs' fragments into build/grade/results.json);
  *   - a JUnit <testsuite> fragment for CI systems (merged into junit.xml).
+ * The judge renders them from its results in memory; render.c renders the
+ * same from a verdict file (verdict.h), which keeps those results as data.
+ * Whatever the test printed is data in all of them: escaped for the
+ * terminal (term_write_text), for JSON and for XML, and valid UTF-8.
  */
 #ifndef IPC_KIT_REPORT_H
 #define IPC_KIT_REPORT_H
@@ -19,15 +24,24 @@ struct graded_test {
     bool passed;
     char message[6144]; /* why it failed, with the tail of its output */
     char notes[3072];   /* notes of the test, leak audit findings */
+    int leaks;          /* resources left after a test that passed its checks (0: none) */
+    bool timed_out;     /* stopped at its time limit */
     double seconds;
 };
 
 void report_terminal(const char *lab, const char *impl, const struct graded_test *results,
                      size_t count);
 
+/* The terminal's table, without colour, to a file. */
+int report_text(const char *path, const char *lab, const char *impl,
+                const struct graded_test *results, size_t count);
+
 /* One JSON object per line, one line per test, joined by commas later. */
 int report_json(const char *path, const char *lab, const char *visibility,
                 const struct graded_test *results, size_t count);
+
+/* s as XML character data (see report.c): always well-formed, whatever s holds. */
+void report_xml_text(FILE *out, const char *s);
 
 int report_junit(const char *path, const char *lab, const struct graded_test *results,
                  size_t count);

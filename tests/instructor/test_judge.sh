@@ -125,14 +125,15 @@ echo "== grade-batch of the attacks (LAB 02, LIMIT 120 s) =="
 check "grade-batch graded every submission" \
     test "$(($(wc -l <"$scratch/batch/grades.csv") - 1))" -eq "$(wc -l <"$expect")"
 grades="$scratch/batch/grades.csv"
-check "grade-batch with LAB 02 has lab 02's column alone" test "$(head -1 "$grades")" = "student,02-pipe,total,notes"
+check "grade-batch with LAB 02 has lab 02's column alone" \
+    test "$(head -1 "$grades")" = "student,02-pipe,02-pipe max,total,total max,leaks,timeouts,notes"
 column_of() { head -1 "$grades" | tr ',' '\n' | grep -nx "$1" | cut -d: -f1; }
 while IFS=$'\t' read -r name points pattern; do
     row=$(grep "^$name," "$grades")
     got=$(echo "$row" | cut -d, -f"$(column_of 02-pipe)")
     total=$(echo "$row" | cut -d, -f"$(column_of total)")
     check "$name: lab 02 scores $points, the total too (got $got, total $total)" test "$got" = "$points" -a "$total" = "$points"
-    check "$name: the report says '$pattern'" grep -qF -- "$pattern" "$scratch/batch/reports/$name.json"
+    check "$name: the report says '$pattern'" grep -qF -- "$pattern" "$scratch/batch/instructor/$name.json"
 done <"$expect"
 # What a submission could reach is only what its jail shows: walks_host prints
 # "LEAKED" for anything outside it, and no line of the hidden tests' source or

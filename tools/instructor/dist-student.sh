@@ -4,9 +4,10 @@
 # usage: tools/instructor/dist-student.sh OUT_DIR [--keep DIR]
 #
 # Writes OUT_DIR/ipc-kit-student.tar.gz: labs/, common/, the public tests,
-# slides/, the Makefile, README.md and the tools the Makefile needs, plus a
-# GitHub Classroom workflow in .github/workflows/. No solutions/, no hidden
-# tests. Then unpacks it in a temporary directory and runs `make grade`
+# slides/, the Makefile and the tools the Makefile needs, plus a GitHub
+# Classroom workflow in .github/workflows/ and the student's README.md
+# (student-readme.sh: the kit's README without its instructor-only parts).
+# No solutions/, no hidden tests. Then unpacks it in a temporary directory and runs `make grade`
 # there: everything must build, and the untouched skeleton must be graded
 # (every test failing with "not implemented yet"). --keep DIR leaves that
 # unpacked, built and graded kit in DIR (the kit's tests go on from there).
@@ -22,6 +23,8 @@ stage=$(mktemp -d "${TMPDIR:-/tmp}/ipckit-dist-XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 
 "$top/tools/instructor/kit-copy.sh" "$stage/ipc-kit"
+# The student's README: the kit's own, without the instructor's parts.
+"$top/tools/instructor/student-readme.sh" "$top/README.md" >"$stage/ipc-kit/README.md"
 mkdir -p "$stage/ipc-kit/.github/workflows"
 "$top/tools/instructor/classroom.sh" "$top" >"$stage/ipc-kit/.github/workflows/classroom.yml"
 tar -czf "$out/ipc-kit-student.tar.gz" -C "$stage" ipc-kit

@@ -26,6 +26,8 @@ grade_lab() {
     local rc=$?
     if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
         echo TIMEOUT
+    elif grep -q '^grade.sh: lab .* did not compile' "$log"; then
+        echo BUILD # make grade scores such a lab 0; a mutant that does not compile is not killed
     elif grep -Eq '^TOTAL \(solutions\): ([0-9]+)/\1 points' "$log"; then
         echo PASS
     elif grep -q '^TOTAL (solutions)' "$log"; then

@@ -22,7 +22,7 @@ WIN_LDFLAGS := -static
 WIN_LDLIBS  := -lws2_32 -lpthread
 
 # The common module as lab 04 uses it; err_win.c replaces errno_names.c.
-WIN_COMMON_SRCS := $(addprefix common/,err.c trace.c clock.c cli.c json.c term.c step.c) \
+WIN_COMMON_SRCS := $(addprefix common/,err.c trace.c clock.c cli.c json.c term.c step.c utf8.c) \
                    common/win/err_win.c common/win/sock_win.c
 WIN_COMMON_OBJS := $(patsubst %.c,$(WIN_BUILD)/%.o,$(WIN_COMMON_SRCS))
 # Given files of the lab (tcp_state.c reads Linux's TCP_INFO: win/ has its stand-in).

@@ -1,0 +1,111 @@
+/*
+ * render - the judge's reports for one lab, from its verdict file.
+ *
+ * usage: render --lab NAME --points TABLE --verdicts FILE [options]
+ *
+ * grade.sh changes a lab's results only as records (verdict.h): 0 for every
+ * test of a lab that did not compile, a failed record for each test a killed
+ * judge never reached, the ThreadSanitizer run's record in place of the
+ * plain one. This program then writes the lab's reports from the records,
+ * with the same renderers the judge uses (report.h), so every report says
+ * the same and none is ever patched.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "judge.h"
+#include "report.h"
+#include "verdict.h"
+
+static void usage(const char *prog)
+{
+    printf("usage: %s --lab NAME --points TABLE --verdicts FILE [options]\n"
+           "Writes one lab's reports from its verdict file (one record per test).\n"
+           "  --impl NAME       label for the table (labs or solutions)\n"
+           "  --json FILE       the Gradescope test entries\n"
+           "  --junit FILE      a JUnit <testsuite>\n"
+           "  --text FILE       the table, as on the terminal\n"
+           "  --terminal        print the table on standard output\n"
+           "TABLE gives each test's points, time limit and hint (name<TAB>points<TAB>\n"
+           "timeout<TAB>hint, as the test binary's --list prints it).\n"
+           "example: %s --lab 02-pipe --points test_02-pipe.tsv --verdicts 02-pipe.verdicts "
+           "--json 02-pipe.json\n",
+           prog, prog);
+}
+
+struct render_args {
+    const char *lab, *impl, *points, *verdicts, *json, *junit, *text;
+    bool terminal;
+};
+
+static void parse_args(int argc, char **argv, struct render_args *a)
+{
+    *a = (struct render_args){.impl = "labs"};
+    for (int i = 1; i < argc; i++) {
+        const char *opt = argv[i];
+        if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0) {
+            usage(argv[0]);
+            exit(0);
+        }
+        if (strcmp(opt, "--terminal") == 0) {
+            a->terminal = true;
+            continue;
+        }
+        if (i + 1 >= argc)
+            die_usage("option '%s' is unknown or needs a value (try --help)", opt);
+        const char *value = argv[++i];
+        if (strcmp(opt, "--lab") == 0)
+            a->lab = value;
+        else if (strcmp(opt, "--impl") == 0)
+            a->impl = value;
+        else if (strcmp(opt, "--points") == 0)
+            a->points = value;
+        else if (strcmp(opt, "--verdicts") == 0)
+            a->verdicts = value;
+        else if (strcmp(opt, "--json") == 0)
+            a->json = value;
+        else if (strcmp(opt, "--junit") == 0)
+            a->junit = value;
+        else if (strcmp(opt, "--text") == 0)
+            a->text = value;
+        else
+            die_usage("unknown option '%s' (try --help)", opt);
+    }
+    if (a->lab == NULL || a->points == NULL || a->verdicts == NULL)
+        die_usage("--lab, --points and --verdicts are required (try --help)");
+}
+
+int main(int argc, char **argv)
+{
+    err_set_progname(argv[0]);
+    struct render_args a;
+    parse_args(argc, argv, &a);
+
+    struct grade_test *table;
+    size_t table_count;
+    if (judge_load_table(NULL, a.points, &table, &table_count) == -1)
+        die_errno("render: reading the test table %s (name<TAB>points<TAB>timeout<TAB>hint)",
+                  a.points);
+    struct graded_test *results;
+    size_t count;
+    char visibility[32], why[512];
+    if (verdict_read(a.verdicts, table, table_count, &results, &count, visibility,
+                     sizeof visibility, why, sizeof why) == -1) {
+        if (why[0])
+            die("render: %s: %s (see verdict.h for the format)", a.verdicts, why);
+        die_errno("render: reading the verdicts %s", a.verdicts);
+    }
+    if (a.terminal)
+        report_terminal(a.lab, a.impl, results, count);
+    if (a.json && report_json(a.json, a.lab, visibility, results, count) == -1)
+        die_errno("render: writing %s", a.json);
+    if (a.junit && report_junit(a.junit, a.lab, results, count) == -1)
+        die_errno("render: writing %s", a.junit);
+    if (a.text && report_text(a.text, a.lab, a.impl, results, count) == -1)
+        die_errno("render: writing %s", a.text);
+    free(results);
+    judge_free_table(table, table_count);
+    return 0;
+}

@@ -1,0 +1,164 @@
+/* verdict.c - see verdict.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "verdict.h"
+
+enum { FIELDS = 10 };
+
+void verdict_field_puts(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '\\')
+            fputs("\\\\", out);
+        else if (*s == '\t')
+            fputs("\\t", out);
+        else if (*s == '\n')
+            fputs("\\n", out);
+        else
+            fputc(*s, out);
+    }
+}
+
+int verdict_write(const char *path, const char *visibility, const struct graded_test *results,
+                  size_t count)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd == -1)
+        return -1;
+    FILE *out = fchmod(fd, 0600) == 0 ? fdopen(fd, "w") : NULL;
+    if (out == NULL) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    for (size_t i = 0; i < count; i++) {
+        const struct graded_test *r = &results[i];
+        fprintf(out, "%s\t%s\t%d\t%d\t%s\t%d\t%d\t%.9f\t", r->test->name,
+                r->passed ? "passed" : "failed", r->passed ? r->test->points : 0, r->test->points,
+                visibility, r->leaks, r->timed_out ? 1 : 0, r->seconds);
+        verdict_field_puts(out, r->message);
+        fputc('\t', out);
+        verdict_field_puts(out, r->notes);
+        fputc('\n', out);
+    }
+    return fclose(out) == 0 ? 0 : -1;
+}
+
+/* Copies field to out (size bytes), turning \\, \t and \n back into their bytes. */
+static void unescape(const char *field, char *out, size_t size)
+{
+    size_t used = 0;
+    for (const char *p = field; *p && used + 1 < size; p++) {
+        char c = *p;
+        if (c == '\\' && p[1]) {
+            p++;
+            c = *p == 't' ? '\t' : *p == 'n' ? '\n' : *p;
+        }
+        out[used++] = c;
+    }
+    out[used] = '\0';
+}
+
+/* Splits line (its newline removed) at tabs into exactly FIELDS fields. */
+static int split(char *line, char *fields[FIELDS])
+{
+    line[strcspn(line, "\n")] = '\0';
+    int n = 0;
+    for (char *p = line; n < FIELDS; n++) {
+        fields[n] = p;
+        char *tab = strchr(p, '\t');
+        if (tab == NULL) {
+            n++;
+            break;
+        }
+        *tab = '\0';
+        p = tab + 1;
+    }
+    return n == FIELDS ? 0 : -1;
+}
+
+static int fill(char *fields[FIELDS], const struct grade_test *table, size_t table_count,
+                struct graded_test *r, char *why, size_t why_size)
+{
+    r->test = NULL;
+    for (size_t i = 0; i < table_count && r->test == NULL; i++) {
+        if (strcmp(table[i].name, fields[0]) == 0)
+            r->test = &table[i];
+    }
+    if (r->test == NULL) {
+        snprintf(why, why_size, "a verdict for '%s', a test the table does not have", fields[0]);
+        return -1;
+    }
+    if (strcmp(fields[1], "passed") != 0 && strcmp(fields[1], "failed") != 0) {
+        snprintf(why, why_size, "'%s': status '%s' is neither passed nor failed", fields[0],
+                 fields[1]);
+        return -1;
+    }
+    r->ran = true;
+    r->passed = strcmp(fields[1], "passed") == 0;
+    r->leaks = atoi(fields[5]);
+    r->timed_out = strcmp(fields[6], "1") == 0;
+    r->seconds = atof(fields[7]);
+    unescape(fields[8], r->message, sizeof r->message);
+    unescape(fields[9], r->notes, sizeof r->notes);
+    return 0;
+}
+
+int verdict_read(const char *path, const struct grade_test *table, size_t table_count,
+                 struct graded_test **results, size_t *count, char *visibility, size_t size,
+                 char *why, size_t why_size)
+{
+    FILE *in = fopen(path, "re");
+    if (in == NULL)
+        return -1;
+    size_t capacity = 0;
+    char *line = NULL;
+    size_t line_size = 0;
+    int rc = 0;
+    *results = NULL;
+    *count = 0;
+    snprintf(why, why_size, "%s", "");
+    while (rc == 0 && getline(&line, &line_size, in) != -1) {
+        char *fields[FIELDS];
+        if (line[0] == '\n')
+            continue;
+        if (split(line, fields) == -1) {
+            snprintf(why, why_size, "record %zu does not have %d fields", *count + 1, FIELDS);
+            rc = -1;
+            break;
+        }
+        if (*count == capacity) {
+            capacity = capacity ? capacity * 2 : 32;
+            struct graded_test *grown = realloc(*results, capacity * sizeof *grown);
+            if (grown == NULL) {
+                rc = -1;
+                break;
+            }
+            *results = grown;
+        }
+        struct graded_test *r = &(*results)[*count];
+        memset(r, 0, sizeof *r);
+        if (fill(fields, table, table_count, r, why, why_size) == -1) {
+            rc = -1;
+            break;
+        }
+        if (*count == 0)
+            snprintf(visibility, size, "%s", fields[4]);
+        (*count)++;
+    }
+    int saved = errno;
+    free(line);
+    fclose(in);
+    if (rc == -1) {
+        free(*results);
+        *results = NULL;
+        errno = why[0] ? EINVAL : saved;
+    }
+    return rc;
+}
