@@ -47,8 +47,11 @@
 #                    at a time, LIMIT=600 s each, LAB=02 one lab, PUBLISH=1
 #                    hidden tests in full in the students' reports
 #   make grade-prepare   build all a grading compiles, once (batch, Gradescope)
-#   make grade-build / trace-chart-programs / wire-programs   pieces that the
-#                    targets above build first
+#   make grade-build / grade-given / grade-plan / grade-record
+#                    / trace-chart-programs / wire-programs   pieces that the
+#                    targets above build first (grade-given: all a grading
+#                    builds but the student's files, which grade.sh compiles
+#                    in a jail; grade-plan: what that is, per lab)
 #   make windows     lab 04 for Windows (MinGW-w64, WinSock): build/windows/
 #   make wire        lab 04's calls and the TCP segments they send, on one
 #                    timeline (MODE=halfclose DELAY=50ms LOSS=5%; as root);
@@ -61,7 +64,10 @@
 #
 # Options: V=1 shows each command; SAN=address,undefined or SAN=thread
 # builds with sanitizers into their own folder under build/; GRADE_DIR=DIR
-# puts make grade's results elsewhere (default build/grade).
+# puts make grade's results elsewhere (default build/grade);
+# GRADE_STEP_LIMIT=60 and GRADE_FILE_MB=64 bound each jailed build step in
+# seconds and in MiB per file; IPC_KIT_ISOLATE=uid grades as in a container
+# that refuses namespaces.
 #
 # Layout of the output: build/<variant>/<impl>/<lab>/  (variant is "plain"
 # or "san-..."; impl is "labs" or "solutions"), so nothing is written next
