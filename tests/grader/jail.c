@@ -146,6 +146,53 @@ static int mount_scratch(const char *to, long size_mb, long files, mode_t mode, 
     return mount("tmpfs", to, "tmpfs", MS_NOSUID | MS_NODEV, options);
 }
 
+int jail_copy_contents(int in, int out)
+{
+    char buf[65536];
+    for (;;) {
+        ssize_t n = read(in, buf, sizeof buf);
+        if (n == -1 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return (int)n;
+        for (ssize_t done = 0; done < n;) { /* a short write moves on from where it stopped */
+            ssize_t w = write(out, buf + done, (size_t)(n - done));
+            if (w == -1 && errno == EINTR)
+                continue;
+            if (w == -1)
+                return -1;
+            done += w;
+        }
+    }
+}
+
+/*
+ * Copies one regular file (never through a link), its mode and its times
+ * (so make sees the same up-to-date files); readable by all, owned by owner
+ * when owner is not root. An existing `to` is overwritten.
+ */
+static int copy_file(int from_dir, const char *from, int to_dir, const char *to, uid_t owner)
+{
+    int in = openat(from_dir, from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    struct stat st;
+    if (in == -1 || fstat(in, &st) == -1 || !S_ISREG(st.st_mode)) {
+        if (in != -1)
+            close(in);
+        return 0; /* links, folders, FIFOs, devices: never copied */
+    }
+    int out = openat(to_dir, to, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+                     (st.st_mode & 0755) | 0444);
+    struct timespec times[2] = {st.st_atim, st.st_mtim};
+    int result =
+        out == -1 || jail_copy_contents(in, out) == -1 || futimens(out, times) == -1 ? -1 : 0;
+    if (result == 0 && owner != 0 && fchown(out, owner, owner) == -1)
+        result = -1;
+    if (out != -1)
+        close(out);
+    close(in);
+    return result;
+}
+
 /* Copies the regular files (not links, not folders) of the host folder `from` into `to`. */
 static int fill_from(const char *from, const char *to, uid_t owner)
 {
@@ -153,66 +200,13 @@ static int fill_from(const char *from, const char *to, uid_t owner)
     if (dir == NULL)
         return errno == ENOENT ? 0 : -1;
     int to_fd = open(to, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (to_fd == -1) {
-        closedir(dir);
-        return -1;
-    }
-    int result = 0;
+    int result = to_fd == -1 ? -1 : 0;
     struct dirent *d;
-    while (result == 0 && (d = readdir(dir)) != NULL) {
-        int in = openat(dirfd(dir), d->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-        struct stat st;
-        if (in == -1 || fstat(in, &st) == -1 || !S_ISREG(st.st_mode)) {
-            if (in != -1)
-                close(in);
-            continue;
-        }
-        int out = openat(to_fd, d->d_name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-                         st.st_mode & 0755);
-        char buf[65536];
-        ssize_t n = 0;
-        while (out != -1 && (n = read(in, buf, sizeof buf)) > 0) {
-            if (write(out, buf, (size_t)n) != n) {
-                n = -1;
-                break;
-            }
-        }
-        /* Same times as the host's, so make sees the same up-to-date files. */
-        struct timespec times[2] = {st.st_atim, st.st_mtim};
-        if (out == -1 || n == -1 || futimens(out, times) == -1 || fchown(out, owner, owner) == -1)
-            result = -1;
-        if (out != -1)
-            close(out);
-        close(in);
-    }
+    while (result == 0 && (d = readdir(dir)) != NULL)
+        result = copy_file(dirfd(dir), d->d_name, to_fd, d->d_name, owner);
     closedir(dir);
-    close(to_fd);
-    return result;
-}
-
-/* Copies one regular file, its mode (readable by all) and its times. */
-static int copy_file(const char *from, const char *to, const struct stat *st, uid_t owner)
-{
-    int in = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (in == -1)
-        return -1;
-    int out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-                   (st->st_mode & 0755) | 0444);
-    char buf[65536];
-    ssize_t n = 0;
-    while (out != -1 && (n = read(in, buf, sizeof buf)) > 0) {
-        if (write(out, buf, (size_t)n) != n) {
-            n = -1;
-            break;
-        }
-    }
-    struct timespec times[2] = {st->st_atim, st->st_mtim};
-    int result = out == -1 || n == -1 || futimens(out, times) == -1 ? -1 : 0;
-    if (result == 0 && owner != 0 && fchown(out, owner, owner) == -1)
-        result = -1;
-    if (out != -1)
-        close(out);
-    close(in);
+    if (to_fd != -1)
+        close(to_fd);
     return result;
 }
 
@@ -227,7 +221,7 @@ static int copy_entry(const char *path, const struct stat *st, int type, struct 
     if (type == FTW_D)
         return mkdir(to, 0755) == -1 && errno != EEXIST ? -1 : 0;
     if (type == FTW_F && S_ISREG(st->st_mode))
-        return copy_file(path, to, st, 0);
+        return copy_file(AT_FDCWD, path, AT_FDCWD, to, 0);
     return 0; /* links, sockets, FIFOs: never copied */
 }
 
@@ -238,7 +232,7 @@ static int copy_tree(const char *from, const char *to)
     if (lstat(from, &st) == -1 || make_mount_point(to, S_ISDIR(st.st_mode)) == -1)
         return -1;
     if (!S_ISDIR(st.st_mode))
-        return S_ISREG(st.st_mode) ? copy_file(from, to, &st, 0) : 0;
+        return copy_file(AT_FDCWD, from, AT_FDCWD, to, 0);
     copy_from_root = from;
     copy_to_root = to;
     return nftw(from, copy_entry, 16, FTW_PHYS);

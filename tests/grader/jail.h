@@ -64,6 +64,10 @@ int jail_add(struct jail_view *v, const char *path, enum jail_kind kind, long si
  */
 const char *jail_enter(const struct jail_view *v);
 
+/* Copies everything `in` still holds to `out`, looping on short writes and
+ * EINTR. Returns 0, or -1 with errno set. */
+int jail_copy_contents(int in, int out);
+
 /*
  * The same copies for a step without namespaces (contain.h's CONTAIN_UID):
  * the view is built under the host folder `base` (base/PATH for each entry)

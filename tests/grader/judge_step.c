@@ -148,17 +148,10 @@ static int copy_out(const struct test_unit *u, const char *path, long long max_b
     }
     int out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                    (st.st_mode & S_IXUSR) ? 0755 : 0644);
-    char buf[65536];
-    ssize_t n = 0;
-    while (out != -1 && (n = read(in, buf, sizeof buf)) > 0) {
-        if (write(out, buf, (size_t)n) != n) {
-            n = -1;
-            break;
-        }
-    }
+    int copied = out == -1 ? -1 : jail_copy_contents(in, out);
     int saved = errno;
     close(in);
-    if (out == -1 || n == -1) {
+    if (copied == -1) {
         snprintf(why, why_size, "copying %s out of the jail: %s", path, strerror(saved));
         if (out != -1) {
             close(out);
