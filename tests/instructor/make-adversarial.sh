@@ -37,8 +37,9 @@
 #                     holds 20 000 files; the audit names 20 and counts the rest)
 #   walks_host        reads the host at run time: the kit's tests and sources
 #                     (found from /proc/self/exe), /autograder, /root, /home,
-#                     /etc/shadow; prints what it found and fails if anything
-#                     was there, so FULL-FIFO proves nothing was
+#                     /etc/shadow, and lists /tmp for other submissions' work
+#                     folders; prints what it found and fails if anything was
+#                     there, so FULL-FIFO proves nothing was
 # Attacks on the build (issue: "every step that touches a submission runs in
 # the jail"), in the reference; the right score of each is 0 (it cannot be built):
 #   incbin_hidden     .incbin of the hidden tests' source     -> 0, "file not found"
@@ -64,7 +65,7 @@ start() {
     {
         printf '#include <fcntl.h>\n#include <signal.h>\n#include <stdio.h>\n#include <stdlib.h>\n'
         printf '#include <string.h>\n#include <sys/mman.h>\n#include <sys/socket.h>\n#include <netinet/in.h>\n'
-        printf '#include <sys/types.h>\n#include <sys/wait.h>\n#include <unistd.h>\n'
+        printf '#include <sys/types.h>\n#include <sys/wait.h>\n#include <unistd.h>\n#include <dirent.h>\n'
         cat "$base"
     } >"$out/$1/labs/02-pipe/pipe_lab.c"
     printf '%s\t%s\t%s\n' "$1" "$3" "$4" >>"$out.expect"
@@ -336,30 +337,60 @@ start walks_host reference FULL-FIFO "pipe_fifo_create"
 fails_after walks_host <<'EOF'
     (void)path;
     /* The kit is the folder above build/ on the path of this very program. */
-    char exe[1024] = "", probe[1400];
+    char exe[1024] = "", kit[1024], probe[1400];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     exe[n > 0 ? n : 0] = 0;
-    char *build = strstr(exe, "/build/");
+    snprintf(kit, sizeof kit, "%s", exe);
+    char *build = strstr(kit, "/build/");
     if (build)
         *build = 0;
-    const char *places[] = {"tests/02-pipe/hidden_pipe.c", "tests/02-pipe", "labs/02-pipe/pipe_lab.c",
-                            "tests", "Makefile", "/autograder", "/autograder/source", "/root",
-                            "/home", "/etc/shadow", "/work", "/var/log"};
+    /* Files with content: the tests, the sources, the instructor's and the system's. */
+    const char *files[] = {"tests/02-pipe/hidden_pipe.c", "tests/02-pipe/test_pipe.c",
+                           "labs/02-pipe/pipe_lab.c", "solutions/02-pipe/pipe_lab.c", "Makefile",
+                           "/etc/shadow", "/root/.bashrc", "/root/.profile"};
     int seen = 0;
-    for (size_t i = 0; i < sizeof places / sizeof places[0]; i++) {
-        if (places[i][0] == '/')
-            snprintf(probe, sizeof probe, "%s", places[i]);
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        if (files[i][0] == '/')
+            snprintf(probe, sizeof probe, "%s", files[i]);
         else
-            snprintf(probe, sizeof probe, "%s/%s", exe, places[i]);
+            snprintf(probe, sizeof probe, "%s/%s", kit, files[i]);
         int fd = open(probe, O_RDONLY);
-        if (fd >= 0) {
-            char text[200];
-            ssize_t got = read(fd, text, sizeof text - 1);
-            text[got > 0 ? got : 0] = 0;
+        char text[200];
+        ssize_t got = fd >= 0 ? read(fd, text, sizeof text - 1) : -1;
+        if (got > 0) {
+            text[got] = 0;
             fprintf(stderr, "LEAKED %s: %s\n", probe, text);
-            close(fd);
             seen++;
         }
+        if (fd >= 0)
+            close(fd);
+    }
+    /* Folders: anything in them but the way to this program (the jail makes
+     * those folders to show it) belongs to the host, another submission or
+     * the grader's work (/tmp/ipckit-batch-..., /autograder/source...). */
+    const char *folders[] = {"/", "/tmp", "/var/tmp", "/home", "/root", "/autograder", "/work", kit};
+    for (size_t i = 0; i < sizeof folders / sizeof folders[0]; i++) {
+        DIR *d = opendir(folders[i]);
+        struct dirent *e;
+        while (d != NULL && (e = readdir(d)) != NULL) {
+            if (e->d_name[0] == '.')
+                continue;
+            snprintf(probe, sizeof probe, "%s/%s", strcmp(folders[i], "/") ? folders[i] : "",
+                     e->d_name);
+            size_t len = strlen(probe);
+            if (strncmp(exe, probe, len) == 0 && exe[len] == '/')
+                continue; /* on the way to this program */
+            if (strcmp(folders[i], "/") == 0 &&
+                strstr(" bin dev etc lib lib32 lib64 libx32 proc run sbin tmp usr var ",
+                       e->d_name) != NULL)
+                continue; /* the jail's own system folders */
+            if (strcmp(folders[i], "/tmp") == 0 && strcmp(e->d_name, "ipckit-test") == 0)
+                continue; /* the tests' own folders */
+            fprintf(stderr, "LEAKED %s\n", probe);
+            seen++;
+        }
+        if (d != NULL)
+            closedir(d);
     }
     if (seen) { /* something outside the view was there: fail a visible test too */
         errno = EIO;
