@@ -105,7 +105,7 @@ LDFLAGS   := $(SANITIZE)
 LDLIBS    := -pthread -lrt
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
-# Test binaries route every call that moves data through common/fault.c,
+# Test binaries route every call that moves data through tests/grader/fault.c,
 # the checked forms of _FORTIFY_SOURCE (Ubuntu's default) included.
 FAULT_WRAP := -Wl,--wrap=read,--wrap=write,--wrap=readv,--wrap=writev,--wrap=pread,--wrap=pwrite \
               -Wl,--wrap=send,--wrap=recv,--wrap=sendto,--wrap=recvfrom,--wrap=sendmsg,--wrap=recvmsg \
@@ -117,9 +117,9 @@ FAULT_WRAP := -Wl,--wrap=read,--wrap=write,--wrap=readv,--wrap=writev,--wrap=pre
 LABS      := $(sort $(notdir $(wildcard labs/[0-9][0-9]-* solutions/[0-9][0-9]-*)))
 IMPLS     := $(sort $(foreach i,labs solutions,$(if $(wildcard $(i)/[0-9][0-9]-*/*.c),$(i))))
 
-COMMON_SRCS := $(filter-out common/fault.c,$(wildcard common/*.c))
+COMMON_SRCS := $(wildcard common/*.c)
 COMMON_LIB  := $(BUILD)/common/libipckit.a
-FAULT_OBJ   := $(BUILD)/common/fault.o
+FAULT_OBJ   := $(BUILD)/tests/grader/fault.o
 # The grader is two programs (see tests/grader/grader.h): the harness, linked
 # into every test binary with the student's code, and the judge, linked with
 # no student code, which alone decides a score.
@@ -570,7 +570,9 @@ help:
 	@sed -n '2,/^# Layout of the output/p' Makefile | sed '$$d; s/^# \{0,1\}//'
 
 # Parts of the kit that bring their own rules (slides, benchmarks).
--include $(wildcard slides/slides.mk solutions/05-compare/bench.mk labs/04-tcp-lifecycle/win/windows.mk \
+-include $(wildcard slides/slides.mk labs/04-tcp-lifecycle/win/windows.mk \
                     tools/wire/wire.mk tools/live/live.mk)
 
--include $(shell find build -name '*.d' 2>/dev/null)
+# The dependency files of this kit's own builds only: kit copies nested under
+# build/ (alternatives, mutants) name the same targets with their own paths.
+-include $(shell find $(wildcard build/plain build/san-*) -name '*.d' 2>/dev/null)
