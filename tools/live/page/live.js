@@ -8,7 +8,8 @@
 // receive it completes: the page draws them in that order, one row each.
 //
 // Lanes: one per process, and one more for a process's listening socket
-// (from its socket() to its close()), as the sequence charts draw them.
+// (from its socket() to its close()), as the sequence charts draw them; at
+// most MAX_LANES at once (the tour's earlier labs make way for later ones).
 // Arrows: SYN (connect -> accept), data (send -> the recv that got its last
 // byte), FIN (shutdown/close -> recv = 0), and for lab 01's ring a wake-up
 // (futex_wake/pthread_cond_signal -> the wait it ended). Each socket's TCP state is a chip
@@ -46,8 +47,43 @@ let count = 0;
 
 // ---- lanes and sockets ---------------------------------------------------------
 
+// At most this many lanes at once: in the whole tour (make live) each lab
+// brings processes of its own, and a lane narrower than a call is no use.
+// A new lane retires the lane seen least recently, rows and all.
+const MAX_LANES = 4;
+
+// Gives each lane still shown its column, and puts every row back in it.
+function relayout() {
+  let index = 0;
+  for (const entry of lanes.values()) entry.index = entry.retired ? -1 : index++;
+  document.documentElement.style.setProperty('--lanes', String(Math.max(index, 1)));
+  for (const row of $('rows').children) {
+    const entry = lanes.get(row.dataset.lane);
+    if (!entry) continue; /* a narration: the whole width */
+    row.hidden = entry.retired;
+    if (!entry.retired) row.querySelector('.here').style.gridColumn = String(entry.index + 1);
+  }
+}
+
+// Makes room for one more lane: the lane seen least recently retires.
+function makeRoom() {
+  const shown = [...lanes.values()].filter((l) => !l.retired);
+  if (shown.length < MAX_LANES) return;
+  const oldest = shown.reduce((a, b) => (a.lastSeen <= b.lastSeen ? a : b));
+  oldest.retired = true;
+  oldest.head.hidden = true;
+}
+
 function lane(key, name, pid) {
-  if (lanes.has(key)) return lanes.get(key);
+  const known = lanes.get(key);
+  if (known && known.retired) { /* its process speaks again: it comes back */
+    makeRoom();
+    known.retired = false;
+    known.head.hidden = false;
+    relayout();
+  }
+  if (known) return known;
+  makeRoom();
   const head = document.createElement('div');
   head.className = 'lane-head';
   head.dataset.lane = key;
@@ -55,9 +91,9 @@ function lane(key, name, pid) {
   head.querySelector('.name').textContent = name;
   head.querySelector('.pid').textContent = `pid ${pid}`;
   $('lanes').appendChild(head);
-  const entry = { index: lanes.size, head, chips: new Map() };
+  const entry = { index: 0, head, chips: new Map(), lastSeen: count, retired: false };
   lanes.set(key, entry);
-  document.documentElement.style.setProperty('--lanes', String(lanes.size));
+  relayout();
   return entry;
 }
 
@@ -75,6 +111,7 @@ function socketOf(ev) {
 function placeRow(row, laneEntry) {
   row.dataset.lane = [...lanes.entries()].find(([, v]) => v === laneEntry)[0];
   row.querySelector('.here').style.gridColumn = String(laneEntry.index + 1);
+  laneEntry.lastSeen = count;
 }
 
 // A socket found to listen moves, with every row it had, to its own lane.
@@ -222,7 +259,8 @@ function drawArrows() {
     `<marker id="head-${k}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" ` +
     `markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" class="${k}" ` +
     `style="fill: var(--${k})"/></marker>`).join('') + '</defs>';
-  for (const s of spans) { /* a call under way: a bar from its start to its end */
+  const shown = (row) => !row.hidden;
+  for (const s of spans.filter((x) => shown(x.from) && shown(x.to))) { /* a call under way */
     const bar = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
     bar.setAttribute('x', x(s.from) - 4);
     bar.setAttribute('y', y(s.from));
@@ -231,7 +269,7 @@ function drawArrows() {
     bar.setAttribute('class', 'span');
     svg.appendChild(bar);
   }
-  for (const a of arrows) {
+  for (const a of arrows.filter((x) => shown(x.from) && shown(x.to))) {
     const line = document.createElementNS('http://www.w3.org/2000/svg', 'line');
     line.setAttribute('x1', x(a.from));
     line.setAttribute('y1', y(a.from));
@@ -282,6 +320,8 @@ function take(ev) {
   if (ev.phase === 'pause' || ev.phase === 'resume') {
     $('pause').hidden = ev.phase === 'resume';
     $('pause').dataset.who = `${ev.role} ${ev.pid}`;
+    if (ev.phase === 'pause') /* how many pauses so far: one key each */
+      document.body.dataset.pauses = String(Number(document.body.dataset.pauses ?? 0) + 1);
     return;
   }
   if (ev.role && !roles.has(ev.pid)) roles.set(ev.pid, ev.role);
@@ -351,7 +391,12 @@ function start() {
   document.addEventListener('keydown', (e) => {
     if (e.code !== 'Space') return;
     e.preventDefault();
-    fetch('/step', { method: 'POST' }).catch(() => {});
+    // 409: the prompt that shows is not reading keys yet, or not at all:
+    // ask again a few times, then give up (Enter in the terminal still works).
+    const press = (tries) => fetch('/step', { method: 'POST' }).then((r) => {
+      if (r.status === 409 && tries > 1) setTimeout(() => press(tries - 1), 100);
+    }).catch(() => {});
+    press(10);
   });
 }
 
