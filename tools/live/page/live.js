@@ -36,9 +36,10 @@ const lanes = new Map();      // lane key -> { index, head, chips: Map(socket ke
 const sockets = new Map();    // "pid:fd" -> { state, listener, rows: [row] }
 const roles = new Map();      // pid -> role
 const lastStart = new Map();  // "pid:call" -> the start row that call's end completes
-const sent = new Map();       // pid -> [{ row, left }]: bytes sent, not received yet
-const waiting = new Map();    // pid -> [{ row, left }]: bytes received before their send was seen
-const connects = [];          // connect rows not yet paired with an accept
+const sent = new Map();       // channel -> [{ row, left }]: bytes sent, not received yet
+const waiting = new Map();    // channel -> [{ row, left }]: bytes received before their send was seen
+const peers = new Map();      // socket -> the socket at the other end (paired by connect/accept)
+const connects = [];          // { row, socket }: connects not yet paired with an accept
 const endings = new Map();    // pid -> the last shutdown/close start on a connection
 const wakes = new Map();      // pid -> its last futex_wake/pthread_cond_signal, not yet seen to wake
 const arrows = [];            // { from, to, kind }
@@ -72,6 +73,7 @@ function makeRoom() {
   const oldest = shown.reduce((a, b) => (a.lastSeen <= b.lastSeen ? a : b));
   oldest.retired = true;
   oldest.head.hidden = true;
+  forget(oldest.pid);
 }
 
 function lane(key, name, pid) {
@@ -91,7 +93,7 @@ function lane(key, name, pid) {
   head.querySelector('.name').textContent = name;
   head.querySelector('.pid').textContent = `pid ${pid}`;
   $('lanes').appendChild(head);
-  const entry = { index: 0, head, chips: new Map(), lastSeen: count, retired: false };
+  const entry = { index: 0, head, chips: new Map(), lastSeen: count, retired: false, pid };
   lanes.set(key, entry);
   relayout();
   return entry;
@@ -189,15 +191,34 @@ function addRow(ev) {
 
 // ---- arrows --------------------------------------------------------------------------
 
-// Bytes received by pid, matched with the bytes another process sent, in
-// order: the arrow comes from the send (its start row) that held the last byte.
-function matchBytes(pid) {
-  const wants = waiting.get(pid) ?? [];
+// A channel: the socket a call used ("pid:fd"), or the process ("p<pid>")
+// for calls on no socket the page knows (a pipe's write_all, say).
+const channelOf = (ev) => socketOf(ev) ?? `p${ev.pid}`;
+const ownerOf = (channel) => Number(channel.replace(/^p/, '').split(':')[0]);
+const laneShown = (pid) => !(lanes.get(String(pid))?.retired);
+
+// Where the bytes received on channel came from: the socket at the other end
+// when connect and accept paired them, else the one other process sending
+// on a channel of its own (pipes, socketpairs).
+function sourceOf(channel) {
+  if (peers.has(channel)) return peers.get(channel);
+  const me = ownerOf(channel);
+  for (const [key, queue] of sent)
+    if (queue.length && ownerOf(key) !== me && laneShown(ownerOf(key)) &&
+        (!peers.has(key) || peers.get(key) === channel))
+      return key;
+  return null;
+}
+
+// Bytes received on channel, matched in order with the bytes sent to it: the
+// arrow comes from the send (its start row) that held the last byte.
+function matchBytes(channel) {
+  const wants = waiting.get(channel) ?? [];
   while (wants.length) {
     const want = wants[0];
-    const from = [...sent.entries()].find(([p, q]) => p !== pid && q.length);
-    if (!from) return;
-    const queue = from[1];
+    const from = sourceOf(channel);
+    const queue = from ? sent.get(from) ?? [] : [];
+    if (!queue.length) return;
     while (want.left > 0 && queue.length) {
       const take = Math.min(want.left, queue[0].left);
       want.left -= take;
@@ -210,13 +231,29 @@ function matchBytes(pid) {
   }
 }
 
+// A process whose lane retired leaves nothing to pair with later processes.
+function forget(pid) {
+  for (const map of [sent, waiting])
+    for (const key of [...map.keys()]) if (ownerOf(key) === pid) map.delete(key);
+  endings.delete(pid);
+  wakes.delete(pid);
+}
+
 function link(ev, row, start) {
   const cause = start ?? row; // a call is on the wire from its start
-  if (ev.call === 'connect' && ev.phase !== 'start' && !connects.includes(cause)) connects.push(cause);
-  if (ev.call === 'connect' && ev.phase === 'start') connects.push(row);
+  if (ev.call === 'connect' && !connects.some((c) => c.row === cause))
+    connects.push({ row: cause, socket: socketOf(ev) });
   if ((ev.call === 'accept' || ev.call === 'accept4') && ev.phase !== 'start' && ev.ret >= 0) {
-    const i = connects.findIndex((r) => r.dataset.pid !== String(ev.pid));
-    if (i >= 0) arrows.push({ from: connects.splice(i, 1)[0], to: row, kind: 'syn' });
+    const i = connects.findIndex((c) => c.row.dataset.pid !== String(ev.pid));
+    if (i >= 0) {
+      const c = connects.splice(i, 1)[0];
+      arrows.push({ from: c.row, to: row, kind: 'syn' });
+      const mine = socketOf(ev);
+      if (c.socket && mine) { /* one connection: what one end sends, the other receives */
+        peers.set(c.socket, mine);
+        peers.set(mine, c.socket);
+      }
+    }
   }
   if (ev.phase === 'start' && (ev.call === 'shutdown' ||
       (ev.call === 'close' && !sockets.get(socketOf(ev))?.listener)))
@@ -233,14 +270,16 @@ function link(ev, row, start) {
     }
   }
   if (SENDS.has(ev.call) && ev.ret > 0) {
-    if (!sent.has(ev.pid)) sent.set(ev.pid, []);
-    sent.get(ev.pid).push({ row: cause, left: ev.ret });
-    for (const pid of waiting.keys()) matchBytes(pid);
+    const channel = channelOf(ev);
+    if (!sent.has(channel)) sent.set(channel, []);
+    sent.get(channel).push({ row: cause, left: ev.ret });
+    for (const key of waiting.keys()) matchBytes(key);
   }
   if (RECEIVES.has(ev.call) && ev.ret > 0) {
-    if (!waiting.has(ev.pid)) waiting.set(ev.pid, []);
-    waiting.get(ev.pid).push({ row, left: ev.ret });
-    matchBytes(ev.pid);
+    const channel = channelOf(ev);
+    if (!waiting.has(channel)) waiting.set(channel, []);
+    waiting.get(channel).push({ row, left: ev.ret });
+    matchBytes(channel);
   }
   if (RECEIVES.has(ev.call) && ev.ret === 0) {
     const other = [...endings.entries()].find(([p]) => p !== ev.pid);
