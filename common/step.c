@@ -120,15 +120,25 @@ static void read_enter(int tty)
     }
 }
 
-/* Waits for Enter on the terminal, or for a byte in the IPC_STEP_KEYS FIFO
- * (a key pressed in the live view), whichever comes first. */
-static void wait_for_key(int tty)
+/* The IPC_STEP_KEYS FIFO opened for reading, or -1 (none, or on Windows).
+ * Opened before the live view hears of the pause, so that a key pressed
+ * in the page at once already finds a reader. */
+static int open_keys(void)
 {
-    const char *keys = getenv("IPC_STEP_KEYS");
 #ifndef _WIN32
-    int fifo = -1;
+    const char *keys = getenv("IPC_STEP_KEYS");
     if (keys && keys[0])
-        fifo = open(keys, O_RDONLY | O_NONBLOCK | O_CLOEXEC); /* -1: the terminal alone */
+        return open(keys, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+#endif
+    return -1;
+}
+
+/* Waits for Enter on the terminal, or for a byte in the keys FIFO (a key
+ * pressed in the live view), whichever comes first; closes the FIFO. */
+static void wait_for_key(int tty, int fifo)
+{
+#ifndef _WIN32
+    const char *keys = getenv("IPC_STEP_KEYS");
     while (fifo != -1) {
         struct pollfd fds[2] = {{tty, POLLIN, 0}, {fifo, POLLIN, 0}};
         int ready = poll(fds, 2, -1);
@@ -161,7 +171,7 @@ static void wait_for_key(int tty)
     if (fifo != -1)
         close(fifo);
 #else
-    (void)keys;
+    (void)fifo;
 #endif
     read_enter(tty);
 }
@@ -185,8 +195,9 @@ void step_pause(const char *what, bool narration)
                      (long)getpid());
     if (n > 0 &&
         write(tty, prompt, (size_t)n < sizeof prompt ? (size_t)n : sizeof prompt - 1) > 0) {
+        int keys = open_keys();
         tell_live("pause");
-        wait_for_key(tty);
+        wait_for_key(tty, keys);
         tell_live("resume");
     }
     step_unlock(tty);

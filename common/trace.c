@@ -321,11 +321,21 @@ static void emit_line(const struct event *ev, bool held)
     char line[2048];
     size_t len;
     /* In step mode a line waits while another process of the run prompts. */
+    uint64_t asked_ns = clock_now_ns();
     int tty_lock = held ? -1 : step_lock();
     if (held) {
         /* nothing on stderr */
     } else if (settings.mode == MODE_TEXT) {
         len = format_text(line, sizeof line, ev);
+        /* A line that waited for another process's prompt comes after lines
+         * of calls that returned later: its time is still when its call
+         * returned, and it says why it is out of order. */
+        static const char LATE[] = "   (shown late: it waited for another process's prompt)\n";
+        if (tty_lock != -1 && clock_now_ns() - asked_ns > 100000000 && len > 0 &&
+            len + sizeof LATE <= sizeof line) {
+            memcpy(line + len - 1, LATE, sizeof LATE);
+            len += sizeof LATE - 2;
+        }
         err_write_all(STDERR_FILENO, line, len);
     } else if (settings.mode == MODE_JSON) {
         len = format_json(line, sizeof line, ev);

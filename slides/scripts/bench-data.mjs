@@ -232,6 +232,39 @@ export const CLAIMS = {
       `${list(cheaper)}: CPU time that buys nothing but waiting.`;
   },
 
+  // The table of costs in decks 00 and 01: the same run's floor, a round trip
+  // that sleeps on both sides, and the lock-free ring against its target.
+  'cost-cacheline': (run) => {
+    const line = median(run, 'cacheline', 64, 'rtt_ns');
+    if (line === undefined) return null;
+    return `| a cache line bounced between two cores, round trip | **${num(line)} ns**` +
+      `${line > FAR_NS ? ' (far placement)' : ''} |`;
+  },
+
+  'cost-sleep': (run) => {
+    const line = median(run, 'cacheline', 64, 'rtt_ns');
+    const lock = median(run, 'shm-lock', 64, 'rtt_ns');
+    if (line === undefined || lock === undefined) return null;
+    return '| a round trip in which each side sleeps and is woken (lock-based ring, 64 B) | ' +
+      `**${num(lock / 1000)} µs**, about ${num(lock / line)}× a cache line |`;
+  },
+
+  'cost-ring': (run) => {
+    const line = median(run, 'cacheline', 64, 'rtt_ns');
+    const ring = median(run, 'shm-lockfree', 64, 'rtt_ns');
+    if (line === undefined || ring === undefined) return null;
+    const target = ring / line <= 3 ? 'within the target of 3×' : 'above the target of 3×';
+    return `| a lock-free ring round trip (64 B) | **${num(ring)} ns**, ${num(ring / line, 1)}× ` +
+      `the cache line (${target}) |`;
+  },
+
+  'cost-sleep-note': (run) => {
+    const lock = median(run, 'shm-lock', 64, 'rtt_ns');
+    if (lock === undefined) return null;
+    return '- Sleeping at once is cheap on CPU, and costs a sleep and a wake-up on every ' +
+      `wait: **${num(lock / 1000)} µs** per round trip of the lock-based ring in this run.`;
+  },
+
   'verify-cost': (run) => {
     const check = median(run, 'verify', 64 * KIB, 'ns_per_msg');
     const rate = median(run, 'shm-lockfree', 64 * KIB, 'throughput_msgs');

@@ -1,8 +1,8 @@
-// check-bench-figures.mjs - every number deck 05 quotes comes from the bench run it shows.
+// check-bench-figures.mjs - every number decks 00, 01 and 05 quote comes from the bench run they show.
 //
 // usage: node check-bench-figures.mjs [--any-placement] DECK.md RESULTS.csv FIGURES.txt
 //
-// DECK.md is the deck as built: its {{NAME}} placeholders filled in from
+// DECK.md is the deck (or several, one after the other) as built: its {{NAME}} placeholders filled in from
 // RESULTS.csv by scripts/bench-data.mjs (`node bench-data.mjs --dir DIR
 // --fill`). FIGURES.txt is written apart from that code, by hand: each line
 // is what a figure must be, so a wrong metric or a wrong rounding in the

@@ -88,10 +88,20 @@ check "every picture in $slides/img is well-formed SVG" xml_ok "$slides"/img/*.s
 # hand-written figures.txt for the committed run, and each claim against
 # changed data (it must follow the data, whichever way it goes).
 bench_img=$slides/img/bench
-check "deck 05, filled in from the committed bench run, states its numbers ($bench_img/results.csv)" \
-    bash -c "node '$slides/scripts/bench-data.mjs' --dir '$bench_img' --fill '$slides/05-comparison.md' \
-                 >'$charts/05-committed.md' &&
-             node '$slides/scripts/check-bench-figures.mjs' '$charts/05-committed.md' \
+# fill_decks DIR OUT: every deck that quotes a bench run ({{...}}), filled in
+# from the run in DIR, one after the other in OUT.
+fill_decks() {
+    local deck
+    : >"$2"
+    for deck in "${decks[@]}"; do
+        grep -q '{{' "$deck" || continue
+        node "$slides/scripts/bench-data.mjs" --dir "$1" --fill "$deck" >>"$2" || return 1
+    done
+}
+check "decks 00, 01 and 05, filled in from the committed bench run, state its numbers ($bench_img/results.csv)" \
+    bash -c "$(declare -f fill_decks); decks=(${decks[*]}); slides='$slides'
+             fill_decks '$bench_img' '$charts/committed.md' &&
+             node '$slides/scripts/check-bench-figures.mjs' '$charts/committed.md' \
                  '$bench_img/results.csv' '$bench_img/figures.txt'"
 check "deck 05's claims follow the data (pipe falls or stays, ring cheapest or not, missing numbers left out)" \
     node "$slides/scripts/test-bench-data.mjs"
@@ -130,9 +140,8 @@ if [ -x "$bench" ]; then
 fi
 fresh_deck() {
     [ "$fresh_ready" = 1 ] || { echo "the short bench run failed: $fresh/bench.log"; return 1; }
-    node "$slides/scripts/bench-data.mjs" --dir "$fresh" --fill "$slides/05-comparison.md" \
-        >"$charts/05-fresh.md" &&
-        node "$slides/scripts/check-bench-figures.mjs" --any-placement "$charts/05-fresh.md" \
+    fill_decks "$fresh" "$charts/fresh.md" &&
+        node "$slides/scripts/check-bench-figures.mjs" --any-placement "$charts/fresh.md" \
             "$fresh/results.csv" "$bench_img/figures.txt" || return 1
     IPCKIT_BENCH_DIR=$fresh "$MAKE" --no-print-directory SLIDES_OUT="$work/fresh" \
         "$work/fresh/05-comparison.html" >/dev/null || return 1
@@ -155,7 +164,7 @@ fresh_deck() {
     done
 }
 if [ -x "$bench" ]; then
-    check "deck 05 built from a fresh bench run states that run's numbers and names it" fresh_deck
+    check "decks 00, 01 and 05 filled in from a fresh bench run state its numbers; deck 05 built from it names it" fresh_deck
 else
     skip "deck 05 from a fresh bench run: $bench is not built (no solutions/ in this kit)"
 fi

@@ -135,13 +135,14 @@ async function stepFromThePage(chrome) {
     let presses = 0, done = null;
     ended.then((code) => { done = code; });
     const deadline = Date.now() + 20000;
+    // One Space per pause the page has shown (the next one may follow its
+    // predecessor's resume at once, so the count is what tells them apart).
     while (done === null && Date.now() < deadline) {
-      const paused = await page.evaluate(() => !document.getElementById('pause').hidden);
-      if (paused) {
+      const pauses = await page.evaluate(() => Number(document.body.dataset.pauses ?? 0));
+      const waiting = await page.evaluate(() => !document.getElementById('pause').hidden);
+      if (pauses > presses && waiting) {
         await page.keyboard.press('Space');
         presses++;
-        await page.waitForFunction(() => document.getElementById('pause').hidden,
-          { timeout: 5000 }).catch(() => {});
       }
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -8,7 +8,8 @@
 // receive it completes: the page draws them in that order, one row each.
 //
 // Lanes: one per process, and one more for a process's listening socket
-// (from its socket() to its close()), as the sequence charts draw them.
+// (from its socket() to its close()), as the sequence charts draw them; at
+// most MAX_LANES at once (the tour's earlier labs make way for later ones).
 // Arrows: SYN (connect -> accept), data (send -> the recv that got its last
 // byte), FIN (shutdown/close -> recv = 0), and for lab 01's ring a wake-up
 // (futex_wake/pthread_cond_signal -> the wait it ended). Each socket's TCP state is a chip
@@ -35,9 +36,10 @@ const lanes = new Map();      // lane key -> { index, head, chips: Map(socket ke
 const sockets = new Map();    // "pid:fd" -> { state, listener, rows: [row] }
 const roles = new Map();      // pid -> role
 const lastStart = new Map();  // "pid:call" -> the start row that call's end completes
-const sent = new Map();       // pid -> [{ row, left }]: bytes sent, not received yet
-const waiting = new Map();    // pid -> [{ row, left }]: bytes received before their send was seen
-const connects = [];          // connect rows not yet paired with an accept
+const sent = new Map();       // channel -> [{ row, left }]: bytes sent, not received yet
+const waiting = new Map();    // channel -> [{ row, left }]: bytes received before their send was seen
+const peers = new Map();      // socket -> the socket at the other end (paired by connect/accept)
+const connects = [];          // { row, socket }: connects not yet paired with an accept
 const endings = new Map();    // pid -> the last shutdown/close start on a connection
 const wakes = new Map();      // pid -> its last futex_wake/pthread_cond_signal, not yet seen to wake
 const arrows = [];            // { from, to, kind }
@@ -46,8 +48,44 @@ let count = 0;
 
 // ---- lanes and sockets ---------------------------------------------------------
 
+// At most this many lanes at once: in the whole tour (make live) each lab
+// brings processes of its own, and a lane narrower than a call is no use.
+// A new lane retires the lane seen least recently, rows and all.
+const MAX_LANES = 4;
+
+// Gives each lane still shown its column, and puts every row back in it.
+function relayout() {
+  let index = 0;
+  for (const entry of lanes.values()) entry.index = entry.retired ? -1 : index++;
+  document.documentElement.style.setProperty('--lanes', String(Math.max(index, 1)));
+  for (const row of $('rows').children) {
+    const entry = lanes.get(row.dataset.lane);
+    if (!entry) continue; /* a narration: the whole width */
+    row.hidden = entry.retired;
+    if (!entry.retired) row.querySelector('.here').style.gridColumn = String(entry.index + 1);
+  }
+}
+
+// Makes room for one more lane: the lane seen least recently retires.
+function makeRoom() {
+  const shown = [...lanes.values()].filter((l) => !l.retired);
+  if (shown.length < MAX_LANES) return;
+  const oldest = shown.reduce((a, b) => (a.lastSeen <= b.lastSeen ? a : b));
+  oldest.retired = true;
+  oldest.head.hidden = true;
+  forget(oldest.pid);
+}
+
 function lane(key, name, pid) {
-  if (lanes.has(key)) return lanes.get(key);
+  const known = lanes.get(key);
+  if (known && known.retired) { /* its process speaks again: it comes back */
+    makeRoom();
+    known.retired = false;
+    known.head.hidden = false;
+    relayout();
+  }
+  if (known) return known;
+  makeRoom();
   const head = document.createElement('div');
   head.className = 'lane-head';
   head.dataset.lane = key;
@@ -55,9 +93,9 @@ function lane(key, name, pid) {
   head.querySelector('.name').textContent = name;
   head.querySelector('.pid').textContent = `pid ${pid}`;
   $('lanes').appendChild(head);
-  const entry = { index: lanes.size, head, chips: new Map() };
+  const entry = { index: 0, head, chips: new Map(), lastSeen: count, retired: false, pid };
   lanes.set(key, entry);
-  document.documentElement.style.setProperty('--lanes', String(lanes.size));
+  relayout();
   return entry;
 }
 
@@ -75,6 +113,7 @@ function socketOf(ev) {
 function placeRow(row, laneEntry) {
   row.dataset.lane = [...lanes.entries()].find(([, v]) => v === laneEntry)[0];
   row.querySelector('.here').style.gridColumn = String(laneEntry.index + 1);
+  laneEntry.lastSeen = count;
 }
 
 // A socket found to listen moves, with every row it had, to its own lane.
@@ -152,15 +191,34 @@ function addRow(ev) {
 
 // ---- arrows --------------------------------------------------------------------------
 
-// Bytes received by pid, matched with the bytes another process sent, in
-// order: the arrow comes from the send (its start row) that held the last byte.
-function matchBytes(pid) {
-  const wants = waiting.get(pid) ?? [];
+// A channel: the socket a call used ("pid:fd"), or the process ("p<pid>")
+// for calls on no socket the page knows (a pipe's write_all, say).
+const channelOf = (ev) => socketOf(ev) ?? `p${ev.pid}`;
+const ownerOf = (channel) => Number(channel.replace(/^p/, '').split(':')[0]);
+const laneShown = (pid) => !(lanes.get(String(pid))?.retired);
+
+// Where the bytes received on channel came from: the socket at the other end
+// when connect and accept paired them, else the one other process sending
+// on a channel of its own (pipes, socketpairs).
+function sourceOf(channel) {
+  if (peers.has(channel)) return peers.get(channel);
+  const me = ownerOf(channel);
+  for (const [key, queue] of sent)
+    if (queue.length && ownerOf(key) !== me && laneShown(ownerOf(key)) &&
+        (!peers.has(key) || peers.get(key) === channel))
+      return key;
+  return null;
+}
+
+// Bytes received on channel, matched in order with the bytes sent to it: the
+// arrow comes from the send (its start row) that held the last byte.
+function matchBytes(channel) {
+  const wants = waiting.get(channel) ?? [];
   while (wants.length) {
     const want = wants[0];
-    const from = [...sent.entries()].find(([p, q]) => p !== pid && q.length);
-    if (!from) return;
-    const queue = from[1];
+    const from = sourceOf(channel);
+    const queue = from ? sent.get(from) ?? [] : [];
+    if (!queue.length) return;
     while (want.left > 0 && queue.length) {
       const take = Math.min(want.left, queue[0].left);
       want.left -= take;
@@ -173,13 +231,29 @@ function matchBytes(pid) {
   }
 }
 
+// A process whose lane retired leaves nothing to pair with later processes.
+function forget(pid) {
+  for (const map of [sent, waiting])
+    for (const key of [...map.keys()]) if (ownerOf(key) === pid) map.delete(key);
+  endings.delete(pid);
+  wakes.delete(pid);
+}
+
 function link(ev, row, start) {
   const cause = start ?? row; // a call is on the wire from its start
-  if (ev.call === 'connect' && ev.phase !== 'start' && !connects.includes(cause)) connects.push(cause);
-  if (ev.call === 'connect' && ev.phase === 'start') connects.push(row);
+  if (ev.call === 'connect' && !connects.some((c) => c.row === cause))
+    connects.push({ row: cause, socket: socketOf(ev) });
   if ((ev.call === 'accept' || ev.call === 'accept4') && ev.phase !== 'start' && ev.ret >= 0) {
-    const i = connects.findIndex((r) => r.dataset.pid !== String(ev.pid));
-    if (i >= 0) arrows.push({ from: connects.splice(i, 1)[0], to: row, kind: 'syn' });
+    const i = connects.findIndex((c) => c.row.dataset.pid !== String(ev.pid));
+    if (i >= 0) {
+      const c = connects.splice(i, 1)[0];
+      arrows.push({ from: c.row, to: row, kind: 'syn' });
+      const mine = socketOf(ev);
+      if (c.socket && mine) { /* one connection: what one end sends, the other receives */
+        peers.set(c.socket, mine);
+        peers.set(mine, c.socket);
+      }
+    }
   }
   if (ev.phase === 'start' && (ev.call === 'shutdown' ||
       (ev.call === 'close' && !sockets.get(socketOf(ev))?.listener)))
@@ -196,14 +270,16 @@ function link(ev, row, start) {
     }
   }
   if (SENDS.has(ev.call) && ev.ret > 0) {
-    if (!sent.has(ev.pid)) sent.set(ev.pid, []);
-    sent.get(ev.pid).push({ row: cause, left: ev.ret });
-    for (const pid of waiting.keys()) matchBytes(pid);
+    const channel = channelOf(ev);
+    if (!sent.has(channel)) sent.set(channel, []);
+    sent.get(channel).push({ row: cause, left: ev.ret });
+    for (const key of waiting.keys()) matchBytes(key);
   }
   if (RECEIVES.has(ev.call) && ev.ret > 0) {
-    if (!waiting.has(ev.pid)) waiting.set(ev.pid, []);
-    waiting.get(ev.pid).push({ row, left: ev.ret });
-    matchBytes(ev.pid);
+    const channel = channelOf(ev);
+    if (!waiting.has(channel)) waiting.set(channel, []);
+    waiting.get(channel).push({ row, left: ev.ret });
+    matchBytes(channel);
   }
   if (RECEIVES.has(ev.call) && ev.ret === 0) {
     const other = [...endings.entries()].find(([p]) => p !== ev.pid);
@@ -222,7 +298,8 @@ function drawArrows() {
     `<marker id="head-${k}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" ` +
     `markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" class="${k}" ` +
     `style="fill: var(--${k})"/></marker>`).join('') + '</defs>';
-  for (const s of spans) { /* a call under way: a bar from its start to its end */
+  const shown = (row) => !row.hidden;
+  for (const s of spans.filter((x) => shown(x.from) && shown(x.to))) { /* a call under way */
     const bar = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
     bar.setAttribute('x', x(s.from) - 4);
     bar.setAttribute('y', y(s.from));
@@ -231,7 +308,7 @@ function drawArrows() {
     bar.setAttribute('class', 'span');
     svg.appendChild(bar);
   }
-  for (const a of arrows) {
+  for (const a of arrows.filter((x) => shown(x.from) && shown(x.to))) {
     const line = document.createElementNS('http://www.w3.org/2000/svg', 'line');
     line.setAttribute('x1', x(a.from));
     line.setAttribute('y1', y(a.from));
@@ -282,6 +359,8 @@ function take(ev) {
   if (ev.phase === 'pause' || ev.phase === 'resume') {
     $('pause').hidden = ev.phase === 'resume';
     $('pause').dataset.who = `${ev.role} ${ev.pid}`;
+    if (ev.phase === 'pause') /* how many pauses so far: one key each */
+      document.body.dataset.pauses = String(Number(document.body.dataset.pauses ?? 0) + 1);
     return;
   }
   if (ev.role && !roles.has(ev.pid)) roles.set(ev.pid, ev.role);
@@ -351,7 +430,12 @@ function start() {
   document.addEventListener('keydown', (e) => {
     if (e.code !== 'Space') return;
     e.preventDefault();
-    fetch('/step', { method: 'POST' }).catch(() => {});
+    // 409: the prompt that shows is not reading keys yet, or not at all:
+    // ask again a few times, then give up (Enter in the terminal still works).
+    const press = (tries) => fetch('/step', { method: 'POST' }).then((r) => {
+      if (r.status === 409 && tries > 1) setTimeout(() => press(tries - 1), 100);
+    }).catch(() => {});
+    press(10);
   });
 }
 
