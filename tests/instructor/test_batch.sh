@@ -23,7 +23,9 @@ trap 'rm -rf "$scratch"' EXIT
 "$top/tests/instructor/make-fixtures.sh" "$top" "$scratch/fixtures"
 echo "== grade-batch of ordinary submissions (every lab, all 7 at once) =="
 start=$SECONDS
-"$top/tools/instructor/grade-batch.sh" "$scratch/fixtures" "$scratch/batch" 7 600 >"$scratch/batch.log" 2>&1
+# PUBLISH=1: the students' reports show the hidden tests in full (the
+# forwarded form before publication is test_instructor.sh's).
+PUBLISH=1 "$top/tools/instructor/grade-batch.sh" "$scratch/fixtures" "$scratch/batch" 7 600 >"$scratch/batch.log" 2>&1
 echo "  (graded in $((SECONDS - start)) s)"
 grep '^grade-batch: .*points (' "$scratch/batch.log" | sed 's/^/    /'
 
@@ -59,6 +61,14 @@ check "each total is the sum of its labs, each maximum the tables' (grades.csv a
     csv_imports "$grades"
 check "a report per student to forward, and one for the instructor" \
     test "$(ls "$scratch/batch/student"/*.txt | wc -l),$(ls "$scratch/batch/instructor"/*.txt | wc -l)" = 7,7
+published() { # every hidden test of lab 02 has its own line in correct's report to forward
+    local name missing=0
+    while read -r name; do
+        grep -q "^  PASS .* $name\$" "$scratch/batch/student/correct.txt" || missing=$((missing + 1))
+    done < <("$top/$build/labs/02-pipe/hidden_02-pipe" --list | cut -f1)
+    [ "$missing" -eq 0 ] && grep -q '^-- hidden tests --$' "$scratch/batch/student/correct.txt"
+}
+check "PUBLISH=1: a student's report shows every hidden test" published
 check "the console shows each student's points out of the maximum" \
     grep -qE "^grade-batch: correct: [0-9]+/$(cell correct 'total max') points" "$scratch/batch.log"
 

@@ -4,7 +4,7 @@
 #   2. the Gradescope autograder, in a simulated /autograder layout, with a
 #      correct, an empty and a broken submission;
 #   3. grade-batch (lab 02): the report to forward holds no hidden test's
-#      name or hint (until PUBLISH=1), no report names a folder that is gone,
+#      name or hint (PUBLISH=1 is test_batch.sh's), no report names a folder that is gone,
 #      grades.csv imports as Canvas and Moodle read it, results are private;
 #   4. the GitHub Classroom workflow: one step per test, worth its points;
 #      three of lab 02's steps and one of every other lab run as written.
@@ -144,16 +144,12 @@ check "make help names every target and option, and how long make test takes" he
 
 # ---- 3. (started now) grade-batch of a class, lab 02, while Gradescope's tests run
 "$top/tests/instructor/make-fixtures.sh" "$top" "$scratch/fixtures" >/dev/null
-mkdir -p "$scratch/class" "$scratch/class-publish"
+mkdir -p "$scratch/class"
 mv "$scratch/fixtures/correct" "$scratch/fixtures/fails_some.tar.gz" "$scratch/fixtures/edits_test" "$scratch/class/"
 mkdir "$scratch/class/o'brien, \"jr\"" # a name a CSV must quote
-cp "$scratch/class/fails_some.tar.gz" "$scratch/class-publish/"
 batch="$scratch/batch"
 "$top/tools/instructor/grade-batch.sh" "$scratch/class" "$batch" 2 300 02 >"$scratch/batch.log" 2>&1 &
 batch_pid=$!
-PUBLISH=1 "$top/tools/instructor/grade-batch.sh" "$scratch/class-publish" "$scratch/batch-publish" 1 300 02 \
-    >"$scratch/batch-publish.log" 2>&1 &
-publish_pid=$!
 
 # ---- 2. Gradescope ----------------------------------------------------------
 echo "== gradescope =="
@@ -207,11 +203,7 @@ hidden_table="$scratch/hidden_02-pipe.tsv"
 unzip -p "$scratch/autograder.zip" points/hidden_02-pipe.tsv >"$hidden_table"
 wait "$batch_pid"
 batch_status=$?
-wait "$publish_pid"
-publish_status=$?
 check "grade-batch grades the class" test "$batch_status" -eq 0 || tail -20 "$scratch/batch.log"
-check "PUBLISH=1 grades it again, hidden tests published" test "$publish_status" -eq 0 ||
-    tail -20 "$scratch/batch-publish.log"
 mentions_hidden() { # mentions_hidden FILE: does FILE name a hidden test or give its hint?
     cut -f1,4 "$hidden_table" | tr '\t' '\n' | grep -v '^$' | grep -qF -f - "$1"
 }
@@ -228,7 +220,7 @@ forwardable() { # every student report: no hidden test's name or hint, but its c
 }
 check "a forwarded report has no hidden test name or hint, only their count and points" forwardable
 check "the instructor's report has every hidden test" mentions_hidden "$batch/instructor/fails_some.txt"
-check "with PUBLISH=1 the student's report shows the hidden tests" mentions_hidden "$scratch/batch-publish/student/fails_some.txt"
+# (PUBLISH=1, the hidden tests in full in the students' reports: test_batch.sh.)
 check "no report points to a folder that is gone" sh -c "! grep -rlE 'ipckit-batch-|$scratch/class' '$batch'"
 check "grades.csv imports into Canvas and Moodle (columns, maxima, no stray spaces)" csv_imports "$batch/grades.csv"
 check "grades.csv: every lab with its maximum, the total and its maximum, clean note fields" test "$(head -1 "$batch/grades.csv")" = \
@@ -247,7 +239,7 @@ check "grades-canvas.csv is Canvas's layout: SIS Login ID, a Points Possible row
 check "grades.json is valid JSON with every student" sh -c "'$json_check' '$batch/grades.json' && test \$(grep -c '\"student\": ' '$batch/grades.json') -eq 4"
 check "the console shows points out of the maximum" grep -q "^grade-batch: correct: $LAB02_FULL/$LAB02_FULL points" "$scratch/batch.log"
 check "every result is private: files 0600, folders 0700" \
-    test -z "$(find "$batch" "$scratch/batch-publish" \( -type f ! -perm 600 \) -o \( -type d ! -perm 700 \))"
+    test -z "$(find "$batch" \( -type f ! -perm 600 \) -o \( -type d ! -perm 700 \))"
 
 # ---- 4. GitHub Classroom ----------------------------------------------------
 echo "== classroom =="
