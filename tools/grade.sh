@@ -169,13 +169,15 @@ fi
 # integrity check sees the student's objects and the names it compares.
 step_limit=${GRADE_STEP_LIMIT:-60}
 file_mb=${GRADE_FILE_MB:-64}
+# A lab's files compile in far less; a build that needs more is a bomb.
+step_memory_mb=${GRADE_STEP_MEMORY_MB:-512}
 # jail_step STEP [judge options] -- COMMAND: runs it; its output goes to the
 # build log of the lab being built ($name).
 jail_step() {
     local step=$1
     shift
     (umask "$judge_umask" && exec env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS "$judge" --step "$step" --limit "$step_limit" \
-        --file-mb "$file_mb" --memory-mb "$memory_mb" --notes "$judge_notes" "$@") >>"$out/parts/build-$name.log" 2>&1
+        --file-mb "$file_mb" --memory-mb "$step_memory_mb" --notes "$judge_notes" "$@") >>"$out/parts/build-$name.log" 2>&1
 }
 # build_lab LAB SAN VARIANT_DIR LINK: compiles the lab's student files for one
 # variant (and links its binaries when LINK is 1). Returns the step's status.
@@ -251,7 +253,7 @@ check_integrity() {
     views=(--view "$kit/tests/grader/integrity.sh" --view "$kit/labs/$name" --view "$kit/$plain_build/$impl/$name")
     for o in "${others[@]}" "${names[@]:1}"; do views+=(--view "$kit/$o"); done
     violations=$(umask "$judge_umask" && env -u MAKEFLAGS "$judge" --step "checking your files" \
-        --limit "$step_limit" --memory-mb "$memory_mb" --notes "$judge_notes" "${views[@]}" --cwd "$kit" -- \
+        --limit "$step_limit" --memory-mb "$step_memory_mb" --notes "$judge_notes" "${views[@]}" --cwd "$kit" -- \
         /bin/bash tests/grader/integrity.sh "${names[@]}" . "labs/$name" "$plain_build/$impl/$name" "${others[@]}")
     integrity_status[$name]=$?
     integrity_text[$name]=$violations
