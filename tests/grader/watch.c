@@ -255,7 +255,13 @@ void grade_watch_start(grade_progress_fn progress, grade_describe_fn describe, v
     watch.reason[0] = '\0';
     atomic_store(&watch.stop, false);
     atomic_store(&watch.fired, false);
+    /* The watchdog takes no signal: a test's SIGALRM (interrupt_every) and
+     * its handler stay on the test's own thread, as they would without it. */
+    sigset_t all, before;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &before);
     watch.running = pthread_create(&watch.thread, NULL, watchdog, NULL) == 0;
+    pthread_sigmask(SIG_SETMASK, &before, NULL);
 }
 
 const char *grade_watch_stop(void)
