@@ -270,17 +270,55 @@ static int produce_stream(struct ring *r, const struct stream *s)
 
 /* ---- the watchdog's view of a ring (tests/grader/watch.c) ---- */
 
-/* Progress: every message sent moves head, every one received moves tail. */
-static uint64_t ring_progress(void *arg)
+/*
+ * What the watchdog sees of a ring, every 100 ms, from its header (ring.h's
+ * layout). Progress is a message moving (head or tail). Both sides asleep
+ * at once, for 2 ms with neither index moving, is a lost wake-up caught in
+ * the act: the ring is empty (the producer has room) or holds a message (the
+ * consumer has one), so one of the two sleeps for nothing. A handshake that
+ * loses wake-ups now and then still makes progress, each time after
+ * RING_LIVENESS_MS; after LOST_SEEN such sightings the watch stops counting
+ * progress, so the test ends in seconds, not at its time limit.
+ */
+enum { LOST_SEEN = 5 };
+
+struct ring_watch {
+    struct ring *ring;
+    uint64_t last;   /* head + tail at the previous look */
+    int both_asleep; /* looks that found both sides asleep and nothing moved */
+};
+
+/* Both sides asleep now, and still 2 ms later with nothing moved? A correct
+ * handshake lets that last microseconds at most. */
+static bool both_asleep(const struct ring_shared *s, uint64_t indices)
 {
-    const struct ring_shared *s = ((struct ring *)arg)->shared;
-    return atomic_load(&s->head) + atomic_load(&s->tail);
+    for (int look = 0; look < 2; look++) {
+        if (look > 0)
+            clock_sleep_ms(2);
+        if (!atomic_load(&s->consumer_sleeping) || !atomic_load(&s->producer_sleeping) ||
+            atomic_load(&s->head) + atomic_load(&s->tail) != indices)
+            return false;
+    }
+    return true;
 }
 
-/* What a stalled ring looks like, from its header (ring.h's layout). */
+static uint64_t ring_progress(void *arg)
+{
+    struct ring_watch *w = arg;
+    const struct ring_shared *s = w->ring->shared;
+    if (w->both_asleep >= LOST_SEEN)
+        return w->last; /* seen enough: no more progress counts */
+    uint64_t now = atomic_load(&s->head) + atomic_load(&s->tail);
+    if (both_asleep(s, now))
+        w->both_asleep++;
+    w->last = now;
+    return now;
+}
+
 static void ring_describe(void *arg, char *out, size_t size)
 {
-    const struct ring_shared *s = ((struct ring *)arg)->shared;
+    const struct ring_watch *w = arg;
+    const struct ring_shared *s = w->ring->shared;
     uint64_t head = atomic_load(&s->head), tail = atomic_load(&s->tail);
     uint64_t used = head - tail;
     uint32_t consumer_sleeps = atomic_load(&s->consumer_sleeping);
@@ -290,17 +328,29 @@ static void ring_describe(void *arg, char *out, size_t size)
         meaning = ": the consumer sleeps although a message waits, so a wake-up was lost";
     else if (used == 0 && producer_sleeps)
         meaning = ": the producer sleeps although the ring is empty, so a wake-up was lost";
-    snprintf(out, size,
-             "%llu bytes wait in the ring (head %llu, tail %llu), consumer_sleeping = %u, "
-             "producer_sleeping = %u%s",
-             (unsigned long long)used, (unsigned long long)head, (unsigned long long)tail,
-             consumer_sleeps, producer_sleeps, meaning);
+    int n = snprintf(out, size,
+                     "%llu bytes wait in the ring (head %llu, tail %llu), consumer_sleeping = %u, "
+                     "producer_sleeping = %u%s",
+                     (unsigned long long)used, (unsigned long long)head, (unsigned long long)tail,
+                     consumer_sleeps, producer_sleeps, meaning);
+    if (w->both_asleep >= LOST_SEEN && n > 0 && (size_t)n < size)
+        snprintf(out + n, size - (size_t)n,
+                 "; %d times before, both sides were asleep while nothing moved: each was a "
+                 "wake-up lost, ended only by the %d ms liveness limit",
+                 w->both_asleep, RING_LIVENESS_MS);
 }
 
-/* Watches r: no message moved for 3 s stops the test, saying so. */
-static void watch_ring(struct ring *r)
+/* Watches r through w: no message moved for 3 s stops the test, saying so.
+ * The watchdog then sets r's stop flag (ring_set_stop_flag), so a wait of
+ * this process's own threads ends with EINTR, and kills the test's children. */
+static volatile sig_atomic_t ring_watch_fired;
+
+static void watch_ring(struct ring_watch *w, struct ring *r)
 {
-    grade_watch_start(ring_progress, ring_describe, r, 3000, NULL);
+    *w = (struct ring_watch){.ring = r};
+    ring_watch_fired = 0;
+    ring_set_stop_flag(r, &ring_watch_fired);
+    grade_watch_start(ring_progress, ring_describe, w, 3000, &ring_watch_fired);
 }
 
 /* Fails the test if the watch on the ring fired; ends the watch. */
@@ -421,7 +471,8 @@ static void million_messages_between_processes(enum ring_mode mode)
     struct stream s = {.name = name, .count = STREAM_MESSAGES, .largest = ring_max_message(&r)};
     struct child c = start_child(stream_producer_child, &s);
     expect_ready(&c, "producer");
-    watch_ring(&r);
+    struct ring_watch w;
+    watch_ring(&w, &r);
     consume_stream(&r, &s, mode);
     fail_if_ring_stalled(mode, "the stream");
     expect_child_ok(c.pid, 20000, "producer");
@@ -465,10 +516,13 @@ static void stream_between_threads(enum ring_mode mode)
     REQUIRE_IMPL(rc, "ring_try_recv");
     ck_assert_msg(rc == 1 && len == 1 && x == 'x', "%s: one message did not go round",
                   mode_name(mode));
+    struct ring_watch w;
+    watch_ring(&w, &r);
     pthread_t producer;
     ck_assert(pthread_create(&producer, NULL, stream_producer_thread, &s) == 0);
     consume_stream(&r, &s, mode);
     pthread_join(producer, NULL);
+    fail_if_ring_stalled(mode, "the stream");
     ck_assert_msg(s.result == 0, "%s: the producer thread failed: %s", mode_name(mode),
                   strerror(s.result));
     destroy_ring(&r);
@@ -1856,14 +1910,14 @@ START_TEST(lockfree_handshake_never_misses_a_sleeper)
         ck_assert_msg(misses >= 0, "lockfree mode (Part B): %s failed: %s", waker, errno_name(err));
         ck_assert_msg(
             misses == 0,
-            "lockfree mode (Part B): in %ld of %d rounds, %s stored its index and then read "
-            "%s_sleeping as 0, while this test had stored %s_sleeping = 1 and then read the old "
-            "index: each side missed the other's store, so a real sleeper would sleep with its "
-            "%s there and nobody waking it (a lost wake-up). \"Store the index, then load "
-            "sleeping\" must be seq_cst (or have a seq_cst fence between them), as must the "
-            "sleeper's \"store sleeping, then load the index\": release/acquire lets each load "
-            "pass its own store",
-            misses, HANDSHAKE_ROUNDS, waker, consumer_wakes ? "producer" : "consumer",
+            "lockfree mode (Part B): in %ld of %d rounds this test stored %s_sleeping = 1 and "
+            "then still read the old index, and %s returned without clearing that flag or "
+            "adding 1 to %s_wakeup: a real sleeper would have slept with its %s there and "
+            "nobody to wake it (a lost wake-up). After publishing, the waker must look at the "
+            "flag, and \"store the index, then load sleeping\" must be seq_cst (or have a "
+            "seq_cst fence between them), as must the sleeper's \"store sleeping, then load the "
+            "index\": release/acquire lets each load pass its own store",
+            misses, HANDSHAKE_ROUNDS, consumer_wakes ? "producer" : "consumer", waker,
             consumer_wakes ? "producer" : "consumer", consumer_wakes ? "room" : "message");
     }
 }
