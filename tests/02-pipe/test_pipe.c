@@ -77,13 +77,18 @@ static int holds_write_end_of(int read_fd)
 }
 
 /*
- * The test's reader, run in the child by pipe_send_to_child(): reads
- * everything, then waits (at most 3 s, scaled) for end of file, and explains
- * through its exit status what went wrong.
+ * The test's reader, run in the child by pipe_send_to_child(): checks that
+ * the child closed its own write end, reads everything, then waits (at most
+ * 3 s, scaled) for end of file, and explains through its exit status what
+ * went wrong.
  */
 static int read_all_then_eof(int fd, void *arg)
 {
     const struct expected *want = arg;
+    /* The child closes its copy of the write end before it calls the reader
+     * (pipe_lab.h): if it is still open, EOF can never come. Say so at once. */
+    if (holds_write_end_of(fd))
+        return READER_OWN_WRITE_END_OPEN;
     size_t total = 0;
     uint64_t sum = CHECKSUM_INIT;
     char buf[65536];

@@ -486,6 +486,48 @@ START_TEST(fault_plan_covers_fortified_calls)
 }
 END_TEST
 
+/* ---- the grader's helpers (tests/grader) ------------------------------- */
+
+START_TEST(trace_matching_reads_facts_not_spellings)
+{
+    ck_assert(trace_call_is("pipe2", "pipe") && trace_call_is("pipe", "pipe"));
+    ck_assert(trace_call_is("read", "recv") && trace_call_is("readv", "read"));
+    ck_assert(trace_call_is("sendmsg", "send") && trace_call_is("accept4", "accept"));
+    ck_assert_msg(!trace_call_is("write", "read") && !trace_call_is("recv", "pipe"),
+                  "a call of another job must not match");
+    ck_assert(trace_names_fd("fd=5", 5) && trace_names_fd("fd=5, SHUT_WR [step 9]", 5));
+    ck_assert(trace_names_fd("fd=5 (the child's copy of the write end)", 5));
+    ck_assert_msg(!trace_names_fd("fd=51", 5) && !trace_names_fd("x fd=5", 5),
+                  "fd=51 is not fd 5, and the fields come first");
+}
+END_TEST
+
+START_TEST(watch_names_a_stall_and_unblocks_the_test)
+{
+    int fds[2];
+    ck_assert(pipe(fds) == 0);
+    pid_t pid = fork();
+    ck_assert(pid != -1);
+    if (pid == 0) { /* reads a pipe whose write end it holds itself: for ever */
+        char byte;
+        _exit(read(fds[0], &byte, 1) == 1 ? 0 : 1);
+    }
+    close(fds[0]);
+    grade_watch_start(grade_progress_of_processes, grade_describe_processes, NULL, 500, NULL);
+    int status;
+    pid_t got;
+    while ((got = waitpid(pid, &status, 0)) == -1 && errno == EINTR)
+        ;
+    const char *stalled = grade_watch_stop();
+    close(fds[1]);
+    ck_assert_msg(got == pid && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+                  "the watch must kill the stuck child so the test's wait returns");
+    ck_assert_msg(stalled != NULL && strstr(stalled, "nothing moved") &&
+                      strstr(stalled, "asleep in read()") && strstr(stalled, "waitpid()"),
+                  "the watch must say who slept in which call: %s", stalled ? stalled : "(null)");
+}
+END_TEST
+
 /* ---- labs/ and solutions/ share headers -------------------------------- */
 
 static int same_file(const char *a, const char *b)
@@ -608,6 +650,10 @@ int main(int argc, char **argv)
          1, 5, "tests/grader/fault.c: the --wrap of readv, writev, sendmsg and recvmsg"},
         {"fault_plan_covers_fortified_calls", fault_plan_covers_fortified_calls, 1, 5,
          "tests/grader/fault.c and FAULT_WRAP: the checked forms of _FORTIFY_SOURCE"},
+        {"trace_matching_reads_facts_not_spellings", trace_matching_reads_facts_not_spellings, 1, 5,
+         "tests/grader/helpers.c: trace_call_is(), trace_names_fd()"},
+        {"watch_names_a_stall_and_unblocks_the_test", watch_names_a_stall_and_unblocks_the_test, 1,
+         10, "tests/grader/watch.c"},
         {"lab_headers_identical_in_labs_and_solutions", lab_headers_identical_in_labs_and_solutions,
          1, 5, "keep each lab's headers in labs/NN only; delete copies from solutions/NN"},
     };
