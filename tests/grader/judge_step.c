@@ -192,6 +192,53 @@ static void drain(int fd, struct captured *out)
     }
 }
 
+/* Appends a line of the judge's own to what the step printed. */
+static void add_line(struct captured *out, const char *line)
+{
+    size_t len = strlen(line), room = sizeof out->text - out->used;
+    size_t take = len < room ? len : room;
+    memcpy(out->text + out->used, line, take);
+    out->used += take;
+    out->total += len;
+}
+
+/*
+ * Without namespaces there is no root of its own: the step runs as its uid
+ * in a folder of copies of its view (`copies`), its cwd moved there; the
+ * rest of the host is walled off by file permissions only (the grader locks
+ * the kit to root first). Returns 0, or -1 after saying why.
+ */
+static int copy_view_for_uid_level(const struct containment *c, const struct jail_view *view,
+                                   struct step_args *a, char *copies, size_t size)
+{
+    static char cwd[PATH_MAX * 2];
+    snprintf(copies, size, "%s/view", c->run_root);
+    const char *failed = mkdir(copies, 0755) == -1 ? "mkdir" : jail_copy_view(view, copies);
+    if (failed) {
+        warn_errno("judge: %s: %s", a->name, failed);
+        return -1;
+    }
+    snprintf(cwd, sizeof cwd, "%s%s", copies, a->cwd ? a->cwd : "/");
+    a->cwd = cwd;
+    return 0;
+}
+
+/* Waits for the step to end or for its time limit; keeps its output. */
+static bool wait_for_step(struct test_unit *u, int out_fd, long limit_s, struct captured *output,
+                          int *status)
+{
+    uint64_t end = clock_now_ns() + (uint64_t)limit_s * 1000000000u;
+    bool ended = false;
+    while (!ended && clock_now_ns() < end) {
+        struct pollfd fds[2] = {{out_fd, POLLIN, 0}, {u->status_fd, POLLIN, 0}};
+        poll(fds, u->status_fd == -1 ? 1 : 2, 20);
+        drain(out_fd, output);
+        ended = contain_test_ended(u, status) == 1;
+    }
+    drain(out_fd, output);
+    return ended;
+}
+
 int judge_step_main(int argc, char **argv)
 {
     err_set_progname(argv[0]);
@@ -204,34 +251,21 @@ int judge_step_main(int argc, char **argv)
     parse_step_args(argc, argv, &a, &view);
     if (contain_init(&c, a.isolate, a.memory_mb) == -1)
         die_errno("judge: preparing the jail for '%s'", a.name);
-    /* Without namespaces there is no root of its own to build in: the command
-     * runs in the host's folders, as the caller, within the limits only, and
-     * the report says so (the tests still get the uid of their own). */
     struct jail_view defaults;
     contain_view_init(&c, &defaults);
     view.root_mount = defaults.root_mount;
     view.owner = defaults.owner;
     view.scratch_mb = defaults.scratch_mb;
     view.scratch_files = defaults.scratch_files;
-    static char copies[PATH_MAX], cwd[PATH_MAX * 2];
-    copies[0] = '\0';
-    if (c.level == CONTAIN_UID) {
-        /* No root of its own: the step runs as its uid in a folder holding
-         * copies of its view; the rest of the host is walled off by its file
-         * permissions only (the grader locks the kit to root first). */
-        snprintf(copies, sizeof copies, "%s/view", c.run_root);
-        const char *failed = mkdir(copies, 0755) == -1 ? "mkdir" : jail_copy_view(&view, copies);
-        if (failed) {
-            warn_errno("judge: %s: %s", a.name, failed);
-            contain_finish(&c);
-            return STEP_GRADER_ERROR;
-        }
-        snprintf(cwd, sizeof cwd, "%s%s", copies, a.cwd ? a.cwd : "/");
-        a.cwd = cwd;
-        append_step_note(a.notes, a.name, c.why);
-    } else if (c.level == CONTAIN_NONE && a.isolate && geteuid() == 0) {
-        append_step_note(a.notes, a.name, c.why);
+    static char copies[PATH_MAX];
+    if (c.level == CONTAIN_UID &&
+        copy_view_for_uid_level(&c, &view, &a, copies, sizeof copies) == -1) {
+        contain_finish(&c);
+        return STEP_GRADER_ERROR;
     }
+    /* What could not be contained goes in the report, as it does for tests. */
+    if (c.level == CONTAIN_UID || (c.level == CONTAIN_NONE && a.isolate && geteuid() == 0))
+        append_step_note(a.notes, a.name, c.why);
 
     int out[2];
     if (pipe2(out, O_CLOEXEC) == -1)
@@ -257,31 +291,25 @@ int judge_step_main(int argc, char **argv)
     fcntl(out[0], F_SETFL, O_NONBLOCK);
 
     static struct captured output;
-    uint64_t end = clock_now_ns() + (uint64_t)a.limit_s * 1000000000u;
     int status = 0;
-    bool ended = false;
-    while (!ended && clock_now_ns() < end) {
-        struct pollfd fds[2] = {{out[0], POLLIN, 0}, {u.status_fd, POLLIN, 0}};
-        poll(fds, u.status_fd == -1 ? 1 : 2, 20);
-        drain(out[0], &output);
-        ended = contain_test_ended(&u, &status) == 1;
-    }
-    drain(out[0], &output);
+    bool ended = wait_for_step(&u, out[0], a.limit_s, &output, &status);
     int result = 0;
-    if (!ended) {
+    if (!ended)
         result = STEP_TIMED_OUT;
-    } else if (!WIFEXITED(status)) {
+    else if (!WIFEXITED(status))
         result = STEP_FAILED;
-    } else if (WEXITSTATUS(status) != 0) {
+    else if (WEXITSTATUS(status) != 0)
         result = WEXITSTATUS(status);
-    } else if (c.level != CONTAIN_NONE) {
-        if (copies[0]) /* level UID: the step's files are in its copy folder */
+    /* Its files come back only from a step that succeeded, and only where they
+     * were made apart from the host (at level NONE they are in place already). */
+    if (result == 0 && c.level != CONTAIN_NONE) {
+        if (copies[0])
             snprintf(u.root_outside, sizeof u.root_outside, "%s", copies);
         for (size_t i = 0; i < a.copy_count && result == 0; i++) {
             if (copy_out(&u, a.copies[i], (long long)a.file_mb << 20, why, sizeof why) == -1) {
-                snprintf(output.text + output.used, sizeof output.text - output.used, "judge: %s\n",
-                         why);
-                output.used = strlen(output.text);
+                char line[600];
+                snprintf(line, sizeof line, "judge: %s\n", why);
+                add_line(&output, line);
                 result = STEP_FAILED;
             }
         }
