@@ -957,8 +957,14 @@ START_TEST(detach_without_eof_is_reported_to_the_peer)
         ck_assert_msg(rc == 1 && len == 3,
                       "%s: the message sent before the producer detached must still arrive",
                       mode_name(mode));
+        struct ring_watch w; /* a wait for a peer that left would last until the limit */
+        watch_ring(&w, &consumer);
         errno = 0;
         rc = ring_recv(&consumer, buf, sizeof buf, &len);
+        int recv_errno = errno;
+        fail_if_ring_stalled(mode, "ring_recv() went on waiting after the producer detached "
+                                   "without marking the end of the stream (its slot says it left)");
+        errno = recv_errno;
         ck_assert_msg(rc == -1 && errno == ECONNRESET,
                       "%s: the producer detached without marking the end of stream: ring_recv "
                       "must fail with ECONNRESET, not %d (%s)",
@@ -969,10 +975,15 @@ START_TEST(detach_without_eof_is_reported_to_the_peer)
         create_ring(&producer, name, 256, mode, RING_PRODUCER);
         ck_assert_int_eq(ring_attach(&consumer, name, RING_CONSUMER), 0);
         ck_assert_int_eq(ring_detach(&consumer), 0);
+        watch_ring(&w, &producer);
         errno = 0;
         rc = 0;
         for (int i = 0; i < 100 && rc == 0; i++)
             rc = ring_send(&producer, "12345678", 8);
+        int send_errno = errno;
+        fail_if_ring_stalled(mode, "ring_send() went on waiting for room although the consumer "
+                                   "had detached (its slot says it left)");
+        errno = send_errno;
         ck_assert_msg(rc == -1 && errno == EPIPE,
                       "%s: with the consumer detached, a send that has to wait for room must "
                       "fail with EPIPE, not %d (%s)",
