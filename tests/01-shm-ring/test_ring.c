@@ -957,8 +957,14 @@ START_TEST(detach_without_eof_is_reported_to_the_peer)
         ck_assert_msg(rc == 1 && len == 3,
                       "%s: the message sent before the producer detached must still arrive",
                       mode_name(mode));
+        struct ring_watch w; /* a wait for a peer that left would last until the limit */
+        watch_ring(&w, &consumer);
         errno = 0;
         rc = ring_recv(&consumer, buf, sizeof buf, &len);
+        int recv_errno = errno;
+        fail_if_ring_stalled(mode, "ring_recv() went on waiting after the producer detached "
+                                   "without marking the end of the stream (its slot says it left)");
+        errno = recv_errno;
         ck_assert_msg(rc == -1 && errno == ECONNRESET,
                       "%s: the producer detached without marking the end of stream: ring_recv "
                       "must fail with ECONNRESET, not %d (%s)",
@@ -969,10 +975,15 @@ START_TEST(detach_without_eof_is_reported_to_the_peer)
         create_ring(&producer, name, 256, mode, RING_PRODUCER);
         ck_assert_int_eq(ring_attach(&consumer, name, RING_CONSUMER), 0);
         ck_assert_int_eq(ring_detach(&consumer), 0);
+        watch_ring(&w, &producer);
         errno = 0;
         rc = 0;
         for (int i = 0; i < 100 && rc == 0; i++)
             rc = ring_send(&producer, "12345678", 8);
+        int send_errno = errno;
+        fail_if_ring_stalled(mode, "ring_send() went on waiting for room although the consumer "
+                                   "had detached (its slot says it left)");
+        errno = send_errno;
         ck_assert_msg(rc == -1 && errno == EPIPE,
                       "%s: with the consumer detached, a send that has to wait for room must "
                       "fail with EPIPE, not %d (%s)",
@@ -1159,7 +1170,11 @@ START_TEST(end_of_stream_is_not_a_message)
         }
         for (int again = 0; again < 2; again++) {
             size_t len;
+            struct ring_watch w; /* a ring_recv() that waits here waits for ever: say so */
+            watch_ring(&w, &r);
             rc = ring_recv(&r, buf, sizeof buf, &len);
+            fail_if_ring_stalled(mode, "ring_recv() after the last message, once the end of the "
+                                       "stream was marked (it must return 0 at once)");
             ck_assert_msg(rc == 0,
                           "%s: after the last message ring_recv must return 0 (end of "
                           "stream), every time; got %d",
@@ -1369,6 +1384,8 @@ static void consumer_errors_when_producer_dies(enum ring_mode mode)
     int received = 0, value, rc;
     size_t len;
     uint64_t last = clock_now_ns();
+    struct ring_watch w; /* a death nobody notices would be waited for until the limit */
+    watch_ring(&w, &r);
     while ((rc = ring_recv(&r, &value, sizeof value, &len)) == 1) {
         ck_assert_msg(value == received, "%s: message %d arrived as %d", mode_name(mode), received,
                       value);
@@ -1376,6 +1393,9 @@ static void consumer_errors_when_producer_dies(enum ring_mode mode)
         last = clock_now_ns();
     }
     int recv_errno = errno;
+    fail_if_ring_stalled(mode, "ring_recv() went on waiting for a producer that died 0.3 s after "
+                               "its last message: while waiting, check every RING_LIVENESS_MS "
+                               "that the peer still lives");
     double waited = (double)(clock_now_ns() - last) / 1e9;
     /* The producer is a zombie until now: this process never waited for it. */
     int status = grade_wait_child(c.pid, 5000);
@@ -1441,9 +1461,14 @@ static void producer_errors_when_consumer_dies(enum ring_mode mode)
     char message[1024] = "";
     int sent = 0, rc;
     uint64_t started = clock_now_ns();
+    struct ring_watch w; /* a death nobody notices would be waited for until the limit */
+    watch_ring(&w, &r);
     while ((rc = ring_send(&r, message, sizeof message)) == 0 && sent < 1000)
         sent++;
     int send_errno = errno;
+    fail_if_ring_stalled(mode, "ring_send() went on waiting for room from a consumer that died "
+                               "0.3 s in: while waiting, check every RING_LIVENESS_MS that the "
+                               "peer still lives");
     double took = (double)(clock_now_ns() - started) / 1e9;
     int status = grade_wait_child(c.pid, 5000);
     REQUIRE_IMPL(rc, "ring_send");
@@ -1772,8 +1797,13 @@ static void ping_pong_loses_no_wakeups(enum ring_mode mode)
     ck_assert_int_eq(ring_send_eof(&out), 0);
     size_t len;
     uint64_t rest;
-    ck_assert_msg(ring_recv(&in, &rest, sizeof rest, &len) == 0,
-                  "%s: the echo child's stream did not end after the last round trip",
+    struct ring_watch w; /* an end of stream that nobody sees would wait for ever */
+    watch_ring(&w, &in);
+    int end = ring_recv(&in, &rest, sizeof rest, &len);
+    fail_if_ring_stalled(mode, "the echo child's stream did not end after the test marked the "
+                               "end of its own (ring_send_eof() must wake a sleeping consumer, "
+                               "and ring_recv() must return 0 at the end of the stream)");
+    ck_assert_msg(end == 0, "%s: the echo child's stream did not end after the last round trip",
                   mode_name(mode));
     unsigned long lost = out.producer.lost_wakeups + in.consumer.lost_wakeups;
     unsigned long sleeps = out.producer.sleeps + in.consumer.sleeps;

@@ -132,8 +132,8 @@ const char *grade_blocked_call(pid_t pid);
  * a ring's stop flag), and kills the test's child processes, so the test's
  * own wait returns. grade_watch_stop() ends the watch and returns those
  * words, or NULL when nothing stalled: check it before blaming a result.
- * If the test's wait still does not return, the test ends 3 s later with
- * the words as a note. One watch at a time.
+ * If the test's wait still does not return, the test is killed 3 s later
+ * (SIGKILL), with the words as a note. One watch at a time.
  *
  * grade_progress_of_processes() and grade_describe_processes() watch the
  * test's processes themselves (this one's threads and its children, arg
