@@ -1772,7 +1772,8 @@ static void ping_pong_loses_no_wakeups(enum ring_mode mode)
     out.spin_ns = in.spin_ns = 0;
     struct child c = start_child(echo_child, &pp);
     expect_ready(&c, "echo");
-    for (uint64_t i = 0; i < (uint64_t)ping_pong_trips(mode); i++) {
+    uint64_t trips = 0; /* made, before a lost wake-up stopped them */
+    for (uint64_t i = 0; i < (uint64_t)ping_pong_trips(mode); i++, trips++) {
         /* One lost wake-up already fails the test below: stop at once. */
         if (out.producer.lost_wakeups + in.consumer.lost_wakeups > 0)
             break;
@@ -1820,13 +1821,13 @@ static void ping_pong_loses_no_wakeups(enum ring_mode mode)
                   "(r->consumer.sleeps): count every real sleep",
                   mode_name(mode), ping_pong_trips(mode));
     ck_assert_msg(lost == 0 && !echo_lost,
-                  "%s: in %d round trips with a peer that answers at once, sleeps lasted the "
+                  "%s: in %llu round trips with a peer that answers at once, sleeps lasted the "
                   "whole %d ms liveness limit although the message was already there (%lu on "
                   "this side%s): lost wake-ups. "
                   "The sleeper's \"store sleeping, then load the index\" and the waker's "
                   "\"store the index, then load sleeping\" need memory_order_seq_cst (README.md), "
                   "and ring_send_eof() must wake a sleeping consumer too",
-                  mode_name(mode), ping_pong_trips(mode), RING_LIVENESS_MS, lost,
+                  mode_name(mode), (unsigned long long)trips, RING_LIVENESS_MS, lost,
                   echo_lost ? ", and some in the echo child" : "");
 }
 
