@@ -242,7 +242,7 @@ build_lab() {
 declare -A integrity_status=() integrity_text=()
 check_integrity() {
     local name=$1 others=() views=() o violations
-    others=("$plain_build"/tests/grader/{harness,helpers,channel,json_valid}.o
+    others=("$plain_build"/tests/grader/{harness,helpers,watch,channel,json_valid}.o
         "$plain_build/common/libipckit.a" "$plain_build/tests/grader/fault.o")
     for o in "$plain_build/$impl/tests/$name"/*.o; do
         case "$(basename "$o")" in hidden_*) ;; *) others+=("$o") ;; esac
