@@ -90,8 +90,13 @@ static int audit_fds(const struct test_unit *u, const struct audit_snapshot *sna
 
 /* ---- processes ---- */
 
-static int audit_processes(const struct containment *c, const struct test_unit *u, char *notes,
-                           size_t size)
+/*
+ * blame: the test passed, so what is left is the code's, and the note says
+ * what to do. After a failure the test's own children may be among them
+ * (it stopped before reaping them): then they are only listed.
+ */
+static int audit_processes(const struct containment *c, const struct test_unit *u, bool blame,
+                           char *notes, size_t size)
 {
     pid_t pids[64];
     int count = contain_list_others(c, u, pids, 64);
@@ -99,7 +104,10 @@ static int audit_processes(const struct containment *c, const struct test_unit *
         struct proc_entry e;
         if (proc_entry_read(pids[i], &e) == -1)
             continue;
-        if (e.state == 'Z')
+        if (!blame)
+            audit_note(notes, size, "process %s (%s)\n", e.comm,
+                       e.state == 'Z' ? "ended, never waited for" : "still running");
+        else if (e.state == 'Z')
             audit_note(notes, size,
                        "leak: child process %s ended but was never waited for (a zombie); "
                        "call waitpid() for every child you fork\n",
@@ -311,7 +319,7 @@ int audit_collect(const struct containment *c, const struct test_unit *u,
     audit_deadline_ns = clock_now_ns() + AUDIT_SECONDS * 1000000000ull;
     if (with_fds && u->test > 0)
         found += audit_fds(u, snap, notes, size);
-    found += audit_processes(c, u, notes, size);
+    found += audit_processes(c, u, with_fds, notes, size);
     found += audit_folder(c, u, snap, "/dev/shm", notes, size);
     found += audit_test_dir(u, notes, size);
     if (c->level != CONTAIN_NONE) {

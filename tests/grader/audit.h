@@ -30,8 +30,10 @@ void audit_snapshot_free(struct audit_snapshot *snap);
 
 /*
  * After the test: appends one line per leftover to notes and returns how many.
- * with_fds: the test process is still alive (waiting for BYE), so its
- * descriptors can be compared.
+ * with_fds: the test passed and its process still waits for BYE, so its
+ * descriptors are compared, and what is left is blamed on the code, with
+ * what to do; after a failure the leftovers (the test's own children among
+ * them) are only listed.
  */
 int audit_collect(const struct containment *c, const struct test_unit *u,
                   const struct audit_snapshot *snap, bool with_fds, char *notes, size_t size);
