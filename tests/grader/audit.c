@@ -104,23 +104,26 @@ static int audit_processes(const struct containment *c, const struct test_unit *
         struct proc_entry e;
         if (proc_entry_read(pids[i], &e) == -1)
             continue;
-        if (!blame)
-            audit_note(notes, size, "process %s (%s)\n", e.comm,
-                       e.state == 'Z' ? "ended, never waited for" : "still running");
-        else if (e.state == 'Z')
+        /* What it is, always; what to do, only when the leak is the code's. */
+        const char *advice = "";
+        if (e.state == 'Z') {
+            if (blame)
+                advice = "; call waitpid() for every child you fork";
             audit_note(notes, size,
-                       "leak: child process %s ended but was never waited for (a zombie); "
-                       "call waitpid() for every child you fork\n",
-                       e.comm);
-        else if (u->test > 0 && e.ppid == u->test)
-            audit_note(notes, size,
-                       "leak: child process %s still running; make it exit and waitpid() for it\n",
-                       e.comm);
-        else
+                       "leak: child process %s ended but was never waited for (a zombie)%s\n",
+                       e.comm, advice);
+        } else if (u->test > 0 && e.ppid == u->test) {
+            if (blame)
+                advice = "; make it exit and waitpid() for it";
+            audit_note(notes, size, "leak: child process %s still running%s\n", e.comm, advice);
+        } else {
+            if (blame)
+                advice = "; every process you start must end with the test";
             audit_note(notes, size,
                        "leak: process %s still running after its parent ended (a daemon or an "
-                       "orphan); every process you start must end with the test\n",
-                       e.comm);
+                       "orphan)%s\n",
+                       e.comm, advice);
+        }
     }
     return count;
 }
