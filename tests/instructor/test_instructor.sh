@@ -153,7 +153,13 @@ batch_pid=$!
 
 # ---- 2. Gradescope ----------------------------------------------------------
 echo "== gradescope =="
-check "the autograder zip is built" "$top/tools/instructor/gradescope.sh" "$scratch/autograder.zip" >/dev/null
+check "the autograder zip for every lab is built, with every lab's tables" sh -c \
+    "'$top/tools/instructor/gradescope.sh' '$scratch/autograder-all.zip' >/dev/null &&
+     test \"\$(unzip -l '$scratch/autograder-all.zip' | grep -c 'points/test_')\" -eq $(ls -d "$top"/labs/[0-9][0-9]-* | wc -l)"
+# The one-lab zip (LAB=02) is graded: the same scripts, and lab 02 alone to
+# build and grade, which keeps make test in its time (the every-lab grading
+# path is the same make grade, proven by test_batch.sh).
+check "the autograder zip for lab 02 is built" "$top/tools/instructor/gradescope.sh" "$scratch/autograder.zip" 02 >/dev/null
 # Gradescope builds its image once (setup.sh), then grades each submission
 # in a fresh container made from it: here, a copy of one set-up folder.
 mkdir -p "$scratch/gs-image"
