@@ -432,8 +432,10 @@ test: deps
 # Every binary the parts of make test use, plain and with sanitizers.
 .PHONY: test-build test-common test-solutions test-skeletons test-asan test-tsan
 TEST_BUILD_MAKE = $(MAKE) --no-print-directory -j$(TEST_JOBS) DEPS_DONE=1 HIDDEN=1
+# Marp's node_modules too: test-slides and test-live both need them, and two
+# npm ci runs at once in one folder trip over each other.
 test-build:
-	@$(TEST_BUILD_MAKE) all $(JSON_CHECK) $(TRACE_CHART) $(TRACE_CHART_TEST) wire-programs $(LIVE_BIN) \
+	@$(TEST_BUILD_MAKE) all $(JSON_CHECK) $(TRACE_CHART) $(TRACE_CHART_TEST) wire-programs $(LIVE_BIN) $(SLIDES_NPM) \
 	    $(if $(shell command -v $(WIN_CC)),$(foreach p,$(WIN_PROGS),$(WIN_BUILD)/$(WIN_TEST_IMPL)/$(p).exe))
 	@$(TEST_BUILD_MAKE) IMPL=solutions grade-prepare
 	@$(TEST_BUILD_MAKE) IMPL=labs grade-prepare
