@@ -124,6 +124,12 @@ FAULT_OBJ   := $(BUILD)/tests/grader/fault.o
 # into every test binary with the student's code, and the judge, linked with
 # no student code, which alone decides a score.
 HARNESS_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,harness.c helpers.c watch.c channel.c json_valid.c))
+# A lab with tests/NN/calls.c is tested across the call boundary
+# (tests/grader/boundary.h): its test binary (the checker) holds no student
+# code, and the student's code runs in agent_NN, built with these.
+BOUNDARY_CHECKER_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,boundary_checker.c boundary_msg.c))
+AGENT_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,boundary_agent.c boundary_msg.c agent_services.c)) $(FAULT_OBJ)
+BOUNDARY_WRAP := -Wl,--wrap=fork,--wrap=pthread_create
 JUDGE_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,judge.c judge_run.c judge_table.c \
                   contain.c jail.c judge_step.c cgroup.c uid_pool.c proc_table.c audit.c report.c verdict.c \
                   channel.c))
@@ -201,22 +207,25 @@ $(BUILD)/$(1)/$(2)/%.o: $(1)/$(2)/%.c
 	$$(Q)$$(CC) $$(CFLAGS) -I$$(<D) -c $$< -o $$@
 # Tests: hidden_*.c files are the instructor's hidden tests, built only
 # with HIDDEN=1 into a second binary; .c files without main() are shared.
-$(1)_$(2)_TALL    := $$(wildcard tests/$(2)/*.c)
+$(1)_$(2)_CALLS   := $$(wildcard tests/$(2)/calls.c)
+$(1)_$(2)_TALL    := $$(filter-out tests/$(2)/calls.c,$$(wildcard tests/$(2)/*.c))
 $(1)_$(2)_THIDDEN := $$(filter tests/$(2)/hidden_%,$$($(1)_$(2)_TALL))
 $(1)_$(2)_TPUBLIC := $$(filter-out $$($(1)_$(2)_THIDDEN),$$($(1)_$(2)_TALL))
 $(1)_$(2)_TSHARED := $$(filter-out $$(shell grep -l '^int main' $$($(1)_$(2)_TPUBLIC) /dev/null),$$($(1)_$(2)_TPUBLIC))
 $(1)_$(2)_TEST    := $$(if $$($(1)_$(2)_TPUBLIC),$(BUILD)/$(1)/$(2)/test_$(2))
 $(1)_$(2)_HTEST   := $$(if $$(HIDDEN),$$(if $$($(1)_$(2)_THIDDEN),$(BUILD)/$(1)/$(2)/hidden_$(2)))
+$(1)_$(2)_AGENT   := $$(if $$($(1)_$(2)_CALLS),$$(if $$($(1)_$(2)_TEST),$(BUILD)/$(1)/$(2)/agent_$(2)))
 
 ALL_PROGS += $$($(1)_$(2)_PROGS)
-ALL_TESTS += $$($(1)_$(2)_TEST) $$($(1)_$(2)_HTEST)
+ALL_TESTS += $$($(1)_$(2)_AGENT) $$($(1)_$(2)_TEST) $$($(1)_$(2)_HTEST)
 
 # For grading: the student's objects (the lab's MANIFEST) are compiled in a
 # jail (tools/grade.sh, judge --step); everything else is "given" and built
 # here from the pristine kit: the lab's other objects and the tests' objects.
 $(1)_$(2)_STUDENT := $$(addprefix $(BUILD)/$(1)/$(2)/,$$(patsubst %.c,%.o,$$(filter %.c,$$(shell sed 's/\#.*//' labs/$(2)/MANIFEST 2>/dev/null))))
 $(1)_$(2)_GIVEN   := $$(filter-out $$($(1)_$(2)_STUDENT),$$(filter $(BUILD)/$(1)/$(2)/%,$$($(1)_$(2)_LIB)) $$(addsuffix .o,$$($(1)_$(2)_PROGS)))
-$(1)_$(2)_TOBJS   := $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_TPUBLIC) $$(if $$(HIDDEN),$$($(1)_$(2)_THIDDEN)))
+$(1)_$(2)_TOBJS   := $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_TPUBLIC) $$(if $$(HIDDEN),$$($(1)_$(2)_THIDDEN))) \
+                     $$(if $$($(1)_$(2)_CALLS),$(BUILD)/$(1)/tests/$(2)/calls.checker.o $(BUILD)/$(1)/tests/$(2)/calls.agent.o)
 # The lab's test tables (name, points, timeout, hint), read from the tests
 # alone: a lab whose code does not compile is still graded test by test.
 $(1)_$(2)_TABLES  := $$(if $$($(1)_$(2)_TEST),$(BUILD)/$(1)/tables/test_$(2).tsv) \
@@ -236,15 +245,32 @@ $(BUILD)/$(1)/tests/$(2)/%.o: tests/$(2)/%.c
 	$$(if $$(Q),@echo "  CC      $$< ($(1))")
 	$$(Q)$$(CC) $$(CFLAGS) -I$(1)/$(2) -Ilabs/$(2) $$(foreach u,$$(LAB_USES_$(2)),-I$(1)/$$(u) -Ilabs/$$(u)) -Itests/grader $$(CHECK_CFLAGS) -c $$< -o $$@
 
-TEST_LINK_$(1)_$(2) := $$($(1)_$(2)_LIB) $(HARNESS_OBJS) $(FAULT_OBJ) $(COMMON_LIB)
+# Across the boundary, the test binary (the checker) links the stubs of
+# calls.c instead of the student's code, which goes into the agent.
+TEST_LINK_$(1)_$(2) := $$(if $$($(1)_$(2)_CALLS),$(BUILD)/$(1)/tests/$(2)/calls.checker.o $(BOUNDARY_CHECKER_OBJS),$$($(1)_$(2)_LIB) $(FAULT_OBJ)) \
+                       $(HARNESS_OBJS) $(COMMON_LIB)
+TEST_WRAP_$(1)_$(2) := $$(if $$($(1)_$(2)_CALLS),$$(BOUNDARY_WRAP),$$(FAULT_WRAP))
 
-$(BUILD)/$(1)/$(2)/test_$(2): $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_TPUBLIC)) $$(TEST_LINK_$(1)_$(2))
+$(BUILD)/$(1)/$(2)/test_$(2): $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_TPUBLIC)) $$(TEST_LINK_$(1)_$(2)) | $$($(1)_$(2)_AGENT)
 	$$(if $$(Q),@echo "  LINK    $$@")
-	$$(Q)$$(CC) $$(LDFLAGS) $(FAULT_WRAP) $$^ $$(CHECK_LIBS) $$(LDLIBS) -o $$@
+	$$(Q)$$(CC) $$(LDFLAGS) $$(TEST_WRAP_$(1)_$(2)) $$^ $$(CHECK_LIBS) $$(LDLIBS) -o $$@
 
-$(BUILD)/$(1)/$(2)/hidden_$(2): $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_THIDDEN) $$($(1)_$(2)_TSHARED)) $$(TEST_LINK_$(1)_$(2))
+$(BUILD)/$(1)/$(2)/hidden_$(2): $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_THIDDEN) $$($(1)_$(2)_TSHARED)) $$(TEST_LINK_$(1)_$(2)) | $$($(1)_$(2)_AGENT)
 	$$(if $$(Q),@echo "  LINK    $$@")
-	$$(Q)$$(CC) $$(LDFLAGS) $(FAULT_WRAP) $$^ $$(CHECK_LIBS) $$(LDLIBS) -o $$@
+	$$(Q)$$(CC) $$(LDFLAGS) $$(TEST_WRAP_$(1)_$(2)) $$^ $$(CHECK_LIBS) $$(LDLIBS) -o $$@
+
+# calls.c twice: the checker's stubs and the agent's servers.
+$(BUILD)/$(1)/tests/$(2)/calls.checker.o: tests/$(2)/calls.c
+	@mkdir -p $$(@D)
+	$$(if $$(Q),@echo "  CC      $$< (checker, $(1))")
+	$$(Q)$$(CC) $$(CFLAGS) -DBOUNDARY_CHECKER -I$(1)/$(2) -Ilabs/$(2) $$(foreach u,$$(LAB_USES_$(2)),-I$(1)/$$(u) -Ilabs/$$(u)) -Itests/grader $$(CHECK_CFLAGS) -c $$< -o $$@
+$(BUILD)/$(1)/tests/$(2)/calls.agent.o: tests/$(2)/calls.c
+	@mkdir -p $$(@D)
+	$$(if $$(Q),@echo "  CC      $$< (agent, $(1))")
+	$$(Q)$$(CC) $$(CFLAGS) -DBOUNDARY_AGENT -I$(1)/$(2) -Ilabs/$(2) $$(foreach u,$$(LAB_USES_$(2)),-I$(1)/$$(u) -Ilabs/$$(u)) -Itests/grader -c $$< -o $$@
+$(BUILD)/$(1)/$(2)/agent_$(2): $(BUILD)/$(1)/tests/$(2)/calls.agent.o $$($(1)_$(2)_LIB) $(AGENT_OBJS) $(COMMON_LIB)
+	$$(if $$(Q),@echo "  LINK    $$@")
+	$$(Q)$$(CC) $$(LDFLAGS) $(FAULT_WRAP) $$^ $$(LDLIBS) -o $$@
 endef
 
 $(foreach impl,$(IMPLS),$(foreach lab,$(LABS),$(eval $(call LAB_RULES,$(impl),$(lab)))))
@@ -319,7 +345,7 @@ GRADE_BUILT = $(GRADE_TESTS) $(foreach lab,$(GRADE_LABS),$($(IMPL)_$(lab)_PROGS)
 # Labs whose tests/NN-name/TSAN lists threaded tests: graded again under
 # ThreadSanitizer (make grade, plain builds only), so a data race costs points.
 GRADE_TSAN_LABS = $(if $(SAN),,$(foreach lab,$(GRADE_LABS),$(if $(wildcard tests/$(lab)/TSAN),$(lab))))
-GRADE_TSAN_BUILT = $(foreach lab,$(GRADE_TSAN_LABS),build/san-thread/$(IMPL)/$(lab)/test_$(lab))
+GRADE_TSAN_BUILT = $(foreach lab,$(GRADE_TSAN_LABS),$(if $($(IMPL)_$(lab)_CALLS),build/san-thread/$(IMPL)/$(lab)/agent_$(lab)) build/san-thread/$(IMPL)/$(lab)/test_$(lab))
 # Sanitizers need more memory per test than plain builds.
 GRADE_MEMORY_MB ?= $(if $(SAN),4096,1024)
 # KEEP_GOING=1 (batch and Gradescope grading): a lab that does not compile
@@ -384,7 +410,7 @@ grade-record:
 GRADE_USED_LABS = $(sort $(GRADE_LABS) $(foreach lab,$(GRADE_LABS),$(LAB_USES_$(lab))))
 GRADE_GIVEN = $(foreach lab,$(GRADE_USED_LABS),$($(IMPL)_$(lab)_GIVEN) $($(IMPL)_$(lab)_TOBJS)) \
               $(if $(SAN),,$(foreach lab,$(GRADE_LABS),$($(IMPL)_$(lab)_TABLES))) \
-              $(HARNESS_OBJS) $(FAULT_OBJ) $(COMMON_LIB)
+              $(HARNESS_OBJS) $(FAULT_OBJ) $(BOUNDARY_CHECKER_OBJS) $(AGENT_OBJS) $(COMMON_LIB)
 grade-given: $(GRADE_GIVEN) $(if $(SAN),,$(GRADER_TOOLS) $(LIBC_NAMES))
 	@:
 
@@ -392,7 +418,7 @@ grade-given: $(GRADE_GIVEN) $(if $(SAN),,$(GRADER_TOOLS) $(LIBC_NAMES))
 # objects it needs (its own and those of the labs it uses), then what links
 # them (test binaries, programs). Paths are relative to the kit.
 grade-plan:
-	@$(foreach lab,$(GRADE_LABS),echo "$(lab)|$(strip $(foreach l,$(lab) $(LAB_USES_$(lab)),$($(IMPL)_$(l)_STUDENT)))|$(strip $($(IMPL)_$(lab)_TEST) $($(IMPL)_$(lab)_HTEST) $($(IMPL)_$(lab)_PROGS))";)
+	@$(foreach lab,$(GRADE_LABS),echo "$(lab)|$(strip $(foreach l,$(lab) $(LAB_USES_$(lab)),$($(IMPL)_$(l)_STUDENT)))|$(strip $($(IMPL)_$(lab)_AGENT) $($(IMPL)_$(lab)_TEST) $($(IMPL)_$(lab)_HTEST) $($(IMPL)_$(lab)_PROGS))";)
 
 # Everything a grading of this kit compiles (test binaries, hidden ones with
 # HIDDEN=1, programs, the judge, the ThreadSanitizer builds), built once from

@@ -94,9 +94,18 @@ static void exec_command(const struct spawn_args *a)
         if (c->level != CONTAIN_NONE) /* the uid is the test's alone */
             set_limit(RLIMIT_NPROC, (rlim_t)c->max_procs);
     }
-    if (c->level != CONTAIN_NONE &&
-        (setgroups(0, NULL) == -1 || setresgid((gid_t)c->uid, (gid_t)c->uid, (gid_t)c->uid) == -1 ||
-         setresuid(c->uid, c->uid, c->uid) == -1)) {
+    if (c->level != CONTAIN_NONE && cmd->checker) {
+        char uid_text[32];
+        snprintf(uid_text, sizeof uid_text, "%lu", (unsigned long)c->uid);
+        setenv("IPC_KIT_STUDENT_UID", uid_text, 1); /* the checker's setfsuid() too (boundary.c) */
+        if (setgroups(0, NULL) == -1) {
+            fprintf(stderr, "judge: setgroups for the checker failed: %s\n", strerror(errno));
+            _exit(127);
+        }
+    } else if (c->level != CONTAIN_NONE &&
+               (setgroups(0, NULL) == -1 ||
+                setresgid((gid_t)c->uid, (gid_t)c->uid, (gid_t)c->uid) == -1 ||
+                setresuid(c->uid, c->uid, c->uid) == -1)) {
         fprintf(stderr, "judge: dropping to uid %lu failed: %s\n", (unsigned long)c->uid,
                 strerror(errno));
         _exit(127);

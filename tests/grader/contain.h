@@ -69,6 +69,11 @@ struct unit_command {
     int out_fd;                   /* stdout and stderr */
     long file_mb;                 /* RLIMIT_FSIZE in MiB; 0 = none */
     long cpu_s;                   /* RLIMIT_CPU in seconds; 0 = none */
+    /* A checker (boundary.h): it runs no student code, so it keeps uid 0
+     * (files it makes still belong to the unit's uid, by setfsuid) and
+     * starts the student's processes under the unit's uid, which it finds
+     * in IPC_KIT_STUDENT_UID. So they can neither signal nor read it. */
+    bool checker;
 };
 
 /*

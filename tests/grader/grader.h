@@ -153,6 +153,13 @@ void grade_describe_processes(void *unused, char *out, size_t size);
 int grade_count_open_fds(void);
 
 /*
+ * The CPU time (user and system, all threads) process pid has used, in
+ * seconds, from /proc/pid/stat (10 ms steps); -1 when it cannot be read.
+ * Tests measure a waiting student process from outside with it.
+ */
+double grade_process_cpu_seconds(pid_t pid);
+
+/*
  * The JSON trace as an oracle: loads IPC_TRACE_FILE-style JSON Lines and
  * finds steps in the order they were written.
  */

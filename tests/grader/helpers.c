@@ -116,6 +116,25 @@ int grade_count_open_fds(void)
     return count - 1; /* not the directory's own descriptor */
 }
 
+double grade_process_cpu_seconds(pid_t pid)
+{
+    char path[64], line[1024];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return -1;
+    size_t n = fread(line, 1, sizeof line - 1, f);
+    fclose(f);
+    line[n] = '\0';
+    /* After "pid (comm) ": the comm may hold spaces, so start at its last ')'. */
+    const char *p = strrchr(line, ')');
+    unsigned long utime, stime;
+    if (p == NULL ||
+        sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2)
+        return -1;
+    return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
+}
+
 /* Copies the JSON string value of "key" from line into out; "" if absent or null. */
 static void json_field(const char *line, const char *key, char *out, size_t size)
 {

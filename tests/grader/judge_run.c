@@ -325,6 +325,22 @@ static void test_view(const struct judge_options *o, const struct containment *c
         closedir(d);
 }
 
+/*
+ * True when the test binary is a checker (boundary.h): an agent_LAB is
+ * beside it, which runs the student's code. test_02-pipe -> agent_02-pipe.
+ */
+static bool has_agent(const struct judge_options *o)
+{
+    char path[PATH_MAX];
+    const char *slash = strrchr(o->binary, '/');
+    const char *base = slash ? slash + 1 : o->binary;
+    const char *lab = strchr(base, '_');
+    if (lab == NULL)
+        return false;
+    snprintf(path, sizeof path, "%.*sagent%.100s", (int)(base - o->binary), o->binary, lab);
+    return access(path, X_OK) == 0;
+}
+
 void judge_run_test(const struct judge_options *o, struct containment *c, int index,
                     const struct grade_test *t, struct graded_test *r)
 {
@@ -354,7 +370,8 @@ void judge_run_test(const struct judge_options *o, struct containment *c, int in
     test_view(o, c, &view);
     char channel_text[] = "3";
     char *argv[] = {(char *)o->binary, "--run", (char *)t->name, "--channel", channel_text, NULL};
-    struct unit_command cmd = {.argv = argv, .view = &view, .channel_fd = sv[1], .out_fd = out[1]};
+    struct unit_command cmd = {.argv = argv, .view = &view, .channel_fd = sv[1], .out_fd = out[1],
+                               .checker = has_agent(o)};
     if (contain_spawn(c, &u, &cmd, prefix, why, sizeof why) == -1) {
         snprintf(r->message, sizeof r->message, "the judge could not start the test: %s", why);
         close(sv[0]), close(sv[1]), close(out[0]), close(out[1]);

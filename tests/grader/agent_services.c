@@ -1,0 +1,52 @@
+/*
+ * agent_services.c - the kit's services inside the student process
+ * (agent_services.h). Linked into the agent only.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/time.h>
+
+#include "agent_services.h"
+#include "trace.h"
+
+static volatile sig_atomic_t signals_seen;
+
+static void count_signal(int sig)
+{
+    (void)sig;
+    signals_seen++;
+}
+
+long agent_interrupt_every(long interval_us)
+{
+    long seen = signals_seen;
+    struct itimerval it = {.it_interval = {interval_us / 1000000, interval_us % 1000000},
+                           .it_value = {interval_us / 1000000, interval_us % 1000000}};
+    if (interval_us > 0) {
+        signals_seen = 0;
+        struct sigaction sa = {.sa_handler = count_signal}; /* no SA_RESTART */
+        sigemptyset(&sa.sa_mask);
+        if (sigaction(SIGALRM, &sa, NULL) == -1)
+            return -1;
+    }
+    if (setitimer(ITIMER_REAL, &it, NULL) == -1)
+        return -1;
+    return seen;
+}
+
+int agent_set_signal(int sig, int ignore)
+{
+    return signal(sig, ignore ? SIG_IGN : SIG_DFL) == SIG_ERR ? -1 : 0;
+}
+
+int agent_trace_to(const char *path)
+{
+    if (path != NULL && setenv("IPC_TRACE_FILE", path, 1) == -1)
+        return -1;
+    if (path == NULL)
+        unsetenv("IPC_TRACE_FILE");
+    trace_reset();
+    return 0;
+}
