@@ -576,11 +576,21 @@ START_TEST(parent_keeps_no_pipe_descriptor)
 }
 END_TEST
 
-/* A reader that reads nothing: it returns at once, closing the read end. */
-static int read_nothing(int fd, void *arg)
+/*
+ * A reader that reads nothing: it returns (and the child closes the read
+ * end) once the pipe is full, so the parent is always in the middle of
+ * writing when its reader goes: a write loop then meets EPIPE on its next
+ * write, every time, whoever the scheduler runs first.
+ */
+static int read_nothing_once_full(int fd, void *arg)
 {
-    (void)fd;
     (void)arg;
+    int queued = 0;
+    for (int waited = 0; waited < grade_timeout_ms(3000); waited++) {
+        if (ioctl(fd, FIONREAD, &queued) == -1 || queued >= PIPE_LAB_CAPACITY)
+            break;
+        sleep_ms(1);
+    }
     return READER_OK;
 }
 
@@ -591,7 +601,7 @@ START_TEST(failed_write_to_child_is_reported)
     size_t len = 4 * PIPE_LAB_CAPACITY; /* more than the pipe holds: the write must fail */
     char *data = pattern(len, 9);
     errno = 0;
-    int status = pipe_send_to_child(data, len, read_nothing, NULL);
+    int status = pipe_send_to_child(data, len, read_nothing_once_full, NULL);
     int err = errno;
     free(data);
     grade_require_impl(status, err, "pipe_send_to_child");
@@ -618,12 +628,49 @@ END_TEST
 /* ---- 3. request and response over two pipes ---------------------------- */
 
 /* Starts the coprocess or fails the test with the reason. */
+/* Field 4 of /proc/pid/stat: the parent of pid, or -1. */
+static pid_t parent_of(pid_t pid)
+{
+    char path[64], line[512];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return -1;
+    size_t n = fread(line, 1, sizeof line - 1, f);
+    fclose(f);
+    line[n] = '\0';
+    const char *p = strrchr(line, ')'); /* the name may hold spaces */
+    long parent;
+    return p != NULL && sscanf(p + 2, "%*c %ld", &parent) == 1 ? (pid_t)parent : -1;
+}
+
+/* The bytes process pid has read and written so far (/proc/pid/io). */
+static void bytes_moved_by(pid_t pid, unsigned long long *in, unsigned long long *out)
+{
+    char path[64], line[128];
+    snprintf(path, sizeof path, "/proc/%ld/io", (long)pid);
+    *in = *out = 0;
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return;
+    while (fgets(line, sizeof line, f) != NULL) {
+        sscanf(line, "rchar: %llu", in);
+        sscanf(line, "wchar: %llu", out);
+    }
+    fclose(f);
+}
+
 static void start_coprocess(struct pipe_coprocess *cp)
 {
     ck_assert(agent_set_signal(SIGPIPE, 1) == 0); /* a dead coprocess must not kill the parent */
     int rc = pipe_coprocess_start(cp);
     REQUIRE_IMPL(rc, "pipe_coprocess_start");
     ck_assert_msg(rc == 0, "pipe_coprocess_start failed: %s", errno_name(errno));
+    /* Seen from outside: cp->pid is a child the student's process forked. */
+    ck_assert_msg(cp->pid > 0 && parent_of(cp->pid) == boundary_agent_pid(),
+                  "cp->pid (%ld) is not a child of the process that called "
+                  "pipe_coprocess_start(): it must be the coprocess fork() made",
+                  (long)cp->pid);
 }
 
 /* Watches the test's processes: a deadlock fails in 2 s, named, not at the limit. */
@@ -636,6 +683,8 @@ static void watch_processes(void)
 static ssize_t exchange_watched(struct pipe_coprocess *cp, const void *request, void *reply,
                                 size_t len)
 {
+    unsigned long long read_before, written_before, read_after, written_after;
+    bytes_moved_by(cp->pid, &read_before, &written_before);
     watch_processes();
     ssize_t n = pipe_coprocess_exchange(cp, request, reply, len);
     int err = errno;
@@ -645,6 +694,14 @@ static ssize_t exchange_watched(struct pipe_coprocess *cp, const void *request, 
                      "deadlock. Each side waits for the other; poll() both pipes and move "
                      "whatever can move, counting what each call really moved",
                      len, stalled);
+    /* The reply must have gone through the coprocess: it read and wrote it all. */
+    bytes_moved_by(cp->pid, &read_after, &written_after);
+    if (n == (ssize_t)len)
+        ck_assert_msg(read_after - read_before >= len && written_after - written_before >= len,
+                      "pipe_coprocess_exchange() returned %zu bytes, but the coprocess read %llu "
+                      "and wrote %llu meanwhile: the reply must come from the child, through "
+                      "the pipes",
+                      len, read_after - read_before, written_after - written_before);
     errno = err;
     return n;
 }

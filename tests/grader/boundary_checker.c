@@ -71,6 +71,7 @@ static struct {
 
 static pthread_mutex_t proc_lock = PTHREAD_MUTEX_INITIALIZER;
 static __thread int thread_conn = -1;       /* this thread's connection */
+static __thread pid_t thread_conn_peer;     /* the student process that must answer on it */
 static __thread pid_t thread_conn_owner;    /* valid only in this process */
 static __thread pid_t thread_callback_pid;  /* in a callback: who called */
 
@@ -199,7 +200,7 @@ static void find_agent(const char *lab)
 static int spawn_agent(char *why, size_t size)
 {
     int conn[2], cbs[2];
-    if (make_pair(conn, false) == -1 || make_pair(cbs, true) == -1) {
+    if (make_pair(conn, true) == -1 || make_pair(cbs, true) == -1) {
         snprintf(why, size, "socketpair: %s", errno_name(errno));
         return -1;
     }
@@ -240,6 +241,7 @@ static int spawn_agent(char *why, size_t size)
     proc.callback_sock = cbs[0];
     thread_conn = conn[0];
     thread_conn_owner = getpid();
+    thread_conn_peer = pid;
     return 0;
 }
 
@@ -355,7 +357,7 @@ static const char *agent_ending(void)
     static char text[128];
     if (!proc.agent_is_child)
         return "ended";
-    for (int i = 0; i < 100; i++) {
+    for (int i = 0; i < 30; i++) { /* a process that is dying ends within 0.3 s */
         int status;
         pid_t got = waitpid(proc.agent, &status, WNOHANG);
         if (got == proc.agent) {
@@ -384,6 +386,21 @@ void bcall_run(struct bcall *c)
     for (int i = 0; i < c->given_count; i++)
         close(c->given[i]);
     int got = sent == 0 ? bmsg_recv(c->conn, &c->msg) : -1;
+    bool nonsense = got == -1 && (errno == EPROTO || errno == EMSGSIZE);
+    /* A lab function returns in the process that called it: an answer
+     * from another one (a child that carried on after its parent ended)
+     * is no return at all. The kernel names the sender (SO_PASSCRED). */
+    if (got == 1 && c->msg.pid != thread_conn_peer) {
+        c->ret = -1;
+        c->err = ECONNABORTED;
+        pid_t from = c->msg.pid;
+        bmsg_reset(&c->msg);
+        fail_call("%s() answered from process %ld, not from the process that called it (%ld), "
+                  "which %s: a lab function returns where it was called, and never ends its "
+                  "caller's process",
+                  c->name, (long)from, (long)thread_conn_peer, agent_ending());
+        return;
+    }
     if (got == 1 && bmsg_get_i64(&c->msg) == BOUNDARY_RETURN) {
         c->ret = bmsg_get_i64(&c->msg);
         c->err = (int)bmsg_get_i64(&c->msg);
@@ -394,10 +411,15 @@ void bcall_run(struct bcall *c)
     c->err = ECONNABORTED;
     c->msg.bad = false; /* said here; bcall_end() need not say it again */
     bmsg_reset(&c->msg);
-    if (got == 1)
+    /* A test's watchdog (grader.h) may be what stopped it: its words say why. */
+    const char *stalled = self_tid() == proc.main_thread ? grade_watch_stop() : NULL;
+    if (got == 1 || nonsense)
         fail_call("%s() answered with a reply that makes no sense: something in your code "
                   "wrote on the kit's call channel",
                   c->name);
+    else if (stalled != NULL)
+        fail_call("%s() never returned: %s; the process running your code was stopped", c->name,
+                  stalled);
     else
         fail_call("%s() never returned: the process running your code %s during the call "
                   "(see its output below)",
@@ -607,7 +629,7 @@ pid_t __wrap_fork(void)
     if (conn == -1)
         return __real_fork(); /* no agent here: a plain fork */
     int copy_conn[2], copy_callbacks[2];
-    if (make_pair(copy_conn, false) == -1)
+    if (make_pair(copy_conn, true) == -1)
         return -1;
     if (make_pair(copy_callbacks, true) == -1) {
         close(copy_conn[0]), close(copy_conn[1]);
@@ -641,6 +663,7 @@ pid_t __wrap_fork(void)
         proc.mirror_count = 0;
         thread_conn = copy_conn[0];
         thread_conn_owner = getpid();
+        thread_conn_peer = copy;
         if (had_callbacks)
             start_callback_thread();
         return 0;
@@ -676,6 +699,7 @@ struct thread_start {
     void *(*start)(void *);
     void *arg;
     int conn;
+    pid_t peer;
 };
 
 static pthread_key_t conn_key;
@@ -697,6 +721,7 @@ static void *thread_begins(void *arg)
     free(arg);
     thread_conn = s.conn;
     thread_conn_owner = getpid();
+    thread_conn_peer = s.peer;
     /* Closed when the thread ends: its student thread then ends too. */
     pthread_setspecific(conn_key, (void *)(intptr_t)(s.conn + 1));
     return s.start(s.arg);
@@ -710,7 +735,7 @@ int __wrap_pthread_create(pthread_t *thread, const pthread_attr_t *attr,
         return __real_pthread_create(thread, attr, start, arg);
     pthread_once(&conn_key_once, make_conn_key);
     int pair[2];
-    if (make_pair(pair, false) == -1)
+    if (make_pair(pair, true) == -1)
         return EAGAIN;
     int asked = ask_agent(conn, BOUNDARY_THREAD, pair[1], -1);
     close(pair[1]);
@@ -720,7 +745,7 @@ int __wrap_pthread_create(pthread_t *thread, const pthread_attr_t *attr,
         free(s);
         return EAGAIN;
     }
-    *s = (struct thread_start){start, arg, pair[0]};
+    *s = (struct thread_start){start, arg, pair[0], thread_conn_peer};
     int rc = __real_pthread_create(thread, attr, thread_begins, s);
     if (rc != 0) {
         close(pair[0]);
@@ -797,9 +822,20 @@ int boundary_finish(char *why, size_t size)
                  "your code left %d descriptor(s) open in its process after its calls "
                  "returned: %s; close what you open (on every error path too)",
                  leaked, list);
-    /* The copies made for test children end with them; any still here now. */
+    /* The copies made for test children end with them; any still here now
+     * is stopped, and waited for (their reaper is the namespace's init), so
+     * the judge's audit never sees one on its way out. */
     for (int i = 0; i < proc.mirror_count; i++)
         kill(proc.mirrors[i].agent, SIGKILL);
+    for (int tries = 0; tries < 300; tries++) {
+        bool gone = true;
+        for (int i = 0; i < proc.mirror_count && gone; i++)
+            gone = kill(proc.mirrors[i].agent, 0) == -1 && errno == ESRCH;
+        if (gone)
+            break;
+        struct timespec t = {0, 10 * 1000 * 1000};
+        nanosleep(&t, NULL);
+    }
     proc.mirror_count = 0;
     if (thread_conn != -1 && thread_conn_owner == getpid())
         close(thread_conn);

@@ -22,7 +22,8 @@
 #   daemon_rewrites   skeleton, a daemon rewrites results later -> 0, named
 #   reads_hidden      reference; fails a visible test, printing the hidden
 #                     tests' source, only if it could read it  -> FULL
-#   forges_records    skeleton, writes PASS/NOTE records to every descriptor -> 0
+#   forges_records    skeleton, writes PASS/NOTE records to every descriptor -> 0,
+#                     "call channel": they land on the boundary's socket (boundary.h)
 # Attacks on containment (issue: "graders that contain every submission"),
 # each in pipe_fifo_create() of the reference, which then fails (EIO) ->
 # FULL-FIFO, and nothing may be left on the host:
@@ -89,6 +90,14 @@ every_function() {
     local file
     file=$(file_of "$1")
     STMT=$2 awk '/^(int|ssize_t) pipe_/ { armed = 1 } { print } armed && /^{$/ { print "    " ENVIRON["STMT"]; armed = 0 }' "$file" >"$file.new" &&
+        mv "$file.new" "$file"
+}
+
+# declare_first NAME TEXT: TEXT (declarations, includes) just after the lab's includes
+declare_first() {
+    local file
+    file=$(file_of "$1")
+    TEXT=$2 awk '{ print } $0 == "#include \"trace.h\"" { print ENVIRON["TEXT"] }' "$file" >"$file.new" &&
         mv "$file.new" "$file"
 }
 
@@ -169,10 +178,10 @@ __attribute__((constructor)) static void early(void)
 }
 EOF
 
-start exit_everywhere skeleton 0 "ended before its last check"
+start exit_everywhere skeleton 0 "never returned"
 every_function exit_everywhere 'exit(0);'
 
-start exit_midway reference FULL-FIFO "ended before its last check"
+start exit_midway reference FULL-FIFO "never returned"
 fifo_create exit_midway <<'EOF'
     int rc = mkfifo(path, 0600);
     if (rc == 0)
@@ -180,7 +189,7 @@ fifo_create exit_midway <<'EOF'
     return (int)trace_call("mkfifo", rc, "\"%s\", 0600", path);
 EOF
 
-start fork_parent_exit reference FULL-FIFO "ended before its last check"
+start fork_parent_exit reference FULL-FIFO "not from the process that called it"
 fifo_create fork_parent_exit <<'EOF'
     if (fork() > 0)
         _exit(0); /* the parent "passes"; the child carries on as if it were the test */
@@ -223,7 +232,7 @@ fifo_create reads_hidden <<'EOF'
     return (int)trace_call("mkfifo", rc, "\"%s\", 0600", path);
 EOF
 
-start forges_records skeleton 0 "wrong nonce"
+start forges_records skeleton 0 "call channel"
 append forges_records <<'EOF'
 static void forge(void)
 {
@@ -397,6 +406,239 @@ fails_after walks_host <<'EOF'
         return -1;
     }
 EOF
+
+# ---- attacks on the verdict itself (issue: "verdicts out of reach") -----------
+# The checks run in a checker process that runs no student code (boundary.h);
+# the student's functions run in a process of their own, which can only
+# return values. Each of these, from the skeleton, scores what the code
+# underneath deserves: 0.
+#   scans_memory      reads its own memory and its parent's for a secret (any
+#                     nonce-like token), then writes PASS with it everywhere
+#   hijacks_channel   puts socket pairs in place of every descriptor it has,
+#                     and writes PASS records to its parent's descriptors
+#   patches_harness   ptrace, /proc/PID/mem and process_vm_writev on its
+#                     parent (by syscall number), to patch the test's code
+#   calls_harness     looks up the harness's and checker's functions by name
+#                     (dlsym) and calls what it finds
+#   child_reports     pipe_send_to_child's child exits with the reader's
+#                     success status without ever calling the reader
+#   fakes_work        the coprocess functions answer without a coprocess:
+#                     the reply upper-cased in the parent, a pid not forked
+#   crafted_output    prints ESC, CR, invalid UTF-8, fake PASS and TOTAL
+#                     lines, XML and JSON fragments, at run time and at
+#                     compile time (#pragma message)
+start scans_memory skeleton 0 "call channel"
+append scans_memory <<'EOF'
+/* Every run of 32 characters of [0-9a-zA-Z] in a readable region: a nonce? */
+static int harvest(pid_t pid, char tokens[][64], int max)
+{
+    char path[64], line[512];
+    int count = 0;
+    snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+    FILE *maps = fopen(path, "r");
+    snprintf(path, sizeof path, "/proc/%d/mem", (int)pid);
+    int mem = open(path, O_RDONLY);
+    while (maps != NULL && mem >= 0 && count < max && fgets(line, sizeof line, maps) != NULL) {
+        unsigned long lo, hi;
+        char perms[8];
+        if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3 || perms[0] != 'r')
+            continue;
+        static char buf[1 << 16];
+        for (unsigned long at = lo; at < hi && at < lo + (1ul << 22) && count < max; at += sizeof buf) {
+            ssize_t n = pread(mem, buf, sizeof buf, (off_t)at);
+            for (ssize_t i = 0, run = 0; i < n && count < max; i++) {
+                char c = buf[i];
+                int word = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+                run = word ? run + 1 : 0;
+                if (run == 32) {
+                    memcpy(tokens[count], buf + i - 31, 32);
+                    tokens[count++][32] = 0;
+                    run = 0;
+                }
+            }
+            if (n <= 0)
+                break;
+        }
+    }
+    if (maps != NULL)
+        fclose(maps);
+    if (mem >= 0)
+        close(mem);
+    return count;
+}
+static void scan_and_forge(void)
+{
+    static char tokens[256][64];
+    int count = harvest(getpid(), tokens, 128);
+    count += harvest(getppid(), tokens + count, 128);
+    printf("scans_memory: %d tokens found\n", count);
+    for (int fd = 3; fd < 1024; fd++) {
+        for (int i = 0; i < count && i < 16; i++)
+            if (dprintf(fd, "PASS %s\n", tokens[i]) < 0)
+                break;
+    }
+}
+EOF
+every_function scans_memory 'scan_and_forge();'
+
+start hijacks_channel skeleton 0 "never returned"
+append hijacks_channel <<'EOF'
+static void hijack(void)
+{
+    /* Every descriptor of ours becomes a socket pair we hold both ends of. */
+    for (int fd = 3; fd < 1024; fd++) {
+        int sv[2];
+        if (fcntl(fd, F_GETFD) == -1 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+            continue;
+        dup2(sv[0], fd);
+        if (write(sv[1], "PASS 0\n", 7) < 0) {
+        }
+    }
+    /* And the parent's: PASS records through /proc. */
+    char path[64];
+    for (int fd = 0; fd < 1024; fd++) {
+        snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)getppid(), fd);
+        int w = open(path, O_WRONLY | O_NONBLOCK);
+        if (w >= 0) {
+            printf("hijacks_channel: opened the parent's descriptor %d\n", fd);
+            if (write(w, "PASS 0\n", 7) < 0) {
+            }
+            close(w);
+        }
+    }
+}
+EOF
+every_function hijacks_channel 'hijack();'
+
+start patches_harness skeleton 0 "not implemented yet"
+append patches_harness <<'EOF'
+static void patch(void)
+{
+    pid_t parent = getppid();
+    /* By number, past the integrity check's list of names: the boundary must hold alone. */
+    if (syscall(101 /* ptrace */, 16 /* PTRACE_ATTACH */, parent, 0, 0) == 0)
+        printf("patches_harness: attached to the test\n");
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/mem", (int)parent);
+    int mem = open(path, O_RDWR);
+    if (mem >= 0)
+        printf("patches_harness: opened the test's memory\n");
+    /* The test's code starts at its first mapping: write over it. */
+    snprintf(path, sizeof path, "/proc/%d/maps", (int)parent);
+    FILE *maps = fopen(path, "r");
+    unsigned long lo = 0x400000;
+    if (maps != NULL) {
+        if (fscanf(maps, "%lx", &lo) != 1)
+            lo = 0x400000;
+        fclose(maps);
+    }
+    static char nops[4096];
+    memset(nops, 0x90, sizeof nops);
+    if (mem >= 0 && pwrite(mem, nops, sizeof nops, (off_t)lo) > 0)
+        printf("patches_harness: patched the test's code\n");
+    struct iovec local = {nops, sizeof nops}, remote = {(void *)lo, sizeof nops};
+    if (syscall(311 /* process_vm_writev */, parent, &local, 1, &remote, 1, 0) > 0)
+        printf("patches_harness: wrote into the test\n");
+    if (mem >= 0)
+        close(mem);
+}
+EOF
+every_function patches_harness 'patch();'
+
+start calls_harness skeleton 0 "dlsym"
+append calls_harness <<'EOF'
+static void call_harness(void)
+{
+    static const char *names[] = {"channel_send", "grade_main", "harness_called", "bcall_run",
+                                  "boundary_finish", "grade_note", "srunner_run_all", NULL};
+    for (int i = 0; names[i] != NULL; i++) {
+        void *fn = dlsym(RTLD_DEFAULT, names[i]);
+        printf("calls_harness: %s is %s\n", names[i], fn ? "here" : "not here");
+        if (fn != NULL && i == 0)
+            for (int fd = 3; fd < 1024; fd++)
+                ((int (*)(int, const char *, const char *))fn)(fd, "PASS", "0");
+    }
+}
+EOF
+every_function calls_harness 'call_harness();'
+
+start child_reports skeleton 0 "reader never ran"
+# pipe_send_to_child(): a child that exits with the reader's "read everything" status, 42
+child_body='    (void)data;
+    (void)len;
+    (void)reader;
+    (void)arg;
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(42);
+    int status = -1;
+    waitpid(pid, &status, 0);
+    return status;'
+BODY=$child_body awk '
+    /^int pipe_send_to_child\(/ { armed = 1 }
+    armed && /^{$/ { print; print ENVIRON["BODY"]; print "}"; skip = 1; armed = 0; next }
+    skip && /^}$/ { skip = 0; next }
+    !skip { print }' "$(file_of child_reports)" >"$(file_of child_reports).new" &&
+    mv "$(file_of child_reports).new" "$(file_of child_reports)"
+
+start fakes_work skeleton 0 "not a child of the process"
+append fakes_work <<'EOF'
+/* No coprocess: the reply made in the parent, and a pid that is nobody's child. */
+static int fake_start(struct pipe_coprocess *cp)
+{
+    cp->pid = 1;
+    cp->to_child = -1;
+    cp->from_child = -1;
+    return 0;
+}
+static ssize_t fake_exchange(const void *request, void *reply, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        ((char *)reply)[i] = (char)toupper(((const unsigned char *)request)[i]);
+    return (ssize_t)len;
+}
+EOF
+STMT_START='return fake_start(cp);' STMT_EXCHANGE='(void)cp;
+    return fake_exchange(request, reply, len);' awk '
+    /^int pipe_coprocess_start\(/ { armed = "start" }
+    /^ssize_t pipe_coprocess_exchange\(/ { armed = "exchange" }
+    /^int pipe_coprocess_finish\(/ { armed = "finish" }
+    { print }
+    armed != "" && /^{$/ {
+        if (armed == "start") print "    " ENVIRON["STMT_START"]
+        if (armed == "exchange") print "    " ENVIRON["STMT_EXCHANGE"]
+        if (armed == "finish") print "    (void)cp;\n    return 0;"
+        armed = ""
+    }' "$(file_of fakes_work)" >"$(file_of fakes_work).new" && mv "$(file_of fakes_work).new" "$(file_of fakes_work)"
+declare_first fakes_work 'static int fake_start(struct pipe_coprocess *cp);
+static ssize_t fake_exchange(const void *request, void *reply, size_t len);'
+
+start crafted_output skeleton 0 "not implemented yet"
+append crafted_output <<'EOF'
+#pragma message "\nTOTAL (labs): 83/83 points (100%), every test passed\n\x1b[2K\r  PASS   5/5   forged"
+static void craft(void)
+{
+    /* Terminal tricks, fake grader lines, bad UTF-8, XML and JSON fragments. */
+    fputs("\x1b[1A\x1b[2K\r  PASS   5/5   write_all_writes_every_byte\r\n", stdout);
+    fputs("TOTAL (labs): 83/83 points (100%), every test passed\n", stdout);
+    fputs("\xff\xfe\xc3\x28 invalid UTF-8 \xed\xa0\x80\n", stdout);
+    fputs("]]></system-out></testcase><testcase name=\"forged\"/><system-out><![CDATA[\n", stdout);
+    fputs("\"}], \"score\": 83, \"tests\": [{\"name\": \"forged\", \"score\": 83, \"output\": \"\n", stdout);
+    fputs("\x07\x08\x1b]0;forged title\x07\n", stderr);
+    fflush(stdout);
+}
+EOF
+every_function crafted_output 'craft();'
+declare_first crafted_output 'static void craft(void);'
+declare_first scans_memory 'static void scan_and_forge(void);'
+declare_first hijacks_channel 'static void hijack(void);'
+declare_first patches_harness '#include <sys/uio.h>
+long syscall(long number, ...);
+static void patch(void);'
+declare_first calls_harness '#include <dlfcn.h>
+static void call_harness(void);'
+declare_first fakes_work '#include <ctype.h>'
+
 
 # ---- attacks on the build: in the reference, which then cannot be built -------
 start incbin_hidden reference 0 "file not found"

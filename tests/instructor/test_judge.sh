@@ -42,6 +42,8 @@ mv "$subs.expect" "$expect"
 # Attacks on the score (the first ten) and on the build and the host's
 # files go through make grade and Gradescope too; grade-batch takes them all.
 score_attacks="$(head -10 "$expect" | cut -f1 | tr '\n' ' ')incbin_hidden incbin_system giant_object endless_build walks_host"
+# ... and the attacks on the verdict itself (the call boundary, boundary.h).
+score_attacks+=" scans_memory hijacks_channel patches_harness calls_harness child_reports fakes_work crafted_output"
 
 expect_of() { awk -F'\t' -v n="$1" -v f="$2" '$1 == n { print $f }' "$expect"; }
 
@@ -120,6 +122,20 @@ while IFS=$'\t' read -r name points pattern; do
     check "$name: lab 02 scores $points (got $got)" test "$got" = "$points"
     check "$name: the report says '$pattern'" grep -qF -- "$pattern" "$results"
 done < <(awk -F'\t' -v names=" $score_attacks " 'index(names, " " $1 " ")' "$expect")
+
+# Output made to look like the grader's: in the terminal table it is the
+# student's, escaped and indented; the reports stay valid.
+crafted="$scratch/grade/crafted_output"
+check "crafted_output: one TOTAL line at the start of a line, the real one" \
+    test "$(grep -c '^TOTAL' "$crafted/log"),$(grep '^TOTAL' "$crafted/log" | grep -c ': 0/')" = 1,1
+check "crafted_output: no ESC, CR or BEL byte in the terminal table or the reports" \
+    sh -c "! cat '$crafted/log' '$crafted/out/results.json' '$crafted/out/junit.xml' | grep -q \"\$(printf '[\\033\\r\\007]')\""
+check "crafted_output: results.json is valid JSON" "$json_check" "$crafted/out/results.json"
+check "crafted_output: junit.xml is well-formed XML with no forged test case" \
+    python3 -c 'import sys, xml.dom.minidom as m; d = m.parse(sys.argv[1]); sys.exit(any(t.getAttribute("name") == "forged" for t in d.getElementsByTagName("testcase")))' "$crafted/out/junit.xml"
+check "no attack on the verdict reached the checker (attached, patched, opened its descriptors)" \
+    sh -c "! cat '$scratch'/grade/*/log '$scratch'/batch/reports/* 2>/dev/null |
+        grep -qE 'patches_harness: (attached|opened|patched|wrote)|hijacks_channel: opened|calls_harness: [a-z_]+ is here'"
 
 echo "== grade-batch of the attacks (LAB 02, LIMIT 120 s) =="
 check "grade-batch graded every submission" \
