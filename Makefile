@@ -261,7 +261,7 @@ $(JUDGE): $(JUDGE_OBJS) $(COMMON_LIB)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(TEXTSAFE): $(patsubst %,$(BUILD)/tests/grader/%.o,textsafe report verdict) $(COMMON_LIB)
+$(TEXTSAFE): $(patsubst %,$(BUILD)/tests/grader/%.o,textsafe verdict) $(COMMON_LIB)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
