@@ -54,11 +54,13 @@
 #                    in a jail; grade-plan: what that is, per lab)
 #   make windows     lab 04 for Windows (MinGW-w64, WinSock): build/windows/
 #   make wire        lab 04's calls and the TCP segments they send, on one
-#                    timeline (MODE=halfclose DELAY=50ms LOSS=5%; as root);
+#                    timeline (MODE=halfclose DELAY=50ms LOSS=5%; as root;
+#                    IMPL=labs your programs, as for make bench);
 #                    make wire-samples / wire-charts re-record the slides' captures
 #   make slides      the lecture decks to build/slides/ (HTML; PDF with Chromium);
 #                    make deps-slides installs Marp CLI first; slides-html: HTML only
-#   make trace-chart MODE=halfclose   draw a traced lab 04 run as a chart;
+#   make trace-chart MODE=halfclose   draw a traced lab 04 run as a chart
+#                    (IMPL=labs: of your programs);
 #                    make trace-chart-samples re-records the slides' charts
 #   (see README.md, "For instructors")
 #
@@ -82,6 +84,12 @@ SAN  ?=
 V    ?= 0
 IMPL ?= labs
 LAB  ?=
+# Whose lab 04 programs the chart tools run (make trace-chart, make wire, and
+# make live with LIVE_CMD): IMPL=labs your own, IMPL=solutions the reference,
+# named as for make grade and make bench. Without IMPL: the reference when the
+# kit has it (the slides are drawn from it), else yours (the student kit).
+SHOW_IMPL := $(strip $(if $(filter command line environment,$(origin IMPL)),$(IMPL),\
+               $(if $(wildcard solutions/[0-9][0-9]-*),solutions,labs)))
 
 comma   := ,
 VARIANT := $(if $(SAN),san-$(subst $(comma),-,$(SAN)),plain)
