@@ -230,12 +230,10 @@ int main(int argc, char **argv)
     /* The verdicts first: they are the record the other reports can be made from again. */
     if (a.verdicts && verdict_write(a.verdicts, a.visibility, results, count) == -1)
         die_errno("judge: writing %s", a.verdicts);
-    if (a.json && report_json(a.json, a.lab, a.visibility, results, count) == -1)
-        die_errno("judge: writing %s", a.json);
-    if (a.junit && report_junit(a.junit, a.lab, results, count) == -1)
-        die_errno("judge: writing %s", a.junit);
-    if (a.text && report_text(a.text, a.lab, a.impl, results, count) == -1)
-        die_errno("judge: writing %s", a.text);
+    const struct report_paths paths = {a.json, a.junit, a.text};
+    const char *failed;
+    if (report_write_files(&paths, a.lab, a.impl, a.visibility, results, count, &failed) == -1)
+        die_errno("judge: writing %s", failed);
     int status = EXIT_ALL_PASSED;
     for (size_t i = 0; i < count; i++) {
         if (!results[i].passed)

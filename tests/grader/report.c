@@ -152,3 +152,17 @@ int report_junit(const char *path, const char *lab, const struct graded_test *re
     fputs("  </testsuite>\n", out);
     return fclose(out) == 0 ? 0 : -1;
 }
+
+int report_write_files(const struct report_paths *paths, const char *lab, const char *impl,
+                       const char *visibility, const struct graded_test *results, size_t count,
+                       const char **failed)
+{
+    *failed = NULL;
+    if (paths->json && report_json(paths->json, lab, visibility, results, count) == -1)
+        *failed = paths->json;
+    else if (paths->junit && report_junit(paths->junit, lab, results, count) == -1)
+        *failed = paths->junit;
+    else if (paths->text && report_text(paths->text, lab, impl, results, count) == -1)
+        *failed = paths->text;
+    return *failed ? -1 : 0;
+}

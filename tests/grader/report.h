@@ -44,4 +44,19 @@ int report_json(const char *path, const char *lab, const char *visibility,
 int report_junit(const char *path, const char *lab, const struct graded_test *results,
                  size_t count);
 
+/* The report files of one lab; a NULL path is a report not wanted. */
+struct report_paths {
+    const char *json, *junit, *text;
+};
+
+/*
+ * Writes each wanted report (report_json(), report_junit(), report_text()),
+ * so that the judge and render (which writes them again from the verdicts)
+ * always write the same set. Returns 0, or -1 with errno set and *failed set
+ * to the path that could not be written.
+ */
+int report_write_files(const struct report_paths *paths, const char *lab, const char *impl,
+                       const char *visibility, const struct graded_test *results, size_t count,
+                       const char **failed);
+
 #endif
