@@ -579,7 +579,8 @@ clean:
 help:
 	@sed -n '2,/^# Layout of the output/p' Makefile | sed '$$d; s/^# \{0,1\}//'
 
-# Parts of the kit that bring their own rules (slides, benchmarks).
+# Parts of the kit that bring their own rules: the slides and the trace chart,
+# lab 04 for Windows, the wire, the live view (make bench is above).
 -include $(wildcard slides/slides.mk labs/04-tcp-lifecycle/win/windows.mk \
                     tools/wire/wire.mk tools/live/live.mk)
 
