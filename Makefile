@@ -54,11 +54,13 @@
 #                    in a jail; grade-plan: what that is, per lab)
 #   make windows     lab 04 for Windows (MinGW-w64, WinSock): build/windows/
 #   make wire        lab 04's calls and the TCP segments they send, on one
-#                    timeline (MODE=halfclose DELAY=50ms LOSS=5%; as root);
+#                    timeline (MODE=halfclose DELAY=50ms LOSS=5%; as root;
+#                    IMPL=labs your programs, as for make bench);
 #                    make wire-samples / wire-charts re-record the slides' captures
 #   make slides      the lecture decks to build/slides/ (HTML; PDF with Chromium);
 #                    make deps-slides installs Marp CLI first; slides-html: HTML only
-#   make trace-chart MODE=halfclose   draw a traced lab 04 run as a chart;
+#   make trace-chart MODE=halfclose   draw a traced lab 04 run as a chart
+#                    (IMPL=labs: of your programs);
 #                    make trace-chart-samples re-records the slides' charts
 #   (see README.md, "For instructors")
 #
@@ -82,6 +84,12 @@ SAN  ?=
 V    ?= 0
 IMPL ?= labs
 LAB  ?=
+# Whose lab 04 programs the chart tools run (make trace-chart, make wire, and
+# make live with LIVE_CMD): IMPL=labs your own, IMPL=solutions the reference,
+# named as for make grade and make bench. Without IMPL: the reference when the
+# kit has it (the slides are drawn from it), else yours (the student kit).
+SHOW_IMPL := $(strip $(if $(filter command line environment,$(origin IMPL)),$(IMPL),\
+               $(if $(wildcard solutions/[0-9][0-9]-*),solutions,labs)))
 
 comma   := ,
 VARIANT := $(if $(SAN),san-$(subst $(comma),-,$(SAN)),plain)
@@ -287,7 +295,7 @@ $(JUDGE): $(JUDGE_OBJS) $(COMMON_LIB)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(TEXTSAFE): $(patsubst %,$(BUILD)/tests/grader/%.o,textsafe report verdict) $(COMMON_LIB)
+$(TEXTSAFE): $(patsubst %,$(BUILD)/tests/grader/%.o,textsafe verdict) $(COMMON_LIB)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
@@ -597,7 +605,8 @@ clean:
 help:
 	@sed -n '2,/^# Layout of the output/p' Makefile | sed '$$d; s/^# \{0,1\}//'
 
-# Parts of the kit that bring their own rules (slides, benchmarks).
+# Parts of the kit that bring their own rules: the slides and the trace chart,
+# lab 04 for Windows, the wire, the live view (make bench is above).
 -include $(wildcard slides/slides.mk labs/04-tcp-lifecycle/win/windows.mk \
                     tools/wire/wire.mk tools/live/live.mk)
 

@@ -1,7 +1,8 @@
 /*
- * step.c - step mode, for live demos: IPC_STEP=1 pauses after every traced
- * call and narration line, IPC_STEP=notes at the narration lines only (what
- * `make demo` uses, so a whole tour takes a few dozen presses).
+ * step.c - step mode (see step.h), for live demos: IPC_STEP=1 pauses after
+ * every traced call and narration line, IPC_STEP=notes at the narration
+ * lines only (what `make demo` uses, so a whole tour takes a few dozen
+ * presses).
  *
  * The prompt and the Enter key go through /dev/tty, the controlling terminal,
  * not stdin/stdout: the demo's own pipes and sockets stay untouched. A process
@@ -35,7 +36,7 @@
 #include "clock.h"
 #include "err.h"
 #include "json.h"
-#include "trace.h"
+#include "step.h"
 
 enum step_mode { STEP_OFF, STEP_NOTES, STEP_CALLS };
 
@@ -80,7 +81,7 @@ void step_unlock(int fd)
 
 /* Tells a live view that this process waits for a key ("pause") or went
  * on ("resume"): one JSON line, as trace.c writes them, to IPC_TRACE_LIVE. */
-static void tell_live(const char *phase)
+static void tell_live(const char *role, const char *phase)
 {
     const char *path = getenv("IPC_TRACE_LIVE");
     if (path == NULL || path[0] == '\0')
@@ -92,7 +93,7 @@ static void tell_live(const char *phase)
     if (n < 0 || (size_t)n >= sizeof line)
         return;
     used = (size_t)n;
-    json_append_string(line, sizeof line, &used, trace_role());
+    json_append_string(line, sizeof line, &used, role);
     n = snprintf(line + used, sizeof line - used,
                  ",\"call\":null,\"args\":null,\"ret\":null,\"errno\":null,\"note\":null,"
                  "\"phase\":\"%s\"}\n",
@@ -176,7 +177,7 @@ static void wait_for_key(int tty, int fifo)
     read_enter(tty);
 }
 
-void step_pause(const char *what, bool narration)
+void step_pause(const char *role, bool narration)
 {
     int saved = errno;
     enum step_mode mode = step_mode();
@@ -189,16 +190,15 @@ void step_pause(const char *what, bool narration)
         errno = saved;
         return;
     }
-    (void)what; /* the narration line itself was just printed */
     char prompt[128];
-    int n = snprintf(prompt, sizeof prompt, "   [%s %ld] press Enter to go on ", trace_role(),
-                     (long)getpid());
+    int n =
+        snprintf(prompt, sizeof prompt, "   [%s %ld] press Enter to go on ", role, (long)getpid());
     if (n > 0 &&
         write(tty, prompt, (size_t)n < sizeof prompt ? (size_t)n : sizeof prompt - 1) > 0) {
         int keys = open_keys();
-        tell_live("pause");
+        tell_live(role, "pause");
         wait_for_key(tty, keys);
-        tell_live("resume");
+        tell_live(role, "resume");
     }
     step_unlock(tty);
     errno = saved;

@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "err.h"
 #include "json.h"
+#include "step.h"
 #include "term.h"
 #include "trace.h"
 
@@ -467,7 +468,7 @@ static long vtrace(const char *call, long result, const char *note, const char *
         lift_fields(&ev);
         emit_line(&ev, held);
         if (!held)
-            step_pause(call, false);
+            step_pause(trace_role(), false);
     }
     pending_start_ns = 0; /* a start belongs to one call only */
     memset(&pending_states, 0, sizeof pending_states);
@@ -556,7 +557,7 @@ void trace_note(const char *fmt, ...)
         tell_held(now);
         struct event ev = {.mono_ns = now, .note = text};
         emit(&ev);
-        step_pause(text, true); /* IPC_STEP=notes stops here only */
+        step_pause(trace_role(), true); /* IPC_STEP=notes stops here only */
     }
     errno = saved;
 }

@@ -23,7 +23,7 @@
  *                            view (tools/live) reads while the programs run
  *   IPC_STEP=1               pause after each traced step until Enter is pressed
  *                            on the controlling terminal (never blocks without
- *                            one); one process prompts at a time
+ *                            one); one process prompts at a time (step.h)
  *   IPC_STEP=notes           pause at the narration lines (trace_note) only, as
  *                            IPC_STEP=1 make demo does
  *   IPC_TRACE_REPEAT=N       on stderr, show each call name at most N times
@@ -143,21 +143,5 @@ void trace_reset(void);
 
 /* The role this process traces under ("server", or the program's name). */
 const char *trace_role(void);
-
-/*
- * Step mode (step.c): when IPC_STEP=1 (every step) or IPC_STEP=notes (a
- * narration only) asks for a pause here and the process has a controlling
- * terminal, prints a prompt there, with the role, and waits for Enter.
- * Returns at once otherwise. trace_call() and trace_note() call it for you.
- *
- * Processes of one run share the terminal: a prompt holds an exclusive
- * flock() on /dev/tty, and every trace line takes it too before it is
- * written, so one process prompts at a time and the others wait.
- * step_lock() returns the descriptor holding the lock (-1: none taken);
- * step_unlock() releases it.
- */
-void step_pause(const char *what, bool narration);
-int step_lock(void);
-void step_unlock(int fd);
 
 #endif

@@ -100,9 +100,8 @@ TRACE_CHART_LIB  := $(patsubst %.c,$(BUILD)/%.o,$(filter-out %/trace_chart.c too
 TRACE_CHART      := $(BUILD)/$(TRACE_CHART_DIR)/trace_chart
 TRACE_CHART_TEST := $(BUILD)/$(TRACE_CHART_DIR)/test_trace_chart
 # Whose programs are drawn: IMPL=labs|solutions when given, else the reference
-# when this kit has it (a student kit has only labs/, the student's own code).
-TRACE_CHART_IMPL := $(strip $(if $(filter command line environment,$(origin IMPL)),$(IMPL),\
-                        $(if $(wildcard solutions/04-tcp-lifecycle),solutions,labs)))
+# when this kit has it (SHOW_IMPL, in the Makefile: make wire chooses alike).
+TRACE_CHART_IMPL := $(SHOW_IMPL)
 TRACE_CHART_LAB  := $(TRACE_CHART_IMPL)/04-tcp-lifecycle
 TRACE_CHART_PROGRAMS := $(BUILD)/$(TRACE_CHART_LAB)/tcp_server $(BUILD)/$(TRACE_CHART_LAB)/tcp_client
 # The runs kept as test data and drawn in the slides (slides/img/trace/MODE.svg).

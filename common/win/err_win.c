@@ -1,15 +1,14 @@
 /*
- * err_win.c - error names and texts for the Windows build; it takes the
- * place of errno_names.c there (see err.h for the contract).
+ * err_win.c - error texts for the Windows build: strerror() that knows
+ * WinSock's numbers too (posix_win.h makes strerror() this win_strerror()).
  *
  * On Windows an errno is one of two kinds of number: the C runtime's
  * (ENOENT = 2, EINVAL = 22, ...) or, from a socket call, WinSock's
- * (WSAECONNREFUSED = 10061, ...), which sock_win.c copies to errno. Both
- * get their symbolic name, so a message reads
+ * (WSAECONNREFUSED = 10061, ...), which sock_win.c copies to errno. The
+ * names and hints of both come from common/errno_names.c, as on Linux; the
+ * text here is the one Windows itself gives (FormatMessage), so a message reads
  *
  *     tcp_client.exe[...]: connect to 127.0.0.1 port 9: WSAECONNREFUSED (No connection ...)
- *
- * with the text Windows itself gives (FormatMessage) and the kit's hint.
  */
 #define WIN32_LEAN_AND_MEAN
 #include <windows.h>
@@ -21,135 +20,6 @@
 
 #include "err.h"
 #include "win/posix_win.h"
-
-struct errno_entry {
-    int value;
-    const char *name;
-};
-
-#define E(name)                                                                                    \
-    {                                                                                              \
-        name, #name                                                                                \
-    }
-
-/* The C runtime's numbers (MinGW's errno.h), then WinSock's. */
-static const struct errno_entry ERRNO_TABLE[] = {
-    E(EPERM),
-    E(ENOENT),
-    E(ESRCH),
-    E(EINTR),
-    E(EIO),
-    E(ENXIO),
-    E(E2BIG),
-    E(ENOEXEC),
-    E(EBADF),
-    E(ECHILD),
-    E(EAGAIN),
-    E(ENOMEM),
-    E(EACCES),
-    E(EFAULT),
-    E(EBUSY),
-    E(EEXIST),
-    E(ENODEV),
-    E(ENOTDIR),
-    E(EISDIR),
-    E(EINVAL),
-    E(ENFILE),
-    E(EMFILE),
-    E(ENOSPC),
-    E(EPIPE),
-    E(ERANGE),
-    E(ENAMETOOLONG),
-    E(ENOSYS),
-    E(EPROTO),
-    E(ENODATA),
-    E(EBADMSG),
-    E(WSAEINTR),
-    E(WSAEBADF),
-    E(WSAEACCES),
-    E(WSAEFAULT),
-    E(WSAEINVAL),
-    E(WSAEMFILE),
-    E(WSAEWOULDBLOCK),
-    E(WSAEINPROGRESS),
-    E(WSAEALREADY),
-    E(WSAENOTSOCK),
-    E(WSAEDESTADDRREQ),
-    E(WSAEMSGSIZE),
-    E(WSAEPROTOTYPE),
-    E(WSAENOPROTOOPT),
-    E(WSAEPROTONOSUPPORT),
-    E(WSAESOCKTNOSUPPORT),
-    E(WSAEOPNOTSUPP),
-    E(WSAEPFNOSUPPORT),
-    E(WSAEAFNOSUPPORT),
-    E(WSAEADDRINUSE),
-    E(WSAEADDRNOTAVAIL),
-    E(WSAENETDOWN),
-    E(WSAENETUNREACH),
-    E(WSAENETRESET),
-    E(WSAECONNABORTED),
-    E(WSAECONNRESET),
-    E(WSAENOBUFS),
-    E(WSAEISCONN),
-    E(WSAENOTCONN),
-    E(WSAESHUTDOWN),
-    E(WSAETIMEDOUT),
-    E(WSAECONNREFUSED),
-    E(WSAEHOSTDOWN),
-    E(WSAEHOSTUNREACH),
-    E(WSASYSNOTREADY),
-    E(WSAVERNOTSUPPORTED),
-    E(WSANOTINITIALISED),
-    E(WSAEDISCON),
-    E(WSAHOST_NOT_FOUND),
-    E(WSATRY_AGAIN),
-    E(WSANO_RECOVERY),
-    E(WSANO_DATA),
-};
-
-const char *errno_name(int err)
-{
-    for (size_t i = 0; i < sizeof ERRNO_TABLE / sizeof ERRNO_TABLE[0]; i++) {
-        if (ERRNO_TABLE[i].value == err)
-            return ERRNO_TABLE[i].name;
-    }
-    static char unknown[24];
-    snprintf(unknown, sizeof unknown, "E%d", err);
-    return unknown;
-}
-
-const char *errno_hint(int err)
-{
-    switch (err) {
-    case WSANOTINITIALISED:
-        return "WinSock is not loaded: call WSAStartup() (sock_startup()) before any socket call";
-    case WSAEADDRINUSE:
-        return "another socket holds this address: pick another port or port 0";
-    case WSAECONNREFUSED:
-        return "nothing listens there; start the server first and check the port";
-    case WSAETIMEDOUT:
-        return "the peer did not answer in time; check the address and that the host is up";
-    case WSAECONNRESET:
-        return "the peer aborted the connection (RST), e.g. it closed with unread data or "
-               "SO_LINGER 0";
-    case WSAECONNABORTED:
-        return "this side's TCP gave the connection up (e.g. a send after the peer's RST)";
-    case WSAESHUTDOWN:
-        return "this side already called shutdown(SD_SEND): no more sending on it";
-    case WSAEINVAL:
-    case EINVAL:
-        return "an argument is out of range or the socket is in the wrong state for this call";
-    case WSAEAFNOSUPPORT:
-        return "this address family is not available here (is IPv6 disabled?)";
-    case WSAEMSGSIZE:
-        return "the message is larger than the channel can carry; send a smaller one";
-    case ENOSYS:
-        return "not implemented yet: fill in the TODO in your lab file";
-    default:
-        return NULL;
-    }
-}
 
 /*
  * Windows' own texts for the WinSock errors lab 04 meets, for when the

@@ -51,7 +51,8 @@ enum tcp_state {
     TCP_STATE_CLOSING = 11,
 };
 
-/* "ESTABLISHED", "TIME_WAIT", ..., "-" for TCP_STATE_NONE, "UNKNOWN" otherwise. */
+/* "ESTABLISHED", "TIME_WAIT", ..., "-" for TCP_STATE_NONE, "UNKNOWN" otherwise
+ * (tcp_state_names.c, the same on Linux and Windows). */
 const char *tcp_state_name(int state);
 
 /* The state of the TCP socket fd (TCP_INFO), or -1 with errno set: EBADF

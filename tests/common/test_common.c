@@ -25,6 +25,7 @@
 #include "json_valid.h"
 #include "term.h"
 #include "trace.h"
+#include "xml.h"
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -339,6 +340,22 @@ START_TEST(json_string_is_valid_utf8_whatever_the_bytes)
 }
 END_TEST
 
+START_TEST(xml_text_is_well_formed_whatever_the_bytes)
+{
+    char *xml = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&xml, &size);
+    ck_assert_ptr_nonnull(out);
+    /* markup, é and a tab and newline (kept), a lone 0xff, escape, CR, DEL,
+     * a C1 control (U+0085) and U+FFFE */
+    xml_write_text(out, "<a href=\"x\">&'</a> \xc3\xa9\t\n\xff\x1b\r\x7f \xc2\x85 \xef\xbf\xbe");
+    ck_assert_int_eq(fclose(out), 0);
+    ck_assert_str_eq(xml, "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt; \xc3\xa9\t\n"
+                          "\\xff\\x1b\\x0d\\x7f \\xc2\\x85 \\xef\\xbf\\xbe");
+    free(xml);
+}
+END_TEST
+
 START_TEST(terminal_text_shows_controls_and_indents_every_line)
 {
     char *text = NULL;
@@ -632,6 +649,8 @@ int main(int argc, char **argv)
         {"json_string_is_valid_utf8_whatever_the_bytes",
          json_string_is_valid_utf8_whatever_the_bytes, 1, 5,
          "common/json.c: escape_char(), common/utf8.c: utf8_decode()"},
+        {"xml_text_is_well_formed_whatever_the_bytes", xml_text_is_well_formed_whatever_the_bytes,
+         1, 5, "common/xml.c: xml_write_text(), common/utf8.c: utf8_decode()"},
         {"terminal_text_shows_controls_and_indents_every_line",
          terminal_text_shows_controls_and_indents_every_line, 1, 5,
          "common/term.c: term_write_text()"},

@@ -4,8 +4,11 @@
  * usage: judge --bin TEST_BINARY --lab NAME [options]   (see usage() below)
  *
  * It runs every test of one lab's test binary in a unit of its own
- * (contain.h), one at a time, and writes the terminal table, the
- * Gradescope JSON entries and the JUnit suite (report.h). Nothing the
+ * (contain.h), one at a time, and writes that lab's terminal table,
+ * Gradescope JSON entries, JUnit suite (report.h) and verdict records
+ * (verdict.h). tools/grade.sh merges the labs' parts into results.json and
+ * junit.xml, and has render.c write a lab's parts again from its records
+ * when it changed them (see render.c). Nothing the
  * tests or the student's code do can reach this process's memory, its
  * files or (as root) its processes: they run as another uid, in other
  * namespaces, and only talk to it through the records of channel.h.
@@ -41,7 +44,8 @@ static void usage(const char *prog)
     printf("usage: %s --bin TEST_BINARY --lab NAME [options]\n"
            "       %s --step NAME --limit SECONDS [options] -- COMMAND   (see --step x --help)\n"
            "Runs each test of one lab in its own contained process tree and decides\n"
-           "the score. Only this program writes results.\n"
+           "the score: only this program says whether a test passed. It writes the lab's\n"
+           "reports; tools/grade.sh merges every lab's into results.json and junit.xml.\n"
            "  --impl NAME       label for the report (labs or solutions)\n"
            "  --only TEST       grade just this test\n"
            "  --points FILE     the test table (name, points, timeout, hint) to grade by,\n"
@@ -226,12 +230,10 @@ int main(int argc, char **argv)
     /* The verdicts first: they are the record the other reports can be made from again. */
     if (a.verdicts && verdict_write(a.verdicts, a.visibility, results, count) == -1)
         die_errno("judge: writing %s", a.verdicts);
-    if (a.json && report_json(a.json, a.lab, a.visibility, results, count) == -1)
-        die_errno("judge: writing %s", a.json);
-    if (a.junit && report_junit(a.junit, a.lab, results, count) == -1)
-        die_errno("judge: writing %s", a.junit);
-    if (a.text && report_text(a.text, a.lab, a.impl, results, count) == -1)
-        die_errno("judge: writing %s", a.text);
+    const struct report_paths paths = {a.json, a.junit, a.text};
+    const char *failed;
+    if (report_write_files(&paths, a.lab, a.impl, a.visibility, results, count, &failed) == -1)
+        die_errno("judge: writing %s", failed);
     int status = EXIT_ALL_PASSED;
     for (size_t i = 0; i < count; i++) {
         if (!results[i].passed)

@@ -99,12 +99,10 @@ int main(int argc, char **argv)
     }
     if (a.terminal)
         report_terminal(a.lab, a.impl, results, count);
-    if (a.json && report_json(a.json, a.lab, visibility, results, count) == -1)
-        die_errno("render: writing %s", a.json);
-    if (a.junit && report_junit(a.junit, a.lab, results, count) == -1)
-        die_errno("render: writing %s", a.junit);
-    if (a.text && report_text(a.text, a.lab, a.impl, results, count) == -1)
-        die_errno("render: writing %s", a.text);
+    const struct report_paths paths = {a.json, a.junit, a.text};
+    const char *failed;
+    if (report_write_files(&paths, a.lab, a.impl, visibility, results, count, &failed) == -1)
+        die_errno("render: writing %s", failed);
     free(results);
     judge_free_table(table, table_count);
     return 0;

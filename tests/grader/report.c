@@ -10,7 +10,7 @@
 #include "json.h"
 #include "report.h"
 #include "term.h"
-#include "utf8.h"
+#include "xml.h"
 
 /*
  * Opens path for writing, mode 0600 whatever the umask (and even when the
@@ -113,36 +113,6 @@ int report_json(const char *path, const char *lab, const char *visibility,
     return fclose(out) == 0 ? 0 : -1;
 }
 
-/*
- * Text as XML character data: markup characters escaped; what XML 1.0 may
- * not hold at all (most controls, bytes that are not UTF-8, U+FFFE and
- * U+FFFF) shown as "\\xNN" text instead, so junit.xml stays well-formed.
- */
-void report_xml_text(FILE *out, const char *s)
-{
-    size_t left = strlen(s);
-    while (left > 0) {
-        const unsigned char *u = (const unsigned char *)s;
-        unsigned cp;
-        size_t n = utf8_decode(u, left, &cp);
-        if (n == 0 || (cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0xfffe || cp == 0xffff) {
-            fprintf(out, "\\x%02x", u[0]);
-            n = 1;
-        } else if (cp == '<') {
-            fputs("&lt;", out);
-        } else if (cp == '>') {
-            fputs("&gt;", out);
-        } else if (cp == '&') {
-            fputs("&amp;", out);
-        } else if (cp == '"') {
-            fputs("&quot;", out);
-        } else {
-            fwrite(s, 1, n, out);
-        }
-        s += n, left -= n;
-    }
-}
-
 int report_junit(const char *path, const char *lab, const struct graded_test *results, size_t count)
 {
     FILE *out = open_private(path);
@@ -163,22 +133,36 @@ int report_junit(const char *path, const char *lab, const struct graded_test *re
     for (size_t i = 0; i < count; i++) {
         const struct graded_test *r = &results[i];
         fprintf(out, "    <testcase classname=\"lab-%s\" name=\"", lab);
-        report_xml_text(out, r->test->name);
+        xml_write_text(out, r->test->name);
         fprintf(out, "\" time=\"%.3f\">", r->seconds);
         if (!r->passed) {
             fputs("\n      <failure message=\"", out);
-            report_xml_text(out, r->message);
+            xml_write_text(out, r->message);
             fputs("\">", out);
-            report_xml_text(out, r->test->hint);
+            xml_write_text(out, r->test->hint);
             fputs("</failure>\n    ", out);
         }
         if (r->notes[0]) {
             fputs("<system-out>", out);
-            report_xml_text(out, r->notes);
+            xml_write_text(out, r->notes);
             fputs("</system-out>", out);
         }
         fputs("</testcase>\n", out);
     }
     fputs("  </testsuite>\n", out);
     return fclose(out) == 0 ? 0 : -1;
+}
+
+int report_write_files(const struct report_paths *paths, const char *lab, const char *impl,
+                       const char *visibility, const struct graded_test *results, size_t count,
+                       const char **failed)
+{
+    *failed = NULL;
+    if (paths->json && report_json(paths->json, lab, visibility, results, count) == -1)
+        *failed = paths->json;
+    else if (paths->junit && report_junit(paths->junit, lab, results, count) == -1)
+        *failed = paths->junit;
+    else if (paths->text && report_text(paths->text, lab, impl, results, count) == -1)
+        *failed = paths->text;
+    return *failed ? -1 : 0;
 }

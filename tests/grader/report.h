@@ -8,7 +8,8 @@
  * The judge renders them from its results in memory; render.c renders the
  * same from a verdict file (verdict.h), which keeps those results as data.
  * Whatever the test printed is data in all of them: escaped for the
- * terminal (term_write_text), for JSON and for XML, and valid UTF-8.
+ * terminal (term_write_text), for JSON (json.h) and for XML (xml.h), and
+ * valid UTF-8.
  */
 #ifndef IPC_KIT_REPORT_H
 #define IPC_KIT_REPORT_H
@@ -40,10 +41,22 @@ int report_text(const char *path, const char *lab, const char *impl,
 int report_json(const char *path, const char *lab, const char *visibility,
                 const struct graded_test *results, size_t count);
 
-/* s as XML character data (see report.c): always well-formed, whatever s holds. */
-void report_xml_text(FILE *out, const char *s);
-
 int report_junit(const char *path, const char *lab, const struct graded_test *results,
                  size_t count);
+
+/* The report files of one lab; a NULL path is a report not wanted. */
+struct report_paths {
+    const char *json, *junit, *text;
+};
+
+/*
+ * Writes each wanted report (report_json(), report_junit(), report_text()),
+ * so that the judge and render (which writes them again from the verdicts)
+ * always write the same set. Returns 0, or -1 with errno set and *failed set
+ * to the path that could not be written.
+ */
+int report_write_files(const struct report_paths *paths, const char *lab, const char *impl,
+                       const char *visibility, const struct graded_test *results, size_t count,
+                       const char **failed);
 
 #endif

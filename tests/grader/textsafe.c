@@ -12,7 +12,7 @@
  * grade.sh puts a compiler's messages, integrity findings and notes about a
  * submission into the terminal, results.json and junit.xml through this
  * tool, with the same escaping the judge uses for a test's output (json.h,
- * term.h, report.h), so no student text can act on a terminal, pass for a
+ * term.h, xml.h), so no student text can act on a terminal, pass for a
  * line of the grader's, or break a report. A NUL byte becomes "\x00".
  */
 #include <stdio.h>
@@ -21,9 +21,9 @@
 
 #include "err.h"
 #include "json.h"
-#include "report.h"
 #include "term.h"
 #include "verdict.h"
+#include "xml.h"
 
 /* Reads all of stdin; *len gets its length. NULs are turned into text. */
 static char *read_all(size_t *len)
@@ -78,7 +78,7 @@ int main(int argc, char **argv)
     } else if (strcmp(argv[1], "field") == 0) {
         verdict_field_puts(stdout, text);
     } else if (strcmp(argv[1], "xml") == 0) {
-        report_xml_text(stdout, text);
+        xml_write_text(stdout, text);
     } else if (strcmp(argv[1], "term") == 0) {
         if (len > 0) {
             term_write_text(stdout, argc == 3 ? argv[2] : "  ", text, len);

@@ -8,6 +8,7 @@
 #                      step by step (Enter in the terminal, or Space in the page)
 #   make demo LIVE=1   the same
 #   make live LIVE_CMD='tcp_demo -p halfclose'   one lab program instead of the tour
+#                      (the reference's when the kit has it; IMPL=labs: yours)
 #   make test-live     headless Chromium reads the page's DOM during a real
 #                      traced run: every call once, in causal order, in its lane
 #
@@ -30,7 +31,7 @@ live-programs:
 
 live: DEPS_FOR := live
 live: deps live-programs
-	@LIVE_PORT=$(LIVE_PORT) $(LIVE_DIR)/run_live.sh $(BUILD) $(if $(LIVE_CMD),$(LIVE_CMD))
+	@LIVE_PORT=$(LIVE_PORT) $(if $(LIVE_CMD),IMPL=$(SHOW_IMPL)) $(LIVE_DIR)/run_live.sh $(BUILD) $(if $(LIVE_CMD),$(LIVE_CMD))
 
 test-live: DEPS_FOR := test
 test-live: deps live-programs $(SLIDES_NPM)

@@ -26,17 +26,9 @@ if [ ! -x "$server" ]; then
     echo "live: $server is not built (run it through 'make live')" >&2
     exit 1
 fi
-work=$(mktemp -d "${TMPDIR:-/tmp}/ipckit-live-XXXXXX")
-server_pid=
-cleanup() {
-    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-        kill "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=tools/work-dir.sh
+. "$(dirname "$0")/../work-dir.sh"
+make_work_dir live
 
 mkfifo -m 600 "$work/keys" # step mode: a key pressed in the page
 "$server" -p "${LIVE_PORT:-0}" -d tools/live/page -k "$work/keys" "$work/run.jsonl" >"$work/address" &

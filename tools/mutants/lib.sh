@@ -1,4 +1,4 @@
-# lib.sh - shared by tools/mutants/run.sh and tools/alternatives.sh: grade a
+# lib.sh - shared by tools/mutants/run.sh and tests/alternatives/run.sh: grade a
 # variant of the reference solutions in a private copy of the kit.
 #
 # The copy lives under build/ (never next to the sources), keeps its own

@@ -617,13 +617,7 @@ void chart_compact(struct chart *chart)
             chart->rows[kept++] = chart->rows[i];
     }
     chart->nrows = kept;
-    for (size_t i = 0; i < chart->narrows; i++) {
-        struct chart_arrow *a = &chart->arrows[i];
-        if (a->from_row != CHART_NO_ROW)
-            a->from_row = moved_to[a->from_row];
-        if (a->to_row != CHART_NO_ROW)
-            a->to_row = moved_to[a->to_row];
-    }
+    chart_move_arrows(chart, moved_to);
     free(keep);
     free(moved_to);
 }

@@ -115,6 +115,11 @@ int chart_add_starts(struct chart *chart);
 /* The row where the call of start row start_row returned, or CHART_NO_ROW. */
 size_t chart_end_of(const struct chart *chart, size_t start_row);
 
+/* After rows moved (moved_to[old] = new, for every old row), points the
+ * arrows' ends at the same calls again; chart_compact() and
+ * chart_add_starts() both move rows. */
+void chart_move_arrows(struct chart *chart, const size_t *moved_to);
+
 /* "SYN", "data", "urgent", "FIN" or "RST". */
 const char *chart_arrow_name(enum chart_arrow_kind kind);
 

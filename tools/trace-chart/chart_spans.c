@@ -51,8 +51,7 @@ static size_t start_position(const struct chart *chart, size_t r)
     return p;
 }
 
-/* Renumbers the arrows' ends after rows moved (moved_to[old] = new). */
-static void move_arrows(struct chart *chart, const size_t *moved_to)
+void chart_move_arrows(struct chart *chart, const size_t *moved_to)
 {
     for (size_t i = 0; i < chart->narrows; i++) {
         struct chart_arrow *a = &chart->arrows[i];
@@ -113,7 +112,7 @@ int chart_add_starts(struct chart *chart)
         free(chart->rows);
         chart->rows = rows;
         chart->nrows = out;
-        move_arrows(chart, moved_to);
+        chart_move_arrows(chart, moved_to);
     }
     free(at);
     free(moved_to);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "chart_svg.h"
+#include "xml.h"
 
 #define FONT_MONO "DejaVu Sans Mono, Consolas, monospace"
 
@@ -81,77 +82,6 @@ static const struct arrow_style ARROW_STYLES[] = {
 #define ARROW_KINDS (sizeof ARROW_STYLES / sizeof ARROW_STYLES[0])
 
 /* ---- text -------------------------------------------------------------- */
-
-/* The length of the valid UTF-8 character at s, or 0 when s does not start
- * one (a stray byte, an overlong form, a surrogate, or a non-character). */
-static size_t utf8_char_length(const unsigned char *s)
-{
-    unsigned char b = s[0];
-    if (b < 0x80)
-        return 1;
-    size_t n;
-    unsigned long cp;
-    if (b >= 0xC2 && b <= 0xDF) {
-        n = 2;
-        cp = b & 0x1F;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-        n = 3;
-        cp = b & 0x0F;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-        n = 4;
-        cp = b & 0x07;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80) /* also stops at the terminating NUL */
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    bool overlong = (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000);
-    bool not_xml = (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF || cp > 0x10FFFF;
-    return (overlong || not_xml) ? 0 : n;
-}
-
-void chart_svg_put_text(FILE *out, const char *text)
-{
-    const unsigned char *p = (const unsigned char *)text;
-    while (*p) {
-        const char *entity = NULL;
-        switch (*p) {
-        case '&':
-            entity = "&amp;";
-            break;
-        case '<':
-            entity = "&lt;";
-            break;
-        case '>':
-            entity = "&gt;";
-            break;
-        case '"':
-            entity = "&quot;";
-            break;
-        case '\'':
-            entity = "&apos;";
-            break;
-        default:
-            break;
-        }
-        if (entity) {
-            fputs(entity, out);
-            p++;
-            continue;
-        }
-        size_t n = (*p < 0x20 || *p == 0x7F) ? 0 : utf8_char_length(p);
-        if (n == 0) {
-            fputc('?', out); /* XML 1.0 cannot carry it */
-            p++;
-            continue;
-        }
-        fwrite(p, 1, n, out);
-        p += n;
-    }
-}
 
 /* Characters (not bytes) in a UTF-8 string: continuation bytes do not count. */
 static size_t char_count(const char *s)
@@ -312,7 +242,7 @@ static void put_badge(FILE *out, int x, int y, const char *state, bool changed)
             "  <text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"%d\" "
             "font-weight=\"%s\" fill=\"%s\">",
             x, y + G.badge_font * 36 / 100, G.badge_font, changed ? "bold" : "normal", ink);
-    chart_svg_put_text(out, state);
+    xml_write_text(out, state);
     fputs("</text>\n", out);
 }
 
@@ -394,7 +324,7 @@ static void put_arrow(FILE *out, const struct chart *chart, const struct chart_a
             "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"%d\" font-weight=\"bold\" "
             "fill=\"%s\" stroke=\"#ffffff\" stroke-width=\"5\" paint-order=\"stroke\">",
             x1 + (x2 - x1) * 3 / 10, y1 + (y2 - y1) * 3 / 10 - G.label / 2, G.label, style->color);
-    chart_svg_put_text(out, a->label);
+    xml_write_text(out, a->label);
     fputs("</text>\n", out);
 }
 
@@ -464,10 +394,10 @@ static void put_row(FILE *out, const struct chart *chart, size_t i)
     fputs("<g>\n  <title>", out);
     char full[sizeof ev->args + sizeof ev->call + 64];
     chart_svg_call_text(ev, sizeof full, full, sizeof full);
-    chart_svg_put_text(out, full);
+    xml_write_text(out, full);
     if (ev->note[0]) {
         fputs("   ", out);
-        chart_svg_put_text(out, ev->note);
+        xml_write_text(out, ev->note);
     }
     fputs("</title>\n", out);
     int step = ev->step;
@@ -497,7 +427,7 @@ static void put_row(FILE *out, const struct chart *chart, size_t i)
             client ? x - gap : x + gap, y + G.font * 36 / 100, client ? "end" : "start",
             G.call_font, G.font, failed(ev) ? ERROR_INK : INK,
             halo ? " stroke=\"#ffffff\" stroke-width=\"5\" paint-order=\"stroke\"" : "");
-    chart_svg_put_text(out, text);
+    xml_write_text(out, text);
     fputs("</text>\n", out);
     if (row->state[0])
         put_badge(out, x, y, row->state, row->state_changed);
@@ -525,7 +455,7 @@ static void put_legend(FILE *out, int top)
                 "marker-end=\"url(#head-%zu)\"/>\n",
                 x, y - 5, x + 30, y - 5, style->color, k);
         fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"14\" fill=\"%s\">", x + 38, y, INK);
-        chart_svg_put_text(out, style->legend);
+        xml_write_text(out, style->legend);
         fputs("</text>\n", out);
         x += 38 + 9 * (int)char_count(style->legend) + 30;
     }
@@ -558,7 +488,7 @@ static int write_picture(FILE *out, const struct chart *chart, const char *title
             "viewBox=\"0 %d %d %d\" font-family=\"%s\">\n",
             G.width, height - top, top, G.width, height - top, FONT_SANS);
     fputs("<title>", out);
-    chart_svg_put_text(out, title);
+    xml_write_text(out, title);
     fputs("</title>\n", out);
     put_defs(out);
     fprintf(out, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", G.width, height);
@@ -566,7 +496,7 @@ static int write_picture(FILE *out, const struct chart *chart, const char *title
             "<text x=\"%d\" y=\"38\" text-anchor=\"middle\" font-size=\"26\" font-weight=\"bold\" "
             "fill=\"%s\">",
             G.width / 2, INK);
-    chart_svg_put_text(out, title);
+    xml_write_text(out, title);
     fputs("</text>\n", out);
     put_head(out, G.client_x, "client", chart->pid[CHART_CLIENT], last_row + G.row_height / 2);
     put_head(out, G.server_x, "server", chart->pid[CHART_SERVER], last_row + G.row_height / 2);

@@ -13,9 +13,10 @@
  * its lifeline until the row where it returned. A legend may close the
  * picture.
  *
- * All text from the trace is escaped for XML, and bytes that are not valid
- * UTF-8 (or are control characters) are drawn as '?', so the output is
- * well-formed whatever the traced programs printed.
+ * All text from the trace goes through xml_write_text() (common/xml.h):
+ * markup is escaped, and bytes that are not valid UTF-8 or are control
+ * characters are drawn as "\xNN", so the output is well-formed whatever
+ * the traced programs printed.
  */
 #ifndef IPC_KIT_CHART_SVG_H
 #define IPC_KIT_CHART_SVG_H
@@ -47,12 +48,6 @@ int chart_svg_write(FILE *out, const struct chart *chart, const char *title, boo
  * rows for that gets a warning on stderr. Returns 0, or -1 with errno set.
  */
 int chart_svg_write_slide(FILE *out, const struct chart *chart, int shown_height);
-
-/*
- * Writes text to out as XML character data: & < > " ' become entities,
- * and control characters and invalid UTF-8 become '?'.
- */
-void chart_svg_put_text(FILE *out, const char *text);
 
 /*
  * Formats "call(args) = result" for a row into buf, cutting the arguments

@@ -49,18 +49,9 @@ for program in "$programs/tcp_server" "$programs/tcp_client" "$chart"; do
     fi
 done
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/ipckit-trace-chart-XXXXXX")
-server_pid=
-cleanup() {
-    # Only the server this script started, by its pid.
-    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-        kill "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=tools/work-dir.sh
+. "$(dirname "$0")/../work-dir.sh"
+make_work_dir trace-chart
 
 echo "== trace-chart: tcp_server and tcp_client ($impl/), --mode $mode =="
 IPC_TRACE_FILE=$work/server.jsonl "$programs/tcp_server" -p 0 -n 1 -m "$mode" >"$work/server.out" &

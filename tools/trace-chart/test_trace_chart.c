@@ -182,7 +182,7 @@ START_TEST(svg_escapes_trace_text_and_replaces_invalid_utf8)
     ck_assert_msg(strstr(svg, "caf\xc3\xa9") != NULL, "valid UTF-8 is kept");
     ck_assert_msg(strstr(svg, "\xff") == NULL && strstr(svg, "\x01") == NULL &&
                       strstr(svg, "\xed\xa0\x80") == NULL && strstr(svg, "\xc0\xaf") == NULL,
-                  "bytes XML cannot carry must become '?' (chart_svg_put_text)");
+                  "bytes XML cannot carry must become \\xNN text (common/xml.c)");
     free(svg);
     chart_free(&c);
 }

@@ -97,7 +97,7 @@ START_TEST(cuts_long_text_at_a_character_boundary)
     ck_assert_uint_lt(len, sizeof ev.args);
     ck_assert_uint_gt(len, 200);
     ck_assert_msg(len % 2 == 0 && (unsigned char)ev.args[len - 1] == 0xa9,
-                  "the cut split a character (field_put in trace_event.c)");
+                  "the cut split a character (field_put in common/trace_read.c)");
 }
 END_TEST
 

@@ -13,7 +13,8 @@
 #   SEED=N        which segments LOSS picks (default: a new one each run,
 #                 printed, so that a run can be repeated)
 #   WIRE_CHECK=1  check what TCP must send in MODE (wire_view -k); exit 1 on a miss
-#   WIRE_IMPL=labs  run the student's programs (default: solutions, the reference)
+#   IMPL=labs     run the student's own programs; IMPL=solutions (the
+#                 default) the reference
 #
 # As root, three network namespaces, named after this script's pid so that
 # two runs never meet:
@@ -61,7 +62,15 @@ if ! [[ $seed =~ ^[0-9]+$ ]]; then
     exit 2
 fi
 
-programs=$build/${WIRE_IMPL:-solutions}/04-tcp-lifecycle
+impl=${IMPL:-solutions}
+case "$impl" in
+labs | solutions) ;;
+*)
+    echo "wire: unknown IMPL '$impl' (use labs or solutions)" >&2
+    exit 2
+    ;;
+esac
+programs=$build/$impl/04-tcp-lifecycle
 tools=$build/tools/wire
 for program in "$programs/tcp_server" "$programs/tcp_client" "$tools/wire_link" \
     "$tools/wire_view"; do
@@ -120,6 +129,16 @@ wait_for_line() {
     return 1
 }
 
+# Ends a run that failed, saying why; a run of the student's own programs
+# also says where to look first.
+run_failed() { # run_failed WHY
+    echo "wire: $1" >&2
+    if [ "$impl" = labs ]; then
+        echo "wire: these are your programs (IMPL=labs): make grade LAB=04 says what is missing" >&2
+    fi
+    exit 1
+}
+
 # Runs the server in the background (prefix: how to run it) and waits for its port.
 start_server() { # start_server ADDR PREFIX...
     local addr=$1
@@ -128,10 +147,8 @@ start_server() { # start_server ADDR PREFIX...
         -n 1 -m "$mode" >"$work/server.out" &
     pids+=($!)
     server_pid=$!
-    port=$(wait_for_line "$work/server.out" '^port [0-9]+$') || {
-        echo "wire: tcp_server did not print its port" >&2
-        exit 1
-    }
+    port=$(wait_for_line "$work/server.out" '^port [0-9]+$') ||
+        run_failed "tcp_server did not print its port"
     port=${port#port }
 }
 
@@ -144,8 +161,8 @@ run_client() { # run_client ADDR PREFIX...
     # In the background, so that Ctrl-C reaches this script's trap at once.
     wait $! || status=$?
     if [ "$status" -ne 0 ]; then
-        echo "wire: the run failed: tcp_client exited $status" >&2
-        exit 1 # the server may wait in accept() for ever: cleanup ends it
+        # The server may wait in accept() for ever: cleanup ends it.
+        run_failed "the run failed: tcp_client exited $status"
     fi
     # The server ends by itself once its client is served; give it 10 s.
     for _ in $(seq 200); do
@@ -154,13 +171,11 @@ run_client() { # run_client ADDR PREFIX...
     done
     local server_status=0
     if kill -0 "$server_pid" 2>/dev/null; then
-        echo "wire: the run failed: tcp_server did not finish" >&2
-        exit 1
+        run_failed "the run failed: tcp_server did not finish"
     fi
     wait "$server_pid" || server_status=$?
     if [ "$server_status" -ne 0 ]; then
-        echo "wire: the run failed: tcp_server exited $server_status" >&2
-        exit 1
+        run_failed "the run failed: tcp_server exited $server_status"
     fi
 }
 

@@ -15,7 +15,7 @@
  *     (data, SYN or FIN at an old seq) is a retransmission, and points at
  *     the first sending.
  *
- * The calls come from the JSON traces (trace_event.h). A call that began
+ * The calls come from the JSON traces (common/trace_read.h). A call that began
  * before something else happened and returned after it (accept() waiting
  * for the handshake, recv() waiting for data) is shown twice: where it
  * began ("accept(fd=3) ...") and where it returned ("... accept = 4").

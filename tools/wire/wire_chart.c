@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "wire_chart.h"
+#include "xml.h"
 
 /* Geometry in SVG units: a slide's width. */
 enum {
@@ -34,30 +35,6 @@ struct row {
     const struct timeline_entry *e;
     int y;
 };
-
-/* Writes text with XML's special characters escaped; bytes that are not
- * printable ASCII become '?', so the file stays valid whatever a trace held. */
-static void put_text(FILE *out, const char *text)
-{
-    for (const char *p = text; *p; p++) {
-        switch (*p) {
-        case '<':
-            fputs("&lt;", out);
-            break;
-        case '>':
-            fputs("&gt;", out);
-            break;
-        case '&':
-            fputs("&amp;", out);
-            break;
-        case '"':
-            fputs("&quot;", out);
-            break;
-        default:
-            fputc(*p >= 0x20 && *p < 0x7f ? *p : '?', out);
-        }
-    }
-}
 
 /* Calls a slide can do without: they set up or look, but send nothing. */
 static bool is_helper(const struct trace_event *ev)
@@ -196,10 +173,10 @@ static void put_call(FILE *out, const struct timeline *tl, const struct row *r)
             "<text x=\"%d\" y=\"%d\" font-family=\"%s\" font-size=\"%d\" fill=\"%s\" "
             "text-anchor=\"%s\" xml:space=\"preserve\">",
             x, r->y + 6, FONT_MONO, FONT, failed ? "#cf222e" : INK, client ? "end" : "start");
-    put_text(out, text);
+    xml_write_text(out, text);
     if (state[0]) {
         fprintf(out, "<tspan fill=\"%s\" font-style=\"italic\">  ", QUIET);
-        put_text(out, state);
+        xml_write_text(out, state);
         fputs("</tspan>", out);
     }
     fputs("</text>\n", out);
@@ -293,7 +270,7 @@ static void put_segment(FILE *out, const struct timeline *tl, const struct row *
             "text-anchor=\"middle\" stroke=\"#ffffff\" stroke-width=\"6\" paint-order=\"stroke\" "
             "transform=\"rotate(%.2f %.1f %.1f)\">",
             mx, my - 6, FONT_MONO, FONT, color, angle, mx, my);
-    put_text(out, label);
+    xml_write_text(out, label);
     if (it->retransmission)
         fputs(" again", out);
     fputs("</text>\n", out);
@@ -339,7 +316,7 @@ int wire_chart_svg(FILE *out, const struct timeline *tl, const struct wire_chart
     if (title) {
         fprintf(out, "<text x=\"%d\" y=\"28\" font-size=\"22\" fill=\"%s\" text-anchor=\"middle\">",
                 WIDTH / 2, INK);
-        put_text(out, opt->title);
+        xml_write_text(out, opt->title);
         fputs("</text>\n", out);
     }
     int head_y = top - HEAD_HEIGHT + 26;

@@ -21,12 +21,13 @@ WIN_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D__USE_MINGW_ANSI_STDIO=1 \
 WIN_LDFLAGS := -static
 WIN_LDLIBS  := -lws2_32 -lpthread
 
-# The common module as lab 04 uses it; err_win.c replaces errno_names.c.
-WIN_COMMON_SRCS := $(addprefix common/,err.c trace.c clock.c cli.c json.c term.c step.c utf8.c) \
+# The common module as lab 04 uses it; err_win.c adds WinSock's texts.
+WIN_COMMON_SRCS := $(addprefix common/,err.c errno_names.c trace.c clock.c cli.c json.c term.c \
+                     step.c utf8.c) \
                    common/win/err_win.c common/win/sock_win.c
 WIN_COMMON_OBJS := $(patsubst %.c,$(WIN_BUILD)/%.o,$(WIN_COMMON_SRCS))
 # Given files of the lab (tcp_state.c reads Linux's TCP_INFO: win/ has its stand-in).
-WIN_GIVEN   := tcp_scenario.c tcp_endpoint.c win/tcp_state_win.c
+WIN_GIVEN   := tcp_scenario.c tcp_endpoint.c tcp_state_names.c win/tcp_state_win.c
 WIN_STUDENT := $(shell grep -v '^\#' labs/$(WIN_LAB)/MANIFEST 2>/dev/null)
 WIN_PROGS   := tcp_server tcp_client
 
