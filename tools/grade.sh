@@ -121,23 +121,25 @@ render_part() {
         --json "$base.json" --junit "$base.xml" --text "$base.txt"
 }
 
-# failed_record TEST POINTS VISIBILITY MESSAGE: a verdict record, 0 of POINTS.
+# failed_record TEST POINTS VISIBILITY MESSAGE [STATUS]: a verdict record, 0 of
+# POINTS; STATUS (verdict.h) is failed unless given: grader_error, not_run.
 failed_record() {
-    printf '%s\tfailed\t0\t%d\t%s\t0\t0\t0.000\t%s\t\n' "$1" "$2" "$3" "$(printf '%s' "$4" | "$textsafe" field)"
+    printf '%s\t%s\t0\t%d\t%s\t0\t0\t0.000\t%s\t\n' "$1" "${5:-failed}" "$2" "$3" "$(printf '%s' "$4" | "$textsafe" field)"
 }
 
-# zero_part TABLE PART LAB VISIBILITY MESSAGE: every test of TABLE failed, with MESSAGE.
+# zero_part TABLE PART LAB VISIBILITY MESSAGE [STATUS]: every test of TABLE
+# ended with STATUS (failed unless given), with MESSAGE.
 zero_part() {
     local table=$1 part=$2 name=$3 visibility=$4 message=$5 test points
     while IFS=$'\t' read -r test points _; do
         [ -n "$only" ] && [ "$test" != "$only" ] && continue
-        failed_record "$test" "$points" "$visibility" "$message"
+        failed_record "$test" "$points" "$visibility" "$message" "${6:-failed}"
     done <"$table" >"${part%.json}.verdicts"
     render_part "$table" "$part" "$name"
 }
 
-# complete_part TABLE PART LAB VISIBILITY MESSAGE: adds a failed record for
-# each test of TABLE that the verdicts lack (a judge that was killed
+# complete_part TABLE PART LAB VISIBILITY MESSAGE: adds a grader_error record
+# for each test of TABLE that the verdicts lack (a judge that was killed
 # half-way), and renders the part again, so its reports all say the same.
 complete_part() {
     local table=$1 part=$2 name=$3 visibility=$4 message=$5 test points missing=0
@@ -146,7 +148,7 @@ complete_part() {
     while IFS=$'\t' read -r test points _; do
         [ -n "$only" ] && [ "$test" != "$only" ] && continue
         cut -f1 "$verdicts" | grep -qxF -- "$test" && continue
-        failed_record "$test" "$points" "$visibility" "$message" >>"$verdicts"
+        failed_record "$test" "$points" "$visibility" "$message" grader_error >>"$verdicts"
         missing=$((missing + 1))
     done <"$table"
     render_part "$table" "$part" "$name"
@@ -408,7 +410,7 @@ Lab files may define the functions of the lab's headers and static helpers, and 
         why="grader error: the integrity check of lab $name could not run (exit ${integrity_status[$name]}); grade again"
         echo "grade.sh: $why" >&2
         echo "$why" >>"$judge_notes"
-        zero_part "$table" "$part" "$name" "$visibility" "not graded: $why"
+        zero_part "$table" "$part" "$name" "$visibility" "not graded: $why" grader_error
         status=3
         continue
         ;;
@@ -433,7 +435,9 @@ Lab files may define the functions of the lab's headers and static helpers, and 
     1) [ "$expect" = pass ] && { echo "grade.sh: lab $name: the reference solution failed tests" >&2; status=1; }
        [ -z "$expect" ] && status=1 ;;
     *) if [ "$rc" -gt 128 ]; then
-           why="the judge was killed by signal $((rc - 128)) while grading lab $name (did the submission kill it?)"
+           why="grader error: the judge was killed by signal $((rc - 128)) while grading lab $name; grade again"
+       elif [ "$rc" -eq 3 ]; then
+           why="grader error: the judge could not contain, start or finish a test of lab $name (see its report); grade again"
        else
            why="the judge failed (exit $rc) while grading lab $name"
        fi
@@ -443,8 +447,8 @@ Lab files may define the functions of the lab's headers and static helpers, and 
     esac
     # Whatever happened, every declared test is in the report.
     if [ -s "$table" ] && ! complete_part "$table" "$part" "$name" "$visibility" \
-        "not graded: the judge did not finish this lab (exit $rc); no points"; then
-        status=$((status == 0 ? 1 : status))
+        "grader error: the judge did not finish this lab (exit $rc); grade again"; then
+        status=3
     fi
     if [ "$expect" = skeleton ] && [ -f "${part%.json}.verdicts" ]; then
         # Every test of an untouched skeleton must fail with the clear message.
@@ -482,7 +486,7 @@ for list in tests/*/TSAN; do
                 exec "$judge" --bin "$bin" --lab "$name" --impl "$impl" --only "$test" --points "$table" \
                 --verdicts "$entry" --memory-mb 4096 --notes "$judge_notes") >/dev/null 2>&1
             awk -F'\t' '$2 == "passed" { found = 1 } END { exit !found }' "$entry" 2>/dev/null && continue
-            [ -s "$entry" ] || failed_record "$test" 0 visible "the judge did not finish this test under ThreadSanitizer (no points)" >"$entry"
+            [ -s "$entry" ] || failed_record "$test" 0 visible "grader error: the judge did not finish this test under ThreadSanitizer; grade again" grader_error >"$entry"
         fi
         awk -F'\t' -v OFS='\t' -v t="$test" -v why="under ThreadSanitizer (a data race in your code costs this test): " '
             NR == FNR { if ($1 == t) for (i = 6; i <= 10; i++) tsan[i] = $i; next }

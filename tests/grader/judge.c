@@ -216,6 +216,7 @@ int main(int argc, char **argv)
         r->test = &tests[i];
         if (judge_interrupted || (o.deadline_ns && clock_now_ns() >= o.deadline_ns)) {
             r->ran = true;
+            r->status = STATUS_NOT_RUN;
             snprintf(r->message, sizeof r->message,
                      judge_interrupted ? "not run: grading was interrupted (no points)"
                                        : "not run: the submission's time limit was used up "
@@ -234,9 +235,12 @@ int main(int argc, char **argv)
     const char *failed;
     if (report_write_files(&paths, a.lab, a.impl, a.visibility, results, count, &failed) == -1)
         die_errno("judge: writing %s", failed);
+    /* A grader error outweighs any result: the run must be graded again. */
     int status = EXIT_ALL_PASSED;
     for (size_t i = 0; i < count; i++) {
-        if (!results[i].passed)
+        if (results[i].status == STATUS_GRADER_ERROR)
+            status = EXIT_JUDGE_ERROR;
+        else if (!results[i].passed && status != EXIT_JUDGE_ERROR)
             status = EXIT_SOME_FAILED;
     }
     free(results);

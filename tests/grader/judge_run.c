@@ -206,6 +206,25 @@ static bool output_mentions(const struct test_run *run, const char *text)
 }
 
 /* Writes the verdict's explanation into r->message. */
+/* The one word for how the test ended (report.h), from the facts the judge saw. */
+static enum test_status status_of(const struct test_run *run, int leftovers, bool clean_exit,
+                                  bool passed)
+{
+    if (passed)
+        return STATUS_PASSED;
+    if (run->timed_out)
+        return judge_interrupted ? STATUS_NOT_RUN : STATUS_TIMED_OUT;
+    if (!run->started) /* the harness never said READY: no student code had run */
+        return STATUS_GRADER_ERROR;
+    if (run->verdict == VERDICT_NONE)
+        return STATUS_CRASHED;
+    if (run->verdict == VERDICT_FAIL)
+        return STATUS_FAILED;
+    if (leftovers > 0)
+        return STATUS_LEAKED;
+    return clean_exit ? STATUS_FAILED : STATUS_CRASHED;
+}
+
 static void explain(const struct judge_options *o, const struct grade_test *t,
                     const struct test_run *run, const char *limits, int leftovers, bool clean_exit,
                     struct graded_test *r)
@@ -364,6 +383,7 @@ void judge_run_test(const struct judge_options *o, struct containment *c, int in
         pipe2(out, O_CLOEXEC) == -1) {
         snprintf(r->message, sizeof r->message, "the judge could not start the test: %s",
                  strerror(errno));
+        r->status = STATUS_GRADER_ERROR;
         return;
     }
     static struct jail_view view;
@@ -374,6 +394,7 @@ void judge_run_test(const struct judge_options *o, struct containment *c, int in
                                .checker = has_agent(o)};
     if (contain_spawn(c, &u, &cmd, prefix, why, sizeof why) == -1) {
         snprintf(r->message, sizeof r->message, "the judge could not start the test: %s", why);
+        r->status = STATUS_GRADER_ERROR;
         close(sv[0]), close(sv[1]), close(out[0]), close(out[1]);
         return;
     }
@@ -416,6 +437,7 @@ void judge_run_test(const struct judge_options *o, struct containment *c, int in
     r->timed_out = run.timed_out && !judge_interrupted;
     r->seconds = (double)(clock_now_ns() - start) / 1e9;
     explain(o, t, &run, limits, leftovers, clean_exit, r);
+    r->status = status_of(&run, leftovers, clean_exit, r->passed);
     audit_note(r->notes, sizeof r->notes, "%s", run.notes);
     if (leftovers > 0 && run.verdict == VERDICT_PASS)
         audit_note(r->notes, sizeof r->notes, "%s", leftovers_text);

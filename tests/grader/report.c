@@ -39,6 +39,9 @@ static void print_indented(FILE *out, const char *prefix, const char *text)
     fputc('\n', out);
 }
 
+/* The table's word for each status (report.h), four letters wide. */
+static const char *const status_labels[] = {"SKIP", "PASS", "FAIL", "TIME", "CRSH", "LEAK", "GERR"};
+
 /* The table of one lab's tests; colour only when c. */
 static void report_table(FILE *out, bool c, const char *lab, const char *impl,
                          const struct graded_test *results, size_t count)
@@ -52,8 +55,8 @@ static void report_table(FILE *out, bool c, const char *lab, const char *impl,
         earned += points;
         max += r->test->points;
         fprintf(out, "  %s%s%s %3d/%-3d %s\n", term_color(c, r->passed ? TERM_GREEN : TERM_RED),
-                r->passed ? "PASS" : "FAIL", term_color(c, TERM_RESET), points, r->test->points,
-                r->test->name);
+                status_labels[r->status <= STATUS_GRADER_ERROR ? r->status : STATUS_FAILED],
+                term_color(c, TERM_RESET), points, r->test->points, r->test->name);
         if (!r->passed) {
             print_indented(out, "             ", r->message);
             fprintf(out, "             %shint:%s %s\n", term_color(c, TERM_YELLOW),
@@ -88,6 +91,9 @@ static void output_text(const struct graded_test *r, char *buf, size_t size)
 {
     if (r->passed)
         snprintf(buf, size, "passed (%.2f s)\n%s", r->seconds, r->notes);
+    else if (r->status == STATUS_GRADER_ERROR)
+        snprintf(buf, size, "grader error: grade again (this is not your code's doing)\n%s\n%s",
+                 r->message, r->notes);
     else
         snprintf(buf, size, "%s\nhint: %s\n%s", r->message, r->test->hint, r->notes);
 }

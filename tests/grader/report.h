@@ -19,10 +19,31 @@
 
 #include "grader.h"
 
+/*
+ * How a test ended, as one word in every report. Only "passed" earns its
+ * points. A grader error is the grader's failure, never the student's: the
+ * run exits 3 and the report says to grade again.
+ */
+enum test_status {
+    STATUS_NOT_RUN,      /* never started: the time was up, or grading was interrupted */
+    STATUS_PASSED,       /* every check held, nothing left behind */
+    STATUS_FAILED,       /* a check failed */
+    STATUS_TIMED_OUT,    /* stopped at its time limit */
+    STATUS_CRASHED,      /* its process ended before its last check, or badly after it */
+    STATUS_LEAKED,       /* the checks held, but it left resources behind */
+    STATUS_GRADER_ERROR, /* the judge could not contain, start or finish it */
+};
+
+/* "not_run", "passed", "failed", "timed_out", "crashed", "leaked", "grader_error". */
+const char *test_status_name(enum test_status status);
+/* The status of a name above; -1 for any other word. */
+int test_status_parse(const char *name);
+
 struct graded_test {
     const struct grade_test *test;
     bool ran;
-    bool passed;
+    bool passed; /* status == STATUS_PASSED */
+    enum test_status status;
     char message[6144]; /* why it failed, with the tail of its output */
     char notes[3072];   /* notes of the test, leak audit findings */
     int leaks;          /* resources left after a test that passed its checks (0: none) */

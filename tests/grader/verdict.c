@@ -40,7 +40,7 @@ int verdict_write(const char *path, const char *visibility, const struct graded_
     for (size_t i = 0; i < count; i++) {
         const struct graded_test *r = &results[i];
         fprintf(out, "%s\t%s\t%d\t%d\t%s\t%d\t%d\t%.9f\t", r->test->name,
-                r->passed ? "passed" : "failed", r->passed ? r->test->points : 0, r->test->points,
+                test_status_name(r->status), r->passed ? r->test->points : 0, r->test->points,
                 visibility, r->leaks, r->timed_out ? 1 : 0, r->seconds);
         verdict_field_puts(out, r->message);
         fputc('\t', out);
@@ -48,6 +48,25 @@ int verdict_write(const char *path, const char *visibility, const struct graded_
         fputc('\n', out);
     }
     return fclose(out) == 0 ? 0 : -1;
+}
+
+/* The status words of a record, in the order of enum test_status (report.h). */
+static const char *const status_names[] = {"not_run", "passed", "failed",      "timed_out",
+                                           "crashed", "leaked", "grader_error"};
+
+const char *test_status_name(enum test_status status)
+{
+    return (unsigned)status < sizeof status_names / sizeof status_names[0] ? status_names[status]
+                                                                          : "failed";
+}
+
+int test_status_parse(const char *name)
+{
+    for (size_t i = 0; i < sizeof status_names / sizeof status_names[0]; i++) {
+        if (strcmp(name, status_names[i]) == 0)
+            return (int)i;
+    }
+    return -1;
 }
 
 /* Copies field to out (size bytes), turning \\, \t and \n back into their bytes. */
@@ -95,13 +114,14 @@ static int fill(char *fields[FIELDS], const struct grade_test *table, size_t tab
         snprintf(why, why_size, "a verdict for '%s', a test the table does not have", fields[0]);
         return -1;
     }
-    if (strcmp(fields[1], "passed") != 0 && strcmp(fields[1], "failed") != 0) {
-        snprintf(why, why_size, "'%s': status '%s' is neither passed nor failed", fields[0],
-                 fields[1]);
+    int status = test_status_parse(fields[1]);
+    if (status == -1) {
+        snprintf(why, why_size, "'%s': '%s' is not a status (report.h)", fields[0], fields[1]);
         return -1;
     }
     r->ran = true;
-    r->passed = strcmp(fields[1], "passed") == 0;
+    r->status = (enum test_status)status;
+    r->passed = r->status == STATUS_PASSED;
     r->leaks = atoi(fields[5]);
     r->timed_out = strcmp(fields[6], "1") == 0;
     r->seconds = atof(fields[7]);

@@ -9,9 +9,10 @@
  * numbers. Nobody parses prose, and nobody patches a report.
  *
  * One line per test, ten fields separated by tabs:
- *   name  passed|failed  score  max_score  visibility  leaks  timed_out(0|1)
+ *   name  status  score  max_score  visibility  leaks  timed_out(0|1)
  *   seconds  message  notes
- * The first eight are the grader's own words and numbers. message and notes
+ * status is a word of report.h (passed, failed, timed_out, crashed, leaked,
+ * not_run, grader_error). The first eight are the grader's own words and numbers. message and notes
  * may hold what a test printed: in them a backslash, tab and newline are
  * written as \\, \t and \n (verdict_field_puts), so a record is always one
  * line of ten fields, whatever the text.
