@@ -105,9 +105,6 @@ names_option=()
 [ -s "$libc_names" ] && names_option=(--libc-names "$libc_names")
 start=$SECONDS
 
-json_string() { # prints its argument as a JSON string
-    printf '%s' "$1" | "$textsafe" json
-}
 shown() { # shown [PREFIX]: standard input, indented and made inert for the terminal
     "$textsafe" term "${1:-  | }"
 }
@@ -505,31 +502,25 @@ rm -f "$out"/parts/tsan-*
 read -r score max < <(cat "$out"/parts/*.verdicts 2>/dev/null |
     awk -F'\t' '{ s += $3; m += $4 } END { printf "%d %d\n", s, m }')
 top_notes=$( { [ -n "$notes" ] && [ -s "$notes" ] && cat "$notes"; sort -u "$judge_notes"; } 2>/dev/null)
-{
-    # stdout_visibility hidden: the log holds hidden tests' names; students see
-    # only the tests' own "output" fields, as each test's visibility allows.
-    printf '{\n  "score": %d,\n  "max_score": %d,\n  "visibility": "visible",\n  "stdout_visibility": "hidden",\n' "$score" "$max"
-    if [ -n "$top_notes" ]; then
-        printf '  "output": %s,\n' "$(json_string "$top_notes")"
-    fi
-    printf '  "tests": [\n'
-    first=1
-    for part in "$out"/parts/*.json; do
-        [ -s "$part" ] || continue
-        [ $first -eq 1 ] || printf '    ,\n'
-        sed 's/^/    /' "$part"
-        first=0
-    done
-    printf '  ]\n}\n'
-} >"$out/results.json.tmp" && mv "$out/results.json.tmp" "$out/results.json"
-{
-    echo '<?xml version="1.0" encoding="UTF-8"?>'
-    # The totals of the suites, as the common JUnit schema wants them on the root.
-    cat "$out"/parts/*.verdicts 2>/dev/null | awk -F'\t' '{ t++; f += $2 != "passed"; s += $8 }
-        END { printf "<testsuites name=\"ipc-kit\" tests=\"%d\" failures=\"%d\" errors=\"0\" time=\"%.3f\">\n", t, f, s }'
-    cat "$out"/parts/*.xml 2>/dev/null
-    echo '</testsuites>'
-} >"$out/junit.xml"
+# results.json and junit.xml are written by render from the records alone
+# (report.h): no JSON or XML is put together here.
+run_parts=()
+for verdicts in "$out"/parts/*.verdicts; do
+    [ -s "$verdicts" ] || continue
+    base=$(basename "$verdicts" .verdicts) # NN-name or hidden_NN-name
+    case "$base" in
+    hidden_*) run_parts+=(--part "${base#hidden_}" "$out/parts/$base.tsv" "$verdicts") ;;
+    *) run_parts+=(--part "$base" "$out/parts/test_$base.tsv" "$verdicts") ;;
+    esac
+done
+printf '%s' "$top_notes" >"$out/parts/run-notes.txt"
+if "$render" --results "$out/results.json.tmp" --junit "$out/junit.xml" --notes "$out/parts/run-notes.txt" \
+    "${run_parts[@]}"; then
+    mv "$out/results.json.tmp" "$out/results.json"
+else
+    echo "grade.sh: grader error: the reports could not be written (above); grade again" >&2
+    status=3
+fi
 
 percent=0
 [ "$max" -gt 0 ] && percent=$((100 * score / max))

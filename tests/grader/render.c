@@ -22,7 +22,9 @@
 static void usage(const char *prog)
 {
     printf("usage: %s --lab NAME --points TABLE --verdicts FILE [options]\n"
-           "Writes one lab's reports from its verdict file (one record per test).\n"
+           "       %s --results FILE [--junit FILE] [--notes FILE] --part LAB TABLE VERDICTS...\n"
+           "Writes one lab's reports from its verdict file (one record per test); with\n"
+           "--results, the whole run's results.json (and junit.xml) from every lab's.\n"
            "  --impl NAME       label for the table (labs or solutions)\n"
            "  --json FILE       the Gradescope test entries\n"
            "  --junit FILE      a JUnit <testsuite>\n"
@@ -32,7 +34,7 @@ static void usage(const char *prog)
            "timeout<TAB>hint, as the test binary's --list prints it).\n"
            "example: %s --lab 02-pipe --points test_02-pipe.tsv --verdicts 02-pipe.verdicts "
            "--json 02-pipe.json\n",
-           prog, prog);
+           prog, prog, prog);
 }
 
 struct render_args {
@@ -77,9 +79,79 @@ static void parse_args(int argc, char **argv, struct render_args *a)
         die_usage("--lab, --points and --verdicts are required (try --help)");
 }
 
+/*
+ * render --results FILE --junit FILE [--notes FILE] --part LAB TABLE VERDICTS...
+ * The whole run's results.json and junit.xml from every lab's records.
+ */
+enum { MAX_PARTS = 32 };
+
+static char *read_notes(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return NULL;
+    static char notes[16384];
+    size_t n = fread(notes, 1, sizeof notes - 1, f);
+    fclose(f);
+    notes[n] = '\0';
+    while (n > 0 && notes[n - 1] == '\n')
+        notes[--n] = '\0';
+    return notes;
+}
+
+static int merge_main(int argc, char **argv)
+{
+    const char *results_path = NULL, *junit_path = NULL, *notes_path = NULL;
+    struct report_part parts[MAX_PARTS];
+    struct grade_test *tables[MAX_PARTS];
+    size_t table_counts[MAX_PARTS], count = 0;
+    static char visibilities[MAX_PARTS][32];
+    for (int i = 1; i < argc; i++) {
+        const char *opt = argv[i];
+        if (strcmp(opt, "--part") == 0 && i + 3 < argc && count < MAX_PARTS) {
+            const char *lab = argv[++i], *table = argv[++i], *verdicts = argv[++i];
+            struct graded_test *results;
+            char why[512];
+            if (judge_load_table(NULL, table, &tables[count], &table_counts[count]) == -1)
+                die_errno("render: reading the test table %s", table);
+            if (verdict_read(verdicts, tables[count], table_counts[count], &results,
+                             &parts[count].count, visibilities[count], sizeof visibilities[count],
+                             why, sizeof why) == -1) {
+                if (why[0])
+                    die("render: %s: %s (see verdict.h for the format)", verdicts, why);
+                die_errno("render: reading the verdicts %s", verdicts);
+            }
+            parts[count].lab = lab;
+            parts[count].visibility = visibilities[count][0] ? visibilities[count] : "visible";
+            parts[count].results = results;
+            count++;
+        } else if (strcmp(opt, "--results") == 0 && i + 1 < argc) {
+            results_path = argv[++i];
+        } else if (strcmp(opt, "--junit") == 0 && i + 1 < argc) {
+            junit_path = argv[++i];
+        } else if (strcmp(opt, "--notes") == 0 && i + 1 < argc) {
+            notes_path = argv[++i];
+        } else {
+            die_usage("--results: unknown or incomplete option '%s' (try --help)", opt);
+        }
+    }
+    const char *notes = notes_path ? read_notes(notes_path) : NULL;
+    if (report_results(results_path, junit_path, notes, parts, count) == -1)
+        die_errno("render: writing the run's reports");
+    for (size_t i = 0; i < count; i++) {
+        free((void *)parts[i].results);
+        judge_free_table(tables[i], table_counts[i]);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     err_set_progname(argv[0]);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--results") == 0)
+            return merge_main(argc, argv);
+    }
     struct render_args a;
     parse_args(argc, argv, &a);
 

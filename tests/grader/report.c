@@ -98,12 +98,10 @@ static void output_text(const struct graded_test *r, char *buf, size_t size)
         snprintf(buf, size, "%s\nhint: %s\n%s", r->message, r->test->hint, r->notes);
 }
 
-int report_json(const char *path, const char *lab, const char *visibility,
-                const struct graded_test *results, size_t count)
+/* The Gradescope entries of one lab's tests, comma-separated, one per line. */
+static void json_entries(FILE *out, const char *lab, const char *visibility,
+                         const struct graded_test *results, size_t count, bool more_follow)
 {
-    FILE *out = open_private(path);
-    if (out == NULL)
-        return -1;
     for (size_t i = 0; i < count; i++) {
         const struct graded_test *r = &results[i];
         char name[256], output[10240];
@@ -114,39 +112,51 @@ int report_json(const char *path, const char *lab, const char *visibility,
         fprintf(out, ", \"score\": %d, \"max_score\": %d, \"status\": \"%s\", \"output\": ",
                 r->passed ? r->test->points : 0, r->test->points, r->passed ? "passed" : "failed");
         json_fputs(out, output);
-        fprintf(out, ", \"visibility\": \"%s\"}%s\n", visibility, i + 1 < count ? "," : "");
+        fprintf(out, ", \"visibility\": \"%s\"}%s\n", visibility,
+                i + 1 < count || more_follow ? "," : "");
     }
-    return fclose(out) == 0 ? 0 : -1;
 }
 
-int report_junit(const char *path, const char *lab, const struct graded_test *results, size_t count)
+int report_json(const char *path, const char *lab, const char *visibility,
+                const struct graded_test *results, size_t count)
 {
     FILE *out = open_private(path);
     if (out == NULL)
         return -1;
-    size_t failures = 0;
+    json_entries(out, lab, visibility, results, count, false);
+    return fclose(out) == 0 ? 0 : -1;
+}
+
+/* One lab's <testsuite>. A grader error is a JUnit <error> (the test could
+ * not be judged), every other test without its points a <failure>. */
+static void junit_suite(FILE *out, const char *lab, const struct graded_test *results,
+                        size_t count)
+{
+    size_t failures = 0, errors = 0;
     double total = 0;
     for (size_t i = 0; i < count; i++) {
-        failures += !results[i].passed;
+        errors += results[i].status == STATUS_GRADER_ERROR;
+        failures += !results[i].passed && results[i].status != STATUS_GRADER_ERROR;
         total += results[i].seconds;
     }
-    /* errors and skipped too: Jenkins' JUnit schema requires them. A test that
-     * could not run is a failure here: it scored no points. */
+    /* skipped too: Jenkins' JUnit schema requires it. */
     fprintf(out,
-            "  <testsuite name=\"lab-%s\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
+            "  <testsuite name=\"lab-%s\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
             "skipped=\"0\" time=\"%.3f\">\n",
-            lab, count, failures, total);
+            lab, count, failures, errors, total);
     for (size_t i = 0; i < count; i++) {
         const struct graded_test *r = &results[i];
         fprintf(out, "    <testcase classname=\"lab-%s\" name=\"", lab);
         xml_write_text(out, r->test->name);
         fprintf(out, "\" time=\"%.3f\">", r->seconds);
         if (!r->passed) {
-            fputs("\n      <failure message=\"", out);
+            bool error = r->status == STATUS_GRADER_ERROR;
+            fprintf(out, "\n      <%s type=\"%s\" message=\"", error ? "error" : "failure",
+                    test_status_name(r->status));
             xml_write_text(out, r->message);
             fputs("\">", out);
-            xml_write_text(out, r->test->hint);
-            fputs("</failure>\n    ", out);
+            xml_write_text(out, error ? "grader error: grade again" : r->test->hint);
+            fprintf(out, "</%s>\n    ", error ? "error" : "failure");
         }
         if (r->notes[0]) {
             fputs("<system-out>", out);
@@ -156,7 +166,75 @@ int report_junit(const char *path, const char *lab, const struct graded_test *re
         fputs("</testcase>\n", out);
     }
     fputs("  </testsuite>\n", out);
+}
+
+int report_junit(const char *path, const char *lab, const struct graded_test *results, size_t count)
+{
+    FILE *out = open_private(path);
+    if (out == NULL)
+        return -1;
+    junit_suite(out, lab, results, count);
     return fclose(out) == 0 ? 0 : -1;
+}
+
+int report_results(const char *json_path, const char *junit_path, const char *notes,
+                   const struct report_part *parts, size_t part_count)
+{
+    int score = 0, max = 0, tests = 0, failures = 0, errors = 0;
+    double seconds = 0;
+    for (size_t p = 0; p < part_count; p++) {
+        for (size_t i = 0; i < parts[p].count; i++) {
+            const struct graded_test *r = &parts[p].results[i];
+            score += r->passed ? r->test->points : 0;
+            max += r->test->points;
+            tests++;
+            errors += r->status == STATUS_GRADER_ERROR;
+            failures += !r->passed && r->status != STATUS_GRADER_ERROR;
+            seconds += r->seconds;
+        }
+    }
+    FILE *out = json_path ? open_private(json_path) : NULL;
+    if (json_path && out == NULL)
+        return -1;
+    if (out != NULL) {
+        /* stdout_visibility hidden: the log holds hidden tests' names; students
+         * see only the tests' own "output" fields, as each test's visibility allows. */
+        fprintf(out,
+                "{\n  \"score\": %d,\n  \"max_score\": %d,\n  \"visibility\": \"visible\",\n"
+                "  \"stdout_visibility\": \"hidden\",\n",
+                score, max);
+        if (notes != NULL && notes[0]) {
+            fputs("  \"output\": ", out);
+            json_fputs(out, notes);
+            fputs(",\n", out);
+        }
+        fputs("  \"tests\": [\n", out);
+        size_t last = part_count;
+        for (size_t p = 0; p < part_count; p++)
+            last = parts[p].count ? p : last;
+        for (size_t p = 0; p < part_count; p++)
+            json_entries(out, parts[p].lab, parts[p].visibility, parts[p].results, parts[p].count,
+                         p < last);
+        fputs("  ]\n}\n", out);
+        if (fclose(out) != 0)
+            return -1;
+    }
+    out = junit_path ? open_private(junit_path) : NULL;
+    if (junit_path && out == NULL)
+        return -1;
+    if (out != NULL) {
+        fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
+        fprintf(out,
+                "<testsuites name=\"ipc-kit\" tests=\"%d\" failures=\"%d\" errors=\"%d\" "
+                "time=\"%.3f\">\n",
+                tests, failures, errors, seconds);
+        for (size_t p = 0; p < part_count; p++)
+            junit_suite(out, parts[p].lab, parts[p].results, parts[p].count);
+        fputs("</testsuites>\n", out);
+        if (fclose(out) != 0)
+            return -1;
+    }
+    return 0;
 }
 
 int report_write_files(const struct report_paths *paths, const char *lab, const char *impl,

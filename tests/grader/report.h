@@ -65,6 +65,23 @@ int report_json(const char *path, const char *lab, const char *visibility,
 int report_junit(const char *path, const char *lab, const struct graded_test *results,
                  size_t count);
 
+/* One lab's results, as a part of a whole run. */
+struct report_part {
+    const char *lab, *visibility;
+    const struct graded_test *results;
+    size_t count;
+};
+
+/*
+ * The whole run's results.json (Gradescope's format: score, max_score, the
+ * top-level output `notes`, every test of every part) and junit.xml (one
+ * <testsuite> per part), from the records alone: nobody writes or patches
+ * JSON or XML by hand. A NULL path is a report not wanted. Returns 0, or -1
+ * with errno.
+ */
+int report_results(const char *json_path, const char *junit_path, const char *notes,
+                   const struct report_part *parts, size_t part_count);
+
 /* The report files of one lab; a NULL path is a report not wanted. */
 struct report_paths {
     const char *json, *junit, *text;
