@@ -13,10 +13,12 @@
  *         return grade_main(argc, argv, "02-pipe", tests, GRADE_COUNT(tests));
  *     }
  *
- * Who decides a score: never this process. The test binary holds the
- * student's code, so grade_main() only lists the tests (--list) or runs ONE
- * of them (--run NAME) for the judge (judge.c), a separate program linked
- * with no student code. The judge guarantees:
+ * Who decides a score: the judge (judge.c), from what this process, the
+ * checker, reports. The checker holds the tests and NO student code: every
+ * lab function a test calls is a stub that runs the student's function in
+ * another process, the agent, and brings back its results (boundary.h,
+ * tests/NN/calls.c). grade_main() lists the tests (--list) or runs ONE of
+ * them (--run NAME) for the judge. The judge guarantees:
  *   - Every test runs in a fresh process tree of its own, with its own time
  *     limit; as root also in its own PID, mount and network namespaces,
  *     under an unprivileged uid of its own, with private /tmp and /dev/shm.
@@ -28,7 +30,8 @@
  *   - Leak audit after every test, by snapshot: descriptors, processes,
  *     /dev/shm objects and files that were not there before. After a passing
  *     test they fail it; after a failing one they are named as consequences.
- *   - The judge alone writes the table, results.json and junit.xml.
+ *   - The judge writes each lab's verdict records (verdict.h); every report
+ *     (the table, results.json, junit.xml) is rendered from them.
  */
 #ifndef IPC_KIT_GRADER_H
 #define IPC_KIT_GRADER_H
