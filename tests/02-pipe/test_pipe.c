@@ -627,23 +627,6 @@ END_TEST
 
 /* ---- 3. request and response over two pipes ---------------------------- */
 
-/* Starts the coprocess or fails the test with the reason. */
-/* Field 4 of /proc/pid/stat: the parent of pid, or -1. */
-static pid_t parent_of(pid_t pid)
-{
-    char path[64], line[512];
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-    FILE *f = fopen(path, "r");
-    if (f == NULL)
-        return -1;
-    size_t n = fread(line, 1, sizeof line - 1, f);
-    fclose(f);
-    line[n] = '\0';
-    const char *p = strrchr(line, ')'); /* the name may hold spaces */
-    long parent;
-    return p != NULL && sscanf(p + 2, "%*c %ld", &parent) == 1 ? (pid_t)parent : -1;
-}
-
 /* The bytes process pid has read and written so far (/proc/pid/io). */
 static void bytes_moved_by(pid_t pid, unsigned long long *in, unsigned long long *out)
 {
@@ -660,6 +643,7 @@ static void bytes_moved_by(pid_t pid, unsigned long long *in, unsigned long long
     fclose(f);
 }
 
+/* Starts the coprocess or fails the test with the reason. */
 static void start_coprocess(struct pipe_coprocess *cp)
 {
     ck_assert(agent_set_signal(SIGPIPE, 1) == 0); /* a dead coprocess must not kill the parent */
@@ -667,7 +651,7 @@ static void start_coprocess(struct pipe_coprocess *cp)
     REQUIRE_IMPL(rc, "pipe_coprocess_start");
     ck_assert_msg(rc == 0, "pipe_coprocess_start failed: %s", errno_name(errno));
     /* Seen from outside: cp->pid is a child the student's process forked. */
-    ck_assert_msg(cp->pid > 0 && parent_of(cp->pid) == boundary_agent_pid(),
+    ck_assert_msg(cp->pid > 0 && grade_parent_of(cp->pid) == boundary_agent_pid(),
                   "cp->pid (%ld) is not a child of the process that called "
                   "pipe_coprocess_start(): it must be the coprocess fork() made",
                   (long)cp->pid);

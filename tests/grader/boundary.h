@@ -88,9 +88,10 @@ int boundary_become_student(void);
  * The end of a test (harness.c): closes every connection, waits up to 5 s
  * for the student processes to exit (then kills them), and judges how they
  * ended. Returns 0, or -1 with a sentence in why: a sanitizer's report
- * (exit status 66 or 23...), a crash, or descriptors left open.
+ * (exit status 66 or 23...), a crash, or descriptors left open (then
+ * *leaked says how many: a leak, not a failed check).
  */
-int boundary_finish(char *why, size_t size);
+int boundary_finish(char *why, size_t size, int *leaked);
 
 /* True when some call failed in a thread where the test could not be
  * stopped at once; the words are in why. harness.c fails the test then. */

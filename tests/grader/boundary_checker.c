@@ -810,18 +810,21 @@ static const char *judge_ending(int status)
     return text;
 }
 
-int boundary_finish(char *why, size_t size)
+int boundary_finish(char *why, size_t size, int *leaked)
 {
     why[0] = '\0';
+    *leaked = 0;
     if (proc.agent <= 0 || getpid() != proc.owner)
         return 0;
     char list[512];
-    int leaked = proc.agent_is_child ? boundary_agent_fds(proc.agent, list, sizeof list) : 0;
-    if (leaked > 0)
+    int open_count = proc.agent_is_child ? boundary_agent_fds(proc.agent, list, sizeof list) : 0;
+    if (open_count > 0) {
         snprintf(why, size,
                  "your code left %d descriptor(s) open in its process after its calls "
                  "returned: %s; close what you open (on every error path too)",
-                 leaked, list);
+                 open_count, list);
+        *leaked = open_count;
+    }
     /* The copies made for test children end with them; any still here now
      * is stopped, and waited for (their reaper is the namespace's init), so
      * the judge's audit never sees one on its way out. */
@@ -855,15 +858,17 @@ int boundary_finish(char *why, size_t size)
     if (got == 0) {
         kill(proc.agent, SIGKILL);
         waitpid(proc.agent, &status, 0);
-        if (why[0] == '\0')
-            snprintf(why, size,
+        *leaked = 0;
+        snprintf(why, size,
                      "the process running your code did not end within 5 s of the test's end "
                      "(a thread of yours still running, or a handler that blocks exit?)");
         return -1;
     }
     proc.agent_is_child = false;
     const char *ending = got == proc.agent ? judge_ending(status) : NULL;
-    if (ending != NULL && why[0] == '\0')
+    if (ending != NULL) { /* a sanitizer's report or a crash outweighs a leak */
         snprintf(why, size, "%s", ending);
+        *leaked = 0;
+    }
     return why[0] ? -1 : 0;
 }

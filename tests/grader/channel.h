@@ -11,6 +11,8 @@
  *   test -> judge   NOTE <nonce> <text>    a line for every report (grade_note)
  *   test -> judge   PASS <nonce>           the test reached its very end
  *   test -> judge   FAIL <nonce> <text>    a check failed, with its message
+ *   test -> judge   LEAKED <nonce> <n> <text>  every check held, but the student's
+ *                                          processes kept n resources (the text names them)
  *   judge -> test   BYE                    the audit is done; exit now
  *
  * Only the judge decides a score: a test passes when, and only when, the

@@ -162,6 +162,10 @@ int grade_count_open_fds(void);
  */
 double grade_process_cpu_seconds(pid_t pid);
 
+/* The parent of process pid (/proc/pid/stat), or -1: e.g. to see that a pid
+ * the student's code returned is a child it forked. */
+pid_t grade_parent_of(pid_t pid);
+
 /*
  * The JSON trace as an oracle: loads IPC_TRACE_FILE-style JSON Lines and
  * finds steps in the order they were written.

@@ -116,23 +116,39 @@ int grade_count_open_fds(void)
     return count - 1; /* not the directory's own descriptor */
 }
 
-double grade_process_cpu_seconds(pid_t pid)
+/* The fields of /proc/pid/stat after "pid (name) ", into line; NULL when unreadable.
+ * The name may hold spaces and ')', so the fields start after its last ')'. */
+static const char *stat_fields(pid_t pid, char *line, size_t size)
 {
-    char path[64], line[1024];
+    char path[64];
     snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
     FILE *f = fopen(path, "r");
     if (f == NULL)
-        return -1;
-    size_t n = fread(line, 1, sizeof line - 1, f);
+        return NULL;
+    size_t n = fread(line, 1, size - 1, f);
     fclose(f);
     line[n] = '\0';
-    /* After "pid (comm) ": the comm may hold spaces, so start at its last ')'. */
     const char *p = strrchr(line, ')');
+    return p != NULL && p[1] == ' ' ? p + 2 : NULL;
+}
+
+double grade_process_cpu_seconds(pid_t pid)
+{
+    char line[1024];
+    const char *fields = stat_fields(pid, line, sizeof line);
     unsigned long utime, stime;
-    if (p == NULL ||
-        sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2)
+    if (fields == NULL ||
+        sscanf(fields, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2)
         return -1;
     return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
+}
+
+pid_t grade_parent_of(pid_t pid)
+{
+    char line[1024];
+    const char *fields = stat_fields(pid, line, sizeof line);
+    long parent;
+    return fields != NULL && sscanf(fields, "%*c %ld", &parent) == 1 ? (pid_t)parent : -1;
 }
 
 /* Copies the JSON string value of "key" from line into out; "" if absent or null. */

@@ -16,6 +16,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
 #include <limits.h>
@@ -44,6 +45,8 @@ struct test_run {
     char waiting_for[512];
     char last_call[64];
     char notes[1024];
+    int leaks;             /* what the checker found the student's processes left (LEAKED) */
+    char leak_text[1024];
     int note_count;
     /* the tail of the test's stdout and stderr */
     char tail[8192];
@@ -119,6 +122,15 @@ static bool take_record(const struct containment *c, struct test_unit *u, int ch
     } else if (strncmp(line, "NOTE", kind) == 0) {
         if (run->note_count++ < 12)
             audit_note(run->notes, sizeof run->notes, "%s\n", text);
+    } else if (strncmp(line, "LEAKED", kind) == 0) {
+        /* Every check held; the student's process kept what it should have
+         * closed: "N what". The checker measured it (boundary.h). */
+        char *end;
+        long n = strtol(text, &end, 10);
+        run->leaks = n > 0 && n < 1000000 ? (int)n : 1;
+        snprintf(run->leak_text, sizeof run->leak_text, "%s", *end == ' ' ? end + 1 : text);
+        run->verdict = VERDICT_PASS;
+        return true;
     } else if (strncmp(line, "PASS", kind) == 0 || strncmp(line, "FAIL", kind) == 0) {
         run->verdict = line[0] == 'P' ? VERDICT_PASS : VERDICT_FAIL;
         if (run->verdict == VERDICT_FAIL)
@@ -417,6 +429,10 @@ void judge_run_test(const struct judge_options *o, struct containment *c, int in
         /* After a failed check the test's own descriptors are noise: its cleanup was skipped. */
         leftovers = audit_collect(c, &u, &snap, run.verdict == VERDICT_PASS, leftovers_text,
                                   sizeof leftovers_text);
+        if (run.leaks > 0) {
+            leftovers += run.leaks;
+            audit_note(leftovers_text, sizeof leftovers_text, "leak: %s\n", run.leak_text);
+        }
         finish(o, &u, sv[0], out[0], &run);
         clean_exit = run.ended && WIFEXITED(run.status) && WEXITSTATUS(run.status) == 0;
     } else {
