@@ -299,7 +299,7 @@ $(TEXTSAFE): $(patsubst %,$(BUILD)/tests/grader/%.o,textsafe verdict) $(COMMON_L
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(RENDER): $(patsubst %,$(BUILD)/tests/grader/%.o,render report verdict judge_table) $(COMMON_LIB)
+$(RENDER): $(patsubst %,$(BUILD)/tests/grader/%.o,render render_grades report verdict judge_table) $(COMMON_LIB)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 endif

@@ -16,6 +16,7 @@
 
 #include "err.h"
 #include "judge.h"
+#include "render_grades.h"
 #include "report.h"
 #include "verdict.h"
 
@@ -23,8 +24,10 @@ static void usage(const char *prog)
 {
     printf("usage: %s --lab NAME --points TABLE --verdicts FILE [options]\n"
            "       %s --results FILE [--junit FILE] [--notes FILE] --part LAB TABLE VERDICTS...\n"
+           "       %s --grades FILE --max TOTAL [--lab LAB MAX]... --row ROW NOTES...\n"
            "Writes one lab's reports from its verdict file (one record per test); with\n"
-           "--results, the whole run's results.json (and junit.xml) from every lab's.\n"
+           "--results, the whole run's results.json (and junit.xml) from every lab's;\n"
+           "with --grades, grade-batch's grades.json from its rows (render_grades.c).\n"
            "  --impl NAME       label for the table (labs or solutions)\n"
            "  --json FILE       the Gradescope test entries\n"
            "  --junit FILE      a JUnit <testsuite>\n"
@@ -34,7 +37,7 @@ static void usage(const char *prog)
            "timeout<TAB>hint, as the test binary's --list prints it).\n"
            "example: %s --lab 02-pipe --points test_02-pipe.tsv --verdicts 02-pipe.verdicts "
            "--json 02-pipe.json\n",
-           prog, prog, prog);
+           prog, prog, prog, prog);
 }
 
 struct render_args {
@@ -151,6 +154,8 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--results") == 0)
             return merge_main(argc, argv);
+        if (strcmp(argv[i], "--grades") == 0)
+            return render_grades_main(argc, argv);
     }
     struct render_args a;
     parse_args(argc, argv, &a);

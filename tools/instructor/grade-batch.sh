@@ -251,35 +251,17 @@ done
         echo "$line"
     done | LC_ALL=C sort
 } >"$out/grades.csv"
-{
-    printf '{\n  "labs": ['
-    sep=
-    for each in "${labs[@]}"; do
-        printf '%s{"lab": "%s", "max": %d}' "$sep" "$each" "${lab_max[$each]}"
-        sep=", "
-    done
-    printf '],\n  "max": %d,\n  "students": [' "$max_total"
-    sep=$'\n'
-    for row in "$work"/*/row.tsv; do
-        [ -f "$row" ] || continue
-        IFS=$'\t' read -r -a fields <"$row"
-        printf '%s    {"student": %s, "labs": {' "$sep" "$(printf '%s' "${fields[0]}" | "$textsafe" json)"
-        for ((i = 0; i < ${#labs[@]}; i++)); do
-            printf '%s"%s": %d' "$([ "$i" -gt 0 ] && echo ", ")" "${labs[i]}" "${fields[i + 1]}"
-        done
-        n=${#labs[@]}
-        printf '}, "total": %d, "leaks": %d, "timeouts": %d, "notes": [' "${fields[n + 1]}" "${fields[n + 2]}" "${fields[n + 3]}"
-        note_sep=
-        while IFS= read -r note; do
-            [ -n "$note" ] || continue
-            printf '%s%s' "$note_sep" "$(printf '%s' "$note" | "$textsafe" json)"
-            note_sep=", "
-        done < <(grep -v '^graded in' "$(dirname "$row")/all-notes.txt" 2>/dev/null)
-        printf ']}'
-        sep=$',\n'
-    done
-    printf '\n  ]\n}\n'
-} >"$out/grades.json"
+# grades.json by the judge's own renderer, from the same rows (render --grades):
+# every name and note is data in it, never its syntax.
+grades_args=(--grades "$out/grades.json" --max "$max_total")
+for each in "${labs[@]}"; do
+    grades_args+=(--lab "$each" "${lab_max[$each]}")
+done
+for row in "$work"/*/row.tsv; do
+    [ -f "$row" ] || continue
+    grades_args+=(--row "$row" "$(dirname "$row")/all-notes.txt")
+done
+"$(dirname "$textsafe")/render" "${grades_args[@]}"
 # Canvas's own gradebook layout (what its export writes and its import
 # reads): the student columns it knows, one column per lab, and a second
 # row "Points Possible" with each lab's maximum, which Canvas uses for the
