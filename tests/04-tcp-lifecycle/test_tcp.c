@@ -7,6 +7,11 @@
  * plain system calls (raw_*), so a step is graded on its own. Only loopback
  * addresses and ports chosen by the kernel (port 0) are used, so graders can
  * run side by side. The table at the bottom is the only place points are set.
+ *
+ * The tests run across the call boundary (tests/grader/boundary.h): the
+ * lab's functions run in the student's process, and this one judges from
+ * its own copy of every socket (states, flags, owners), the descriptors
+ * the student's process still holds (/proc), and the data it made itself.
  */
 /* SO_DOMAIN and SO_PROTOCOL, which tell what a socket is, are Linux options
  * that glibc shows only with _DEFAULT_SOURCE. */
@@ -27,11 +32,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "agent_services.h"
+#include "boundary.h"
 #include "checksum.h"
 #include "clock.h"
 #include "err.h"
 #include "fault.h"
 #include "grader.h"
+#include "student_side.h"
 #include "tcp_lab.h"
 #include "tcp_scenario.h"
 #include "tcp_state.h"
@@ -43,7 +51,6 @@ enum {
     CHILD_ENOSYS = 10,
     CHILD_WRONG = 11,
     CHILD_FAILED = 12,
-    CHILD_NEVER = 13,
     CHILD_EINTR = 14, /* a lab function gave up with EINTR */
 };
 
@@ -193,9 +200,51 @@ static size_t read_pipe(int fd, char *buf, size_t cap, int timeout_ms, int one_l
     return got;
 }
 
-static int fd_is_open(int fd)
+/* ---- helpers: the student's process, seen from here ---- */
+
+/* Descriptors the student's process holds between calls: its leaks (boundary.h). */
+static int student_fds(char *list, size_t size)
 {
-    return fcntl(fd, F_GETFD) != -1;
+    int count = boundary_agent_fds(boundary_agent_pid(), list, size);
+    ck_assert_msg(count >= 0, "test setup: the student's process cannot be looked at");
+    return count;
+}
+
+/* The inode of socket fd, to know it again in the student's process. */
+static ino_t socket_inode(int fd)
+{
+    struct stat st;
+    ck_assert_msg(fstat(fd, &st) == 0, "test setup: fstat(%d) failed: %s", fd, errno_name(errno));
+    return st.st_ino;
+}
+
+/*
+ * True when the student's process still holds socket `inode` at number fd
+ * (/proc/PID/fd/FD names "socket:[INODE]"): a call that was to release
+ * a descriptor (tcp_close...) it was given did not.
+ */
+static int student_holds(int fd, ino_t inode)
+{
+    char link[64], target[64], want[64];
+    snprintf(link, sizeof link, "/proc/%ld/fd/%d", (long)boundary_agent_pid(), fd);
+    ssize_t n = readlink(link, target, sizeof target - 1);
+    if (n <= 0)
+        return 0;
+    target[n] = '\0';
+    snprintf(want, sizeof want, "socket:[%lu]", (unsigned long)inode);
+    return strcmp(target, want) == 0;
+}
+
+/* Waits for a test child that calls lab functions; when it hangs (killed
+ * after timeout_ms), its student process is killed too: it may still be
+ * inside the call. Returns the wait status, or -1 when it hung. */
+static int wait_child_and_student(pid_t pid, int timeout_ms)
+{
+    pid_t student = boundary_student_of(pid);
+    int status = grade_wait_child(pid, timeout_ms);
+    if (status == -1 && student > 0)
+        kill(student, SIGKILL);
+    return status;
 }
 
 static char *pattern(size_t len, uint64_t seed)
@@ -209,7 +258,7 @@ static char *pattern(size_t len, uint64_t seed)
 /* Waits for the test's child; turns its exit status into a clear failure. */
 static void expect_child_ok(pid_t pid, int timeout_ms, const char *what)
 {
-    int status = grade_wait_child(pid, timeout_ms);
+    int status = wait_child_and_student(pid, timeout_ms);
     ck_assert_msg(status != -1, "%s: the child process hung (killed after %d ms)", what,
                   timeout_ms);
     if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_ENOSYS)
@@ -227,11 +276,15 @@ struct traced {
     char (*notes)[96]; /* notes[i] belongs to log.steps[i]; "" when none */
 };
 
+/* The student's process writes the trace (agent_trace_to), as does any
+ * process the test starts meanwhile. */
 static void trace_begin(void)
 {
     unlink(TRACE_PATH);
     setenv("IPC_TRACE_FILE", TRACE_PATH, 1);
     trace_reset();
+    ck_assert_msg(agent_trace_to(TRACE_PATH) == 0,
+                  "test setup: tracing the student's process failed");
 }
 
 /* Copies the "note" of one JSON trace line into out ("" for null). */
@@ -255,6 +308,7 @@ static void note_of_line(const char *line, char *out, size_t size)
  * Check it with require_trace() once the lab calls are known to exist. */
 static void trace_finish(struct traced *t)
 {
+    agent_trace_to(NULL);
     unsetenv("IPC_TRACE_FILE");
     trace_reset();
     t->notes = NULL;
@@ -336,7 +390,6 @@ END_TEST
 
 START_TEST(step01_socket_reports_eafnosupport)
 {
-    int before = grade_count_open_fds();
     errno = 0;
     int fd = tcp_socket(12345); /* no such address family */
     int err = errno;
@@ -346,7 +399,8 @@ START_TEST(step01_socket_reports_eafnosupport)
     ck_assert_msg(fd == -1, "tcp_socket(12345) returned %d; an unknown family must fail", fd);
     ck_assert_msg(err == EAFNOSUPPORT, "tcp_socket(12345) failed with %s, not EAFNOSUPPORT",
                   errno_name(err));
-    ck_assert_msg(grade_count_open_fds() == before, "a descriptor was left open");
+    char held[256];
+    ck_assert_msg(student_fds(held, sizeof held) == 0, "a descriptor was left open (%s)", held);
 }
 END_TEST
 
@@ -556,29 +610,23 @@ START_TEST(step03_connect_to_a_closed_port_gives_econnrefused)
                   "SO_ERROR after poll()); got %d, %s",
                   rc, errno_name(err));
 
-    int before = grade_count_open_fds();
     char text[8];
     snprintf(text, sizeof text, "%d", port);
     errno = 0;
     fd = tcp_open_client("127.0.0.1", text, 5000);
     err = errno;
-    int after = grade_count_open_fds();
+    char held[256];
+    int left = student_fds(held, sizeof held); /* what the failed call left open */
+    if (fd >= 0)
+        close(fd);
     close(holder);
     ck_assert_msg(fd == -1 && err == ECONNREFUSED,
                   "tcp_open_client to a closed port must fail with ECONNREFUSED; got %d, %s", fd,
                   errno_name(err));
-    ck_assert_msg(after == before, "tcp_open_client left %d descriptor(s) open after failing",
-                  after - before);
+    ck_assert_msg(left == 0, "tcp_open_client left %d descriptor(s) open after failing (%s)",
+                  left, held);
 }
 END_TEST
-
-static volatile sig_atomic_t signals_seen;
-
-static void count_signal(int sig)
-{
-    (void)sig;
-    signals_seen++;
-}
 
 START_TEST(step03_connect_times_out_with_etimedout)
 {
@@ -620,23 +668,18 @@ START_TEST(step03_connect_times_out_with_etimedout)
                   "a connect that timed out leaves the socket in SYN_SENT, this one is %s",
                   tcp_state_name(state));
 
-    /* The same wait, with a signal every 50 ms: poll() fails with EINTR,
-     * and tcp_connect must go on waiting for what is left of its timeout. */
+    /* The same wait, with a signal every 50 ms in the student's process
+     * (no SA_RESTART): poll() fails with EINTR, and tcp_connect must go on
+     * waiting for what is left of its timeout. */
     fd = tcp_socket(AF_INET);
     ck_assert(fd >= 0);
-    signals_seen = 0;
-    struct sigaction sa = {.sa_handler = count_signal}; /* no SA_RESTART */
-    sigemptyset(&sa.sa_mask);
-    ck_assert(sigaction(SIGALRM, &sa, NULL) == 0);
-    struct itimerval every = {.it_interval = {0, 50000}, .it_value = {0, 50000}};
-    ck_assert(setitimer(ITIMER_REAL, &every, NULL) == 0);
+    ck_assert_msg(agent_interrupt_every(50000) >= 0,
+                  "test setup: a timer in the student's process failed");
     uint64_t start = clock_now_ns();
     rc = tcp_connect(fd, &ep, 300);
     err = errno;
     took_ms = (clock_now_ns() - start) / 1000000;
-    struct itimerval off = {{0, 0}, {0, 0}};
-    setitimer(ITIMER_REAL, &off, NULL);
-    signal(SIGALRM, SIG_DFL);
+    long signals_seen = agent_interrupt_every(0);
     close(fd);
     ck_assert_msg(signals_seen > 0, "test setup: no signal arrived during tcp_connect");
     ck_assert_msg(rc == -1 && err == ETIMEDOUT && took_ms >= 250,
@@ -646,20 +689,22 @@ START_TEST(step03_connect_times_out_with_etimedout)
                   (int)signals_seen, rc, rc == -1 ? errno_name(err) : "connected",
                   (unsigned long long)took_ms);
 
-    int before = grade_count_open_fds();
     char text[8];
     snprintf(text, sizeof text, "%d", port);
     errno = 0;
     fd = tcp_open_client("127.0.0.1", text, 200);
     err = errno;
-    int after = grade_count_open_fds();
+    char held[256];
+    int left = student_fds(held, sizeof held); /* what the failed call left open */
+    if (fd >= 0)
+        close(fd);
     for (int i = 0; i < count; i++)
         close(queued[i]);
     close(listener);
     ck_assert_msg(fd == -1 && err == ETIMEDOUT, "tcp_open_client must pass on ETIMEDOUT, got %s",
                   errno_name(err));
-    ck_assert_msg(after == before, "tcp_open_client left %d descriptor(s) open after a timeout",
-                  after - before);
+    ck_assert_msg(left == 0, "tcp_open_client left %d descriptor(s) open after a timeout (%s)",
+                  left, held);
 }
 END_TEST
 
@@ -727,19 +772,18 @@ START_TEST(step04_accept_retries_after_a_signal)
 {
     int port;
     int listener = raw_listener(&port);
-    /* No SA_RESTART: a signal makes a blocked accept() fail with EINTR. */
-    struct sigaction sa = {.sa_handler = count_signal};
-    sigemptyset(&sa.sa_mask);
-    ck_assert(sigaction(SIGUSR1, &sa, NULL) == 0);
-    signals_seen = 0;
-    pid_t parent = getpid();
+    /* No SA_RESTART: a signal makes a blocked accept() fail with EINTR. The
+     * signal goes to the student's process, where accept() waits. */
+    ck_assert_msg(tcp_side_catch_signal(SIGUSR1, 0) == 0,
+                  "test setup: a SIGUSR1 handler in the student's process failed");
+    pid_t student = boundary_agent_pid();
     pid_t pid = fork();
     ck_assert(pid != -1);
     if (pid == 0) {
         close(listener); /* only the parent may accept: no copy here */
         /* Interrupt the waiting accept(), and only then connect. */
         clock_sleep_ms(200);
-        kill(parent, SIGUSR1);
+        kill(student, SIGUSR1);
         clock_sleep_ms(200);
         int fd = socket(AF_INET, SOCK_STREAM, 0);
         struct tcp_endpoint ep = loopback(AF_INET, port);
@@ -758,7 +802,8 @@ START_TEST(step04_accept_retries_after_a_signal)
     if (conn == -1 && err == EINTR)
         kill(pid, SIGKILL); /* the child would wait for a connection that is gone */
     int status = grade_wait_child(pid, 5000);
-    signal(SIGUSR1, SIG_DFL);
+    long signals_seen = tcp_side_signals_caught();
+    agent_set_signal(SIGUSR1, 0);
     grade_require_impl(conn, err, "tcp_accept");
     ck_assert_msg(!(conn == -1 && err == EINTR),
                   "tcp_accept gave up with EINTR when a signal arrived; retry accept() on EINTR "
@@ -780,11 +825,11 @@ START_TEST(step04_open_helpers_try_each_endpoint_and_leak_nothing)
     char port[8];
     snprintf(port, sizeof port, "%d", port_of(first));
     /* A second listener on the same port must fail, and leave nothing open. */
-    int before = grade_count_open_fds();
     errno = 0;
     int second = tcp_open_server("127.0.0.1", port, 4);
     int err = errno;
-    int after = grade_count_open_fds();
+    char held[256];
+    int left = student_fds(held, sizeof held); /* what the failed call left open */
     if (second >= 0)
         close(second);
     /* "localhost" may name ::1 first: a client must go on to 127.0.0.1. */
@@ -799,10 +844,10 @@ START_TEST(step04_open_helpers_try_each_endpoint_and_leak_nothing)
                   "a second server on port %s must fail with EADDRINUSE (SO_REUSEADDR never lets "
                   "two sockets listen on one port), got %d (%s)",
                   port, second, second == -1 ? errno_name(err) : "a listener");
-    ck_assert_msg(after == before,
-                  "the failed tcp_open_server left %d descriptor(s) open: close the socket of "
-                  "each endpoint that failed",
-                  after - before);
+    ck_assert_msg(left == 0,
+                  "the failed tcp_open_server left %d descriptor(s) open (%s): close the socket "
+                  "of each endpoint that failed",
+                  left, held);
     ck_assert_msg(client >= 0,
                   "tcp_open_client(\"localhost\") failed (%s) although 127.0.0.1 listens; "
                   "localhost resolves to %d endpoint(s), the first %s: try each endpoint in turn "
@@ -1054,13 +1099,14 @@ START_TEST(step05_a_small_frame_leaves_in_one_call)
      * for the header's ACK, up to 40 ms. The frame must leave in one call. */
     int client, server;
     raw_pair(&client, &server);
-    fault_set(FAULT_OUT, (struct fault_plan){.fd = client}); /* counts, changes nothing */
-    ssize_t n = tcp_send_frame(client, "one frame, one call", 19);
+    /* The sends are counted in the student's process during this one call
+     * (a plan that counts and changes nothing), apart from the calls that
+     * carry the test's requests there. */
+    unsigned long calls = 0;
+    char watched[256] = "";
+    ssize_t n = tcp_side_send_frame_counted(client, "one frame, one call", 19, &calls, watched,
+                                            sizeof watched);
     int err = errno;
-    unsigned long calls = fault_calls(FAULT_OUT);
-    char watched[256];
-    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_OUT));
-    fault_reset();
     char back[4 + 19];
     int end;
     size_t got = n == 19 ? raw_read_all(server, back, sizeof back, 2000, &end) : 0;
@@ -1082,7 +1128,8 @@ END_TEST
 /* ---- 6. determine when data arrives ------------------------------------------- */
 
 /* Runs tcp_poll_serve(listener, clients) in a child; exits with what it returned. */
-/* SIGALRM every 10 ms in the server, without SA_RESTART: poll() is interrupted. */
+/* SIGALRM every 10 ms in the server's student process, without SA_RESTART:
+ * poll() is interrupted. */
 static bool poll_server_interrupted;
 
 static pid_t start_poll_server(int listener, long clients)
@@ -1090,13 +1137,8 @@ static pid_t start_poll_server(int listener, long clients)
     pid_t pid = fork();
     ck_assert(pid != -1);
     if (pid == 0) {
-        if (poll_server_interrupted) {
-            struct sigaction sa = {.sa_handler = count_signal};
-            sigemptyset(&sa.sa_mask);
-            sigaction(SIGALRM, &sa, NULL);
-            struct itimerval every = {.it_interval = {0, 10000}, .it_value = {0, 10000}};
-            setitimer(ITIMER_REAL, &every, NULL);
-        }
+        if (poll_server_interrupted && agent_interrupt_every(10000) == -1)
+            _exit(CHILD_FAILED);
         long served = tcp_poll_serve(listener, clients);
         if (served == -1)
             _exit(errno == ENOSYS ? CHILD_ENOSYS : errno == EINTR ? CHILD_EINTR : CHILD_FAILED);
@@ -1113,7 +1155,7 @@ static pid_t start_poll_server(int listener, long clients)
  */
 static void check_server_end(pid_t pid)
 {
-    int status = grade_wait_child(pid, 1000);
+    int status = wait_child_and_student(pid, 1000);
     if (status == -1)
         return; /* it was still serving: the caller says what went wrong */
     if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_ENOSYS)
@@ -1265,7 +1307,7 @@ START_TEST(step06_poll_server_survives_a_client_reset)
     if (c != -1)
         close(c);
     if (got_a1 != 2 || got_b1 != 2 || got_a2 != 2 || !c_ok) {
-        int status = grade_wait_child(pid, 2000);
+        int status = wait_child_and_student(pid, 2000);
         if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == CHILD_ENOSYS)
             ck_abort_msg("not implemented yet: tcp_poll_serve() returned -1 with ENOSYS");
         ck_assert_msg(got_a1 == 2 && got_b1 == 2, "the poll server did not echo to two clients");
@@ -1314,13 +1356,14 @@ START_TEST(step06_poll_server_is_not_stalled_by_a_client_that_never_reads)
     send_to_server(pid, good, "still there?", 12);
     char back[12];
     size_t got = read_echo(good, back, sizeof back, grade_timeout_ms(1000));
-    const char *asleep_in = grade_blocked_call(pid); /* before the clients go */
+    /* Where the student's process that serves sleeps, before the clients go. */
+    const char *asleep_in = grade_blocked_call(boundary_student_of(pid));
     close(deaf);
     if (got != sizeof back || memcmp(back, "still there?", sizeof back) != 0) {
         close(good);
         /* Both clients are gone now, so a server that ends is no news; only
          * the skeleton's answer is. */
-        int status = grade_wait_child(pid, 1000);
+        int status = wait_child_and_student(pid, 1000);
         if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == CHILD_ENOSYS)
             ck_abort_msg("not implemented yet: tcp_poll_serve() returned -1 with ENOSYS");
         ck_abort_msg("after one client sent %zu bytes and read none of its echo, another client "
@@ -1447,24 +1490,29 @@ START_TEST(step08_sigurg_reaches_the_owner)
 {
     int client, server;
     raw_pair(&client, &server);
-    struct sigaction sa = {.sa_handler = count_signal, .sa_flags = SA_RESTART};
-    sigemptyset(&sa.sa_mask);
-    ck_assert(sigaction(SIGURG, &sa, NULL) == 0);
-    signals_seen = 0;
+    /* The owner is read here, on this process's copy of the socket (one
+     * open file, one owner); SIGURG is counted in the student's process. */
+    ck_assert_msg(tcp_side_catch_signal(SIGURG, 1) == 0,
+                  "test setup: a SIGURG handler in the student's process failed");
     int rc = tcp_urgent_owner(server);
     int err = errno;
     int owner = fcntl(server, F_GETOWN);
     if (rc == 0)
         raw_send(client, "!", 1, MSG_OOB);
-    for (int waited = 0; rc == 0 && signals_seen == 0 && waited < 2000; waited += 10)
+    long signals_seen = 0;
+    for (int waited = 0; rc == 0 && signals_seen == 0 && waited < 2000; waited += 10) {
         clock_sleep_ms(10);
+        signals_seen = tcp_side_signals_caught();
+    }
     close(client);
     close(server);
-    signal(SIGURG, SIG_DFL);
+    agent_set_signal(SIGURG, 0);
     grade_require_impl(rc, err, "tcp_urgent_owner");
     ck_assert_msg(rc == 0, "tcp_urgent_owner failed: %s", strerror(err));
-    ck_assert_msg(owner == getpid(), "the socket's owner is %d, not this process (F_SETOWN)",
-                  owner);
+    ck_assert_msg(owner == boundary_agent_pid(),
+                  "the socket's owner is %d, not the process that called tcp_urgent_owner (%d): "
+                  "F_SETOWN with getpid()",
+                  owner, (int)boundary_agent_pid());
     ck_assert_msg(signals_seen >= 1, "no SIGURG arrived within 2 s of the urgent byte");
 }
 END_TEST
@@ -1476,10 +1524,12 @@ START_TEST(step09_half_close_peer_reads_eof_then_replies)
     int client, server;
     raw_pair(&client, &server);
     raw_send(client, "request", 7, 0);
-    int rc = tcp_shutdown_write(client);
+    /* Whether the call released the student's copy of client is known only
+     * in the student's process; the state is read here, on this copy. */
+    int still_open = 0;
+    int rc = tcp_side_shutdown_write(client, &still_open);
     int err = errno;
     REQUIRE_IMPL(rc, "tcp_shutdown_write");
-    int still_open = fd_is_open(client);
     int state = tcp_state_of(client);
     char buf[32];
     int end;
@@ -1490,8 +1540,7 @@ START_TEST(step09_half_close_peer_reads_eof_then_replies)
     errno = 0;
     ssize_t after = still_open ? send(client, "x", 1, MSG_NOSIGNAL) : -2;
     int after_err = errno;
-    if (still_open)
-        close(client);
+    close(client);
     grade_require_impl(rc, err, "tcp_shutdown_write");
     ck_assert_msg(rc == 0, "tcp_shutdown_write failed: %s", strerror(err));
     ck_assert_msg(still_open, "shutdown() does not release the descriptor; only close() does");
@@ -1538,14 +1587,13 @@ START_TEST(step09_graceful_close_shuts_down_before_close)
     pid_t pid = start_closing_peer(listener, client);
     close(listener);
     raw_send(client, "bye", 3, 0);
+    ino_t inode = socket_inode(client);
     trace_begin();
-    int rc = tcp_close_gracefully(client, 5000);
+    int rc = tcp_close_gracefully(client, 5000); /* this process's copy is closed first */
     int err = errno;
     struct traced t;
     trace_finish(&t);
-    int still_open = fd_is_open(client);
-    if (still_open)
-        close(client);
+    int still_open = student_holds(client, inode);
     int status = grade_wait_child(pid, 5000);
     grade_require_impl(rc, err, "tcp_close_gracefully");
     require_trace(&t);
@@ -1580,12 +1628,11 @@ START_TEST(step09_graceful_close_shuts_down_before_close)
      * the descriptor must still be released ("fd is released in every case"). */
     int lone = socket(AF_INET, SOCK_STREAM, 0);
     ck_assert_msg(lone != -1, "test setup: socket failed: %s", errno_name(errno));
+    inode = socket_inode(lone);
     errno = 0;
     rc = tcp_close_gracefully(lone, 200);
     err = errno;
-    still_open = fd_is_open(lone);
-    if (still_open)
-        close(lone);
+    still_open = student_holds(lone, inode);
     ck_assert_msg(!still_open,
                   "on a socket that was never connected, shutdown() fails (ENOTCONN) and "
                   "tcp_close_gracefully() returned %d (%s) but left fd %d open: it must close the "
@@ -1645,41 +1692,33 @@ END_TEST
 
 START_TEST(step10_send_after_remote_close_gives_epipe_not_sigpipe)
 {
-    pid_t pid = fork();
-    ck_assert(pid != -1);
-    if (pid == 0) {
-        signal(SIGPIPE, SIG_DFL); /* the default: death, unless the lab avoids it */
-        int client, server;
-        raw_pair(&client, &server);
-        close(server);
-        char c;
-        ssize_t eof = tcp_recv_exact(client, &c, 1);
-        if (eof == -1 && errno == ENOSYS)
-            _exit(CHILD_ENOSYS);
-        if (eof != 0)
-            _exit(CHILD_WRONG);
-        /* The first send still leaves; the closed peer answers it with RST. */
-        for (int i = 0; i < 100; i++) {
-            if (tcp_send_all(client, "hello?", 6) == -1)
-                _exit(errno == EPIPE ? CHILD_OK : errno == ENOSYS ? CHILD_ENOSYS : CHILD_FAILED);
+    /* The student's process starts from SIGPIPE's default action, death:
+     * a death there ends the call ("never returned ... killed by SIGPIPE"). */
+    ck_assert_msg(agent_set_signal(SIGPIPE, 0) == 0,
+                  "test setup: SIGPIPE's default action in the student's process failed");
+    int client, server;
+    raw_pair(&client, &server);
+    close(server);
+    char c;
+    errno = 0;
+    ssize_t eof = tcp_recv_exact(client, &c, 1);
+    REQUIRE_IMPL(eof, "tcp_recv_exact");
+    /* The first send still leaves; the closed peer answers it with RST. */
+    ssize_t sent = 0;
+    int err = 0;
+    for (int i = 0; i < 100 && eof == 0 && sent != -1; i++) {
+        errno = 0;
+        sent = tcp_send_all(client, "hello?", 6);
+        err = errno;
+        if (sent != -1)
             clock_sleep_ms(10);
-        }
-        _exit(CHILD_NEVER);
     }
-    int status = grade_wait_child(pid, 5000);
-    ck_assert_msg(status != -1, "the sender hung instead of failing");
-    if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_ENOSYS)
-        ck_abort_msg("not implemented yet: tcp_recv_exact() or tcp_send_all() returned ENOSYS");
-    ck_assert_msg(!WIFSIGNALED(status) || WTERMSIG(status) != SIGPIPE,
-                  "sending to a closed peer killed the process with SIGPIPE; send with "
-                  "MSG_NOSIGNAL");
-    ck_assert_msg(WIFEXITED(status), "the sender %s", grade_describe_status(status));
-    ck_assert_msg(WEXITSTATUS(status) != CHILD_WRONG,
-                  "after the peer closed, tcp_recv_exact must return 0 (end of stream)");
-    ck_assert_msg(WEXITSTATUS(status) != CHILD_NEVER,
-                  "sending to a closed peer never failed; tcp_send_all must report -1");
-    ck_assert_msg(WEXITSTATUS(status) == CHILD_OK,
-                  "sending to a closed peer must fail with EPIPE, not another error");
+    close(client);
+    ck_assert_msg(eof == 0, "after the peer closed, tcp_recv_exact must return 0 (end of stream)");
+    grade_require_impl(sent, err, "tcp_send_all");
+    ck_assert_msg(sent == -1, "sending to a closed peer never failed; tcp_send_all must report -1");
+    ck_assert_msg(err == EPIPE, "sending to a closed peer must fail with EPIPE, not %s",
+                  errno_name(err));
 }
 END_TEST
 
@@ -1710,14 +1749,13 @@ START_TEST(step11_abort_sends_rst_without_shutdown)
     struct tcp_endpoint local = {.len = sizeof local.addr}, peer = {.len = sizeof peer.addr};
     getsockname(client, (struct sockaddr *)&local.addr, &local.len);
     getpeername(client, (struct sockaddr *)&peer.addr, &peer.len);
+    ino_t inode = socket_inode(client);
     trace_begin();
-    int rc = tcp_abort(client);
+    int rc = tcp_abort(client); /* this process's copy is closed first */
     int err = errno;
     struct traced t;
     trace_finish(&t);
-    int still_open = fd_is_open(client);
-    if (still_open)
-        close(client);
+    int still_open = student_holds(client, inode);
     char buf[8];
     errno = 0;
     short revents = wait_for(server, POLLIN, 2000);
@@ -1871,6 +1909,7 @@ START_TEST(step13_the_side_that_closes_first_enters_time_wait)
         struct tcp_endpoint c_end = {.len = sizeof c_end.addr}, s_end = {.len = sizeof s_end.addr};
         getsockname(client, (struct sockaddr *)&c_end.addr, &c_end.len);
         getsockname(server, (struct sockaddr *)&s_end.addr, &s_end.len);
+        ino_t inode = socket_inode(client);
         char buf[8];
         int end, rc, err;
         if (client_first) {
@@ -1895,9 +1934,7 @@ START_TEST(step13_the_side_that_closes_first_enters_time_wait)
             close(server);
         }
         REQUIRE_IMPL(rc, "tcp_close");
-        int still_open = fd_is_open(client);
-        if (still_open)
-            close(client);
+        int still_open = student_holds(client, inode); /* this process's copy went first */
         int closer_state = client_first ? listed_state(&c_end, &s_end, TCP_STATE_TIME_WAIT)
                                         : listed_state(&s_end, &c_end, TCP_STATE_TIME_WAIT);
         int other_state = client_first ? listed_state(&s_end, &c_end, TCP_STATE_CLOSED)
@@ -2128,6 +2165,8 @@ static int run_program(char *const argv[], char *out, size_t size)
         for (int fd = 3; fd < 1024; fd++)
             close(fd);
         setenv("RES_OPTIONS", "timeout:1 attempts:1", 1); /* a slow DNS must not hang us */
+        if (boundary_become_student() == -1) /* the program is the student's code */
+            _exit(126);
         execv(argv[0], argv);
         _exit(127);
     }
@@ -2171,24 +2210,28 @@ static void play(int listener, const char *port, enum tcp_mode mode, const char 
         int conn = tcp_accept(listener, NULL);
         _exit(child_result(conn == -1 ? -1 : tcp_scenario_serve(conn, mode, 3000)));
     }
+    pid_t server_student = boundary_student_of(server);
     int out[2];
     ck_assert(pipe(out) == 0);
     pid_t client = fork();
     ck_assert(client != -1);
     if (client == 0) {
+        /* The client side prints what it received: its student process's
+         * standard output goes to the pipe during the call. */
         close(listener);
         close(out[0]);
-        dup2(out[1], STDOUT_FILENO);
-        close(out[1]);
         int fd = tcp_open_client("127.0.0.1", port, 3000);
-        _exit(child_result(fd == -1 ? -1 : tcp_scenario_client(fd, mode, "hello", 3000)));
+        _exit(child_result(fd == -1 ? -1
+                                    : tcp_side_scenario_client(out[1], fd, mode, "hello", 3000)));
     }
     close(out[1]);
     char text[1024];
     read_pipe(out[0], text, sizeof text, 5000, 0);
     close(out[0]);
-    int client_status = grade_wait_child(client, 5000);
+    int client_status = wait_child_and_student(client, 5000);
     int server_status = grade_wait_child(server, 5000);
+    if (server_status == -1 && server_student > 0)
+        kill(server_student, SIGKILL); /* still inside tcp_scenario_serve() */
     const char *name = tcp_mode_name(mode);
     if ((WIFEXITED(client_status) && WEXITSTATUS(client_status) == CHILD_ENOSYS) ||
         (WIFEXITED(server_status) && WEXITSTATUS(server_status) == CHILD_ENOSYS))
@@ -2256,6 +2299,8 @@ START_TEST(scenarios_and_programs_play_every_mode)
         for (int fd = 3; fd < 1024; fd++)
             close(fd);
         setenv("IPC_TRACE", "off", 1);
+        if (boundary_become_student() == -1) /* the program is the student's code */
+            _exit(126);
         execl(server, server, "-m", "halfclose", NULL);
         _exit(127);
     }
