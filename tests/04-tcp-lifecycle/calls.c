@@ -16,54 +16,53 @@
 #include "tcp_lab.h"
 #include "tcp_scenario.h"
 
-#define LAB_CALLS                                                                                 \
-    CALL1((RET_FD, int), tcp_socket, (VALUE, int, family))                                        \
-    CALL5((RET, int), tcp_resolve, (STRING, const char *, host), (STRING, const char *, port),    \
-          (VALUE, int, passive), (ARRAY, struct tcp_endpoint *, out, max), (VALUE, size_t, max))  \
-    CALL2((RET, int), tcp_bind, (FD, int, fd), (PTR_IN, const struct tcp_endpoint *, ep))         \
-    CALL1((RET, int), tcp_local_port, (FD, int, fd))                                              \
-    CALL3((RET, int), tcp_connect, (FD, int, fd), (PTR_IN, const struct tcp_endpoint *, ep),      \
-          (VALUE, int, timeout_ms))                                                               \
-    CALL2((RET, int), tcp_listen, (FD, int, fd), (VALUE, int, backlog))                           \
-    CALL2((RET_FD, int), tcp_accept, (FD, int, fd), (PTR, struct tcp_endpoint *, peer))           \
-    CALL3((RET_FD, int), tcp_open_server, (STRING, const char *, host),                           \
-          (STRING, const char *, port), (VALUE, int, backlog))                                    \
-    CALL3((RET_FD, int), tcp_open_client, (STRING, const char *, host),                           \
-          (STRING, const char *, port), (VALUE, int, timeout_ms))                                 \
-    CALL3((RET, ssize_t), tcp_send_all, (FD, int, fd), (BYTES_IN, const void *, buf, len),        \
-          (VALUE, size_t, len))                                                                   \
-    CALL3((RET, ssize_t), tcp_recv_exact, (FD, int, fd), (BYTES_OUT, void *, buf, len),           \
-          (VALUE, size_t, len))                                                                   \
-    CALL3((RET, ssize_t), tcp_send_frame, (FD, int, fd), (BYTES_IN, const void *, msg, len),      \
-          (VALUE, size_t, len))                                                                   \
-    CALL3((RET, ssize_t), tcp_recv_frame, (FD, int, fd), (BYTES_OUT, void *, buf, cap),           \
-          (VALUE, size_t, cap))                                                                   \
-    CALL2((RET, long), tcp_poll_serve, (FD, int, listen_fd), (VALUE, long, clients))              \
-    CALL2((RET, int), tcp_send_urgent, (FD, int, fd), (VALUE, char, byte))                        \
-    CALL1((RET, int), tcp_urgent_owner, (FD, int, fd))                                            \
-    CALL3((RET, int), tcp_recv_urgent, (FD, int, fd), (PTR, char *, byte),                        \
-          (VALUE, int, timeout_ms))                                                               \
-    CALL3((RET, ssize_t), tcp_recv_to_mark, (FD, int, fd), (BYTES_OUT, void *, buf, cap),         \
-          (VALUE, size_t, cap))                                                                   \
-    CALL1((RET, int), tcp_shutdown_write, (FD, int, fd))                                          \
-    CALL2((RET, ssize_t), tcp_wait_peer_close, (FD, int, fd), (VALUE, int, timeout_ms))           \
-    CALL1((RET, int), tcp_abort, (FD_GIVE, int, fd))                                              \
-    CALL4((RET, int), tcp_describe_error, (BYTES_OUT, char *, buf, size), (VALUE, size_t, size),  \
-          (STRING, const char *, what), (VALUE, int, err))                                        \
-    CALL1((RET, int), tcp_close, (FD_GIVE, int, fd))                                              \
-    CALL2((RET, int), tcp_close_gracefully, (FD_GIVE, int, fd), (VALUE, int, timeout_ms))         \
-    CALL3((RET, int), tcp_scenario_serve, (FD_GIVE, int, conn), (VALUE, enum tcp_mode, mode),     \
-          (VALUE, int, timeout_ms))                                                               \
-    CALL1((RET_STRING, const char *), tcp_mode_name, (VALUE, enum tcp_mode, mode))                \
-    CALL2((RET, int), tcp_side_catch_signal, (VALUE, int, sig), (VALUE, int, restart))            \
-    CALL0((RET, long), tcp_side_signals_caught)                                                   \
-    CALL2((RET, int), tcp_side_shutdown_write, (FD, int, fd), (PTR, int *, kept))                 \
-    CALL6((RET, ssize_t), tcp_side_send_frame_counted, (FD, int, fd),                             \
-          (BYTES_IN, const void *, msg, len), (VALUE, size_t, len),                               \
-          (PTR, unsigned long *, calls), (BYTES_OUT, char *, watched, size), (VALUE, size_t, size)) \
-    CALL5((RET, int), tcp_side_scenario_client, (FD, int, out), (FD_GIVE, int, fd),               \
-          (VALUE, enum tcp_mode, mode), (STRING, const char *, message),                          \
-          (VALUE, int, timeout_ms))
+#define LAB_CALLS                                                                                  \
+    CALL1((RET_FD, int), tcp_socket, (VALUE, int, family))                                         \
+    CALL5((RET, int), tcp_resolve, (STRING, const char *, host), (STRING, const char *, port),     \
+          (VALUE, int, passive), (ARRAY, struct tcp_endpoint *, out, max), (VALUE, size_t, max))   \
+    CALL2((RET, int), tcp_bind, (FD, int, fd), (PTR_IN, const struct tcp_endpoint *, ep))          \
+    CALL1((RET, int), tcp_local_port, (FD, int, fd))                                               \
+    CALL3((RET, int), tcp_connect, (FD, int, fd), (PTR_IN, const struct tcp_endpoint *, ep),       \
+          (VALUE, int, timeout_ms))                                                                \
+    CALL2((RET, int), tcp_listen, (FD, int, fd), (VALUE, int, backlog))                            \
+    CALL2((RET_FD, int), tcp_accept, (FD, int, fd), (PTR, struct tcp_endpoint *, peer))            \
+    CALL3((RET_FD, int), tcp_open_server, (STRING, const char *, host),                            \
+          (STRING, const char *, port), (VALUE, int, backlog))                                     \
+    CALL3((RET_FD, int), tcp_open_client, (STRING, const char *, host),                            \
+          (STRING, const char *, port), (VALUE, int, timeout_ms))                                  \
+    CALL3((RET, ssize_t), tcp_send_all, (FD, int, fd), (BYTES_IN, const void *, buf, len),         \
+          (VALUE, size_t, len))                                                                    \
+    CALL3((RET, ssize_t), tcp_recv_exact, (FD, int, fd), (BYTES_OUT, void *, buf, len),            \
+          (VALUE, size_t, len))                                                                    \
+    CALL3((RET, ssize_t), tcp_send_frame, (FD, int, fd), (BYTES_IN, const void *, msg, len),       \
+          (VALUE, size_t, len))                                                                    \
+    CALL3((RET, ssize_t), tcp_recv_frame, (FD, int, fd), (BYTES_OUT, void *, buf, cap),            \
+          (VALUE, size_t, cap))                                                                    \
+    CALL2((RET, long), tcp_poll_serve, (FD, int, listen_fd), (VALUE, long, clients))               \
+    CALL2((RET, int), tcp_send_urgent, (FD, int, fd), (VALUE, char, byte))                         \
+    CALL1((RET, int), tcp_urgent_owner, (FD, int, fd))                                             \
+    CALL3((RET, int), tcp_recv_urgent, (FD, int, fd), (PTR, char *, byte),                         \
+          (VALUE, int, timeout_ms))                                                                \
+    CALL3((RET, ssize_t), tcp_recv_to_mark, (FD, int, fd), (BYTES_OUT, void *, buf, cap),          \
+          (VALUE, size_t, cap))                                                                    \
+    CALL1((RET, int), tcp_shutdown_write, (FD, int, fd))                                           \
+    CALL2((RET, ssize_t), tcp_wait_peer_close, (FD, int, fd), (VALUE, int, timeout_ms))            \
+    CALL1((RET, int), tcp_abort, (FD_GIVE, int, fd))                                               \
+    CALL4((RET, int), tcp_describe_error, (BYTES_OUT, char *, buf, size), (VALUE, size_t, size),   \
+          (STRING, const char *, what), (VALUE, int, err))                                         \
+    CALL1((RET, int), tcp_close, (FD_GIVE, int, fd))                                               \
+    CALL2((RET, int), tcp_close_gracefully, (FD_GIVE, int, fd), (VALUE, int, timeout_ms))          \
+    CALL3((RET, int), tcp_scenario_serve, (FD_GIVE, int, conn), (VALUE, enum tcp_mode, mode),      \
+          (VALUE, int, timeout_ms))                                                                \
+    CALL1((RET_STRING, const char *), tcp_mode_name, (VALUE, enum tcp_mode, mode))                 \
+    CALL2((RET, int), tcp_side_catch_signal, (VALUE, int, sig), (VALUE, int, restart))             \
+    CALL0((RET, long), tcp_side_signals_caught)                                                    \
+    CALL2((RET, int), tcp_side_shutdown_write, (FD, int, fd), (PTR, int *, kept))                  \
+    CALL6((RET, ssize_t), tcp_side_send_frame_counted, (FD, int, fd),                              \
+          (BYTES_IN, const void *, msg, len), (VALUE, size_t, len), (PTR, unsigned long *, calls), \
+          (BYTES_OUT, char *, watched, size), (VALUE, size_t, size))                               \
+    CALL5((RET, int), tcp_side_scenario_client, (FD, int, out), (FD_GIVE, int, fd),                \
+          (VALUE, enum tcp_mode, mode), (STRING, const char *, message), (VALUE, int, timeout_ms))
 
 #include "boundary_calls.h"
 
@@ -104,8 +103,8 @@ int tcp_side_shutdown_write(int fd, int *kept)
         return -1;
     int rc = tcp_shutdown_write(fd);
     int err = errno;
-    *kept = fstat(fd, &after) == 0 && after.st_dev == before.st_dev &&
-            after.st_ino == before.st_ino;
+    *kept =
+        fstat(fd, &after) == 0 && after.st_dev == before.st_dev && after.st_ino == before.st_ino;
     errno = err;
     return rc;
 }

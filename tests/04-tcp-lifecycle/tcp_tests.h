@@ -9,10 +9,10 @@
 
 #include <check.h>
 
-#define TCP_TEST_EXPORT(name) \
-    const TTest *name##_test(void) \
-    { \
-        return name; \
+#define TCP_TEST_EXPORT(name)                                                                      \
+    const TTest *name##_test(void)                                                                 \
+    {                                                                                              \
+        return name;                                                                               \
     }
 
 const TTest *step01_socket_creates_a_tcp_stream_socket_test(void);

@@ -261,7 +261,7 @@ static int run_program(char *const argv[], char *out, size_t size)
         for (int fd = 3; fd < 1024; fd++)
             close(fd);
         setenv("RES_OPTIONS", "timeout:1 attempts:1", 1); /* a slow DNS must not hang us */
-        if (boundary_become_student() == -1) /* the program is the student's code */
+        if (boundary_become_student() == -1)              /* the program is the student's code */
             _exit(126);
         execv(argv[0], argv);
         _exit(127);
@@ -428,8 +428,9 @@ END_TEST
 int main(int argc, char **argv)
 {
     const struct grade_test tests[] = {
-        {"step01_socket_creates_a_tcp_stream_socket", step01_socket_creates_a_tcp_stream_socket_test(), 3,
-         5, "tcp_socket() in tcp_setup.c: socket(family, SOCK_STREAM, IPPROTO_TCP)"},
+        {"step01_socket_creates_a_tcp_stream_socket",
+         step01_socket_creates_a_tcp_stream_socket_test(), 3, 5,
+         "tcp_socket() in tcp_setup.c: socket(family, SOCK_STREAM, IPPROTO_TCP)"},
         {"step01_socket_reports_eafnosupport", step01_socket_reports_eafnosupport_test(), 2, 5,
          "tcp_socket(): return socket()'s -1 and keep its errno"},
         {"step02_resolve_handles_ipv4_ipv6_and_bad_ports",
@@ -451,10 +452,10 @@ int main(int argc, char **argv)
          step03_connect_to_a_closed_port_gives_econnrefused_test(), 3, 10,
          "tcp_connect(): the handshake's outcome is in getsockopt(SO_ERROR); put it in errno. "
          "tcp_open_client(): close the failed socket"},
-        {"step03_connect_times_out_with_etimedout", step03_connect_times_out_with_etimedout_test(), 3, 15,
-         "tcp_connect(): poll() returning 0 means no answer within the timeout: ETIMEDOUT"},
-        {"step04_listen_then_accept_reports_the_peer", step04_listen_then_accept_reports_the_peer_test(),
-         3, 10,
+        {"step03_connect_times_out_with_etimedout", step03_connect_times_out_with_etimedout_test(),
+         3, 15, "tcp_connect(): poll() returning 0 means no answer within the timeout: ETIMEDOUT"},
+        {"step04_listen_then_accept_reports_the_peer",
+         step04_listen_then_accept_reports_the_peer_test(), 3, 10,
          "tcp_open_server(): socket, bind, listen; tcp_accept(): accept(), then getpeername()"},
         {"step04_accept_retries_after_a_signal", step04_accept_retries_after_a_signal_test(), 3, 10,
          "tcp_accept(): loop while accept() fails with EINTR or ECONNABORTED"},
@@ -469,11 +470,12 @@ int main(int argc, char **argv)
         {"step05_recv_exact_loops_and_stops_at_end_of_stream",
          step05_recv_exact_loops_and_stops_at_end_of_stream_test(), 3, 10,
          "tcp_recv_exact(): loop until len bytes; recv() = 0 is the end of the stream"},
-        {"step05_frames_keep_message_boundaries", step05_frames_keep_message_boundaries_test(), 3, 15,
+        {"step05_frames_keep_message_boundaries", step05_frames_keep_message_boundaries_test(), 3,
+         15,
          "tcp_send_frame()/tcp_recv_frame(): a 4-byte length in network byte order (htonl), "
          "then the bytes"},
-        {"step05_a_small_frame_leaves_in_one_call", step05_a_small_frame_leaves_in_one_call_test(), 2, 5,
-         "tcp_send_frame(): header and body in one buffer, one tcp_send_all()"},
+        {"step05_a_small_frame_leaves_in_one_call", step05_a_small_frame_leaves_in_one_call_test(),
+         2, 5, "tcp_send_frame(): header and body in one buffer, one tcp_send_all()"},
         {"step05_frames_refuse_bad_lengths", step05_frames_refuse_bad_lengths_test(), 3, 10,
          "tcp_recv_frame(): check the announced length against TCP_FRAME_MAX and cap before "
          "reading; EPROTO for a stream that ends inside a frame"},
@@ -481,16 +483,19 @@ int main(int argc, char **argv)
          step06_poll_server_serves_50_clients_at_once_test(), 6, 30,
          "tcp_poll_serve() in tcp_poll_server.c: one poll() over the listening socket and all "
          "clients; act only on the ready ones"},
-        {"step06_poll_server_goes_on_after_signals", step06_poll_server_goes_on_after_signals_test(), 2,
-         10, "tcp_poll_serve(): poll() fails with EINTR when a signal arrives; poll again"},
-        {"step06_poll_server_survives_a_client_reset", step06_poll_server_survives_a_client_reset_test(),
-         4, 20, "tcp_poll_serve(): a recv() error (ECONNRESET) ends that client, not the server"},
+        {"step06_poll_server_goes_on_after_signals",
+         step06_poll_server_goes_on_after_signals_test(), 2, 10,
+         "tcp_poll_serve(): poll() fails with EINTR when a signal arrives; poll again"},
+        {"step06_poll_server_survives_a_client_reset",
+         step06_poll_server_survives_a_client_reset_test(), 4, 20,
+         "tcp_poll_serve(): a recv() error (ECONNRESET) ends that client, not the server"},
         {"step06_poll_server_is_not_stalled_by_a_client_that_never_reads",
          step06_poll_server_is_not_stalled_by_a_client_that_never_reads_test(), 4, 20,
          "tcp_poll_serve(): recv/send with MSG_DONTWAIT, a buffer per client, POLLOUT while an "
          "echo waits; never block on one client"},
-        {"step07_send_urgent_marks_one_byte_urgent", step07_send_urgent_marks_one_byte_urgent_test(), 3,
-         10, "tcp_send_urgent(): send(fd, &byte, 1, MSG_OOB)"},
+        {"step07_send_urgent_marks_one_byte_urgent",
+         step07_send_urgent_marks_one_byte_urgent_test(), 3, 10,
+         "tcp_send_urgent(): send(fd, &byte, 1, MSG_OOB)"},
         {"step08_urgent_byte_arrives_as_urgent", step08_urgent_byte_arrives_as_urgent_test(), 4, 10,
          "tcp_recv_urgent(): poll() for POLLPRI, then recv(MSG_OOB); tcp_recv_to_mark(): "
          "recv() until sockatmark() returns 1"},
@@ -509,18 +514,20 @@ int main(int argc, char **argv)
         {"step10_send_after_remote_close_gives_epipe_not_sigpipe",
          step10_send_after_remote_close_gives_epipe_not_sigpipe_test(), 4, 10,
          "tcp_send_all(): send(..., MSG_NOSIGNAL) so a closed peer is EPIPE, not SIGPIPE"},
-        {"step10_reset_connection_gives_econnreset", step10_reset_connection_gives_econnreset_test(), 2,
-         10, "tcp_recv_exact(): return -1 with recv()'s errno"},
-        {"step11_abort_sends_rst_without_shutdown", step11_abort_sends_rst_without_shutdown_test(), 3, 10,
-         "tcp_abort(): setsockopt(SO_LINGER, {1, 0}), then close(); no shutdown()"},
+        {"step10_reset_connection_gives_econnreset",
+         step10_reset_connection_gives_econnreset_test(), 2, 10,
+         "tcp_recv_exact(): return -1 with recv()'s errno"},
+        {"step11_abort_sends_rst_without_shutdown", step11_abort_sends_rst_without_shutdown_test(),
+         3, 10, "tcp_abort(): setsockopt(SO_LINGER, {1, 0}), then close(); no shutdown()"},
         {"step12_eaddrinuse_message_names_errno_and_hint",
          step12_eaddrinuse_message_names_errno_and_hint_test(), 3, 10,
          "tcp_describe_error(): \"what: ENAME (text)\\n  hint: ...\"; the EADDRINUSE hint names "
          "port 0 and SO_REUSEADDR"},
-        {"step12_each_lab_error_has_its_own_hint", step12_each_lab_error_has_its_own_hint_test(), 2, 5,
-         "tcp_describe_error(): one hint per errno of the lab; return snprintf()'s result"},
-        {"step12_calls_in_the_wrong_state_give_einval", step12_calls_in_the_wrong_state_give_einval_test(),
-         2, 10, "tcp_accept()/tcp_bind()/tcp_listen(): return the system call's -1 and errno"},
+        {"step12_each_lab_error_has_its_own_hint", step12_each_lab_error_has_its_own_hint_test(), 2,
+         5, "tcp_describe_error(): one hint per errno of the lab; return snprintf()'s result"},
+        {"step12_calls_in_the_wrong_state_give_einval",
+         step12_calls_in_the_wrong_state_give_einval_test(), 2, 10,
+         "tcp_accept()/tcp_bind()/tcp_listen(): return the system call's -1 and errno"},
         {"step13_the_side_that_closes_first_enters_time_wait",
          step13_the_side_that_closes_first_enters_time_wait_test(), 4, 15,
          "tcp_close(): close() once; the graceful path sends FIN, so the first closer keeps "

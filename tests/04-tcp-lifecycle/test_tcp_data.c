@@ -1,5 +1,6 @@
 /*
- * test_tcp_data.c - the graded tests of lab 04, steps 5 and 6: send and receive, determine when data arrives.
+ * test_tcp_data.c - the graded tests of lab 04, steps 5 and 6:
+ * send and receive, determine when data arrives.
  *
  * The points table is in test_tcp.c; tcp_helpers.h has the test's side of
  * each connection and the trace as an oracle.

@@ -1,5 +1,6 @@
 /*
- * test_tcp_setup.c - the graded tests of lab 04, steps 1 to 4: allocate, the endpoints, initiate, wait.
+ * test_tcp_setup.c - the graded tests of lab 04, steps 1 to 4:
+ * allocate, the endpoints, initiate, wait.
  *
  * The points table is in test_tcp.c; tcp_helpers.h has the test's side of
  * each connection and the trace as an oracle.
@@ -321,8 +322,8 @@ START_TEST(step03_connect_to_a_closed_port_gives_econnrefused)
     ck_assert_msg(fd == -1 && err == ECONNREFUSED,
                   "tcp_open_client to a closed port must fail with ECONNREFUSED; got %d, %s", fd,
                   errno_name(err));
-    ck_assert_msg(left == 0, "tcp_open_client left %d descriptor(s) open after failing (%s)",
-                  left, held);
+    ck_assert_msg(left == 0, "tcp_open_client left %d descriptor(s) open after failing (%s)", left,
+                  held);
 }
 END_TEST
 TCP_TEST_EXPORT(step03_connect_to_a_closed_port_gives_econnrefused)

@@ -1,5 +1,6 @@
 /*
- * test_tcp_teardown.c - the graded tests of lab 04, steps 7 to 13: urgent data, the ends of a connection, errors.
+ * test_tcp_teardown.c - the graded tests of lab 04, steps 7 to 13:
+ * urgent data, the ends of a connection, errors.
  *
  * The points table is in test_tcp.c; tcp_helpers.h has the test's side of
  * each connection and the trace as an oracle.
