@@ -839,13 +839,15 @@ int boundary_finish(char *why, size_t size)
     thread_conn = -1;
     if (!proc.agent_is_child)
         return why[0] ? -1 : 0;
-    /* It exits once its connection closes; sanitizers report on the way. */
+    /* It exits once its connection closes; sanitizers report on the way.
+     * Looked at every millisecond: it usually takes a few, and every test
+     * of every lab waits here once. */
     int status = 0;
     pid_t got = 0;
-    for (int i = 0; i < 500 && got == 0; i++) {
+    for (int i = 0; i < 5000 && got == 0; i++) {
         got = waitpid(proc.agent, &status, WNOHANG);
         if (got == 0) {
-            struct timespec t = {0, 10 * 1000 * 1000};
+            struct timespec t = {0, 1000 * 1000};
             nanosleep(&t, NULL);
         }
     }
