@@ -181,6 +181,11 @@ $(COMMON_LIB): $(patsubst %.c,$(BUILD)/%.o,$(COMMON_SRCS))
 # A lab may use another lab's library: LAB_USES_<lab> lists those labs.
 LAB_USES_05-compare := 01-shm-ring
 
+# Across the call boundary a lab's test binary links none of its code; a
+# given module that calls no student function (not in the lab's MANIFEST)
+# may be linked there all the same: CHECKER_GIVEN_<lab> names them.
+CHECKER_GIVEN_04-tcp-lifecycle := tcp_state tcp_state_names tcp_endpoint
+
 # A test table: the tests' objects linked without the lab's code (its
 # functions are left unresolved and never called: --list only prints).
 # Plain builds only: a sanitizer's runtime does not start with holes in it.
@@ -255,7 +260,8 @@ $(BUILD)/$(1)/tests/$(2)/%.o: tests/$(2)/%.c
 
 # Across the boundary, the test binary (the checker) links the stubs of
 # calls.c instead of the student's code, which goes into the agent.
-TEST_LINK_$(1)_$(2) := $$(if $$($(1)_$(2)_CALLS),$(BUILD)/$(1)/tests/$(2)/calls.checker.o $(BOUNDARY_CHECKER_OBJS),$$($(1)_$(2)_LIB) $(FAULT_OBJ)) \
+TEST_LINK_$(1)_$(2) := $$(if $$($(1)_$(2)_CALLS),$(BUILD)/$(1)/tests/$(2)/calls.checker.o $(BOUNDARY_CHECKER_OBJS) \
+                         $$(foreach g,$$(CHECKER_GIVEN_$(2)),$(BUILD)/$(1)/$(2)/$$(g).o),$$($(1)_$(2)_LIB) $(FAULT_OBJ)) \
                        $(HARNESS_OBJS) $(COMMON_LIB)
 TEST_WRAP_$(1)_$(2) := $$(if $$($(1)_$(2)_CALLS),$$(BOUNDARY_WRAP),$$(FAULT_WRAP))
 

@@ -810,6 +810,30 @@ static const char *judge_ending(int status)
     return text;
 }
 
+/*
+ * True while process pid is still to be seen: running, or ended but not yet
+ * reaped by the jail's init (pid 1 here). A zombie another process is
+ * parent of (the judge, outside a jail) is as good as gone.
+ */
+static bool still_there(pid_t pid)
+{
+    char path[64], text[256];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    FILE *f = fopen(path, "re");
+    if (f == NULL)
+        return false;
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    /* "pid (comm) S ppid ...": the state and the parent follow the name. */
+    const char *end = strrchr(text, ')');
+    char state = 0;
+    long parent = 0;
+    if (end == NULL || sscanf(end + 1, " %c %ld", &state, &parent) != 2)
+        return false;
+    return state != 'Z' || parent == 1;
+}
+
 int boundary_finish(char *why, size_t size, int *leaked)
 {
     why[0] = '\0';
@@ -826,18 +850,17 @@ int boundary_finish(char *why, size_t size, int *leaked)
         *leaked = open_count;
     }
     /* The copies made for test children end with them; any still here now
-     * is stopped, and waited for (their reaper is the namespace's init), so
-     * the judge's audit never sees one on its way out. */
+     * is stopped. */
     for (int i = 0; i < proc.mirror_count; i++)
         kill(proc.mirrors[i].agent, SIGKILL);
-    for (int tries = 0; tries < 300; tries++) {
-        bool gone = true;
-        for (int i = 0; i < proc.mirror_count && gone; i++)
-            gone = kill(proc.mirrors[i].agent, 0) == -1 && errno == ESRCH;
-        if (gone)
-            break;
-        struct timespec t = {0, 10 * 1000 * 1000};
-        nanosleep(&t, NULL);
+    /* They are not our children: whoever reaps orphans (the jail's init)
+     * does, soon. Wait up to 1 s for that, so the judge's look at what the
+     * test left behind never meets one still dying, or dead and unreaped. */
+    for (int i = 0; i < proc.mirror_count; i++) {
+        for (int waited = 0; waited < 1000 && still_there(proc.mirrors[i].agent); waited++) {
+            struct timespec t = {0, 1000 * 1000};
+            nanosleep(&t, NULL);
+        }
     }
     proc.mirror_count = 0;
     if (thread_conn != -1 && thread_conn_owner == getpid())
@@ -845,13 +868,15 @@ int boundary_finish(char *why, size_t size, int *leaked)
     thread_conn = -1;
     if (!proc.agent_is_child)
         return why[0] ? -1 : 0;
-    /* It exits once its connection closes; sanitizers report on the way. */
+    /* It exits once its connection closes; sanitizers report on the way.
+     * Looked at every millisecond: it usually takes a few, and every test
+     * of every lab waits here once. */
     int status = 0;
     pid_t got = 0;
-    for (int i = 0; i < 500 && got == 0; i++) {
+    for (int i = 0; i < 5000 && got == 0; i++) {
         got = waitpid(proc.agent, &status, WNOHANG);
         if (got == 0) {
-            struct timespec t = {0, 10 * 1000 * 1000};
+            struct timespec t = {0, 1000 * 1000};
             nanosleep(&t, NULL);
         }
     }
