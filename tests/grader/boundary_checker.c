@@ -361,7 +361,8 @@ static const char *agent_ending(void)
         int status;
         pid_t got = waitpid(proc.agent, &status, WNOHANG);
         if (got == proc.agent) {
-            snprintf(text, sizeof text, "%s", grade_describe_status(status));
+            snprintf(text, sizeof text, "%s%s", WIFSIGNALED(status) ? "was " : "",
+                     grade_describe_status(status));
             proc.agent_is_child = false; /* reaped */
             return text;
         }
@@ -805,8 +806,8 @@ static const char *judge_ending(int status)
                  "(a sanitizer's report, or an exit() in your code? see the output)",
                  WEXITSTATUS(status));
     else
-        snprintf(text, sizeof text, "the process running your code %s",
-                 grade_describe_status(status));
+        snprintf(text, sizeof text, "the process running your code %s%s",
+                 WIFSIGNALED(status) ? "was " : "", grade_describe_status(status));
     return text;
 }
 
