@@ -361,8 +361,12 @@ static const char *agent_ending(void)
         int status;
         pid_t got = waitpid(proc.agent, &status, WNOHANG);
         if (got == proc.agent) {
-            snprintf(text, sizeof text, "%s%s", WIFSIGNALED(status) ? "was " : "",
-                     grade_describe_status(status));
+            if (WIFEXITED(status) && WEXITSTATUS(status) == 66)
+                snprintf(text, sizeof text, "was stopped by ThreadSanitizer (a data race: its "
+                                            "report is in the output)");
+            else
+                snprintf(text, sizeof text, "%s%s", WIFSIGNALED(status) ? "was " : "",
+                         grade_describe_status(status));
             proc.agent_is_child = false; /* reaped */
             return text;
         }

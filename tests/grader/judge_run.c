@@ -303,10 +303,13 @@ static void explain(const struct judge_options *o, const struct grade_test *t,
         size_t keep =
             run->tail_used < (size_t)o->output_keep ? run->tail_used : (size_t)o->output_keep;
         if (run->output_total > keep)
-            audit_note(m, size, "output of the test (the last %zu of %llu bytes):\n", keep,
-                       run->output_total);
+            audit_note(m, size,
+                       "output of the test, as printed by your code and the test, never the "
+                       "grader's words (the last %zu of %llu bytes):\n",
+                       keep, run->output_total);
         else
-            audit_note(m, size, "output of the test:\n");
+            audit_note(m, size, "output of the test, as printed by your code and the test, never "
+                                "the grader's words:\n");
         audit_note(m, size, "%.*s\n", (int)keep, run->tail + run->tail_used - keep);
     }
 }
