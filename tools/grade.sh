@@ -313,6 +313,13 @@ built_in_jail_before() { # VARIANT OBJECTS BINS
         [ -f "$kit/$f" ] || return 1
         grep -qxF "$(sha256sum "$f" | cut -d' ' -f1)  $f" "$record" || return 1
     done
+    # The kit's side of each binary too: a test, the grader or a given file
+    # rebuilt since (make grade-given ran before us) must be linked in again.
+    for f in $3; do
+        [ -z "$(find "$kit/build/$1/$impl/tests" "$kit/build/$1/tests/grader" \
+            "$kit/build/$1/$impl/$(basename "$(dirname "$f")")" "$kit/build/$1/common" \
+            -name '*.[oa]' -newer "$kit/$f" -print -quit 2>/dev/null)" ] || return 1
+    done
 }
 build_root=$(dirname "$build")
 if [ -z "$no_build" ]; then

@@ -64,6 +64,10 @@ pid_t boundary_agent_pid(void);
  * that dies kills this one too: it is the one running the student's code. */
 pid_t boundary_student_of(pid_t child);
 
+/* Sends sig to boundary_student_of(child), if it has one (never to 0 or -1,
+ * which kill() would read as a whole group). Returns 0, or -1 with errno. */
+int boundary_kill_student_of(pid_t child, int sig);
+
 /*
  * How many descriptors student process pid holds beyond the kit's own
  * (standard input, output and error, and the boundary's sockets), read from

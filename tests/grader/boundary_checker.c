@@ -700,6 +700,16 @@ pid_t boundary_student_of(pid_t child)
     return agent;
 }
 
+int boundary_kill_student_of(pid_t child, int sig)
+{
+    pid_t student = boundary_student_of(child);
+    if (student <= 0) { /* never kill(0) or kill(-1): our own group, or everyone */
+        errno = ESRCH;
+        return -1;
+    }
+    return kill(student, sig);
+}
+
 struct thread_start {
     void *(*start)(void *);
     void *arg;

@@ -144,6 +144,10 @@ const char *fault_describe(enum fault_op op)
 static bool apply_plan(enum fault_op op, enum fault_fn fn, int fd, size_t *count)
 {
     struct fault_state *s = &states[op];
+    /* The kit's own descriptors (the boundary's sockets, from 940 up) carry
+     * the calls themselves: never faulted, never counted. */
+    if (fd >= FAULT_KIT_FD_FLOOR)
+        return true;
     atomic_fetch_add(&s->per_fn[fn], 1);
     if (!s->armed || fd < 3 || (s->plan.fd >= 0 && fd != s->plan.fd))
         return true;

@@ -23,7 +23,8 @@
  * descriptors) is left as it is.
  *
  * A plan applies to descriptors >= 3 only (stdin, stdout and stderr are left
- * alone), or to one descriptor when fd >= 0. Nothing random: the same plan
+ * alone), or to one descriptor when fd >= 0; never to the kit's own from
+ * FAULT_KIT_FD_FLOOR up (the call boundary's sockets, boundary_wire.h). Nothing random: the same plan
  * always gives the same sequence of results.
  */
 #ifndef IPC_KIT_FAULT_H
@@ -32,6 +33,9 @@
 #include <stddef.h>
 
 enum fault_op { FAULT_IN, FAULT_OUT, FAULT_OP_COUNT };
+
+/* BOUNDARY_FD_FLOOR of boundary_wire.h: the kit's descriptors start there. */
+enum { FAULT_KIT_FD_FLOOR = 940 };
 
 struct fault_plan {
     int fd;              /* -1: any descriptor >= 3; otherwise only this one */
