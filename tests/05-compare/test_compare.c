@@ -188,8 +188,10 @@ static void round_messages(const char *mech, size_t largest, const struct fault_
     for (size_t i = 0; i < COUNT; i++)
         free(out[i]);
     ck_assert_msg(in_channel >= (int)payload,
-                  "%s: after the sends, the channel's receiving end fd[0] held %d bytes, less than "
-                  "the %zu bytes of the messages: send must write them into fd[1]",
+                  "%s: after the sends, FIONREAD on the receiving end fd[0] counted %d bytes "
+                  "waiting, fewer than the %zu bytes of the messages: send must write each message "
+                  "into the channel (fd[1]), a byte stream (a pipe, a SOCK_STREAM socket) that "
+                  "holds every byte until it is read",
                   mech, in_channel, payload);
     ck_assert_msg(left == 0,
                   "%s: after every message was received, %d bytes were still waiting in fd[0]: "
@@ -527,8 +529,13 @@ START_TEST(round_trips_timed_and_checked)
     close(report[0]);
     grade_require_impl(rc, saved, "rtt_measure");
     ck_assert_msg(rc == 0, "the round-trip run failed: %s", strerror(saved));
-    ck_assert_msg(reported, "the echo side %s before it finished",
-                  status == -1 ? "saw no end of stream" : grade_describe_status(status));
+    ck_assert_msg(status != -1,
+                  "the round trips ended and both channels were closed, but the echo side saw no "
+                  "end of stream within %d s: after fork() each process must close the end it "
+                  "does not use (choose()), and the channel must be a stream (SOCK_STREAM), whose "
+                  "reader sees end of stream once the sender closes",
+                  grade_timeout_ms(10000) / 1000);
+    ck_assert_msg(reported, "the echo side %s before it finished", grade_describe_status(status));
     ck_assert_msg(r.ended, "the round-trip run failed: the echo side's recv or send failed: %s",
                   errno_name(r.err));
     ck_assert_msg(r.echoed == warm_up + count, "the echo side answered %llu of %llu messages",
