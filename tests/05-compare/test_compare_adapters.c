@@ -7,11 +7,11 @@
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "channel.h"
+#include "checksum.h"
 #include "compare_calls.h"
 #include "compare_helpers.h"
 #include "compare_tests.h"
@@ -34,10 +34,11 @@ static void round_messages(const char *mech, size_t largest, const struct fault_
     faults_on_channel(&ch, faults, faults);
     const size_t lengths[] = {0, 1, 100, largest / 2, largest};
     enum { COUNT = sizeof lengths / sizeof lengths[0] };
-    char *out[COUNT];
+    static char out[COUNT][8192]; /* the messages, made here */
+    ck_assert(largest <= sizeof out[0]);
     size_t payload = 0;
     for (size_t i = 0; i < COUNT; i++) {
-        out[i] = make_pattern(lengths[i], 100 + i);
+        checksum_fill_pattern(out[i], lengths[i], 100 + i);
         payload += lengths[i];
     }
     for (size_t i = 0; i < COUNT; i++) {
@@ -56,8 +57,6 @@ static void round_messages(const char *mech, size_t largest, const struct fault_
         ck_assert_msg(memcmp(in, out[i], len) == 0, "%s: message %zu came back changed", mech, i);
     }
     int left = waiting_bytes(ch.fd[0]);
-    for (size_t i = 0; i < COUNT; i++)
-        free(out[i]);
     ck_assert_msg(in_channel >= (int)payload,
                   "%s: after the sends, FIONREAD on the receiving end fd[0] counted %d bytes "
                   "waiting, fewer than the %zu bytes of the messages: send must write each message "
