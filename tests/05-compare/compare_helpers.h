@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "channel.h"
 #include "fault.h"
@@ -34,6 +35,16 @@ void open_channel(struct channel *ch, const char *mech, size_t max_msg);
  * fork() would leave open stay open.
  */
 int choose_side(const char *mech, struct channel *ch, enum channel_side side);
+
+/*
+ * Waits up to timeout_ms (scaled) for test child `child`, as
+ * grade_wait_child() does, and then for its student process to be gone
+ * (boundary.h): that one exits when the child's connection closes (or is
+ * killed here when the child hung), and the namespace's init reaps it. A
+ * test that ended sooner would leave it to the judge's leak audit, as a
+ * zombie. Returns the child's wait status, or -1 when it was killed.
+ */
+int wait_test_child(pid_t child, int timeout_ms);
 
 /* Bytes waiting to be read on fd (FIONREAD), measured here; -1 if unknown. */
 int waiting_bytes(int fd);

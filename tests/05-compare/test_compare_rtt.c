@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "agent_services.h"
-#include "boundary.h"
 #include "channel.h"
 #include "clock.h"
 #include "compare_calls.h"
@@ -127,9 +126,7 @@ START_TEST(round_trips_timed_and_checked)
         zero += samples[i] == 0;
 
     grade_waiting_for("the echo side to see end of stream");
-    int status = grade_wait_child(pid, 10000);
-    if (status == -1)
-        kill(boundary_student_of(pid), SIGKILL);
+    int status = wait_test_child(pid, 10000);
     struct echo_report r;
     bool reported = read_report(report[0], &r, sizeof r);
     close(report[0]);
