@@ -70,10 +70,11 @@ static void round_messages(const char *mech, size_t largest, const struct fault_
     compare_close(mech, &ch);
 }
 
-/* The same, with every read and write cut to 7 bytes and EINTR on every 3rd. */
+/* The same, with every read and write on the channel cut to 7 bytes and
+ * EINTR on every 3rd. */
 static void round_messages_short_io(const char *mech)
 {
-    struct fault_plan plan = {.fd = -1, .max_bytes = 7, .fail_every = 3, .fail_errno = EINTR};
+    struct fault_plan plan = {.max_bytes = 7, .fail_every = 3, .fail_errno = EINTR};
     round_messages(mech, 1000, &plan);
     unsigned long injected = fault_injected(FAULT_OUT) + fault_injected(FAULT_IN);
     char watched[600];
