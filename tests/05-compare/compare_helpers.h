@@ -38,11 +38,11 @@ int choose_side(const char *mech, struct channel *ch, enum channel_side side);
 
 /*
  * Waits up to timeout_ms (scaled) for test child `child`, as
- * grade_wait_child() does, and then for its student process to be gone
- * (boundary.h): that one exits when the child's connection closes (or is
- * killed here when the child hung), and the namespace's init reaps it. A
- * test that ended sooner would leave it to the judge's leak audit, as a
- * zombie. Returns the child's wait status, or -1 when it was killed.
+ * grade_wait_child() does, and then for its student process (boundary.h)
+ * to be reaped: that one exits when the child's connection closes (or is
+ * killed here when the child hung). A test that ended sooner could leave
+ * it to the judge's leak audit, as a zombie. Returns the child's wait
+ * status, or -1 when it was killed.
  */
 int wait_test_child(pid_t child, int timeout_ms);
 
