@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "boundary_serve.h"
+#include "err.h"
 #include "boundary_wire.h"
 
 static int null_fd = -1;     /* our /dev/null: what holds a checker's busy number */
@@ -487,14 +488,21 @@ static void serve(int conn)
 
 int main(int argc, char **argv)
 {
-    if (argc > 1) {
+    err_set_progname(argv[0]);
+    if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
         printf("usage: %s\n"
                "Runs a lab's functions for its test binary, which starts it: the tests\n"
-               "decide in a process of their own (tests/grader/boundary.h). Not for use\n"
-               "by hand: run the test binary, or make grade LAB=NN.\n",
+               "decide in a process of their own (tests/grader/boundary.h). It takes no\n"
+               "options and is not run by hand: run the test binary, or make grade.\n"
+               "Example:\n"
+               "  make grade LAB=02\n",
                argv[0]);
-        return strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ? 0 : 2;
+        return 0;
     }
+    if (argc > 1)
+        die_usage("unknown option '%s': the agent takes none, its test binary starts it "
+                  "(try --help)",
+                  argv[1]);
     int conn = keep_apart(AGENT_START_CONN_FD);
     callback_fd = keep_apart(AGENT_START_CALLBACK_FD);
     null_fd = keep_apart(open("/dev/null", O_RDWR | O_CLOEXEC));
