@@ -57,8 +57,8 @@ static char *pattern(size_t len, uint64_t seed)
 struct expected {
     size_t len;
     uint64_t sum;
-    int result;        /* the reader's verdict, READER_* (0: it never ran) */
-    pid_t reader_pid;  /* the student process that called it */
+    int result;       /* the reader's verdict, READER_* (0: it never ran) */
+    pid_t reader_pid; /* the student process that called it */
 };
 
 /* READER_OK is not 0, so a child that exits 0 without running the reader,
@@ -526,7 +526,8 @@ END_TEST
 START_TEST(child_reads_until_eof)
 {
     const char msg[] = "one way, parent to child";
-    struct expected want = {.len = sizeof msg, .sum = checksum_update(CHECKSUM_INIT, msg, sizeof msg)};
+    struct expected want = {.len = sizeof msg,
+                            .sum = checksum_update(CHECKSUM_INIT, msg, sizeof msg)};
     int status = pipe_send_to_child(msg, sizeof msg, read_all_then_eof, &want);
     REQUIRE_IMPL(status, "pipe_send_to_child");
     assert_reader_succeeded(status, &want);
@@ -542,7 +543,8 @@ START_TEST(write_end_closed_before_reader_waits_for_eof)
     trace_reset();
     ck_assert_msg(agent_trace_to(path) == 0, "test setup: tracing the student's process failed");
     const char msg[] = "watch the closes";
-    struct expected want = {.len = sizeof msg, .sum = checksum_update(CHECKSUM_INIT, msg, sizeof msg)};
+    struct expected want = {.len = sizeof msg,
+                            .sum = checksum_update(CHECKSUM_INIT, msg, sizeof msg)};
     int status = pipe_send_to_child(msg, sizeof msg, read_all_then_eof, &want);
     int send_errno = errno;
     agent_trace_to(NULL);
@@ -597,7 +599,8 @@ END_TEST
 START_TEST(parent_keeps_no_pipe_descriptor)
 {
     const char msg[] = "no leaks";
-    struct expected want = {.len = sizeof msg, .sum = checksum_update(CHECKSUM_INIT, msg, sizeof msg)};
+    struct expected want = {.len = sizeof msg,
+                            .sum = checksum_update(CHECKSUM_INIT, msg, sizeof msg)};
     for (int i = 0; i < 20; i++) {
         int status = pipe_send_to_child(msg, sizeof msg, read_all_then_eof, &want);
         REQUIRE_IMPL(status, "pipe_send_to_child");

@@ -311,8 +311,7 @@ static int hold_busy_numbers(const unsigned char *busy, size_t len, int *held)
 {
     int count = 0;
     for (int fd = 3; fd < BOUNDARY_BUSY_MAX && (size_t)(fd / 8) < len; fd++) {
-        if ((busy[fd / 8] & (1u << (fd % 8))) && !is_open(fd) &&
-            dup3(null_fd, fd, O_CLOEXEC) != -1)
+        if ((busy[fd / 8] & (1u << (fd % 8))) && !is_open(fd) && dup3(null_fd, fd, O_CLOEXEC) != -1)
             held[count++] = fd;
     }
     return count;

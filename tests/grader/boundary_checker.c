@@ -1,14 +1,9 @@
 /*
  * boundary_checker.c - the checker's side of the call boundary (boundary.h,
- * boundary_stub.h): starting the agent, one connection per test thread, a
- * copy of the agent per test child, callbacks, and judging how the student
- * processes ended.
- *
- * Linked into a lab's test binary in place of the student's code, with
- * -Wl,--wrap=fork,--wrap=pthread_create (BOUNDARY_WRAP in the Makefile):
- * a test's fork() or pthread_create() reaches __wrap_fork() and
- * __wrap_pthread_create() here, which give the new child or thread a
- * student process or thread of its own before it runs.
+ * boundary_stub.h): starting the agent and making calls. The rest of the
+ * checker's side: callbacks (boundary_callbacks.c), test children and
+ * threads (boundary_family.c), the end of a test (boundary_end.c); the
+ * state they share is in boundary_checker.h.
  */
 #define _GNU_SOURCE /* dup3(), F_DUPFD_CLOEXEC, setresuid(), gettid() */
 #include <check.h>
@@ -35,61 +30,27 @@
 #include <unistd.h>
 
 #include "boundary.h"
+#include "boundary_checker.h"
 #include "boundary_stub.h"
 #include "boundary_wire.h"
 #include "err.h"
 #include "grader.h"
 #include "harness.h"
 
-pid_t __real_fork(void);
-int __real_pthread_create(pthread_t *thread, const pthread_attr_t *attr,
-                          void *(*start)(void *), void *arg);
-
 /* ---- the state of this process ---- */
 
-enum { MAX_MIRRORS = 64, MAX_CALLBACKS = 64, MAX_RENUMBERED = 32 };
+struct checker_state proc = {.callback_sock = -1};
+pthread_mutex_t proc_lock = PTHREAD_MUTEX_INITIALIZER;
+__thread int thread_conn = -1;
+__thread pid_t thread_conn_peer;
+__thread pid_t thread_conn_owner;
 
-static struct {
-    pid_t owner;           /* the checker process this state is for (a fork copies it) */
-    pid_t main_thread;     /* its first thread: the only one Check may stop */
-    pid_t agent;           /* the student process serving it */
-    bool agent_is_child;   /* spawned here (so waitpid sees how it ends) */
-    int callback_sock;     /* callbacks arrive here */
-    bool callback_thread_running;
-    /* test children and the student process each got */
-    struct {
-        pid_t child, agent;
-    } mirrors[MAX_MIRRORS];
-    int mirror_count;
-    /* descriptors that arrived under another number than the agent's */
-    struct {
-        int ours, theirs;
-    } renumbered[MAX_RENUMBERED];
-    int renumbered_count;
-    char failed_elsewhere[512]; /* a call that failed in another thread */
-} proc = {.callback_sock = -1};
-
-static pthread_mutex_t proc_lock = PTHREAD_MUTEX_INITIALIZER;
-static __thread int thread_conn = -1;       /* this thread's connection */
-static __thread pid_t thread_conn_peer;     /* the student process that must answer on it */
-static __thread pid_t thread_conn_owner;    /* valid only in this process */
-static __thread pid_t thread_callback_pid;  /* in a callback: who called */
-
-/* Callbacks, by id: a student process names one, never an address. */
-static struct {
-    boundary_callback_fn fn;
-    void *arg;
-} callbacks[MAX_CALLBACKS];
-static int callback_count;
-
-static pid_t self_tid(void)
+pid_t self_tid(void)
 {
     return (pid_t)syscall(SYS_gettid);
 }
 
-/* Fails the test now (main thread), or marks it failed (another thread). */
-static void fail_call(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void fail_call(const char *fmt, ...)
+void fail_call(const char *fmt, ...)
 {
     char text[512];
     va_list ap;
@@ -114,14 +75,14 @@ bool boundary_failed_elsewhere(char *why, size_t size)
     return failed;
 }
 
-static int keep_apart(int fd)
+int keep_apart(int fd)
 {
     int kept = fcntl(fd, F_DUPFD_CLOEXEC, BOUNDARY_FD_FLOOR);
     close(fd);
     return kept;
 }
 
-static int make_pair(int sv[2], bool pass_credentials)
+int make_pair(int sv[2], bool pass_credentials)
 {
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
         return -1;
@@ -136,7 +97,7 @@ static int make_pair(int sv[2], bool pass_credentials)
 }
 
 /* Reads the agent's HELLO on conn: its pid, or -1. */
-static pid_t await_hello(int conn)
+pid_t await_hello(int conn)
 {
     struct bmsg m;
     bmsg_init(&m);
@@ -210,8 +171,7 @@ static int spawn_agent(char *why, size_t size)
         return -1;
     }
     if (pid == 0) {
-        if (dup2(conn[1], AGENT_START_CONN_FD) == -1 ||
-            dup2(cbs[1], AGENT_START_CALLBACK_FD) == -1)
+        if (dup2(conn[1], AGENT_START_CONN_FD) == -1 || dup2(cbs[1], AGENT_START_CALLBACK_FD) == -1)
             _exit(126);
         close_range(AGENT_START_CALLBACK_FD + 1, ~0U, 0);
         if (boundary_become_student() == -1) {
@@ -352,7 +312,7 @@ void bcall_put_fd(struct bcall *c, int fd, bool give)
 }
 
 /* How the agent ended, for a message: waits briefly when it is our child. */
-static const char *agent_ending(void)
+const char *agent_ending(void)
 {
     static char text[128];
     if (!proc.agent_is_child)
@@ -362,8 +322,9 @@ static const char *agent_ending(void)
         pid_t got = waitpid(proc.agent, &status, WNOHANG);
         if (got == proc.agent) {
             if (WIFEXITED(status) && WEXITSTATUS(status) == 66)
-                snprintf(text, sizeof text, "was stopped by ThreadSanitizer (a data race: its "
-                                            "report is in the output)");
+                snprintf(text, sizeof text,
+                         "was stopped by ThreadSanitizer (a data race: its "
+                         "report is in the output)");
             else
                 snprintf(text, sizeof text, "%s%s", WIFSIGNALED(status) ? "was " : "",
                          grade_describe_status(status));
@@ -501,414 +462,4 @@ void bcall_end(struct bcall *c)
                   c->name);
     harness_called(c->name);
     errno = c->err;
-}
-
-/* ---- callbacks ---- */
-
-struct callback_job {
-    boundary_callback_fn fn;
-    void *arg;
-    int fd, reply;
-    pid_t caller;
-};
-
-pid_t boundary_callback_pid(void)
-{
-    return thread_callback_pid;
-}
-
-static void *run_callback(void *arg)
-{
-    struct callback_job *job = arg;
-    thread_callback_pid = job->caller;
-    int result = job->fn(job->fd, job->arg);
-    if (job->fd != -1)
-        close(job->fd);
-    struct bmsg m;
-    bmsg_init(&m);
-    bmsg_put_i64(&m, result);
-    bmsg_send(job->reply, &m); /* a caller that is gone needs no answer */
-    bmsg_free(&m);
-    close(job->reply);
-    free(job);
-    return NULL;
-}
-
-/* Receives callback requests and runs each in a thread of its own, as each
- * ran in a process of its own before: they may block, and overlap. */
-static void *serve_callbacks(void *unused)
-{
-    (void)unused;
-    struct bmsg m;
-    bmsg_init(&m);
-    while (bmsg_recv(proc.callback_sock, &m) == 1) {
-        int number;
-        bool cloexec;
-        if (bmsg_get_i64(&m) != BOUNDARY_CALLBACK)
-            continue;
-        int64_t id = bmsg_get_i64(&m);
-        int fd = bmsg_get_fd(&m, &number, &cloexec);
-        int reply = bmsg_get_fd(&m, &number, &cloexec);
-        bool known = id >= 0 && id < callback_count;
-        if (m.bad || reply == -1 || !known) {
-            if (fd != -1)
-                close(fd);
-            if (reply != -1)
-                close(reply); /* the caller sees no answer: -1 */
-            continue;
-        }
-        struct callback_job *job = malloc(sizeof *job);
-        pthread_t t;
-        pthread_attr_t attr;
-        pthread_attr_init(&attr);
-        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-        if (job != NULL) {
-            *job = (struct callback_job){callbacks[id].fn, callbacks[id].arg, fd, reply, m.pid};
-            if (__real_pthread_create(&t, &attr, run_callback, job) == 0)
-                job = NULL;
-        }
-        if (job != NULL) {
-            close(fd);
-            close(reply);
-            free(job);
-        }
-        pthread_attr_destroy(&attr);
-    }
-    bmsg_free(&m);
-    return NULL;
-}
-
-static void start_callback_thread(void)
-{
-    if (proc.callback_thread_running || proc.callback_sock == -1)
-        return;
-    pthread_t t;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    if (__real_pthread_create(&t, &attr, serve_callbacks, NULL) == 0)
-        proc.callback_thread_running = true;
-    pthread_attr_destroy(&attr);
-}
-
-int64_t boundary_callback_id(boundary_callback_fn fn, void *arg)
-{
-    if (fn == NULL)
-        return -1;
-    pthread_mutex_lock(&proc_lock);
-    int64_t id = -1;
-    for (int i = 0; i < callback_count && id == -1; i++) {
-        if (callbacks[i].fn == fn && callbacks[i].arg == arg)
-            id = i;
-    }
-    if (id == -1 && callback_count < MAX_CALLBACKS) {
-        callbacks[callback_count].fn = fn;
-        callbacks[callback_count].arg = arg;
-        id = callback_count++;
-    }
-    start_callback_thread();
-    pthread_mutex_unlock(&proc_lock);
-    return id;
-}
-
-/* ---- test children and test threads ---- */
-
-/* Sends a FORK or THREAD request with these sockets; 0 when the agent did it. */
-static int ask_agent(int conn, enum boundary_kind kind, int a, int b)
-{
-    struct bmsg m;
-    bmsg_init(&m);
-    bmsg_put_i64(&m, kind);
-    bmsg_put_fd(&m, a);
-    if (b != -1)
-        bmsg_put_fd(&m, b);
-    int ok = bmsg_send(conn, &m) == 0 && bmsg_recv(conn, &m) == 1 &&
-             bmsg_get_i64(&m) == BOUNDARY_DONE && bmsg_get_i64(&m) == 0 && !m.bad;
-    bmsg_free(&m);
-    return ok ? 0 : -1;
-}
-
-pid_t __wrap_fork(void)
-{
-    int conn = thread_conn_owner == getpid() ? thread_conn : -1;
-    if (conn == -1)
-        return __real_fork(); /* no agent here: a plain fork */
-    int copy_conn[2], copy_callbacks[2];
-    if (make_pair(copy_conn, true) == -1)
-        return -1;
-    if (make_pair(copy_callbacks, true) == -1) {
-        close(copy_conn[0]), close(copy_conn[1]);
-        return -1;
-    }
-    pid_t copy = -1;
-    if (ask_agent(conn, BOUNDARY_FORK, copy_conn[1], copy_callbacks[1]) == 0)
-        copy = await_hello(copy_conn[0]);
-    close(copy_conn[1]);
-    close(copy_callbacks[1]);
-    if (copy == -1) {
-        close(copy_conn[0]), close(copy_callbacks[0]);
-        fail_call("fork(): the process running your code could not be copied for the test's "
-                  "child (it %s)",
-                  agent_ending());
-        errno = EAGAIN;
-        return -1;
-    }
-    bool had_callbacks = proc.callback_thread_running;
-    pid_t pid = __real_fork();
-    if (pid == 0) {
-        /* The child: its own student process, sockets and tables. */
-        close(proc.callback_sock);
-        close(thread_conn);
-        proc.owner = getpid();
-        proc.main_thread = self_tid();
-        proc.agent = copy;
-        proc.agent_is_child = false;
-        proc.callback_sock = copy_callbacks[0];
-        proc.callback_thread_running = false;
-        proc.mirror_count = 0;
-        thread_conn = copy_conn[0];
-        thread_conn_owner = getpid();
-        thread_conn_peer = copy;
-        if (had_callbacks)
-            start_callback_thread();
-        return 0;
-    }
-    close(copy_conn[0]);
-    close(copy_callbacks[0]);
-    if (pid == -1) {
-        kill(copy, SIGKILL);
-        return -1;
-    }
-    pthread_mutex_lock(&proc_lock);
-    if (proc.mirror_count < MAX_MIRRORS) {
-        proc.mirrors[proc.mirror_count].child = pid;
-        proc.mirrors[proc.mirror_count++].agent = copy;
-    }
-    pthread_mutex_unlock(&proc_lock);
-    return pid;
-}
-
-pid_t boundary_student_of(pid_t child)
-{
-    pid_t agent = 0;
-    pthread_mutex_lock(&proc_lock);
-    for (int i = 0; i < proc.mirror_count; i++) {
-        if (proc.mirrors[i].child == child)
-            agent = proc.mirrors[i].agent;
-    }
-    pthread_mutex_unlock(&proc_lock);
-    return agent;
-}
-
-int boundary_kill_student_of(pid_t child, int sig)
-{
-    pid_t student = boundary_student_of(child);
-    if (student <= 0) { /* never kill(0) or kill(-1): our own group, or everyone */
-        errno = ESRCH;
-        return -1;
-    }
-    return kill(student, sig);
-}
-
-struct thread_start {
-    void *(*start)(void *);
-    void *arg;
-    int conn;
-    pid_t peer;
-};
-
-static pthread_key_t conn_key;
-static pthread_once_t conn_key_once = PTHREAD_ONCE_INIT;
-
-static void close_thread_conn(void *value)
-{
-    close((int)(intptr_t)value - 1);
-}
-
-static void make_conn_key(void)
-{
-    pthread_key_create(&conn_key, close_thread_conn);
-}
-
-static void *thread_begins(void *arg)
-{
-    struct thread_start s = *(struct thread_start *)arg;
-    free(arg);
-    thread_conn = s.conn;
-    thread_conn_owner = getpid();
-    thread_conn_peer = s.peer;
-    /* Closed when the thread ends: its student thread then ends too. */
-    pthread_setspecific(conn_key, (void *)(intptr_t)(s.conn + 1));
-    return s.start(s.arg);
-}
-
-int __wrap_pthread_create(pthread_t *thread, const pthread_attr_t *attr,
-                          void *(*start)(void *), void *arg)
-{
-    int conn = thread_conn_owner == getpid() ? thread_conn : -1;
-    if (conn == -1)
-        return __real_pthread_create(thread, attr, start, arg);
-    pthread_once(&conn_key_once, make_conn_key);
-    int pair[2];
-    if (make_pair(pair, true) == -1)
-        return EAGAIN;
-    int asked = ask_agent(conn, BOUNDARY_THREAD, pair[1], -1);
-    close(pair[1]);
-    struct thread_start *s = malloc(sizeof *s);
-    if (asked == -1 || s == NULL) {
-        close(pair[0]);
-        free(s);
-        return EAGAIN;
-    }
-    *s = (struct thread_start){start, arg, pair[0], thread_conn_peer};
-    int rc = __real_pthread_create(thread, attr, thread_begins, s);
-    if (rc != 0) {
-        close(pair[0]);
-        free(s);
-    }
-    return rc;
-}
-
-/* ---- looking at student processes from outside ---- */
-
-int boundary_agent_fds(pid_t pid, char *list, size_t size)
-{
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%ld/fd", (long)pid);
-    DIR *d = opendir(path);
-    if (d == NULL)
-        return -1;
-    if (list != NULL && size > 0)
-        list[0] = '\0';
-    int count = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        int fd = atoi(e->d_name);
-        if (fd <= STDERR_FILENO || fd >= BOUNDARY_FD_FLOOR)
-            continue;
-        count++;
-        if (list != NULL && strlen(list) + 64 < size) {
-            char link[128], target[96];
-            snprintf(link, sizeof link, "%s/%d", path, fd);
-            ssize_t n = readlink(link, target, sizeof target - 1);
-            target[n > 0 ? n : 0] = '\0';
-            snprintf(list + strlen(list), size - strlen(list), "%s%d -> %s", count > 1 ? ", " : "",
-                     fd, target);
-        }
-    }
-    closedir(d);
-    return count;
-}
-
-/* ---- the end of a test ---- */
-
-/* A sentence for how the student process ended, or NULL when it ended well. */
-static const char *judge_ending(int status)
-{
-    static char text[256];
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        return NULL;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 66)
-        return "ThreadSanitizer reported a data race in your code (the report is in the output)";
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 23)
-        return "LeakSanitizer found memory your code allocated and never freed (see the output)";
-    if (WIFEXITED(status))
-        snprintf(text, sizeof text,
-                 "the process running your code exited with status %d when the test ended "
-                 "(a sanitizer's report, or an exit() in your code? see the output)",
-                 WEXITSTATUS(status));
-    else
-        snprintf(text, sizeof text, "the process running your code %s%s",
-                 WIFSIGNALED(status) ? "was " : "", grade_describe_status(status));
-    return text;
-}
-
-/*
- * True while process pid is still to be seen: running, or ended but not yet
- * reaped by the jail's init (pid 1 here). A zombie another process is
- * parent of (the judge, outside a jail) is as good as gone.
- */
-static bool still_there(pid_t pid)
-{
-    char path[64], text[256];
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-    FILE *f = fopen(path, "re");
-    if (f == NULL)
-        return false;
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    text[n] = '\0';
-    /* "pid (comm) S ppid ...": the state and the parent follow the name. */
-    const char *end = strrchr(text, ')');
-    char state = 0;
-    long parent = 0;
-    if (end == NULL || sscanf(end + 1, " %c %ld", &state, &parent) != 2)
-        return false;
-    return state != 'Z' || parent == 1;
-}
-
-int boundary_finish(char *why, size_t size, int *leaked)
-{
-    why[0] = '\0';
-    *leaked = 0;
-    if (proc.agent <= 0 || getpid() != proc.owner)
-        return 0;
-    char list[512];
-    int open_count = proc.agent_is_child ? boundary_agent_fds(proc.agent, list, sizeof list) : 0;
-    if (open_count > 0) {
-        snprintf(why, size,
-                 "your code left %d descriptor(s) open in its process after its calls "
-                 "returned: %s; close what you open (on every error path too)",
-                 open_count, list);
-        *leaked = open_count;
-    }
-    /* The copies made for test children end with them; any still here now
-     * is stopped. */
-    for (int i = 0; i < proc.mirror_count; i++)
-        kill(proc.mirrors[i].agent, SIGKILL);
-    /* They are not our children: whoever reaps orphans (the jail's init)
-     * does, soon. Wait up to 1 s for that, so the judge's look at what the
-     * test left behind never meets one still dying, or dead and unreaped. */
-    for (int i = 0; i < proc.mirror_count; i++) {
-        for (int waited = 0; waited < 1000 && still_there(proc.mirrors[i].agent); waited++) {
-            struct timespec t = {0, 1000 * 1000};
-            nanosleep(&t, NULL);
-        }
-    }
-    proc.mirror_count = 0;
-    if (thread_conn != -1 && thread_conn_owner == getpid())
-        close(thread_conn);
-    thread_conn = -1;
-    if (!proc.agent_is_child)
-        return why[0] ? -1 : 0;
-    /* It exits once its connection closes; sanitizers report on the way.
-     * Looked at every millisecond: it usually takes a few, and every test
-     * of every lab waits here once. */
-    int status = 0;
-    pid_t got = 0;
-    for (int i = 0; i < 5000 && got == 0; i++) {
-        got = waitpid(proc.agent, &status, WNOHANG);
-        if (got == 0) {
-            struct timespec t = {0, 1000 * 1000};
-            nanosleep(&t, NULL);
-        }
-    }
-    if (got == 0) {
-        kill(proc.agent, SIGKILL);
-        waitpid(proc.agent, &status, 0);
-        *leaked = 0;
-        snprintf(why, size,
-                     "the process running your code did not end within 5 s of the test's end "
-                     "(a thread of yours still running, or a handler that blocks exit?)");
-        return -1;
-    }
-    proc.agent_is_child = false;
-    const char *ending = got == proc.agent ? judge_ending(status) : NULL;
-    if (ending != NULL) { /* a sanitizer's report or a crash outweighs a leak */
-        snprintf(why, size, "%s", ending);
-        *leaked = 0;
-    }
-    return why[0] ? -1 : 0;
 }

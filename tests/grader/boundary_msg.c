@@ -293,7 +293,9 @@ int bmsg_recv(int sock, struct bmsg *m)
             struct cmsghdr align;
         } control;
         struct iovec iov = {frame, sizeof(struct frame_header) + BMSG_FRAME};
-        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+        struct msghdr msg = {.msg_iov = &iov,
+                             .msg_iovlen = 1,
+                             .msg_control = control.buf,
                              .msg_controllen = sizeof control.buf};
         ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
         if (n == -1 && errno == EINTR)

@@ -22,10 +22,10 @@
 #include <sys/types.h>
 
 enum {
-    BMSG_MAX_FDS = 16,            /* descriptors in one message */
-    BMSG_FRAME = 60 * 1024,       /* payload bytes per frame */
-    BMSG_MAX = 96 * 1024 * 1024,  /* the largest message a receiver accepts */
-    BMSG_FD_APART = 940,          /* received descriptors wait from here up */
+    BMSG_MAX_FDS = 16,           /* descriptors in one message */
+    BMSG_FRAME = 60 * 1024,      /* payload bytes per frame */
+    BMSG_MAX = 96 * 1024 * 1024, /* the largest message a receiver accepts */
+    BMSG_FD_APART = 940,         /* received descriptors wait from here up */
 };
 
 struct bmsg {
@@ -34,8 +34,8 @@ struct bmsg {
     int fds[BMSG_MAX_FDS]; /* sent: the caller's (not owned); received: owned until taken */
     int nfds, fd_pos;
     bool received; /* its descriptors came with it (ours to close), not put by us */
-    bool bad;  /* a read failed: wrong tag, past the end, or too many descriptors */
-    pid_t pid; /* received: the sender's pid, from the kernel (SO_PASSCRED), or 0 */
+    bool bad;      /* a read failed: wrong tag, past the end, or too many descriptors */
+    pid_t pid;     /* received: the sender's pid, from the kernel (SO_PASSCRED), or 0 */
 };
 
 void bmsg_init(struct bmsg *m);

@@ -21,8 +21,8 @@ typedef int (*boundary_callback_fn)(int fd, void *arg);
 struct bcall {
     struct bmsg msg; /* the request, then the reply */
     const char *name;
-    int conn;                    /* the connection it went on */
-    int given[BMSG_MAX_FDS];     /* our descriptors the call takes for good */
+    int conn;                /* the connection it went on */
+    int given[BMSG_MAX_FDS]; /* our descriptors the call takes for good */
     int given_count;
     int64_t ret; /* the student function's result */
     int err;     /* and its errno */

@@ -24,8 +24,8 @@
  *
  * A plan applies to descriptors >= 3 only (stdin, stdout and stderr are left
  * alone), or to one descriptor when fd >= 0; never to the kit's own from
- * FAULT_KIT_FD_FLOOR up (the call boundary's sockets, boundary_wire.h). Nothing random: the same plan
- * always gives the same sequence of results.
+ * FAULT_KIT_FD_FLOOR up (the call boundary's sockets, boundary_wire.h). Nothing random: the same
+ * plan always gives the same sequence of results.
  */
 #ifndef IPC_KIT_FAULT_H
 #define IPC_KIT_FAULT_H

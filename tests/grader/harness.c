@@ -148,8 +148,9 @@ static int run_one(const char *lab, const struct grade_test *t)
     pid_t test_pid = getpid();
     bool across = boundary_start != NULL;
     if (across && boundary_start(lab) == -1)
-        return report(t, false, "the process that runs your code could not start (its reason "
-                                "is in the output)");
+        return report(t, false,
+                      "the process that runs your code could not start (its reason "
+                      "is in the output)");
     fault_reset();
     trace_reset();
 

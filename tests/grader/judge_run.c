@@ -45,7 +45,7 @@ struct test_run {
     char waiting_for[512];
     char last_call[64];
     char notes[1024];
-    int leaks;             /* what the checker found the student's processes left (LEAKED) */
+    int leaks; /* what the checker found the student's processes left (LEAKED) */
     char leak_text[1024];
     int note_count;
     /* the tail of the test's stdout and stderr */
@@ -308,8 +308,9 @@ static void explain(const struct judge_options *o, const struct grade_test *t,
                        "grader's words (the last %zu of %llu bytes):\n",
                        keep, run->output_total);
         else
-            audit_note(m, size, "output of the test, as printed by your code and the test, never "
-                                "the grader's words:\n");
+            audit_note(m, size,
+                       "output of the test, as printed by your code and the test, never "
+                       "the grader's words:\n");
         audit_note(m, size, "%.*s\n", (int)keep, run->tail + run->tail_used - keep);
     }
 }
@@ -405,7 +406,10 @@ void judge_run_test(const struct judge_options *o, struct containment *c, int in
     test_view(o, c, &view);
     char channel_text[] = "3";
     char *argv[] = {(char *)o->binary, "--run", (char *)t->name, "--channel", channel_text, NULL};
-    struct unit_command cmd = {.argv = argv, .view = &view, .channel_fd = sv[1], .out_fd = out[1],
+    struct unit_command cmd = {.argv = argv,
+                               .view = &view,
+                               .channel_fd = sv[1],
+                               .out_fd = out[1],
                                .checker = has_agent(o)};
     if (contain_spawn(c, &u, &cmd, prefix, why, sizeof why) == -1) {
         snprintf(r->message, sizeof r->message, "the judge could not start the test: %s", why);

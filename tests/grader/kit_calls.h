@@ -10,15 +10,15 @@
 #include "agent_services.h"
 #include "fault.h"
 
-#define KIT_CALLS                                                                                 \
-    CALL2((RET_VOID, void), fault_set, (VALUE, enum fault_op, op),                                \
-          (VALUE, struct fault_plan, plan))                                                       \
-    CALL0((RET_VOID, void), fault_reset)                                                          \
-    CALL1((RET, unsigned long), fault_calls, (VALUE, enum fault_op, op))                          \
-    CALL1((RET, unsigned long), fault_injected, (VALUE, enum fault_op, op))                       \
-    CALL1((RET_STRING, const char *), fault_describe, (VALUE, enum fault_op, op))                 \
-    CALL1((RET, long), agent_interrupt_every, (VALUE, long, interval_us))                         \
-    CALL2((RET, int), agent_set_signal, (VALUE, int, sig), (VALUE, int, ignore))                  \
+#define KIT_CALLS                                                                                  \
+    CALL2((RET_VOID, void), fault_set, (VALUE, enum fault_op, op),                                 \
+          (VALUE, struct fault_plan, plan))                                                        \
+    CALL0((RET_VOID, void), fault_reset)                                                           \
+    CALL1((RET, unsigned long), fault_calls, (VALUE, enum fault_op, op))                           \
+    CALL1((RET, unsigned long), fault_injected, (VALUE, enum fault_op, op))                        \
+    CALL1((RET_STRING, const char *), fault_describe, (VALUE, enum fault_op, op))                  \
+    CALL1((RET, long), agent_interrupt_every, (VALUE, long, interval_us))                          \
+    CALL2((RET, int), agent_set_signal, (VALUE, int, sig), (VALUE, int, ignore))                   \
     CALL1((RET, int), agent_trace_to, (STRING, const char *, path))
 
 #endif

@@ -129,8 +129,7 @@ int report_json(const char *path, const char *lab, const char *visibility,
 
 /* One lab's <testsuite>. A grader error is a JUnit <error> (the test could
  * not be judged), every other test without its points a <failure>. */
-static void junit_suite(FILE *out, const char *lab, const struct graded_test *results,
-                        size_t count)
+static void junit_suite(FILE *out, const char *lab, const struct graded_test *results, size_t count)
 {
     size_t failures = 0, errors = 0;
     double total = 0;

@@ -57,7 +57,7 @@ static const char *const status_names[] = {"not_run", "passed", "failed",      "
 const char *test_status_name(enum test_status status)
 {
     return (unsigned)status < sizeof status_names / sizeof status_names[0] ? status_names[status]
-                                                                          : "failed";
+                                                                           : "failed";
 }
 
 int test_status_parse(const char *name)
