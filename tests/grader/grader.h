@@ -54,6 +54,18 @@ struct grade_test {
 
 #define GRADE_COUNT(array) (sizeof(array) / sizeof((array)[0]))
 
+/*
+ * A lab's tests may live in several files, with the one points table in the
+ * file with main(). Check's START_TEST names are static, so a test file ends
+ * with GRADE_EXPORT(name) for each of its tests, which makes name_test(),
+ * declared for the table in the lab's NN_tests.h.
+ */
+#define GRADE_EXPORT(name)                                                                         \
+    const TTest *name##_test(void)                                                                 \
+    {                                                                                              \
+        return name;                                                                               \
+    }
+
 int grade_main(int argc, char **argv, const char *lab, const struct grade_test *tests,
                size_t count);
 
@@ -161,6 +173,14 @@ int grade_count_open_fds(void);
  * Tests measure a waiting student process from outside with it.
  */
 double grade_process_cpu_seconds(pid_t pid);
+
+/* What process pid has moved so far, from outside (/proc/pid/io): bytes read
+ * and written, and read and write system calls made (any descriptor, any
+ * kind of call). Fails the test (setup) when it cannot be read. */
+struct grade_io {
+    unsigned long long rchar, wchar, syscr, syscw;
+};
+struct grade_io grade_process_io(pid_t pid);
 
 /* The parent of process pid (/proc/pid/stat), or -1: e.g. to see that a pid
  * the student's code returned is a child it forked. */

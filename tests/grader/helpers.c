@@ -143,6 +143,23 @@ double grade_process_cpu_seconds(pid_t pid)
     return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
 }
 
+struct grade_io grade_process_io(pid_t pid)
+{
+    struct grade_io io = {0, 0, 0, 0};
+    char path[64], line[128];
+    snprintf(path, sizeof path, "/proc/%ld/io", (long)pid);
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "test setup: %s cannot be read: %s", path, errno_name(errno));
+    while (fgets(line, sizeof line, f) != NULL) {
+        sscanf(line, "rchar: %llu", &io.rchar);
+        sscanf(line, "wchar: %llu", &io.wchar);
+        sscanf(line, "syscr: %llu", &io.syscr);
+        sscanf(line, "syscw: %llu", &io.syscw);
+    }
+    fclose(f);
+    return io;
+}
+
 pid_t grade_parent_of(pid_t pid)
 {
     char line[1024];
