@@ -2,18 +2,12 @@
  * tcp_tests.h - the tests of test_tcp_setup.c, test_tcp_data.c and
  * test_tcp_teardown.c, for the one points table of lab 04 (test_tcp.c).
  * Check's START_TEST makes a file's own (static) name; after its END_TEST,
- * TCP_TEST_EXPORT(name) gives name_test(), which returns it.
+ * GRADE_EXPORT(name) (grader.h) gives name_test(), which returns it.
  */
 #ifndef IPC_KIT_TCP_TESTS_H
 #define IPC_KIT_TCP_TESTS_H
 
 #include <check.h>
-
-#define TCP_TEST_EXPORT(name)                                                                      \
-    const TTest *name##_test(void)                                                                 \
-    {                                                                                              \
-        return name;                                                                               \
-    }
 
 const TTest *step01_socket_creates_a_tcp_stream_socket_test(void);
 const TTest *step01_socket_reports_eafnosupport_test(void);

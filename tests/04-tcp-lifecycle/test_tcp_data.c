@@ -74,7 +74,7 @@ START_TEST(step05_send_all_loops_on_short_sends_and_eintr)
     free(data);
 }
 END_TEST
-TCP_TEST_EXPORT(step05_send_all_loops_on_short_sends_and_eintr)
+GRADE_EXPORT(step05_send_all_loops_on_short_sends_and_eintr)
 
 START_TEST(step05_recv_exact_loops_and_stops_at_end_of_stream)
 {
@@ -114,7 +114,7 @@ START_TEST(step05_recv_exact_loops_and_stops_at_end_of_stream)
     free(data);
 }
 END_TEST
-TCP_TEST_EXPORT(step05_recv_exact_loops_and_stops_at_end_of_stream)
+GRADE_EXPORT(step05_recv_exact_loops_and_stops_at_end_of_stream)
 
 /* Sizes of the frames the sender child sends, in order. */
 static const size_t FRAME_SIZES[] = {1, 300, TCP_FRAME_MAX, 17};
@@ -182,7 +182,7 @@ START_TEST(step05_frames_keep_message_boundaries)
     ck_assert_msg(at_end == 0, "after the last frame, end of stream: tcp_recv_frame must return 0");
 }
 END_TEST
-TCP_TEST_EXPORT(step05_frames_keep_message_boundaries)
+GRADE_EXPORT(step05_frames_keep_message_boundaries)
 
 START_TEST(step05_frames_refuse_bad_lengths)
 {
@@ -279,7 +279,7 @@ START_TEST(step05_frames_refuse_bad_lengths)
                   zero, zero == -1 ? errno_name(zero_err) : "accepted as a frame");
 }
 END_TEST
-TCP_TEST_EXPORT(step05_frames_refuse_bad_lengths)
+GRADE_EXPORT(step05_frames_refuse_bad_lengths)
 
 START_TEST(step05_a_small_frame_leaves_in_one_call)
 {
@@ -312,7 +312,7 @@ START_TEST(step05_a_small_frame_leaves_in_one_call)
                   calls, watched);
 }
 END_TEST
-TCP_TEST_EXPORT(step05_a_small_frame_leaves_in_one_call)
+GRADE_EXPORT(step05_a_small_frame_leaves_in_one_call)
 
 /* ---- 6. determine when data arrives ------------------------------------------- */
 
@@ -446,7 +446,7 @@ START_TEST(step06_poll_server_serves_50_clients_at_once)
     expect_child_ok(pid, 5000, "tcp_poll_serve(listener, 50)");
 }
 END_TEST
-TCP_TEST_EXPORT(step06_poll_server_serves_50_clients_at_once)
+GRADE_EXPORT(step06_poll_server_serves_50_clients_at_once)
 
 START_TEST(step06_poll_server_goes_on_after_signals)
 {
@@ -471,7 +471,7 @@ START_TEST(step06_poll_server_goes_on_after_signals)
     expect_child_ok(pid, 5000, "tcp_poll_serve(listener, 2) with a signal every 10 ms");
 }
 END_TEST
-TCP_TEST_EXPORT(step06_poll_server_goes_on_after_signals)
+GRADE_EXPORT(step06_poll_server_goes_on_after_signals)
 
 START_TEST(step06_poll_server_survives_a_client_reset)
 {
@@ -509,7 +509,7 @@ START_TEST(step06_poll_server_survives_a_client_reset)
     expect_child_ok(pid, 5000, "tcp_poll_serve(listener, 3)");
 }
 END_TEST
-TCP_TEST_EXPORT(step06_poll_server_survives_a_client_reset)
+GRADE_EXPORT(step06_poll_server_survives_a_client_reset)
 
 /* A client that sends and never reads its echo fills its socket buffers;
  * a server that then blocks in send() on it would stall everyone. */
@@ -569,4 +569,4 @@ START_TEST(step06_poll_server_is_not_stalled_by_a_client_that_never_reads)
     expect_child_ok(pid, 5000, "tcp_poll_serve(listener, 2)");
 }
 END_TEST
-TCP_TEST_EXPORT(step06_poll_server_is_not_stalled_by_a_client_that_never_reads)
+GRADE_EXPORT(step06_poll_server_is_not_stalled_by_a_client_that_never_reads)

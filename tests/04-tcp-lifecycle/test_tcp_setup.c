@@ -79,7 +79,7 @@ START_TEST(step01_socket_creates_a_tcp_stream_socket)
     ck_assert_msg(domain == AF_INET6, "tcp_socket(AF_INET6) made a socket of family %d", domain);
 }
 END_TEST
-TCP_TEST_EXPORT(step01_socket_creates_a_tcp_stream_socket)
+GRADE_EXPORT(step01_socket_creates_a_tcp_stream_socket)
 
 START_TEST(step01_socket_reports_eafnosupport)
 {
@@ -96,7 +96,7 @@ START_TEST(step01_socket_reports_eafnosupport)
     ck_assert_msg(student_fds(held, sizeof held) == 0, "a descriptor was left open (%s)", held);
 }
 END_TEST
-TCP_TEST_EXPORT(step01_socket_reports_eafnosupport)
+GRADE_EXPORT(step01_socket_reports_eafnosupport)
 
 /* ---- 2. endpoints --------------------------------------------------------- */
 
@@ -138,7 +138,7 @@ START_TEST(step02_resolve_handles_ipv4_ipv6_and_bad_ports)
     }
 }
 END_TEST
-TCP_TEST_EXPORT(step02_resolve_handles_ipv4_ipv6_and_bad_ports)
+GRADE_EXPORT(step02_resolve_handles_ipv4_ipv6_and_bad_ports)
 
 START_TEST(step02_bind_port_0_and_getsockname_report_the_chosen_port)
 {
@@ -174,7 +174,7 @@ START_TEST(step02_bind_port_0_and_getsockname_report_the_chosen_port)
                   "the trace must show setsockopt(fd=%d, SO_REUSEADDR...) before bind()", fd);
 }
 END_TEST
-TCP_TEST_EXPORT(step02_bind_port_0_and_getsockname_report_the_chosen_port)
+GRADE_EXPORT(step02_bind_port_0_and_getsockname_report_the_chosen_port)
 
 /* True when this machine can bind a TCP socket to ::1. */
 static int have_ipv6_loopback(void)
@@ -224,7 +224,7 @@ START_TEST(step02_open_server_binds_the_address_it_is_given)
     }
 }
 END_TEST
-TCP_TEST_EXPORT(step02_open_server_binds_the_address_it_is_given)
+GRADE_EXPORT(step02_open_server_binds_the_address_it_is_given)
 
 START_TEST(step02_ipv6_loopback_round_trip)
 {
@@ -254,7 +254,7 @@ START_TEST(step02_ipv6_loopback_round_trip)
     close(server);
 }
 END_TEST
-TCP_TEST_EXPORT(step02_ipv6_loopback_round_trip)
+GRADE_EXPORT(step02_ipv6_loopback_round_trip)
 
 /* ---- 3. initiate ---------------------------------------------------------- */
 
@@ -289,7 +289,7 @@ START_TEST(step03_connect_reaches_a_listener)
     close(listener);
 }
 END_TEST
-TCP_TEST_EXPORT(step03_connect_reaches_a_listener)
+GRADE_EXPORT(step03_connect_reaches_a_listener)
 
 START_TEST(step03_connect_to_a_closed_port_gives_econnrefused)
 {
@@ -326,7 +326,7 @@ START_TEST(step03_connect_to_a_closed_port_gives_econnrefused)
                   held);
 }
 END_TEST
-TCP_TEST_EXPORT(step03_connect_to_a_closed_port_gives_econnrefused)
+GRADE_EXPORT(step03_connect_to_a_closed_port_gives_econnrefused)
 
 START_TEST(step03_connect_times_out_with_etimedout)
 {
@@ -407,7 +407,7 @@ START_TEST(step03_connect_times_out_with_etimedout)
                   left, held);
 }
 END_TEST
-TCP_TEST_EXPORT(step03_connect_times_out_with_etimedout)
+GRADE_EXPORT(step03_connect_times_out_with_etimedout)
 
 /* ---- 4. wait ---------------------------------------------------------------- */
 
@@ -468,7 +468,7 @@ START_TEST(step04_listen_then_accept_reports_the_peer)
                   conn);
 }
 END_TEST
-TCP_TEST_EXPORT(step04_listen_then_accept_reports_the_peer)
+GRADE_EXPORT(step04_listen_then_accept_reports_the_peer)
 
 START_TEST(step04_accept_retries_after_a_signal)
 {
@@ -516,7 +516,7 @@ START_TEST(step04_accept_retries_after_a_signal)
                   "the connecting child failed");
 }
 END_TEST
-TCP_TEST_EXPORT(step04_accept_retries_after_a_signal)
+GRADE_EXPORT(step04_accept_retries_after_a_signal)
 
 START_TEST(step04_open_helpers_try_each_endpoint_and_leak_nothing)
 {
@@ -557,4 +557,4 @@ START_TEST(step04_open_helpers_try_each_endpoint_and_leak_nothing)
                   count > 0 && eps[0].addr.ss_family == AF_INET6 ? "IPv6 (::1)" : "IPv4");
 }
 END_TEST
-TCP_TEST_EXPORT(step04_open_helpers_try_each_endpoint_and_leak_nothing)
+GRADE_EXPORT(step04_open_helpers_try_each_endpoint_and_leak_nothing)

@@ -71,7 +71,7 @@ START_TEST(step07_send_urgent_marks_one_byte_urgent)
                   got);
 }
 END_TEST
-TCP_TEST_EXPORT(step07_send_urgent_marks_one_byte_urgent)
+GRADE_EXPORT(step07_send_urgent_marks_one_byte_urgent)
 
 /* ---- 8. urgent data, receiving ---------------------------------------------------- */
 
@@ -147,7 +147,7 @@ START_TEST(step08_urgent_byte_arrives_as_urgent)
                              : "a byte");
 }
 END_TEST
-TCP_TEST_EXPORT(step08_urgent_byte_arrives_as_urgent)
+GRADE_EXPORT(step08_urgent_byte_arrives_as_urgent)
 
 START_TEST(step08_sigurg_reaches_the_owner)
 {
@@ -179,7 +179,7 @@ START_TEST(step08_sigurg_reaches_the_owner)
     ck_assert_msg(signals_seen >= 1, "no SIGURG arrived within 2 s of the urgent byte");
 }
 END_TEST
-TCP_TEST_EXPORT(step08_sigurg_reaches_the_owner)
+GRADE_EXPORT(step08_sigurg_reaches_the_owner)
 
 /* ---- 9. graceful termination ---------------------------------------------------- */
 
@@ -220,7 +220,7 @@ START_TEST(step09_half_close_peer_reads_eof_then_replies)
                   "a send after SHUT_WR must fail with EPIPE: shut down only the write side");
 }
 END_TEST
-TCP_TEST_EXPORT(step09_half_close_peer_reads_eof_then_replies)
+GRADE_EXPORT(step09_half_close_peer_reads_eof_then_replies)
 
 /* The test's peer in a child: reads to end of stream, then closes. The
  * child drops its copy of the parent's client socket, or that copy alone
@@ -311,7 +311,7 @@ START_TEST(step09_graceful_close_shuts_down_before_close)
                   rc, rc == -1 ? errno_name(err) : "no error");
 }
 END_TEST
-TCP_TEST_EXPORT(step09_graceful_close_shuts_down_before_close)
+GRADE_EXPORT(step09_graceful_close_shuts_down_before_close)
 
 /* ---- 10. termination by the remote side ------------------------------------------- */
 
@@ -357,7 +357,7 @@ START_TEST(step10_wait_peer_close_sees_eof_timeout_and_reset)
                   n, errno_name(err));
 }
 END_TEST
-TCP_TEST_EXPORT(step10_wait_peer_close_sees_eof_timeout_and_reset)
+GRADE_EXPORT(step10_wait_peer_close_sees_eof_timeout_and_reset)
 
 START_TEST(step10_send_after_remote_close_gives_epipe_not_sigpipe)
 {
@@ -390,7 +390,7 @@ START_TEST(step10_send_after_remote_close_gives_epipe_not_sigpipe)
                   errno_name(err));
 }
 END_TEST
-TCP_TEST_EXPORT(step10_send_after_remote_close_gives_epipe_not_sigpipe)
+GRADE_EXPORT(step10_send_after_remote_close_gives_epipe_not_sigpipe)
 
 START_TEST(step10_reset_connection_gives_econnreset)
 {
@@ -409,7 +409,7 @@ START_TEST(step10_reset_connection_gives_econnreset)
                   n, errno_name(err));
 }
 END_TEST
-TCP_TEST_EXPORT(step10_reset_connection_gives_econnreset)
+GRADE_EXPORT(step10_reset_connection_gives_econnreset)
 
 /* ---- 11. abort ---------------------------------------------------------------------- */
 
@@ -455,7 +455,7 @@ START_TEST(step11_abort_sends_rst_without_shutdown)
     ck_assert_msg(shut_at == -1, "the abort path must not call shutdown(): that is a graceful end");
 }
 END_TEST
-TCP_TEST_EXPORT(step11_abort_sends_rst_without_shutdown)
+GRADE_EXPORT(step11_abort_sends_rst_without_shutdown)
 
 /* ---- 12. errors ------------------------------------------------------------------------ */
 
@@ -496,7 +496,7 @@ START_TEST(step12_eaddrinuse_message_names_errno_and_hint)
                   "the EADDRINUSE hint must mention port 0 and SO_REUSEADDR: \"%s\"", hint);
 }
 END_TEST
-TCP_TEST_EXPORT(step12_eaddrinuse_message_names_errno_and_hint)
+GRADE_EXPORT(step12_eaddrinuse_message_names_errno_and_hint)
 
 START_TEST(step12_each_lab_error_has_its_own_hint)
 {
@@ -528,7 +528,7 @@ START_TEST(step12_each_lab_error_has_its_own_hint)
                   "tcp_describe_error(NULL, ...) must fail with EINVAL");
 }
 END_TEST
-TCP_TEST_EXPORT(step12_each_lab_error_has_its_own_hint)
+GRADE_EXPORT(step12_each_lab_error_has_its_own_hint)
 
 START_TEST(step12_calls_in_the_wrong_state_give_einval)
 {
@@ -562,7 +562,7 @@ START_TEST(step12_calls_in_the_wrong_state_give_einval)
                   errno_name(listen_err));
 }
 END_TEST
-TCP_TEST_EXPORT(step12_calls_in_the_wrong_state_give_einval)
+GRADE_EXPORT(step12_calls_in_the_wrong_state_give_einval)
 
 /* ---- 13. release -------------------------------------------------------------------- */
 
@@ -628,4 +628,4 @@ START_TEST(step13_the_side_that_closes_first_enters_time_wait)
     }
 }
 END_TEST
-TCP_TEST_EXPORT(step13_the_side_that_closes_first_enters_time_wait)
+GRADE_EXPORT(step13_the_side_that_closes_first_enters_time_wait)

@@ -1,19 +1,13 @@
 /*
  * compare_tests.h - lab 05's tests as the points table (test_compare.c)
  * sees them. Check's START_TEST makes static names, so each test file ends
- * with COMPARE_EXPORT(name) for each of its tests: a function name_test()
+ * with GRADE_EXPORT(name) (grader.h) for each of its tests: a function name_test()
  * that returns the test.
  */
 #ifndef IPC_KIT_COMPARE_TESTS_H
 #define IPC_KIT_COMPARE_TESTS_H
 
 #include <check.h>
-
-#define COMPARE_EXPORT(name)                                                                       \
-    const TTest *name##_test(void)                                                                 \
-    {                                                                                              \
-        return name;                                                                               \
-    }
 
 const TTest *pipe_adapter_keeps_messages_whole_test(void);
 const TTest *unix_adapter_keeps_messages_whole_test(void);

@@ -135,8 +135,8 @@ START_TEST(pipe_adapter_ends_stream_when_sender_closes)
 END_TEST
 
 /* The points table (test_compare.c) reaches these tests through compare_tests.h. */
-COMPARE_EXPORT(pipe_adapter_keeps_messages_whole)
-COMPARE_EXPORT(unix_adapter_keeps_messages_whole)
-COMPARE_EXPORT(pipe_adapter_survives_short_reads_and_writes)
-COMPARE_EXPORT(unix_adapter_survives_short_reads_and_writes)
-COMPARE_EXPORT(pipe_adapter_ends_stream_when_sender_closes)
+GRADE_EXPORT(pipe_adapter_keeps_messages_whole)
+GRADE_EXPORT(unix_adapter_keeps_messages_whole)
+GRADE_EXPORT(pipe_adapter_survives_short_reads_and_writes)
+GRADE_EXPORT(unix_adapter_survives_short_reads_and_writes)
+GRADE_EXPORT(pipe_adapter_ends_stream_when_sender_closes)

@@ -229,7 +229,7 @@ START_TEST(round_trip_loop_reports_epipe_when_echo_ends)
 END_TEST
 
 /* The points table (test_compare.c) reaches these tests through compare_tests.h. */
-COMPARE_EXPORT(round_trips_timed_and_checked)
-COMPARE_EXPORT(round_trip_loop_rejects_a_wrong_reply)
-COMPARE_EXPORT(round_trip_time_covers_the_send_and_the_reply)
-COMPARE_EXPORT(round_trip_loop_reports_epipe_when_echo_ends)
+GRADE_EXPORT(round_trips_timed_and_checked)
+GRADE_EXPORT(round_trip_loop_rejects_a_wrong_reply)
+GRADE_EXPORT(round_trip_time_covers_the_send_and_the_reply)
+GRADE_EXPORT(round_trip_loop_reports_epipe_when_echo_ends)
