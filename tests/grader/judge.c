@@ -208,11 +208,11 @@ int main(int argc, char **argv)
         o.deadline_ns = clock_now_ns() + (uint64_t)(left > 0 ? left * 1e9 : 0);
     }
 
-    struct graded_test *results = calloc(count, sizeof *results);
+    struct test_outcome *results = calloc(count, sizeof *results);
     if (results == NULL)
         die_errno("judge: calloc");
     for (size_t i = 0; i < count; i++) {
-        struct graded_test *r = &results[i];
+        struct test_outcome *r = &results[i];
         r->test = &tests[i];
         if (judge_interrupted || (o.deadline_ns && clock_now_ns() >= o.deadline_ns)) {
             r->ran = true;

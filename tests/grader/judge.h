@@ -38,7 +38,7 @@ void judge_free_table(struct grade_test *tests, size_t count);
 
 /* Runs one test in its own unit and fills r. */
 void judge_run_test(const struct judge_options *o, struct containment *c, int index,
-                    const struct grade_test *t, struct graded_test *r);
+                    const struct grade_test *t, struct test_outcome *r);
 
 /* judge --step: runs one build or check command in a jail (judge_step.c). */
 int judge_step_main(int argc, char **argv);

@@ -33,7 +33,7 @@
 
 enum verdict { VERDICT_NONE, VERDICT_PASS, VERDICT_FAIL };
 
-struct test_run {
+struct run_state {
     enum verdict verdict;
     bool started; /* GO was sent */
     bool ended;   /* the test process ended */
@@ -72,7 +72,7 @@ static void make_nonce(char *out, size_t size)
 }
 
 /* Keeps the last sizeof tail bytes of everything the test printed. */
-static void drain_output(int fd, struct test_run *run)
+static void drain_output(int fd, struct run_state *run)
 {
     char buf[4096];
     for (;;) {
@@ -93,7 +93,7 @@ static void drain_output(int fd, struct test_run *run)
 
 /* Handles one record from the test; returns true once a verdict is in. */
 static bool take_record(const struct containment *c, struct test_unit *u, int channel,
-                        const char *line, struct test_run *run, struct audit_snapshot *snap)
+                        const char *line, struct run_state *run, struct audit_snapshot *snap)
 {
     if (strcmp(line, "READY") == 0 && !run->started) {
         contain_find_test(c, u);
@@ -148,7 +148,7 @@ static uint64_t ms_to_ns(double ms)
 
 /* Runs the test until a verdict, its end, or its time limit. */
 static void watch(const struct containment *c, struct test_unit *u, int channel, int output,
-                  uint64_t end_ns, struct test_run *run, struct audit_snapshot *snap)
+                  uint64_t end_ns, struct run_state *run, struct audit_snapshot *snap)
 {
     struct channel_reader reader = {.used = 0};
     bool channel_open = true;
@@ -183,7 +183,7 @@ static void watch(const struct containment *c, struct test_unit *u, int channel,
 
 /* After the verdict: BYE, then the process must exit cleanly (sanitizers report at exit). */
 static void finish(const struct judge_options *o, struct test_unit *u, int channel, int output,
-                   struct test_run *run)
+                   struct run_state *run)
 {
     channel_send(channel, "BYE", NULL);
     uint64_t end = clock_now_ns() + ms_to_ns(10000 * o->multiplier);
@@ -212,14 +212,14 @@ static const char *describe_status(int status, char *buf, size_t size)
 }
 
 /* True when the kept tail of the test's output contains text. */
-static bool output_mentions(const struct test_run *run, const char *text)
+static bool output_mentions(const struct run_state *run, const char *text)
 {
     return memmem(run->tail, run->tail_used, text, strlen(text)) != NULL;
 }
 
 /* Writes the verdict's explanation into r->message. */
 /* The one word for how the test ended (report.h), from the facts the judge saw. */
-static enum test_status status_of(const struct test_run *run, int leftovers, bool clean_exit,
+static enum test_status status_of(const struct run_state *run, int leftovers, bool clean_exit,
                                   bool passed)
 {
     if (passed)
@@ -238,8 +238,8 @@ static enum test_status status_of(const struct test_run *run, int leftovers, boo
 }
 
 static void explain(const struct judge_options *o, const struct grade_test *t,
-                    const struct test_run *run, const char *limits, int leftovers, bool clean_exit,
-                    struct graded_test *r)
+                    const struct run_state *run, const char *limits, int leftovers, bool clean_exit,
+                    struct test_outcome *r)
 {
     char *m = r->message;
     size_t size = sizeof r->message;
@@ -377,7 +377,7 @@ static bool has_agent(const struct judge_options *o)
 }
 
 void judge_run_test(const struct judge_options *o, struct containment *c, int index,
-                    const struct grade_test *t, struct graded_test *r)
+                    const struct grade_test *t, struct test_outcome *r)
 {
     uint64_t start = clock_now_ns();
     r->test = t;
@@ -385,7 +385,7 @@ void judge_run_test(const struct judge_options *o, struct containment *c, int in
     r->passed = false;
     r->message[0] = r->notes[0] = '\0';
 
-    static struct test_run run; /* large; one test at a time */
+    static struct run_state run; /* large; one test at a time */
     memset(&run, 0, sizeof run);
     struct test_unit u;
     memset(&u, 0, sizeof u);

@@ -113,7 +113,7 @@ static int merge_main(int argc, char **argv)
         const char *opt = argv[i];
         if (strcmp(opt, "--part") == 0 && i + 3 < argc && count < MAX_PARTS) {
             const char *lab = argv[++i], *table = argv[++i], *verdicts = argv[++i];
-            struct graded_test *results;
+            struct test_outcome *results;
             char why[512];
             if (judge_load_table(NULL, table, &tables[count], &table_counts[count]) == -1)
                 die_errno("render: reading the test table %s", table);
@@ -165,7 +165,7 @@ int main(int argc, char **argv)
     if (judge_load_table(NULL, a.points, &table, &table_count) == -1)
         die_errno("render: reading the test table %s (name<TAB>points<TAB>timeout<TAB>hint)",
                   a.points);
-    struct graded_test *results;
+    struct test_outcome *results;
     size_t count;
     char visibility[32], why[512];
     if (verdict_read(a.verdicts, table, table_count, &results, &count, visibility,

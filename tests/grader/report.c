@@ -44,13 +44,13 @@ static const char *const status_labels[] = {"SKIP", "PASS", "FAIL", "TIME", "CRS
 
 /* The table of one lab's tests; colour only when c. */
 static void report_table(FILE *out, bool c, const char *lab, const char *impl,
-                         const struct graded_test *results, size_t count)
+                         const struct test_outcome *results, size_t count)
 {
     int earned = 0, max = 0;
     fprintf(out, "\n%s== lab %s (%s) ==%s\n", term_color(c, TERM_BOLD), lab, impl,
             term_color(c, TERM_RESET));
     for (size_t i = 0; i < count; i++) {
-        const struct graded_test *r = &results[i];
+        const struct test_outcome *r = &results[i];
         int points = r->passed ? r->test->points : 0;
         earned += points;
         max += r->test->points;
@@ -69,7 +69,7 @@ static void report_table(FILE *out, bool c, const char *lab, const char *impl,
             term_color(c, TERM_RESET));
 }
 
-void report_terminal(const char *lab, const char *impl, const struct graded_test *results,
+void report_terminal(const char *lab, const char *impl, const struct test_outcome *results,
                      size_t count)
 {
     report_table(stdout, term_use_color(STDOUT_FILENO), lab, impl, results, count);
@@ -77,7 +77,7 @@ void report_terminal(const char *lab, const char *impl, const struct graded_test
 }
 
 int report_text(const char *path, const char *lab, const char *impl,
-                const struct graded_test *results, size_t count)
+                const struct test_outcome *results, size_t count)
 {
     FILE *out = open_private(path);
     if (out == NULL)
@@ -87,7 +87,7 @@ int report_text(const char *path, const char *lab, const char *impl,
 }
 
 /* The text a student sees for one test on Gradescope. */
-static void output_text(const struct graded_test *r, char *buf, size_t size)
+static void output_text(const struct test_outcome *r, char *buf, size_t size)
 {
     if (r->passed)
         snprintf(buf, size, "passed (%.2f s)\n%s", r->seconds, r->notes);
@@ -100,10 +100,10 @@ static void output_text(const struct graded_test *r, char *buf, size_t size)
 
 /* The Gradescope entries of one lab's tests, comma-separated, one per line. */
 static void json_entries(FILE *out, const char *lab, const char *visibility,
-                         const struct graded_test *results, size_t count, bool more_follow)
+                         const struct test_outcome *results, size_t count, bool more_follow)
 {
     for (size_t i = 0; i < count; i++) {
-        const struct graded_test *r = &results[i];
+        const struct test_outcome *r = &results[i];
         char name[256], output[10240];
         snprintf(name, sizeof name, "lab %s: %s", lab, r->test->name);
         output_text(r, output, sizeof output);
@@ -118,7 +118,7 @@ static void json_entries(FILE *out, const char *lab, const char *visibility,
 }
 
 int report_json(const char *path, const char *lab, const char *visibility,
-                const struct graded_test *results, size_t count)
+                const struct test_outcome *results, size_t count)
 {
     FILE *out = open_private(path);
     if (out == NULL)
@@ -129,7 +129,8 @@ int report_json(const char *path, const char *lab, const char *visibility,
 
 /* One lab's <testsuite>. A grader error is a JUnit <error> (the test could
  * not be judged), every other test without its points a <failure>. */
-static void junit_suite(FILE *out, const char *lab, const struct graded_test *results, size_t count)
+static void junit_suite(FILE *out, const char *lab, const struct test_outcome *results,
+                        size_t count)
 {
     size_t failures = 0, errors = 0;
     double total = 0;
@@ -144,7 +145,7 @@ static void junit_suite(FILE *out, const char *lab, const struct graded_test *re
             "skipped=\"0\" time=\"%.3f\">\n",
             lab, count, failures, errors, total);
     for (size_t i = 0; i < count; i++) {
-        const struct graded_test *r = &results[i];
+        const struct test_outcome *r = &results[i];
         fprintf(out, "    <testcase classname=\"lab-%s\" name=\"", lab);
         xml_write_text(out, r->test->name);
         fprintf(out, "\" time=\"%.3f\">", r->seconds);
@@ -167,7 +168,8 @@ static void junit_suite(FILE *out, const char *lab, const struct graded_test *re
     fputs("  </testsuite>\n", out);
 }
 
-int report_junit(const char *path, const char *lab, const struct graded_test *results, size_t count)
+int report_junit(const char *path, const char *lab, const struct test_outcome *results,
+                 size_t count)
 {
     FILE *out = open_private(path);
     if (out == NULL)
@@ -183,7 +185,7 @@ int report_results(const char *json_path, const char *junit_path, const char *no
     double seconds = 0;
     for (size_t p = 0; p < part_count; p++) {
         for (size_t i = 0; i < parts[p].count; i++) {
-            const struct graded_test *r = &parts[p].results[i];
+            const struct test_outcome *r = &parts[p].results[i];
             score += r->passed ? r->test->points : 0;
             max += r->test->points;
             tests++;
@@ -237,7 +239,7 @@ int report_results(const char *json_path, const char *junit_path, const char *no
 }
 
 int report_write_files(const struct report_paths *paths, const char *lab, const char *impl,
-                       const char *visibility, const struct graded_test *results, size_t count,
+                       const char *visibility, const struct test_outcome *results, size_t count,
                        const char **failed)
 {
     *failed = NULL;

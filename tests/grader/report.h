@@ -39,7 +39,7 @@ const char *test_status_name(enum test_status status);
 /* The status of a name above; -1 for any other word. */
 int test_status_parse(const char *name);
 
-struct graded_test {
+struct test_outcome {
     const struct grade_test *test;
     bool ran;
     bool passed; /* status == STATUS_PASSED */
@@ -51,24 +51,24 @@ struct graded_test {
     double seconds;
 };
 
-void report_terminal(const char *lab, const char *impl, const struct graded_test *results,
+void report_terminal(const char *lab, const char *impl, const struct test_outcome *results,
                      size_t count);
 
 /* The terminal's table, without colour, to a file. */
 int report_text(const char *path, const char *lab, const char *impl,
-                const struct graded_test *results, size_t count);
+                const struct test_outcome *results, size_t count);
 
 /* One JSON object per line, one line per test, joined by commas later. */
 int report_json(const char *path, const char *lab, const char *visibility,
-                const struct graded_test *results, size_t count);
+                const struct test_outcome *results, size_t count);
 
-int report_junit(const char *path, const char *lab, const struct graded_test *results,
+int report_junit(const char *path, const char *lab, const struct test_outcome *results,
                  size_t count);
 
 /* One lab's results, as a part of a whole run. */
 struct report_part {
     const char *lab, *visibility;
-    const struct graded_test *results;
+    const struct test_outcome *results;
     size_t count;
 };
 
@@ -94,7 +94,7 @@ struct report_paths {
  * to the path that could not be written.
  */
 int report_write_files(const struct report_paths *paths, const char *lab, const char *impl,
-                       const char *visibility, const struct graded_test *results, size_t count,
+                       const char *visibility, const struct test_outcome *results, size_t count,
                        const char **failed);
 
 #endif

@@ -24,7 +24,7 @@ void verdict_field_puts(FILE *out, const char *s)
     }
 }
 
-int verdict_write(const char *path, const char *visibility, const struct graded_test *results,
+int verdict_write(const char *path, const char *visibility, const struct test_outcome *results,
                   size_t count)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -38,7 +38,7 @@ int verdict_write(const char *path, const char *visibility, const struct graded_
         return -1;
     }
     for (size_t i = 0; i < count; i++) {
-        const struct graded_test *r = &results[i];
+        const struct test_outcome *r = &results[i];
         fprintf(out, "%s\t%s\t%d\t%d\t%s\t%d\t%d\t%.9f\t", r->test->name,
                 test_status_name(r->status), r->passed ? r->test->points : 0, r->test->points,
                 visibility, r->leaks, r->timed_out ? 1 : 0, r->seconds);
@@ -103,7 +103,7 @@ static int split(char *line, char *fields[FIELDS])
 }
 
 static int fill(char *fields[FIELDS], const struct grade_test *table, size_t table_count,
-                struct graded_test *r, char *why, size_t why_size)
+                struct test_outcome *r, char *why, size_t why_size)
 {
     r->test = NULL;
     for (size_t i = 0; i < table_count && r->test == NULL; i++) {
@@ -131,7 +131,7 @@ static int fill(char *fields[FIELDS], const struct grade_test *table, size_t tab
 }
 
 int verdict_read(const char *path, const struct grade_test *table, size_t table_count,
-                 struct graded_test **results, size_t *count, char *visibility, size_t size,
+                 struct test_outcome **results, size_t *count, char *visibility, size_t size,
                  char *why, size_t why_size)
 {
     FILE *in = fopen(path, "re");
@@ -155,14 +155,14 @@ int verdict_read(const char *path, const struct grade_test *table, size_t table_
         }
         if (*count == capacity) {
             capacity = capacity ? capacity * 2 : 32;
-            struct graded_test *grown = realloc(*results, capacity * sizeof *grown);
+            struct test_outcome *grown = realloc(*results, capacity * sizeof *grown);
             if (grown == NULL) {
                 rc = -1;
                 break;
             }
             *results = grown;
         }
-        struct graded_test *r = &(*results)[*count];
+        struct test_outcome *r = &(*results)[*count];
         memset(r, 0, sizeof *r);
         if (fill(fields, table, table_count, r, why, why_size) == -1) {
             rc = -1;

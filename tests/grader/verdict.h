@@ -29,7 +29,7 @@
 void verdict_field_puts(FILE *out, const char *s);
 
 /* Writes one record per result. Returns 0, or -1 with errno. The file is 0600. */
-int verdict_write(const char *path, const char *visibility, const struct graded_test *results,
+int verdict_write(const char *path, const char *visibility, const struct test_outcome *results,
                   size_t count);
 
 /*
@@ -41,7 +41,7 @@ int verdict_write(const char *path, const char *visibility, const struct graded_
  * or one whose test the table lacks (why, in why), or another errno.
  */
 int verdict_read(const char *path, const struct grade_test *table, size_t table_count,
-                 struct graded_test **results, size_t *count, char *visibility, size_t size,
+                 struct test_outcome **results, size_t *count, char *visibility, size_t size,
                  char *why, size_t why_size);
 
 #endif
