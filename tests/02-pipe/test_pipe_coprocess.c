@@ -95,6 +95,11 @@ static void finish_coprocess(struct pipe_coprocess *cp)
     ck_assert_msg(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
                   "the coprocess should exit 0 after EOF; it %s",
                   status == -1 ? "could not be waited for" : grade_describe_status(status));
+    /* Seen from outside: waited for, the child is gone, not even a zombie. */
+    ck_assert_msg(grade_parent_of(cp->pid) == -1,
+                  "pipe_coprocess_finish() returned, but the coprocess (pid %ld) is still there "
+                  "(a zombie nobody waited for): waitpid() for it and return its status",
+                  (long)cp->pid);
 }
 
 START_TEST(exchange_returns_upper_case)
