@@ -106,47 +106,45 @@ int us_test_close(int fd)
 
 /* The descriptors the lab's structs hold. */
 #define LISTENER_FDS(F) F(fd)
-#define CHILD_FDS(F) F(fd)
+#define CHILD_FDS(F)    F(fd)
 
-#define LAB_CALLS                                                                                 \
-    CALL2((RET, int), us_address, (PTR, struct sockaddr_un *, addr),                             \
-          (STRING, const char *, path))                                                           \
-    CALL1((RET, int), us_remove_stale, (STRING, const char *, path))                             \
-    CALL2((RET, int), us_listen, (OBJ, struct us_listener *, listener, LISTENER_FDS),            \
-          (STRING, const char *, path))                                                           \
-    CALL1((RET, int), us_listener_close,                                                          \
-          (OBJ_GIVE, struct us_listener *, listener, LISTENER_FDS))                               \
-    CALL1((RET, int), us_cleanup_on_signals, (PTR_IN, const struct us_listener *, listener))     \
-    CALL1((RET_FD, int), us_connect, (STRING, const char *, path))                               \
-    CALL3((RET, ssize_t), us_send_all, (FD, int, fd), (BYTES_IN, const void *, buf, len),        \
-          (VALUE, size_t, len))                                                                   \
-    CALL3((RET, ssize_t), us_recv_exact, (FD, int, fd), (BYTES_OUT, void *, buf, len),           \
-          (VALUE, size_t, len))                                                                   \
-    CALL3((RET, int), us_send_frame, (FD, int, fd), (BYTES_IN, const void *, msg, len),          \
-          (VALUE, size_t, len))                                                                   \
-    CALL4((RET, int), us_recv_frame, (FD, int, fd), (BYTES_OUT, void *, buf, cap),               \
-          (VALUE, size_t, cap), (PTR, size_t *, len))                                             \
-    CALL1((RET, long), us_serve_client, (FD, int, conn))                                          \
-    CALL1((RET_FD, int), us_dgram_open, (STRING, const char *, path))                            \
-    CALL4((RET, ssize_t), us_dgram_send, (FD, int, fd), (STRING, const char *, to_path),         \
-          (BYTES_IN, const void *, msg, len), (VALUE, size_t, len))                               \
-    CALL3((RET, ssize_t), us_dgram_recv, (FD, int, fd), (BYTES_OUT, void *, buf, cap),           \
-          (VALUE, size_t, cap))                                                                   \
-    CALL3((RET, ssize_t), us_recv_once, (FD, int, fd), (BYTES_OUT, void *, buf, cap),            \
-          (VALUE, size_t, cap))                                                                   \
-    CALL2((RET, int), us_socketpair, (VALUE, int, type), (FDS_OUT, int *, fds, 2))               \
-    CALL3((RET, int), us_child_start, (OBJ, struct us_child *, child, CHILD_FDS),                \
-          (CALLBACK, us_child_fn, fn, arg), (CALLBACK_ARG, void *, arg))                          \
-    CALL1((RET, int), us_child_finish, (OBJ_GIVE, struct us_child *, child, CHILD_FDS))          \
-    CALL2((RET, int), us_peer_credentials, (FD, int, fd), (PTR, struct us_peer *, peer))         \
-    CALL2((RET, int), us_send_fd, (FD, int, sock), (FD, int, fd))                                 \
-    CALL1((RET_FD, int), us_recv_fd, (FD, int, sock))                                             \
-    CALL2((RET, int), us_send_file, (FD, int, sock), (STRING, const char *, path))               \
-    CALL4((RET, long), us_serve_with, (FD, int, listen_fd), (VALUE, long, max_clients),          \
-          (VALUE, struct us_serve_values, opts), (FD, int, log_fd))                               \
-    CALL1((RET, long), us_test_alarm_once, (VALUE, long, usec))                                   \
-    CALL1((RET, long), us_test_fd_limit, (VALUE, long, limit))                                    \
-    CALL1((RET, long), us_serve_client_given, (FD_GIVE, int, conn))                               \
+#define LAB_CALLS                                                                                  \
+    CALL2((RET, int), us_address, (PTR, struct sockaddr_un *, addr), (STRING, const char *, path)) \
+    CALL1((RET, int), us_remove_stale, (STRING, const char *, path))                               \
+    CALL2((RET, int), us_listen, (OBJ, struct us_listener *, listener, LISTENER_FDS),              \
+          (STRING, const char *, path))                                                            \
+    CALL1((RET, int), us_listener_close, (OBJ_GIVE, struct us_listener *, listener, LISTENER_FDS)) \
+    CALL1((RET, int), us_cleanup_on_signals, (PTR_IN, const struct us_listener *, listener))       \
+    CALL1((RET_FD, int), us_connect, (STRING, const char *, path))                                 \
+    CALL3((RET, ssize_t), us_send_all, (FD, int, fd), (BYTES_IN, const void *, buf, len),          \
+          (VALUE, size_t, len))                                                                    \
+    CALL3((RET, ssize_t), us_recv_exact, (FD, int, fd), (BYTES_OUT, void *, buf, len),             \
+          (VALUE, size_t, len))                                                                    \
+    CALL3((RET, int), us_send_frame, (FD, int, fd), (BYTES_IN, const void *, msg, len),            \
+          (VALUE, size_t, len))                                                                    \
+    CALL4((RET, int), us_recv_frame, (FD, int, fd), (BYTES_OUT, void *, buf, cap),                 \
+          (VALUE, size_t, cap), (PTR, size_t *, len))                                              \
+    CALL1((RET, long), us_serve_client, (FD, int, conn))                                           \
+    CALL1((RET_FD, int), us_dgram_open, (STRING, const char *, path))                              \
+    CALL4((RET, ssize_t), us_dgram_send, (FD, int, fd), (STRING, const char *, to_path),           \
+          (BYTES_IN, const void *, msg, len), (VALUE, size_t, len))                                \
+    CALL3((RET, ssize_t), us_dgram_recv, (FD, int, fd), (BYTES_OUT, void *, buf, cap),             \
+          (VALUE, size_t, cap))                                                                    \
+    CALL3((RET, ssize_t), us_recv_once, (FD, int, fd), (BYTES_OUT, void *, buf, cap),              \
+          (VALUE, size_t, cap))                                                                    \
+    CALL2((RET, int), us_socketpair, (VALUE, int, type), (FDS_OUT, int *, fds, 2))                 \
+    CALL3((RET, int), us_child_start, (OBJ, struct us_child *, child, CHILD_FDS),                  \
+          (CALLBACK, us_child_fn, fn, arg), (CALLBACK_ARG, void *, arg))                           \
+    CALL1((RET, int), us_child_finish, (OBJ_GIVE, struct us_child *, child, CHILD_FDS))            \
+    CALL2((RET, int), us_peer_credentials, (FD, int, fd), (PTR, struct us_peer *, peer))           \
+    CALL2((RET, int), us_send_fd, (FD, int, sock), (FD, int, fd))                                  \
+    CALL1((RET_FD, int), us_recv_fd, (FD, int, sock))                                              \
+    CALL2((RET, int), us_send_file, (FD, int, sock), (STRING, const char *, path))                 \
+    CALL4((RET, long), us_serve_with, (FD, int, listen_fd), (VALUE, long, max_clients),            \
+          (VALUE, struct us_serve_values, opts), (FD, int, log_fd))                                \
+    CALL1((RET, long), us_test_alarm_once, (VALUE, long, usec))                                    \
+    CALL1((RET, long), us_test_fd_limit, (VALUE, long, limit))                                     \
+    CALL1((RET, long), us_serve_client_given, (FD_GIVE, int, conn))                                \
     CALL1((RET, int), us_test_close, (VALUE, int, fd))
 
 #include "boundary_calls.h"

@@ -17,8 +17,8 @@
 
 /* The options of us_serve(), as values only. */
 struct us_serve_values {
-    bool given;        /* false: us_serve() gets opts == NULL */
-    bool same_uid;     /* as in struct us_serve_options */
+    bool given;    /* false: us_serve() gets opts == NULL */
+    bool same_uid; /* as in struct us_serve_options */
     uid_t allowed_uid;
     int timeout_ms;
 };
