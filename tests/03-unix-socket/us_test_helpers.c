@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -302,6 +303,23 @@ bool exists(const char *path)
  * The child's us_serve() runs in a student process of its own, which this
  * test adopts (adopt_student_processes()) to see how it ended if it died.
  */
+/* One us_serve() call, made in a thread of the test's child (server_start()). */
+struct serve_call {
+    int listen_fd, log_fd;
+    long clients;
+    struct us_serve_values opts;
+    long served;
+    int err;
+};
+
+static void *serve_in_thread(void *arg)
+{
+    struct serve_call *c = arg;
+    c->served = us_serve_with(c->listen_fd, c->clients, c->opts, c->log_fd);
+    c->err = errno;
+    return NULL;
+}
+
 void server_start(struct server *s, int listen_fd, long clients, bool same_uid, uid_t allowed_uid,
                   int log_fd)
 {
@@ -312,16 +330,27 @@ void server_start(struct server *s, int listen_fd, long clients, bool same_uid, 
     s->pid = fork();
     ck_assert_msg(s->pid != -1, "test setup: fork failed");
     if (s->pid == 0) {
-        struct us_serve_values opts = {
-            .given = true, .same_uid = same_uid, .allowed_uid = allowed_uid};
+        struct serve_call c = {
+            .listen_fd = listen_fd,
+            .log_fd = log_fd,
+            .clients = clients,
+            .opts = {.given = true, .same_uid = same_uid, .allowed_uid = allowed_uid},
+        };
         /* The server's descriptors, counted from outside, in /proc. */
         int before = boundary_agent_fds(boundary_agent_pid(), NULL, 0);
-        long served = us_serve_with(listen_fd, clients, opts, log_fd);
-        int serve_errno = errno;
+        /* In a thread: if the student's process dies during the call, the
+         * call then returns here (boundary.h) and the test explains how
+         * that process ended, instead of this child failing on its own. */
+        pthread_t t;
+        if (pthread_create(&t, NULL, serve_in_thread, &c) != 0 || pthread_join(t, NULL) != 0)
+            _exit(CHILD_LOST);
+        char why[256];
+        if (boundary_failed_elsewhere(why, sizeof why))
+            _exit(CHILD_LOST);
         int after = boundary_agent_fds(boundary_agent_pid(), NULL, 0);
-        if (served == -1)
-            _exit(serve_errno == ENOSYS ? CHILD_ENOSYS : CHILD_FAILED);
-        if (served != clients)
+        if (c.served == -1)
+            _exit(c.err == ENOSYS ? CHILD_ENOSYS : CHILD_FAILED);
+        if (c.served != clients)
             _exit(CHILD_WRONG_COUNT);
         _exit(before >= 0 && after == before ? CHILD_OK : CHILD_LEAKED_FDS);
     }

@@ -25,6 +25,7 @@ enum child_result {
     CHILD_FAILED = 11,      /* a lab function returned -1 */
     CHILD_WRONG_COUNT = 12, /* us_serve() returned another count */
     CHILD_LEAKED_FDS = 13,  /* more descriptors open after serving than before */
+    CHILD_LOST = 14,        /* the student's process ended during the call */
 };
 
 /*
