@@ -85,6 +85,12 @@ long us_test_fd_limit(long limit)
     return setrlimit(RLIMIT_NOFILE, &r) == -1 ? -1 : old;
 }
 
+int us_listener_close_beside(struct us_listener *listener, int bystander)
+{
+    (void)bystander; /* given to this process: it stays open here, unless closed */
+    return us_listener_close(listener);
+}
+
 long us_serve_client_given(int conn)
 {
     return us_serve_client(conn);
@@ -144,6 +150,8 @@ int us_test_close(int fd)
           (VALUE, struct us_serve_values, opts), (FD, int, log_fd))                                \
     CALL1((RET, long), us_test_alarm_once, (VALUE, long, usec))                                    \
     CALL1((RET, long), us_test_fd_limit, (VALUE, long, limit))                                     \
+    CALL2((RET, int), us_listener_close_beside,                                                    \
+          (OBJ_GIVE, struct us_listener *, listener, LISTENER_FDS), (FD_GIVE, int, bystander))     \
     CALL1((RET, long), us_serve_client_given, (FD_GIVE, int, conn))                                \
     CALL1((RET, int), us_test_close, (VALUE, int, fd))
 

@@ -7,6 +7,7 @@
  * are in the table of test_unix_socket.c.
  */
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -93,13 +94,19 @@ START_TEST(listen_in_private_dir_then_connect)
     ck_assert_msg(!exists(dir), "us_listener_close left the private directory %s; rmdir it", dir);
 
     /* A second call does nothing: the fields were cleared. A descriptor with
-     * the old number (opened since) must survive it. */
-    int newcomer = open("/dev/null", O_RDONLY);
-    ck_assert(newcomer >= 0);
-    rc = us_listener_close(&l);
-    int still_open = fcntl(newcomer, F_GETFD) != -1;
+     * the old number (opened since) must survive it. It is the read end of
+     * a pipe, given to the student's process, which then holds it alone:
+     * if the call closes it, our write end reports POLLERR (no reader). */
+    int ends[2];
+    ck_assert(pipe(ends) == 0);
+    int newcomer = ends[0];
+    rc = us_listener_close_beside(&l, newcomer);
+    struct pollfd writer = {.fd = ends[1], .events = POLLOUT};
+    ck_assert(poll(&writer, 1, 0) == 1);
+    bool still_open = !(writer.revents & POLLERR);
     if (still_open)
-        close(newcomer);
+        us_test_close(newcomer);
+    close(ends[1]);
     ck_assert_msg(rc == 0 && l.fd == -1 && l.path[0] == '\0' && l.dir[0] == '\0',
                   "us_listener_close must clear the fields (fd -1, empty path and dir), so a "
                   "second call does nothing and returns 0");

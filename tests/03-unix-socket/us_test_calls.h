@@ -42,6 +42,14 @@ long us_test_alarm_once(long usec);
 long us_test_fd_limit(long limit);
 
 /*
+ * us_listener_close(listener), with bystander given to the student's process
+ * for good: it stays open there unless the student's code closes it (a
+ * descriptor number it no longer owns). us_test_close() then closes it.
+ */
+struct us_listener;
+int us_listener_close_beside(struct us_listener *listener, int bystander);
+
+/*
  * us_serve_client(conn), with conn given to the student's process for good:
  * afterwards that process holds the connection alone, and still holds it
  * if the student's code left it open, as it must. us_test_close() then
