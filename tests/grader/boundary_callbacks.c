@@ -81,7 +81,7 @@ static void *serve_callbacks(void *unused)
     (void)unused;
     struct bmsg m;
     bmsg_init(&m);
-    while (bmsg_recv(proc.callback_sock, &m) == 1) {
+    while (bmsg_recv(boundary_state.callback_sock, &m) == 1) {
         int number;
         bool cloexec;
         if (bmsg_get_i64(&m) != BOUNDARY_CALLBACK)
@@ -118,16 +118,16 @@ static void *serve_callbacks(void *unused)
     return NULL;
 }
 
-void start_callback_thread(void)
+void boundary_start_callback_thread(void)
 {
-    if (proc.callback_thread_running || proc.callback_sock == -1)
+    if (boundary_state.callback_thread_running || boundary_state.callback_sock == -1)
         return;
     pthread_t t;
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     if (__real_pthread_create(&t, &attr, serve_callbacks, NULL) == 0)
-        proc.callback_thread_running = true;
+        boundary_state.callback_thread_running = true;
     pthread_attr_destroy(&attr);
 }
 
@@ -135,7 +135,7 @@ int64_t boundary_callback_id(boundary_callback_fn fn, void *arg)
 {
     if (fn == NULL)
         return -1;
-    pthread_mutex_lock(&proc_lock);
+    pthread_mutex_lock(&boundary_lock);
     int64_t id = -1;
     for (int i = 0; i < callback_count && id == -1; i++) {
         if (callbacks[i].fn == fn && callbacks[i].arg == arg)
@@ -146,7 +146,7 @@ int64_t boundary_callback_id(boundary_callback_fn fn, void *arg)
         callbacks[callback_count].arg = arg;
         id = callback_count++;
     }
-    start_callback_thread();
-    pthread_mutex_unlock(&proc_lock);
+    boundary_start_callback_thread();
+    pthread_mutex_unlock(&boundary_lock);
     return id;
 }

@@ -39,50 +39,51 @@
 
 /* ---- the state of this process ---- */
 
-struct checker_state proc = {.callback_sock = -1};
-pthread_mutex_t proc_lock = PTHREAD_MUTEX_INITIALIZER;
-__thread int thread_conn = -1;
-__thread pid_t thread_conn_peer;
-__thread pid_t thread_conn_owner;
+struct checker_state boundary_state = {.callback_sock = -1};
+pthread_mutex_t boundary_lock = PTHREAD_MUTEX_INITIALIZER;
+__thread int boundary_conn = -1;
+__thread pid_t boundary_conn_peer;
+__thread pid_t boundary_conn_owner;
 
-pid_t self_tid(void)
+pid_t boundary_self_tid(void)
 {
     return (pid_t)syscall(SYS_gettid);
 }
 
-void fail_call(const char *fmt, ...)
+void boundary_fail_call(const char *fmt, ...)
 {
     char text[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    if (self_tid() == proc.main_thread && getpid() == proc.owner)
+    if (boundary_self_tid() == boundary_state.main_thread && getpid() == boundary_state.owner)
         ck_abort_msg("%s", text);
-    pthread_mutex_lock(&proc_lock);
-    if (proc.failed_elsewhere[0] == '\0')
-        snprintf(proc.failed_elsewhere, sizeof proc.failed_elsewhere, "%s", text);
-    pthread_mutex_unlock(&proc_lock);
+    pthread_mutex_lock(&boundary_lock);
+    if (boundary_state.failed_elsewhere[0] == '\0')
+        snprintf(boundary_state.failed_elsewhere, sizeof boundary_state.failed_elsewhere, "%s",
+                 text);
+    pthread_mutex_unlock(&boundary_lock);
 }
 
 bool boundary_failed_elsewhere(char *why, size_t size)
 {
-    pthread_mutex_lock(&proc_lock);
-    bool failed = proc.failed_elsewhere[0] != '\0';
+    pthread_mutex_lock(&boundary_lock);
+    bool failed = boundary_state.failed_elsewhere[0] != '\0';
     if (failed)
-        snprintf(why, size, "%s", proc.failed_elsewhere);
-    pthread_mutex_unlock(&proc_lock);
+        snprintf(why, size, "%s", boundary_state.failed_elsewhere);
+    pthread_mutex_unlock(&boundary_lock);
     return failed;
 }
 
-int keep_apart(int fd)
+int boundary_keep_apart(int fd)
 {
     int kept = fcntl(fd, F_DUPFD_CLOEXEC, BOUNDARY_FD_FLOOR);
     close(fd);
     return kept;
 }
 
-int make_pair(int sv[2], bool pass_credentials)
+int boundary_make_pair(int sv[2], bool pass_credentials)
 {
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
         return -1;
@@ -92,12 +93,12 @@ int make_pair(int sv[2], bool pass_credentials)
         close(sv[1]);
         return -1;
     }
-    sv[0] = keep_apart(sv[0]);
+    sv[0] = boundary_keep_apart(sv[0]);
     return sv[0] == -1 ? -1 : 0;
 }
 
 /* Reads the agent's HELLO on conn: its pid, or -1. */
-pid_t await_hello(int conn)
+pid_t boundary_await_hello(int conn)
 {
     struct bmsg m;
     bmsg_init(&m);
@@ -161,7 +162,7 @@ static void find_agent(const char *lab)
 static int spawn_agent(char *why, size_t size)
 {
     int conn[2], cbs[2];
-    if (make_pair(conn, true) == -1 || make_pair(cbs, true) == -1) {
+    if (boundary_make_pair(conn, true) == -1 || boundary_make_pair(cbs, true) == -1) {
         snprintf(why, size, "socketpair: %s", errno_name(errno));
         return -1;
     }
@@ -186,7 +187,7 @@ static int spawn_agent(char *why, size_t size)
     }
     close(conn[1]);
     close(cbs[1]);
-    pid_t hello = await_hello(conn[0]);
+    pid_t hello = boundary_await_hello(conn[0]);
     if (hello != pid) {
         int status = 0;
         waitpid(pid, &status, 0);
@@ -196,12 +197,12 @@ static int spawn_agent(char *why, size_t size)
         close(cbs[0]);
         return -1;
     }
-    proc.agent = pid;
-    proc.agent_is_child = true;
-    proc.callback_sock = cbs[0];
-    thread_conn = conn[0];
-    thread_conn_owner = getpid();
-    thread_conn_peer = pid;
+    boundary_state.agent = pid;
+    boundary_state.agent_is_child = true;
+    boundary_state.callback_sock = cbs[0];
+    boundary_conn = conn[0];
+    boundary_conn_owner = getpid();
+    boundary_conn_peer = pid;
     return 0;
 }
 
@@ -231,8 +232,8 @@ int boundary_start(const char *lab)
 {
     if (take_students_files() == -1)
         return -1;
-    proc.owner = getpid();
-    proc.main_thread = self_tid();
+    boundary_state.owner = getpid();
+    boundary_state.main_thread = boundary_self_tid();
     find_agent(lab);
     char why[512];
     if (spawn_agent(why, sizeof why) == -1) {
@@ -244,17 +245,18 @@ int boundary_start(const char *lab)
 
 pid_t boundary_agent_pid(void)
 {
-    return proc.agent;
+    return boundary_state.agent;
 }
 
 /* This thread's connection; fails the test if it has none. */
 static int current_conn(const char *name)
 {
-    if (thread_conn != -1 && thread_conn_owner == getpid())
-        return thread_conn;
-    fail_call("%s() was called from a thread or process the checker did not start with "
-              "pthread_create() or fork() (a grader bug: grade again, and tell the instructor)",
-              name);
+    if (boundary_conn != -1 && boundary_conn_owner == getpid())
+        return boundary_conn;
+    boundary_fail_call(
+        "%s() was called from a thread or process the checker did not start with "
+        "pthread_create() or fork() (a grader bug: grade again, and tell the instructor)",
+        name);
     return -1;
 }
 
@@ -291,9 +293,9 @@ void bcall_begin(struct bcall *c, int index, const char *name)
 /* The number the agent knows our descriptor fd by. */
 static int their_number(int fd)
 {
-    for (int i = 0; i < proc.renumbered_count; i++) {
-        if (proc.renumbered[i].ours == fd)
-            return proc.renumbered[i].theirs;
+    for (int i = 0; i < boundary_state.renumbered_count; i++) {
+        if (boundary_state.renumbered[i].ours == fd)
+            return boundary_state.renumbered[i].theirs;
     }
     return fd;
 }
@@ -312,15 +314,15 @@ void bcall_put_fd(struct bcall *c, int fd, bool give)
 }
 
 /* How the agent ended, for a message: waits briefly when it is our child. */
-const char *agent_ending(void)
+const char *boundary_agent_ending(void)
 {
     static char text[128];
-    if (!proc.agent_is_child)
+    if (!boundary_state.agent_is_child)
         return "ended";
     for (int i = 0; i < 30; i++) { /* a process that is dying ends within 0.3 s */
         int status;
-        pid_t got = waitpid(proc.agent, &status, WNOHANG);
-        if (got == proc.agent) {
+        pid_t got = waitpid(boundary_state.agent, &status, WNOHANG);
+        if (got == boundary_state.agent) {
             if (WIFEXITED(status) && WEXITSTATUS(status) == 66)
                 snprintf(text, sizeof text,
                          "was stopped by ThreadSanitizer (a data race: its "
@@ -328,7 +330,7 @@ const char *agent_ending(void)
             else
                 snprintf(text, sizeof text, "%s%s", WIFSIGNALED(status) ? "was " : "",
                          grade_describe_status(status));
-            proc.agent_is_child = false; /* reaped */
+            boundary_state.agent_is_child = false; /* reaped */
             return text;
         }
         if (got == -1)
@@ -356,15 +358,16 @@ void bcall_run(struct bcall *c)
     /* A lab function returns in the process that called it: an answer
      * from another one (a child that carried on after its parent ended)
      * is no return at all. The kernel names the sender (SO_PASSCRED). */
-    if (got == 1 && c->msg.pid != thread_conn_peer) {
+    if (got == 1 && c->msg.pid != boundary_conn_peer) {
         c->ret = -1;
         c->err = ECONNABORTED;
         pid_t from = c->msg.pid;
         bmsg_reset(&c->msg);
-        fail_call("%s() answered from process %ld, not from the process that called it (%ld), "
-                  "which %s: a lab function returns where it was called, and never ends its "
-                  "caller's process",
-                  c->name, (long)from, (long)thread_conn_peer, agent_ending());
+        boundary_fail_call(
+            "%s() answered from process %ld, not from the process that called it (%ld), "
+            "which %s: a lab function returns where it was called, and never ends its "
+            "caller's process",
+            c->name, (long)from, (long)boundary_conn_peer, boundary_agent_ending());
         return;
     }
     if (got == 1 && bmsg_get_i64(&c->msg) == BOUNDARY_RETURN) {
@@ -378,18 +381,19 @@ void bcall_run(struct bcall *c)
     c->msg.bad = false; /* said here; bcall_end() need not say it again */
     bmsg_reset(&c->msg);
     /* A test's watchdog (grader.h) may be what stopped it: its words say why. */
-    const char *stalled = self_tid() == proc.main_thread ? grade_watch_stop() : NULL;
+    const char *stalled =
+        boundary_self_tid() == boundary_state.main_thread ? grade_watch_stop() : NULL;
     if (got == 1 || nonsense)
-        fail_call("%s() answered with a reply that makes no sense: something in your code "
-                  "wrote on the kit's call channel",
-                  c->name);
+        boundary_fail_call("%s() answered with a reply that makes no sense: something in your code "
+                           "wrote on the kit's call channel",
+                           c->name);
     else if (stalled != NULL)
-        fail_call("%s() never returned: %s; the process running your code was stopped", c->name,
-                  stalled);
+        boundary_fail_call("%s() never returned: %s; the process running your code was stopped",
+                           c->name, stalled);
     else
-        fail_call("%s() never returned: the process running your code %s during the call "
-                  "(see its output below)",
-                  c->name, agent_ending());
+        boundary_fail_call("%s() never returned: the process running your code %s during the call "
+                           "(see its output below)",
+                           c->name, boundary_agent_ending());
 }
 
 void bcall_take_bytes(struct bcall *c, void *p, size_t size)
@@ -425,12 +429,12 @@ void bcall_take_fd(struct bcall *c, int *where)
              * remember which number the agent knows it by. */
             fcntl(fd, F_SETFD, cloexec ? FD_CLOEXEC : 0);
             result = fd;
-            pthread_mutex_lock(&proc_lock);
-            if (proc.renumbered_count < MAX_RENUMBERED) {
-                proc.renumbered[proc.renumbered_count].ours = fd;
-                proc.renumbered[proc.renumbered_count++].theirs = number;
+            pthread_mutex_lock(&boundary_lock);
+            if (boundary_state.renumbered_count < MAX_RENUMBERED) {
+                boundary_state.renumbered[boundary_state.renumbered_count].ours = fd;
+                boundary_state.renumbered[boundary_state.renumbered_count++].theirs = number;
             }
-            pthread_mutex_unlock(&proc_lock);
+            pthread_mutex_unlock(&boundary_lock);
         }
     }
     if (where != NULL)
@@ -457,9 +461,9 @@ void bcall_end(struct bcall *c)
     bool bad = c->msg.bad;
     bmsg_free(&c->msg);
     if (bad)
-        fail_call("%s() answered with a reply that makes no sense: something in your code "
-                  "wrote on the kit's call channel",
-                  c->name);
+        boundary_fail_call("%s() answered with a reply that makes no sense: something in your code "
+                           "wrote on the kit's call channel",
+                           c->name);
     harness_called(c->name);
     errno = c->err;
 }

@@ -36,31 +36,31 @@ struct checker_state {
     int renumbered_count;
     char failed_elsewhere[512]; /* a call that failed in another thread */
 };
-extern struct checker_state proc;
-extern pthread_mutex_t proc_lock;
+extern struct checker_state boundary_state;
+extern pthread_mutex_t boundary_lock;
 
 /* Each thread's own connection, valid only in the process that made it. */
-extern __thread int thread_conn;
-extern __thread pid_t thread_conn_peer; /* the student process that must answer on it */
-extern __thread pid_t thread_conn_owner;
+extern __thread int boundary_conn;
+extern __thread pid_t boundary_conn_peer; /* the student process that must answer on it */
+extern __thread pid_t boundary_conn_owner;
 
 /* The real fork() and pthread_create(), past the --wrap (boundary_family.c). */
 pid_t __real_fork(void);
 int __real_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *),
                           void *arg);
 
-pid_t self_tid(void);
+pid_t boundary_self_tid(void);
 /* Fails the test now (main thread), or marks it failed (another thread). */
-void fail_call(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void boundary_fail_call(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Moves fd to the checker's own range (BOUNDARY_FD_FLOOR up); returns it, or -1. */
-int keep_apart(int fd);
+int boundary_keep_apart(int fd);
 /* A SOCK_SEQPACKET pair, sv[0] kept apart; pass_credentials: SO_PASSCRED on sv[0]. */
-int make_pair(int sv[2], bool pass_credentials);
+int boundary_make_pair(int sv[2], bool pass_credentials);
 /* Reads the agent's HELLO on conn: its pid, or -1. */
-pid_t await_hello(int conn);
+pid_t boundary_await_hello(int conn);
 /* How the agent ended, for a message ("was killed by signal 11 ..."). */
-const char *agent_ending(void);
+const char *boundary_agent_ending(void);
 /* Starts this process's callback thread, if it has a callback socket (boundary_callbacks.c). */
-void start_callback_thread(void);
+void boundary_start_callback_thread(void);
 
 #endif

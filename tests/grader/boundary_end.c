@@ -118,10 +118,12 @@ int boundary_finish(char *why, size_t size, int *leaked)
 {
     why[0] = '\0';
     *leaked = 0;
-    if (proc.agent <= 0 || getpid() != proc.owner)
+    if (boundary_state.agent <= 0 || getpid() != boundary_state.owner)
         return 0;
     char list[512];
-    int open_count = proc.agent_is_child ? boundary_agent_fds(proc.agent, list, sizeof list) : 0;
+    int open_count = boundary_state.agent_is_child
+                         ? boundary_agent_fds(boundary_state.agent, list, sizeof list)
+                         : 0;
     if (open_count > 0) {
         snprintf(why, size,
                  "your code left %d descriptor(s) open in its process after its calls "
@@ -131,22 +133,23 @@ int boundary_finish(char *why, size_t size, int *leaked)
     }
     /* The copies made for test children end with them; any still here now
      * is stopped. */
-    for (int i = 0; i < proc.mirror_count; i++)
-        kill(proc.mirrors[i].agent, SIGKILL);
+    for (int i = 0; i < boundary_state.mirror_count; i++)
+        kill(boundary_state.mirrors[i].agent, SIGKILL);
     /* They are not our children: whoever reaps orphans (the jail's init)
      * does, soon. Wait up to 1 s for that, so the judge's look at what the
      * test left behind never meets one still dying, or dead and unreaped. */
-    for (int i = 0; i < proc.mirror_count; i++) {
-        for (int waited = 0; waited < 1000 && still_there(proc.mirrors[i].agent); waited++) {
+    for (int i = 0; i < boundary_state.mirror_count; i++) {
+        for (int waited = 0; waited < 1000 && still_there(boundary_state.mirrors[i].agent);
+             waited++) {
             struct timespec t = {0, 1000 * 1000};
             nanosleep(&t, NULL);
         }
     }
-    proc.mirror_count = 0;
-    if (thread_conn != -1 && thread_conn_owner == getpid())
-        close(thread_conn);
-    thread_conn = -1;
-    if (!proc.agent_is_child)
+    boundary_state.mirror_count = 0;
+    if (boundary_conn != -1 && boundary_conn_owner == getpid())
+        close(boundary_conn);
+    boundary_conn = -1;
+    if (!boundary_state.agent_is_child)
         return why[0] ? -1 : 0;
     /* It exits once its connection closes; sanitizers report on the way.
      * Looked at every millisecond: it usually takes a few, and every test
@@ -154,23 +157,23 @@ int boundary_finish(char *why, size_t size, int *leaked)
     int status = 0;
     pid_t got = 0;
     for (int i = 0; i < 5000 && got == 0; i++) {
-        got = waitpid(proc.agent, &status, WNOHANG);
+        got = waitpid(boundary_state.agent, &status, WNOHANG);
         if (got == 0) {
             struct timespec t = {0, 1000 * 1000};
             nanosleep(&t, NULL);
         }
     }
     if (got == 0) {
-        kill(proc.agent, SIGKILL);
-        waitpid(proc.agent, &status, 0);
+        kill(boundary_state.agent, SIGKILL);
+        waitpid(boundary_state.agent, &status, 0);
         *leaked = 0;
         snprintf(why, size,
                  "the process running your code did not end within 5 s of the test's end "
                  "(a thread of yours still running, or a handler that blocks exit?)");
         return -1;
     }
-    proc.agent_is_child = false;
-    const char *ending = got == proc.agent ? judge_ending(status) : NULL;
+    boundary_state.agent_is_child = false;
+    const char *ending = got == boundary_state.agent ? judge_ending(status) : NULL;
     if (ending != NULL) { /* a sanitizer's report or a crash outweighs a leak */
         snprintf(why, size, "%s", ending);
         *leaked = 0;

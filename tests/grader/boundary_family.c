@@ -57,47 +57,48 @@ static int ask_agent(int conn, enum boundary_kind kind, int a, int b)
 
 pid_t __wrap_fork(void)
 {
-    int conn = thread_conn_owner == getpid() ? thread_conn : -1;
+    int conn = boundary_conn_owner == getpid() ? boundary_conn : -1;
     if (conn == -1)
         return __real_fork(); /* no agent here: a plain fork */
     int copy_conn[2], copy_callbacks[2];
-    if (make_pair(copy_conn, true) == -1)
+    if (boundary_make_pair(copy_conn, true) == -1)
         return -1;
-    if (make_pair(copy_callbacks, true) == -1) {
+    if (boundary_make_pair(copy_callbacks, true) == -1) {
         close(copy_conn[0]), close(copy_conn[1]);
         return -1;
     }
     pid_t copy = -1;
     if (ask_agent(conn, BOUNDARY_FORK, copy_conn[1], copy_callbacks[1]) == 0)
-        copy = await_hello(copy_conn[0]);
+        copy = boundary_await_hello(copy_conn[0]);
     close(copy_conn[1]);
     close(copy_callbacks[1]);
     if (copy == -1) {
         close(copy_conn[0]), close(copy_callbacks[0]);
-        fail_call("fork(): the process running your code could not be copied for the test's "
-                  "child (it %s)",
-                  agent_ending());
+        boundary_fail_call(
+            "fork(): the process running your code could not be copied for the test's "
+            "child (it %s)",
+            boundary_agent_ending());
         errno = EAGAIN;
         return -1;
     }
-    bool had_callbacks = proc.callback_thread_running;
+    bool had_callbacks = boundary_state.callback_thread_running;
     pid_t pid = __real_fork();
     if (pid == 0) {
         /* The child: its own student process, sockets and tables. */
-        close(proc.callback_sock);
-        close(thread_conn);
-        proc.owner = getpid();
-        proc.main_thread = self_tid();
-        proc.agent = copy;
-        proc.agent_is_child = false;
-        proc.callback_sock = copy_callbacks[0];
-        proc.callback_thread_running = false;
-        proc.mirror_count = 0;
-        thread_conn = copy_conn[0];
-        thread_conn_owner = getpid();
-        thread_conn_peer = copy;
+        close(boundary_state.callback_sock);
+        close(boundary_conn);
+        boundary_state.owner = getpid();
+        boundary_state.main_thread = boundary_self_tid();
+        boundary_state.agent = copy;
+        boundary_state.agent_is_child = false;
+        boundary_state.callback_sock = copy_callbacks[0];
+        boundary_state.callback_thread_running = false;
+        boundary_state.mirror_count = 0;
+        boundary_conn = copy_conn[0];
+        boundary_conn_owner = getpid();
+        boundary_conn_peer = copy;
         if (had_callbacks)
-            start_callback_thread();
+            boundary_start_callback_thread();
         return 0;
     }
     close(copy_conn[0]);
@@ -106,24 +107,24 @@ pid_t __wrap_fork(void)
         kill(copy, SIGKILL);
         return -1;
     }
-    pthread_mutex_lock(&proc_lock);
-    if (proc.mirror_count < MAX_MIRRORS) {
-        proc.mirrors[proc.mirror_count].child = pid;
-        proc.mirrors[proc.mirror_count++].agent = copy;
+    pthread_mutex_lock(&boundary_lock);
+    if (boundary_state.mirror_count < MAX_MIRRORS) {
+        boundary_state.mirrors[boundary_state.mirror_count].child = pid;
+        boundary_state.mirrors[boundary_state.mirror_count++].agent = copy;
     }
-    pthread_mutex_unlock(&proc_lock);
+    pthread_mutex_unlock(&boundary_lock);
     return pid;
 }
 
 pid_t boundary_student_of(pid_t child)
 {
     pid_t agent = 0;
-    pthread_mutex_lock(&proc_lock);
-    for (int i = 0; i < proc.mirror_count; i++) {
-        if (proc.mirrors[i].child == child)
-            agent = proc.mirrors[i].agent;
+    pthread_mutex_lock(&boundary_lock);
+    for (int i = 0; i < boundary_state.mirror_count; i++) {
+        if (boundary_state.mirrors[i].child == child)
+            agent = boundary_state.mirrors[i].agent;
     }
-    pthread_mutex_unlock(&proc_lock);
+    pthread_mutex_unlock(&boundary_lock);
     return agent;
 }
 
@@ -161,9 +162,9 @@ static void *thread_begins(void *arg)
 {
     struct thread_start s = *(struct thread_start *)arg;
     free(arg);
-    thread_conn = s.conn;
-    thread_conn_owner = getpid();
-    thread_conn_peer = s.peer;
+    boundary_conn = s.conn;
+    boundary_conn_owner = getpid();
+    boundary_conn_peer = s.peer;
     /* Closed when the thread ends: its student thread then ends too. */
     pthread_setspecific(conn_key, (void *)(intptr_t)(s.conn + 1));
     return s.start(s.arg);
@@ -172,12 +173,12 @@ static void *thread_begins(void *arg)
 int __wrap_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *),
                           void *arg)
 {
-    int conn = thread_conn_owner == getpid() ? thread_conn : -1;
+    int conn = boundary_conn_owner == getpid() ? boundary_conn : -1;
     if (conn == -1)
         return __real_pthread_create(thread, attr, start, arg);
     pthread_once(&conn_key_once, make_conn_key);
     int pair[2];
-    if (make_pair(pair, true) == -1)
+    if (boundary_make_pair(pair, true) == -1)
         return EAGAIN;
     int asked = ask_agent(conn, BOUNDARY_THREAD, pair[1], -1);
     close(pair[1]);
@@ -187,7 +188,7 @@ int __wrap_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(
         free(s);
         return EAGAIN;
     }
-    *s = (struct thread_start){start, arg, pair[0], thread_conn_peer};
+    *s = (struct thread_start){start, arg, pair[0], boundary_conn_peer};
     int rc = __real_pthread_create(thread, attr, thread_begins, s);
     if (rc != 0) {
         close(pair[0]);
