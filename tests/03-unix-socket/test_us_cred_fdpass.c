@@ -424,4 +424,4 @@ START_TEST(fd_passing_leaks_no_descriptors)
 END_TEST
 
 /* For the points table (us_tests.h). */
-US_TESTS_CRED_FDPASS(US_EXPORT_TEST)
+US_TESTS_CRED_FDPASS(GRADE_EXPORT)

@@ -270,4 +270,4 @@ START_TEST(child_sees_eof_when_parent_closes_its_end)
 END_TEST
 
 /* For the points table (us_tests.h). */
-US_TESTS_DGRAM_PAIR(US_EXPORT_TEST)
+US_TESTS_DGRAM_PAIR(GRADE_EXPORT)

@@ -399,4 +399,4 @@ START_TEST(serve_client_upcases_each_frame_until_eof)
 END_TEST
 
 /* For the points table (us_tests.h). */
-US_TESTS_FRAME(US_EXPORT_TEST)
+US_TESTS_FRAME(GRADE_EXPORT)

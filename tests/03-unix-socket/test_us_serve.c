@@ -242,4 +242,4 @@ START_TEST(fifty_clients_no_fd_growth)
 END_TEST
 
 /* For the points table (us_tests.h). */
-US_TESTS_SERVE(US_EXPORT_TEST)
+US_TESTS_SERVE(GRADE_EXPORT)

@@ -444,4 +444,4 @@ START_TEST(trace_shows_server_and_client_call_order)
 END_TEST
 
 /* For the points table (us_tests.h). */
-US_TESTS_SOCKET(US_EXPORT_TEST)
+US_TESTS_SOCKET(GRADE_EXPORT)

@@ -69,11 +69,6 @@
     X(send_fd_to_a_closed_peer_gives_epipe_not_death)                                              \
     X(fd_passing_leaks_no_descriptors)
 
-#define US_EXPORT_TEST(name)                                                                       \
-    const TTest *name##_test(void)                                                                 \
-    {                                                                                              \
-        return name;                                                                               \
-    }
 #define US_DECLARE_TEST(name) const TTest *name##_test(void);
 US_TESTS_SOCKET(US_DECLARE_TEST)
 US_TESTS_FRAME(US_DECLARE_TEST)
