@@ -3,7 +3,7 @@
  * test_unix_socket.c.
  *
  * Check's START_TEST(name) makes its test static, so each test file ends
- * with LIST(US_EXPORT_TEST), which gives every test a function name_test()
+ * with LIST(GRADE_EXPORT) (grader.h), which gives every test a function name_test()
  * that returns it, for the table to call.
  */
 #ifndef IPC_KIT_US_TESTS_H
