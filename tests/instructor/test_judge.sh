@@ -45,10 +45,24 @@ score_attacks="$(head -10 "$expect" | cut -f1 | tr '\n' ' ')incbin_hidden incbin
 
 expect_of() { awk -F'\t' -v n="$1" -v f="$2" '$1 == n { print $f }' "$expect"; }
 
-# A pristine kit with the hidden tests, built once; copies of it grade each submission.
+# A pristine kit with the hidden tests, built once for every lab and shared:
+# make grade grades copies of it, both grade-batch runs (the attacks, and
+# test_batch.sh's class) copy it instead of building their own
+# (GRADE_BATCH_TEMPLATE), and the Gradescope image starts from its build.
 template="$scratch/template"
 "$top/tools/instructor/kit-copy.sh" "$template" --hidden
-make -C "$template" --no-print-directory -s -j2 DEPS_DONE=1 HIDDEN=1 LAB=02 grade-prepare >/dev/null
+# The kit's own build of the skeletons (make test's build step made it, the
+# hidden tests too) is the pristine kit's: copied with its times, so
+# grade-prepare only builds what it lacks and records the sources.
+for variant in plain san-thread; do
+    for part in common labs tests; do
+        [ -d "$top/build/$variant/$part" ] || continue
+        mkdir -p "$template/build/$variant"
+        cp -a "$top/build/$variant/$part" "$template/build/$variant/"
+    done
+done
+make -C "$template" --no-print-directory -s -j2 DEPS_DONE=1 HIDDEN=1 grade-prepare >/dev/null
+export GRADE_BATCH_TEMPLATE=$template
 "$top/tools/instructor/points.sh" "$template" "$scratch/points" 02
 # The right scores, from lab 02's test tables: FULL and FULL-FIFO become numbers.
 LAB02_FULL=$(awk -F'\t' '{ s += $2 } END { print s }' "$scratch/points/test_02-pipe.tsv" "$scratch/points/hidden_02-pipe.tsv")
@@ -76,9 +90,13 @@ grade_all() { # the attacks on the score (make grade is what a student runs)
     done
 }
 gradescope_image() { # the lab 02 autograder, set up once as Gradescope builds its image
+    # The zip's kit is the template's sources: with the template's build in
+    # place, setup.sh finds it up to date (setup.sh building a kit from
+    # nothing is test_instructor.sh's).
     "$top/tools/instructor/gradescope.sh" "$scratch/autograder.zip" 02 >/dev/null &&
         mkdir -p "$scratch/gs-setup" &&
         unzip -qo "$scratch/autograder.zip" -d "$scratch/gs-setup" &&
+        cp -a "$template/build" "$scratch/gs-setup/kit/" &&
         (cd "$scratch/gs-setup" && ./setup.sh >"$scratch/gs-setup.log" 2>&1)
 }
 gradescope_one() { # gradescope_one NAME: one submission, in a container made from the image
