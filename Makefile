@@ -412,11 +412,10 @@ grade-prepare: deps
 TEST_RUN_TMP := $(CURDIR)/build/test/tmp
 TEST_RUN_PREFIX := ipckit-t$(shell echo $$PPID)
 TEST_JOBS ?= $(shell echo $$(( $$(nproc) + 1 )))
-# Longest first: the run ends when its slowest part does, so no long part
-# may start late and run on alone (test-slides did, after test-judge ended).
-TEST_STAGES := test-judge test-instructor test-alternatives test-tsan test-slides test-servers \
-               test-solutions test-asan test-demo test-skeletons test-windows test-wire \
-               test-live test-trace test-cli test-common
+# Longest first: the run ends when its slowest part does.
+TEST_STAGES := test-judge test-instructor test-tsan test-alternatives test-servers test-asan \
+               test-solutions test-demo test-skeletons test-wire test-windows test-trace \
+               test-slides test-live test-cli test-common
 test: DEPS_FOR := test
 test: export TMPDIR := $(TEST_RUN_TMP)
 test: export IPC_KIT_PREFIX := $(TEST_RUN_PREFIX)
