@@ -178,8 +178,14 @@ cp "$top/solutions/02-pipe/pipe_lab.c" "$scratch/gs-correct/submission/" # a fla
 # Every point of lab 02, hidden tests too, from the autograder's own tables.
 LAB02_FULL=$(unzip -p "$scratch/autograder.zip" points/test_02-pipe.tsv points/hidden_02-pipe.tsv |
     awk -F'\t' '{ s += $2 } END { print s }')
+# The three containers grade side by side, as Gradescope's would.
+declare -A gradescope_pid=()
 for name in correct empty broken; do
-    check "$name submission: run_autograder succeeds" gradescope_run "$name"
+    gradescope_run "$name" &
+    gradescope_pid[$name]=$!
+done
+for name in correct empty broken; do
+    check "$name submission: run_autograder succeeds" wait "${gradescope_pid[$name]}"
     check "$name submission: results.json is valid JSON" "$json_check" "$scratch/gs-$name/results/results.json"
 done
 check "correct submission: lab 02 scores $LAB02_FULL" test "$(lab_score "$scratch/gs-correct/results/results.json" 02-pipe)" -eq $LAB02_FULL

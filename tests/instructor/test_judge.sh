@@ -13,9 +13,10 @@
 #
 # Paths, all for lab 02 (the attacks are in lab 02's files; the other labs'
 # code would be the untouched skeleton, and test_batch.sh grades every lab):
-#   make grade     the ten attacks on the score, on a locked-down kit copy
 #   grade-batch    every attack, 2 at a time, LIMIT 120 s
-#   Gradescope     the ten attacks on the score, in a simulated /autograder
+#   make grade     the five attacks whose outcome depends on the path, on a
+#                  locked-down kit copy
+#   Gradescope     the same five, in a simulated /autograder
 # As root the judge contains each test; without root the containment
 # checks cannot hold and are reported as not run.
 # Prints "N passed, M failed"; exits non-zero when any failed.
@@ -39,18 +40,41 @@ subs="$scratch/submissions"
 "$top/tests/instructor/make-adversarial.sh" "$top" "$subs"
 expect="$subs.expect.raw"
 mv "$subs.expect" "$expect"
-# Attacks on the score (the first ten) and on the build and the host's
-# files go through make grade and Gradescope too; grade-batch takes them all.
-score_attacks="$(head -10 "$expect" | cut -f1 | tr '\n' ' ')incbin_hidden incbin_system giant_object endless_build walks_host"
-# ... and the attacks on the verdict itself (the call boundary, boundary.h).
-score_attacks+=" scans_memory hijacks_channel patches_harness calls_harness child_reports fakes_work crafted_output"
+# grade-batch takes every attack. The three paths run the same make grade
+# (tools/grade.sh, the judge) on a copy of the kit, so an attack on the
+# judge's verdict (exit, waitpid, constructors) or on the build (.incbin of
+# an absolute path, a giant object, an endless macro) gets the same verdict
+# on each: it is graded once, there. Through make grade and Gradescope too go
+# the attacks whose outcome depends on what a path has around the grading:
+# where its results are written and copied (writes_results, daemon_rewrites),
+# what lies beside it on the host (reads_hidden, walks_host), and which
+# descriptors it passes on (forges_records).
+path_attacks="writes_results daemon_rewrites reads_hidden forges_records walks_host"
+# The attacks on the verdict itself (the call boundary, boundary.h) go
+# through every path: each must score the code underneath wherever it is
+# graded, with nothing of its text taken for a grader's record.
+path_attacks+=" scans_memory hijacks_channel patches_harness calls_harness child_reports fakes_work crafted_output"
 
 expect_of() { awk -F'\t' -v n="$1" -v f="$2" '$1 == n { print $f }' "$expect"; }
 
-# A pristine kit with the hidden tests, built once; copies of it grade each submission.
+# A pristine kit with the hidden tests, built once for every lab and shared:
+# make grade grades copies of it, both grade-batch runs (the attacks, and
+# test_batch.sh's class) copy it instead of building their own
+# (GRADE_BATCH_TEMPLATE), and the Gradescope image starts from its build.
 template="$scratch/template"
 "$top/tools/instructor/kit-copy.sh" "$template" --hidden
-make -C "$template" --no-print-directory -s -j2 DEPS_DONE=1 HIDDEN=1 LAB=02 grade-prepare >/dev/null
+# The kit's own build of the skeletons (make test's build step made it, the
+# hidden tests too) is the pristine kit's: copied with its times, so
+# grade-prepare only builds what it lacks and records the sources.
+for variant in plain san-thread; do
+    for part in common labs tests; do
+        [ -d "$top/build/$variant/$part" ] || continue
+        mkdir -p "$template/build/$variant"
+        cp -a "$top/build/$variant/$part" "$template/build/$variant/"
+    done
+done
+make -C "$template" --no-print-directory -s -j2 DEPS_DONE=1 HIDDEN=1 grade-prepare >/dev/null
+export GRADE_BATCH_TEMPLATE=$template
 "$top/tools/instructor/points.sh" "$template" "$scratch/points" 02
 # The right scores, from lab 02's test tables: FULL and FULL-FIFO become numbers.
 LAB02_FULL=$(awk -F'\t' '{ s += $2 } END { print s }' "$scratch/points/test_02-pipe.tsv" "$scratch/points/hidden_02-pipe.tsv")
@@ -72,15 +96,19 @@ grade_one() { # grade_one NAME: make grade LAB=02 on a copy of the kit with the 
         DEPS_DONE=1 KEEP_GOING=1 HIDDEN=1 GRADE_LOCK_DOWN=1 POINTS_DIR="$scratch/points" \
         GRADE_DIR="$dir/out" GRADE_NOTES="$dir/notes.txt" GRADE_LIMIT=100 >"$dir/log" 2>&1
 }
-grade_all() { # the attacks on the score (make grade is what a student runs)
-    for name in $score_attacks; do
+grade_all() { # the attacks that depend on the path (make grade is what a student runs)
+    for name in $path_attacks; do
         grade_one "$name"
     done
 }
 gradescope_image() { # the lab 02 autograder, set up once as Gradescope builds its image
+    # The zip's kit is the template's sources: with the template's build in
+    # place, setup.sh finds it up to date (setup.sh building a kit from
+    # nothing is test_instructor.sh's).
     "$top/tools/instructor/gradescope.sh" "$scratch/autograder.zip" 02 >/dev/null &&
         mkdir -p "$scratch/gs-setup" &&
         unzip -qo "$scratch/autograder.zip" -d "$scratch/gs-setup" &&
+        cp -a "$template/build" "$scratch/gs-setup/kit/" &&
         (cd "$scratch/gs-setup" && ./setup.sh >"$scratch/gs-setup.log" 2>&1)
 }
 gradescope_one() { # gradescope_one NAME: one submission, in a container made from the image
@@ -90,13 +118,14 @@ gradescope_one() { # gradescope_one NAME: one submission, in a container made fr
     cp -a "$subs/$1/." "$root/submission/"
     AUTOGRADER_ROOT="$root" AUTOGRADER_LIMIT=150 "$root/source/run_autograder" >"$root/stdout.txt" 2>&1
 }
-gradescope_all() { # the attacks on the score, two at a time
+gradescope_all() { # the attacks that depend on the path, two at a time
     gradescope_image || return
-    for name in $score_attacks; do
+    for name in $path_attacks; do
         while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; done
         gradescope_one "$name" &
     done
     wait
+    date +%s >"$scratch/gs-ended" # when the last grading ended (see "left behind" below)
 }
 start=$SECONDS
 timed() { # timed WHAT LOG COMMAND...: runs it (its output in LOG), then says how long it took
@@ -105,23 +134,23 @@ timed() { # timed WHAT LOG COMMAND...: runs it (its output in LOG), then says ho
     "$@" >"$log" 2>&1
     echo "  ($what: $((SECONDS - began)) s)"
 }
-timed "make grade of the attacks on the score, one after another" /dev/null grade_all &
+timed "make grade of the attacks that depend on the path, one after another" /dev/null grade_all &
 # A build step may run 20 s here (60 s by default): endless_build stops within it.
 export GRADE_STEP_LIMIT=20
 timed "grade-batch of every attack" "$scratch/batch.log" "$top/tools/instructor/grade-batch.sh" "$subs" "$scratch/batch" 2 120 02 &
-timed "Gradescope, the attacks on the score" /dev/null gradescope_all &
+timed "Gradescope, the attacks that depend on the path" /dev/null gradescope_all &
 timed "grade-batch of ordinary submissions (test_batch.sh)" "$scratch/test_batch.log" "$top/tests/instructor/test_batch.sh" "$build" &
 wait
 echo "  (all four finished in $((SECONDS - start)) s)"
 grep -h '^grade-batch: .*points (' "$scratch/batch.log" | sed 's/^/    /'
 
-echo "== make grade (lab 02, the attacks on the score) =="
+echo "== make grade (lab 02, the attacks that depend on the path) =="
 while IFS=$'\t' read -r name points pattern; do
     results="$scratch/grade/$name/out/results.json"
     got=$(lab_score "$results" 02-pipe)
     check "$name: lab 02 scores $points (got $got)" test "$got" = "$points"
     check "$name: the report says '$pattern'" grep -qF -- "$pattern" "$results"
-done < <(awk -F'\t' -v names=" $score_attacks " 'index(names, " " $1 " ")' "$expect")
+done < <(awk -F'\t' -v names=" $path_attacks " 'index(names, " " $1 " ")' "$expect")
 
 # Output made to look like the grader's: in the terminal table it is the
 # student's, escaped and indented; the reports stay valid.
@@ -166,10 +195,14 @@ echo "== grade-batch of ordinary submissions (every lab, at the same time) =="
 sed -n '/^  ok\|^  FAIL\|^    /p' "$scratch/test_batch.log"
 check "test_batch.sh passed" grep -q ' 0 failed$' "$scratch/test_batch.log"
 
-echo "== Gradescope (a lab 02 autograder, the attacks on the score) =="
-sleep 5 # a daemon that outlived grading would rewrite results now
+echo "== Gradescope (a lab 02 autograder, the attacks that depend on the path) =="
+# A daemon that outlived grading would rewrite results within 5 s of its end:
+# wait for what is left of those 5 s (the other paths often took longer).
+gs_ended=$(cat "$scratch/gs-ended" 2>/dev/null || date +%s)
+left=$((gs_ended + 5 - $(date +%s)))
+[ "$left" -gt 0 ] && sleep "$left"
 hidden_names=$(cut -f1 "$scratch/points/hidden_02-pipe.tsv")
-for name in $score_attacks; do
+for name in $path_attacks; do
     results="$scratch/gs/$name/results/results.json"
     points=$(expect_of "$name" 2)
     check "$name: results.json is valid" "$json_check" "$results"
