@@ -2,6 +2,7 @@
  * trace.c - text and JSON trace lines for each IPC step (see trace.h).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -433,7 +434,27 @@ static void tell_held(uint64_t mono_ns)
     emit(&ev);
 }
 
+/* One line at a time: a program's threads may trace at once (the tests'
+ * readers do, in the checker), and the state above is the process's. */
+static pthread_mutex_t trace_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static long vtrace_locked(const char *call, long result, const char *note, const char *fmt,
+                          va_list ap);
+
 static long vtrace(const char *call, long result, const char *note, const char *fmt, va_list ap)
+{
+    int saved = errno;
+    pthread_mutex_lock(&trace_lock);
+    errno = saved;
+    long r = vtrace_locked(call, result, note, fmt, ap);
+    saved = errno;
+    pthread_mutex_unlock(&trace_lock);
+    errno = saved;
+    return r;
+}
+
+static long vtrace_locked(const char *call, long result, const char *note, const char *fmt,
+                          va_list ap)
 {
     int saved = errno;
     /* The stamp is taken first: formatting must not make a call look later. */

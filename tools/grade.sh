@@ -234,7 +234,7 @@ build_lab() {
     copies=()
     for o in $bins; do copies+=(--copy-out "$kit/$o"); done
     echo "== linking lab $name ($variant) ==" >>"$out/parts/build-$name.log"
-    lab_dir=$(dirname "$(echo "$bins" | cut -d' ' -f1)")
+    lab_dir=$(dirname "$(echo $bins | cut -d' ' -f1)") # one line, newlines or spaces
     jail_step "linking your files" "${views[@]}" --view "$kit/tests" --view "$kit/build" \
         --scratch "$kit/$lab_dir:512:$kit/$lab_dir" "${copies[@]}" --cwd "$kit" -- \
         "${make_cmd[@]}" $(for o in $objects; do printf -- '-o %s ' "$o"; done) $bins || return
@@ -277,6 +277,7 @@ built_from_pristine() {
     local record="$build_root/$1/$impl/pristine.sha256" o src sum
     [ -s "$record" ] || return 1
     for o in $3; do [ -x "$kit/$o" ] || return 1; done
+    kit_side_older "$1" "$3" || return 1
     for o in $2; do
         [ -f "$kit/$o" ] || return 1
         src=${o#build/*/}
@@ -313,9 +314,15 @@ built_in_jail_before() { # VARIANT OBJECTS BINS
         [ -f "$kit/$f" ] || return 1
         grep -qxF "$(sha256sum "$f" | cut -d' ' -f1)  $f" "$record" || return 1
     done
-    # The kit's side of each binary too: a test, the grader or a given file
-    # rebuilt since (make grade-given ran before us) must be linked in again.
-    for f in $3; do
+    kit_side_older "$1" "$3"
+}
+# kit_side_older VARIANT BINS: true when no object of the kit's side of the
+# binaries (a test, the grader, a given file, common/) is newer than any of
+# them: make grade-given ran before us, and what it rebuilt must be linked in
+# again, whoever built the binary.
+kit_side_older() {
+    local f
+    for f in $2; do
         [ -z "$(find "$kit/build/$1/$impl/tests" "$kit/build/$1/tests/grader" \
             "$kit/build/$1/$impl/$(basename "$(dirname "$f")")" "$kit/build/$1/common" \
             -name '*.[oa]' -newer "$kit/$f" -print -quit 2>/dev/null)" ] || return 1

@@ -246,13 +246,15 @@ START_TEST(exchange_survives_signals_during_poll)
 }
 END_TEST
 
-/* The coprocess to kill when the timer fires. */
-static volatile pid_t victim;
-
-static void kill_victim(int sig)
+/* A process of the test's that kills victim after ms milliseconds. */
+static void kill_later(pid_t victim, unsigned ms)
 {
-    (void)sig;
-    kill(victim, SIGKILL);
+    pid_t killer = fork();
+    if (killer == 0) {
+        clock_sleep_ms(ms);
+        kill(victim, SIGKILL);
+        _exit(0);
+    }
 }
 
 /* Not 0 for the right answer: an exit(0) in the code under test must not read as EPIPE. */
@@ -269,15 +271,11 @@ START_TEST(exchange_reports_child_death_mid_exchange)
         struct pipe_coprocess cp;
         if (pipe_coprocess_start(&cp) == -1)
             _exit(errno == ENOSYS ? EXCHANGE_ENOSYS : EXCHANGE_OTHER);
-        /* Stopped, the coprocess takes the request but never answers; the
-         * timer then kills it while the exchange waits for the reply. */
+        /* Stopped, the coprocess takes the request but never answers; a
+         * process of the test's kills it 0.2 s in, while the exchange waits
+         * for the reply. */
         kill(cp.pid, SIGSTOP);
-        victim = cp.pid;
-        struct sigaction sa = {.sa_handler = kill_victim, .sa_flags = SA_RESTART};
-        sigemptyset(&sa.sa_mask);
-        sigaction(SIGALRM, &sa, NULL);
-        struct itimerval it = {.it_value = {0, 200000}};
-        setitimer(ITIMER_REAL, &it, NULL);
+        kill_later(cp.pid, 200);
         char reply[100];
         ssize_t n = pipe_coprocess_exchange(&cp, "a request nobody answers", reply, 24);
         int err = errno;

@@ -5,27 +5,29 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/time.h>
 
 #include "agent_services.h"
 #include "trace.h"
 
-static volatile sig_atomic_t signals_seen;
+/* Lock-free atomic: a handler may touch it, and a thread checker knows atomics. */
+static _Atomic long signals_seen;
 
 static void count_signal(int sig)
 {
     (void)sig;
-    signals_seen++;
+    atomic_fetch_add(&signals_seen, 1);
 }
 
 long agent_interrupt_every(long interval_us)
 {
-    long seen = signals_seen;
+    long seen = atomic_load(&signals_seen);
     struct itimerval it = {.it_interval = {interval_us / 1000000, interval_us % 1000000},
                            .it_value = {interval_us / 1000000, interval_us % 1000000}};
     if (interval_us > 0) {
-        signals_seen = 0;
+        atomic_store(&signals_seen, 0);
         struct sigaction sa = {.sa_handler = count_signal}; /* no SA_RESTART */
         sigemptyset(&sa.sa_mask);
         if (sigaction(SIGALRM, &sa, NULL) == -1)

@@ -41,6 +41,7 @@ static struct {
     void *arg;
 } callbacks[MAX_CALLBACKS];
 static int callback_count;
+static pthread_mutex_t callbacks_done = PTHREAD_MUTEX_INITIALIZER;
 static __thread pid_t thread_callback_pid; /* in a callback: who called */
 
 /* ---- callbacks ---- */
@@ -52,6 +53,12 @@ struct callback_job {
     pid_t caller;
 };
 
+void boundary_callbacks_seen(void)
+{
+    pthread_mutex_lock(&callbacks_done);
+    pthread_mutex_unlock(&callbacks_done);
+}
+
 pid_t boundary_callback_pid(void)
 {
     return thread_callback_pid;
@@ -61,9 +68,19 @@ static void *run_callback(void *arg)
 {
     struct callback_job *job = arg;
     thread_callback_pid = job->caller;
+    /* After every callback that finished before it (see below). */
+    pthread_mutex_lock(&callbacks_done);
+    pthread_mutex_unlock(&callbacks_done);
     int result = job->fn(job->fd, job->arg);
     if (job->fd != -1)
         close(job->fd);
+    /* What the callback wrote (its arg) reaches the test body, or the next
+     * callback, through other processes and sockets, which a thread checker
+     * cannot follow: this lock, taken again by every call's stub once its
+     * reply is in (boundary_callbacks_seen()) and by every callback before
+     * it starts, says so in the language of threads. */
+    pthread_mutex_lock(&callbacks_done);
+    pthread_mutex_unlock(&callbacks_done);
     struct bmsg m;
     bmsg_init(&m);
     bmsg_put_i64(&m, result);
@@ -89,7 +106,12 @@ static void *serve_callbacks(void *unused)
         int64_t id = bmsg_get_i64(&m);
         int fd = bmsg_get_fd(&m, &number, &cloexec);
         int reply = bmsg_get_fd(&m, &number, &cloexec);
+        /* The table grows as stubs register callbacks: read it under its lock. */
+        pthread_mutex_lock(&boundary_lock);
         bool known = id >= 0 && id < callback_count;
+        boundary_callback_fn fn = known ? callbacks[id].fn : NULL;
+        void *fn_arg = known ? callbacks[id].arg : NULL;
+        pthread_mutex_unlock(&boundary_lock);
         if (m.bad || reply == -1 || !known) {
             if (fd != -1)
                 close(fd);
@@ -103,7 +125,7 @@ static void *serve_callbacks(void *unused)
         pthread_attr_init(&attr);
         pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
         if (job != NULL) {
-            *job = (struct callback_job){callbacks[id].fn, callbacks[id].arg, fd, reply, m.pid};
+            *job = (struct callback_job){fn, fn_arg, fd, reply, m.pid};
             if (__real_pthread_create(&t, &attr, run_callback, job) == 0)
                 job = NULL;
         }

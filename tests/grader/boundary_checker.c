@@ -349,6 +349,7 @@ void bcall_run(struct bcall *c)
         c->err = ECONNABORTED;
         return;
     }
+    boundary_callbacks_seen(); /* and what the test did so far, before any callback of this call */
     int sent = bmsg_send(c->conn, &c->msg);
     /* What the call takes for good is no longer ours. */
     for (int i = 0; i < c->given_count; i++)
@@ -370,6 +371,7 @@ void bcall_run(struct bcall *c)
             c->name, (long)from, (long)boundary_conn_peer, boundary_agent_ending());
         return;
     }
+    boundary_callbacks_seen();
     if (got == 1 && bmsg_get_i64(&c->msg) == BOUNDARY_RETURN) {
         c->ret = bmsg_get_i64(&c->msg);
         c->err = (int)bmsg_get_i64(&c->msg);

@@ -60,6 +60,10 @@ int boundary_make_pair(int sv[2], bool pass_credentials);
 pid_t boundary_await_hello(int conn);
 /* How the agent ended, for a message ("was killed by signal 11 ..."). */
 const char *boundary_agent_ending(void);
+/* Orders, for a thread checker, every callback that finished before now
+ * before what follows, and what came before it before any callback that
+ * starts later (a stub calls it around each call: boundary_callbacks.c). */
+void boundary_callbacks_seen(void);
 /* Starts this process's callback thread, if it has a callback socket (boundary_callbacks.c). */
 void boundary_start_callback_thread(void);
 

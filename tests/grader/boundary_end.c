@@ -136,10 +136,10 @@ int boundary_finish(char *why, size_t size, int *leaked)
     for (int i = 0; i < boundary_state.mirror_count; i++)
         kill(boundary_state.mirrors[i].agent, SIGKILL);
     /* They are not our children: whoever reaps orphans (the jail's init)
-     * does, soon. Wait up to 1 s for that, so the judge's look at what the
+     * does, soon. Wait up to 5 s for that (a loaded machine), so the judge's look at what the
      * test left behind never meets one still dying, or dead and unreaped. */
     for (int i = 0; i < boundary_state.mirror_count; i++) {
-        for (int waited = 0; waited < 1000 && still_there(boundary_state.mirrors[i].agent);
+        for (int waited = 0; waited < 5000 && still_there(boundary_state.mirrors[i].agent);
              waited++) {
             struct timespec t = {0, 1000 * 1000};
             nanosleep(&t, NULL);
