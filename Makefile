@@ -266,11 +266,11 @@ TEST_LINK_$(1)_$(2) := $$(if $$($(1)_$(2)_CALLS),$(BUILD)/$(1)/tests/$(2)/calls.
                        $(HARNESS_OBJS) $(COMMON_LIB)
 TEST_WRAP_$(1)_$(2) := $$(if $$($(1)_$(2)_CALLS),$$(BOUNDARY_WRAP),$$(FAULT_WRAP))
 
-$(BUILD)/$(1)/$(2)/test_$(2): $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_TPUBLIC)) $$(TEST_LINK_$(1)_$(2)) | $$($(1)_$(2)_AGENT)
+$(BUILD)/$(1)/$(2)/test_$(2): $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_TPUBLIC)) $$(TEST_LINK_$(1)_$(2))
 	$$(if $$(Q),@echo "  LINK    $$@")
 	$$(Q)$$(CC) $$(LDFLAGS) $$(TEST_WRAP_$(1)_$(2)) $$^ $$(CHECK_LIBS) $$(LDLIBS) -o $$@
 
-$(BUILD)/$(1)/$(2)/hidden_$(2): $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_THIDDEN) $$($(1)_$(2)_TSHARED)) $$(TEST_LINK_$(1)_$(2)) | $$($(1)_$(2)_AGENT)
+$(BUILD)/$(1)/$(2)/hidden_$(2): $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_THIDDEN) $$($(1)_$(2)_TSHARED)) $$(TEST_LINK_$(1)_$(2))
 	$$(if $$(Q),@echo "  LINK    $$@")
 	$$(Q)$$(CC) $$(LDFLAGS) $$(TEST_WRAP_$(1)_$(2)) $$^ $$(CHECK_LIBS) $$(LDLIBS) -o $$@
 
@@ -423,7 +423,11 @@ grade-record:
 # lab's given and test objects (and those of the labs it uses), the harness,
 # the common library; the judge and the C library's names in plain builds.
 GRADE_USED_LABS = $(sort $(GRADE_LABS) $(foreach lab,$(GRADE_LABS),$(LAB_USES_$(lab))))
-GRADE_GIVEN = $(foreach lab,$(GRADE_USED_LABS),$($(IMPL)_$(lab)_GIVEN) $($(IMPL)_$(lab)_TOBJS)) \
+# A lab tested across the call boundary has checkers that hold no student
+# code (boundary.h): they are given too, and only its agent and programs are
+# linked with the student's objects.
+GRADE_CHECKERS = $(foreach lab,$(GRADE_LABS),$(if $($(IMPL)_$(lab)_AGENT),$($(IMPL)_$(lab)_TEST) $($(IMPL)_$(lab)_HTEST)))
+GRADE_GIVEN = $(foreach lab,$(GRADE_USED_LABS),$($(IMPL)_$(lab)_GIVEN) $($(IMPL)_$(lab)_TOBJS)) $(GRADE_CHECKERS) \
               $(if $(SAN),,$(foreach lab,$(GRADE_LABS),$($(IMPL)_$(lab)_TABLES))) \
               $(HARNESS_OBJS) $(FAULT_OBJ) $(BOUNDARY_CHECKER_OBJS) $(AGENT_OBJS) $(COMMON_LIB)
 grade-given: $(GRADE_GIVEN) $(if $(SAN),,$(GRADER_TOOLS) $(LIBC_NAMES))
@@ -431,9 +435,10 @@ grade-given: $(GRADE_GIVEN) $(if $(SAN),,$(GRADER_TOOLS) $(LIBC_NAMES))
 
 # One line per graded lab, for tools/grade.sh: the lab, then the student's
 # objects it needs (its own and those of the labs it uses), then what links
-# them (test binaries, programs). Paths are relative to the kit.
+# them (the agent, or the test binaries of a lab without one; programs).
+# Paths are relative to the kit.
 grade-plan:
-	@$(foreach lab,$(GRADE_LABS),echo "$(lab)|$(strip $(foreach l,$(lab) $(LAB_USES_$(lab)),$($(IMPL)_$(l)_STUDENT)))|$(strip $($(IMPL)_$(lab)_AGENT) $($(IMPL)_$(lab)_TEST) $($(IMPL)_$(lab)_HTEST) $($(IMPL)_$(lab)_PROGS))";)
+	@$(foreach lab,$(GRADE_LABS),echo "$(lab)|$(strip $(foreach l,$(lab) $(LAB_USES_$(lab)),$($(IMPL)_$(l)_STUDENT)))|$(strip $(or $($(IMPL)_$(lab)_AGENT),$($(IMPL)_$(lab)_TEST) $($(IMPL)_$(lab)_HTEST)) $($(IMPL)_$(lab)_PROGS))";)
 
 # Everything a grading of this kit compiles (test binaries, hidden ones with
 # HIDDEN=1, programs, the judge, the ThreadSanitizer builds), built once from

@@ -386,7 +386,9 @@ for ((i = 0; i < count; i++)); do
 
     # A lab that did not compile: every test 0, with the compiler's words
     # (only lines about the student's own files: never a test's source).
-    if [ ! -x "$bin" ]; then
+    # Across the call boundary the student's code is in the agent (boundary.h).
+    agent="$build/$impl/$name/agent_$name"
+    if [ ! -x "$bin" ] || { [ -f "$kit/tests/$name/calls.c" ] && [ ! -x "$agent" ]; }; then
         lab_log="$out/parts/build-$name.log"
         [ -f "$lab_log" ] || lab_log=${build_log:-/dev/null}
         # The compiler's and assembler's words about the student's files, the
