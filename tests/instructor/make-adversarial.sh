@@ -93,6 +93,14 @@ every_function() {
         mv "$file.new" "$file"
 }
 
+# in_function NAME FUNCTION 'statement': put statement first in one lab function
+in_function() {
+    local file
+    file=$(file_of "$1")
+    FN=$2 STMT=$3 awk '$0 ~ "^(int|ssize_t) " ENVIRON["FN"] "\\(" { armed = 1 }
+        { print } armed && /^{$/ { print "    " ENVIRON["STMT"]; armed = 0 }' "$file" >"$file.new" &&
+        mv "$file.new" "$file"
+}
 # declare_first NAME TEXT: TEXT (declarations, includes) just after the lab's includes
 declare_first() {
     local file
@@ -412,23 +420,25 @@ EOF
 # the student's functions run in a process of their own, which can only
 # return values. Each of these, from the skeleton, scores what the code
 # underneath deserves: 0.
-#   scans_memory      reads its own memory and its parent's for a secret (any
-#                     nonce-like token), then writes PASS with it everywhere
-#   hijacks_channel   puts socket pairs in place of every descriptor it has,
-#                     and writes PASS records to its parent's descriptors
-#   patches_harness   ptrace, /proc/PID/mem and process_vm_writev on its
-#                     parent (by syscall number), to patch the test's code
+#   reaches_checker   reaches for the checker from the student process:
+#                     pipe_write_all() reads its own memory and its parent's
+#                     for a secret (any nonce-like token) and writes PASS with
+#                     it everywhere; pipe_read_exact() uses ptrace, /proc/PID/mem
+#                     and process_vm_writev (by syscall number) on its parent,
+#                     to patch the test's code; pipe_fifo_create() puts socket
+#                     pairs in place of every descriptor it has and writes PASS
+#                     records to its parent's descriptors
 #   calls_harness     looks up the harness's and checker's functions by name
 #                     (dlsym) and calls what it finds
-#   child_reports     pipe_send_to_child's child exits with the reader's
-#                     success status without ever calling the reader
-#   fakes_work        the coprocess functions answer without a coprocess:
-#                     the reply upper-cased in the parent, a pid not forked
+#   fakes_work        answers without doing the work: pipe_send_to_child's
+#                     child exits with the reader's success status without
+#                     calling the reader; the coprocess functions reply in the
+#                     parent, with a pid that is nobody's child
 #   crafted_output    prints ESC, CR, invalid UTF-8, fake PASS and TOTAL
 #                     lines, XML and JSON fragments, at run time and at
 #                     compile time (#pragma message)
-start scans_memory skeleton 0 "call channel"
-append scans_memory <<'EOF'
+start reaches_checker skeleton 0 "call channel"
+append reaches_checker <<'EOF'
 /* Every run of 32 characters of [0-9a-zA-Z] in a readable region: a nonce? */
 static int harvest(pid_t pid, char tokens[][64], int max)
 {
@@ -479,10 +489,9 @@ static void scan_and_forge(void)
     }
 }
 EOF
-every_function scans_memory 'scan_and_forge();'
+in_function reaches_checker pipe_write_all 'scan_and_forge();'
 
-start hijacks_channel skeleton 0 "never returned"
-append hijacks_channel <<'EOF'
+append reaches_checker <<'EOF'
 static void hijack(void)
 {
     /* Every descriptor of ours becomes a socket pair we hold both ends of. */
@@ -508,10 +517,9 @@ static void hijack(void)
     }
 }
 EOF
-every_function hijacks_channel 'hijack();'
+in_function reaches_checker pipe_fifo_create 'hijack();'
 
-start patches_harness skeleton 0 "not implemented yet"
-append patches_harness <<'EOF'
+append reaches_checker <<'EOF'
 static void patch(void)
 {
     pid_t parent = getppid();
@@ -543,7 +551,7 @@ static void patch(void)
         close(mem);
 }
 EOF
-every_function patches_harness 'patch();'
+in_function reaches_checker pipe_read_exact 'patch();'
 
 start calls_harness skeleton 0 "dlsym"
 append calls_harness <<'EOF'
@@ -562,7 +570,7 @@ static void call_harness(void)
 EOF
 every_function calls_harness 'call_harness();'
 
-start child_reports skeleton 0 "reader never ran"
+start fakes_work skeleton 0 "not a child of the process"
 # pipe_send_to_child(): a child that exits with the reader's "read everything" status, 42
 child_body='    (void)data;
     (void)len;
@@ -578,10 +586,9 @@ BODY=$child_body awk '
     /^int pipe_send_to_child\(/ { armed = 1 }
     armed && /^{$/ { print; print ENVIRON["BODY"]; print "}"; skip = 1; armed = 0; next }
     skip && /^}$/ { skip = 0; next }
-    !skip { print }' "$(file_of child_reports)" >"$(file_of child_reports).new" &&
-    mv "$(file_of child_reports).new" "$(file_of child_reports)"
+    !skip { print }' "$(file_of fakes_work)" >"$(file_of fakes_work).new" &&
+    mv "$(file_of fakes_work).new" "$(file_of fakes_work)"
 
-start fakes_work skeleton 0 "not a child of the process"
 append fakes_work <<'EOF'
 /* No coprocess: the reply made in the parent, and a pid that is nobody's child. */
 static int fake_start(struct pipe_coprocess *cp)
@@ -630,9 +637,9 @@ static void craft(void)
 EOF
 every_function crafted_output 'craft();'
 declare_first crafted_output 'static void craft(void);'
-declare_first scans_memory 'static void scan_and_forge(void);'
-declare_first hijacks_channel 'static void hijack(void);'
-declare_first patches_harness '#include <sys/uio.h>
+declare_first reaches_checker 'static void scan_and_forge(void);
+static void hijack(void);
+#include <sys/uio.h>
 long syscall(long number, ...);
 static void patch(void);'
 declare_first calls_harness '#include <dlfcn.h>

@@ -53,7 +53,7 @@ path_attacks="writes_results daemon_rewrites reads_hidden forges_records walks_h
 # The attacks on the verdict itself (the call boundary, boundary.h) go
 # through every path: each must score the code underneath wherever it is
 # graded, with nothing of its text taken for a grader's record.
-path_attacks+=" scans_memory hijacks_channel patches_harness calls_harness child_reports fakes_work crafted_output"
+path_attacks+=" reaches_checker calls_harness fakes_work crafted_output"
 
 expect_of() { awk -F'\t' -v n="$1" -v f="$2" '$1 == n { print $f }' "$expect"; }
 
