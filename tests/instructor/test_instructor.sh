@@ -26,11 +26,69 @@ logged() { # logged LOG COMMAND...: runs COMMAND with its output in LOG
     "$@" >"$log" 2>&1
 }
 
+# The student tarball is built and verified (a whole build and grading)
+# while Gradescope's containers and the batch run beside it.
+"$top/tools/instructor/dist-student.sh" "$scratch/dist" --keep "$scratch/verified" >"$scratch/dist.log" 2>&1 &
+dist_pid=$!
+
+# ---- 3. (started now) grade-batch of a class, lab 02, while Gradescope's tests run
+"$top/tests/instructor/make-fixtures.sh" "$top" "$scratch/fixtures" >/dev/null
+mkdir -p "$scratch/class"
+mv "$scratch/fixtures/correct" "$scratch/fixtures/fails_some.tar.gz" "$scratch/fixtures/edits_test" "$scratch/class/"
+mkdir "$scratch/class/o'brien, \"jr\"" # a name a CSV must quote
+batch="$scratch/batch"
+"$top/tools/instructor/grade-batch.sh" "$scratch/class" "$batch" 2 300 02 >"$scratch/batch.log" 2>&1 &
+batch_pid=$!
+
+# ---- 2. Gradescope ----------------------------------------------------------
+echo "== gradescope =="
+check "the autograder zip for every lab is built, with every lab's tables" sh -c \
+    "'$top/tools/instructor/gradescope.sh' '$scratch/autograder-all.zip' >/dev/null &&
+     test \"\$(unzip -l '$scratch/autograder-all.zip' | grep -c 'points/test_')\" -eq $(ls -d "$top"/labs/[0-9][0-9]-* | wc -l)"
+# The one-lab zip (LAB=02) is graded: the same scripts, and lab 02 alone to
+# build and grade, which keeps make test in its time (the every-lab grading
+# path is the same make grade, proven by test_batch.sh).
+check "the autograder zip for lab 02 is built" "$top/tools/instructor/gradescope.sh" "$scratch/autograder.zip" 02 >/dev/null
+# Gradescope builds its image once (setup.sh), then grades each submission
+# in a fresh container made from it: here, a copy of one set-up folder.
+mkdir -p "$scratch/gs-image"
+unzip -qo "$scratch/autograder.zip" -d "$scratch/gs-image"
+check "setup.sh installs and builds the kit" logged "$scratch/gs-setup.log" sh -c "cd '$scratch/gs-image' && ./setup.sh" ||
+    tail -20 "$scratch/gs-setup.log"
+gradescope_run() { # gradescope_run NAME: grade $scratch/gs-NAME/submission
+    local root="$scratch/gs-$1"
+    mkdir -p "$root/results"
+    cp -a "$scratch/gs-image" "$root/source"
+    AUTOGRADER_ROOT="$root" "$root/source/run_autograder" >"$root/run.log" 2>&1
+}
+mkdir -p "$scratch/gs-correct/submission" "$scratch/gs-empty/submission" "$scratch/gs-broken/submission"
+cp "$top/solutions/02-pipe/pipe_lab.c" "$scratch/gs-correct/submission/" # a flat upload
+{ cat "$top/labs/02-pipe/pipe_lab.c"; echo "this does not compile"; } >"$scratch/gs-broken/submission/pipe_lab.c"
+# Every point of lab 02, hidden tests too, from the autograder's own tables.
+LAB02_FULL=$(unzip -p "$scratch/autograder.zip" points/test_02-pipe.tsv points/hidden_02-pipe.tsv |
+    awk -F'\t' '{ s += $2 } END { print s }')
+# The three containers grade side by side, as Gradescope's would.
+declare -A gradescope_pid=()
+for name in correct empty broken; do
+    gradescope_run "$name" &
+    gradescope_pid[$name]=$!
+done
+for name in correct empty broken; do
+    check "$name submission: run_autograder succeeds" wait "${gradescope_pid[$name]}"
+    check "$name submission: results.json is valid JSON" "$json_check" "$scratch/gs-$name/results/results.json"
+done
+check "correct submission: lab 02 scores $LAB02_FULL" test "$(lab_score "$scratch/gs-correct/results/results.json" 02-pipe)" -eq $LAB02_FULL
+check "correct submission: hidden tests are after_published" \
+    grep -q '"visibility": "after_published"' "$scratch/gs-correct/results/results.json"
+check "empty submission: scores 0" test "$(total_score "$scratch/gs-empty/results/results.json")" -eq 0
+check "broken submission: scores 0" test "$(total_score "$scratch/gs-broken/results/results.json")" -eq 0
+check "broken submission: says it did not compile" grep -q 'did not compile' "$scratch/gs-broken/results/results.json"
+check "Gradescope's results are private: results.json 0600 in a 0700 folder" \
+    test "$(stat -c %a "$scratch/gs-correct/results" "$scratch/gs-correct/results/results.json" | paste -sd,)" = 700,600
+
 # ---- 1. student tarball -----------------------------------------------------
 echo "== dist-student =="
-check "the tarball is built and verified" logged "$scratch/dist.log" "$top/tools/instructor/dist-student.sh" "$scratch/dist" \
-    --keep "$scratch/verified" ||
-    tail -20 "$scratch/dist.log"
+check "the tarball is built and verified" wait "$dist_pid" || tail -20 "$scratch/dist.log"
 mkdir -p "$scratch/unpacked"
 tar -xzf "$scratch/dist/ipc-kit-student.tar.gz" -C "$scratch/unpacked"
 check "it has no solutions/" test ! -e "$scratch/unpacked/ipc-kit/solutions"
@@ -141,61 +199,6 @@ help_lists_everything() { # every target declared .PHONY and every option a user
 }
 echo "== make help =="
 check "make help names every target and option, and how long make test takes" help_lists_everything
-
-# ---- 3. (started now) grade-batch of a class, lab 02, while Gradescope's tests run
-"$top/tests/instructor/make-fixtures.sh" "$top" "$scratch/fixtures" >/dev/null
-mkdir -p "$scratch/class"
-mv "$scratch/fixtures/correct" "$scratch/fixtures/fails_some.tar.gz" "$scratch/fixtures/edits_test" "$scratch/class/"
-mkdir "$scratch/class/o'brien, \"jr\"" # a name a CSV must quote
-batch="$scratch/batch"
-"$top/tools/instructor/grade-batch.sh" "$scratch/class" "$batch" 2 300 02 >"$scratch/batch.log" 2>&1 &
-batch_pid=$!
-
-# ---- 2. Gradescope ----------------------------------------------------------
-echo "== gradescope =="
-check "the autograder zip for every lab is built, with every lab's tables" sh -c \
-    "'$top/tools/instructor/gradescope.sh' '$scratch/autograder-all.zip' >/dev/null &&
-     test \"\$(unzip -l '$scratch/autograder-all.zip' | grep -c 'points/test_')\" -eq $(ls -d "$top"/labs/[0-9][0-9]-* | wc -l)"
-# The one-lab zip (LAB=02) is graded: the same scripts, and lab 02 alone to
-# build and grade, which keeps make test in its time (the every-lab grading
-# path is the same make grade, proven by test_batch.sh).
-check "the autograder zip for lab 02 is built" "$top/tools/instructor/gradescope.sh" "$scratch/autograder.zip" 02 >/dev/null
-# Gradescope builds its image once (setup.sh), then grades each submission
-# in a fresh container made from it: here, a copy of one set-up folder.
-mkdir -p "$scratch/gs-image"
-unzip -qo "$scratch/autograder.zip" -d "$scratch/gs-image"
-check "setup.sh installs and builds the kit" logged "$scratch/gs-setup.log" sh -c "cd '$scratch/gs-image' && ./setup.sh" ||
-    tail -20 "$scratch/gs-setup.log"
-gradescope_run() { # gradescope_run NAME: grade $scratch/gs-NAME/submission
-    local root="$scratch/gs-$1"
-    mkdir -p "$root/results"
-    cp -a "$scratch/gs-image" "$root/source"
-    AUTOGRADER_ROOT="$root" "$root/source/run_autograder" >"$root/run.log" 2>&1
-}
-mkdir -p "$scratch/gs-correct/submission" "$scratch/gs-empty/submission" "$scratch/gs-broken/submission"
-cp "$top/solutions/02-pipe/pipe_lab.c" "$scratch/gs-correct/submission/" # a flat upload
-{ cat "$top/labs/02-pipe/pipe_lab.c"; echo "this does not compile"; } >"$scratch/gs-broken/submission/pipe_lab.c"
-# Every point of lab 02, hidden tests too, from the autograder's own tables.
-LAB02_FULL=$(unzip -p "$scratch/autograder.zip" points/test_02-pipe.tsv points/hidden_02-pipe.tsv |
-    awk -F'\t' '{ s += $2 } END { print s }')
-# The three containers grade side by side, as Gradescope's would.
-declare -A gradescope_pid=()
-for name in correct empty broken; do
-    gradescope_run "$name" &
-    gradescope_pid[$name]=$!
-done
-for name in correct empty broken; do
-    check "$name submission: run_autograder succeeds" wait "${gradescope_pid[$name]}"
-    check "$name submission: results.json is valid JSON" "$json_check" "$scratch/gs-$name/results/results.json"
-done
-check "correct submission: lab 02 scores $LAB02_FULL" test "$(lab_score "$scratch/gs-correct/results/results.json" 02-pipe)" -eq $LAB02_FULL
-check "correct submission: hidden tests are after_published" \
-    grep -q '"visibility": "after_published"' "$scratch/gs-correct/results/results.json"
-check "empty submission: scores 0" test "$(total_score "$scratch/gs-empty/results/results.json")" -eq 0
-check "broken submission: scores 0" test "$(total_score "$scratch/gs-broken/results/results.json")" -eq 0
-check "broken submission: says it did not compile" grep -q 'did not compile' "$scratch/gs-broken/results/results.json"
-check "Gradescope's results are private: results.json 0600 in a 0700 folder" \
-    test "$(stat -c %a "$scratch/gs-correct/results" "$scratch/gs-correct/results/results.json" | paste -sd,)" = 700,600
 
 refuses_unknown_lab() { # refuses_unknown_lab COMMAND...: exit 2, and the labs are listed
     local out status
