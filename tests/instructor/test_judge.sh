@@ -172,12 +172,21 @@ check "grade-batch graded every submission" \
 grades="$scratch/batch/grades.csv"
 check "grade-batch with LAB 02 has lab 02's column alone" \
     test "$(head -1 "$grades")" = "student,02-pipe,02-pipe max,total,total max,leaks,timeouts,notes"
+lost_points() { # lost_points RESULTS: each test that lost points, and the start of why
+    python3 - "$1" <<'PY'
+import json, sys
+for t in json.load(open(sys.argv[1]))["tests"]:
+    if t["score"] < t["max_score"]:
+        print("        lost:", t["name"], "|", t["output"][:240].replace("\n", " / "))
+PY
+}
 column_of() { head -1 "$grades" | tr ',' '\n' | grep -nx "$1" | cut -d: -f1; }
 while IFS=$'\t' read -r name points pattern; do
     row=$(grep "^$name," "$grades")
     got=$(echo "$row" | cut -d, -f"$(column_of 02-pipe)")
     total=$(echo "$row" | cut -d, -f"$(column_of total)")
-    check "$name: lab 02 scores $points, the total too (got $got, total $total)" test "$got" = "$points" -a "$total" = "$points"
+    check "$name: lab 02 scores $points, the total too (got $got, total $total)" test "$got" = "$points" -a "$total" = "$points" ||
+        lost_points "$scratch/batch/instructor/$name.json"
     check "$name: the report says '$pattern'" grep -qF -- "$pattern" "$scratch/batch/instructor/$name.json"
 done <"$expect"
 # What a submission could reach is only what its jail shows: walks_host prints
