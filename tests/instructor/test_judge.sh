@@ -55,6 +55,14 @@ path_attacks="writes_results daemon_rewrites reads_hidden forges_records walks_h
 # graded, with nothing of its text taken for a grader's record.
 path_attacks+=" reaches_checker calls_harness fakes_work crafted_output"
 
+lost_points() { # lost_points RESULTS: each test that lost points, and the start of why
+    python3 - "$1" <<'PY'
+import json, sys
+for t in json.load(open(sys.argv[1]))["tests"]:
+    if t["score"] < t["max_score"]:
+        print("        lost:", t["name"], "|", t["output"][:240].replace("\n", " / "))
+PY
+}
 expect_of() { awk -F'\t' -v n="$1" -v f="$2" '$1 == n { print $f }' "$expect"; }
 
 # A pristine kit with the hidden tests, built once for every lab and shared:
@@ -148,7 +156,7 @@ echo "== make grade (lab 02, the attacks that depend on the path) =="
 while IFS=$'\t' read -r name points pattern; do
     results="$scratch/grade/$name/out/results.json"
     got=$(lab_score "$results" 02-pipe)
-    check "$name: lab 02 scores $points (got $got)" test "$got" = "$points"
+    check "$name: lab 02 scores $points (got $got)" test "$got" = "$points" || lost_points "$results"
     check "$name: the report says '$pattern'" grep -qF -- "$pattern" "$results"
 done < <(awk -F'\t' -v names=" $path_attacks " 'index(names, " " $1 " ")' "$expect")
 
@@ -172,14 +180,6 @@ check "grade-batch graded every submission" \
 grades="$scratch/batch/grades.csv"
 check "grade-batch with LAB 02 has lab 02's column alone" \
     test "$(head -1 "$grades")" = "student,02-pipe,02-pipe max,total,total max,leaks,timeouts,notes"
-lost_points() { # lost_points RESULTS: each test that lost points, and the start of why
-    python3 - "$1" <<'PY'
-import json, sys
-for t in json.load(open(sys.argv[1]))["tests"]:
-    if t["score"] < t["max_score"]:
-        print("        lost:", t["name"], "|", t["output"][:240].replace("\n", " / "))
-PY
-}
 column_of() { head -1 "$grades" | tr ',' '\n' | grep -nx "$1" | cut -d: -f1; }
 while IFS=$'\t' read -r name points pattern; do
     row=$(grep "^$name," "$grades")
