@@ -235,7 +235,8 @@ build_lab() {
     copies=()
     for o in $bins; do copies+=(--copy-out "$kit/$o"); done
     echo "== linking lab $name ($variant) ==" >>"$out/parts/build-$name.log"
-    lab_dir=$(dirname "$(echo "$bins" | cut -d' ' -f1)")
+    # The first binary's folder; $bins may be one per line (the TSan list).
+    lab_dir=$(dirname "$(printf '%s\n' $bins | head -n 1)")
     jail_step "linking your files" "${views[@]}" --view "$kit/tests" --view "$kit/build" \
         --scratch "$kit/$lab_dir:512:$kit/$lab_dir" "${copies[@]}" --cwd "$kit" -- \
         "${make_cmd[@]}" $(for o in $objects; do printf -- '-o %s ' "$o"; done) $bins || return

@@ -6,6 +6,14 @@
  * the only place points are set. Tests that cover both parts run Part A
  * (RING_LOCK) first, then Part B (RING_LOCKFREE), and name the part when
  * they fail.
+ *
+ * These tests run in the checker, a process with no student code
+ * (tests/grader/boundary.h): each ring_*() call here goes to the student's
+ * process. A test that looks at a ring's header maps the object itself, by
+ * name (struct view), and reads its own mapping; descriptors and CPU time
+ * are read from /proc of the student's process. Streams and round trips go
+ * in batches through the helpers of ring_test.h, over data made here, and
+ * what arrived is checked here.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,12 +32,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "agent_services.h"
+#include "boundary.h"
 #include "checksum.h"
 #include "clock.h"
 #include "err.h"
 #include "grader.h"
 #include "names.h"
 #include "ring.h"
+#include "ring_test.h"
 #include "trace.h"
 
 /* Part A first, then Part B. */
@@ -71,6 +82,50 @@ static bool shm_exists(const char *name)
         return false;
     close(fd);
     return true;
+}
+
+/* A ring's object as this process maps it itself: what the tests read of
+ * the header (indices, sleeping flags, the lock) comes from here, never
+ * from the student's process. */
+struct view {
+    struct ring_shared *shared;
+    size_t size;
+};
+
+static struct view view_ring(const char *name)
+{
+    int fd = shm_open(name, O_RDWR, 0);
+    ck_assert_msg(fd != -1, "test setup: shm_open(\"%s\") to look at the ring: %s", name,
+                  strerror(errno));
+    struct stat st;
+    ck_assert_msg(fstat(fd, &st) == 0 && st.st_size >= RING_HEADER_SIZE,
+                  "test setup: the ring %s is smaller than its header", name);
+    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    ck_assert_msg(p != MAP_FAILED, "test setup: mmap of the ring %s: %s", name, strerror(errno));
+    return (struct view){.shared = p, .size = (size_t)st.st_size};
+}
+
+static void unview_ring(struct view *v)
+{
+    if (v->shared != NULL)
+        munmap(v->shared, v->size);
+    v->shared = NULL;
+}
+
+/* Descriptors the student's process holds between calls (boundary.h). */
+static int student_fds(char *list, size_t size)
+{
+    int count = boundary_agent_fds(boundary_agent_pid(), list, size);
+    ck_assert_msg(count >= 0, "test setup: the student's process cannot be looked at");
+    return count;
+}
+
+/* A seed for the bytes of a stream, new each run: the student's code cannot
+ * know what is coming before it arrives. */
+static uint64_t fresh_seed(void)
+{
+    return clock_now_ns() * 6364136223846793005u ^ (uint64_t)getpid();
 }
 
 /* Makes a shared-memory object that is not a ring: size bytes, starting with len bytes. */
@@ -230,41 +285,70 @@ static size_t mixed_size(uint64_t i, size_t largest)
 
 struct stream {
     const char *name;  /* attach by name (a process), or */
-    struct ring *ring; /* use this handle (a thread) */
+    struct ring *ring; /* use this handle (a thread: its own copy, see stream_between_threads) */
     uint64_t count;
     size_t largest;
-    int result; /* of the producer thread: 0, or an errno */
+    uint64_t seed; /* of the bytes: chosen by the test, unknown to the student's code */
+    int result;    /* of the producer thread: 0, or an errno */
 };
+
+/* Messages cross to the student's process in batches (ring_test.h): this
+ * many at most, in a buffer of this many bytes. */
+enum { BATCH_MESSAGES = 16384, BATCH_BYTES = 4 << 20 };
+
+/* The bytes message i is made of: the pattern from i % 4096 on (seed
+ * s->seed), its first 8 bytes its sequence number when it has 8. */
+static void make_message(unsigned char *message, const unsigned char *pattern, uint64_t i,
+                         size_t len)
+{
+    memcpy(message, pattern + i % 4096, len);
+    if (len >= sizeof i)
+        memcpy(message, &i, sizeof i);
+}
 
 /*
  * Sends count mixed messages (each of 8 bytes or more starts with its
  * sequence number), then one 8-byte message with the checksum of all of
- * them, then the end of the stream. Returns 0, or an errno.
+ * them, then the end of the stream. The messages are made here and sent in
+ * batches, by the student's ring_send() in the student's process. Returns
+ * 0, or an errno.
  */
 static int produce_stream(struct ring *r, const struct stream *s)
 {
     size_t pattern_size = s->largest + 4096;
-    unsigned char *pattern = malloc(pattern_size), *message = malloc(s->largest + 8);
-    if (pattern == NULL || message == NULL)
+    unsigned char *pattern = malloc(pattern_size), *batch = malloc(BATCH_BYTES);
+    if (pattern == NULL || batch == NULL) {
+        free(pattern);
+        free(batch);
         return ENOMEM;
-    checksum_fill_pattern(pattern, pattern_size, 42);
+    }
+    checksum_fill_pattern(pattern, pattern_size, s->seed);
     uint64_t sum = CHECKSUM_INIT;
     int err = 0;
-    for (uint64_t i = 0; i < s->count && err == 0; i++) {
-        size_t len = mixed_size(i, s->largest);
-        memcpy(message, pattern + i % 4096, len);
-        if (len >= sizeof i)
-            memcpy(message, &i, sizeof i);
-        sum = checksum_update(sum, message, len);
-        if (ring_send(r, message, len) == -1)
-            err = errno;
+    for (uint64_t i = 0; i < s->count && err == 0;) {
+        size_t used = 0;
+        long packed = 0;
+        for (; i < s->count && packed < BATCH_MESSAGES; i++, packed++) {
+            size_t len = mixed_size(i, s->largest);
+            if (used + sizeof(uint32_t) + len > BATCH_BYTES)
+                break;
+            uint32_t len32 = (uint32_t)len;
+            memcpy(batch + used, &len32, sizeof len32);
+            make_message(batch + used + sizeof len32, pattern, i, len);
+            sum = checksum_update(sum, batch + used + sizeof len32, len);
+            used += sizeof len32 + len;
+        }
+        errno = 0;
+        long sent = ring_test_send_batch(r, batch, used);
+        if (sent != packed)
+            err = errno != 0 ? errno : EIO;
     }
     if (err == 0 && ring_send(r, &sum, sizeof sum) == -1)
         err = errno;
     if (err == 0 && ring_send_eof(r) == -1)
         err = errno;
     free(pattern);
-    free(message);
+    free(batch);
     return err;
 }
 
@@ -283,9 +367,9 @@ static int produce_stream(struct ring *r, const struct stream *s)
 enum { LOST_SEEN = 5 };
 
 struct ring_watch {
-    struct ring *ring;
-    uint64_t last;   /* head + tail at the previous look */
-    int both_asleep; /* looks that found both sides asleep and nothing moved */
+    struct view view; /* the ring as this process maps it */
+    uint64_t last;    /* head + tail at the previous look */
+    int both_asleep;  /* looks that found both sides asleep and nothing moved */
 };
 
 /* Both sides asleep now, and still 2 ms later with nothing moved? A correct
@@ -305,7 +389,7 @@ static bool both_asleep(const struct ring_shared *s, uint64_t indices)
 static uint64_t ring_progress(void *arg)
 {
     struct ring_watch *w = arg;
-    const struct ring_shared *s = w->ring->shared;
+    const struct ring_shared *s = w->view.shared;
     if (w->both_asleep >= LOST_SEEN)
         return w->last; /* seen enough: no more progress counts */
     uint64_t now = atomic_load(&s->head) + atomic_load(&s->tail);
@@ -318,7 +402,7 @@ static uint64_t ring_progress(void *arg)
 static void ring_describe(void *arg, char *out, size_t size)
 {
     const struct ring_watch *w = arg;
-    const struct ring_shared *s = w->ring->shared;
+    const struct ring_shared *s = w->view.shared;
     uint64_t head = atomic_load(&s->head), tail = atomic_load(&s->tail);
     uint64_t used = head - tail;
     uint32_t consumer_sleeps = atomic_load(&s->consumer_sleeping);
@@ -340,73 +424,105 @@ static void ring_describe(void *arg, char *out, size_t size)
                  w->both_asleep, RING_LIVENESS_MS);
 }
 
-/* Watches r through w: no message moved for 3 s stops the test, saying so.
- * The watchdog then sets r's stop flag (ring_set_stop_flag), so a wait of
- * this process's own threads ends with EINTR, and kills the test's children. */
-static volatile sig_atomic_t ring_watch_fired;
+/* The stop flag the watchdog sets: a flag of the page the student's process
+ * maps too (ring_test.h), so its ring sees it at once. */
+enum { WATCH_FLAG = 0, TEST_FLAG = 1 };
 
-static void watch_ring(struct ring_watch *w, struct ring *r)
+/* Watches the ring `name` (r is the test's handle on it) through w: no
+ * message moved for 3 s stops the test, saying so. The watchdog then sets
+ * r's stop flag (ring_set_stop_flag), so a wait of the student's code ends
+ * with EINTR, and kills the test's children. The student's process itself
+ * is spared: its wait must end by the flag, and the test then says why. */
+static void watch_ring(struct ring_watch *w, struct ring *r, const char *name)
 {
-    *w = (struct ring_watch){.ring = r};
-    ring_watch_fired = 0;
-    ring_set_stop_flag(r, &ring_watch_fired);
-    grade_watch_start(ring_progress, ring_describe, w, 3000, &ring_watch_fired);
+    *w = (struct ring_watch){.view = view_ring(name)};
+    volatile sig_atomic_t *fired = &ring_test_page()->stop[WATCH_FLAG];
+    *fired = 0;
+    ring_set_stop_flag(r, fired);
+    grade_watch_spare(boundary_agent_pid());
+    grade_watch_start(ring_progress, ring_describe, w, 3000, fired);
 }
 
 /* Fails the test if the watch on the ring fired; ends the watch. */
-static void fail_if_ring_stalled(enum ring_mode mode, const char *doing)
+static void fail_if_ring_stalled(struct ring_watch *w, enum ring_mode mode, const char *doing)
 {
     const char *stalled = grade_watch_stop();
+    unview_ring(&w->view);
     if (stalled)
         ck_abort_msg("%s: %s: %s", mode_name(mode), doing, stalled);
 }
 
 /* Receives and checks the stream of produce_stream(), failing the test at
- * the first message that is wrong. */
-static void consume_stream(struct ring *r, const struct stream *s, enum ring_mode mode)
+ * the first message that is wrong. The student's process receives them in
+ * batches (ring_test.h) and hands back their bytes; they are checked here. */
+static void consume_stream(struct ring *r, const struct stream *s, struct ring_watch *w,
+                           enum ring_mode mode)
 {
     size_t cap = ring_max_message(r);
-    unsigned char *buf = malloc(cap);
+    unsigned char *buf = malloc(BATCH_BYTES);
     ck_assert(buf != NULL);
     uint64_t sum = CHECKSUM_INIT;
     size_t len;
     /* Plain ifs in this loop: every ck_assert records a checkpoint with a
      * system call, too slow to do a million times. */
-    for (uint64_t i = 0; i < s->count; i++) {
-        int rc = ring_recv(r, buf, cap, &len);
-        REQUIRE_IMPL(rc, "ring_recv");
-        if (rc != 1) {
-            int err = errno;
+    for (uint64_t i = 0; i < s->count;) {
+        /* The buffer holds the messages expected next, and no more. */
+        size_t want_bytes = 0;
+        long want = 0;
+        while (i + (uint64_t)want < s->count && want < BATCH_MESSAGES &&
+               want_bytes + sizeof(uint32_t) + mixed_size(i + (uint64_t)want, s->largest) <=
+                   BATCH_BYTES)
+            want_bytes += sizeof(uint32_t) + mixed_size(i + (uint64_t)want++, s->largest);
+        struct ring_test_received got = {0};
+        ring_test_recv_batch(r, buf, want_bytes, want, cap, &got);
+        grade_require_impl(got.rc, got.err, "ring_recv");
+        if (got.count < 0 || got.count > want || got.used > want_bytes)
+            ck_abort_msg("%s: the student's process answered a batch of ring_recv() with %ld "
+                         "messages in %llu bytes, which cannot be",
+                         mode_name(mode), got.count, (unsigned long long)got.used);
+        size_t at = 0;
+        for (long k = 0; k < got.count; k++, i++) {
+            uint32_t len32 = UINT32_MAX;
+            if (got.used - at >= sizeof len32)
+                memcpy(&len32, buf + at, sizeof len32);
+            at += sizeof len32;
+            size_t want = mixed_size(i, s->largest);
+            if (len32 != want || got.used - at < len32)
+                ck_abort_msg("%s: message %llu has %lu bytes, expected %zu: a message was lost, "
+                             "repeated or cut (check the length prefix and the wraparound)",
+                             mode_name(mode), (unsigned long long)i, (unsigned long)len32, want);
+            len = len32;
+            if (len >= sizeof i) {
+                uint64_t seq;
+                memcpy(&seq, buf + at, sizeof seq);
+                if (seq != i)
+                    ck_abort_msg("%s: message %llu carries sequence number %llu: messages were "
+                                 "lost, repeated or reordered",
+                                 mode_name(mode), (unsigned long long)i, (unsigned long long)seq);
+            }
+            sum = checksum_update(sum, buf + at, len);
+            at += len;
+        }
+        if (got.rc == -1 && got.err == EMSGSIZE) /* longer than the message expected there */
+            ck_abort_msg("%s: message %llu is longer than the %zu bytes expected: a message was "
+                         "lost, repeated or cut (check the length prefix and the wraparound)",
+                         mode_name(mode), (unsigned long long)i, mixed_size(i, s->largest));
+        if (got.rc != 1) {
             char doing[96];
             snprintf(doing, sizeof doing, "ring_recv() of message %llu", (unsigned long long)i);
-            fail_if_ring_stalled(mode, doing);
+            fail_if_ring_stalled(w, mode, doing);
             ck_abort_msg("%s: message %llu of %llu: ring_recv returned %d (%s)", mode_name(mode),
-                         (unsigned long long)i, (unsigned long long)s->count, rc,
-                         rc == -1 ? strerror(err) : "end of stream too early");
+                         (unsigned long long)i, (unsigned long long)s->count, got.rc,
+                         got.rc == -1 ? strerror(got.err) : "end of stream too early");
         }
         /* Sleeps that the liveness limit ended although a message was there:
          * say so now, rather than at the time limit of a stream gone slow. */
-        if ((i & 4095) == 4095 && r->consumer.lost_wakeups > 2 &&
-            r->consumer.lost_wakeups * 10 > r->consumer.sleeps)
+        if (r->consumer.lost_wakeups > 2 && r->consumer.lost_wakeups * 10 > r->consumer.sleeps)
             ck_abort_msg("%s: after %llu messages the consumer had lost %lu of its %lu wake-ups "
                          "(sleeps ended by the %d ms liveness limit although a message was "
                          "there): the producer must wake a sleeping consumer after it publishes",
-                         mode_name(mode), (unsigned long long)i + 1, r->consumer.lost_wakeups,
+                         mode_name(mode), (unsigned long long)i, r->consumer.lost_wakeups,
                          r->consumer.sleeps, RING_LIVENESS_MS);
-        size_t want = mixed_size(i, s->largest);
-        if (len != want)
-            ck_abort_msg("%s: message %llu has %zu bytes, expected %zu: a message was lost, "
-                         "repeated or cut (check the length prefix and the wraparound)",
-                         mode_name(mode), (unsigned long long)i, len, want);
-        if (len >= sizeof i) {
-            uint64_t seq;
-            memcpy(&seq, buf, sizeof seq);
-            if (seq != i)
-                ck_abort_msg("%s: message %llu carries sequence number %llu: messages were lost, "
-                             "repeated or reordered",
-                             mode_name(mode), (unsigned long long)i, (unsigned long long)seq);
-        }
-        sum = checksum_update(sum, buf, len);
     }
     uint64_t sent_sum = 0;
     int rc = ring_recv(r, &sent_sum, sizeof sent_sum, &len);
@@ -468,13 +584,16 @@ static void million_messages_between_processes(enum ring_mode mode)
     new_name(name, sizeof name);
     struct ring r;
     create_ring(&r, name, 64 * 1024, mode, RING_CONSUMER);
-    struct stream s = {.name = name, .count = STREAM_MESSAGES, .largest = ring_max_message(&r)};
+    struct stream s = {.name = name,
+                       .count = STREAM_MESSAGES,
+                       .largest = ring_max_message(&r),
+                       .seed = fresh_seed()};
     struct child c = start_child(stream_producer_child, &s);
     expect_ready(&c, "producer");
     struct ring_watch w;
-    watch_ring(&w, &r);
-    consume_stream(&r, &s, mode);
-    fail_if_ring_stalled(mode, "the stream");
+    watch_ring(&w, &r, name);
+    consume_stream(&r, &s, &w, mode);
+    fail_if_ring_stalled(&w, mode, "the stream");
     expect_child_ok(c.pid, 20000, "producer");
     destroy_ring(&r);
 }
@@ -498,15 +617,25 @@ static void *stream_producer_thread(void *arg)
     return NULL;
 }
 
-/* The same stream between two threads sharing one handle: ThreadSanitizer
- * sees both sides here (it cannot see into another process). */
+/*
+ * The same stream between two threads sharing one ring: ThreadSanitizer
+ * sees both sides here (it cannot see into another process). Each thread of
+ * this process calls from a thread of its own in the student's process, on
+ * the same mapping. Handles are copied across the boundary by value, so the
+ * producer thread keeps its own copy of the handle: each side touches only
+ * its own part of it (struct ring_side), as ring.h promises.
+ */
 static void stream_between_threads(enum ring_mode mode)
 {
     char name[128];
     new_name(name, sizeof name);
     struct ring r;
     create_ring(&r, name, 16 * 1024, mode, RING_BOTH);
-    struct stream s = {.ring = &r, .count = 200000, .largest = ring_max_message(&r)};
+    struct ring producer_handle;
+    struct stream s = {.ring = &producer_handle,
+                       .count = 200000,
+                       .largest = ring_max_message(&r),
+                       .seed = fresh_seed()};
     /* One message first, in this thread, so a skeleton fails cleanly here. */
     int rc = ring_try_send(&r, "x", 1);
     REQUIRE_IMPL(rc, "ring_try_send");
@@ -517,12 +646,13 @@ static void stream_between_threads(enum ring_mode mode)
     ck_assert_msg(rc == 1 && len == 1 && x == 'x', "%s: one message did not go round",
                   mode_name(mode));
     struct ring_watch w;
-    watch_ring(&w, &r);
+    watch_ring(&w, &r, name);
+    producer_handle = r; /* with the stop flag set */
     pthread_t producer;
     ck_assert(pthread_create(&producer, NULL, stream_producer_thread, &s) == 0);
-    consume_stream(&r, &s, mode);
+    consume_stream(&r, &s, &w, mode);
     pthread_join(producer, NULL);
-    fail_if_ring_stalled(mode, "the stream");
+    fail_if_ring_stalled(&w, mode, "the stream");
     ck_assert_msg(s.result == 0, "%s: the producer thread failed: %s", mode_name(mode),
                   strerror(s.result));
     destroy_ring(&r);
@@ -546,10 +676,10 @@ START_TEST(create_makes_private_object_of_right_size)
 {
     char name[128];
     new_name(name, sizeof name);
-    int fds_before = grade_count_open_fds();
+    int fds_before = student_fds(NULL, 0);
     struct ring r;
     create_ring(&r, name, 4096, RING_LOCKFREE, RING_PRODUCER);
-    int fds_after = grade_count_open_fds();
+    int fds_after = student_fds(NULL, 0);
     char path[160];
     snprintf(path, sizeof path, "/dev/shm%s", name);
     struct stat st;
@@ -572,7 +702,7 @@ START_TEST(create_makes_private_object_of_right_size)
     destroy_ring(&r);
     ck_assert_msg(!shm_exists(name), "after ring_destroy the object %s still exists: shm_unlink it",
                   name);
-    ck_assert_msg(grade_count_open_fds() == fds_before, "ring_destroy left descriptors open");
+    ck_assert_msg(student_fds(NULL, 0) == fds_before, "ring_destroy left descriptors open");
 }
 END_TEST
 
@@ -606,18 +736,17 @@ START_TEST(failed_create_leaves_nothing_behind)
      * the half-made object must be removed again. */
     char name[128];
     new_name(name, sizeof name);
-    struct rlimit old_limit, small;
-    ck_assert(getrlimit(RLIMIT_FSIZE, &old_limit) == 0);
-    small = old_limit;
-    small.rlim_cur = 4096;
-    signal(SIGXFSZ, SIG_IGN); /* else exceeding the limit kills us */
-    ck_assert(setrlimit(RLIMIT_FSIZE, &small) == 0);
-    int fds_before = grade_count_open_fds();
+    /* The limit is set in the student's process, where ring_create() runs. */
+    ck_assert(agent_set_signal(SIGXFSZ, 1) == 0); /* else exceeding the limit kills it */
+    ck_assert_msg(ring_test_limit_file_size(4096) == 0,
+                  "test setup: setrlimit(RLIMIT_FSIZE) in the student's process: %s",
+                  strerror(errno));
+    int fds_before = student_fds(NULL, 0);
     struct ring r;
     int rc = ring_create(&r, name, 1 << 20, RING_LOCKFREE, RING_PRODUCER);
     int create_errno = errno;
-    setrlimit(RLIMIT_FSIZE, &old_limit);
-    signal(SIGXFSZ, SIG_DFL);
+    ring_test_limit_file_size(-1);
+    agent_set_signal(SIGXFSZ, 0);
     grade_require_impl(rc, create_errno, "ring_create");
     if (rc == 0)
         ring_destroy(&r);
@@ -626,7 +755,7 @@ START_TEST(failed_create_leaves_nothing_behind)
                   "ring_create failed (%s) but left the object %s behind: after shm_open "
                   "succeeded, every error path must shm_unlink it",
                   strerror(create_errno), name);
-    ck_assert_msg(grade_count_open_fds() == fds_before,
+    ck_assert_msg(student_fds(NULL, 0) == fds_before,
                   "the failed ring_create left a descriptor open: close it on error paths too");
 }
 END_TEST
@@ -698,11 +827,11 @@ struct fd_blame {
 static int attach_counting_fds(struct ring *r, const char *name, struct fd_blame *blame,
                                const char *what)
 {
-    int before = grade_count_open_fds();
+    int before = student_fds(NULL, 0);
     errno = 0;
     int rc = ring_attach(r, name, RING_CONSUMER);
     int err = errno;
-    int left = grade_count_open_fds() - before;
+    int left = student_fds(NULL, 0) - before;
     if (rc == -1 && left > 0 && blame->leaked == 0) {
         blame->what = what;
         blame->leaked = left;
@@ -716,7 +845,7 @@ START_TEST(attach_rejects_missing_foreign_truncated_and_garbage)
     char name[128], ring_name[128];
     new_name(ring_name, sizeof ring_name);
     struct ring r, owner;
-    int fds_before = grade_count_open_fds();
+    int fds_before = student_fds(NULL, 0);
     /* Descriptors are counted around each failed attach, so a leak is blamed
      * on the call that made it, not on the test's own ring_create(). */
     struct fd_blame blame = {0};
@@ -776,7 +905,9 @@ START_TEST(attach_rejects_missing_foreign_truncated_and_garbage)
 
     /* A ring of another version. */
     create_ring(&owner, ring_name, 4096, RING_LOCKFREE, RING_PRODUCER);
-    owner.shared->version = RING_VERSION + 1;
+    struct view v = view_ring(ring_name);
+    v.shared->version = RING_VERSION + 1;
+    unview_ring(&v);
     rc = attach_counting_fds(&r, ring_name, &blame, "a ring of another version");
     attach_errno = errno;
     if (rc == 0)
@@ -790,11 +921,11 @@ START_TEST(attach_rejects_missing_foreign_truncated_and_garbage)
                   "ring_attach() of %s failed, as it should, but left %d descriptor(s) open: "
                   "close the shm_open() descriptor on every error path",
                   blame.what, blame.leaked);
-    ck_assert_msg(grade_count_open_fds() == fds_before,
+    ck_assert_msg(student_fds(NULL, 0) == fds_before,
                   "ring_create() and ring_destroy() of the test's own rings left %d "
                   "descriptor(s) open: ring_create() closes the descriptor once it has mapped "
                   "the object",
-                  grade_count_open_fds() - fds_before);
+                  student_fds(NULL, 0) - fds_before);
 }
 END_TEST
 
@@ -805,7 +936,9 @@ static int attach_damaged(const char *what, int expected, void (*damage)(struct 
     new_name(name, sizeof name);
     struct ring owner, r;
     create_ring(&owner, name, 4096, RING_LOCKFREE, RING_PRODUCER);
-    damage(owner.shared);
+    struct view v = view_ring(name); /* the test's own mapping of the object */
+    damage(v.shared);
+    unview_ring(&v);
     errno = 0;
     int rc = ring_attach(&r, name, RING_CONSUMER);
     int err = errno;
@@ -958,11 +1091,11 @@ START_TEST(detach_without_eof_is_reported_to_the_peer)
                       "%s: the message sent before the producer detached must still arrive",
                       mode_name(mode));
         struct ring_watch w; /* a wait for a peer that left would last until the limit */
-        watch_ring(&w, &consumer);
+        watch_ring(&w, &consumer, name);
         errno = 0;
         rc = ring_recv(&consumer, buf, sizeof buf, &len);
         int recv_errno = errno;
-        fail_if_ring_stalled(mode, "ring_recv() went on waiting after the producer detached "
+        fail_if_ring_stalled(&w, mode, "ring_recv() went on waiting after the producer detached "
                                    "without marking the end of the stream (its slot says it left)");
         errno = recv_errno;
         ck_assert_msg(rc == -1 && errno == ECONNRESET,
@@ -975,13 +1108,13 @@ START_TEST(detach_without_eof_is_reported_to_the_peer)
         create_ring(&producer, name, 256, mode, RING_PRODUCER);
         ck_assert_int_eq(ring_attach(&consumer, name, RING_CONSUMER), 0);
         ck_assert_int_eq(ring_detach(&consumer), 0);
-        watch_ring(&w, &producer);
+        watch_ring(&w, &producer, name);
         errno = 0;
         rc = 0;
         for (int i = 0; i < 100 && rc == 0; i++)
             rc = ring_send(&producer, "12345678", 8);
         int send_errno = errno;
-        fail_if_ring_stalled(mode, "ring_send() went on waiting for room although the consumer "
+        fail_if_ring_stalled(&w, mode, "ring_send() went on waiting for room although the consumer "
                                    "had detached (its slot says it left)");
         errno = send_errno;
         ck_assert_msg(rc == -1 && errno == EPIPE,
@@ -1024,8 +1157,10 @@ START_TEST(messages_wrap_around_the_end)
                           mode_name(mode), b);
             bytes += RING_RECORD_SIZE(a) + RING_RECORD_SIZE(b);
         }
-        ck_assert_msg(atomic_load(&r.shared->head) == bytes &&
-                          atomic_load(&r.shared->tail) == bytes,
+        struct view v = view_ring(name); /* the indices, as the test's own mapping shows them */
+        uint64_t head = atomic_load(&v.shared->head), tail = atomic_load(&v.shared->tail);
+        unview_ring(&v);
+        ck_assert_msg(head == bytes && tail == bytes,
                       "%s: head/tail should count every byte ever written/read (%llu), "
                       "not wrap at the capacity",
                       mode_name(mode), (unsigned long long)bytes);
@@ -1171,9 +1306,9 @@ START_TEST(end_of_stream_is_not_a_message)
         for (int again = 0; again < 2; again++) {
             size_t len;
             struct ring_watch w; /* a ring_recv() that waits here waits for ever: say so */
-            watch_ring(&w, &r);
+            watch_ring(&w, &r, name);
             rc = ring_recv(&r, buf, sizeof buf, &len);
-            fail_if_ring_stalled(mode, "ring_recv() after the last message, once the end of the "
+            fail_if_ring_stalled(&w, mode, "ring_recv() after the last message, once the end of the "
                                        "stream was marked (it must return 0 at once)");
             ck_assert_msg(rc == 0,
                           "%s: after the last message ring_recv must return 0 (end of "
@@ -1196,8 +1331,10 @@ START_TEST(stop_flag_ends_a_wait_with_eintr)
         new_name(name, sizeof name);
         struct ring r;
         create_ring(&r, name, 256, mode, RING_BOTH);
-        volatile sig_atomic_t stop = 1;
-        ring_set_stop_flag(&r, &stop);
+        /* A flag of the page the student's process maps too (ring_test.h). */
+        volatile sig_atomic_t *stop = &ring_test_page()->stop[TEST_FLAG];
+        *stop = 1;
+        ring_set_stop_flag(&r, stop);
         char buf[8];
         size_t len;
         errno = 0;
@@ -1221,13 +1358,12 @@ END_TEST
 
 /* ---- the trace ---------------------------------------------------------- */
 
+/* Traces the student's process to path (NULL: stops); a test child forked
+ * while it traces gets a student process that traces too. */
 static void trace_to(const char *path)
 {
-    if (path)
-        setenv("IPC_TRACE_FILE", path, 1);
-    else
-        unsetenv("IPC_TRACE_FILE");
-    trace_reset();
+    ck_assert_msg(agent_trace_to(path) == 0 || path == NULL,
+                  "test setup: tracing the student's process failed: %s", strerror(errno));
 }
 
 static long count_calls(const struct trace_log *log, const char *const calls[], long pid)
@@ -1333,8 +1469,10 @@ START_TEST(trace_shows_sleep_and_wake)
         ck_assert_msg(rc == 1, "%s: ring_recv returned %d (%s), not a message", mode_name(mode), rc,
                       rc == -1 ? errno_name(recv_errno) : "end of stream");
         ck_assert_msg(loaded == 0, "no trace was written");
-        long waits = count_calls(&log, WAIT_CALLS, (long)getpid());
-        long wakes = count_calls(&log, WAKE_CALLS, (long)c.pid);
+        /* The consumer is this test's student process; the producer, the one
+         * made for the child. */
+        long waits = count_calls(&log, WAIT_CALLS, (long)boundary_agent_pid());
+        long wakes = count_calls(&log, WAKE_CALLS, (long)boundary_student_of(c.pid));
         trace_log_free(&log);
         ck_assert_msg(waits >= 1,
                       "%s: the consumer waited 300 ms for a message, but its trace shows no "
@@ -1351,6 +1489,16 @@ START_TEST(trace_shows_sleep_and_wake)
 END_TEST
 
 /* ---- 5. peer death ------------------------------------------------------ */
+
+/* A test child that plays a peer that crashes: the process that runs the
+ * student's code for it (its own, boundary.h) dies by SIGKILL, then the
+ * child itself. */
+static _Noreturn void crash_with_student(void)
+{
+    kill(boundary_agent_pid(), SIGKILL);
+    raise(SIGKILL);
+    _exit(99); /* not reached */
+}
 
 struct death_plan {
     const char *name;
@@ -1369,7 +1517,7 @@ static void producer_dies_child(const void *arg, int ready_fd)
             child_fail(CHILD_SEND_FAILED, "ring_send");
     }
     clock_sleep_ms(300); /* the consumer drains the ring and waits */
-    raise(SIGKILL);      /* no ring_detach, no end of stream: a crash */
+    crash_with_student(); /* no ring_detach, no end of stream: a crash */
 }
 
 static void consumer_errors_when_producer_dies(enum ring_mode mode)
@@ -1385,7 +1533,7 @@ static void consumer_errors_when_producer_dies(enum ring_mode mode)
     size_t len;
     uint64_t last = clock_now_ns();
     struct ring_watch w; /* a death nobody notices would be waited for until the limit */
-    watch_ring(&w, &r);
+    watch_ring(&w, &r, name);
     while ((rc = ring_recv(&r, &value, sizeof value, &len)) == 1) {
         ck_assert_msg(value == received, "%s: message %d arrived as %d", mode_name(mode), received,
                       value);
@@ -1393,7 +1541,7 @@ static void consumer_errors_when_producer_dies(enum ring_mode mode)
         last = clock_now_ns();
     }
     int recv_errno = errno;
-    fail_if_ring_stalled(mode, "ring_recv() went on waiting for a producer that died 0.3 s after "
+    fail_if_ring_stalled(&w, mode, "ring_recv() went on waiting for a producer that died 0.3 s after "
                                "its last message: while waiting, check every RING_LIVENESS_MS "
                                "that the peer still lives");
     double waited = (double)(clock_now_ns() - last) / 1e9;
@@ -1446,7 +1594,7 @@ static void consumer_dies_child(const void *arg, int ready_fd)
             child_fail(CHILD_RECV_FAILED, "ring_recv");
     }
     clock_sleep_ms(300); /* the producer fills the ring and waits */
-    raise(SIGKILL);
+    crash_with_student();
 }
 
 static void producer_errors_when_consumer_dies(enum ring_mode mode)
@@ -1462,11 +1610,11 @@ static void producer_errors_when_consumer_dies(enum ring_mode mode)
     int sent = 0, rc;
     uint64_t started = clock_now_ns();
     struct ring_watch w; /* a death nobody notices would be waited for until the limit */
-    watch_ring(&w, &r);
+    watch_ring(&w, &r, name);
     while ((rc = ring_send(&r, message, sizeof message)) == 0 && sent < 1000)
         sent++;
     int send_errno = errno;
-    fail_if_ring_stalled(mode, "ring_send() went on waiting for room from a consumer that died "
+    fail_if_ring_stalled(&w, mode, "ring_send() went on waiting for room from a consumer that died "
                                "0.3 s in: while waiting, check every RING_LIVENESS_MS that the "
                                "peer still lives");
     double took = (double)(clock_now_ns() - started) / 1e9;
@@ -1504,9 +1652,13 @@ static void dies_holding_lock_child(const void *arg, int ready_fd)
         child_fail(CHILD_ATTACH_FAILED, "ring_attach as producer");
     if (ring_send(&r, "last words", 10) == -1)
         child_fail(CHILD_SEND_FAILED, "ring_send");
-    pthread_mutex_lock(&r.shared->lock);
+    /* The lock is taken in the student's process of this child, which then
+     * dies holding it: the robust mutex is the student's to recover. */
+    if (ring_test_hold_lock(&r) != 0)
+        _exit(CHILD_SEND_FAILED);
     say_ready(ready_fd);
-    _exit(CHILD_OK); /* still holding the ring's lock */
+    kill(boundary_agent_pid(), SIGKILL);
+    _exit(CHILD_OK); /* its student process died still holding the ring's lock */
 }
 
 static void lock_survivor_child(const void *arg, int ready_fd)
@@ -1573,12 +1725,13 @@ static void late_producer_child(const void *arg, int ready_fd)
         child_fail(CHILD_DETACH_FAILED, "ring_detach");
 }
 
+/* CPU time the student's process has used, user and system, in seconds:
+ * read from outside (/proc), where the consumer waits. */
 static double cpu_seconds(void)
 {
-    struct rusage u;
-    ck_assert(getrusage(RUSAGE_SELF, &u) == 0);
-    return (double)u.ru_utime.tv_sec + (double)u.ru_utime.tv_usec / 1e6 +
-           (double)u.ru_stime.tv_sec + (double)u.ru_stime.tv_usec / 1e6;
+    double cpu = grade_process_cpu_seconds(boundary_agent_pid());
+    ck_assert_msg(cpu >= 0, "test setup: the CPU time of the student's process cannot be read");
+    return cpu;
 }
 
 static void idle_consumer_sleeps(enum ring_mode mode)
@@ -1650,10 +1803,9 @@ static void *receive_in_thread(void *arg)
 }
 
 /* Publishes one record the way a producer would (in Part A under the
- * lock), but wakes nobody. */
-static void publish_without_waking(struct ring *r, enum ring_mode mode, const char *text)
+ * lock), but wakes nobody: through the test's own mapping of the ring. */
+static void publish_without_waking(struct ring_shared *s, enum ring_mode mode, const char *text)
 {
-    struct ring_shared *s = r->shared;
     if (mode == RING_LOCK)
         ck_assert_msg(pthread_mutex_lock(&s->lock) == 0, "test setup: the ring's lock");
     uint64_t head = atomic_load(&s->head), length = strlen(text);
@@ -1682,15 +1834,17 @@ START_TEST(lost_wakeup_is_counted)
             int rc = ring_try_recv(&r, NULL, 0, &(size_t){0});
             REQUIRE_IMPL(rc, "ring_try_recv");
             r.spin_ns = 0;
+            struct view v = view_ring(name);
             struct silent_wait w = {.ring = &r};
-            pthread_t consumer;
+            pthread_t consumer; /* its calls run in a thread of the student's process */
             ck_assert(pthread_create(&consumer, NULL, receive_in_thread, &w) == 0);
             uint64_t give_up = clock_now_ns() + (uint64_t)grade_timeout_ms(2000) * 1000000u;
-            while (atomic_load(&r.shared->consumer_sleeping) == 0 && clock_now_ns() < give_up)
+            while (atomic_load(&v.shared->consumer_sleeping) == 0 && clock_now_ns() < give_up)
                 clock_sleep_ms(1);
             clock_sleep_ms(20); /* from the flag into the sleep itself */
-            publish_without_waking(&r, mode, "hello");
+            publish_without_waking(v.shared, mode, "hello");
             pthread_join(consumer, NULL);
+            unview_ring(&v);
             grade_require_impl(w.rc, w.err, "ring_recv");
             ck_assert_msg(w.rc == 1 && w.len == 5 && memcmp(w.buf, "hello", 5) == 0,
                           "%s: the consumer did not get the message published while it slept "
@@ -1729,6 +1883,9 @@ static int ping_pong_trips(enum ring_mode mode)
 #endif
 }
 
+/* Round trips per call into the student's process. */
+enum { PING_PONG_BATCH = 5000 };
+
 struct ping_pong {
     char ping[128]; /* test -> echo child */
     char pong[128]; /* echo child -> test */
@@ -1746,16 +1903,17 @@ static void echo_child(const void *arg, int ready_fd)
         ring_attach(&out, pp->pong, RING_PRODUCER) == -1)
         child_fail(CHILD_ATTACH_FAILED, "ring_attach");
     say_ready(ready_fd);
-    uint64_t value;
-    size_t len;
-    int rc;
-    while ((rc = ring_recv(&in, &value, sizeof value, &len)) == 1) {
-        if (ring_send(&out, &value, len) == -1)
-            child_fail(CHILD_SEND_FAILED, "ring_send");
-    }
-    if (rc == -1)
+    /* The loop runs in this child's student process, where the ring is
+     * (ring_test.h): a round trip across the boundary would be too slow to
+     * answer within a microsecond. */
+    struct ring_test_trips how;
+    ring_test_echo(&in, &out, &how);
+    errno = how.err;
+    if (how.step == RING_TEST_SEND)
+        child_fail(CHILD_SEND_FAILED, "ring_send");
+    if (how.step == RING_TEST_RECV)
         child_fail(CHILD_RECV_FAILED, "ring_recv");
-    if (ring_send_eof(&out) == -1)
+    if (how.step == RING_TEST_EOF)
         child_fail(CHILD_EOF_FAILED, "ring_send_eof");
     unsigned long lost = in.consumer.lost_wakeups + out.producer.lost_wakeups;
     if (lost > 0)
@@ -1779,36 +1937,68 @@ static void ping_pong_loses_no_wakeups(enum ring_mode mode)
     out.spin_ns = in.spin_ns = 0;
     struct child c = start_child(echo_child, &pp);
     expect_ready(&c, "echo");
+    /*
+     * The round trips run in the student's process, in batches (ring_test.h),
+     * so this side still goes to sleep just as the echo answers. The values
+     * are made here, new each run, and what came back is checked here.
+     */
+    static uint64_t values[PING_PONG_BATCH], back[PING_PONG_BATCH];
+    uint64_t seed = fresh_seed();
     uint64_t trips = 0; /* made, before a lost wake-up stopped them */
-    for (uint64_t i = 0; i < (uint64_t)ping_pong_trips(mode); i++, trips++) {
+    uint64_t total = (uint64_t)ping_pong_trips(mode);
+    while (trips < total) {
         /* One lost wake-up already fails the test below: stop at once. */
         if (out.producer.lost_wakeups + in.consumer.lost_wakeups > 0)
             break;
-        uint64_t back = 0;
-        size_t len = 0;
-        int rc = ring_send(&out, &i, sizeof i);
-        REQUIRE_IMPL(rc, "ring_send");
-        if (rc == 0)
-            rc = ring_recv(&in, &back, sizeof back, &len);
-        REQUIRE_IMPL(rc, "ring_recv");
-        if (rc != 1 || len != sizeof back || back != i)
-            ck_abort_msg("%s: round trip %llu: rc %d (%s), got %llu back", mode_name(mode),
-                         (unsigned long long)i, rc, rc == -1 ? strerror(errno) : "no error",
-                         (unsigned long long)back);
+        size_t count = total - trips < PING_PONG_BATCH ? (size_t)(total - trips) : PING_PONG_BATCH;
+        for (size_t k = 0; k < count; k++) {
+            values[k] = (trips + k) * 0x9E3779B97F4A7C15u ^ seed;
+            back[k] = ~values[k];
+        }
+        struct ring_test_trips how = {0};
+        long made = ring_test_ping_pong(&out, &in, values, back, count, &how);
+        if (made < 0 || (size_t)made > count)
+            ck_abort_msg("%s: the student's process answered %ld round trips of %zu, which "
+                         "cannot be",
+                         mode_name(mode), made, count);
+        for (long k = 0; k < made; k++) {
+            if (back[k] != values[k])
+                ck_abort_msg("%s: round trip %llu: sent %llu, got %llu back", mode_name(mode),
+                             (unsigned long long)(trips + (uint64_t)k),
+                             (unsigned long long)values[k], (unsigned long long)back[k]);
+        }
+        trips += (uint64_t)made;
+        if (how.step != 0) {
+            const char *fn = how.step == RING_TEST_SEND ? "ring_send" : "ring_recv";
+            grade_require_impl(how.rc, how.err, fn);
+            ck_abort_msg("%s: round trip %llu: %s returned %d (%s)%s", mode_name(mode),
+                         (unsigned long long)trips, fn, how.rc,
+                         how.rc == -1 ? strerror(how.err) : "no error",
+                         how.step == RING_TEST_RECV && how.rc == 1 ? ", a message of the wrong "
+                                                                     "length"
+                                                                   : "");
+        }
+        if ((size_t)made < count &&
+            out.producer.lost_wakeups + in.consumer.lost_wakeups == 0)
+            ck_abort_msg("%s: the student's process stopped the round trips after %llu without "
+                         "a reason", mode_name(mode), (unsigned long long)trips);
     }
     /* The end of the stream must wake a sleeping consumer too: mark it once
-     * the echo has fallen asleep waiting for the next message. */
+     * the echo has fallen asleep waiting for the next message (as the test's
+     * own mapping of the ring shows). */
+    struct view ping = view_ring(pp.ping);
     uint64_t give_up = clock_now_ns() + (uint64_t)grade_timeout_ms(1000) * 1000000u;
-    while (atomic_load(&out.shared->consumer_sleeping) == 0 && clock_now_ns() < give_up)
+    while (atomic_load(&ping.shared->consumer_sleeping) == 0 && clock_now_ns() < give_up)
         clock_sleep_ms(1);
+    unview_ring(&ping);
     clock_sleep_ms(20); /* from the flag into the sleep itself */
     ck_assert_int_eq(ring_send_eof(&out), 0);
     size_t len;
     uint64_t rest;
     struct ring_watch w; /* an end of stream that nobody sees would wait for ever */
-    watch_ring(&w, &in);
+    watch_ring(&w, &in, pp.pong);
     int end = ring_recv(&in, &rest, sizeof rest, &len);
-    fail_if_ring_stalled(mode, "the echo child's stream did not end after the test marked the "
+    fail_if_ring_stalled(&w, mode, "the echo child's stream did not end after the test marked the "
                                "end of its own (ring_send_eof() must wake a sleeping consumer, "
                                "and ring_recv() must return 0 at the end of the stream)");
     ck_assert_msg(end == 0, "%s: the echo child's stream did not end after the last round trip",
@@ -1864,28 +2054,19 @@ enum { HANDSHAKE_ROUNDS = 100000 };
 /* The offsets swept, in iterations of an empty loop: 0 to about a microsecond. */
 enum { HANDSHAKE_OFFSETS = 512 };
 
-struct handshake {
-    struct ring *ring;
-    bool consumer_wakes; /* false: ring_send() wakes the consumer; true: ring_recv() the producer */
-    _Atomic long go;     /* the round the lab's thread may run */
-    _Atomic long done;   /* the last round it finished */
-    _Atomic bool stop;   /* one side failed: the other stops too */
-    int rc, err;         /* the lab thread's failure, read once it has returned */
-};
-
 static void spin(unsigned n)
 {
     for (volatile unsigned i = 0; i < n; i++)
         ;
 }
 
-/* Waits until *round says `want` (or *stop is set). Spins, since the two
- * threads must start within nanoseconds of each other, but gives the CPU
- * away now and then: on a busy machine the other thread may need it. */
-static bool wait_round(_Atomic long *round, long want, _Atomic bool *stop)
+/* Waits until *round says `want` (or the page says halt). Spins, since the
+ * two sides must start within nanoseconds of each other, but gives the CPU
+ * away now and then: on a busy machine the other side may need it. */
+static bool wait_round(struct ring_test_page *p, _Atomic long *round, long want)
 {
     for (unsigned tries = 1; atomic_load_explicit(round, memory_order_acquire) != want; tries++) {
-        if (atomic_load(stop))
+        if (atomic_load(&p->halt))
             return false;
         if (tries % 1024 == 0)
             sched_yield();
@@ -1893,26 +2074,23 @@ static bool wait_round(_Atomic long *round, long want, _Atomic bool *stop)
     return true;
 }
 
-/* The lab's waker: one ring_send() (or ring_recv()) per round, at the signal. */
+/* What the lab's thread of the handshake test ended with. */
+struct waker {
+    struct ring ring; /* its own copy of the handle */
+    bool consumer_wakes;
+    int rc, err;
+};
+
+/* The lab's waker: ring_test_handshake_waker() in a thread of the student's
+ * process (ring_test.h), one ring_send() (or ring_recv()) per round, at the
+ * signal of the shared page, so that both sides start together. */
 static void *handshake_waker(void *arg)
 {
-    struct handshake *h = arg;
-    for (long round = 1; round <= HANDSHAKE_ROUNDS; round++) {
-        if (!wait_round(&h->go, round, &h->stop))
-            return NULL;
-        char byte;
-        size_t len;
-        int rc =
-            h->consumer_wakes ? ring_recv(h->ring, &byte, 1, &len) : ring_send(h->ring, "w", 1);
-        if (rc == -1) {
-            h->rc = -1;
-            h->err = errno;
-            atomic_store(&h->stop, true);
-        }
-        atomic_store_explicit(&h->done, round, memory_order_release);
-        if (rc == -1)
-            return NULL;
-    }
+    struct waker *k = arg;
+    k->rc = ring_test_handshake_waker(&k->ring, k->consumer_wakes, HANDSHAKE_ROUNDS);
+    k->err = errno;
+    if (k->rc == -1)
+        atomic_store(&ring_test_page()->halt, 1);
     return NULL;
 }
 
@@ -1924,44 +2102,50 @@ static long handshake_misses(bool consumer_wakes, int *err)
     struct ring r;
     /* 64 bytes hold 4 one-byte records: full after 4 sends, empty after 4 receives. */
     create_ring(&r, name, 64, RING_LOCKFREE, RING_BOTH);
-    struct ring_shared *s = r.shared;
     for (int i = 0; consumer_wakes && i < 4; i++)
         ck_assert_msg(ring_try_send(&r, "f", 1) == 0, "test setup: filling the ring: %s",
                       errno_name(errno));
+    /* The sleeper's half plays on this process's own mapping of the ring. */
+    struct view v = view_ring(name);
+    struct ring_shared *s = v.shared;
     _Atomic uint32_t *sleeping = consumer_wakes ? &s->producer_sleeping : &s->consumer_sleeping;
     _Atomic uint32_t *wakeup = consumer_wakes ? &s->producer_wakeup : &s->consumer_wakeup;
     _Atomic uint64_t *index = consumer_wakes ? &s->tail : &s->head;
-    struct handshake h = {.ring = &r, .consumer_wakes = consumer_wakes};
+    struct ring_test_page *p = ring_test_page();
+    atomic_store(&p->go, 0);
+    atomic_store(&p->done, 0);
+    atomic_store(&p->reset, 0);
+    atomic_store(&p->reset_done, 0);
+    atomic_store(&p->halt, 0);
+    struct waker k = {.ring = r, .consumer_wakes = consumer_wakes};
     pthread_t waker;
-    ck_assert(pthread_create(&waker, NULL, handshake_waker, &h) == 0);
+    ck_assert(pthread_create(&waker, NULL, handshake_waker, &k) == 0);
     long misses = 0;
-    int failed_errno = 0;
-    for (long round = 1; round <= HANDSHAKE_ROUNDS && !atomic_load(&h.stop); round++) {
+    for (long round = 1; round <= HANDSHAKE_ROUNDS && !atomic_load(&p->halt); round++) {
         uint64_t before = atomic_load(index);
         uint32_t wakes = atomic_load(wakeup);
-        atomic_store_explicit(&h.go, round, memory_order_release);
+        atomic_store_explicit(&p->go, round, memory_order_release);
         spin((unsigned)(round % HANDSHAKE_OFFSETS)); /* sweep the offset between the two */
         atomic_store(sleeping, 1);                   /* the sleeper: its flag first, ... */
         bool saw_it = atomic_load(index) != before;  /* ... then its last look */
-        if (!wait_round(&h.done, round, &h.stop))
-            break; /* the lab's thread failed */
+        if (!wait_round(p, &p->done, round))
+            break; /* the lab's side failed */
         if (!saw_it && atomic_load(sleeping) == 1 && atomic_load(wakeup) == wakes)
             misses++;
         atomic_store(sleeping, 0);
-        /* Back to where the round started: empty (or full) again. */
-        char byte;
-        size_t len;
-        int rc = consumer_wakes ? ring_try_send(&r, "f", 1) : ring_try_recv(&r, &byte, 1, &len);
-        if (rc == -1) {
-            failed_errno = errno;
-            atomic_store(&h.stop, true);
-        }
+        /* The student's process puts the ring back as the round started:
+         * empty (or full) again. */
+        atomic_store_explicit(&p->reset, round, memory_order_release);
+        if (!wait_round(p, &p->reset_done, round))
+            break;
     }
-    atomic_store(&h.stop, true);
+    atomic_store(&p->halt, 1);
     pthread_join(waker, NULL);
+    unview_ring(&v);
+    r = k.ring;
     destroy_ring(&r);
-    if (h.rc == -1 || failed_errno != 0) {
-        *err = h.rc == -1 ? h.err : failed_errno;
+    if (k.rc == -1) {
+        *err = k.err;
         return -1;
     }
     return misses;

@@ -800,6 +800,14 @@ int boundary_finish(char *why, size_t size)
     /* The copies made for test children end with them; any still here now. */
     for (int i = 0; i < proc.mirror_count; i++)
         kill(proc.mirrors[i].agent, SIGKILL);
+    /* They are not our children: wait (up to 0.2 s) until their reaper has
+     * them, so that none is still a zombie when the judge looks. */
+    for (int i = 0; i < proc.mirror_count; i++) {
+        for (int tries = 0; tries < 200 && kill(proc.mirrors[i].agent, 0) == 0; tries++) {
+            struct timespec t = {0, 1000 * 1000};
+            nanosleep(&t, NULL);
+        }
+    }
     proc.mirror_count = 0;
     if (thread_conn != -1 && thread_conn_owner == getpid())
         close(thread_conn);
