@@ -269,23 +269,23 @@ int ring_test_handshake_waker(struct ring *r, int consumer_wakes, long rounds)
     for (long round = 1; round <= rounds; round++) {
         if (wait_round(p, &p->go, round) == -1)
             return 0; /* the checker stopped */
+        /* First, the ring back to where the last round started: empty (or
+         * full) again. It moves the other index (tail, or head) than the one
+         * the checker's sleeper watches, and neither its flag nor its word. */
         char byte;
         size_t len;
-        int rc = consumer_wakes ? ring_recv(r, &byte, 1, &len) : ring_send(r, "w", 1);
+        int rc = 0;
+        if (round > 1 && consumer_wakes)
+            rc = ring_try_send(r, "f", 1);
+        else if (round > 1)
+            rc = ring_try_recv(r, &byte, 1, &len) == 1 ? 0 : -1;
+        /* Then the lab's waker. */
+        if (rc == 0)
+            rc = consumer_wakes ? ring_recv(r, &byte, 1, &len) : ring_send(r, "w", 1);
         int err = errno;
         if (rc == -1)
             atomic_store(&p->halt, 1);
         atomic_store_explicit(&p->done, round, memory_order_release);
-        if (rc == -1 || wait_round(p, &p->reset, round) == -1) {
-            errno = err;
-            return rc == -1 ? -1 : 0;
-        }
-        /* Back to where the round started: empty (or full) again. */
-        rc = consumer_wakes ? ring_try_send(r, "f", 1) : ring_try_recv(r, &byte, 1, &len);
-        err = errno;
-        if (rc == -1)
-            atomic_store(&p->halt, 1);
-        atomic_store_explicit(&p->reset_done, round, memory_order_release);
         if (rc == -1) {
             errno = err;
             return -1;

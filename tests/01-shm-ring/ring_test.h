@@ -32,11 +32,9 @@ enum { RING_TEST_FLAGS = 4 };
  */
 struct ring_test_page {
     volatile sig_atomic_t stop[RING_TEST_FLAGS];
-    _Atomic long go;         /* handshake: the round the waker may run */
-    _Atomic long done;       /* the last round whose waker call returned */
-    _Atomic long reset;      /* the round the checker has finished looking at */
-    _Atomic long reset_done; /* the last round put back as it started */
-    _Atomic int halt;        /* a side failed: the other stops too */
+    _Atomic long go;   /* handshake: the round the waker may run */
+    _Atomic long done; /* the last round whose waker call returned */
+    _Atomic int halt;  /* a side failed: the other stops too */
 };
 
 /* The checker's mapping of the page: made on first use, and mapped in the
@@ -108,10 +106,10 @@ long ring_test_echo(struct ring *in, struct ring *out, struct ring_test_trips *h
 
 /*
  * The lab's half of the handshake test: for each round, waits until the
- * page's `go` says so, calls ring_send(r, "w", 1) (or, consumer_wakes,
- * ring_recv() of one byte), stores `done`, waits for `reset`, puts the ring
- * back as it was (ring_try_recv(), or ring_try_send()) and stores
- * `reset_done`. Returns 0, or -1 with the errno of the call that failed.
+ * page's `go` says so, puts the ring back as the last round found it
+ * (ring_try_recv(), or ring_try_send()), calls ring_send(r, "w", 1) (or,
+ * consumer_wakes, ring_recv() of one byte) and stores `done`. Returns 0, or
+ * -1 with the errno of the call that failed.
  */
 int ring_test_handshake_waker(struct ring *r, int consumer_wakes, long rounds);
 

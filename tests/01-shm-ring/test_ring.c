@@ -2034,9 +2034,11 @@ static void ping_pong_loses_no_wakeups(enum ring_mode mode)
  * The ping-pong above shows lost wake-ups only when the race happens to
  * fall in a design's window. This test plays the sleeper's half itself, as
  * ring.h lays it out (store `sleeping`, then load the peer's index, both
- * seq_cst), while a thread runs the lab's waker (ring_send() or ring_recv():
- * store the index, then look at `sleeping`), both started together, many
- * times, at many small offsets. A round is a missed sleeper when both sides
+ * seq_cst), on its own mapping of the ring, while a thread of the student's
+ * process runs the lab's waker (ring_send() or ring_recv(): store the index,
+ * then look at `sleeping`; ring_test.h), both started together through a
+ * page both processes map, many times, at many small offsets. A round is a
+ * missed sleeper when both sides
  * saw the other's old value: this side did not see the index move, and the
  * lab did not see the flag (it left `sleeping` set and did not add 1 to the
  * futex word). Under seq_cst (or seq_cst fences) that outcome is impossible
@@ -2114,8 +2116,6 @@ static long handshake_misses(bool consumer_wakes, int *err)
     struct ring_test_page *p = ring_test_page();
     atomic_store(&p->go, 0);
     atomic_store(&p->done, 0);
-    atomic_store(&p->reset, 0);
-    atomic_store(&p->reset_done, 0);
     atomic_store(&p->halt, 0);
     struct waker k = {.ring = r, .consumer_wakes = consumer_wakes};
     pthread_t waker;
@@ -2133,11 +2133,8 @@ static long handshake_misses(bool consumer_wakes, int *err)
         if (!saw_it && atomic_load(sleeping) == 1 && atomic_load(wakeup) == wakes)
             misses++;
         atomic_store(sleeping, 0);
-        /* The student's process puts the ring back as the round started:
-         * empty (or full) again. */
-        atomic_store_explicit(&p->reset, round, memory_order_release);
-        if (!wait_round(p, &p->reset_done, round))
-            break;
+        /* The student's process puts the ring back as the round started
+         * (empty, or full) when the next round begins. */
     }
     atomic_store(&p->halt, 1);
     pthread_join(waker, NULL);
