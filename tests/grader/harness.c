@@ -75,9 +75,10 @@ void grade_waiting_for(const char *fmt, ...)
 
 void harness_called(const char *fn)
 {
-    /* Atomic: across the boundary, a test's threads call at once (lab 01). */
+    /* Once per change: tests call in loops. Atomic: across the boundary, a
+     * test's threads call at once (lab 01). */
     static const char *_Atomic last;
-    if (channel_fd != -1 && atomic_exchange(&last, fn) != fn) /* once per change: tests call in loops */
+    if (channel_fd != -1 && atomic_exchange(&last, fn) != fn)
         send_signed("CALLED", fn);
 }
 
