@@ -286,15 +286,18 @@ void grade_watch_start(grade_progress_fn progress, grade_describe_fn describe, v
 
 const char *grade_watch_stop(void)
 {
-    if (!watch.running)
+    if (!watch.running) {
+        spared_child = 0; /* for one watch only */
         return NULL;
+    }
     atomic_store(&watch.stop, true);
-    spared_child = 0; /* for one watch only */
     if (watch.wake[1] != -1 && write(watch.wake[1], "x", 1) == -1) {
         /* the watchdog still sees stop within 100 ms */
     }
     pthread_join(watch.thread, NULL);
     watch.running = false;
+    /* For one watch only; the watchdog has ended, so it reads it no more. */
+    spared_child = 0;
     if (watch.wake[0] != -1) { /* the test's own descriptors are counted: leave none */
         close(watch.wake[0]);
         close(watch.wake[1]);
