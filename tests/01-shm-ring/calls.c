@@ -59,6 +59,10 @@
     CALL6((RET, int), ring_test_recv_batch, (PTR, struct ring *, r),                    \
           (BYTES_OUT, void *, out, cap), (VALUE, size_t, cap), (VALUE, long, max),                \
           (VALUE, size_t, room), (PTR, struct ring_test_received *, got))                         \
+    CALL6((RET, long), ring_test_try_steps, (PTR, struct ring *, r),                              \
+          (ARRAY, struct ring_test_step *, steps, count), (VALUE, size_t, count),                 \
+          (BYTES_IN, const void *, data, size), (BYTES_OUT, void *, out, size),                   \
+          (VALUE, size_t, size))                                                                  \
     CALL6((RET, long), ring_test_ping_pong, (PTR, struct ring *, out),                  \
           (PTR, struct ring *, in),                                                     \
           (BYTES_IN, const uint64_t *, values, count * sizeof(uint64_t)),                         \
@@ -193,6 +197,39 @@ int ring_test_recv_batch(struct ring *r, void *out, size_t cap, long max, size_t
             break;
     }
     return 0;
+}
+
+long ring_test_try_steps(struct ring *r, struct ring_test_step *steps, size_t count,
+                         const void *data, void *out, size_t size)
+{
+    const unsigned char *next_in = data;
+    unsigned char *next_out = out;
+    size_t in_left = size, out_left = size;
+    for (size_t i = 0; i < count; i++) {
+        struct ring_test_step *s = &steps[i];
+        bool send = s->op == RING_TEST_SEND;
+        if (s->len > (send ? in_left : out_left)) {
+            s->rc = -1;
+            s->err = EINVAL; /* steps the checker made wrong */
+            return (long)i + 1;
+        }
+        errno = 0;
+        if (send) {
+            s->rc = ring_try_send(r, next_in, s->len);
+            next_in += s->len;
+            in_left -= s->len;
+        } else {
+            size_t len = 0;
+            s->rc = ring_try_recv(r, next_out, s->len, &len);
+            s->got = len;
+            next_out += s->len;
+            out_left -= s->len;
+        }
+        s->err = errno;
+        if (s->rc != (send ? 0 : 1))
+            return (long)i + 1;
+    }
+    return (long)count;
 }
 
 long ring_test_ping_pong(struct ring *out, struct ring *in, const uint64_t *values, uint64_t *back,

@@ -20,6 +20,9 @@
 
 #include "ring.h"
 
+/* The calls the helpers name in what they report. */
+enum { RING_TEST_SEND = 1, RING_TEST_RECV = 2, RING_TEST_EOF = 3 };
+
 /* ---- a page both sides map --------------------------------------------- */
 
 enum { RING_TEST_FLAGS = 4 };
@@ -77,6 +80,26 @@ struct ring_test_received {
 int ring_test_recv_batch(struct ring *r, void *out, size_t cap, long max, size_t room,
                          struct ring_test_received *got);
 
+/* ---- calls that never wait, in a row ------------------------------------ */
+
+/* One step of ring_test_try_steps(). */
+struct ring_test_step {
+    int op;       /* RING_TEST_SEND: ring_try_send(); RING_TEST_RECV: ring_try_recv() */
+    uint32_t len; /* bytes sent, or the size of the buffer received into */
+    int rc;       /* what the call returned */
+    int err;      /* errno after it */
+    uint64_t got; /* ring_try_recv(): the length it stored */
+};
+
+/*
+ * Runs the steps in order and stops after the first that fails (a send that
+ * does not return 0, a receive that does not return 1). Sends take their
+ * bytes in turn from data; receives get their buffers in turn from out, len
+ * bytes each. data and out are size bytes each. Returns the steps run.
+ */
+long ring_test_try_steps(struct ring *r, struct ring_test_step *steps, size_t count,
+                         const void *data, void *out, size_t size);
+
 /* ---- round trips --------------------------------------------------------- */
 
 /* How a loop of round trips ended. */
@@ -86,7 +109,6 @@ struct ring_test_trips {
     int err;  /* and its errno */
     size_t len;
 };
-enum { RING_TEST_SEND = 1, RING_TEST_RECV = 2, RING_TEST_EOF = 3 };
 
 /*
  * For each of the count values: ring_send() it on out, then ring_recv() the

@@ -35,34 +35,86 @@
 
 /* ---- 2. messages in one process ------------------------------------------ */
 
+/* Rounds of messages_wrap_around_the_end, and how many go to the student's
+ * process in one call (ring_test_try_steps(): four calls each). */
+enum { WRAP_ROUNDS = 3000, WRAP_CHUNK = 500, WRAP_IN = 200 };
+
+/* The two messages of round i, made from out (200 bytes): a bytes from
+ * out, then b bytes from out + 100. */
+static void wrap_round(unsigned i, unsigned char *out, size_t *a, size_t *b)
+{
+    *a = (i * 37) % 100;
+    *b = (i * 53) % 90;
+    checksum_fill_pattern(out, 200, i);
+}
+
+/* Fails the test at a step of ring_test_try_steps() that failed. */
+static void expect_step_ok(const struct ring_test_step *s, enum ring_mode mode)
+{
+    if (s->op == RING_TEST_SEND) {
+        grade_require_impl(s->rc, s->err, "ring_try_send");
+        ck_assert_msg(s->rc == 0, "%s: ring_try_send(%u bytes) failed: %s", mode_name(mode),
+                      (unsigned)s->len, strerror(s->err));
+    } else {
+        grade_require_impl(s->rc, s->err, "ring_try_recv");
+        ck_assert_msg(s->rc == 1, "%s: ring_try_recv returned %d (%s), expected 1 (a message)",
+                      mode_name(mode), s->rc, s->rc == -1 ? strerror(s->err) : "end of stream");
+    }
+}
+
 START_TEST(messages_wrap_around_the_end)
 {
+    /* The calls go to the student's process WRAP_CHUNK rounds at a time, in
+     * the order a round makes them; each result is checked here, in turn. */
+    static struct ring_test_step steps[4 * WRAP_CHUNK];
+    static unsigned char data[2 * WRAP_IN * WRAP_CHUNK], in[2 * WRAP_IN * WRAP_CHUNK];
     for (size_t k = 0; k < 2; k++) {
         enum ring_mode mode = BOTH_MODES[k];
         char name[128];
         new_name(name, sizeof name);
         struct ring r;
         create_ring(&r, name, 256, mode, RING_BOTH);
-        unsigned char out[200], in[200];
+        unsigned char out[200];
         uint64_t bytes = 0;
-        for (unsigned i = 0; i < 3000; i++) {
+        for (unsigned first = 0; first < WRAP_ROUNDS; first += WRAP_CHUNK) {
             /* Two messages in flight, of changing lengths: records start at
              * every 8-byte position, and many straddle the end. */
-            size_t a = (i * 37) % 100, b = (i * 53) % 90;
-            checksum_fill_pattern(out, sizeof out, i);
-            send_now(&r, out, a, mode);
-            send_now(&r, out + 100, b, mode);
-            size_t got = recv_now(&r, in, sizeof in, mode);
-            ck_assert_msg(got == a && memcmp(in, out, a) == 0,
-                          "%s: message of %zu bytes came back as %zu bytes%s (after %llu bytes "
-                          "through a 256-byte ring)",
-                          mode_name(mode), a, got, got == a ? " with different contents" : "",
-                          (unsigned long long)bytes);
-            got = recv_now(&r, in, sizeof in, mode);
-            ck_assert_msg(got == b && memcmp(in, out + 100, b) == 0,
-                          "%s: message of %zu bytes came back wrong across the end of the ring",
-                          mode_name(mode), b);
-            bytes += RING_RECORD_SIZE(a) + RING_RECORD_SIZE(b);
+            size_t n = 0, used = 0, a, b;
+            for (unsigned i = first; i < first + WRAP_CHUNK; i++) {
+                wrap_round(i, out, &a, &b);
+                memcpy(data + used, out, a);
+                memcpy(data + used + a, out + 100, b);
+                used += a + b;
+                steps[n++] = (struct ring_test_step){.op = RING_TEST_SEND, .len = (uint32_t)a};
+                steps[n++] = (struct ring_test_step){.op = RING_TEST_SEND, .len = (uint32_t)b};
+                steps[n++] = (struct ring_test_step){.op = RING_TEST_RECV, .len = WRAP_IN};
+                steps[n++] = (struct ring_test_step){.op = RING_TEST_RECV, .len = WRAP_IN};
+            }
+            long ran = ring_test_try_steps(&r, steps, n, data, in, sizeof data);
+            ck_assert_msg(ran >= 1 && (size_t)ran <= n,
+                          "the student's process answered %ld steps of %zu, which cannot be", ran,
+                          n);
+            for (size_t s = 0; s < (size_t)ran; s += 4) {
+                unsigned i = first + (unsigned)(s / 4);
+                wrap_round(i, out, &a, &b);
+                for (size_t t = s; t < s + 4 && t < (size_t)ran; t++)
+                    expect_step_ok(&steps[t], mode);
+                ck_assert_msg((size_t)ran >= s + 4,
+                              "the student's process stopped after %ld steps without a failure",
+                              ran);
+                const unsigned char *got_a = in + (s / 2) * WRAP_IN, *got_b = got_a + WRAP_IN;
+                size_t got = (size_t)steps[s + 2].got;
+                ck_assert_msg(got == a && memcmp(got_a, out, a) == 0,
+                              "%s: message of %zu bytes came back as %zu bytes%s (after %llu bytes "
+                              "through a 256-byte ring)",
+                              mode_name(mode), a, got, got == a ? " with different contents" : "",
+                              (unsigned long long)bytes);
+                got = (size_t)steps[s + 3].got;
+                ck_assert_msg(got == b && memcmp(got_b, out + 100, b) == 0,
+                              "%s: message of %zu bytes came back wrong across the end of the ring",
+                              mode_name(mode), b);
+                bytes += RING_RECORD_SIZE(a) + RING_RECORD_SIZE(b);
+            }
         }
         struct view v = view_ring(name); /* the indices, as the test's own mapping shows them */
         uint64_t head = atomic_load(&v.shared->head), tail = atomic_load(&v.shared->tail);
