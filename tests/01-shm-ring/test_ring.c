@@ -5,9 +5,9 @@
  * part of the lab (test_ring_setup.c, test_ring_messages.c,
  * test_ring_streams.c, test_ring_peers.c, test_ring_wakeups.c; shared
  * helpers in ring_helpers.c). The table below declares every test with its
- * points, timeout and hint: that table is the only place points are set. Tests that cover both
- * parts run Part A (RING_LOCK) first, then Part B (RING_LOCKFREE), and name the part when they
- * fail.
+ * points, timeout and hint: that table is the only place points are set.
+ * Tests that cover both parts run Part A (RING_LOCK) first, then Part B
+ * (RING_LOCKFREE), and name the part when they fail.
  *
  * These tests run in the checker, a process with no student code
  * (tests/grader/boundary.h): each ring_*() call here goes to the student's

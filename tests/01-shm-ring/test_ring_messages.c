@@ -1,7 +1,8 @@
 /*
- * test_ring_messages.c - lab 01, step 2: messages in one process (ring_message.c):
- * wraparound, full and empty, sizes, the end of the stream, the stop flag;
- * and the trace of the segment's steps and of a real sleep and wake-up.
+ * test_ring_messages.c - lab 01, step 2: messages in one process
+ * (ring_message.c): wraparound, full and empty, sizes, the end of the
+ * stream, the stop flag; and the trace of the segment's steps and of a real
+ * sleep and wake-up.
  */
 #include <errno.h>
 #include <fcntl.h>

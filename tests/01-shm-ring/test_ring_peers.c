@@ -1,7 +1,7 @@
 /*
- * test_ring_peers.c - lab 01, step 5: a peer that dies (ring_peer.c), a lock held by
- * a process that died, and waiting without burning a core (CPU time read
- * from /proc of the student's process).
+ * test_ring_peers.c - lab 01, step 5: a peer that dies (ring_peer.c), a
+ * lock held by a process that died, and waiting without burning a core (CPU
+ * time read from /proc of the student's process).
  */
 #include <errno.h>
 #include <fcntl.h>

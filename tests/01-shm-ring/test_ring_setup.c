@@ -1,8 +1,8 @@
 /*
- * test_ring_setup.c - lab 01, step 1: create and attach (ring_segment.c): the object,
- * its name, its size and mode, the checks an attach makes before it trusts
- * what it mapped, and the roles. Objects that are not rings are made, and
- * rings damaged, through this process's own mapping.
+ * test_ring_setup.c - lab 01, step 1: create and attach (ring_segment.c):
+ * the object, its name, its size and mode, the checks an attach makes
+ * before it trusts what it mapped, and the roles. Objects that are not
+ * rings are made, and rings damaged, through this process's own mapping.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,8 +1,9 @@
 /*
- * test_ring_streams.c - lab 01's streams: a million mixed messages between two processes,
- * and 200 000 between two threads sharing one ring (also graded under
- * ThreadSanitizer). The messages are made here and cross to the student's
- * process in batches (ring_test.h); every one that arrives is checked here.
+ * test_ring_streams.c - lab 01's streams: a million mixed messages between
+ * two processes, and 200 000 between two threads sharing one ring (also
+ * graded under ThreadSanitizer). The messages are made here and cross to
+ * the student's process in batches (ring_test.h); every one that arrives is
+ * checked here.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 /*
- * test_ring_wakeups.c - lab 01: lost wake-ups. The counter, a ping-pong with a peer
- * that answers at once, and the handshake checked directly, the sleeper's
- * half played here on this process's own mapping of the ring.
+ * test_ring_wakeups.c - lab 01: lost wake-ups. The counter, a ping-pong
+ * with a peer that answers at once, and the handshake checked directly, the
+ * sleeper's half played here on this process's own mapping of the ring.
  */
 #include <errno.h>
 #include <fcntl.h>
