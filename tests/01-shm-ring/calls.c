@@ -21,10 +21,13 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kit_calls.h"
@@ -72,6 +75,9 @@
           (PTR, struct ring *, out), (PTR, struct ring_test_trips *, how))              \
     CALL3((RET, int), ring_test_handshake_waker, (PTR, struct ring *, r),                         \
           (VALUE, int, consumer_wakes), (VALUE, long, rounds))                                    \
+    CALL4((RET, int), ring_test_doomed_peer, (STRING, const char *, name), (VALUE, int, role),    \
+          (BYTES_IN, const int *, values, (size_t)count * sizeof(int)), (VALUE, int, count))        \
+    CALL1((RET, int), ring_test_reap, (VALUE, int, pid))                                          \
     CALL1((RET, int), ring_test_hold_lock, (PTR, struct ring *, r))                               \
     CALL1((RET, int), ring_test_limit_file_size, (VALUE, long, bytes))
 
@@ -329,6 +335,60 @@ int ring_test_handshake_waker(struct ring *r, int consumer_wakes, long rounds)
         }
     }
     return 0;
+}
+
+int ring_test_doomed_peer(const char *name, int role, const int *values, int count)
+{
+    int ready[2];
+    if (pipe(ready) == -1)
+        return -1;
+    pid_t pid = fork();
+    if (pid == -1) {
+        close(ready[0]);
+        close(ready[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(ready[0]);
+        struct ring r;
+        int err = ring_attach(&r, name, (enum ring_role)role) == -1 ? errno : 0;
+        if (write(ready[1], &err, sizeof err) != sizeof err || err != 0)
+            _exit(RING_TEST_EOF);
+        close(ready[1]);
+        for (int i = 0; i < count; i++) {
+            char buf[2048];
+            size_t len;
+            if (role == RING_PRODUCER && ring_send(&r, &values[i], sizeof values[i]) == -1)
+                _exit(RING_TEST_SEND);
+            if (role != RING_PRODUCER && ring_recv(&r, buf, sizeof buf, &len) != 1)
+                _exit(RING_TEST_RECV);
+        }
+        struct timespec pause = {0, 300 * 1000 * 1000}; /* the peer then waits for us */
+        while (nanosleep(&pause, &pause) == -1 && errno == EINTR)
+            ;
+        raise(SIGKILL); /* no ring_detach, no end of stream: a crash */
+        _exit(RING_TEST_EOF);
+    }
+    close(ready[1]);
+    int err = EIO; /* it died before it could say */
+    ssize_t n;
+    while ((n = read(ready[0], &err, sizeof err)) == -1 && errno == EINTR)
+        ;
+    close(ready[0]);
+    if (n != sizeof err || err != 0) {
+        waitpid(pid, NULL, 0); /* it failed: reaped, not left behind */
+        errno = n == sizeof err ? err : EIO;
+        return -1;
+    }
+    return pid;
+}
+
+int ring_test_reap(int pid)
+{
+    pid_t got;
+    while ((got = waitpid(pid, NULL, 0)) == -1 && errno == EINTR)
+        ;
+    return (int)got;
 }
 
 int ring_test_hold_lock(struct ring *r)

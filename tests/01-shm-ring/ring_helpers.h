@@ -91,6 +91,7 @@ struct child start_child(child_body body, const void *arg);
 void say_ready(int ready_fd);
 void expect_ready(struct child *c, const char *who);
 void expect_child_ok(pid_t pid, int timeout_ms, const char *who);
+int zombie_status(pid_t pid, int timeout_ms);
 void watch_ring(struct ring_watch *w, struct ring *r, const char *name);
 void fail_if_ring_stalled(struct ring_watch *w, enum ring_mode mode, const char *doing);
 

@@ -135,6 +135,23 @@ long ring_test_echo(struct ring *in, struct ring *out, struct ring_test_trips *h
  */
 int ring_test_handshake_waker(struct ring *r, int consumer_wakes, long rounds);
 
+/*
+ * A peer that dies, as a child of the student process (so that, dead, it
+ * stays a zombie of the process that waits for it, as a crashed peer
+ * forked by its partner does). Forks; the child attaches to ring `name` as
+ * role (RING_PRODUCER or RING_CONSUMER), says so, then sends the count
+ * values (each as a message of sizeof(int) bytes) or receives count
+ * messages, sleeps 300 ms and kills itself with SIGKILL, without detaching.
+ * If a send or receive fails, it exits with RING_TEST_SEND or RING_TEST_RECV
+ * instead. Nobody waits for it. Returns its pid once it has attached, or -1
+ * with the errno of its ring_attach().
+ */
+int ring_test_doomed_peer(const char *name, int role, const int *values, int count);
+
+/* Waits for (reaps) the doomed peer pid, once the test has seen it dead.
+ * Returns its pid, or -1 with errno, as waitpid() does. */
+int ring_test_reap(int pid);
+
 /* Takes the ring's Part A lock in the student process and keeps it: that
  * process then dies holding it. Returns pthread_mutex_lock()'s result. */
 int ring_test_hold_lock(struct ring *r);
