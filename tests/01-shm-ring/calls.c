@@ -312,19 +312,17 @@ int ring_test_handshake_waker(struct ring *r, int consumer_wakes, long rounds)
     for (long round = 1; round <= rounds; round++) {
         if (wait_round(p, &p->go, round) == -1)
             return 0; /* the checker stopped */
-        /* First, the ring back to where the last round started: empty (or
-         * full) again. It moves the other index (tail, or head) than the one
-         * the checker's sleeper watches, and neither its flag nor its word. */
+        /* The lab's waker, at once. */
         char byte;
         size_t len;
-        int rc = 0;
-        if (round > 1 && consumer_wakes)
+        int rc = consumer_wakes ? ring_recv(r, &byte, 1, &len) : ring_send(r, "w", 1);
+        /* Then the ring back to where the round started: empty (or full)
+         * again. It moves the other index (tail, or head) than the one the
+         * checker's sleeper watches, and neither its flag nor its word. */
+        if (rc != -1 && consumer_wakes)
             rc = ring_try_send(r, "f", 1);
-        else if (round > 1)
+        else if (rc != -1)
             rc = ring_try_recv(r, &byte, 1, &len) == 1 ? 0 : -1;
-        /* Then the lab's waker. */
-        if (rc == 0)
-            rc = consumer_wakes ? ring_recv(r, &byte, 1, &len) : ring_send(r, "w", 1);
         int err = errno;
         if (rc == -1)
             atomic_store(&p->halt, 1);

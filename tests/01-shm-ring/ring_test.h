@@ -128,9 +128,9 @@ long ring_test_echo(struct ring *in, struct ring *out, struct ring_test_trips *h
 
 /*
  * The lab's half of the handshake test: for each round, waits until the
- * page's `go` says so, puts the ring back as the last round found it
- * (ring_try_recv(), or ring_try_send()), calls ring_send(r, "w", 1) (or,
- * consumer_wakes, ring_recv() of one byte) and stores `done`. Returns 0, or
+ * page's `go` says so, calls ring_send(r, "w", 1) (or, consumer_wakes,
+ * ring_recv() of one byte) at once, puts the ring back as the round found
+ * it (ring_try_recv(), or ring_try_send()) and stores `done`. Returns 0, or
  * -1 with the errno of the call that failed.
  */
 int ring_test_handshake_waker(struct ring *r, int consumer_wakes, long rounds);

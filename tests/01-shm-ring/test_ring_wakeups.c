@@ -391,8 +391,8 @@ static long handshake_misses(bool consumer_wakes, int *err)
         if (!saw_it && atomic_load(sleeping) == 1 && atomic_load(wakeup) == wakes)
             misses++;
         atomic_store(sleeping, 0);
-        /* The student's process puts the ring back as the round started
-         * (empty, or full) when the next round begins. */
+        /* The student's process has put the ring back as the round started
+         * (empty, or full) before it stored `done`. */
     }
     atomic_store(&p->halt, 1);
     pthread_join(waker, NULL);
