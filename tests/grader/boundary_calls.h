@@ -118,7 +118,7 @@ enum boundary_call_index { KIT_CALLS LAB_CALLS BOUNDARY_CALL_COUNT };
         __typeof__(name) o_ = name;                                                                \
         const bool give_ = give;                                                                   \
         bmsg_put_bytes(&c_.msg, o_, sizeof *o_);                                                   \
-        fds(BOUNDARY_PUT_FIELD)                                                                    \
+        fds(BOUNDARY_PUT_FIELD)(void) give_; /* a struct may have no descriptor */                 \
     }
 #define BOUNDARY_PUT_FIELD(field) bcall_put_fd(&c_, o_ ? o_->field : -1, give_);
 #define BOUNDARY_PUT_CALLBACK(type, name, arg)                                                     \
@@ -282,7 +282,7 @@ LAB_CALLS
         __typeof__(name) o_ = name;                                                                \
         const bool move_ = move;                                                                   \
         agent_put_copy(f_, o_);                                                                    \
-        fds(BOUNDARY_BACK_FIELD)                                                                   \
+        fds(BOUNDARY_BACK_FIELD)(void) move_;                                                      \
     }
 #define BOUNDARY_BACK_FIELD(field) agent_move_fd(f_, o_ ? o_->field : -1, move_);
 #define BOUNDARY_BACK_CALLBACK(type, name, arg)

@@ -161,6 +161,10 @@ typedef void (*grade_describe_fn)(void *arg, char *out, size_t size);
 void grade_watch_start(grade_progress_fn progress, grade_describe_fn describe, void *arg,
                        int stall_ms, volatile sig_atomic_t *stop_flag);
 const char *grade_watch_stop(void);
+/* The next watch kills the test's children except pid, until grade_watch_stop():
+ * a child that must end its wait by the stop flag (the process running the
+ * student's ring, tests/01-shm-ring), so the test can say why it waited. */
+void grade_watch_spare(pid_t pid);
 uint64_t grade_progress_of_processes(void *unused);
 void grade_describe_processes(void *unused, char *out, size_t size);
 

@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,11 +75,11 @@ void grade_waiting_for(const char *fmt, ...)
 
 void harness_called(const char *fn)
 {
-    static const char *last;
-    if (channel_fd != -1 && fn != last) { /* once per change: tests call in loops */
-        last = fn;
+    /* Once per change: tests call in loops. Atomic: across the boundary, a
+     * test's threads call at once (lab 01). */
+    static const char *_Atomic last;
+    if (channel_fd != -1 && atomic_exchange(&last, fn) != fn)
         send_signed("CALLED", fn);
-    }
 }
 
 /* ---- talking to the judge ---- */
