@@ -192,13 +192,13 @@ build_lab() {
     bins=$(echo "$plan" | cut -d'|' -f3)
     # Under ThreadSanitizer only the threaded tests run again: no programs.
     [ "$variant_san" = thread ] && bins=$(printf '%s\n' $bins | grep -E '/(test|agent)_')
-    if built_from_pristine "$variant" "$objects" "$bins"; then
+    if built_from_pristine "$variant" "$objects" "$bins" && up_to_date "$variant_san" "$objects" "$bins"; then
         echo "== lab $name ($variant): the files are those the kit was prepared from; its build is used as it is ==" \
             >>"$out/parts/build-$name.log"
         pristine[$name/$variant]=1
         return 0
     fi
-    if built_in_jail_before "$variant" "$objects" "$bins"; then
+    if built_in_jail_before "$variant" "$objects" "$bins" && up_to_date "$variant_san" "$objects" "$bins"; then
         echo "== lab $name ($variant): a jail built these very files before; its objects and binaries are used as they are ==" \
             >>"$out/parts/build-$name.log"
         return 0
@@ -277,7 +277,6 @@ built_from_pristine() {
     local record="$build_root/$1/$impl/pristine.sha256" o src sum
     [ -s "$record" ] || return 1
     for o in $3; do [ -x "$kit/$o" ] || return 1; done
-    kit_side_older "$1" "$3" || return 1
     for o in $2; do
         [ -f "$kit/$o" ] || return 1
         src=${o#build/*/}
@@ -314,19 +313,14 @@ built_in_jail_before() { # VARIANT OBJECTS BINS
         [ -f "$kit/$f" ] || return 1
         grep -qxF "$(sha256sum "$f" | cut -d' ' -f1)  $f" "$record" || return 1
     done
-    kit_side_older "$1" "$3"
 }
-# kit_side_older VARIANT BINS: true when no object of the kit's side of the
-# binaries (a test, the grader, a given file, common/) is newer than any of
-# them: make grade-given ran before us, and what it rebuilt must be linked in
-# again, whoever built the binary.
-kit_side_older() {
-    local f
-    for f in $2; do
-        [ -z "$(find "$kit/build/$1/$impl/tests" "$kit/build/$1/tests/grader" \
-            "$kit/build/$1/$impl/$(basename "$(dirname "$f")")" "$kit/build/$1/common" \
-            -name '*.[oa]' -newer "$kit/$f" -print -quit 2>/dev/null)" ] || return 1
-    done
+# up_to_date SAN OBJECTS BINS: make itself says (make -q, which runs nothing)
+# that the binaries are newer than everything they are linked from, the
+# student's objects taken as they are (-o): a test, the grader or a given
+# file that make grade-given rebuilt since must be linked in again.
+up_to_date() {
+    /usr/bin/make -q --no-print-directory DEPS_DONE=1 IMPL="$impl" SAN="$1" HIDDEN="$hidden" \
+        $(for o in $2; do printf -- '-o %s ' "$o"; done) $3 >/dev/null 2>&1
 }
 build_root=$(dirname "$build")
 if [ -z "$no_build" ]; then
