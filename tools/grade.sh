@@ -235,7 +235,7 @@ build_lab() {
     for o in $bins; do copies+=(--copy-out "$kit/$o"); done
     echo "== linking lab $name ($variant) ==" >>"$out/parts/build-$name.log"
     lab_dir=$(dirname "$(echo $bins | cut -d' ' -f1)") # one line, newlines or spaces
-    jail_step "linking your files" "${views[@]}" --view "$kit/tests" --view "$kit/build" \
+    jail_step "linking your files" "${views[@]}" --view "$kit/tests" --view "$kit/build/$variant" \
         --scratch "$kit/$lab_dir:512:$kit/$lab_dir" "${copies[@]}" --cwd "$kit" -- \
         "${make_cmd[@]}" $(for o in $objects; do printf -- '-o %s ' "$o"; done) $bins || return
     record_jailed_build "$variant" "$objects" "$bins"
