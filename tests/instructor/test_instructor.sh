@@ -18,7 +18,7 @@ build=${1:?usage: test_instructor.sh BUILD_DIR}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 json_check="$top/$build/tests/instructor/json_check"
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/ipckit-instructor-XXXXXX")
-trap 'rm -rf "$scratch"' EXIT
+trap '[ -n "${KEEP_SCRATCH:-}" ] || rm -rf "$scratch"' EXIT # KEEP_SCRATCH=1 keeps it, to look
 source "$top/tests/instructor/lib.sh"
 logged() { # logged LOG COMMAND...: runs COMMAND with its output in LOG
     local log=$1

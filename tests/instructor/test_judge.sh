@@ -28,7 +28,7 @@ source "$top/tests/instructor/lib.sh"
 json_check="$top/$build/tests/instructor/json_check"
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/ipckit-adversarial-XXXXXX")
 chmod 711 "$scratch"
-trap 'rm -rf "$scratch"' EXIT
+trap '[ -n "${KEEP_SCRATCH:-}" ] || rm -rf "$scratch"' EXIT # KEEP_SCRATCH=1 keeps it, to look
 if [ "$(id -u)" -ne 0 ]; then
     echo "  FAIL  not run: the containment of submissions needs root (run make test as root)"
     echo
