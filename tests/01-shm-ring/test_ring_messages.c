@@ -393,13 +393,25 @@ START_TEST(trace_shows_segment_steps_and_no_needless_waits)
 }
 END_TEST
 
+/* The ring, and the student process that consumes from it. */
+struct sleepy {
+    const char *name;
+    pid_t consumer;
+};
+
 static void sleepy_producer_child(const void *arg, int ready_fd)
 {
+    const struct sleepy *s = arg;
     struct ring r;
-    if (ring_attach(&r, arg, RING_PRODUCER) == -1)
+    if (ring_attach(&r, s->name, RING_PRODUCER) == -1)
         child_fail(CHILD_ATTACH_FAILED, "ring_attach as producer");
     say_ready(ready_fd);
-    clock_sleep_ms(300); /* long enough for the consumer to fall asleep */
+    /* Until the consumer really sleeps, seen from outside (the call it is
+     * asleep in), at most 5 s; then 50 ms more. A fixed pause was too short
+     * on a loaded machine, where the consumer had not reached its wait. */
+    for (int waited = 0; waited < 500 && grade_blocked_call(s->consumer) == NULL; waited++)
+        clock_sleep_ms(10);
+    clock_sleep_ms(50);
     if (ring_send(&r, "wake up", 7) == -1)
         child_fail(CHILD_SEND_FAILED, "ring_send");
     if (ring_send_eof(&r) == -1)
@@ -418,7 +430,8 @@ START_TEST(trace_shows_sleep_and_wake)
         struct ring r;
         create_ring(&r, name, 4096, mode, RING_CONSUMER);
         trace_to(path);
-        struct child c = start_child(sleepy_producer_child, name);
+        struct sleepy sleepy = {name, boundary_agent_pid()};
+        struct child c = start_child(sleepy_producer_child, &sleepy);
         expect_ready(&c, "producer");
         char buf[16];
         size_t len;
