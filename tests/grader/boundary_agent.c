@@ -172,7 +172,10 @@ int agent_take_fd(struct agent_frame *f, bool given)
         f->lent_ref[i] = given ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, BOUNDARY_FD_FLOOR);
         return number;
     }
-    if (dup3(fd, number, cloexec ? O_CLOEXEC : 0) == -1) {
+    bmsg_numbers_lock();
+    int installed = dup3(fd, number, cloexec ? O_CLOEXEC : 0);
+    bmsg_numbers_unlock();
+    if (installed == -1) {
         f->in->bad = true;
         close(fd);
         return -1;
@@ -342,7 +345,9 @@ static void serve_call(int conn, struct bmsg *in, struct bmsg *out)
         _exit(3);
     }
     int held[BOUNDARY_BUSY_MAX];
+    bmsg_numbers_lock(); /* another thread may be receiving descriptors */
     int held_count = hold_busy_numbers(busy, busy_len, held);
+    bmsg_numbers_unlock();
     struct agent_frame f;
     memset(&f, 0, sizeof f);
     f.in = in;

@@ -418,6 +418,7 @@ void bcall_take_fd(struct bcall *c, int *where)
     bool cloexec;
     int fd = bmsg_get_fd(&c->msg, &number, &cloexec);
     int result = number;
+    bmsg_numbers_lock();
     if (fd != -1 && fd == number) {
         fcntl(fd, F_SETFD, cloexec ? FD_CLOEXEC : 0); /* it came in at its own number */
     } else if (fd != -1) {
@@ -439,6 +440,7 @@ void bcall_take_fd(struct bcall *c, int *where)
             pthread_mutex_unlock(&boundary_lock);
         }
     }
+    bmsg_numbers_unlock();
     if (where != NULL)
         *where = result;
     else if (fd != -1)

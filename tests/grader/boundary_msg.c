@@ -5,6 +5,8 @@
 #define _GNU_SOURCE /* struct ucred, MSG_CMSG_CLOEXEC */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -13,6 +15,19 @@
 #include "boundary_msg.h"
 
 enum { TAG_I64 = 'i', TAG_BYTES = 'b', TAG_NULL = 'n', TAG_FD = 'f' };
+
+/* See bmsg_numbers_lock() (boundary_msg.h). */
+static pthread_mutex_t numbers_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void bmsg_numbers_lock(void)
+{
+    pthread_mutex_lock(&numbers_lock);
+}
+
+void bmsg_numbers_unlock(void)
+{
+    pthread_mutex_unlock(&numbers_lock);
+}
 
 /* Every frame starts with this; "IPCK" in the magic. */
 struct frame_header {
@@ -297,13 +312,25 @@ int bmsg_recv(int sock, struct bmsg *m)
                              .msg_iovlen = 1,
                              .msg_control = control.buf,
                              .msg_controllen = sizeof control.buf};
-        ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-        if (n == -1 && errno == EINTR)
+        /* Wait first, unlocked; then receive and move the descriptors
+         * apart under the numbers lock, so no other thread's install at a
+         * chosen number (bmsg_numbers_lock()) meets one arriving. */
+        struct pollfd p = {.fd = sock, .events = POLLIN};
+        if (poll(&p, 1, -1) == -1) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        pthread_mutex_lock(&numbers_lock);
+        ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+        int nfds = 0;
+        if (n >= 0)
+            take_control(&msg, m, &nfds);
+        pthread_mutex_unlock(&numbers_lock);
+        if (n == -1 && (errno == EINTR || errno == EAGAIN))
             continue;
         if (n == -1)
             break;
-        int nfds = 0;
-        take_control(&msg, m, &nfds);
         if (n == 0) {
             result = 0;
             break;

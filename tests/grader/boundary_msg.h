@@ -64,6 +64,16 @@ void bmsg_put_fd_as(struct bmsg *m, int fd, int number);
  * a number came; *number gets the sender's number and *cloexec its flag. */
 int bmsg_get_fd(struct bmsg *m, int *number, bool *cloexec);
 
+/*
+ * Installing a received descriptor at a number of our choice (dup3) in a
+ * process with threads races with another thread's recvmsg(), which the
+ * kernel may give that very number a moment before: dup3() would close
+ * it. bmsg_recv() receives under this lock, and whoever installs holds it
+ * from checking the number to dup3().
+ */
+void bmsg_numbers_lock(void);
+void bmsg_numbers_unlock(void);
+
 /* Sends m whole. Returns 0, or -1 with errno. */
 int bmsg_send(int sock, const struct bmsg *m);
 /*
