@@ -405,13 +405,15 @@ grade: deps
 .PHONY: grade-build grade-prepare grade-given grade-plan grade-record
 # It compiles the student's files too, outside any jail: run it on the kit's
 # own sources only (a pristine kit, the reference). It records which sources
-# it built from (PRISTINE), so grading can use those builds as they are for a
-# lab whose files a submission left untouched.
+# it built from and the objects it made of them (PRISTINE), so grading can
+# use those builds as they are for a lab whose files a submission left
+# untouched (and whose objects no jail has since replaced).
 PRISTINE = $(BUILD)/$(IMPL)/pristine.sha256
 RECORD_LABS ?= $(GRADE_USED_LABS)
 define record-pristine
-$(Q)srcs="$(patsubst $(BUILD)/$(IMPL)/%.o,$(IMPL)/%.c,$(foreach lab,$(RECORD_LABS),$($(IMPL)_$(lab)_STUDENT)))"; \
-    { grep -vF -f <(printf '  %s\n' $$srcs) $(PRISTINE) 2>/dev/null; sha256sum $$srcs; } >$(PRISTINE).new && \
+$(Q)objs="$(foreach lab,$(RECORD_LABS),$($(IMPL)_$(lab)_STUDENT))"; \
+    srcs="$(patsubst $(BUILD)/$(IMPL)/%.o,$(IMPL)/%.c,$(foreach lab,$(RECORD_LABS),$($(IMPL)_$(lab)_STUDENT)))"; \
+    { grep -vF -f <(printf '  %s\n' $$srcs $$objs) $(PRISTINE) 2>/dev/null; sha256sum $$srcs $$objs; } >$(PRISTINE).new && \
     mv $(PRISTINE).new $(PRISTINE)
 endef
 grade-build: $(GRADE_BUILT) $(if $(SAN),,$(GRADER_TOOLS) $(LIBC_NAMES))

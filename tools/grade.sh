@@ -271,7 +271,9 @@ check_integrity() {
 }
 # built_from_pristine VARIANT OBJECTS BINS: true when the kit's own build
 # (make grade-prepare) made every one of them from exactly the student
-# sources that are there now: a lab a submission left untouched.
+# sources that are there now: a lab a submission left untouched. The objects
+# must be the very ones it made: a jail that compiled other sources into the
+# same place since (a fix graded, then reverted) leaves objects of its own.
 declare -A compiled=() pristine=() plans=()
 built_from_pristine() {
     local record="$build_root/$1/$impl/pristine.sha256" o src sum
@@ -283,6 +285,7 @@ built_from_pristine() {
         src=${src%.o}.c
         sum=$(sha256sum "$src" 2>/dev/null | cut -d' ' -f1)
         grep -qxF "$sum  $src" "$record" || return 1
+        grep -qxF "$(sha256sum "$o" | cut -d' ' -f1)  $o" "$record" || return 1
     done
 }
 # What a jail built, by content: the student's sources, and the objects and

@@ -469,8 +469,12 @@ int contain_list_others(const struct containment *c, const struct test_unit *u, 
         struct proc_entry e;
         if (family[i] == u->top || family[i] == u->test || proc_entry_read(family[i], &e) == -1)
             continue; /* one of ours, or already gone */
-        if (e.state == 'Z' && e.ppid == judge)
-            continue; /* an orphan that already ended; we reap it below */
+        /* An orphan that already ended, whose reaper is us or the jail's
+         * init: it is on its way out (its parent ended before it could wait,
+         * e.g. the copy of a student process made for a test's child), not a
+         * leak. A zombie with a living parent in the test is one. */
+        if (e.state == 'Z' && (e.ppid == judge || (u->top > 0 && e.ppid == u->top)))
+            continue;
         pids[found++] = e.pid;
     }
     return found;

@@ -108,6 +108,14 @@ grade_all() { # the attacks that depend on the path (make grade is what a studen
     for name in $path_attacks; do
         grade_one "$name"
     done
+    # Then one of them puts the skeleton back (files as old as the kit's):
+    # the grade is the skeleton's, never that of the objects the jail
+    # compiled from the attack's sources into the same place.
+    local kit="$scratch/grade/reads_hidden/kit"
+    cp -a "$template/labs/02-pipe/." "$kit/labs/02-pipe/"
+    NO_COLOR=1 timeout -k 5 120 make -C "$kit" --no-print-directory grade LAB=02 DEPS_DONE=1 HIDDEN=1 \
+        GRADE_LOCK_DOWN=1 POINTS_DIR="$scratch/points" GRADE_DIR="$scratch/grade/reverted" \
+        >"$scratch/grade/reverted.log" 2>&1
 }
 gradescope_image() { # the lab 02 autograder, set up once as Gradescope builds its image
     # The zip's kit is the template's sources: with the template's build in
@@ -159,6 +167,9 @@ while IFS=$'\t' read -r name points pattern; do
     check "$name: lab 02 scores $points (got $got)" test "$got" = "$points" || lost_points "$results"
     check "$name: the report says '$pattern'" grep -qF -- "$pattern" "$results"
 done < <(awk -F'\t' -v names=" $path_attacks " 'index(names, " " $1 " ")' "$expect")
+
+check "a submission put back to the skeleton scores the skeleton's 0 (got $(lab_score "$scratch/grade/reverted/results.json" 02-pipe))" \
+    test "$(lab_score "$scratch/grade/reverted/results.json" 02-pipe)" = 0
 
 # Output made to look like the grader's: in the terminal table it is the
 # student's, escaped and indented; the reports stay valid.
