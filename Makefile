@@ -198,11 +198,18 @@ $(Q)$(CC) -no-pie -Wl,--unresolved-symbols=ignore-all $^ $(CHECK_LIBS) $(LDLIBS)
     $@.bin --list >$@.tmp && mv $@.tmp $@; status=$$?; rm -f $@.bin $@.tmp; exit $$status
 endef
 
+# Asked of the shell once per make, not once per lab (a make starts often:
+# grading runs several per lab): the sources with a main(), and the student
+# files every lab's MANIFEST names, as labs/NN-name/file.c (comments dropped).
+MAIN_SOURCES   := $(shell grep -l '^int main' $(wildcard labs/*/*.c solutions/*/*.c tests/*/*.c) /dev/null)
+MANIFEST_FILES := $(shell awk '{ sub(/\#.*/, ""); f = FILENAME; sub(/MANIFEST$$/, "", f) } NF { print f $$1 }' \
+                      $(wildcard labs/*/MANIFEST) /dev/null)
+
 define LAB_RULES
 $(1)_$(2)_OWN     := $$(wildcard $(1)/$(2)/*.c)
 $(1)_$(2)_OVERLAY := $$(if $$(filter solutions,$(1)),$$(filter-out $$(patsubst solutions/%,labs/%,$$($(1)_$(2)_OWN)),$$(wildcard labs/$(2)/*.c)))
 $(1)_$(2)_SRCS    := $$($(1)_$(2)_OWN) $$($(1)_$(2)_OVERLAY)
-$(1)_$(2)_MAINS   := $$(shell grep -l '^int main' $$($(1)_$(2)_SRCS) /dev/null)
+$(1)_$(2)_MAINS   := $$(filter $$($(1)_$(2)_SRCS),$(MAIN_SOURCES))
 $(1)_$(2)_LIB     := $$(foreach f,$$(filter-out $$($(1)_$(2)_MAINS),$$($(1)_$(2)_SRCS)),$(BUILD)/$(1)/$(2)/$$(notdir $$(f:.c=.o))) \
                      $$(foreach u,$$(LAB_USES_$(2)),$$($(1)_$$(u)_LIB))
 $(1)_$(2)_PROGS   := $$(foreach f,$$($(1)_$(2)_MAINS),$(BUILD)/$(1)/$(2)/$$(basename $$(notdir $$(f))))
@@ -225,7 +232,7 @@ $(1)_$(2)_CALLS   := $$(wildcard tests/$(2)/calls.c)
 $(1)_$(2)_TALL    := $$(filter-out tests/$(2)/calls.c,$$(wildcard tests/$(2)/*.c))
 $(1)_$(2)_THIDDEN := $$(filter tests/$(2)/hidden_%,$$($(1)_$(2)_TALL))
 $(1)_$(2)_TPUBLIC := $$(filter-out $$($(1)_$(2)_THIDDEN),$$($(1)_$(2)_TALL))
-$(1)_$(2)_TSHARED := $$(filter-out $$(shell grep -l '^int main' $$($(1)_$(2)_TPUBLIC) /dev/null),$$($(1)_$(2)_TPUBLIC))
+$(1)_$(2)_TSHARED := $$(filter-out $(MAIN_SOURCES),$$($(1)_$(2)_TPUBLIC))
 $(1)_$(2)_TEST    := $$(if $$($(1)_$(2)_TPUBLIC),$(BUILD)/$(1)/$(2)/test_$(2))
 $(1)_$(2)_HTEST   := $$(if $$(HIDDEN),$$(if $$($(1)_$(2)_THIDDEN),$(BUILD)/$(1)/$(2)/hidden_$(2)))
 $(1)_$(2)_AGENT   := $$(if $$($(1)_$(2)_CALLS),$$(if $$($(1)_$(2)_TEST),$(BUILD)/$(1)/$(2)/agent_$(2)))
@@ -236,7 +243,7 @@ ALL_TESTS += $$($(1)_$(2)_AGENT) $$($(1)_$(2)_TEST) $$($(1)_$(2)_HTEST)
 # For grading: the student's objects (the lab's MANIFEST) are compiled in a
 # jail (tools/grade.sh, judge --step); everything else is "given" and built
 # here from the pristine kit: the lab's other objects and the tests' objects.
-$(1)_$(2)_STUDENT := $$(addprefix $(BUILD)/$(1)/$(2)/,$$(patsubst %.c,%.o,$$(filter %.c,$$(shell sed 's/\#.*//' labs/$(2)/MANIFEST 2>/dev/null))))
+$(1)_$(2)_STUDENT := $$(patsubst labs/$(2)/%.c,$(BUILD)/$(1)/$(2)/%.o,$$(filter labs/$(2)/%.c,$(MANIFEST_FILES)))
 $(1)_$(2)_GIVEN   := $$(filter-out $$($(1)_$(2)_STUDENT),$$(filter $(BUILD)/$(1)/$(2)/%,$$($(1)_$(2)_LIB)) $$(addsuffix .o,$$($(1)_$(2)_PROGS)))
 $(1)_$(2)_TOBJS   := $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_TPUBLIC) $$(if $$(HIDDEN),$$($(1)_$(2)_THIDDEN))) \
                      $$(if $$($(1)_$(2)_CALLS),$(BUILD)/$(1)/tests/$(2)/calls.checker.o $(BUILD)/$(1)/tests/$(2)/calls.agent.o)
@@ -624,6 +631,10 @@ help:
 -include $(wildcard slides/slides.mk labs/04-tcp-lifecycle/win/windows.mk \
                     tools/wire/wire.mk tools/live/live.mk)
 
-# The dependency files of this kit's own builds only: kit copies nested under
-# build/ (alternatives, mutants) name the same targets with their own paths.
--include $(shell find $(wildcard build/plain build/san-*) -name '*.d' 2>/dev/null)
+# The dependency files of what this make can build: its own variant and the
+# plain one (the grader's tools), for its IMPL only. Not those of kit copies
+# nested under build/ (alternatives, mutants), which name the same targets
+# with their own paths; and no more than needed, since reading them is most
+# of the time a make takes to start (and grading runs make often).
+DEP_ROOTS := $(filter-out %/$(filter-out $(IMPL),labs solutions),$(wildcard $(addsuffix /*,$(sort $(BUILD) build/plain))))
+-include $(if $(DEP_ROOTS),$(shell find $(DEP_ROOTS) -name '*.d' 2>/dev/null))
