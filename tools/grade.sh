@@ -258,14 +258,22 @@ check_integrity() {
         # student must define, so it is no grader name to compare with.
         case "$(basename "$o")" in hidden_* | calls.checker.o) ;; *) others+=("$o") ;; esac
     done
+    # The names those objects define, read once for every grading until one
+    # of them is rebuilt (they are the grader's, built outside any jail).
+    local names="$plain_build/$impl/tests/$name/integrity-names.txt" stale=""
+    for o in "${others[@]}" tests/grader/integrity.sh "${names_option[@]:1}"; do
+        [ "$o" -nt "$names" ] && stale=1
+    done
+    if [ -n "$stale" ] || [ ! -s "$names" ]; then
+        tests/grader/integrity.sh --print-names "${names_option[@]}" "${others[@]}" >"$names.$$" &&
+            mv "$names.$$" "$names"
+    fi
     # Paths relative to the kit: the step runs in (a copy of) it.
-    local names=()
-    case "${names_option[1]:-}" in "$plain_build"/*) names=(--libc-names "${names_option[1]}") ;; esac
-    views=(--view "$kit/tests/grader/integrity.sh" --view "$kit/labs/$name" --view "$kit/$plain_build/$impl/$name")
-    for o in "${others[@]}" "${names[@]:1}"; do views+=(--view "$kit/$o"); done
+    views=(--view "$kit/tests/grader/integrity.sh" --view "$kit/labs/$name" --view "$kit/$plain_build/$impl/$name"
+        --view "$kit/$names")
     violations=$(umask "$judge_umask" && env -u MAKEFLAGS "$judge" --step "checking your files" \
         --limit "$step_limit" --memory-mb "$step_memory_mb" --notes "$judge_notes" "${views[@]}" --cwd "$kit" -- \
-        /bin/bash tests/grader/integrity.sh "${names[@]}" . "labs/$name" "$plain_build/$impl/$name" "${others[@]}")
+        /bin/bash tests/grader/integrity.sh --names "$names" . "labs/$name" "$plain_build/$impl/$name")
     integrity_status[$name]=$?
     integrity_text[$name]=$violations
 }

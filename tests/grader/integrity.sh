@@ -2,12 +2,17 @@
 # integrity.sh - may these student object files be linked with the tests?
 #
 # usage: tests/grader/integrity.sh [--libc-names FILE] KIT_ROOT LAB_DIR OBJ_DIR [OTHER_OBJECTS...]
+#        tests/grader/integrity.sh --names FILE KIT_ROOT LAB_DIR OBJ_DIR
+#        tests/grader/integrity.sh --print-names [--libc-names FILE] OTHER_OBJECTS...
 #        tests/grader/integrity.sh --print-libc-names
 #   KIT_ROOT       the kit's folder (its path is ignored inside the objects)
 #   LAB_DIR        labs/NN-name: its MANIFEST names the student's files
 #   OBJ_DIR        where those files were compiled (FILE.c -> OBJ_DIR/FILE.o)
 #   OTHER_OBJECTS  the rest of the test program (tests, harness, common
 #                  library): a student file must not define their names
+#   --names        what --print-names printed for those objects: the grader's
+#                  objects change far less often than submissions come, so a
+#                  grader reads them once, not once per submission
 #   --libc-names   the names the C library and friends define, as printed by
 #                  --print-libc-names: a grader checking several labs reads
 #                  the libraries once (the longest step here) and passes them
@@ -28,7 +33,7 @@
 # Prints one line per violation; exit 0 when clean, 1 when not, 2 on misuse.
 set -uo pipefail
 
-usage="usage: integrity.sh [--libc-names FILE] KIT_ROOT LAB_DIR OBJ_DIR [OTHER_OBJECTS...]"
+usage="usage: integrity.sh [--libc-names FILE | --names FILE] KIT_ROOT LAB_DIR OBJ_DIR [OTHER_OBJECTS...]"
 for tool in nm readelf; do
     command -v "$tool" >/dev/null || { echo "integrity: not run: install binutils ($tool is missing)"; exit 2; }
 done
@@ -43,12 +48,47 @@ if [ "${1:-}" = --print-libc-names ]; then
     libc_names
     exit 0
 fi
-given_names=
-if [ "${1:-}" = --libc-names ]; then
+# other_names LIBC_NAMES_FILE OTHER_OBJECTS...: one line per name the rest of
+# the program defines ("taken", libc and friends included), and per name the
+# grader itself defines ("grader": the tests, the harness and the Check
+# library; the common library is the labs' too, so its names may be called).
+other_names() {
+    local given=$1 obj lib path
+    shift
+    {
+        if [ -n "$given" ]; then cat "$given"; else libc_names; fi
+        [ $# -gt 0 ] && nm -g --defined-only "$@" 2>/dev/null | awk 'NF >= 3 { print $3 }'
+    } | sort -u | sed 's/^/taken\t/'
+    {
+        for obj in "$@"; do
+            case "$obj" in *libipckit.a) ;; *) nm -g --defined-only "$obj" 2>/dev/null ;; esac
+        done | awk 'NF >= 3 { print $3 }'
+        for lib in libcheck.so libsubunit.so.0; do
+            path=$(${CC:-cc} -print-file-name="$lib" 2>/dev/null)
+            [ -f "$path" ] && nm -D --defined-only "$path" 2>/dev/null | awk 'NF >= 3 { sub(/@.*/, "", $3); print $3 }'
+        done
+    } | sort -u | sed 's/^/grader\t/'
+}
+
+given_names= names_file=
+case "${1:-}" in
+--names)
+    names_file=${2:?$usage}
+    [ -s "$names_file" ] || { echo "integrity: $names_file is empty or missing" >&2; exit 2; }
+    shift 2
+    ;;
+--print-names)
+    shift
+    if [ "${1:-}" = --libc-names ]; then given_names=${2:?$usage}; shift 2; fi
+    other_names "$given_names" "$@"
+    exit
+    ;;
+--libc-names)
     given_names=${2:?$usage}
     [ -s "$given_names" ] || { echo "integrity: $given_names is empty or missing" >&2; exit 2; }
     shift 2
-fi
+    ;;
+esac
 kit=${1:?$usage}
 lab_dir=${2:?$usage}
 obj_dir=${3:?$usage}
@@ -59,23 +99,11 @@ kit=$(cd "$kit" && pwd -P)
 work=$(mktemp -d "${TMPDIR:-/tmp}/ipckit-integrity-XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT
 
-# Names defined elsewhere in the program: libc and friends, and the given objects.
-{
-    if [ -n "$given_names" ]; then cat "$given_names"; else libc_names; fi
-    [ $# -gt 0 ] && nm -g --defined-only "$@" 2>/dev/null | awk 'NF >= 3 { print $3 }'
-} | sort -u >"$work/taken"
-
-# The grader's own names: what the tests, the harness and the Check library
-# define (the common library is the labs' too, so its names may be called).
-{
-    for obj in "$@"; do
-        case "$obj" in *libipckit.a) ;; *) nm -g --defined-only "$obj" 2>/dev/null ;; esac
-    done | awk 'NF >= 3 { print $3 }'
-    for lib in libcheck.so libsubunit.so.0; do
-        path=$(${CC:-cc} -print-file-name="$lib" 2>/dev/null)
-        [ -f "$path" ] && nm -D --defined-only "$path" 2>/dev/null | awk 'NF >= 3 { sub(/@.*/, "", $3); print $3 }'
-    done
-} | sort -u >"$work/grader"
+if [ -n "$names_file" ]; then cp "$names_file" "$work/names"; else other_names "$given_names" "$@" >"$work/names"; fi
+awk -F'\t' -v taken="$work/taken" -v grader="$work/grader" \
+    '$1 == "taken" { print $2 >taken } $1 == "grader" { print $2 >grader }' "$work/names"
+: >>"$work/taken"
+: >>"$work/grader"
 
 # The student's objects, each with the file it was compiled from.
 objects=()
