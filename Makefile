@@ -400,7 +400,7 @@ grade: deps
 	    { tail -n 30 $(GRADE_DIR)/build.log; echo "make grade: the grader itself did not build (above)" >&2; exit 3; }
 	$(if $(SAN),@$(MAKE) --no-print-directory DEPS_DONE=1 LAB=$(LAB) IMPL=$(IMPL) grade-given >>$(GRADE_DIR)/build.log 2>&1 || \
 	    { tail -n 30 $(GRADE_DIR)/build.log; echo "make grade: the grader itself did not build (above)" >&2; exit 3; })
-	$(if $(GRADE_TSAN_LABS),@$(MAKE) --no-print-directory DEPS_DONE=1 SAN=thread LAB=$(LAB) IMPL=$(IMPL) grade-given >>$(GRADE_DIR)/build.log 2>&1 || \
+	$(if $(GRADE_TSAN_LABS),@$(MAKE) --no-print-directory DEPS_DONE=1 SAN=thread GRADE_LABS="$(GRADE_TSAN_LABS)" IMPL=$(IMPL) grade-given >>$(GRADE_DIR)/build.log 2>&1 || \
 	    { tail -n 30 $(GRADE_DIR)/build.log; echo "make grade: the grader itself did not build (above)" >&2; exit 3; })
 	@tools/grade.sh --build $(BUILD) --impl $(IMPL) --out $(GRADE_DIR) --plain-build build/plain $(if $(SAN),--san $(SAN)) \
 	    $(if $(LAB),--lab $(firstword $(GRADE_LABS))) --memory-mb $(GRADE_MEMORY_MB) \
