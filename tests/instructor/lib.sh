@@ -5,6 +5,8 @@
 #   lab_score RESULTS_JSON LAB     the sum of that lab's tests' scores in a results.json
 #   total_score RESULTS_JSON       its top-level score
 #   lab_points BINARY...           every point a lab's test binaries declare (--list)
+#   built_template TOP DEST [LAB]  a pristine grading kit (hidden tests too) in
+#                                  DEST, built from make test's own build
 
 passed=0
 failed=0
@@ -102,4 +104,24 @@ csv_imports() {
             rows++
         }
         END { if (rows == 0) bad("no student"); exit failed }' "$csv"
+}
+
+# built_template TOP DEST [LAB]: a pristine kit with the hidden tests, as
+# grade-batch and Gradescope start from, built for every lab (or LAB). The
+# kit's own build of the skeletons (make test's build step made it, the
+# hidden tests too) is the pristine kit's: copied with its times, so
+# grade-prepare only builds what it lacks and records the sources. Building
+# such a kit from nothing is proven once, by Gradescope's setup.sh
+# (test_instructor.sh).
+built_template() {
+    local top=$1 dest=$2 lab=${3:-} variant part
+    "$top/tools/instructor/kit-copy.sh" "$dest" --hidden || return
+    for variant in plain san-thread; do
+        for part in common labs tests; do
+            [ -d "$top/build/$variant/$part" ] || continue
+            mkdir -p "$dest/build/$variant"
+            cp -a "$top/build/$variant/$part" "$dest/build/$variant/"
+        done
+    done
+    make -C "$dest" --no-print-directory -s -j2 DEPS_DONE=1 HIDDEN=1 LAB="$lab" grade-prepare >/dev/null
 }

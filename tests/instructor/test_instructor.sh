@@ -37,7 +37,11 @@ mkdir -p "$scratch/class"
 mv "$scratch/fixtures/correct" "$scratch/fixtures/fails_some.tar.gz" "$scratch/fixtures/edits_test" "$scratch/class/"
 mkdir "$scratch/class/o'brien, \"jr\"" # a name a CSV must quote
 batch="$scratch/batch"
-"$top/tools/instructor/grade-batch.sh" "$scratch/class" "$batch" 2 300 02 >"$scratch/batch.log" 2>&1 &
+# The batch copies a kit built from make test's own build (building one from
+# nothing is setup.sh's, below).
+built_template "$top" "$scratch/template" 02 &&
+    GRADE_BATCH_TEMPLATE="$scratch/template" "$top/tools/instructor/grade-batch.sh" "$scratch/class" "$batch" 2 300 02 \
+        >"$scratch/batch.log" 2>&1 &
 batch_pid=$!
 
 # ---- 2. Gradescope ----------------------------------------------------------

@@ -70,18 +70,7 @@ expect_of() { awk -F'\t' -v n="$1" -v f="$2" '$1 == n { print $f }' "$expect"; }
 # test_batch.sh's class) copy it instead of building their own
 # (GRADE_BATCH_TEMPLATE), and the Gradescope image starts from its build.
 template="$scratch/template"
-"$top/tools/instructor/kit-copy.sh" "$template" --hidden
-# The kit's own build of the skeletons (make test's build step made it, the
-# hidden tests too) is the pristine kit's: copied with its times, so
-# grade-prepare only builds what it lacks and records the sources.
-for variant in plain san-thread; do
-    for part in common labs tests; do
-        [ -d "$top/build/$variant/$part" ] || continue
-        mkdir -p "$template/build/$variant"
-        cp -a "$top/build/$variant/$part" "$template/build/$variant/"
-    done
-done
-make -C "$template" --no-print-directory -s -j2 DEPS_DONE=1 HIDDEN=1 grade-prepare >/dev/null
+built_template "$top" "$template"
 export GRADE_BATCH_TEMPLATE=$template
 "$top/tools/instructor/points.sh" "$template" "$scratch/points" 02
 # The right scores, from lab 02's test tables: FULL and FULL-FIFO become numbers.
