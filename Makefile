@@ -252,6 +252,18 @@ $(1)_$(2)_STUDENT := $$(patsubst labs/$(2)/%.c,$(BUILD)/$(1)/$(2)/%.o,$$(filter 
 $(1)_$(2)_GIVEN   := $$(filter-out $$($(1)_$(2)_STUDENT),$$(filter $(BUILD)/$(1)/$(2)/%,$$($(1)_$(2)_LIB)) $$(addsuffix .o,$$($(1)_$(2)_PROGS)))
 $(1)_$(2)_TOBJS   := $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_TPUBLIC) $$(if $$(HIDDEN),$$($(1)_$(2)_THIDDEN))) \
                      $$(if $$($(1)_$(2)_CALLS),$(BUILD)/$(1)/tests/$(2)/calls.checker.o $(BUILD)/$(1)/tests/$(2)/calls.agent.o)
+# What the integrity check (tests/grader/integrity.sh) compares a student's
+# objects with: the names the C library, the given objects, the agent and the
+# lab's tests define, listed once here rather than read again per grading.
+# (calls.checker.o defines the lab's functions as stubs: the names the
+# student must define, so it is no grader name to compare with.)
+$(1)_$(2)_NAMES   := $$(if $$($(1)_$(2)_TEST),$(BUILD)/$(1)/tests/$(2)/integrity-names.txt)
+$(BUILD)/$(1)/tests/$(2)/integrity-names.txt: $(sort $(HARNESS_OBJS) $(AGENT_OBJS)) $(COMMON_LIB) \
+        $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_TPUBLIC)) \
+        $$(if $$($(1)_$(2)_CALLS),$(BUILD)/$(1)/tests/$(2)/calls.agent.o) tests/grader/integrity.sh $(LIBC_NAMES)
+	$$(if $$(Q),@echo "  NAMES   $$@")
+	$$(Q)tests/grader/integrity.sh --print-names --libc-names $(LIBC_NAMES) $$(filter %.o %.a,$$^) >$$@.tmp && \
+	    mv $$@.tmp $$@
 # The lab's test tables (name, points, timeout, hint), read from the tests
 # alone: a lab whose code does not compile is still graded test by test.
 $(1)_$(2)_TABLES  := $$(if $$($(1)_$(2)_TEST),$(BUILD)/$(1)/tables/test_$(2).tsv) \
@@ -428,7 +440,7 @@ $(Q)objs="$(foreach lab,$(RECORD_LABS),$($(IMPL)_$(lab)_STUDENT))"; \
     { grep -vF -f <(printf '  %s\n' $$srcs $$objs) $(PRISTINE) 2>/dev/null; sha256sum $$srcs $$objs; } >$(PRISTINE).new && \
     mv $(PRISTINE).new $(PRISTINE)
 endef
-grade-build: $(GRADE_BUILT) $(if $(SAN),,$(GRADER_TOOLS) $(LIBC_NAMES))
+grade-build: $(GRADE_BUILT) $(if $(SAN),,$(GRADER_TOOLS) $(LIBC_NAMES) $(foreach lab,$(GRADE_LABS),$($(IMPL)_$(lab)_NAMES)))
 	$(record-pristine)
 grade-record:
 	$(record-pristine)
@@ -442,7 +454,7 @@ GRADE_USED_LABS = $(sort $(GRADE_LABS) $(foreach lab,$(GRADE_LABS),$(LAB_USES_$(
 # linked with the student's objects.
 GRADE_CHECKERS = $(foreach lab,$(GRADE_LABS),$(if $($(IMPL)_$(lab)_AGENT),$($(IMPL)_$(lab)_TEST) $($(IMPL)_$(lab)_HTEST)))
 GRADE_GIVEN = $(foreach lab,$(GRADE_USED_LABS),$($(IMPL)_$(lab)_GIVEN) $($(IMPL)_$(lab)_TOBJS)) $(GRADE_CHECKERS) \
-              $(if $(SAN),,$(foreach lab,$(GRADE_LABS),$($(IMPL)_$(lab)_TABLES))) \
+              $(if $(SAN),,$(foreach lab,$(GRADE_LABS),$($(IMPL)_$(lab)_TABLES) $($(IMPL)_$(lab)_NAMES))) \
               $(HARNESS_OBJS) $(FAULT_OBJ) $(BOUNDARY_CHECKER_OBJS) $(AGENT_OBJS) $(COMMON_LIB)
 grade-given: $(GRADE_GIVEN) $(if $(SAN),,$(GRADER_TOOLS) $(LIBC_NAMES))
 	@:

@@ -94,15 +94,6 @@ done
 mkdir -p "$out/parts"
 judge_notes="$out/judge-notes.txt"
 : >"$judge_notes"
-# The C library's names, read once for every lab's integrity check: made by
-# the build beside the judge, else here.
-libc_names="$plain_build/tests/grader/libc-names.txt"
-if [ ! -s "$libc_names" ]; then
-    libc_names="$out/parts/libc-names.txt"
-    tests/grader/integrity.sh --print-libc-names >"$libc_names"
-fi
-names_option=()
-[ -s "$libc_names" ] && names_option=(--libc-names "$libc_names")
 start=$SECONDS
 
 shown() { # shown [PREFIX]: standard input, indented and made inert for the terminal
@@ -246,27 +237,15 @@ build_lab() {
 # run) and the violations in integrity_text[LAB].
 declare -A integrity_status=() integrity_text=()
 check_integrity() {
-    local name=$1 others=() views=() o violations
-    others=("$plain_build"/tests/grader/{harness,helpers,watch,channel,json_valid}.o
-        "$plain_build/common/libipckit.a" "$plain_build/tests/grader/fault.o")
-    # The agent's own code, linked with the student's (boundary.h), is the grader's too.
-    for o in "$plain_build"/tests/grader/{boundary_agent,boundary_msg,agent_services}.o; do
-        [ -f "$o" ] && others+=("$o")
-    done
-    for o in "$plain_build/$impl/tests/$name"/*.o; do
-        # calls.checker.o defines the lab's functions as stubs: the names the
-        # student must define, so it is no grader name to compare with.
-        case "$(basename "$o")" in hidden_* | calls.checker.o) ;; *) others+=("$o") ;; esac
-    done
-    # The names those objects define, read once for every grading until one
-    # of them is rebuilt (they are the grader's, built outside any jail).
-    local names="$plain_build/$impl/tests/$name/integrity-names.txt" stale=""
-    for o in "${others[@]}" tests/grader/integrity.sh "${names_option[@]:1}"; do
-        [ "$o" -nt "$names" ] && stale=1
-    done
-    if [ -n "$stale" ] || [ ! -s "$names" ]; then
-        tests/grader/integrity.sh --print-names "${names_option[@]}" "${others[@]}" >"$names.$$" &&
-            mv "$names.$$" "$names"
+    local name=$1 views=() violations
+    # The names the rest of the program and the grader define (libc, the
+    # given objects, the agent, the tests), listed by make grade-given from
+    # the grader's own objects, so no grading reads those objects again.
+    local names="$plain_build/$impl/tests/$name/integrity-names.txt"
+    if [ ! -s "$names" ]; then
+        integrity_status[$name]=3
+        integrity_text[$name]="$names is missing (make grade-given makes it)"
+        return
     fi
     # Paths relative to the kit: the step runs in (a copy of) it.
     views=(--view "$kit/tests/grader/integrity.sh" --view "$kit/labs/$name" --view "$kit/$plain_build/$impl/$name"
