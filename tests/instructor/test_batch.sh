@@ -7,10 +7,12 @@
 # usage: tests/instructor/test_batch.sh BUILD_DIR
 #
 # Each fixture is graded on the labs it changes: two batches, at the same time.
-#   every lab   correct (labs 01 and 02) and skeleton (nothing): every lab's
-#               column, and lab 01's ThreadSanitizer run, in a batch
-#   LAB 02      the five that change lab 02 alone (grading the untouched
-#               skeletons of the other labs again would prove nothing new)
+#   every lab   correct (labs 01 and 02): every lab's column, and lab 01's
+#               ThreadSanitizer run, in a batch
+#   LAB 02      the five that change lab 02 alone, and skeleton (an empty
+#               submission: nothing); grading the untouched skeletons of the
+#               other labs again would prove nothing new (make test's
+#               test-skeletons grades every lab's, hidden tests included)
 # That is 7 submissions at once (JOBS 2 + 5 on 2 cores: a loaded machine,
 # where every score must still be the one it gets alone). As root every
 # test is contained; without root the batches still grade, and say so in
@@ -30,14 +32,14 @@ trap 'rm -rf "$scratch"' EXIT
 # The fixtures that change lab 02 alone go to a class of their own.
 mkdir -p "$scratch/lab02"
 mv "$scratch/fixtures/fails_some.tar.gz" "$scratch/fixtures/crashes.zip" "$scratch/fixtures/hangs" \
-    "$scratch/fixtures/leaks" "$scratch/fixtures/edits_test" "$scratch/lab02/"
-echo "== grade-batch of ordinary submissions (every lab: 2, lab 02: 5, all 7 at once) =="
+    "$scratch/fixtures/leaks" "$scratch/fixtures/edits_test" "$scratch/fixtures/skeleton" "$scratch/lab02/"
+echo "== grade-batch of ordinary submissions (every lab: 1, lab 02: 6, all 7 at once) =="
 start=$SECONDS
 # PUBLISH=1: the students' reports show the hidden tests in full (the
 # forwarded form before publication is test_instructor.sh's).
-PUBLISH=1 "$top/tools/instructor/grade-batch.sh" "$scratch/fixtures" "$scratch/batch" 2 600 >"$scratch/batch.log" 2>&1 &
+PUBLISH=1 "$top/tools/instructor/grade-batch.sh" "$scratch/fixtures" "$scratch/batch" 1 600 >"$scratch/batch.log" 2>&1 &
 every_lab=$!
-PUBLISH=1 "$top/tools/instructor/grade-batch.sh" "$scratch/lab02" "$scratch/batch02" 5 600 02 >"$scratch/batch02.log" 2>&1
+PUBLISH=1 "$top/tools/instructor/grade-batch.sh" "$scratch/lab02" "$scratch/batch02" 6 600 02 >"$scratch/batch02.log" 2>&1
 wait "$every_lab"
 echo "  (graded in $((SECONDS - start)) s)"
 grep -h '^grade-batch: .*points (' "$scratch/batch.log" "$scratch/batch02.log" | sed 's/^/    /'
