@@ -10,7 +10,7 @@
 # user's alone, and OUT is 0700. Old results are removed first, so a run
 # that stops early never leaves an earlier run's results.json in place.
 #
-# usage: tools/grade.sh --build DIR --impl labs|solutions --out DIR [options]
+# usage: tests/grader/grade.sh --build DIR --impl labs|solutions --out DIR [options]
 #
 #   --lab NN          grade one lab (NN, NN-name; default: every lab)
 #   --only TEST       grade one test of that lab
@@ -253,10 +253,12 @@ check_integrity() {
     for o in "$plain_build"/tests/grader/{boundary_agent,boundary_msg,agent_services}.o; do
         [ -f "$o" ] && others+=("$o")
     done
+    # The public tests' objects (the hidden tests' are built apart, in
+    # $impl/hidden/, and are never named to a step a submission runs in).
     for o in "$plain_build/$impl/tests/$name"/*.o; do
         # calls.checker.o defines the lab's functions as stubs: the names the
         # student must define, so it is no grader name to compare with.
-        case "$(basename "$o")" in hidden_* | calls.checker.o) ;; *) others+=("$o") ;; esac
+        case "$(basename "$o")" in calls.checker.o) ;; *) others+=("$o") ;; esac
     done
     # Paths relative to the kit: the step runs in (a copy of) it.
     local names=()
