@@ -9,8 +9,9 @@
 #   make programs    build every lab's programs (build/<variant>/<impl>/<lab>/)
 #   make grade       grade your work in labs/: LAB=02 one lab, TEST=name one
 #                    test, SAN=address,undefined or SAN=thread under sanitizers,
-#                    HIDDEN=1 the hidden tests too, IMPL=solutions the reference
-#                    (instructor's kit); ends with the total, exit status 0
+#                    HIDDEN=1 the hidden tests too (tools/instructor/hidden/),
+#                    IMPL=solutions the reference (both in the instructor's
+#                    kit only); ends with the total, exit status 0
 #                    only when every test passed
 #   make bench       measure the mechanisms against each other (lab 05;
 #                    FULL=1 the thorough run, LAB=01 lab 01's figures,
@@ -38,7 +39,9 @@
 #   make test-build  build everything the parts use, once (make test does)
 #   make lint        clang-format check and cppcheck
 #   make mutants     single-bug variants of the reference must lose points
-#                    (slow, not in make test; LAB=02, MUTANT=a,b)
+#                    (tools/instructor/mutants/; slow, not in make test;
+#                    LAB=02, MUTANT=a,b); test-alternatives: the other correct
+#                    solutions (tools/instructor/alternatives/) score 100 %
 #   make dist-student   the student tarball (build/dist/), verified
 #   make gradescope  Gradescope's autograder zip (build/autograder.zip;
 #                    LAB=02: build/autograder-lab02.zip, that lab alone)
@@ -50,8 +53,9 @@
 #   make grade-build / grade-given / grade-plan / grade-record
 #                    / trace-chart-programs / wire-programs   pieces that the
 #                    targets above build first (grade-given: all a grading
-#                    builds but the student's files, which grade.sh compiles
-#                    in a jail; grade-plan: what that is, per lab)
+#                    builds but the student's files, which
+#                    tests/grader/grade.sh compiles in a jail; grade-plan:
+#                    what that is, per lab)
 #   make windows     lab 04 for Windows (MinGW-w64, WinSock): build/windows/
 #   make wire        lab 04's calls and the TCP segments they send, on one
 #                    timeline (MODE=halfclose DELAY=50ms LOSS=5%; as root;
@@ -62,6 +66,9 @@
 #   make trace-chart MODE=halfclose   draw a traced lab 04 run as a chart
 #                    (IMPL=labs: of your programs);
 #                    make trace-chart-samples re-records the slides' charts
+#   The instructor's tooling and its own tests (test-judge, test-batch,
+#   test-instructor) live in tools/instructor/, which the student kit lacks;
+#   the grader that both kits share lives in tests/grader/.
 #   (see README.md, "For instructors")
 #
 # Options: V=1 shows each command; SAN=address,undefined or SAN=thread
@@ -231,13 +238,16 @@ $(BUILD)/$(1)/$(2)/%.o: $(1)/$(2)/%.c
 	@mkdir -p $$(@D)
 	$$(if $$(Q),@echo "  CC      $$<")
 	$$(Q)$$(CC) $$(CFLAGS) -I$$(<D) -c $$< -o $$@
-# Tests: hidden_*.c files are the instructor's hidden tests, built only
-# with HIDDEN=1 into a second binary; .c files without main() are shared.
+# Tests: tests/$(2)/ holds the public ones; .c files without main() are
+# shared. The instructor's hidden tests, tools/instructor/hidden/$(2)/hidden_*.c
+# (not in the student kit), are built only with HIDDEN=1, into a second binary.
 $(1)_$(2)_CALLS   := $$(wildcard tests/$(2)/calls.c)
-$(1)_$(2)_TALL    := $$(filter-out tests/$(2)/calls.c,$$(wildcard tests/$(2)/*.c))
-$(1)_$(2)_THIDDEN := $$(filter tests/$(2)/hidden_%,$$($(1)_$(2)_TALL))
-$(1)_$(2)_TPUBLIC := $$(filter-out $$($(1)_$(2)_THIDDEN),$$($(1)_$(2)_TALL))
+$(1)_$(2)_TPUBLIC := $$(filter-out tests/$(2)/calls.c,$$(wildcard tests/$(2)/*.c))
+$(1)_$(2)_THIDDEN := $$(wildcard tools/instructor/hidden/$(2)/hidden_*.c)
 $(1)_$(2)_TSHARED := $$(filter-out $(MAIN_SOURCES),$$($(1)_$(2)_TPUBLIC))
+$(1)_$(2)_TPOBJS  := $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_TPUBLIC))
+$(1)_$(2)_THOBJS  := $$(patsubst tools/instructor/hidden/%.c,$(BUILD)/$(1)/hidden/%.o,$$($(1)_$(2)_THIDDEN)) \
+                     $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_TSHARED))
 $(1)_$(2)_TEST    := $$(if $$($(1)_$(2)_TPUBLIC),$(BUILD)/$(1)/$(2)/test_$(2))
 $(1)_$(2)_HTEST   := $$(if $$(HIDDEN),$$(if $$($(1)_$(2)_THIDDEN),$(BUILD)/$(1)/$(2)/hidden_$(2)))
 $(1)_$(2)_AGENT   := $$(if $$($(1)_$(2)_CALLS),$$(if $$($(1)_$(2)_TEST),$(BUILD)/$(1)/$(2)/agent_$(2)))
@@ -246,11 +256,11 @@ ALL_PROGS += $$($(1)_$(2)_PROGS)
 ALL_TESTS += $$($(1)_$(2)_AGENT) $$($(1)_$(2)_TEST) $$($(1)_$(2)_HTEST)
 
 # For grading: the student's objects (the lab's MANIFEST) are compiled in a
-# jail (tools/grade.sh, judge --step); everything else is "given" and built
+# jail (tests/grader/grade.sh, judge --step); everything else is "given" and built
 # here from the pristine kit: the lab's other objects and the tests' objects.
 $(1)_$(2)_STUDENT := $$(patsubst labs/$(2)/%.c,$(BUILD)/$(1)/$(2)/%.o,$$(filter labs/$(2)/%.c,$(MANIFEST_FILES)))
 $(1)_$(2)_GIVEN   := $$(filter-out $$($(1)_$(2)_STUDENT),$$(filter $(BUILD)/$(1)/$(2)/%,$$($(1)_$(2)_LIB)) $$(addsuffix .o,$$($(1)_$(2)_PROGS)))
-$(1)_$(2)_TOBJS   := $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_TPUBLIC) $$(if $$(HIDDEN),$$($(1)_$(2)_THIDDEN))) \
+$(1)_$(2)_TOBJS   := $$($(1)_$(2)_TPOBJS) $$(if $$(HIDDEN),$$($(1)_$(2)_THOBJS)) \
                      $$(if $$($(1)_$(2)_CALLS),$(BUILD)/$(1)/tests/$(2)/calls.checker.o $(BUILD)/$(1)/tests/$(2)/calls.agent.o)
 # What the integrity check (tests/grader/integrity.sh) compares a student's
 # objects with: the names the C library, the given objects, the agent and the
@@ -268,20 +278,25 @@ $(BUILD)/$(1)/tests/$(2)/integrity-names.txt: $(sort $(HARNESS_OBJS) $(AGENT_OBJ
 # alone: a lab whose code does not compile is still graded test by test.
 $(1)_$(2)_TABLES  := $$(if $$($(1)_$(2)_TEST),$(BUILD)/$(1)/tables/test_$(2).tsv) \
                      $$(if $$($(1)_$(2)_HTEST),$(BUILD)/$(1)/tables/hidden_$(2).tsv)
-$(BUILD)/$(1)/tables/test_$(2).tsv: $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_TPUBLIC)) $(TABLE_LINK)
+$(BUILD)/$(1)/tables/test_$(2).tsv: $$($(1)_$(2)_TPOBJS) $(TABLE_LINK)
 	$$(table-from-tests)
-$(BUILD)/$(1)/tables/hidden_$(2).tsv: $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_THIDDEN) $$($(1)_$(2)_TSHARED)) $(TABLE_LINK)
+$(BUILD)/$(1)/tables/hidden_$(2).tsv: $$($(1)_$(2)_THOBJS) $(TABLE_LINK)
 	$$(table-from-tests)
 
 $$($(1)_$(2)_PROGS): %: %.o $$($(1)_$(2)_LIB) $(COMMON_LIB)
 	$$(if $$(Q),@echo "  LINK    $$@")
 	$$(Q)$$(CC) $$(LDFLAGS) $$^ $$(LDLIBS) -o $$@
 
-# The tests see the lab's headers through -I$(1)/$(2) (then labs/$(2)).
+# The tests see the lab's headers through -I$(1)/$(2) (then labs/$(2)); the
+# hidden tests also see the public tests' headers, as if beside them.
 $(BUILD)/$(1)/tests/$(2)/%.o: tests/$(2)/%.c
 	@mkdir -p $$(@D)
 	$$(if $$(Q),@echo "  CC      $$< ($(1))")
 	$$(Q)$$(CC) $$(CFLAGS) -I$(1)/$(2) -Ilabs/$(2) $$(foreach u,$$(LAB_USES_$(2)),-I$(1)/$$(u) -Ilabs/$$(u)) -Itests/grader $$(CHECK_CFLAGS) -c $$< -o $$@
+$(BUILD)/$(1)/hidden/$(2)/%.o: tools/instructor/hidden/$(2)/%.c
+	@mkdir -p $$(@D)
+	$$(if $$(Q),@echo "  CC      $$< ($(1))")
+	$$(Q)$$(CC) $$(CFLAGS) -Itests/$(2) -I$(1)/$(2) -Ilabs/$(2) $$(foreach u,$$(LAB_USES_$(2)),-I$(1)/$$(u) -Ilabs/$$(u)) -Itests/grader $$(CHECK_CFLAGS) -c $$< -o $$@
 
 # Across the boundary, the test binary (the checker) links the stubs of
 # calls.c instead of the student's code, which goes into the agent.
@@ -290,11 +305,11 @@ TEST_LINK_$(1)_$(2) := $$(if $$($(1)_$(2)_CALLS),$(BUILD)/$(1)/tests/$(2)/calls.
                        $(HARNESS_OBJS) $(COMMON_LIB)
 TEST_WRAP_$(1)_$(2) := $$(if $$($(1)_$(2)_CALLS),$$(BOUNDARY_WRAP),$$(FAULT_WRAP))
 
-$(BUILD)/$(1)/$(2)/test_$(2): $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_TPUBLIC)) $$(TEST_LINK_$(1)_$(2))
+$(BUILD)/$(1)/$(2)/test_$(2): $$($(1)_$(2)_TPOBJS) $$(TEST_LINK_$(1)_$(2))
 	$$(if $$(Q),@echo "  LINK    $$@")
 	$$(Q)$$(CC) $$(LDFLAGS) $$(TEST_WRAP_$(1)_$(2)) $$^ $$(CHECK_LIBS) $$(LDLIBS) -o $$@
 
-$(BUILD)/$(1)/$(2)/hidden_$(2): $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_THIDDEN) $$($(1)_$(2)_TSHARED)) $$(TEST_LINK_$(1)_$(2))
+$(BUILD)/$(1)/$(2)/hidden_$(2): $$($(1)_$(2)_THOBJS) $$(TEST_LINK_$(1)_$(2))
 	$$(if $$(Q),@echo "  LINK    $$@")
 	$$(Q)$$(CC) $$(LDFLAGS) $$(TEST_WRAP_$(1)_$(2)) $$^ $$(CHECK_LIBS) $$(LDLIBS) -o $$@
 
@@ -341,8 +356,8 @@ $(LIBC_NAMES): tests/grader/integrity.sh
 	@mkdir -p $(@D)
 	$(Q)tests/grader/integrity.sh --print-libc-names >$@.tmp && test -s $@.tmp && mv $@.tmp $@
 
-JSON_CHECK := $(BUILD)/tests/instructor/json_check
-$(JSON_CHECK): $(BUILD)/tests/instructor/json_check.o $(BUILD)/tests/grader/json_valid.o $(COMMON_LIB)
+JSON_CHECK := $(BUILD)/tools/instructor/tests/json_check
+$(JSON_CHECK): $(BUILD)/tools/instructor/tests/json_check.o $(BUILD)/tests/grader/json_valid.o $(COMMON_LIB)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
@@ -419,7 +434,7 @@ grade: deps
 	    { tail -n 30 $(GRADE_DIR)/build.log; echo "make grade: the grader itself did not build (above)" >&2; exit 3; })
 	$(if $(GRADE_TSAN_LABS),@$(MAKE) --no-print-directory DEPS_DONE=1 SAN=thread GRADE_LABS="$(GRADE_TSAN_LABS)" IMPL=$(IMPL) grade-given >>$(GRADE_DIR)/build.log 2>&1 || \
 	    { tail -n 30 $(GRADE_DIR)/build.log; echo "make grade: the grader itself did not build (above)" >&2; exit 3; })
-	@tools/grade.sh --build $(BUILD) --impl $(IMPL) --out $(GRADE_DIR) --plain-build build/plain $(if $(SAN),--san $(SAN)) \
+	@tests/grader/grade.sh --build $(BUILD) --impl $(IMPL) --out $(GRADE_DIR) --plain-build build/plain $(if $(SAN),--san $(SAN)) \
 	    $(if $(LAB),--lab $(firstword $(GRADE_LABS))) --memory-mb $(GRADE_MEMORY_MB) \
 	    $(if $(TEST),--only $(TEST)) $(if $(HIDDEN),--hidden) $(if $(GRADE_EXPECT),--expect $(GRADE_EXPECT)) \
 	    --build-log $(GRADE_DIR)/build.log --points-dir $(or $(POINTS_DIR),build/plain/$(IMPL)/tables) \
@@ -459,7 +474,7 @@ GRADE_GIVEN = $(foreach lab,$(GRADE_USED_LABS),$($(IMPL)_$(lab)_GIVEN) $($(IMPL)
 grade-given: $(GRADE_GIVEN) $(if $(SAN),,$(GRADER_TOOLS) $(LIBC_NAMES))
 	@:
 
-# One line per graded lab, for tools/grade.sh: the lab, then the student's
+# One line per graded lab, for tests/grader/grade.sh: the lab, then the student's
 # objects it needs (its own and those of the labs it uses), then what links
 # them (the agent, or the test binaries of a lab without one; programs).
 # Paths are relative to the kit.
@@ -573,27 +588,27 @@ classroom: deps
 test-judge: DEPS_FOR := instructor
 test-judge: deps
 	@$(MAKE) --no-print-directory -s DEPS_DONE=1 HIDDEN=1 test-binaries $(JSON_CHECK)
-	@tests/instructor/test_judge.sh $(BUILD)
+	@tools/instructor/tests/test_judge.sh $(BUILD)
 
 # test_batch.sh reads the labs' tables from their test binaries, hidden ones too.
 test-batch: DEPS_FOR := instructor
 test-batch: deps
 	@$(MAKE) --no-print-directory -s DEPS_DONE=1 HIDDEN=1 test-binaries
-	@tests/instructor/test_batch.sh $(BUILD)
+	@tools/instructor/tests/test_batch.sh $(BUILD)
 
 test-instructor: DEPS_FOR := instructor
 test-instructor: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 $(JSON_CHECK)
-	@tests/instructor/test_instructor.sh $(BUILD)
+	@tools/instructor/tests/test_instructor.sh $(BUILD)
 
-# Alternative correct solutions (tests/alternatives/) must all get full marks.
+# Alternative correct solutions (tools/instructor/alternatives/) must all get full marks.
 test-alternatives:
-	@tests/alternatives/run.sh $(LAB)
+	@tools/instructor/alternatives/run.sh $(LAB)
 
 # Instructor tooling: single-bug variants of the solutions must all lose
-# points (tools/mutants/); slow, so not part of `make test`.
+# points (tools/instructor/mutants/); slow, so not part of `make test`.
 mutants:
-	@tools/mutants/run.sh $(LAB) $(if $(MUTANT),-k $(MUTANT))
+	@tools/instructor/mutants/run.sh $(LAB) $(if $(MUTANT),-k $(MUTANT))
 
 # ---- demo, traces and servers under test (tests/demo, tests/trace, tests/servers) ----
 # test-demo: IPC_STEP=1 make demo on a real terminal (tmux), and make demo's
@@ -627,7 +642,7 @@ test-servers: deps
 	@echo "== servers: hostile clients =="
 	@tests/servers/hostile_clients.py $(BUILD)
 
-LINT_FILES = $(shell find common labs solutions tests -name '*.[ch]' 2>/dev/null)
+LINT_FILES = $(shell find common labs solutions tests tools/instructor -name '*.[ch]' 2>/dev/null)
 lint:
 	@echo "== lint: clang-format =="
 	$(Q)clang-format --dry-run --Werror $(LINT_FILES)

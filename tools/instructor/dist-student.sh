@@ -3,11 +3,11 @@
 #
 # usage: tools/instructor/dist-student.sh OUT_DIR [--keep DIR]
 #
-# Writes OUT_DIR/ipc-kit-student.tar.gz: labs/, common/, the public tests,
-# slides/, the Makefile and the tools the Makefile needs, plus a GitHub
+# Writes OUT_DIR/ipc-kit-student.tar.gz: the kit as kit-copy.sh copies it
+# (the tree without solutions/ and tools/instructor/), plus a GitHub
 # Classroom workflow in .github/workflows/ and the student's README.md
 # (student-readme.sh: the kit's README without its instructor-only parts).
-# No solutions/, no hidden tests. Then unpacks it in a temporary directory and runs `make grade`
+# Then unpacks it in a temporary directory and runs `make grade`
 # there: everything must build, and the untouched skeleton must be graded
 # (every test failing with "not implemented yet"). --keep DIR leaves that
 # unpacked, built and graded kit in DIR (the kit's tests go on from there).
@@ -34,8 +34,8 @@ echo "dist-student: wrote $out/ipc-kit-student.tar.gz"
 check=$(mktemp -d "${TMPDIR:-/tmp}/ipckit-distcheck-XXXXXX")
 trap 'rm -rf "$stage" "$check"' EXIT
 tar -xzf "$out/ipc-kit-student.tar.gz" -C "$check"
-if find "$check" -path '*/solutions*' -o -name 'hidden_*' | grep -q .; then
-    echo "dist-student: the tarball contains solutions or hidden tests" >&2
+if [ -e "$check/ipc-kit/solutions" ] || [ -e "$check/ipc-kit/tools/instructor" ]; then
+    echo "dist-student: the tarball contains solutions/ or tools/instructor/" >&2
     exit 1
 fi
 if ! make -C "$check/ipc-kit" --no-print-directory -j2 grade GRADE_EXPECT=skeleton >"$check/grade.log" 2>&1; then

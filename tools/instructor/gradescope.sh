@@ -4,8 +4,9 @@
 # usage: tools/instructor/gradescope.sh OUT_ZIP [LAB]
 #
 # The zip holds setup.sh and run_autograder at its top (as Gradescope
-# expects), overlay.sh, the pristine kit with the hidden tests (never the
-# solutions), and points/, each lab's test list for scoring labs that do
+# expects), overlay.sh, the pristine kit with the hidden tests (kit-copy.sh
+# --hidden: the student kit plus tools/instructor/hidden/; never the
+# solutions, never the rest of tools/instructor/), and points/, each lab's test list for scoring labs that do
 # not compile. With LAB (NN), the autograder grades that lab alone (one
 # Gradescope assignment per lab): the zip's file `lab` says which, and
 # points/ holds its tables only.

@@ -3,12 +3,14 @@
 #
 # usage: tools/instructor/kit-copy.sh DEST [--hidden]
 #
-# Copies Makefile, README.md, .clang-format, .gitignore, common/, labs/,
-# tests/, slides/ and tools/. Never copies solutions/, tools/instructor/,
-# the alternative solutions (tests/alternatives/) and the mutants
-# (tools/mutants/), which hold complete solution code, build output or
-# node_modules. Hidden tests (tests/*/hidden_*.c) are copied
-# only with --hidden (for grading), never for students.
+# The student kit is this tree minus two folders: solutions/ (the reference)
+# and tools/instructor/ (everything only the instructor has: this tooling,
+# its tests, the hidden tests, the alternative solutions, the mutants). Left
+# out too is what is no part of the kit's content: build output (build/,
+# node_modules/), the repository (.git/) and its CI (.ci/, which runs make
+# test; the student kit gets its own, dist-student.sh's Classroom workflow).
+# --hidden (a grading kit: Gradescope, grade-batch) adds back the hidden
+# tests, tools/instructor/hidden/, and nothing else of tools/instructor/.
 set -euo pipefail
 
 dest=${1:?usage: kit-copy.sh DEST [--hidden]}
@@ -17,14 +19,15 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 
 mkdir -p "$dest"
 cd "$top"
-files=(Makefile README.md .clang-format .gitignore)
-for f in "${files[@]}"; do
-    [ -e "$f" ] && cp -p "$f" "$dest/"
+shopt -s dotglob nullglob
+entries=()
+for entry in *; do
+    case "$entry" in .git | .ci | build | solutions) continue ;; esac
+    entries+=("$entry")
 done
-for dir in common labs tests slides tools; do
-    [ -d "$dir" ] || continue
-    # tar keeps modes and times and lets us leave things out by pattern.
-    tar -cf - --exclude='node_modules' --exclude='tools/instructor' \
-        --exclude='tests/alternatives' --exclude='tools/mutants' \
-        $([ "$with_hidden" = --hidden ] || echo "--exclude=hidden_*") "$dir" | tar -xf - -C "$dest"
-done
+# tar keeps modes and times. tools/instructor is a path from the top
+# (--anchored): no other folder that shares a part of its name is left out.
+tar -cf - --exclude=node_modules --anchored --exclude=tools/instructor "${entries[@]}" | tar -xf - -C "$dest"
+if [ "$with_hidden" = --hidden ] && [ -d tools/instructor/hidden ]; then
+    tar -cf - tools/instructor/hidden | tar -xf - -C "$dest"
+fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run.sh - grade alternative correct solutions: each must get full marks.
 #
-# tests/alternatives/NN-name[-variant]/ holds some student files of lab NN
+# tools/instructor/alternatives/NN-name[-variant]/ holds some student files of lab NN
 # written in another style than the reference (other system calls, other
 # loop shapes, another synchronization design within the contract). Each
 # folder is overlaid on a private copy of the kit (build/alternatives/kit):
@@ -9,11 +9,11 @@
 # stays. The lab is then graded, hidden tests included, and must score 100 %.
 # A test that fails here is a test that grades a style, not a behaviour.
 #
-# usage: tests/alternatives/run.sh [NN...]     (make test-alternatives [LAB=02])
+# usage: tools/instructor/alternatives/run.sh [NN...]     (make test-alternatives [LAB=02])
 set -uo pipefail
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
-source "$root/tools/mutants/lib.sh"
+root=$(cd "$(dirname "$0")/../../.." && pwd)
+source "$root/tools/instructor/mutants/lib.sh"
 [ -d "$root/solutions" ] || {
     echo "$(basename "$(dirname "$0")"): needs the reference solutions (solutions/), which only the instructor's kit has" >&2
     exit 2
@@ -33,7 +33,7 @@ kit_copy "$root" "$work" --built
 
 failed=0 ran=0
 for lab in "${labs[@]}"; do
-    for dir in "$root"/tests/alternatives/${lab}*/; do
+    for dir in "$root"/tools/instructor/alternatives/${lab}*/; do
         [ -d "$dir" ] || continue
         alt=$(basename "$dir")
         num=${alt%%-*}

@@ -9,7 +9,7 @@
 #     Gradescope, so each result is also proof that parallel graders never
 #     disturb each other (each expected score is the one it gets alone).
 #
-# usage: tests/instructor/test_judge.sh BUILD_DIR
+# usage: tools/instructor/tests/test_judge.sh BUILD_DIR
 #
 # Paths, all for lab 02 (the attacks are in lab 02's files; the other labs'
 # code would be the untouched skeleton, and test_batch.sh grades every lab):
@@ -23,9 +23,9 @@
 set -uo pipefail
 
 build=${1:?usage: test_judge.sh BUILD_DIR}
-top=$(cd "$(dirname "$0")/../.." && pwd)
-source "$top/tests/instructor/lib.sh"
-json_check="$top/$build/tests/instructor/json_check"
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+source "$top/tools/instructor/tests/lib.sh"
+json_check="$top/$build/tools/instructor/tests/json_check"
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/ipckit-adversarial-XXXXXX")
 chmod 711 "$scratch"
 trap '[ -n "${KEEP_SCRATCH:-}" ] || rm -rf "$scratch"' EXIT # KEEP_SCRATCH=1 keeps it, to look
@@ -37,11 +37,11 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 subs="$scratch/submissions"
-"$top/tests/instructor/make-adversarial.sh" "$top" "$subs"
+"$top/tools/instructor/tests/make-adversarial.sh" "$top" "$subs"
 expect="$subs.expect.raw"
 mv "$subs.expect" "$expect"
 # grade-batch takes every attack. The three paths run the same make grade
-# (tools/grade.sh, the judge) on a copy of the kit, so an attack on the
+# (tests/grader/grade.sh, the judge) on a copy of the kit, so an attack on the
 # judge's verdict (exit, waitpid, constructors) or on the build (.incbin of
 # an absolute path, a giant object, an endless macro) gets the same verdict
 # on each: it is graded once, there. Through make grade and Gradescope too go
@@ -144,7 +144,7 @@ timed "make grade of the attacks that depend on the path, one after another" /de
 export GRADE_STEP_LIMIT=20
 timed "grade-batch of every attack" "$scratch/batch.log" "$top/tools/instructor/grade-batch.sh" "$subs" "$scratch/batch" 2 120 02 &
 timed "Gradescope, the attacks that depend on the path" /dev/null gradescope_all &
-timed "grade-batch of ordinary submissions (test_batch.sh)" "$scratch/test_batch.log" "$top/tests/instructor/test_batch.sh" "$build" &
+timed "grade-batch of ordinary submissions (test_batch.sh)" "$scratch/test_batch.log" "$top/tools/instructor/tests/test_batch.sh" "$build" &
 wait
 echo "  (all four finished in $((SECONDS - start)) s)"
 grep -h '^grade-batch: .*points (' "$scratch/batch.log" | sed 's/^/    /'
@@ -192,7 +192,7 @@ done <"$expect"
 # What a submission could reach is only what its jail shows: walks_host prints
 # "LEAKED" for anything outside it, and no line of the hidden tests' source or
 # of /etc/shadow may appear anywhere a submission's output goes.
-hidden_line=$(grep -m1 'START_TEST' "$top/tests/02-pipe/hidden_pipe.c")
+hidden_line=$(grep -m1 'START_TEST' "$top/tools/instructor/hidden/02-pipe/hidden_pipe.c")
 check "no byte from outside a submission's view in any report (batch, make grade, Gradescope)" \
     sh -c "! cat '$scratch'/batch/reports/* '$scratch'/grade/*/log '$scratch'/grade/*/out/results.json \
         '$scratch'/gs/*/results/results.json '$scratch'/gs/*/stdout.txt 2>/dev/null |

@@ -4,7 +4,7 @@
 # editing a test) must get exactly its known score, with the reasons in its
 # report. The attacks on the grader are test_judge.sh's.
 #
-# usage: tests/instructor/test_batch.sh BUILD_DIR
+# usage: tools/instructor/tests/test_batch.sh BUILD_DIR
 #
 # Each fixture is graded on the labs it changes: two batches, at the same time.
 #   every lab   correct (labs 01 and 02): every lab's column, and lab 01's
@@ -22,13 +22,13 @@
 set -uo pipefail
 
 build=${1:?usage: test_batch.sh BUILD_DIR}
-top=$(cd "$(dirname "$0")/../.." && pwd)
-source "$top/tests/instructor/lib.sh"
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+source "$top/tools/instructor/tests/lib.sh"
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/ipckit-batch-test-XXXXXX")
 chmod 711 "$scratch" # the tests' uids pass through to their binaries
 trap 'rm -rf "$scratch"' EXIT
 
-"$top/tests/instructor/make-fixtures.sh" "$top" "$scratch/fixtures"
+"$top/tools/instructor/tests/make-fixtures.sh" "$top" "$scratch/fixtures"
 # The fixtures that change lab 02 alone go to a class of their own.
 mkdir -p "$scratch/lab02"
 mv "$scratch/fixtures/fails_some.tar.gz" "$scratch/fixtures/crashes.zip" "$scratch/fixtures/hangs" \

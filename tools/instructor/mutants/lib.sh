@@ -1,4 +1,4 @@
-# lib.sh - shared by tools/mutants/run.sh and tests/alternatives/run.sh: grade a
+# lib.sh - shared by mutants/run.sh and alternatives/run.sh (tools/instructor/): grade a
 # variant of the reference solutions in a private copy of the kit.
 #
 # The copy lives under build/ (never next to the sources), keeps its own
@@ -15,7 +15,7 @@
 kit_copy() {
     local root=$1 work=$2 built=${3:-} variant part
     mkdir -p "$work"
-    rm -rf "$work/build/plain/solutions" "$work/common" "$work/labs" "$work/solutions" "$work/tests"
+    rm -rf "$work/build/plain/solutions" "$work/common" "$work/labs" "$work/solutions" "$work/tests" "$work/tools"
     if [ "$built" != --built ]; then
         tar -C "$root" --exclude=./build --exclude=./.git --exclude=./slides -cf - . | tar -C "$work" -xmf -
         return

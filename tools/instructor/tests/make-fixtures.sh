@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make-fixtures.sh - build the fixture submissions for the batch-grading test.
 #
-# usage: tests/instructor/make-fixtures.sh KIT_TOP OUT_DIR
+# usage: tools/instructor/tests/make-fixtures.sh KIT_TOP OUT_DIR
 #
 # Every fixture is made from the lab 02 reference solution, changed in one
 # known way, so the right score of each is known in advance:

@@ -10,7 +10,7 @@
 # user's alone, and OUT is 0700. Old results are removed first, so a run
 # that stops early never leaves an earlier run's results.json in place.
 #
-# usage: tools/grade.sh --build DIR --impl labs|solutions --out DIR [options]
+# usage: tests/grader/grade.sh --build DIR --impl labs|solutions --out DIR [options]
 #
 #   --lab NN          grade one lab (NN, NN-name; default: every lab)
 #   --only TEST       grade one test of that lab

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run.sh - the mutation check: does every classic bug lose points?
 #
-# Each file tools/mutants/NN-name/*.sed is one single-bug variant of the
+# Each file tools/instructor/mutants/NN-name/*.sed is one single-bug variant of the
 # reference solution of lab NN. Its header says which student file it
 # changes and what the bug is:
 #
@@ -10,9 +10,9 @@
 #     s/left -= (size_t)n;/left = 0;/
 #
 # A bug that only some designs can have is written against an alternative
-# correct solution (tests/alternatives/) instead of the reference:
+# correct solution (tools/instructor/alternatives/) instead of the reference:
 #
-#     # base: tests/alternatives/04-tcp-lifecycle/tcp_poll_server.c
+#     # base: tools/instructor/alternatives/04-tcp-lifecycle/tcp_poll_server.c
 #
 # For each one, this script copies the kit to build/mutants/kit, applies the
 # sed script to solutions/NN-name/FILE (or to its base), puts the result in
@@ -26,11 +26,11 @@
 # time the test out too). Prints the kill rate and the survivors; the logs
 # are in build/mutants/logs/. Exit status 0 when every mutant was killed.
 #
-# usage: tools/mutants/run.sh [LAB...] [-k NAME,...]   (make mutants [LAB=02] [MUTANT=a,b])
+# usage: tools/instructor/mutants/run.sh [LAB...] [-k NAME,...]   (make mutants [LAB=02] [MUTANT=a,b])
 set -uo pipefail
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
-here=$root/tools/mutants
+root=$(cd "$(dirname "$0")/../../.." && pwd)
+here=$root/tools/instructor/mutants
 source "$here/lib.sh"
 [ -d "$root/solutions" ] || {
     echo "$(basename "$(dirname "$0")"): needs the reference solutions (solutions/), which only the instructor's kit has" >&2

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make-adversarial.sh - submissions that attack the grader, and their right scores.
 #
-# usage: tests/instructor/make-adversarial.sh KIT_TOP OUT_DIR
+# usage: tools/instructor/tests/make-adversarial.sh KIT_TOP OUT_DIR
 #
 # Writes OUT_DIR/NAME/labs/02-pipe/pipe_lab.c for each submission below and
 # OUT_DIR.expect: one line "NAME<TAB>LAB02_POINTS<TAB>REPORT_PATTERN": the
@@ -225,7 +225,8 @@ fifo_create reads_hidden <<'EOF'
     char *slash = strrchr(dir, 47);
     if (slash)
         *slash = 0;
-    snprintf(path_of_hidden, sizeof path_of_hidden, "%s%s%s%s", dir, "/../../../../te", "sts/02-pipe/hid", "den_pipe.c");
+    snprintf(path_of_hidden, sizeof path_of_hidden, "%s%s%s%s", dir, "/../../../../to",
+             "ols/instructor/hidden/02-pipe/hid", "den_pipe.c");
     int fd = open(path_of_hidden, O_RDONLY);
     ssize_t got = fd >= 0 ? read(fd, text, sizeof text - 1) : -1;
     if (fd >= 0)
@@ -362,8 +363,9 @@ fails_after walks_host <<'EOF'
     if (build)
         *build = 0;
     /* Files with content: the tests, the sources, the instructor's and the system's. */
-    const char *files[] = {"tests/02-pipe/hidden_pipe.c", "tests/02-pipe/test_pipe.c",
-                           "labs/02-pipe/pipe_lab.c", "solutions/02-pipe/pipe_lab.c", "Makefile",
+    const char *files[] = {"tools/instructor/hidden/02-pipe/hidden_pipe.c",
+                           "tests/02-pipe/test_pipe.c", "labs/02-pipe/pipe_lab.c",
+                           "solutions/02-pipe/pipe_lab.c", "Makefile",
                            "/etc/shadow", "/root/.bashrc", "/root/.profile"};
     int seen = 0;
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
@@ -650,7 +652,7 @@ declare_first fakes_work '#include <ctype.h>'
 # ---- attacks on the build: in the reference, which then cannot be built -------
 start incbin_hidden reference 0 "file not found"
 append incbin_hidden <<EOF
-__asm__(".section .rodata\n.incbin \"$top/tests/02-pipe/hidden_pipe.c\"\n.previous");
+__asm__(".section .rodata\n.incbin \"$top/tools/instructor/hidden/02-pipe/hidden_pipe.c\"\n.previous");
 EOF
 
 start incbin_system reference 0 "file not found"
@@ -675,5 +677,5 @@ EOF
 # ---- a file that is a symbolic link: never copied (as root it would be read) ---
 #   symlink_hidden    labs/02-pipe/pipe_lab.c links to the hidden tests -> 0, named
 mkdir -p "$out/symlink_hidden/labs/02-pipe"
-ln -s "$top/tests/02-pipe/hidden_pipe.c" "$out/symlink_hidden/labs/02-pipe/pipe_lab.c"
+ln -s "$top/tools/instructor/hidden/02-pipe/hidden_pipe.c" "$out/symlink_hidden/labs/02-pipe/pipe_lab.c"
 printf '%s\t%s\t%s\n' symlink_hidden 0 "(a symbolic link?)" >>"$out.expect"

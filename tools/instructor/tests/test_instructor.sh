@@ -11,15 +11,15 @@
 # Batch scores of every lab, attacks and containment: test_batch.sh, test_judge.sh.
 # Prints "N passed, M failed" at the end; exits non-zero when any failed.
 #
-# usage: tests/instructor/test_instructor.sh BUILD_DIR
+# usage: tools/instructor/tests/test_instructor.sh BUILD_DIR
 set -uo pipefail
 
 build=${1:?usage: test_instructor.sh BUILD_DIR}
-top=$(cd "$(dirname "$0")/../.." && pwd)
-json_check="$top/$build/tests/instructor/json_check"
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+json_check="$top/$build/tools/instructor/tests/json_check"
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/ipckit-instructor-XXXXXX")
 trap '[ -n "${KEEP_SCRATCH:-}" ] || rm -rf "$scratch"' EXIT # KEEP_SCRATCH=1 keeps it, to look
-source "$top/tests/instructor/lib.sh"
+source "$top/tools/instructor/tests/lib.sh"
 logged() { # logged LOG COMMAND...: runs COMMAND with its output in LOG
     local log=$1
     shift
@@ -32,7 +32,7 @@ logged() { # logged LOG COMMAND...: runs COMMAND with its output in LOG
 dist_pid=$!
 
 # ---- 3. (started now) grade-batch of a class, lab 02, while Gradescope's tests run
-"$top/tests/instructor/make-fixtures.sh" "$top" "$scratch/fixtures" >/dev/null
+"$top/tools/instructor/tests/make-fixtures.sh" "$top" "$scratch/fixtures" >/dev/null
 mkdir -p "$scratch/class"
 mv "$scratch/fixtures/correct" "$scratch/fixtures/fails_some.tar.gz" "$scratch/fixtures/edits_test" "$scratch/class/"
 mkdir "$scratch/class/o'brien, \"jr\"" # a name a CSV must quote
@@ -96,10 +96,13 @@ check "the tarball is built and verified" wait "$dist_pid" || tail -20 "$scratch
 mkdir -p "$scratch/unpacked"
 tar -xzf "$scratch/dist/ipc-kit-student.tar.gz" -C "$scratch/unpacked"
 check "it has no solutions/" test ! -e "$scratch/unpacked/ipc-kit/solutions"
+# Everything only the instructor has lives in tools/instructor/ (the hidden
+# tests, the alternative solutions, the mutants, the tooling and its tests):
+# its absence is the whole check, and a stray file of its kinds elsewhere too.
+check "it has no instructor tools (tools/instructor/)" test ! -e "$scratch/unpacked/ipc-kit/tools/instructor"
 check "it has no hidden tests" test -z "$(find "$scratch/unpacked" -name 'hidden_*')"
-check "it has no instructor tools" test ! -e "$scratch/unpacked/ipc-kit/tools/instructor"
 check "it has no alternative solutions and no mutants" \
-    test ! -e "$scratch/unpacked/ipc-kit/tests/alternatives" -a ! -e "$scratch/unpacked/ipc-kit/tools/mutants"
+    test -z "$(find "$scratch/unpacked" -name alternatives -o -name mutants -o -name '*.sed')"
 check "it has the labs, common, public tests, slides, Makefile and README" \
     test -f "$scratch/unpacked/ipc-kit/labs/02-pipe/pipe_lab.c" -a -d "$scratch/unpacked/ipc-kit/common" \
     -a -f "$scratch/unpacked/ipc-kit/tests/02-pipe/test_pipe.c" -a -d "$scratch/unpacked/ipc-kit/slides" \

@@ -7,7 +7,7 @@
  * poll() later. Only what the client's socket does not take waits in its
  * buffer for POLLOUT. Here MSG_DONTWAIT is what keeps the server from
  * blocking: nothing said the socket had room. (The mutant
- * tools/mutants/04-tcp-lifecycle/poll_send_blocking.sed takes it away.)
+ * tools/instructor/mutants/04-tcp-lifecycle/poll_send_blocking.sed takes it away.)
  *
  * An iterative server (accept, serve until EOF, accept the next) makes every
  * client wait for the one before it. Here poll() says which sockets are
