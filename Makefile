@@ -245,9 +245,9 @@ $(1)_$(2)_CALLS   := $$(wildcard tests/$(2)/calls.c)
 $(1)_$(2)_TPUBLIC := $$(filter-out tests/$(2)/calls.c,$$(wildcard tests/$(2)/*.c))
 $(1)_$(2)_THIDDEN := $$(wildcard tools/instructor/hidden/$(2)/hidden_*.c)
 $(1)_$(2)_TSHARED := $$(filter-out $(MAIN_SOURCES),$$($(1)_$(2)_TPUBLIC))
-$(1)_$(2)_TPOBJS  := $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_TPUBLIC))
-$(1)_$(2)_THOBJS  := $$(patsubst tools/instructor/hidden/%.c,$(BUILD)/$(1)/hidden/%.o,$$($(1)_$(2)_THIDDEN)) \
-                     $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_TSHARED))
+$(1)_$(2)_TPOBJS  := $$(patsubst tests/%.c,$(BUILD)/tests/%.o,$$($(1)_$(2)_TPUBLIC))
+$(1)_$(2)_THOBJS  := $$(patsubst tools/instructor/hidden/%.c,$(BUILD)/hidden/%.o,$$($(1)_$(2)_THIDDEN)) \
+                     $$(patsubst tests/%.c,$(BUILD)/tests/%.o,$$($(1)_$(2)_TSHARED))
 $(1)_$(2)_TEST    := $$(if $$($(1)_$(2)_TPUBLIC),$(BUILD)/$(1)/$(2)/test_$(2))
 $(1)_$(2)_HTEST   := $$(if $$(HIDDEN),$$(if $$($(1)_$(2)_THIDDEN),$(BUILD)/$(1)/$(2)/hidden_$(2)))
 $(1)_$(2)_AGENT   := $$(if $$($(1)_$(2)_CALLS),$$(if $$($(1)_$(2)_TEST),$(BUILD)/$(1)/$(2)/agent_$(2)))
@@ -261,19 +261,10 @@ ALL_TESTS += $$($(1)_$(2)_AGENT) $$($(1)_$(2)_TEST) $$($(1)_$(2)_HTEST)
 $(1)_$(2)_STUDENT := $$(patsubst labs/$(2)/%.c,$(BUILD)/$(1)/$(2)/%.o,$$(filter labs/$(2)/%.c,$(MANIFEST_FILES)))
 $(1)_$(2)_GIVEN   := $$(filter-out $$($(1)_$(2)_STUDENT),$$(filter $(BUILD)/$(1)/$(2)/%,$$($(1)_$(2)_LIB)) $$(addsuffix .o,$$($(1)_$(2)_PROGS)))
 $(1)_$(2)_TOBJS   := $$($(1)_$(2)_TPOBJS) $$(if $$(HIDDEN),$$($(1)_$(2)_THOBJS)) \
-                     $$(if $$($(1)_$(2)_CALLS),$(BUILD)/$(1)/tests/$(2)/calls.checker.o $(BUILD)/$(1)/tests/$(2)/calls.agent.o)
-# What the integrity check (tests/grader/integrity.sh) compares a student's
-# objects with: the names the C library, the given objects, the agent and the
-# lab's tests define, listed once here rather than read again per grading.
-# (calls.checker.o defines the lab's functions as stubs: the names the
-# student must define, so it is no grader name to compare with.)
-$(1)_$(2)_NAMES   := $$(if $$($(1)_$(2)_TEST),$(BUILD)/$(1)/tests/$(2)/integrity-names.txt)
-$(BUILD)/$(1)/tests/$(2)/integrity-names.txt: $(sort $(HARNESS_OBJS) $(AGENT_OBJS)) $(COMMON_LIB) \
-        $$(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$$($(1)_$(2)_TPUBLIC)) \
-        $$(if $$($(1)_$(2)_CALLS),$(BUILD)/$(1)/tests/$(2)/calls.agent.o) tests/grader/integrity.sh $(LIBC_NAMES)
-	$$(if $$(Q),@echo "  NAMES   $$@")
-	$$(Q)tests/grader/integrity.sh --print-names --libc-names $(LIBC_NAMES) $$(filter %.o %.a,$$^) >$$@.tmp && \
-	    mv $$@.tmp $$@
+                     $$(if $$($(1)_$(2)_CALLS),$(BUILD)/tests/$(2)/calls.checker.o $(BUILD)/tests/$(2)/calls.agent.o)
+# What the integrity check compares a student's objects with (made by
+# TEST_OBJECT_RULES below).
+$(1)_$(2)_NAMES   := $$(if $$($(1)_$(2)_TEST),$(BUILD)/tests/$(2)/integrity-names.txt)
 # The lab's test tables (name, points, timeout, hint), read from the tests
 # alone: a lab whose code does not compile is still graded test by test.
 $(1)_$(2)_TABLES  := $$(if $$($(1)_$(2)_TEST),$(BUILD)/$(1)/tables/test_$(2).tsv) \
@@ -287,20 +278,9 @@ $$($(1)_$(2)_PROGS): %: %.o $$($(1)_$(2)_LIB) $(COMMON_LIB)
 	$$(if $$(Q),@echo "  LINK    $$@")
 	$$(Q)$$(CC) $$(LDFLAGS) $$^ $$(LDLIBS) -o $$@
 
-# The tests see the lab's headers through -I$(1)/$(2) (then labs/$(2)); the
-# hidden tests also see the public tests' headers, as if beside them.
-$(BUILD)/$(1)/tests/$(2)/%.o: tests/$(2)/%.c
-	@mkdir -p $$(@D)
-	$$(if $$(Q),@echo "  CC      $$< ($(1))")
-	$$(Q)$$(CC) $$(CFLAGS) -I$(1)/$(2) -Ilabs/$(2) $$(foreach u,$$(LAB_USES_$(2)),-I$(1)/$$(u) -Ilabs/$$(u)) -Itests/grader $$(CHECK_CFLAGS) -c $$< -o $$@
-$(BUILD)/$(1)/hidden/$(2)/%.o: tools/instructor/hidden/$(2)/%.c
-	@mkdir -p $$(@D)
-	$$(if $$(Q),@echo "  CC      $$< ($(1))")
-	$$(Q)$$(CC) $$(CFLAGS) -Itests/$(2) -I$(1)/$(2) -Ilabs/$(2) $$(foreach u,$$(LAB_USES_$(2)),-I$(1)/$$(u) -Ilabs/$$(u)) -Itests/grader $$(CHECK_CFLAGS) -c $$< -o $$@
-
 # Across the boundary, the test binary (the checker) links the stubs of
 # calls.c instead of the student's code, which goes into the agent.
-TEST_LINK_$(1)_$(2) := $$(if $$($(1)_$(2)_CALLS),$(BUILD)/$(1)/tests/$(2)/calls.checker.o $(BOUNDARY_CHECKER_OBJS) \
+TEST_LINK_$(1)_$(2) := $$(if $$($(1)_$(2)_CALLS),$(BUILD)/tests/$(2)/calls.checker.o $(BOUNDARY_CHECKER_OBJS) \
                          $$(foreach g,$$(CHECKER_GIVEN_$(2)),$(BUILD)/$(1)/$(2)/$$(g).o),$$($(1)_$(2)_LIB) $(FAULT_OBJ)) \
                        $(HARNESS_OBJS) $(COMMON_LIB)
 TEST_WRAP_$(1)_$(2) := $$(if $$($(1)_$(2)_CALLS),$$(BOUNDARY_WRAP),$$(FAULT_WRAP))
@@ -313,21 +293,50 @@ $(BUILD)/$(1)/$(2)/hidden_$(2): $$($(1)_$(2)_THOBJS) $$(TEST_LINK_$(1)_$(2))
 	$$(if $$(Q),@echo "  LINK    $$@")
 	$$(Q)$$(CC) $$(LDFLAGS) $$(TEST_WRAP_$(1)_$(2)) $$^ $$(CHECK_LIBS) $$(LDLIBS) -o $$@
 
-# calls.c twice: the checker's stubs and the agent's servers.
-$(BUILD)/$(1)/tests/$(2)/calls.checker.o: tests/$(2)/calls.c
-	@mkdir -p $$(@D)
-	$$(if $$(Q),@echo "  CC      $$< (checker, $(1))")
-	$$(Q)$$(CC) $$(CFLAGS) -DBOUNDARY_CHECKER -I$(1)/$(2) -Ilabs/$(2) $$(foreach u,$$(LAB_USES_$(2)),-I$(1)/$$(u) -Ilabs/$$(u)) -Itests/grader $$(CHECK_CFLAGS) -c $$< -o $$@
-$(BUILD)/$(1)/tests/$(2)/calls.agent.o: tests/$(2)/calls.c
-	@mkdir -p $$(@D)
-	$$(if $$(Q),@echo "  CC      $$< (agent, $(1))")
-	$$(Q)$$(CC) $$(CFLAGS) -DBOUNDARY_AGENT -I$(1)/$(2) -Ilabs/$(2) $$(foreach u,$$(LAB_USES_$(2)),-I$(1)/$$(u) -Ilabs/$$(u)) -Itests/grader -c $$< -o $$@
-$(BUILD)/$(1)/$(2)/agent_$(2): $(BUILD)/$(1)/tests/$(2)/calls.agent.o $$($(1)_$(2)_LIB) $(AGENT_OBJS) $(COMMON_LIB)
+$(BUILD)/$(1)/$(2)/agent_$(2): $(BUILD)/tests/$(2)/calls.agent.o $$($(1)_$(2)_LIB) $(AGENT_OBJS) $(COMMON_LIB)
 	$$(if $$(Q),@echo "  LINK    $$@")
 	$$(Q)$$(CC) $$(LDFLAGS) $(FAULT_WRAP) $$^ $$(LDLIBS) -o $$@
 endef
 
 $(foreach impl,$(IMPLS),$(foreach lab,$(LABS),$(eval $(call LAB_RULES,$(impl),$(lab)))))
+
+# A lab's test objects, compiled once for both implementations: the tests
+# see the lab's headers, which live in labs/ alone (solutions/ holds .c files
+# only), so labs/ and solutions/ would make the very same objects. The hidden
+# tests also see the public tests' headers, as if beside them.
+define TEST_OBJECT_RULES
+TEST_INCLUDES_$(1) := -Ilabs/$(1) $$(foreach u,$$(LAB_USES_$(1)),-Ilabs/$$(u)) -Itests/grader
+$(BUILD)/tests/$(1)/%.o: tests/$(1)/%.c
+	@mkdir -p $$(@D)
+	$$(if $$(Q),@echo "  CC      $$<")
+	$$(Q)$$(CC) $$(CFLAGS) $$(TEST_INCLUDES_$(1)) $$(CHECK_CFLAGS) -c $$< -o $$@
+$(BUILD)/hidden/$(1)/%.o: tools/instructor/hidden/$(1)/%.c
+	@mkdir -p $$(@D)
+	$$(if $$(Q),@echo "  CC      $$<")
+	$$(Q)$$(CC) $$(CFLAGS) -Itests/$(1) $$(TEST_INCLUDES_$(1)) $$(CHECK_CFLAGS) -c $$< -o $$@
+# calls.c twice: the checker's stubs and the agent's servers.
+$(BUILD)/tests/$(1)/calls.checker.o: tests/$(1)/calls.c
+	@mkdir -p $$(@D)
+	$$(if $$(Q),@echo "  CC      $$< (checker)")
+	$$(Q)$$(CC) $$(CFLAGS) -DBOUNDARY_CHECKER $$(TEST_INCLUDES_$(1)) $$(CHECK_CFLAGS) -c $$< -o $$@
+$(BUILD)/tests/$(1)/calls.agent.o: tests/$(1)/calls.c
+	@mkdir -p $$(@D)
+	$$(if $$(Q),@echo "  CC      $$< (agent)")
+	$$(Q)$$(CC) $$(CFLAGS) -DBOUNDARY_AGENT $$(TEST_INCLUDES_$(1)) -c $$< -o $$@
+# What the integrity check (tests/grader/integrity.sh) compares a student's
+# objects with: the names the C library, the given objects, the agent and the
+# lab's tests define, listed once here rather than read again per grading.
+# (calls.checker.o defines the lab's functions as stubs: the names the
+# student must define, so it is no grader name to compare with.)
+$(BUILD)/tests/$(1)/integrity-names.txt: $(sort $(HARNESS_OBJS) $(AGENT_OBJS)) $(COMMON_LIB) \
+        $$(patsubst tests/%.c,$(BUILD)/tests/%.o,$$(labs_$(1)_TPUBLIC)) \
+        $$(if $$(labs_$(1)_CALLS),$(BUILD)/tests/$(1)/calls.agent.o) tests/grader/integrity.sh $(LIBC_NAMES)
+	$$(if $$(Q),@echo "  NAMES   $$@")
+	$$(Q)tests/grader/integrity.sh --print-names --libc-names $(LIBC_NAMES) $$(filter %.o %.a,$$^) >$$@.tmp && \
+	    mv $$@.tmp $$@
+endef
+
+$(foreach lab,$(LABS),$(eval $(call TEST_OBJECT_RULES,$(lab))))
 
 # The common tests compare labs/ with solutions/, so they need the kit's root.
 $(BUILD)/tests/common/test_common.o: CFLAGS += -DIPC_KIT_ROOT='"$(CURDIR)"'

@@ -241,7 +241,7 @@ check_integrity() {
     # The names the rest of the program and the grader define (libc, the
     # given objects, the agent, the tests), listed by make grade-given from
     # the grader's own objects, so no grading reads those objects again.
-    local names="$plain_build/$impl/tests/$name/integrity-names.txt"
+    local names="$plain_build/tests/$name/integrity-names.txt"
     if [ ! -s "$names" ]; then
         integrity_status[$name]=3
         integrity_text[$name]="$names is missing (make grade-given makes it)"

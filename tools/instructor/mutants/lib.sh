@@ -23,7 +23,7 @@ kit_copy() {
     tar -C "$root" --exclude=./build --exclude=./.git --exclude=./slides -cf - . | tar -C "$work" -xf -
     rm -rf "$work/build"
     for variant in plain san-thread; do
-        for part in common labs solutions tests; do
+        for part in common labs solutions tests hidden; do
             [ -d "$root/build/$variant/$part" ] || continue
             mkdir -p "$work/build/$variant"
             cp -a "$root/build/$variant/$part" "$work/build/$variant/"

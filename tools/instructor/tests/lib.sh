@@ -117,7 +117,7 @@ built_template() {
     local top=$1 dest=$2 lab=${3:-} variant part
     "$top/tools/instructor/kit-copy.sh" "$dest" --hidden || return
     for variant in plain san-thread; do
-        for part in common labs tests; do
+        for part in common labs tests hidden; do
             [ -d "$top/build/$variant/$part" ] || continue
             mkdir -p "$dest/build/$variant"
             cp -a "$top/build/$variant/$part" "$dest/build/$variant/"
