@@ -2,7 +2,7 @@
  * report.h - the judge's outputs for one lab:
  *   - a table on the terminal (colour only on a TTY, never with NO_COLOR),
  *     and the same table as plain text in a file (the batch reports);
- *   - a JSON fragment for Gradescope's results.json (grade.sh merges
+ *   - a JSON fragment for Gradescope's results.json (tools/grade.sh merges
  *     the labs' fragments into build/grade/results.json);
  *   - a JUnit <testsuite> fragment for CI systems (merged into junit.xml).
  * The judge renders them from its results in memory; render.c renders the

@@ -7,8 +7,9 @@
 # and tools/instructor/ (everything only the instructor has: this tooling,
 # its tests, the hidden tests, the alternative solutions, the mutants). Left
 # out too is what is no part of the kit's content: build output (build/,
-# node_modules/), the repository (.git/) and its CI (.ci/, which runs make
-# test; the student kit gets its own, dist-student.sh's Classroom workflow).
+# node_modules/), the repository (.git/) and its CI (.ci/, and a .github/
+# should it get one: they run make test; the student kit gets a CI of its
+# own, dist-student.sh's Classroom workflow).
 # --hidden (a grading kit: Gradescope, grade-batch) adds back the hidden
 # tests, tools/instructor/hidden/, and nothing else of tools/instructor/.
 set -euo pipefail
@@ -22,7 +23,7 @@ cd "$top"
 shopt -s dotglob nullglob
 entries=()
 for entry in *; do
-    case "$entry" in .git | .ci | build | solutions) continue ;; esac
+    case "$entry" in .git | .ci | .github | build | solutions) continue ;; esac
     entries+=("$entry")
 done
 # tar keeps modes and times. tools/instructor is a path from the top
