@@ -677,5 +677,7 @@ help:
 # nested under build/ (alternatives, mutants), which name the same targets
 # with their own paths; and no more than needed, since reading them is most
 # of the time a make takes to start (and grading runs make often).
-DEP_ROOTS := $(filter-out %/$(filter-out $(IMPL),labs solutions),$(wildcard $(addsuffix /*,$(sort $(BUILD) build/plain))))
+# A make that only prints (grade-plan, help) builds nothing and reads none.
+PRINT_ONLY := $(and $(MAKECMDGOALS),$(if $(filter-out grade-plan help,$(MAKECMDGOALS)),,yes))
+DEP_ROOTS := $(if $(PRINT_ONLY),,$(filter-out %/$(filter-out $(IMPL),labs solutions),$(wildcard $(addsuffix /*,$(sort $(BUILD) build/plain)))))
 -include $(if $(DEP_ROOTS),$(shell find $(DEP_ROOTS) -name '*.d' 2>/dev/null))
