@@ -508,8 +508,10 @@ grade-prepare: deps
 TEST_RUN_TMP := $(CURDIR)/build/test/tmp
 TEST_RUN_PREFIX := ipckit-t$(shell echo $$PPID)
 TEST_JOBS ?= $(shell echo $$(( $$(nproc) + 1 )))
-# Longest first: the run ends when its slowest part does.
-TEST_STAGES := test-judge test-instructor test-tsan test-alternatives test-servers test-asan \
+# Longest first: the run ends when its slowest part does. test-servers is
+# 30 s of waiting for hostile clients with almost no CPU, so it goes beside
+# the two longest, which keep both cores busy meanwhile.
+TEST_STAGES := test-judge test-instructor test-servers test-tsan test-alternatives test-asan \
                test-solutions test-demo test-skeletons test-wire test-windows test-trace \
                test-slides test-live test-cli test-common
 test: DEPS_FOR := test
