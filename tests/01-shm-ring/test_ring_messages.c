@@ -374,7 +374,7 @@ START_TEST(trace_shows_segment_steps_and_no_needless_waits)
         const char *steps[] = {"shm_open", "ftruncate", "mmap", "munmap", "shm_unlink"};
         long at = 0;
         for (size_t i = 0; i < 5; i++) {
-            long found = trace_log_find(&log, at, NULL, steps[i], NULL);
+            long found = trace_log_find(&log, at, NULL, steps[i]);
             if (found < 0) {
                 trace_log_free(&log);
                 ck_abort_msg("%s: the trace has no %s() after the steps before it; trace "

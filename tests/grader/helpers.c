@@ -1,7 +1,6 @@
 /*
  * helpers.c - small tools for test authors (see grader.h).
  */
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
@@ -168,66 +167,10 @@ pid_t grade_parent_of(pid_t pid)
     return fields != NULL && sscanf(fields, "%*c %ld", &parent) == 1 ? (pid_t)parent : -1;
 }
 
-/* Copies the JSON string value of "key" from line into out; "" if absent or null. */
-static void json_field(const char *line, const char *key, char *out, size_t size)
-{
-    char pattern[40];
-    snprintf(pattern, sizeof pattern, "\"%s\":", key);
-    out[0] = '\0';
-    const char *p = strstr(line, pattern);
-    if (p == NULL)
-        return;
-    p += strlen(pattern);
-    if (*p != '"')
-        return;
-    size_t used = 0;
-    for (p++; *p && *p != '"' && used + 1 < size; p++) {
-        if (*p == '\\' && p[1] != '\0')
-            p++; /* keep the escaped character itself; enough for matching */
-        out[used++] = *p;
-    }
-    out[used] = '\0';
-}
-
-static long json_number(const char *line, const char *key)
-{
-    char pattern[40];
-    snprintf(pattern, sizeof pattern, "\"%s\":", key);
-    const char *p = strstr(line, pattern);
-    return p ? strtol(p + strlen(pattern), NULL, 10) : 0;
-}
-
 int trace_log_load(struct trace_log *log, const char *path)
 {
-    log->steps = NULL;
-    log->count = 0;
-    FILE *in = fopen(path, "re");
-    if (in == NULL)
-        return -1;
-    size_t capacity = 0;
-    char line[4096];
-    while (fgets(line, sizeof line, in)) {
-        if (log->count == capacity) {
-            capacity = capacity ? capacity * 2 : 64;
-            struct trace_step *grown = realloc(log->steps, capacity * sizeof *grown);
-            if (grown == NULL) {
-                fclose(in);
-                trace_log_free(log);
-                errno = ENOMEM;
-                return -1;
-            }
-            log->steps = grown;
-        }
-        struct trace_step *s = &log->steps[log->count++];
-        s->pid = json_number(line, "pid");
-        s->ret = json_number(line, "ret");
-        json_field(line, "role", s->role, sizeof s->role);
-        json_field(line, "call", s->call, sizeof s->call);
-        json_field(line, "args", s->args, sizeof s->args);
-        json_field(line, "errno", s->err, sizeof s->err);
-    }
-    fclose(in);
-    return 0;
+    size_t bad_line;
+    return trace_events_load(path, &log->steps, &log->count, &bad_line);
 }
 
 void trace_log_free(struct trace_log *log)
@@ -269,26 +212,12 @@ bool trace_call_is(const char *traced, const char *wanted)
     return job >= 0 && job == job_of(traced);
 }
 
-bool trace_names_fd(const char *args, int fd)
-{
-    char want[24];
-    int n = snprintf(want, sizeof want, "fd=%d", fd);
-    /* "fd=5", "fd=5, ...", "fd=5 (the child's copy)"; never "fd=51" */
-    return strncmp(args, want, (size_t)n) == 0 && !isdigit((unsigned char)args[n]);
-}
-
-long trace_log_find(const struct trace_log *log, long from, const char *role, const char *call,
-                    const char *args_part)
+long trace_log_find(const struct trace_log *log, long from, const char *role, const char *call)
 {
     for (size_t i = from < 0 ? 0 : (size_t)from; i < log->count; i++) {
-        const struct trace_step *s = &log->steps[i];
-        if (!trace_call_is(s->call, call))
-            continue;
-        if (role && strcmp(s->role, role) != 0)
-            continue;
-        if (args_part && strstr(s->args, args_part) == NULL)
-            continue;
-        return (long)i;
+        const struct trace_event *s = &log->steps[i];
+        if (trace_call_is(s->call, call) && (role == NULL || strcmp(s->role, role) == 0))
+            return (long)i;
     }
     return -1;
 }
