@@ -131,7 +131,8 @@ FAULT_OBJ   := $(BUILD)/tests/grader/fault.o
 # The grader is two programs (see tests/grader/grader.h): the harness, linked
 # into every test binary with the student's code, and the judge, linked with
 # no student code, which alone decides a score.
-HARNESS_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,harness.c helpers.c watch.c channel.c json_valid.c))
+HARNESS_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,harness.c helpers.c watch.c channel.c json_valid.c \
+                proc_table.c))
 # A lab with tests/NN/calls.c is tested across the call boundary
 # (tests/grader/boundary.h): its test binary (the checker) holds no student
 # code, and the student's code runs in agent_NN, built with these.

@@ -14,6 +14,7 @@
 #include "err.h"
 #include "grader.h"
 #include "harness.h"
+#include "proc_table.h"
 
 void grade_require_impl(long result, int err, const char *fn)
 {
@@ -115,26 +116,10 @@ int grade_count_open_fds(void)
     return count - 1; /* not the directory's own descriptor */
 }
 
-/* The fields of /proc/pid/stat after "pid (name) ", into line; NULL when unreadable.
- * The name may hold spaces and ')', so the fields start after its last ')'. */
-static const char *stat_fields(pid_t pid, char *line, size_t size)
-{
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-    FILE *f = fopen(path, "r");
-    if (f == NULL)
-        return NULL;
-    size_t n = fread(line, 1, size - 1, f);
-    fclose(f);
-    line[n] = '\0';
-    const char *p = strrchr(line, ')');
-    return p != NULL && p[1] == ' ' ? p + 2 : NULL;
-}
-
 double grade_process_cpu_seconds(pid_t pid)
 {
     char line[1024];
-    const char *fields = stat_fields(pid, line, sizeof line);
+    const char *fields = proc_stat_fields(pid, line, sizeof line);
     unsigned long utime, stime;
     if (fields == NULL ||
         sscanf(fields, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2)
@@ -162,7 +147,7 @@ struct grade_io grade_process_io(pid_t pid)
 pid_t grade_parent_of(pid_t pid)
 {
     char line[1024];
-    const char *fields = stat_fields(pid, line, sizeof line);
+    const char *fields = proc_stat_fields(pid, line, sizeof line);
     long parent;
     return fields != NULL && sscanf(fields, "%*c %ld", &parent) == 1 ? (pid_t)parent : -1;
 }
