@@ -51,10 +51,7 @@ START_TEST(step05_send_all_loops_on_short_sends_and_eintr)
                              .fd = client, .max_bytes = 7, .fail_every = 4, .fail_errno = EINTR});
     ssize_t n = tcp_send_all(client, data, len);
     int err = errno;
-    unsigned long injected = fault_injected(FAULT_OUT);
-    char watched[256];
-    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_OUT));
-    fault_reset();
+    struct fault_seen seen = grade_end_faults(FAULT_OUT);
     char *back = malloc(len);
     int end;
     size_t got = n == (ssize_t)len ? raw_read_all(server, back, len, 2000, &end) : 0;
@@ -64,10 +61,10 @@ START_TEST(step05_send_all_loops_on_short_sends_and_eintr)
     ck_assert_msg(n == (ssize_t)len,
                   "with sends cut to 7 bytes and EINTR, tcp_send_all returned %zd (%s), not %zu", n,
                   n == -1 ? errno_name(err) : "short", len);
-    ck_assert_msg(injected > 3000,
+    ck_assert_msg(seen.injected > 3000,
                   "sends on the socket were to be cut to 7 bytes, but only %lu faults happened "
                   "(calls seen: %s)",
-                  injected, watched);
+                  seen.injected, seen.calls);
     ck_assert_msg(got == len && memcmp(back, data, len) == 0,
                   "the peer received %zu bytes, not the %zu sent, or different ones", got, len);
     free(back);
@@ -87,10 +84,7 @@ START_TEST(step05_recv_exact_loops_and_stops_at_end_of_stream)
     char back[4000];
     ssize_t n = tcp_recv_exact(client, back, sizeof back);
     int err = errno;
-    unsigned long injected = fault_injected(FAULT_IN);
-    char watched[256];
-    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_IN));
-    fault_reset();
+    struct fault_seen seen = grade_end_faults(FAULT_IN);
     raw_send(server, "0123456789", 10, 0);
     ck_assert(shutdown(server, SHUT_WR) == 0);
     char rest[100];
@@ -101,10 +95,10 @@ START_TEST(step05_recv_exact_loops_and_stops_at_end_of_stream)
     grade_require_impl(n, err, "tcp_recv_exact");
     ck_assert_msg(n == 4000, "with receives cut to 5 bytes and EINTR, tcp_recv_exact returned %zd",
                   n);
-    ck_assert_msg(injected > 500,
+    ck_assert_msg(seen.injected > 500,
                   "receives on the socket were to be cut to 5 bytes, but only %lu faults happened "
                   "(calls seen: %s)",
-                  injected, watched);
+                  seen.injected, seen.calls);
     ck_assert_msg(memcmp(back, data, 4000) == 0, "bytes were lost or repeated across receives");
     ck_assert_msg(short_n == 10,
                   "10 bytes then end of stream: tcp_recv_exact(100) must return 10, not %zd",
@@ -161,10 +155,7 @@ START_TEST(step05_frames_keep_message_boundaries)
             break;
     }
     ssize_t at_end = problem[0] ? 0 : tcp_recv_frame(server, buf, TCP_FRAME_MAX);
-    unsigned long injected = fault_injected(FAULT_IN);
-    char watched[256];
-    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_IN));
-    fault_reset();
+    struct fault_seen seen = grade_end_faults(FAULT_IN);
     free(buf);
     close(server);
     int status = grade_wait_child(pid, 5000);
@@ -175,10 +166,10 @@ START_TEST(step05_frames_keep_message_boundaries)
                   "the sending child failed: tcp_send_frame must send 4 bytes of length (network "
                   "byte order) and the message, and return the message's length");
     ck_assert_msg(!problem[0], "%s", problem);
-    ck_assert_msg(injected > 100,
+    ck_assert_msg(seen.injected > 100,
                   "receives were to be cut to 3 bytes, but only %lu were (calls seen: %s): "
                   "tcp_recv_frame must receive from the socket itself",
-                  injected, watched);
+                  seen.injected, seen.calls);
     ck_assert_msg(at_end == 0, "after the last frame, end of stream: tcp_recv_frame must return 0");
 }
 END_TEST

@@ -23,7 +23,7 @@
  *     limit; as root also in its own PID, mount and network namespaces,
  *     under an unprivileged uid of its own, with private /tmp and /dev/shm.
  *   - A test passes only when its body returned normally and the judge got
- *     its end-of-test record (channel.h). exit(), _exit(), a signal or a
+ *     its end-of-test record (judge_channel.h). exit(), _exit(), a signal or a
  *     vanished process before that is a failure, named for what happened.
  *   - Each test gets a private directory ($TMPDIR, also the working
  *     directory) and a private name prefix ($IPC_KIT_PREFIX, see names.h).
@@ -44,6 +44,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "fault.h"
 #include "trace_read.h"
 
 struct grade_test {
@@ -172,6 +173,19 @@ void grade_describe_processes(void *unused, char *out, size_t size);
 
 /* The descriptors open in this process, as a count. */
 int grade_count_open_fds(void);
+
+/*
+ * What a fault plan did (fault.h), kept once the plans are disarmed, for
+ * the failure messages that follow: the faults it injected and
+ * fault_describe()'s count of the calls it saw.
+ */
+struct fault_seen {
+    unsigned long injected;
+    char calls[256];
+};
+
+/* Reads what op's plan did, then disarms every plan (fault_reset()). */
+struct fault_seen grade_end_faults(enum fault_op op);
 
 /*
  * The CPU time (user and system, all threads) process pid has used, in

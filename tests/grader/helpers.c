@@ -116,6 +116,14 @@ int grade_count_open_fds(void)
     return count - 1; /* not the directory's own descriptor */
 }
 
+struct fault_seen grade_end_faults(enum fault_op op)
+{
+    struct fault_seen seen = {.injected = fault_injected(op)};
+    snprintf(seen.calls, sizeof seen.calls, "%s", fault_describe(op));
+    fault_reset();
+    return seen;
+}
+
 double grade_process_cpu_seconds(pid_t pid)
 {
     char line[1024];
