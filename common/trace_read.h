@@ -1,5 +1,7 @@
 /*
- * trace_read.h - the one reader of the JSON Lines traces that trace.c writes.
+ * trace_read.h - the one reader, in C, of the JSON Lines traces that trace.c
+ * writes (scripts read the same fields with a JSON parser, and the live page,
+ * tools/live/page/live.js, in the browser).
  *
  * Each line of an IPC_TRACE_FILE is one flat JSON object (trace.h):
  *
