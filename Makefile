@@ -143,7 +143,8 @@ FAULT_OBJ   := $(BUILD)/tests/grader/fault.o
 # The grader is two programs (see tests/grader/grader.h): the harness, linked
 # into every test binary with the student's code, and the judge, linked with
 # no student code, which alone decides a score.
-HARNESS_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,harness.c helpers.c watch.c channel.c json_valid.c))
+HARNESS_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,harness.c helpers.c watch.c judge_channel.c json_valid.c \
+                proc_table.c))
 # A lab with tests/NN/calls.c is tested across the call boundary
 # (tests/grader/boundary.h): its test binary (the checker) holds no student
 # code, and the student's code runs in agent_NN, built with these.
@@ -153,7 +154,7 @@ AGENT_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,boundary_a
 BOUNDARY_WRAP := -Wl,--wrap=fork,--wrap=pthread_create
 JUDGE_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,judge.c judge_run.c judge_table.c \
                   contain.c jail.c judge_step.c cgroup.c uid_pool.c proc_table.c audit.c report.c verdict.c \
-                  channel.c))
+                  judge_channel.c))
 # The judge is always a plain build: it never runs under a sanitizer itself
 # (the namespace init it clones runs on a stack of its own, which ASan
 # would misread); SAN= builds of the tests still use it.

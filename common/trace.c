@@ -152,27 +152,34 @@ struct event {
     uint64_t mono_ns;
     uint64_t start_ns; /* when the call began, or 0 when not marked */
     enum phase phase;
-    const char *call; /* NULL for a narration line */
-    const char *args;
+    const char *call;      /* NULL for a narration line */
+    const char *args;      /* as the program wrote them: the text line shows these */
+    const char *data_args; /* the same without the step tag: the JSON "args" */
     long result;
     int err; /* errno when result == -1 */
     const char *note;
     int fd;   /* the descriptor the call acted on ("fd=N" leads its args), or -1 */
-    int step; /* lab 04's step ("[step N]" ends its args), or 0 */
+    int step; /* lab 04's step ("[step N]" ends its args, and leaves data_args), or 0 */
+    int read_fd, write_fd; /* the ends a pipe() made ("read=R, write=W" leads its args), or -1 */
     const char *state_before, *state_after, *state_then; /* TCP states, or NULL */
     unsigned long long fill_used, fill_capacity;         /* trace_mark_fill; capacity 0: none */
 };
 
 /*
- * The labs write a call's arguments by two conventions (trace.h): a call on
- * a descriptor starts with "fd=N", and a lab 04 step ends with "[step N]".
+ * The labs write a call's arguments by three conventions (trace.h): a call
+ * on a descriptor starts with "fd=N", a pipe() with "read=R, write=W" (lab
+ * 02), and a lab 04 step ends with "[step N]".
  * They are read here, once, where the line is made, and written as fields
- * of their own: no reader ever has to find them in the text again.
+ * of their own: no reader ever has to find them in the text again. The step
+ * tag is a field only: it is cut out of the JSON "args" (into plain, of
+ * size bytes), while the text line a person reads keeps it where the
+ * program wrote it.
  */
-static void lift_fields(struct event *ev)
+static void lift_fields(struct event *ev, char *plain, size_t size)
 {
-    ev->fd = -1;
+    ev->fd = ev->read_fd = ev->write_fd = -1;
     ev->step = 0;
+    ev->data_args = ev->args;
     const char *a = ev->args;
     if (a == NULL)
         return;
@@ -180,11 +187,26 @@ static void lift_fields(struct event *ev)
         long fd = strtol(a + 3, NULL, 10);
         ev->fd = fd < 1 << 20 ? (int)fd : -1;
     }
-    const char *tag = strstr(a, "[step ");
-    if (tag) {
-        long step = strtol(tag + strlen("[step "), NULL, 10);
-        ev->step = step > 0 && step < 1000 ? (int)step : 0;
+    int read_fd, write_fd;
+    if (sscanf(a, "read=%d, write=%d", &read_fd, &write_fd) == 2 && read_fd >= 0 && write_fd >= 0) {
+        ev->read_fd = read_fd;
+        ev->write_fd = write_fd;
     }
+    const char *tag = strstr(a, "[step ");
+    if (tag == NULL)
+        return;
+    char *end;
+    long step = strtol(tag + strlen("[step "), &end, 10);
+    ev->step = step > 0 && step < 1000 ? (int)step : 0;
+    if (ev->step == 0)
+        return; /* not a step tag after all: the args stay as written */
+    if (*end == ']')
+        end++;
+    const char *cut = tag; /* the spaces before the tag go with it */
+    while (cut > a && cut[-1] == ' ')
+        cut--;
+    snprintf(plain, size, "%.*s%s", (int)(cut - a), a, cut == a ? end + strspn(end, " ") : end);
+    ev->data_args = plain;
 }
 
 static size_t format_text(char *buf, size_t size, const struct event *ev)
@@ -286,7 +308,7 @@ static size_t format_json(char *buf, size_t size, const struct event *ev)
     bool ended = ev->call && ev->phase != PHASE_START; /* a result exists */
     static const char *const PHASES[] = {NULL, "start", "end"};
     bool fits = append_text_field(buf, size, &used, "call", ev->call) &&
-                append_text_field(buf, size, &used, "args", ev->call ? ev->args : NULL) &&
+                append_text_field(buf, size, &used, "args", ev->call ? ev->data_args : NULL) &&
                 append_number_field(buf, size, &used, "ret", ev->result, ended) &&
                 append_text_field(buf, size, &used, "errno",
                                   ended && ev->result == -1 ? errno_name(ev->err) : NULL) &&
@@ -297,7 +319,11 @@ static size_t format_json(char *buf, size_t size, const struct event *ev)
                 append_text_field(buf, size, &used, "state_before", ev->state_before) &&
                 append_text_field(buf, size, &used, "state_after", ev->state_after) &&
                 append_text_field(buf, size, &used, "state_then", ev->state_then);
-    /* Only the lines that carry it (lab 01's ring) say how full the channel is. */
+    /* Only the lines that carry them say what a pipe() made (lab 02) and how
+     * full the channel is (lab 01's ring). */
+    if (fits && ev->call && ev->read_fd >= 0)
+        fits = append_number_field(buf, size, &used, "read_fd", ev->read_fd, true) &&
+               append_number_field(buf, size, &used, "write_fd", ev->write_fd, true);
     if (fits && ev->fill_capacity > 0)
         fits = append_number_field(buf, size, &used, "fill_used", (long long)ev->fill_used, true) &&
                append_number_field(buf, size, &used, "fill_capacity", (long long)ev->fill_capacity,
@@ -486,7 +512,8 @@ static long vtrace_locked(const char *call, long result, const char *note, const
             .fill_used = pending_fill_used,
             .fill_capacity = pending_fill_capacity,
         };
-        lift_fields(&ev);
+        char plain[sizeof args];
+        lift_fields(&ev, plain, sizeof plain);
         emit_line(&ev, held);
         if (!held)
             step_pause(trace_role(), false);
@@ -522,7 +549,8 @@ void trace_call_begin(const char *call, const char *fmt, ...)
             vsnprintf(args, sizeof args, fmt, ap);
         va_end(ap);
         struct event ev = {.mono_ns = now, .phase = PHASE_START, .call = call, .args = args};
-        lift_fields(&ev);
+        char plain[sizeof args];
+        lift_fields(&ev, plain, sizeof plain);
         emit_line(&ev, held || settings.mode == MODE_OFF);
     }
     errno = saved;

@@ -49,11 +49,16 @@
  *                  stderr only: the file has one record per call)
  *   fd             the descriptor the call acted on: args that start with
  *                  "fd=N" give it (the convention every lab follows)
- *   step           lab 04's step number, from args that end with "[step N]"
+ *   step           lab 04's step number, from args that end with "[step N]";
+ *                  the tag is cut out of "args" (the text line keeps it)
  *   state_before, state_after, state_then
  *                  the TCP state before and after the call, and what was seen
  *                  when the peer moved it further at once (trace_mark_states,
  *                  which lab 04's tcp_watch_end() calls); null when unknown
+ *   read_fd, write_fd
+ *                  the two descriptors a pipe() made, from args that start
+ *                  with "read=R, write=W" (lab 02's convention); absent
+ *                  elsewhere
  *   fill_used, fill_capacity
  *                  how full the channel was after the call, in bytes, on the
  *                  lines that say it (trace_mark_fill: lab 01's ring); absent

@@ -279,11 +279,16 @@ static bool parse_number_value(struct cursor *c, const char *key, struct trace_e
         ev->has_ret = true;
         return to_long(text, LONG_MIN, LONG_MAX, &ev->ret);
     }
+    int *small_field = strcmp(key, "fd") == 0         ? &ev->fd
+                       : strcmp(key, "step") == 0     ? &ev->step
+                       : strcmp(key, "read_fd") == 0  ? &ev->read_fd
+                       : strcmp(key, "write_fd") == 0 ? &ev->write_fd
+                                                      : NULL;
     long small;
-    if (strcmp(key, "fd") == 0 || strcmp(key, "step") == 0) {
+    if (small_field) {
         if (!to_long(text, 0, INT_MAX, &small))
             return false;
-        *(strcmp(key, "fd") == 0 ? &ev->fd : &ev->step) = (int)small;
+        *small_field = (int)small;
     }
     return true; /* "t" and any key added later */
 }
@@ -330,7 +335,7 @@ static bool parse_member(struct cursor *c, struct trace_event *ev, struct seen *
 int trace_event_parse(const char *line, struct trace_event *ev)
 {
     memset(ev, 0, sizeof *ev);
-    ev->fd = -1; /* absent or null: no descriptor */
+    ev->fd = ev->read_fd = ev->write_fd = -1; /* absent or null: no descriptor */
     struct cursor c = {line};
     struct seen seen = {false};
     bool ok = take(&c, '{');

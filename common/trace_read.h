@@ -1,5 +1,7 @@
 /*
- * trace_read.h - the one reader of the JSON Lines traces that trace.c writes.
+ * trace_read.h - the one reader, in C, of the JSON Lines traces that trace.c
+ * writes (scripts read the same fields with a JSON parser, and the live page,
+ * tools/live/page/live.js, in the browser).
  *
  * Each line of an IPC_TRACE_FILE is one flat JSON object (trace.h):
  *
@@ -9,10 +11,12 @@
  *    "state_after":"CLOSED","state_then":null}
  *
  * A narration line (trace_note) has "call":null. Every reader of a trace
- * (the sequence charts, the wire view, scripts through trace_chart) reads
- * the facts of a call from these fields: the descriptor, lab 04's step and
- * the TCP states are never searched for in "args" or "note", which are
- * text for people.
+ * (the sequence charts, the wire view, the grader's tests, scripts through
+ * trace_chart) reads the facts of a call from these fields: the descriptor,
+ * the two ends a pipe() made, lab 04's step and the TCP states are never
+ * searched for in "args" or "note", which are text for people. The writer
+ * keeps the step out of "args" ("[step 2]" is shown on the text line only),
+ * and writes "read_fd" and "write_fd" on a pipe()'s line alone.
  *
  * The parser knows only this shape: one object of strings, numbers and
  * nulls. It is strict (a line that is not such an object is an error), so a
@@ -47,6 +51,7 @@ struct trace_event {
     char note[160];        /* "" when null */
     int fd;                /* the descriptor the call acted on, or -1 */
     int step;              /* lab 04's step (1 to 13), or 0 */
+    int read_fd, write_fd; /* the ends a pipe() made (lab 02), or -1 */
     char state_before[16]; /* TCP state before the call, or "" */
     char state_after[16];  /* TCP state the call left, or "" */
     char state_then[16];   /* the state seen once the peer had moved it on, or "" */

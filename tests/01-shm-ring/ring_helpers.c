@@ -65,6 +65,21 @@ void destroy_ring(struct ring *r)
     ck_assert_msg(rc == 0, "ring_destroy failed: %s", errno_name(errno));
 }
 
+/* Runs check once per mode (Part A, then Part B), each time on a new ring of
+ * capacity bytes with both roles under a fresh name, and destroys the ring
+ * after it: the setup that most tests of one process share. */
+void in_both_modes(size_t capacity, ring_check check)
+{
+    for (size_t k = 0; k < 2; k++) {
+        char name[128];
+        new_name(name, sizeof name);
+        struct ring r;
+        create_ring(&r, name, capacity, BOTH_MODES[k], RING_BOTH);
+        check(&r, name, BOTH_MODES[k]);
+        destroy_ring(&r);
+    }
+}
+
 bool shm_exists(const char *name)
 {
     int fd = shm_open(name, O_RDONLY, 0);

@@ -77,6 +77,8 @@ void new_name(char *buf, size_t size);
 void create_ring(struct ring *r, const char *name, size_t capacity, enum ring_mode mode,
                  enum ring_role role);
 void destroy_ring(struct ring *r);
+typedef void (*ring_check)(struct ring *r, const char *name, enum ring_mode mode);
+void in_both_modes(size_t capacity, ring_check check);
 bool shm_exists(const char *name);
 struct view view_ring(const char *name);
 void unview_ring(struct view *v);

@@ -221,13 +221,17 @@ START_TEST(write_end_closed_before_reader_waits_for_eof)
     assert_reader_succeeded(status, &want);
     ck_assert_msg(loaded == 0, "no trace was written; report each call with trace_call()");
 
-    long pipe_at = trace_log_find(&log, 0, NULL, "pipe", "write=");
+    long pipe_at = trace_log_find(&log, 0, NULL, "pipe");
+    while (pipe_at >= 0 && log.steps[pipe_at].write_fd < 0) /* the line that names its ends */
+        pipe_at = trace_log_find(&log, pipe_at + 1, NULL, "pipe");
     ck_assert_msg(pipe_at >= 0, "the trace has no pipe(read=R, write=W) line");
-    int write_fd = -1;
-    const char *w = strstr(log.steps[pipe_at].args, "write=");
-    ck_assert(w != NULL && sscanf(w, "write=%d", &write_fd) == 1);
+    int write_fd = log.steps[pipe_at].write_fd;
 
-    long eof_at = trace_log_find(&log, 0, NULL, "read", "sees EOF");
+    /* The reader's own line (judge_reading): the one read() this process
+     * traces, when it saw the end. The student's processes have other pids. */
+    long eof_at = trace_log_find(&log, 0, NULL, "read");
+    while (eof_at >= 0 && log.steps[eof_at].pid != (long)getpid())
+        eof_at = trace_log_find(&log, eof_at + 1, NULL, "read");
     ck_assert_msg(eof_at >= 0, "the reader never reached EOF");
     long reader_pid = want.reader_pid; /* the child that called the reader */
     long parent_pid = log.steps[pipe_at].pid;
@@ -240,8 +244,8 @@ START_TEST(write_end_closed_before_reader_waits_for_eof)
      */
     long child_close = -1, parent_close = -1;
     for (long i = 0; i < (long)log.count; i++) {
-        const struct trace_step *s = &log.steps[i];
-        if (!trace_call_is(s->call, "close") || !trace_names_fd(s->args, write_fd))
+        const struct trace_event *s = &log.steps[i];
+        if (!trace_call_is(s->call, "close") || s->fd != write_fd)
             continue;
         if (s->pid == reader_pid && i < eof_at)
             child_close = i;

@@ -58,14 +58,11 @@ START_TEST(write_all_loops_on_short_writes)
     fault_set(FAULT_OUT, (struct fault_plan){.fd = fds[1], .max_bytes = 7});
     ssize_t n = pipe_write_all(fds[1], data, 5000);
     REQUIRE_IMPL(n, "pipe_write_all");
-    unsigned long shortened = fault_injected(FAULT_OUT);
-    char watched[256];
-    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_OUT));
-    fault_reset();
-    ck_assert_msg(shortened >= 700,
+    struct fault_seen seen = grade_end_faults(FAULT_OUT);
+    ck_assert_msg(seen.injected >= 700,
                   "writes to the pipe were to be cut to 7 bytes, but only %lu were (calls seen: "
                   "%s); pipe_write_all must write to fd itself, with any of these calls",
-                  shortened, watched);
+                  seen.injected, seen.calls);
     ck_assert_msg(n == 5000, "with writes cut to 7 bytes, pipe_write_all returned %zd, not 5000",
                   n);
     char back[5000];
@@ -99,18 +96,15 @@ START_TEST(write_all_retries_eintr_and_eagain)
         (struct fault_plan){.fd = fds[1], .max_bytes = 100, .fail_every = 2, .fail_errno = EAGAIN});
     n = pipe_write_all(fds[1], data + 1500, 1500);
     err = errno;
-    injected = fault_injected(FAULT_OUT);
-    char watched[256];
-    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_OUT));
-    fault_reset();
+    struct fault_seen seen = grade_end_faults(FAULT_OUT);
     ck_assert_msg(n == 1500,
                   "with EAGAIN on every 2nd write, pipe_write_all returned %zd (%s); EAGAIN means "
                   "wait for POLLOUT and try again, not fail",
                   n, n == -1 ? errno_name(err) : "short");
-    ck_assert_msg(injected >= 5,
+    ck_assert_msg(seen.injected >= 5,
                   "EAGAIN was to fail every 2nd write, but only %lu faults were injected (calls "
                   "seen: %s)",
-                  injected, watched);
+                  seen.injected, seen.calls);
     char back[3000];
     ck_assert_int_eq(pipe_read_exact(fds[0], back, sizeof back), 3000);
     ck_assert_msg(memcmp(back, data, 3000) == 0, "bytes were lost or repeated around EINTR/EAGAIN");
@@ -132,17 +126,14 @@ START_TEST(read_exact_loops_on_short_reads_and_eintr)
     ssize_t n = pipe_read_exact(fds[0], back, sizeof back);
     REQUIRE_IMPL(n, "pipe_read_exact");
     int err = errno;
-    unsigned long injected = fault_injected(FAULT_IN);
-    char watched[256];
-    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_IN));
-    fault_reset();
+    struct fault_seen seen = grade_end_faults(FAULT_IN);
     ck_assert_msg(n == 4000,
                   "with reads cut to 5 bytes and EINTR, pipe_read_exact returned %zd (%s)", n,
                   n == -1 ? errno_name(err) : "short");
-    ck_assert_msg(injected > 100,
+    ck_assert_msg(seen.injected > 100,
                   "reads from the pipe were to be cut short, but only %lu faults happened "
                   "(calls seen: %s)",
-                  injected, watched);
+                  seen.injected, seen.calls);
     ck_assert_msg(memcmp(back, data, 4000) == 0, "bytes were lost or repeated across short reads");
 
     /* EAGAIN: a non-blocking descriptor with nothing to read yet. The
@@ -153,17 +144,15 @@ START_TEST(read_exact_loops_on_short_reads_and_eintr)
     memset(back, 0, sizeof back);
     n = pipe_read_exact(fds[0], back, sizeof back);
     err = errno;
-    injected = fault_injected(FAULT_IN);
-    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_IN));
-    fault_reset();
+    seen = grade_end_faults(FAULT_IN);
     ck_assert_msg(n == 4000,
                   "with EAGAIN on every 2nd read, pipe_read_exact returned %zd (%s); EAGAIN means "
                   "wait with poll() for POLLIN and read again, not fail",
                   n, n == -1 ? errno_name(err) : "short");
     ck_assert_msg(
-        injected > 40,
+        seen.injected > 40,
         "EAGAIN was to fail every 2nd read, but only %lu faults happened (calls seen: %s)",
-        injected, watched);
+        seen.injected, seen.calls);
     ck_assert_msg(memcmp(back, data, 4000) == 0, "bytes were lost or repeated around EAGAIN");
     free(data);
     close(fds[0]);

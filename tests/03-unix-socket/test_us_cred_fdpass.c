@@ -99,8 +99,7 @@ START_TEST(server_logs_client_pid_and_uid)
     int client = must_connect(&at);
     expect_answer(&s, client, "who am i?");
     close(client);
-    server_finish(&s);
-    close(lfd);
+    stop_server(&s, lfd);
     char expected[96];
     snprintf(expected, sizeof expected, "pid=%ld uid=%ld gid=%ld", (long)getpid(), (long)getuid(),
              (long)getgid());
@@ -133,8 +132,7 @@ START_TEST(same_uid_refuses_other_uids)
     int friend = must_connect(&at);
     expect_answer(&s, friend, "same uid, let me in");
     close(friend);
-    server_finish(&s);
-    close(lfd);
+    stop_server(&s, lfd);
 }
 END_TEST
 

@@ -107,33 +107,28 @@ START_TEST(frames_survive_short_sends_eintr_and_eagain)
     int rc = us_send_frame(fds[0], msg, sizeof msg);
     REQUIRE_IMPL(rc, "us_send_frame");
     int err = errno;
-    unsigned long injected = fault_injected(FAULT_OUT);
-    char watched[256];
-    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_OUT));
-    fault_reset();
+    struct fault_seen seen = grade_end_faults(FAULT_OUT);
     ck_assert_msg(rc == 0, "with sends cut to 16 bytes and EINTR, us_send_frame failed: %s",
                   errno_name(err));
-    ck_assert_msg(injected > 60,
+    ck_assert_msg(seen.injected > 60,
                   "only %lu faults happened (calls seen: %s); us_send_frame must send on the "
                   "socket itself",
-                  injected, watched);
+                  seen.injected, seen.calls);
     expect_raw_frame(fds[1], msg, "short sends and EINTR");
 
     fault_set(FAULT_OUT, (struct fault_plan){
                              .fd = fds[0], .max_bytes = 64, .fail_every = 2, .fail_errno = EAGAIN});
     rc = us_send_frame(fds[0], msg, sizeof msg);
     err = errno;
-    injected = fault_injected(FAULT_OUT);
-    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_OUT));
-    fault_reset();
+    seen = grade_end_faults(FAULT_OUT);
     ck_assert_msg(rc == 0,
                   "with EAGAIN on every 2nd send, us_send_frame failed (%s); it must poll() for "
                   "POLLOUT and go on",
                   errno_name(err));
-    ck_assert_msg(injected > 15,
+    ck_assert_msg(seen.injected > 15,
                   "EAGAIN was to fail every 2nd send, but only %lu faults happened "
                   "(calls seen: %s)",
-                  injected, watched);
+                  seen.injected, seen.calls);
     expect_raw_frame(fds[1], msg, "EAGAIN");
     close(fds[0]);
     close(fds[1]);

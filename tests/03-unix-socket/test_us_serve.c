@@ -34,8 +34,7 @@ START_TEST(server_answers_clients_one_after_another)
         expect_answer(&s, client, "and a second message");
         close(client);
     }
-    server_finish(&s);
-    close(lfd);
+    stop_server(&s, lfd);
 }
 END_TEST
 
@@ -52,11 +51,8 @@ START_TEST(oversized_frame_drops_only_that_client)
                   "the server to close a connection whose header announces 4 GiB (more than "
                   "US_MAX_MESSAGE)");
     close(attacker);
-    int next = must_connect(&at);
-    expect_answer(&s, next, "the next client is served");
-    close(next);
-    server_finish(&s);
-    close(lfd);
+    expect_next_served(&s, &at, "the next client is served");
+    stop_server(&s, lfd);
     expect_log_mentions(log, "EMSGSIZE", "after dropping a client for an oversized frame");
 }
 END_TEST
@@ -74,11 +70,8 @@ START_TEST(truncated_frame_drops_only_that_client)
     shutdown(client, SHUT_WR); /* and nothing more: the frame is cut short */
     expect_closed(&s, client, "the server to close a connection whose frame was cut short");
     close(client);
-    int next = must_connect(&at);
-    expect_answer(&s, next, "the next client is served");
-    close(next);
-    server_finish(&s);
-    close(lfd);
+    expect_next_served(&s, &at, "the next client is served");
+    stop_server(&s, lfd);
     expect_log_mentions(log, "EPROTO", "after dropping a client for a truncated frame");
 }
 END_TEST
@@ -100,11 +93,8 @@ START_TEST(client_dying_mid_frame_does_not_stop_server)
     }
     int status = wait_child_and_student(dying, dying_student, WAIT_MS);
     ck_assert_msg(status != -1 && WIFSIGNALED(status), "test setup: the dying client did not die");
-    int next = must_connect(&at);
-    expect_answer(&s, next, "still serving after a client died mid-frame");
-    close(next);
-    server_finish(&s);
-    close(lfd);
+    expect_next_served(&s, &at, "still serving after a client died mid-frame");
+    stop_server(&s, lfd);
 }
 END_TEST
 
@@ -119,11 +109,8 @@ START_TEST(client_gone_before_answer_no_sigpipe)
     close(rude);
     struct server s;
     server_start(&s, lfd, 2, false, 0, -1);
-    int next = must_connect(&at);
-    expect_answer(&s, next, "the next client is served");
-    close(next);
-    server_finish(&s);
-    close(lfd);
+    expect_next_served(&s, &at, "the next client is served");
+    stop_server(&s, lfd);
 }
 END_TEST
 
@@ -204,8 +191,7 @@ START_TEST(an_idle_client_does_not_hold_up_the_next)
     if (!answered) {
         close(idle);
         close(next);
-        server_finish(&s);
-        close(lfd);
+        stop_server(&s, lfd);
         ck_abort_msg("a second client got no answer within %d ms while the first said nothing: "
                      "serve each client in a child process (fork) and accept the next at once",
                      limit);
@@ -218,8 +204,7 @@ START_TEST(an_idle_client_does_not_hold_up_the_next)
     ck_assert_msg(memcmp(body, "MAY I?", 6) == 0, "expected \"MAY I?\", got \"%.6s\"", body);
     close(next);
     close(idle);
-    server_finish(&s);
-    close(lfd);
+    stop_server(&s, lfd);
 }
 END_TEST
 

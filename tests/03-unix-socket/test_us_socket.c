@@ -429,7 +429,7 @@ START_TEST(trace_shows_server_and_client_call_order)
     const char *order[] = {"socket", "bind", "listen", "socket", "connect", "unlink"};
     long at = 0;
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
-        long found = trace_log_find(&log, at, NULL, order[i], NULL);
+        long found = trace_log_find(&log, at, NULL, order[i]);
         if (found < 0) {
             trace_log_free(&log);
             ck_abort_msg("the trace has no \"%s\" step after step %zu of: socket, bind, listen "

@@ -446,6 +446,19 @@ void server_finish(struct server *s)
     explain_server_status(s);
 }
 
+void expect_next_served(struct server *s, const struct endpoint *at, const char *msg)
+{
+    int next = must_connect(at);
+    expect_answer(s, next, msg);
+    close(next);
+}
+
+void stop_server(struct server *s, int listen_fd)
+{
+    server_finish(s);
+    close(listen_fd);
+}
+
 /* Sends msg as a frame and checks that the answer is the same text upper-cased. */
 void expect_answer(struct server *s, int fd, const char *msg)
 {

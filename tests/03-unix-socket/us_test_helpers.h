@@ -158,6 +158,13 @@ void server_finish(struct server *s);
 /* Sends msg as a frame and checks that the answer is the same text upper-cased. */
 void expect_answer(struct server *s, int fd, const char *msg);
 
+/* Connects a new client to at and expects msg answered: the server went on
+ * serving after whatever came before. */
+void expect_next_served(struct server *s, const struct endpoint *at, const char *msg);
+
+/* Waits for the server to return (server_finish), then closes its listening socket. */
+void stop_server(struct server *s, int listen_fd);
+
 /* Waits for the server to close fd's connection without answering. */
 void expect_closed(struct server *s, int fd, const char *why);
 

@@ -265,61 +265,34 @@ void trace_begin(void)
                   "test setup: tracing the student's process failed");
 }
 
-/* Copies the "note" of one JSON trace line into out ("" for null). */
-static void note_of_line(const char *line, char *out, size_t size)
-{
-    out[0] = '\0';
-    const char *p = strstr(line, "\"note\":\"");
-    if (p == NULL)
-        return;
-    p += strlen("\"note\":\"");
-    size_t used = 0;
-    for (; *p && *p != '"' && used + 1 < size; p++) {
-        if (*p == '\\' && p[1] != '\0')
-            p++;
-        out[used++] = *p;
-    }
-    out[used] = '\0';
-}
-
-/* Stops tracing, loads the trace with its notes, and removes the file.
+/* Stops tracing, loads the trace, and removes the file.
  * Check it with require_trace() once the lab calls are known to exist. */
 void trace_finish(struct traced *t)
 {
     agent_trace_to(NULL);
     unsetenv("IPC_TRACE_FILE");
     trace_reset();
-    t->notes = NULL;
-    if (trace_log_load(&t->log, TRACE_PATH) == 0) {
-        t->notes = calloc(t->log.count ? t->log.count : 1, sizeof *t->notes);
-        FILE *in = fopen(TRACE_PATH, "re");
-        char line[4096];
-        for (size_t i = 0; in && t->notes && i < t->log.count && fgets(line, sizeof line, in); i++)
-            note_of_line(line, t->notes[i], sizeof t->notes[i]);
-        if (in)
-            fclose(in);
-    }
+    t->loaded = trace_log_load(&t->log, TRACE_PATH) == 0;
     unlink(TRACE_PATH);
 }
 
 void require_trace(const struct traced *t)
 {
-    ck_assert_msg(t->notes != NULL && t->log.count > 0,
+    ck_assert_msg(t->loaded && t->log.count > 0,
                   "no trace was written; report each call with trace_call_note()");
 }
 
 void traced_free(struct traced *t)
 {
     trace_log_free(&t->log);
-    free(t->notes);
-    t->notes = NULL;
+    t->loaded = false;
 }
 
 /* Index of the first `call` on fd at or after from, or -1. */
 long find_on_fd(const struct traced *t, long from, const char *call, int fd)
 {
     for (long i = from < 0 ? 0 : from; i < (long)t->log.count; i++) {
-        if (trace_call_is(t->log.steps[i].call, call) && trace_names_fd(t->log.steps[i].args, fd))
+        if (trace_call_is(t->log.steps[i].call, call) && t->log.steps[i].fd == fd)
             return i;
     }
     return -1;

@@ -7,6 +7,7 @@
 #ifndef IPC_KIT_TCP_HELPERS_H
 #define IPC_KIT_TCP_HELPERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -23,10 +24,10 @@ enum {
     CHILD_EINTR = 14, /* a lab function gave up with EINTR */
 };
 
-/* A trace the student's process wrote during a test, with each line's note. */
+/* A trace the student's process wrote during a test. */
 struct traced {
     struct trace_log log;
-    char (*notes)[96]; /* notes[i] belongs to log.steps[i]; "" when none */
+    bool loaded; /* false: no trace could be read */
 };
 
 /* The loopback endpoint of family (AF_INET or AF_INET6) at port. */
@@ -99,7 +100,7 @@ void expect_child_ok(pid_t pid, int timeout_ms, const char *what);
  * process the test starts meanwhile. */
 void trace_begin(void);
 
-/* Stops tracing, loads the trace with its notes, and removes the file.
+/* Stops tracing, loads the trace, and removes the file.
  * Check it with require_trace() once the lab calls are known to exist. */
 void trace_finish(struct traced *t);
 

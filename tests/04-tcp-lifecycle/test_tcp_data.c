@@ -51,10 +51,7 @@ START_TEST(step05_send_all_loops_on_short_sends_and_eintr)
                              .fd = client, .max_bytes = 7, .fail_every = 4, .fail_errno = EINTR});
     ssize_t n = tcp_send_all(client, data, len);
     int err = errno;
-    unsigned long injected = fault_injected(FAULT_OUT);
-    char watched[256];
-    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_OUT));
-    fault_reset();
+    struct fault_seen seen = grade_end_faults(FAULT_OUT);
     char *back = malloc(len);
     int end;
     size_t got = n == (ssize_t)len ? raw_read_all(server, back, len, 2000, &end) : 0;
@@ -64,10 +61,10 @@ START_TEST(step05_send_all_loops_on_short_sends_and_eintr)
     ck_assert_msg(n == (ssize_t)len,
                   "with sends cut to 7 bytes and EINTR, tcp_send_all returned %zd (%s), not %zu", n,
                   n == -1 ? errno_name(err) : "short", len);
-    ck_assert_msg(injected > 3000,
+    ck_assert_msg(seen.injected > 3000,
                   "sends on the socket were to be cut to 7 bytes, but only %lu faults happened "
                   "(calls seen: %s)",
-                  injected, watched);
+                  seen.injected, seen.calls);
     ck_assert_msg(got == len && memcmp(back, data, len) == 0,
                   "the peer received %zu bytes, not the %zu sent, or different ones", got, len);
     free(back);
@@ -87,10 +84,7 @@ START_TEST(step05_recv_exact_loops_and_stops_at_end_of_stream)
     char back[4000];
     ssize_t n = tcp_recv_exact(client, back, sizeof back);
     int err = errno;
-    unsigned long injected = fault_injected(FAULT_IN);
-    char watched[256];
-    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_IN));
-    fault_reset();
+    struct fault_seen seen = grade_end_faults(FAULT_IN);
     raw_send(server, "0123456789", 10, 0);
     ck_assert(shutdown(server, SHUT_WR) == 0);
     char rest[100];
@@ -101,10 +95,10 @@ START_TEST(step05_recv_exact_loops_and_stops_at_end_of_stream)
     grade_require_impl(n, err, "tcp_recv_exact");
     ck_assert_msg(n == 4000, "with receives cut to 5 bytes and EINTR, tcp_recv_exact returned %zd",
                   n);
-    ck_assert_msg(injected > 500,
+    ck_assert_msg(seen.injected > 500,
                   "receives on the socket were to be cut to 5 bytes, but only %lu faults happened "
                   "(calls seen: %s)",
-                  injected, watched);
+                  seen.injected, seen.calls);
     ck_assert_msg(memcmp(back, data, 4000) == 0, "bytes were lost or repeated across receives");
     ck_assert_msg(short_n == 10,
                   "10 bytes then end of stream: tcp_recv_exact(100) must return 10, not %zd",
@@ -161,10 +155,7 @@ START_TEST(step05_frames_keep_message_boundaries)
             break;
     }
     ssize_t at_end = problem[0] ? 0 : tcp_recv_frame(server, buf, TCP_FRAME_MAX);
-    unsigned long injected = fault_injected(FAULT_IN);
-    char watched[256];
-    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_IN));
-    fault_reset();
+    struct fault_seen seen = grade_end_faults(FAULT_IN);
     free(buf);
     close(server);
     int status = grade_wait_child(pid, 5000);
@@ -175,20 +166,44 @@ START_TEST(step05_frames_keep_message_boundaries)
                   "the sending child failed: tcp_send_frame must send 4 bytes of length (network "
                   "byte order) and the message, and return the message's length");
     ck_assert_msg(!problem[0], "%s", problem);
-    ck_assert_msg(injected > 100,
+    ck_assert_msg(seen.injected > 100,
                   "receives were to be cut to 3 bytes, but only %lu were (calls seen: %s): "
                   "tcp_recv_frame must receive from the socket itself",
-                  injected, watched);
+                  seen.injected, seen.calls);
     ck_assert_msg(at_end == 0, "after the last frame, end of stream: tcp_recv_frame must return 0");
 }
 END_TEST
 GRADE_EXPORT(step05_frames_keep_message_boundaries)
 
+/*
+ * What tcp_recv_frame() makes of a stream: the peer sends first, then
+ * second (when not NULL), each with one send(), and ends the stream when
+ * end is set; the frame is received into a 16-byte buffer. Returns its
+ * result, with its errno in *err; both sockets are closed.
+ */
+static ssize_t recv_frame_after(const void *first, size_t first_len, const void *second,
+                                size_t second_len, bool end, int *err)
+{
+    int client, server;
+    raw_pair(&client, &server);
+    raw_send(server, first, first_len, 0);
+    if (second)
+        raw_send(server, second, second_len, 0);
+    if (end)
+        ck_assert(shutdown(server, SHUT_WR) == 0);
+    char buf[16];
+    errno = 0;
+    ssize_t got = tcp_recv_frame(client, buf, sizeof buf);
+    *err = errno;
+    close(client);
+    close(server);
+    return got;
+}
+
 START_TEST(step05_frames_refuse_bad_lengths)
 {
     int client, server;
     raw_pair(&client, &server);
-    char buf[16];
     errno = 0;
     ssize_t empty = tcp_send_frame(client, "x", 0);
     int empty_err = errno;
@@ -222,61 +237,32 @@ START_TEST(step05_frames_refuse_bad_lengths)
                   TCP_FRAME_MAX + 1, huge, errno_name(huge_err));
 
     /* Larger than the caller's buffer. */
-    raw_pair(&client, &server);
-    header = htonl(100);
-    raw_send(server, &header, 4, 0);
-    errno = 0;
-    ssize_t over_cap = tcp_recv_frame(client, buf, sizeof buf);
-    int over_cap_err = errno;
-    close(client);
-    close(server);
-    ck_assert_msg(over_cap == -1 && over_cap_err == EMSGSIZE,
+    uint32_t announce_100 = htonl(100), announce_10 = htonl(10), announce_0 = htonl(0);
+    int err;
+    ssize_t got = recv_frame_after(&announce_100, 4, NULL, 0, false, &err);
+    ck_assert_msg(got == -1 && err == EMSGSIZE,
                   "a 100-byte frame into a 16-byte buffer must fail with EMSGSIZE (got %zd, %s)",
-                  over_cap, errno_name(over_cap_err));
+                  got, errno_name(err));
 
     /* The stream ends inside a frame. */
-    raw_pair(&client, &server);
-    header = htonl(10);
-    raw_send(server, &header, 4, 0);
-    raw_send(server, "abc", 3, 0);
-    ck_assert(shutdown(server, SHUT_WR) == 0);
-    errno = 0;
-    ssize_t cut = tcp_recv_frame(client, buf, sizeof buf);
-    int cut_err = errno;
-    close(client);
-    close(server);
-    ck_assert_msg(cut == -1 && cut_err == EPROTO,
-                  "a stream that ends inside a frame must fail with EPROTO (got %zd, %s)", cut,
-                  errno_name(cut_err));
+    got = recv_frame_after(&announce_10, 4, "abc", 3, true, &err);
+    ck_assert_msg(got == -1 && err == EPROTO,
+                  "a stream that ends inside a frame must fail with EPROTO (got %zd, %s)", got,
+                  errno_name(err));
 
     /* The stream ends inside a header: not a clean end between frames. */
-    raw_pair(&client, &server);
-    raw_send(server, "\0\0", 2, 0);
-    ck_assert(shutdown(server, SHUT_WR) == 0);
-    errno = 0;
-    ssize_t half = tcp_recv_frame(client, buf, sizeof buf);
-    int half_err = errno;
-    close(client);
-    close(server);
-    ck_assert_msg(half == -1 && half_err == EPROTO,
+    got = recv_frame_after("\0\0", 2, NULL, 0, true, &err);
+    ck_assert_msg(got == -1 && err == EPROTO,
                   "a stream that ends after 2 of the 4 header bytes must fail with EPROTO, not "
                   "%zd (%s): only a stream that ends before a header begins is a clean end (0)",
-                  half, half == -1 ? errno_name(half_err) : "a clean end");
+                  got, got == -1 ? errno_name(err) : "a clean end");
 
     /* A header that announces 0 bytes: no frame is empty. */
-    raw_pair(&client, &server);
-    header = htonl(0);
-    raw_send(server, &header, 4, 0);
-    raw_send(server, &header, 4, 0);
-    errno = 0;
-    ssize_t zero = tcp_recv_frame(client, buf, sizeof buf);
-    int zero_err = errno;
-    close(client);
-    close(server);
-    ck_assert_msg(zero == -1 && zero_err == EBADMSG,
+    got = recv_frame_after(&announce_0, 4, &announce_0, 4, false, &err);
+    ck_assert_msg(got == -1 && err == EBADMSG,
                   "a header announcing 0 bytes must be refused with EBADMSG (see tcp_lab.h), not "
                   "%zd (%s)",
-                  zero, zero == -1 ? errno_name(zero_err) : "accepted as a frame");
+                  got, got == -1 ? errno_name(err) : "accepted as a frame");
 }
 END_TEST
 GRADE_EXPORT(step05_frames_refuse_bad_lengths)

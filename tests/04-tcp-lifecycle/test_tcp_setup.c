@@ -451,7 +451,7 @@ START_TEST(step04_listen_then_accept_reports_the_peer)
                   tcp_state_name(conn_state));
     ck_assert_msg(strcmp(want, got) == 0, "tcp_accept reported the peer %s; the client is %s", got,
                   want);
-    long socket_at = trace_log_find(&t.log, 0, NULL, "socket", NULL);
+    long socket_at = trace_log_find(&t.log, 0, NULL, "socket");
     long bind_at = find_on_fd(&t, 0, "bind", server);
     long listen_at = find_on_fd(&t, 0, "listen", server);
     long accept_at = find_on_fd(&t, 0, "accept", server);

@@ -271,14 +271,14 @@ START_TEST(step09_graceful_close_shuts_down_before_close)
     long shut_at = find_on_fd(&t, 0, "shutdown", client);
     long eof_at = -1;
     for (long i = shut_at; shut_at >= 0 && i < (long)t.log.count; i++) {
-        if (trace_call_is(t.log.steps[i].call, "recv") &&
-            trace_names_fd(t.log.steps[i].args, client) && t.log.steps[i].ret == 0) {
+        if (trace_call_is(t.log.steps[i].call, "recv") && t.log.steps[i].fd == client &&
+            t.log.steps[i].ret == 0) {
             eof_at = i;
             break;
         }
     }
     long close_at = find_on_fd(&t, 0, "close", client);
-    int shut_wr = shut_at >= 0 && strstr(t.log.steps[shut_at].args, "SHUT_WR") != NULL;
+    int shut_wr = shut_at >= 0 && trace_event_has_word(&t.log.steps[shut_at], "SHUT_WR");
     traced_free(&t);
     ck_assert_msg(shut_at >= 0 && shut_wr,
                   "the trace shows no shutdown(fd=%d, SHUT_WR ...); the graceful path starts "
@@ -446,8 +446,8 @@ START_TEST(step11_abort_sends_rst_without_shutdown)
     ck_assert_msg(listed != TCP_STATE_TIME_WAIT, "an aborted connection must not enter TIME_WAIT");
     long linger_at = find_on_fd(&t, 0, "setsockopt", client);
     long close_at = find_on_fd(&t, 0, "close", client);
-    long shut_at = trace_log_find(&t.log, 0, NULL, "shutdown", NULL);
-    int says_linger = linger_at >= 0 && strstr(t.log.steps[linger_at].args, "SO_LINGER") != NULL;
+    long shut_at = trace_log_find(&t.log, 0, NULL, "shutdown");
+    int says_linger = linger_at >= 0 && trace_event_has_word(&t.log.steps[linger_at], "SO_LINGER");
     traced_free(&t);
     ck_assert_msg(says_linger && close_at > linger_at,
                   "the trace must show setsockopt(fd=%d, SO_LINGER ...) and then close(fd=%d ...)",

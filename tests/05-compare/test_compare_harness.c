@@ -183,14 +183,11 @@ START_TEST(one_mib_messages_cross_with_short_io)
     struct fault_plan in = {.max_bytes = 3000, .fail_every = 7, .fail_errno = EINTR};
     counts_agree("pipe", 1024 * 1024, 6, &out, &in);
     /* This process is the sender; the receiver, a child, has its own counters. */
-    unsigned long injected = fault_injected(FAULT_OUT);
-    char watched[256];
-    snprintf(watched, sizeof watched, "%s", fault_describe(FAULT_OUT));
-    fault_reset();
-    ck_assert_msg(injected >= 6 * 262,
+    struct fault_seen seen = grade_end_faults(FAULT_OUT);
+    ck_assert_msg(seen.injected >= 6 * 262,
                   "the sender's writes were to be cut to 4000 bytes, but only %lu were (calls "
                   "seen: %s)",
-                  injected, watched);
+                  seen.injected, seen.calls);
 }
 END_TEST
 

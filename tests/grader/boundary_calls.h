@@ -49,15 +49,35 @@
 
 #define BOUNDARY_EXPAND(...) __VA_ARGS__
 
+/* The lists that need only a call's name read each line as
+ * BOUNDARY_NAMED(name), which each list defines for itself. */
+#define CALL0(r, name)                   BOUNDARY_NAMED(name)
+#define CALL1(r, name, a)                BOUNDARY_NAMED(name)
+#define CALL2(r, name, a, b)             BOUNDARY_NAMED(name)
+#define CALL3(r, name, a, b, c)          BOUNDARY_NAMED(name)
+#define CALL4(r, name, a, b, c, d)       BOUNDARY_NAMED(name)
+#define CALL5(r, name, a, b, c, d, e)    BOUNDARY_NAMED(name)
+#define CALL6(r, name, a, b, c, d, e, f) BOUNDARY_NAMED(name)
+
 /* The call numbers, the same on both sides: the kit's services, then the lab's. */
-#define CALL0(r, name)                   BOUNDARY_INDEX_##name,
-#define CALL1(r, name, a)                BOUNDARY_INDEX_##name,
-#define CALL2(r, name, a, b)             BOUNDARY_INDEX_##name,
-#define CALL3(r, name, a, b, c)          BOUNDARY_INDEX_##name,
-#define CALL4(r, name, a, b, c, d)       BOUNDARY_INDEX_##name,
-#define CALL5(r, name, a, b, c, d, e)    BOUNDARY_INDEX_##name,
-#define CALL6(r, name, a, b, c, d, e, f) BOUNDARY_INDEX_##name,
+#define BOUNDARY_NAMED(name) BOUNDARY_INDEX_##name,
 enum boundary_call_index { KIT_CALLS LAB_CALLS BOUNDARY_CALL_COUNT };
+#undef BOUNDARY_NAMED
+
+#if defined(BOUNDARY_AGENT)
+/* The table the agent serves from, in call-number order; each server is
+ * defined below, with the agent's other pieces. */
+#include "boundary_serve.h"
+#define BOUNDARY_NAMED(name) static void boundary_serve_##name(struct agent_frame *f_);
+KIT_CALLS
+LAB_CALLS
+#undef BOUNDARY_NAMED
+#define BOUNDARY_NAMED(name) {#name, boundary_serve_##name},
+const struct agent_call agent_calls[] = {KIT_CALLS LAB_CALLS};
+const size_t agent_call_count = BOUNDARY_CALL_COUNT;
+#undef BOUNDARY_NAMED
+#endif
+
 #undef CALL0
 #undef CALL1
 #undef CALL2
@@ -352,24 +372,6 @@ LAB_CALLS
 
 KIT_CALLS
 LAB_CALLS
-
-#undef CALL0
-#undef CALL1
-#undef CALL2
-#undef CALL3
-#undef CALL4
-#undef CALL5
-#undef CALL6
-/* The table the agent serves from, in call-number order. */
-#define CALL0(r, name)                   {#name, boundary_serve_##name},
-#define CALL1(r, name, a)                {#name, boundary_serve_##name},
-#define CALL2(r, name, a, b)             {#name, boundary_serve_##name},
-#define CALL3(r, name, a, b, c)          {#name, boundary_serve_##name},
-#define CALL4(r, name, a, b, c, d)       {#name, boundary_serve_##name},
-#define CALL5(r, name, a, b, c, d, e)    {#name, boundary_serve_##name},
-#define CALL6(r, name, a, b, c, d, e, f) {#name, boundary_serve_##name},
-const struct agent_call agent_calls[] = {KIT_CALLS LAB_CALLS};
-const size_t agent_call_count = BOUNDARY_CALL_COUNT;
 
 #else
 #error "compile calls.c with -DBOUNDARY_CHECKER or -DBOUNDARY_AGENT"

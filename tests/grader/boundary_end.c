@@ -33,6 +33,7 @@
 #include "err.h"
 #include "grader.h"
 #include "harness.h"
+#include "proc_table.h"
 
 /* ---- looking at student processes from outside ---- */
 
@@ -97,19 +98,11 @@ static const char *judge_ending(int status)
  */
 static bool still_there(pid_t pid)
 {
-    char path[64], text[256];
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-    FILE *f = fopen(path, "re");
-    if (f == NULL)
-        return false;
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    text[n] = '\0';
-    /* "pid (comm) S ppid ...": the state and the parent follow the name. */
-    const char *end = strrchr(text, ')');
+    char line[256];
+    const char *fields = proc_stat_fields(pid, line, sizeof line);
     char state = 0;
     long parent = 0;
-    if (end == NULL || sscanf(end + 1, " %c %ld", &state, &parent) != 2)
+    if (fields == NULL || sscanf(fields, "%c %ld", &state, &parent) != 2)
         return false;
     return state != 'Z' || parent == 1;
 }

@@ -45,26 +45,8 @@ ssize_t __real___pread_chk(int fd, void *buf, size_t count, off_t offset, size_t
 ssize_t __real___recv_chk(int fd, void *buf, size_t len, size_t buflen, int flags);
 ssize_t __real___recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags,
                               struct sockaddr *from, socklen_t *fromlen);
-
-ssize_t __wrap_read(int fd, void *buf, size_t count);
-ssize_t __wrap_write(int fd, const void *buf, size_t count);
-ssize_t __wrap_readv(int fd, const struct iovec *iov, int iovcnt);
-ssize_t __wrap_writev(int fd, const struct iovec *iov, int iovcnt);
-ssize_t __wrap_pread(int fd, void *buf, size_t count, off_t offset);
-ssize_t __wrap_pwrite(int fd, const void *buf, size_t count, off_t offset);
-ssize_t __wrap_send(int fd, const void *buf, size_t len, int flags);
-ssize_t __wrap_recv(int fd, void *buf, size_t len, int flags);
-ssize_t __wrap_sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to,
-                      socklen_t tolen);
-ssize_t __wrap_recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from,
-                        socklen_t *fromlen);
-ssize_t __wrap_sendmsg(int fd, const struct msghdr *msg, int flags);
-ssize_t __wrap_recvmsg(int fd, struct msghdr *msg, int flags);
-ssize_t __wrap___read_chk(int fd, void *buf, size_t count, size_t buflen);
-ssize_t __wrap___pread_chk(int fd, void *buf, size_t count, off_t offset, size_t buflen);
-ssize_t __wrap___recv_chk(int fd, void *buf, size_t len, size_t buflen, int flags);
-ssize_t __wrap___recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags,
-                              struct sockaddr *from, socklen_t *fromlen);
+/* Each __wrap_NAME() below has NAME's signature; the linker sends the test
+ * binaries' calls of NAME to it (FAULT_WRAP in the Makefile). */
 
 /* The functions of each direction, in the order fault_describe() names them. */
 enum fault_fn { FN_RW, FN_VEC, FN_POS, FN_SOCK, FN_SOCKADDR, FN_MSG, FN_COUNT };

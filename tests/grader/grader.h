@@ -23,7 +23,7 @@
  *     limit; as root also in its own PID, mount and network namespaces,
  *     under an unprivileged uid of its own, with private /tmp and /dev/shm.
  *   - A test passes only when its body returned normally and the judge got
- *     its end-of-test record (channel.h). exit(), _exit(), a signal or a
+ *     its end-of-test record (judge_channel.h). exit(), _exit(), a signal or a
  *     vanished process before that is a failure, named for what happened.
  *   - Each test gets a private directory ($TMPDIR, also the working
  *     directory) and a private name prefix ($IPC_KIT_PREFIX, see names.h).
@@ -43,6 +43,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+#include "fault.h"
+#include "trace_read.h"
 
 struct grade_test {
     const char *name;  /* the behaviour checked, in snake_case */
@@ -172,6 +175,19 @@ void grade_describe_processes(void *unused, char *out, size_t size);
 int grade_count_open_fds(void);
 
 /*
+ * What a fault plan did (fault.h), kept once the plans are disarmed, for
+ * the failure messages that follow: the faults it injected and
+ * fault_describe()'s count of the calls it saw.
+ */
+struct fault_seen {
+    unsigned long injected;
+    char calls[256];
+};
+
+/* Reads what op's plan did, then disarms every plan (fault_reset()). */
+struct fault_seen grade_end_faults(enum fault_op op);
+
+/*
  * The CPU time (user and system, all threads) process pid has used, in
  * seconds, from /proc/pid/stat (10 ms steps); -1 when it cannot be read.
  * Tests measure a waiting student process from outside with it.
@@ -191,42 +207,33 @@ struct grade_io grade_process_io(pid_t pid);
 pid_t grade_parent_of(pid_t pid);
 
 /*
- * The JSON trace as an oracle: loads IPC_TRACE_FILE-style JSON Lines and
- * finds steps in the order they were written.
+ * The JSON trace as an oracle: loads an IPC_TRACE_FILE (JSON Lines) with
+ * common/trace_read.h, one struct trace_event per call or narration, in the
+ * order they were written. A test reads the facts of a call from its fields
+ * (fd, step, read_fd and write_fd, the TCP states, ret and err; symbolic
+ * flags with trace_event_has_word), never from the text of args or note.
  */
-struct trace_step {
-    long pid;
-    char role[32];
-    char call[32];
-    char args[256];
-    long ret;
-    char err[24]; /* "" when the call succeeded */
-};
-
 struct trace_log {
-    struct trace_step *steps;
+    struct trace_event *steps;
     size_t count;
 };
 
-/* Loads path; returns 0, or -1 with errno set. */
+/* Loads path; returns 0, or -1 with errno set (EINVAL: a line that is not
+ * a trace line). */
 int trace_log_load(struct trace_log *log, const char *path);
 void trace_log_free(struct trace_log *log);
 
 /*
- * Checks facts, not spellings. trace_call_is(): the traced call does the job
- * of `wanted` (the same name, or another name for the same job: pipe2 for
- * pipe, read/readv/recvmsg... for recv, write/writev/sendmsg... for send,
- * accept4 for accept). trace_names_fd(): the args
- * start with "fd=N" for this fd; whatever follows the number ("fd=5, ...",
- * "fd=5 (the child's copy)") is the student's own.
+ * Checks facts, not spellings: the traced call does the job of `wanted`
+ * (the same name, or another name for the same job: pipe2 for pipe,
+ * read/readv/recvmsg... for recv, write/writev/sendmsg... for send,
+ * accept4 for accept).
  */
 bool trace_call_is(const char *traced, const char *wanted);
-bool trace_names_fd(const char *args, int fd);
 
 /* Index of the first step at or after `from` whose call does the job of
- * `call` (trace_call_is), whose role is `role` (NULL: any) and whose args
- * contain `args_part` (NULL: any); -1 when there is none. */
-long trace_log_find(const struct trace_log *log, long from, const char *role, const char *call,
-                    const char *args_part);
+ * `call` (trace_call_is) and whose role is `role` (NULL: any); -1 when
+ * there is none. */
+long trace_log_find(const struct trace_log *log, long from, const char *role, const char *call);
 
 #endif

@@ -7,7 +7,7 @@
  *   test_NN --list             prints the test table: name, points, timeout, hint
  *   test_NN --run NAME --channel FD
  *                              runs ONE test in this process and reports how
- *                              it ended over FD (see channel.h)
+ *                              it ended over FD (see judge_channel.h)
  *
  * The judge starts a fresh process for every test, so one test's crash,
  * hang, exit() or leftover state can never reach another test. Check runs
@@ -26,7 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "channel.h"
+#include "judge_channel.h"
 #include "err.h"
 #include "fault.h"
 #include "grader.h"
@@ -44,9 +44,9 @@ static char nonce[64];
 /* "KIND <nonce> text": without the nonce the judge ignores a record. */
 static void send_signed(const char *kind, const char *text)
 {
-    char record[CHANNEL_LINE_MAX];
+    char record[JUDGE_CHANNEL_LINE_MAX];
     snprintf(record, sizeof record, "%s %s", nonce, text);
-    channel_send(channel_fd, kind, record);
+    judge_channel_send(channel_fd, kind, record);
 }
 
 void grade_note(const char *fmt, ...)
@@ -87,18 +87,18 @@ void harness_called(const char *fn)
 /* Blocks until the judge sends a record of this kind; copies its text. */
 static int await_record(const char *kind, char *text, size_t size)
 {
-    static struct channel_reader reader;
-    char line[CHANNEL_LINE_MAX];
+    static struct judge_channel_reader reader;
+    char line[JUDGE_CHANNEL_LINE_MAX];
     size_t len = strlen(kind);
     for (;;) {
         const char *got;
-        while ((got = channel_next(&reader, line, sizeof line)) != NULL) {
+        while ((got = judge_channel_next(&reader, line, sizeof line)) != NULL) {
             if (strncmp(got, kind, len) == 0 && (got[len] == '\0' || got[len] == ' ')) {
                 snprintf(text, size, "%s", got[len] ? got + len + 1 : "");
                 return 0;
             }
         }
-        if (channel_fill(channel_fd, &reader) <= 0)
+        if (judge_channel_fill(channel_fd, &reader) <= 0)
             return -1;
     }
 }
@@ -114,7 +114,7 @@ static int connect_to_judge(const char *fd_text)
     if (channel_fd == -1)
         die_errno("harness: fcntl(F_DUPFD_CLOEXEC) of the judge's channel %ld", fd);
     close((int)fd);
-    if (channel_send(channel_fd, "READY", NULL) == -1 ||
+    if (judge_channel_send(channel_fd, "READY", NULL) == -1 ||
         await_record("GO", nonce, sizeof nonce) == -1)
         die("harness: the judge went away before the test started");
     return 0;
@@ -174,7 +174,7 @@ static int run_one(const char *lab, const struct grade_test *t)
     if (!across)
         fault_reset(); /* the harness's own writes below go through fault.c too */
     bool passed = srunner_ntests_failed(sr) == 0 && srunner_ntests_run(sr) == 1;
-    char message[CHANNEL_LINE_MAX / 2] = "";
+    char message[JUDGE_CHANNEL_LINE_MAX / 2] = "";
     if (!passed) {
         TestResult **results = srunner_results(sr);
         if (results != NULL && srunner_ntests_run(sr) == 1)
@@ -185,7 +185,7 @@ static int run_one(const char *lab, const struct grade_test *t)
     if (across) {
         /* A call that failed in a test thread, and how the student's
          * processes ended (a sanitizer's report, descriptors left open). */
-        char why[CHANNEL_LINE_MAX / 2];
+        char why[JUDGE_CHANNEL_LINE_MAX / 2];
         if (passed && boundary_failed_elsewhere(why, sizeof why)) {
             passed = false;
             snprintf(message, sizeof message, "%s", why);
@@ -206,9 +206,9 @@ static int run_one(const char *lab, const struct grade_test *t)
  * judge records a leak (its audit's word for it), not a failed check. */
 static int report_leak(int count, const char *what)
 {
-    char record[CHANNEL_LINE_MAX];
+    char record[JUDGE_CHANNEL_LINE_MAX];
     snprintf(record, sizeof record, "%s %d %s", nonce, count, what);
-    if (channel_send(channel_fd, "LEAKED", record) == -1)
+    if (judge_channel_send(channel_fd, "LEAKED", record) == -1)
         die_errno("harness: reporting to the judge");
     char ignored[16];
     await_record("BYE", ignored, sizeof ignored);
@@ -222,9 +222,9 @@ static int report(const struct grade_test *t, bool passed, const char *message)
         printf("%s %s%s%s\n", passed ? "PASS" : "FAIL", t->name, passed ? "" : ": ", message);
         return passed ? 0 : 1;
     }
-    char record[CHANNEL_LINE_MAX];
+    char record[JUDGE_CHANNEL_LINE_MAX];
     snprintf(record, sizeof record, "%s%s%s", nonce, passed ? "" : " ", passed ? "" : message);
-    if (channel_send(channel_fd, passed ? "PASS" : "FAIL", record) == -1)
+    if (judge_channel_send(channel_fd, passed ? "PASS" : "FAIL", record) == -1)
         die_errno("harness: reporting to the judge");
     char ignored[16];
     await_record("BYE", ignored, sizeof ignored); /* the judge audits us meanwhile */

@@ -1,7 +1,6 @@
 /*
  * helpers.c - small tools for test authors (see grader.h).
  */
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
@@ -15,6 +14,7 @@
 #include "err.h"
 #include "grader.h"
 #include "harness.h"
+#include "proc_table.h"
 
 void grade_require_impl(long result, int err, const char *fn)
 {
@@ -116,26 +116,18 @@ int grade_count_open_fds(void)
     return count - 1; /* not the directory's own descriptor */
 }
 
-/* The fields of /proc/pid/stat after "pid (name) ", into line; NULL when unreadable.
- * The name may hold spaces and ')', so the fields start after its last ')'. */
-static const char *stat_fields(pid_t pid, char *line, size_t size)
+struct fault_seen grade_end_faults(enum fault_op op)
 {
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-    FILE *f = fopen(path, "r");
-    if (f == NULL)
-        return NULL;
-    size_t n = fread(line, 1, size - 1, f);
-    fclose(f);
-    line[n] = '\0';
-    const char *p = strrchr(line, ')');
-    return p != NULL && p[1] == ' ' ? p + 2 : NULL;
+    struct fault_seen seen = {.injected = fault_injected(op)};
+    snprintf(seen.calls, sizeof seen.calls, "%s", fault_describe(op));
+    fault_reset();
+    return seen;
 }
 
 double grade_process_cpu_seconds(pid_t pid)
 {
     char line[1024];
-    const char *fields = stat_fields(pid, line, sizeof line);
+    const char *fields = proc_stat_fields(pid, line, sizeof line);
     unsigned long utime, stime;
     if (fields == NULL ||
         sscanf(fields, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2)
@@ -163,71 +155,15 @@ struct grade_io grade_process_io(pid_t pid)
 pid_t grade_parent_of(pid_t pid)
 {
     char line[1024];
-    const char *fields = stat_fields(pid, line, sizeof line);
+    const char *fields = proc_stat_fields(pid, line, sizeof line);
     long parent;
     return fields != NULL && sscanf(fields, "%*c %ld", &parent) == 1 ? (pid_t)parent : -1;
 }
 
-/* Copies the JSON string value of "key" from line into out; "" if absent or null. */
-static void json_field(const char *line, const char *key, char *out, size_t size)
-{
-    char pattern[40];
-    snprintf(pattern, sizeof pattern, "\"%s\":", key);
-    out[0] = '\0';
-    const char *p = strstr(line, pattern);
-    if (p == NULL)
-        return;
-    p += strlen(pattern);
-    if (*p != '"')
-        return;
-    size_t used = 0;
-    for (p++; *p && *p != '"' && used + 1 < size; p++) {
-        if (*p == '\\' && p[1] != '\0')
-            p++; /* keep the escaped character itself; enough for matching */
-        out[used++] = *p;
-    }
-    out[used] = '\0';
-}
-
-static long json_number(const char *line, const char *key)
-{
-    char pattern[40];
-    snprintf(pattern, sizeof pattern, "\"%s\":", key);
-    const char *p = strstr(line, pattern);
-    return p ? strtol(p + strlen(pattern), NULL, 10) : 0;
-}
-
 int trace_log_load(struct trace_log *log, const char *path)
 {
-    log->steps = NULL;
-    log->count = 0;
-    FILE *in = fopen(path, "re");
-    if (in == NULL)
-        return -1;
-    size_t capacity = 0;
-    char line[4096];
-    while (fgets(line, sizeof line, in)) {
-        if (log->count == capacity) {
-            capacity = capacity ? capacity * 2 : 64;
-            struct trace_step *grown = realloc(log->steps, capacity * sizeof *grown);
-            if (grown == NULL) {
-                fclose(in);
-                trace_log_free(log);
-                errno = ENOMEM;
-                return -1;
-            }
-            log->steps = grown;
-        }
-        struct trace_step *s = &log->steps[log->count++];
-        s->pid = json_number(line, "pid");
-        s->ret = json_number(line, "ret");
-        json_field(line, "role", s->role, sizeof s->role);
-        json_field(line, "call", s->call, sizeof s->call);
-        json_field(line, "args", s->args, sizeof s->args);
-        json_field(line, "errno", s->err, sizeof s->err);
-    }
-    fclose(in);
-    return 0;
+    size_t bad_line;
+    return trace_events_load(path, &log->steps, &log->count, &bad_line);
 }
 
 void trace_log_free(struct trace_log *log)
@@ -269,26 +205,12 @@ bool trace_call_is(const char *traced, const char *wanted)
     return job >= 0 && job == job_of(traced);
 }
 
-bool trace_names_fd(const char *args, int fd)
-{
-    char want[24];
-    int n = snprintf(want, sizeof want, "fd=%d", fd);
-    /* "fd=5", "fd=5, ...", "fd=5 (the child's copy)"; never "fd=51" */
-    return strncmp(args, want, (size_t)n) == 0 && !isdigit((unsigned char)args[n]);
-}
-
-long trace_log_find(const struct trace_log *log, long from, const char *role, const char *call,
-                    const char *args_part)
+long trace_log_find(const struct trace_log *log, long from, const char *role, const char *call)
 {
     for (size_t i = from < 0 ? 0 : (size_t)from; i < log->count; i++) {
-        const struct trace_step *s = &log->steps[i];
-        if (!trace_call_is(s->call, call))
-            continue;
-        if (role && strcmp(s->role, role) != 0)
-            continue;
-        if (args_part && strstr(s->args, args_part) == NULL)
-            continue;
-        return (long)i;
+        const struct trace_event *s = &log->steps[i];
+        if (trace_call_is(s->call, call) && (role == NULL || strcmp(s->role, role) == 0))
+            return (long)i;
     }
     return -1;
 }

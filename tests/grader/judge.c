@@ -6,12 +6,12 @@
  * It runs every test of one lab's test binary in a unit of its own
  * (contain.h), one at a time, and writes that lab's terminal table,
  * Gradescope JSON entries, JUnit suite (report.h) and verdict records
- * (verdict.h). tools/grade.sh merges the labs' parts into results.json and
- * junit.xml, and has render.c write a lab's parts again from its records
- * when it changed them (see render.c). Nothing the
+ * (verdict.h). The run's results.json and junit.xml are written by render.c
+ * from every lab's records, as are a lab's parts again when grade.sh
+ * changed its records (see render.c). Nothing the
  * tests or the student's code do can reach this process's memory, its
  * files or (as root) its processes: they run as another uid, in other
- * namespaces, and only talk to it through the records of channel.h.
+ * namespaces, and only talk to it through the records of judge_channel.h.
  */
 #define _GNU_SOURCE /* sigabbrev_np() in judge_run.c shares this unit's flags */
 #include <errno.h>
@@ -45,7 +45,7 @@ static void usage(const char *prog)
            "       %s --step NAME --limit SECONDS [options] -- COMMAND   (see --step x --help)\n"
            "Runs each test of one lab in its own contained process tree and decides\n"
            "the score: only this program says whether a test passed. It writes the lab's\n"
-           "reports; tools/grade.sh merges every lab's into results.json and junit.xml.\n"
+           "reports; render writes the run's results.json and junit.xml from every lab's.\n"
            "  --impl NAME       label for the report (labs or solutions)\n"
            "  --only TEST       grade just this test\n"
            "  --points FILE     the test table (name, points, timeout, hint) to grade by,\n"

@@ -4,7 +4,7 @@
  * The judge (judge.c) is the only program that decides a score. It is
  * linked with no student code; it starts the lab's test binary once per
  * test inside a containment unit (contain.h), listens for the test's
- * records (channel.h), audits what the test left (audit.h) and writes the
+ * records (judge_channel.h), audits what the test left (audit.h) and writes the
  * reports (report.h).
  */
 #ifndef IPC_KIT_JUDGE_H

@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "audit.h"
-#include "channel.h"
+#include "judge_channel.h"
 #include "clock.h"
 #include "jail.h"
 #include "judge.h"
@@ -41,7 +41,7 @@ struct run_state {
     bool forged; /* a PASS/FAIL with a wrong nonce arrived */
     int status;  /* wait status, when ended */
     char nonce[40];
-    char fail_text[CHANNEL_LINE_MAX];
+    char fail_text[JUDGE_CHANNEL_LINE_MAX];
     char waiting_for[512];
     char last_call[64];
     char notes[1024];
@@ -99,7 +99,7 @@ static bool take_record(const struct containment *c, struct test_unit *u, int ch
         contain_find_test(c, u);
         audit_snapshot_take(c, u, snap);
         make_nonce(run->nonce, sizeof run->nonce);
-        channel_send(channel, "GO", run->nonce);
+        judge_channel_send(channel, "GO", run->nonce);
         run->started = true;
         return false;
     }
@@ -150,9 +150,9 @@ static uint64_t ms_to_ns(double ms)
 static void watch(const struct containment *c, struct test_unit *u, int channel, int output,
                   uint64_t end_ns, struct run_state *run, struct audit_snapshot *snap)
 {
-    struct channel_reader reader = {.used = 0};
+    struct judge_channel_reader reader = {.used = 0};
     bool channel_open = true;
-    char line[CHANNEL_LINE_MAX];
+    char line[JUDGE_CHANNEL_LINE_MAX];
     for (;;) {
         struct pollfd fds[3] = {
             {channel, POLLIN, 0}, {output, POLLIN, 0}, {u->status_fd, POLLIN, 0}};
@@ -165,10 +165,10 @@ static void watch(const struct containment *c, struct test_unit *u, int channel,
         poll(fds, u->status_fd == -1 ? 2 : 3, (int)(wait_ms < 20 ? wait_ms : 20));
         drain_output(output, run);
         if (channel_open && (fds[0].revents & (POLLIN | POLLHUP))) {
-            if (channel_fill(channel, &reader) == 0)
+            if (judge_channel_fill(channel, &reader) == 0)
                 channel_open = false;
             const char *got;
-            while ((got = channel_next(&reader, line, sizeof line)) != NULL) {
+            while ((got = judge_channel_next(&reader, line, sizeof line)) != NULL) {
                 if (take_record(c, u, channel, got, run, snap))
                     return;
             }
@@ -185,7 +185,7 @@ static void watch(const struct containment *c, struct test_unit *u, int channel,
 static void finish(const struct judge_options *o, struct test_unit *u, int channel, int output,
                    struct run_state *run)
 {
-    channel_send(channel, "BYE", NULL);
+    judge_channel_send(channel, "BYE", NULL);
     uint64_t end = clock_now_ns() + ms_to_ns(10000 * o->multiplier);
     while (clock_now_ns() < end) {
         if (contain_test_ended(u, &run->status)) {

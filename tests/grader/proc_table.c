@@ -10,31 +10,38 @@
 
 #include "proc_table.h"
 
-int proc_entry_read(pid_t pid, struct proc_entry *e)
+const char *proc_stat_fields(pid_t pid, char *line, size_t size)
 {
-    char path[64], line[512];
+    char path[64];
     snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
     FILE *in = fopen(path, "re");
     if (in == NULL)
-        return -1;
-    char *ok = fgets(line, sizeof line, in);
+        return NULL;
+    size_t n = fread(line, 1, size - 1, in);
     fclose(in);
-    if (ok == NULL)
-        return -1;
-    /* Format: pid (comm) state ppid ...; comm may hold spaces and ')', so use the last ')'. */
-    char *open = strchr(line, '(');
-    char *close_paren = strrchr(line, ')');
+    line[n] = '\0';
+    /* "pid (comm) state ppid ...": comm may hold spaces and ')', so the
+     * fields start after the last ')'. */
+    const char *close_paren = strrchr(line, ')');
+    return close_paren != NULL && close_paren[1] == ' ' ? close_paren + 2 : NULL;
+}
+
+int proc_entry_read(pid_t pid, struct proc_entry *e)
+{
+    char path[64], line[512];
+    const char *fields = proc_stat_fields(pid, line, sizeof line);
+    const char *open = strchr(line, '(');
     long parent;
-    if (open == NULL || close_paren == NULL ||
-        sscanf(close_paren + 2, "%c %ld", &e->state, &parent) != 2)
+    if (fields == NULL || open == NULL || open > fields ||
+        sscanf(fields, "%c %ld", &e->state, &parent) != 2)
         return -1;
-    snprintf(e->comm, sizeof e->comm, "%.*s", (int)(close_paren - open - 1), open + 1);
+    snprintf(e->comm, sizeof e->comm, "%.*s", (int)(fields - 2 - open - 1), open + 1);
     e->pid = pid;
     e->ppid = (pid_t)parent;
 
     /* The real uid is the first number of the "Uid:" line. */
     snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
-    in = fopen(path, "re");
+    FILE *in = fopen(path, "re");
     if (in == NULL)
         return -1;
     e->uid = (uid_t)-1;

@@ -6,6 +6,7 @@
 #define IPC_KIT_PROC_TABLE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 struct proc_entry {
@@ -41,5 +42,13 @@ int proc_descendants(pid_t ancestor, pid_t *pids, int max);
 
 /* Reads one process's entry; 0, or -1 when it is gone. */
 int proc_entry_read(pid_t pid, struct proc_entry *e);
+
+/*
+ * The one reader of /proc/PID/stat: copies the file into line (size bytes)
+ * and returns where its fields after "pid (comm) " start (the state letter,
+ * then the parent, ...), or NULL when the process is gone. Shared by the
+ * judge and the test binaries (grader.h's process helpers).
+ */
+const char *proc_stat_fields(pid_t pid, char *line, size_t size);
 
 #endif

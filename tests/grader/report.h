@@ -2,9 +2,11 @@
  * report.h - the judge's outputs for one lab:
  *   - a table on the terminal (colour only on a TTY, never with NO_COLOR),
  *     and the same table as plain text in a file (the batch reports);
- *   - a JSON fragment for Gradescope's results.json (tools/grade.sh merges
- *     the labs' fragments into build/grade/results.json);
- *   - a JUnit <testsuite> fragment for CI systems (merged into junit.xml).
+ *   - the lab's entries in Gradescope's format, and a JUnit <testsuite>
+ *     for CI systems, as files of the lab's own;
+ *   - the whole run's results.json and junit.xml (report_results), which
+ *     render.c writes from every lab's verdict records at the end of a
+ *     grading run (grade.sh calls it; nothing joins JSON or XML by hand).
  * The judge renders them from its results in memory; render.c renders the
  * same from a verdict file (verdict.h), which keeps those results as data.
  * Whatever the test printed is data in all of them: escaped for the

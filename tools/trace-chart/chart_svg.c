@@ -111,19 +111,6 @@ static void cut_chars(const char *src, size_t max_chars, char *dst, size_t size)
         snprintf(dst, size, "%.*s\u2026", (int)bytes, src);
 }
 
-/* Copies args without its "[step N]" tag (drawn apart) and the space before it. */
-static void drop_step_tag(const char *args, char *out, size_t size)
-{
-    snprintf(out, size, "%s", args);
-    char *tag = strstr(out, "[step ");
-    char *end = tag ? strchr(tag, ']') : NULL;
-    if (end == NULL)
-        return;
-    while (tag > out && tag[-1] == ' ')
-        tag--;
-    memmove(tag, end + 1, strlen(end + 1) + 1);
-}
-
 void chart_svg_call_text(const struct trace_event *ev, size_t max_chars, char *buf, size_t size)
 {
     char result[48] = "";
@@ -132,10 +119,8 @@ void chart_svg_call_text(const struct trace_event *ev, size_t max_chars, char *b
     else if (ev->has_ret)
         snprintf(result, sizeof result, " = %ld", ev->ret);
     size_t fixed = char_count(ev->call) + 2 + char_count(result); /* 2: the parentheses */
-    char plain[sizeof ev->args];
-    drop_step_tag(ev->args, plain, sizeof plain);
-    char args[sizeof ev->args + 4];
-    cut_chars(plain, max_chars > fixed ? max_chars - fixed : 0, args, sizeof args);
+    char args[sizeof ev->args + 4]; /* the step is not in args: it is drawn apart (ev->step) */
+    cut_chars(ev->args, max_chars > fixed ? max_chars - fixed : 0, args, sizeof args);
     snprintf(buf, size, "%s(%s)%s", ev->call, args, result);
 }
 

@@ -20,13 +20,18 @@ struct trace {
     size_t n;
 };
 
-/* Adds one call; err is "" for success; note may be NULL. Fills the fields
- * the writer lifts from args and note (writer_fields). Returns its index. */
+/* Adds one call; err is "" for success; note may be NULL. Fills fd as the
+ * writer does (args that start with "fd=N"). Returns its index. */
 size_t add(struct trace *t, uint64_t mono_ns, const char *call, const char *args, long ret,
            const char *err, const char *note);
 
-/* Fills fd, step and the states from the conventions of args and note. */
-void writer_fields(struct trace_event *ev);
+/* Gives call i its TCP states as fields (before and then may be NULL), and
+ * the note that tcp_watch_end() would write beside them. Returns i. */
+size_t with_states(struct trace *t, size_t i, const char *before, const char *after,
+                   const char *then);
+
+/* Gives call i lab 04's step as its field. Returns i. */
+size_t with_step(struct trace *t, size_t i, int step);
 
 /* The row that shows event ev of a trace. */
 size_t row_of(const struct chart *c, const struct trace_event *ev);

@@ -191,8 +191,12 @@ END_TEST
 START_TEST(call_text_is_cut_but_keeps_name_and_result)
 {
     struct trace t = {0};
-    add(&t, 1, "setsockopt", "fd=3, SOL_SOCKET, SO_REUSEADDR, 1, [step 2] \xc3\xa9\xc3\xa9\xc3\xa9",
-        -1, "EINVAL", NULL);
+    /* The step is a field, drawn apart: never part of the call's text. */
+    with_step(&t,
+              add(&t, 1, "setsockopt",
+                  "fd=3, SOL_SOCKET, SO_REUSEADDR, 1, \xc3\xa9\xc3\xa9\xc3\xa9", -1, "EINVAL",
+                  NULL),
+              2);
     char text[256];
     chart_svg_call_text(&t.ev[0], 36, text, sizeof text);
     ck_assert_msg(strncmp(text, "setsockopt(fd=3", 15) == 0, "starts with the call: %s", text);
@@ -210,7 +214,6 @@ START_TEST(call_text_is_cut_but_keeps_name_and_result)
     ck_assert_str_eq(text,
                      "setsockopt(fd=3, SOL_SOCKET, SO_REUSEADDR, 1, \xc3\xa9\xc3\xa9\xc3\xa9) = "
                      "-1 EINVAL");
-    ck_assert_int_eq(t.ev[0].step, 2);
 }
 END_TEST
 

@@ -51,11 +51,11 @@ static bool is_helper(const struct trace_event *ev)
            (strcmp(ev->call, "close") == 0 && strcmp(ev->state_before, "LISTEN") == 0);
 }
 
-/* "connect(192.0.2.20:41234)" from "fd=3, 192.0.2.20:41234 [step 3]": the
- * descriptor and the step tag go. The name and the result always show
- * whole ("... recv = -1 ECONNRESET", never "ECON..."): when the text is
- * longer than max characters, the arguments are cut, at a space or comma
- * when there is one, and end with "..". */
+/* "connect(192.0.2.20:41234)" from "fd=3, 192.0.2.20:41234": the descriptor
+ * goes (the lifeline is the socket), as the step does (a field, drawn apart). The name and the
+ * result always show whole ("... recv = -1 ECONNRESET", never "ECON..."): when the text is longer
+ * than max characters, the arguments are cut, at a space or comma when there is one, and end with
+ * "..". */
 static void call_text(const struct trace_event *ev, bool begin, bool end, char *buf, size_t size,
                       size_t max)
 {
@@ -63,16 +63,9 @@ static void call_text(const struct trace_event *ev, bool begin, bool end, char *
     const char *a = ev->args;
     if (ev->fd >= 0 && strncmp(a, "fd=", 3) == 0) { /* the lifeline is the socket */
         const char *comma = strchr(a, ',');
-        const char *tag = strstr(a, " [step");
-        a = comma && (tag == NULL || comma < tag) ? comma + 2 : (tag ? tag : a + strlen(a));
+        a = comma ? comma + 2 : a + strlen(a);
     }
-    snprintf(args, sizeof args, "%s", a);
-    char *tag = ev->step ? strstr(args, "[step") : NULL; /* drawn apart: not in the text */
-    if (tag) {
-        while (tag > args && tag[-1] == ' ')
-            tag--;
-        *tag = '\0';
-    }
+    snprintf(args, sizeof args, "%s", a); /* the step is drawn apart: it is not in args */
     char result[48] = "";
     if (end && ev->ret == -1 && ev->err[0])
         snprintf(result, sizeof result, " = -1 %s", ev->err);

@@ -161,12 +161,19 @@ function showState(key, pid, state) {
 
 // ---- rows ----------------------------------------------------------------------------
 
+// The call as the text trace shows it: lab 04's step is a field of its own
+// (trace.h), put back where the program wrote it, at the end of the args.
+function callText(ev) {
+  const step = ev.step ? ` [step ${ev.step}]` : '';
+  return `${ev.call}(${ev.args ?? ''}${step})`;
+}
+
 function text(ev) {
   if (!ev.call) return ev.note ?? '';
-  if (ev.phase === 'start') return `${ev.call}(${ev.args ?? ''}) \u2026`;
+  if (ev.phase === 'start') return `${callText(ev)} \u2026`;
   const result = ev.ret === -1 ? `-1 ${ev.errno ?? ''}` : String(ev.ret);
   const moved = ev.state_after && ev.state_after !== ev.state_before ? `  \u2192 ${ev.state_after}` : '';
-  return `${ev.call}(${ev.args ?? ''}) = ${result}${moved}`;
+  return `${callText(ev)} = ${result}${moved}`;
 }
 
 function addRow(ev) {

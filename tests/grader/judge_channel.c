@@ -1,12 +1,12 @@
 /*
- * channel.c - one-line records between a test process and the judge (see channel.h).
+ * judge_channel.c - one-line records between a test process and the judge (see judge_channel.h).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "channel.h"
+#include "judge_channel.h"
 
 /* Escapes '\\' and '\n' so the record stays on one line. */
 static size_t escape(const char *text, char *out, size_t size)
@@ -27,9 +27,9 @@ static size_t escape(const char *text, char *out, size_t size)
     return used;
 }
 
-int channel_send(int fd, const char *kind, const char *text)
+int judge_channel_send(int fd, const char *kind, const char *text)
 {
-    char line[CHANNEL_LINE_MAX];
+    char line[JUDGE_CHANNEL_LINE_MAX];
     size_t used = (size_t)snprintf(line, sizeof line, "%s", kind);
     if (text) {
         line[used++] = ' ';
@@ -49,7 +49,7 @@ int channel_send(int fd, const char *kind, const char *text)
     return 0;
 }
 
-long channel_fill(int fd, struct channel_reader *r)
+long judge_channel_fill(int fd, struct judge_channel_reader *r)
 {
     if (r->used == sizeof r->buf) /* a line with no end: drop what we have */
         r->used = 0;
@@ -62,7 +62,7 @@ long channel_fill(int fd, struct channel_reader *r)
     return (long)n;
 }
 
-const char *channel_next(struct channel_reader *r, char *line, size_t size)
+const char *judge_channel_next(struct judge_channel_reader *r, char *line, size_t size)
 {
     char *end = memchr(r->buf, '\n', r->used);
     if (end == NULL)

@@ -1,5 +1,5 @@
 /*
- * channel.h - the records a test process sends to the judge, and back.
+ * judge_channel.h - the records a test process sends to the judge, and back.
  *
  * The judge (judge.c) starts one test process per test and talks to it
  * over a socket it created. Each record is one line of text:
@@ -21,30 +21,30 @@
  * finds) can neither fake an ending nor put text in a report. Newlines and
  * backslashes inside <text> are escaped, so a record is always one line.
  */
-#ifndef IPC_KIT_CHANNEL_H
-#define IPC_KIT_CHANNEL_H
+#ifndef IPC_KIT_JUDGE_CHANNEL_H
+#define IPC_KIT_JUDGE_CHANNEL_H
 
 #include <stddef.h>
 
-enum { CHANNEL_LINE_MAX = 4096 };
+enum { JUDGE_CHANNEL_LINE_MAX = 4096 };
 
 /* Writes one record "KIND[ text]\n"; text may be NULL. Returns 0 or -1 with errno. */
-int channel_send(int fd, const char *kind, const char *text);
+int judge_channel_send(int fd, const char *kind, const char *text);
 
 /*
- * Line reader over a descriptor: call channel_fill() when the descriptor is
- * readable, then channel_next() until it returns NULL. A line longer than
- * CHANNEL_LINE_MAX is cut there.
+ * Line reader over a descriptor: call judge_channel_fill() when the descriptor is
+ * readable, then judge_channel_next() until it returns NULL. A line longer than
+ * JUDGE_CHANNEL_LINE_MAX is cut there.
  */
-struct channel_reader {
-    char buf[2 * CHANNEL_LINE_MAX];
+struct judge_channel_reader {
+    char buf[2 * JUDGE_CHANNEL_LINE_MAX];
     size_t used;
 };
 
 /* Reads what is available: >0 bytes read, 0 at end of file, -1 with errno. */
-long channel_fill(int fd, struct channel_reader *r);
+long judge_channel_fill(int fd, struct judge_channel_reader *r);
 
 /* The next complete line, without its newline and unescaped, in line; NULL if none yet. */
-const char *channel_next(struct channel_reader *r, char *line, size_t size);
+const char *judge_channel_next(struct judge_channel_reader *r, char *line, size_t size);
 
 #endif
