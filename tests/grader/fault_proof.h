@@ -45,13 +45,13 @@
 
 struct fault_proof {
     enum fault_op op;
-    pid_t student;             /* the student process that makes the calls */
-    int fd;                    /* the plan's descriptor */
-    size_t max_bytes;          /* the plan's cut */
-    size_t bytes;              /* what the calls under test must move */
+    pid_t student;              /* the student process that makes the calls */
+    int fd;                     /* the plan's descriptor */
+    size_t max_bytes;           /* the plan's cut */
+    size_t bytes;               /* what the calls under test must move */
     unsigned long calls_needed; /* ceil(bytes / max_bytes); 0: nothing to prove */
-    bool countable;            /* false on a socket: send/recv are not counted */
-    unsigned long long before; /* syscr (FAULT_IN) or syscw (FAULT_OUT) when armed */
+    bool countable;             /* false on a socket: send/recv are not counted */
+    unsigned long long before;  /* syscr (FAULT_IN) or syscw (FAULT_OUT) when armed */
 };
 
 /*
