@@ -167,6 +167,10 @@ const char *grade_watch_stop(void);
 void grade_watch_spare(pid_t pid);
 uint64_t grade_progress_of_processes(void *unused);
 void grade_describe_processes(void *unused, char *out, size_t size);
+/* Progress as the bytes process *(pid_t *)pid has read and written
+ * (/proc/PID/io): for a wait that signals or a stopper keep waking, where
+ * only data moving is progress. */
+uint64_t grade_progress_of_io(void *pid);
 
 /* The descriptors open in this process, as a count. */
 int grade_count_open_fds(void);
