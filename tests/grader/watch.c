@@ -266,12 +266,15 @@ void grade_describe_processes(void *unused, char *out, size_t size)
 /* A child the next watch leaves alive (grade_watch_spare()), or 0. */
 static pid_t spared_child;
 
-/* Kills the children of generation *arg. */
+/* Kills the children of generation *arg, but the spared one and its own. */
 static void kill_child(const char *dir, pid_t pid, int generation, void *arg)
 {
     (void)dir;
-    if (pid > 0 && pid != spared_child && generation == *(const int *)arg)
-        kill(pid, SIGKILL);
+    if (pid <= 0 || generation != *(const int *)arg || pid == spared_child)
+        return;
+    if (generation == 2 && spared_child != 0 && grade_parent_of(pid) == spared_child)
+        return;
+    kill(pid, SIGKILL);
 }
 
 /* Grandchildren first: a child killed first hands its own children to init
