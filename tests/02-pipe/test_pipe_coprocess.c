@@ -58,13 +58,15 @@ static void watch_processes(void)
  * pipe_coprocess_exchange() under the watchdog. Its progress is the bytes
  * the coprocess moves: every byte of an exchange passes through it, while
  * wake-ups prove nothing here (a test's signals and its stopper wake both
- * sides all the time, deadlock or not).
+ * sides all the time, deadlock or not). 3 s, not 2: an honest coprocess
+ * on a loaded machine may wait its turn to run, and a pause of the bytes
+ * is a stall only when it lasts.
  */
 static ssize_t exchange_watched(struct pipe_coprocess *cp, const void *request, void *reply,
                                 size_t len)
 {
     struct grade_io before = grade_process_io(cp->pid);
-    grade_watch_start(grade_progress_of_io, grade_describe_processes, &cp->pid, 2000, NULL);
+    grade_watch_start(grade_progress_of_io, grade_describe_processes, &cp->pid, 3000, NULL);
     ssize_t n = pipe_coprocess_exchange(cp, request, reply, len);
     int err = errno;
     const char *stalled = grade_watch_stop();
