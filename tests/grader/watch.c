@@ -241,12 +241,15 @@ static void describe_task(const char *dir, pid_t pid, int generation, void *arg)
     struct description *d = arg;
     char path[128];
     snprintf(path, sizeof path, "%s/syscall", dir);
-    const char *call = call_name(syscall_number(path));
+    long nr = syscall_number(path);
+    if (pid == 0 && nr == -3)
+        return; /* the checker's own threads, which it cannot read: nothing to say */
+    const char *call = call_name(nr);
     char who[48];
     if (generation == 2)
         snprintf(who, sizeof who, "that child's child %ld", (long)pid);
     else if (pid > 0)
-        snprintf(who, sizeof who, "its child %ld", (long)pid);
+        snprintf(who, sizeof who, "the test's child %ld", (long)pid);
     else
         snprintf(who, sizeof who, "the test process");
     int n = snprintf(d->out + d->used, d->size - d->used, "%s%s asleep in %s", d->used ? ", " : "",
