@@ -149,7 +149,7 @@ HARNESS_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,harness.c 
 # (tests/grader/boundary.h): its test binary (the checker) holds no student
 # code, and the student's code runs in agent_NN, built with these.
 BOUNDARY_CHECKER_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,boundary_checker.c boundary_callbacks.c \
-                         boundary_family.c boundary_end.c boundary_msg.c))
+                         boundary_family.c boundary_end.c boundary_msg.c fault_proof.c))
 AGENT_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,boundary_agent.c boundary_msg.c agent_services.c)) $(FAULT_OBJ)
 BOUNDARY_WRAP := -Wl,--wrap=fork,--wrap=pthread_create
 JUDGE_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,judge.c judge_run.c judge_table.c \

@@ -22,7 +22,10 @@
  * short counts, EINTR and EAGAIN into all of them. That injection reaches
  * only the calls your code makes itself, so the functions that take a
  * descriptor (sections 1 to 4) make those calls directly, not through stdio
- * or syscall(). The FIFO functions (5) may use stdio (fopen/fread/fwrite):
+ * or syscall(). The tests also count your process's read and write system
+ * calls from outside (the kernel's count, /proc/PID/io): bytes moved with
+ * syscall() are never cut short, so such a function scores as one that
+ * never loops. The FIFO functions (5) may use stdio (fopen/fread/fwrite):
  * their test makes real short reads, which reach every way of reading.
  * A "wait" is a wait in poll() (or select()), never a loop that retries at
  * once: the tests measure the CPU time a waiting side uses.

@@ -18,7 +18,9 @@
  *
  * Use any calls to move the bytes (send/recv, sendmsg/recvmsg, write/read,
  * writev/readv): the kit's fault injection (fault.h) makes every one of them
- * short or interrupted in the tests. Sending is done with MSG_NOSIGNAL (or
+ * short or interrupted in the tests. It reaches only the calls your code
+ * makes itself, so make them directly, never through stdio or syscall().
+ * Sending is done with MSG_NOSIGNAL (or
  * with SIGPIPE ignored): a peer that has gone gives EPIPE, not a SIGPIPE
  * that would kill a server. A wait for room or data is a wait in poll() or
  * select(), never a loop that retries at once: the tests measure its CPU.

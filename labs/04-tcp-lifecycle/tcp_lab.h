@@ -31,7 +31,10 @@
  * failure; they never exit. The caller owns every descriptor it passes in
  * and every one it gets back, and closes it with tcp_close() or tcp_abort().
  * Functions that take a timeout_ms wait at most that many milliseconds;
- * -1 means no limit.
+ * -1 means no limit. The functions that move data (step 5) make their
+ * send/recv calls (or read/write, readv/writev, sendmsg/recvmsg) themselves,
+ * never through stdio or syscall(): the tests cut those calls short and
+ * interrupt them, and only the calls your code makes are reached.
  *
  * The trace (common/trace.h) is part of the contract: the tests and the
  * sequence-chart tool read it. Report every system call on a socket with

@@ -24,6 +24,7 @@
 #include "checksum.h"
 #include "err.h"
 #include "fault.h"
+#include "fault_proof.h"
 #include "clock.h"
 #include "grader.h"
 #include "pipe_lab.h"
@@ -55,7 +56,8 @@ START_TEST(write_all_loops_on_short_writes)
     int fds[2];
     make_pipe(fds);
     char *data = pattern(5000, 2);
-    fault_set(FAULT_OUT, (struct fault_plan){.fd = fds[1], .max_bytes = 7});
+    struct fault_proof proof =
+        fault_proof_arm(FAULT_OUT, (struct fault_plan){.fd = fds[1], .max_bytes = 7}, 5000);
     ssize_t n = pipe_write_all(fds[1], data, 5000);
     REQUIRE_IMPL(n, "pipe_write_all");
     struct fault_seen seen = grade_end_faults(FAULT_OUT);
@@ -68,6 +70,7 @@ START_TEST(write_all_loops_on_short_writes)
     char back[5000];
     ck_assert_int_eq(pipe_read_exact(fds[0], back, sizeof back), 5000);
     ck_assert_msg(memcmp(back, data, 5000) == 0, "bytes were lost or repeated across short writes");
+    fault_proof_require(&proof, "pipe_write_all()");
     free(data);
     close(fds[0]);
     close(fds[1]);
@@ -79,8 +82,10 @@ START_TEST(write_all_retries_eintr_and_eagain)
     int fds[2];
     make_pipe(fds);
     char *data = pattern(3000, 3);
-    fault_set(FAULT_OUT, (struct fault_plan){
-                             .fd = fds[1], .max_bytes = 100, .fail_every = 3, .fail_errno = EINTR});
+    struct fault_proof proof = fault_proof_arm(
+        FAULT_OUT,
+        (struct fault_plan){.fd = fds[1], .max_bytes = 100, .fail_every = 3, .fail_errno = EINTR},
+        1500);
     ssize_t n = pipe_write_all(fds[1], data, 1500);
     REQUIRE_IMPL(n, "pipe_write_all");
     int err = errno;
@@ -91,9 +96,11 @@ START_TEST(write_all_retries_eintr_and_eagain)
                   "EINTR was to fail every 3rd write, but only %lu faults were injected (calls "
                   "seen: %s)",
                   injected, fault_describe(FAULT_OUT));
-    fault_set(
+    fault_proof_require(&proof, "pipe_write_all()");
+    proof = fault_proof_arm(
         FAULT_OUT,
-        (struct fault_plan){.fd = fds[1], .max_bytes = 100, .fail_every = 2, .fail_errno = EAGAIN});
+        (struct fault_plan){.fd = fds[1], .max_bytes = 100, .fail_every = 2, .fail_errno = EAGAIN},
+        1500);
     n = pipe_write_all(fds[1], data + 1500, 1500);
     err = errno;
     struct fault_seen seen = grade_end_faults(FAULT_OUT);
@@ -105,6 +112,7 @@ START_TEST(write_all_retries_eintr_and_eagain)
                   "EAGAIN was to fail every 2nd write, but only %lu faults were injected (calls "
                   "seen: %s)",
                   seen.injected, seen.calls);
+    fault_proof_require(&proof, "pipe_write_all()");
     char back[3000];
     ck_assert_int_eq(pipe_read_exact(fds[0], back, sizeof back), 3000);
     ck_assert_msg(memcmp(back, data, 3000) == 0, "bytes were lost or repeated around EINTR/EAGAIN");
@@ -120,8 +128,10 @@ START_TEST(read_exact_loops_on_short_reads_and_eintr)
     make_pipe(fds);
     char *data = pattern(4000, 4);
     ck_assert_int_eq(write(fds[1], data, 4000), 4000);
-    fault_set(FAULT_IN, (struct fault_plan){
-                            .fd = fds[0], .max_bytes = 5, .fail_every = 4, .fail_errno = EINTR});
+    struct fault_proof proof = fault_proof_arm(
+        FAULT_IN,
+        (struct fault_plan){.fd = fds[0], .max_bytes = 5, .fail_every = 4, .fail_errno = EINTR},
+        4000);
     char back[4000];
     ssize_t n = pipe_read_exact(fds[0], back, sizeof back);
     REQUIRE_IMPL(n, "pipe_read_exact");
@@ -135,12 +145,15 @@ START_TEST(read_exact_loops_on_short_reads_and_eintr)
                   "(calls seen: %s)",
                   seen.injected, seen.calls);
     ck_assert_msg(memcmp(back, data, 4000) == 0, "bytes were lost or repeated across short reads");
+    fault_proof_require(&proof, "pipe_read_exact()");
 
     /* EAGAIN: a non-blocking descriptor with nothing to read yet. The
      * contract says wait (poll for POLLIN) and go on, not fail. */
     ck_assert_int_eq(write(fds[1], data, 4000), 4000);
-    fault_set(FAULT_IN, (struct fault_plan){
-                            .fd = fds[0], .max_bytes = 50, .fail_every = 2, .fail_errno = EAGAIN});
+    proof = fault_proof_arm(
+        FAULT_IN,
+        (struct fault_plan){.fd = fds[0], .max_bytes = 50, .fail_every = 2, .fail_errno = EAGAIN},
+        4000);
     memset(back, 0, sizeof back);
     n = pipe_read_exact(fds[0], back, sizeof back);
     err = errno;
@@ -154,6 +167,7 @@ START_TEST(read_exact_loops_on_short_reads_and_eintr)
         "EAGAIN was to fail every 2nd read, but only %lu faults happened (calls seen: %s)",
         seen.injected, seen.calls);
     ck_assert_msg(memcmp(back, data, 4000) == 0, "bytes were lost or repeated around EAGAIN");
+    fault_proof_require(&proof, "pipe_read_exact()");
     free(data);
     close(fds[0]);
     close(fds[1]);

@@ -132,17 +132,19 @@ void write_report(int fd, const void *report, size_t size)
     }
 }
 
-void faults_on_channel(const struct channel *ch, const struct fault_plan *out,
-                       const struct fault_plan *in)
+struct channel_faults faults_on_channel(const struct channel *ch, const struct fault_plan *out,
+                                        const struct fault_plan *in, size_t bytes)
 {
+    struct channel_faults proofs = {0}; /* calls_needed 0: nothing to prove */
     if (out != NULL) {
         struct fault_plan plan = *out;
         plan.fd = ch->fd[1];
-        fault_set(FAULT_OUT, plan);
+        proofs.out = fault_proof_arm(FAULT_OUT, plan, bytes);
     }
     if (in != NULL) {
         struct fault_plan plan = *in;
         plan.fd = ch->fd[0];
-        fault_set(FAULT_IN, plan);
+        proofs.in = fault_proof_arm(FAULT_IN, plan, bytes);
     }
+    return proofs;
 }

@@ -14,6 +14,7 @@
 
 #include "channel.h"
 #include "fault.h"
+#include "fault_proof.h"
 
 /* A buffer of len bytes of the reproducible pattern of seed. */
 char *make_pattern(size_t len, uint64_t seed);
@@ -60,8 +61,13 @@ void write_report(int fd, const void *report, size_t size);
  * own descriptors: writes on the sending end fd[1], reads on the receiving
  * end fd[0]. Never for every descriptor (fd -1): the student's process
  * talks to this one through descriptors too, and those must stay whole.
+ * bytes: what the sends (and the receives) must move. Returns the proofs
+ * (fault_proof.h) to check after the calls; a NULL plan's proves nothing.
  */
-void faults_on_channel(const struct channel *ch, const struct fault_plan *out,
-                       const struct fault_plan *in);
+struct channel_faults {
+    struct fault_proof out, in;
+};
+struct channel_faults faults_on_channel(const struct channel *ch, const struct fault_plan *out,
+                                        const struct fault_plan *in, size_t bytes);
 
 #endif

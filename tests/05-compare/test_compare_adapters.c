@@ -31,7 +31,6 @@ static void round_messages(const char *mech, size_t largest, const struct fault_
 {
     struct channel ch;
     open_channel(&ch, mech, 8192);
-    faults_on_channel(&ch, faults, faults);
     const size_t lengths[] = {0, 1, 100, largest / 2, largest};
     enum { COUNT = sizeof lengths / sizeof lengths[0] };
     static char out[COUNT][8192]; /* the messages, made here */
@@ -41,6 +40,7 @@ static void round_messages(const char *mech, size_t largest, const struct fault_
         checksum_fill_pattern(out[i], lengths[i], 100 + i);
         payload += lengths[i];
     }
+    struct channel_faults proofs = faults_on_channel(&ch, faults, faults, payload);
     for (size_t i = 0; i < COUNT; i++) {
         ck_assert_msg(compare_send(mech, &ch, out[i], lengths[i]) == 0,
                       "%s: send of %zu bytes failed: %s", mech, lengths[i], strerror(errno));
@@ -67,6 +67,8 @@ static void round_messages(const char *mech, size_t largest, const struct fault_
                   "%s: after every message was received, %d bytes were still waiting in fd[0]: "
                   "recv must read each message from fd[0]",
                   mech, left);
+    fault_proof_require(&proofs.out, "the adapter's send");
+    fault_proof_require(&proofs.in, "the adapter's recv");
     compare_close(mech, &ch);
 }
 

@@ -100,7 +100,7 @@ static void counts_agree(const char *mech, size_t size, size_t count,
     ck_assert_msg(agent_set_signal(SIGPIPE, 1) == 0, "test setup: ignoring SIGPIPE failed");
     struct channel ch;
     open_channel(&ch, mech, size);
-    faults_on_channel(&ch, out_faults, in_faults);
+    struct channel_faults proofs = faults_on_channel(&ch, out_faults, in_faults, size * count);
     char *data = make_pattern(size * count, size + count);
     int report[2];
     ck_assert_msg(pipe(report) == 0, "test setup: pipe failed");
@@ -160,6 +160,8 @@ static void counts_agree(const char *mech, size_t size, size_t count,
     ck_assert_msg(r.bytes == (uint64_t)count * size,
                   "%s: received %llu bytes, expected N x S = %zu", mech,
                   (unsigned long long)r.bytes, count * size);
+    /* This process's student process sent; the receiver, a child, has its own count. */
+    fault_proof_require(&proofs.out, "the adapter's send");
 }
 
 /* ---- the harness, two processes --------------------------------------- */

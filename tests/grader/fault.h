@@ -2,12 +2,13 @@
  * fault.h - deterministic fault injection for every call that moves data.
  *
  * Real pipes and sockets rarely return short counts or EINTR on a quiet
- * machine, so loops that handle them go untested. Test binaries are linked
- * with -Wl,--wrap=read,--wrap=write,... (FAULT_WRAP in the Makefile): every
- * call to one of these functions in the lab code (and only in the test
- * binaries) goes to __wrap_read() etc. in fault.c, which consults the plan
- * set here and then calls the real function. Programs are linked normally
- * and never see this.
+ * machine, so loops that handle them go untested. The agent (the student
+ * process of boundary.h; the test binaries of labs without a boundary) is
+ * linked with -Wl,--wrap=read,--wrap=write,... (FAULT_WRAP in the Makefile):
+ * every call to one of these functions in the lab code goes to
+ * __wrap_read() etc. in fault.c, which consults the plan set here (by the
+ * checker, across the boundary) and then calls the real function. Programs
+ * are linked normally and never see this.
  *
  * A plan is set per direction, not per function, so a student may use any
  * call the contract allows and still meet the same faults:
@@ -15,17 +16,36 @@
  *              __read_chk, __pread_chk, __recv_chk and __recvfrom_chk that
  *              _FORTIFY_SOURCE puts in their place)
  *   FAULT_OUT  write, writev, pwrite, send, sendto, sendmsg
- * Not reached: calls inside the C library (fread(), fwrite() and the rest of
- * stdio) and syscall(SYS_read, ...): the linker only sees the program's own
- * calls. Tests that need those paths make real short counts instead.
+ * Reached: exactly those calls, made by the student's own code (the linker
+ * only sees the program's own calls). Not reached: calls inside the C
+ * library (fread(), fwrite() and the rest of stdio; preadv/pwritev) and
+ * syscall(SYS_read, ...). So the lab headers say which calls a student
+ * must use where a test injects faults: lab 02's descriptor functions and
+ * the send/receive functions of labs 03, 04 and 05 make the calls above
+ * themselves, never through stdio or syscall(). Where a header allows stdio
+ * (lab 02's FIFOs), the test makes real short reads instead, which reach
+ * every way of reading.
+ *
+ * Verified from outside: the plan is carried out in the student process,
+ * and fault_calls()/fault_injected() are that process's own word, which
+ * student code could forge. A test whose verdict rests on the faults
+ * therefore also checks, with fault_proof.h, the kernel's count of the
+ * student process's read and write system calls (/proc/PID/io): moving N
+ * bytes through calls cut to M takes at least N/M of them; and it checks
+ * the bytes that arrive itself. The kernel counts read/readv/pread and
+ * write/writev/pwrite, not send/recv/sendmsg/recvmsg: on pipes and FIFOs
+ * (labs 02 and 05) the proof is whole; on sockets (labs 03, 04, and 05's
+ * socket channels) it cannot be made, and the faults there are known from
+ * the student process's count alone.
+ *
  * A short count cuts the total of an iovec (readv, writev, sendmsg,
  * recvmsg) to max_bytes; the control data of sendmsg/recvmsg (passed
  * descriptors) is left as it is.
  *
  * A plan applies to descriptors >= 3 only (stdin, stdout and stderr are left
  * alone), or to one descriptor when fd >= 0; never to the kit's own from
- * FAULT_KIT_FD_FLOOR up (the call boundary's sockets, boundary_wire.h). Nothing random: the same
- * plan always gives the same sequence of results.
+ * FAULT_KIT_FD_FLOOR up (the call boundary's sockets, boundary_wire.h).
+ * Nothing random: the same plan always gives the same sequence of results.
  */
 #ifndef IPC_KIT_FAULT_H
 #define IPC_KIT_FAULT_H

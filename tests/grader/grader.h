@@ -154,10 +154,12 @@ const char *grade_blocked_call(pid_t pid);
  * (SIGKILL), with the words as a note. One watch at a time.
  *
  * grade_progress_of_processes() and grade_describe_processes() watch the
- * test's processes themselves (this one's threads and its children, arg
- * unused): progress is any of them waking up or running; the description
- * names the call each one sleeps in ("the test process asleep in write(),
- * its child 1234 asleep in write()").
+ * test's processes themselves (this one's threads, its children and their
+ * children: across the call boundary, the student's process and the ones
+ * its code forks; arg unused): progress is any of their threads waking up
+ * or running; the description names the call each one sleeps in ("the test
+ * process asleep in write(), its child 1234 asleep in write()"). A stall
+ * kills the children's children first, then the children.
  */
 typedef uint64_t (*grade_progress_fn)(void *arg);
 typedef void (*grade_describe_fn)(void *arg, char *out, size_t size);
@@ -170,6 +172,10 @@ const char *grade_watch_stop(void);
 void grade_watch_spare(pid_t pid);
 uint64_t grade_progress_of_processes(void *unused);
 void grade_describe_processes(void *unused, char *out, size_t size);
+/* Progress as the bytes process *(pid_t *)pid has read and written
+ * (/proc/PID/io): for a wait that signals or a stopper keep waking, where
+ * only data moving is progress. */
+uint64_t grade_progress_of_io(void *pid);
 
 /* The descriptors open in this process, as a count. */
 int grade_count_open_fds(void);

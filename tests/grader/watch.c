@@ -54,12 +54,14 @@ static const struct {
 };
 
 /* The first number of a /proc/.../syscall file: the call's number, -1 when
- * asleep outside a call, -2 when running (or unreadable). */
+ * asleep outside a call, -2 when running, -3 when it cannot be read. (The
+ * checker cannot read its own: the file is its uid's, 0400, and it reads
+ * with the student's uid, boundary.h. Its wake-ups still count.) */
 static long syscall_number(const char *path)
 {
     FILE *in = fopen(path, "re");
     if (in == NULL)
-        return -2;
+        return -3;
     char line[128];
     char *got = fgets(line, sizeof line, in);
     fclose(in);
@@ -105,9 +107,41 @@ static unsigned long wakeups(const char *dir)
     return total;
 }
 
+/* What for_each_task() calls for each task: pid 0 for this process's
+ * threads; otherwise a child (generation 1) or a child's child (2). */
+typedef void (*task_fn)(const char *dir, pid_t pid, int generation, void *arg);
+
+/* Calls fn for each child of each thread of process `of`, as generation 2. */
+static void for_each_grandchild(const char *of, task_fn fn, void *arg)
+{
+    char path[192], dir[96];
+    snprintf(path, sizeof path, "%s/task", of);
+    DIR *tasks = opendir(path);
+    if (tasks == NULL)
+        return;
+    struct dirent *t;
+    while ((t = readdir(tasks)) != NULL) {
+        long tid = strtol(t->d_name, NULL, 10);
+        if (tid <= 0)
+            continue;
+        snprintf(path, sizeof path, "%s/task/%ld/children", of, tid);
+        FILE *in = fopen(path, "re");
+        long child;
+        while (in != NULL && fscanf(in, "%ld", &child) == 1) {
+            snprintf(dir, sizeof dir, "/proc/%ld", child);
+            fn(dir, (pid_t)child, 2, arg);
+        }
+        if (in != NULL)
+            fclose(in);
+    }
+    closedir(tasks);
+}
+
 /* Calls fn(dir, pid, arg) for each thread of this process but the caller,
- * then for each child process (pid > 0 for children, 0 for threads). */
-static void for_each_task(void (*fn)(const char *dir, pid_t pid, void *arg), void *arg)
+ * then for each child process (pid > 0 for children, 0 for threads) and
+ * each child of those: across the call boundary the student's process is
+ * the test's child, and the processes its code forks are grandchildren. */
+static void for_each_task(task_fn fn, void *arg)
 {
     long self = syscall(SYS_gettid);
     DIR *tasks = opendir("/proc/self/task");
@@ -120,13 +154,14 @@ static void for_each_task(void (*fn)(const char *dir, pid_t pid, void *arg), voi
         if (tid <= 0 || tid == self)
             continue;
         snprintf(dir, sizeof dir, "/proc/self/task/%ld", tid);
-        fn(dir, 0, arg);
+        fn(dir, 0, 0, arg);
         snprintf(path, sizeof path, "%s/children", dir);
         FILE *in = fopen(path, "re");
         long child;
         while (in != NULL && fscanf(in, "%ld", &child) == 1) {
             snprintf(dir, sizeof dir, "/proc/%ld", child);
-            fn(dir, (pid_t)child, arg);
+            fn(dir, (pid_t)child, 1, arg);
+            for_each_grandchild(dir, fn, arg);
         }
         if (in != NULL)
             fclose(in);
@@ -134,16 +169,41 @@ static void for_each_task(void (*fn)(const char *dir, pid_t pid, void *arg), voi
     closedir(tasks);
 }
 
-static void add_task_state(const char *dir, pid_t pid, void *arg)
+/* Adds one thread's state (dir: /proc/.../task/TID or /proc/self/task/TID). */
+static void add_thread_state(const char *dir, uint64_t *sum)
 {
-    (void)pid;
-    uint64_t *sum = arg;
-    char path[128];
+    char path[192];
     snprintf(path, sizeof path, "%s/syscall", dir);
     long nr = syscall_number(path);
     if (nr == -2)
         *sum += clock_now_ns(); /* running right now: that is progress */
     *sum = *sum * 31 + (uint64_t)nr * 1000003u + wakeups(dir);
+}
+
+/* A thread of this process, or every thread of a child process: the
+ * student's code may run in any thread of the agent (boundary.h). */
+static void add_task_state(const char *dir, pid_t pid, int generation, void *arg)
+{
+    (void)generation;
+    uint64_t *sum = arg;
+    if (pid == 0) {
+        add_thread_state(dir, sum);
+        return;
+    }
+    char path[192];
+    snprintf(path, sizeof path, "%s/task", dir);
+    DIR *threads = opendir(path);
+    if (threads == NULL)
+        return; /* gone: its parent's wake-up to reap it is the progress */
+    struct dirent *t;
+    while ((t = readdir(threads)) != NULL) {
+        long tid = strtol(t->d_name, NULL, 10);
+        if (tid <= 0)
+            continue;
+        snprintf(path, sizeof path, "%s/task/%ld", dir, tid);
+        add_thread_state(path, sum);
+    }
+    closedir(threads);
 }
 
 uint64_t grade_progress_of_processes(void *unused)
@@ -154,20 +214,42 @@ uint64_t grade_progress_of_processes(void *unused)
     return sum;
 }
 
+uint64_t grade_progress_of_io(void *pid)
+{
+    char path[64], line[128];
+    snprintf(path, sizeof path, "/proc/%ld/io", (long)*(const pid_t *)pid);
+    FILE *in = fopen(path, "re");
+    if (in == NULL)
+        return 0; /* gone: nothing moves any more */
+    uint64_t bytes = 0;
+    unsigned long long n;
+    while (fgets(line, sizeof line, in)) {
+        if (sscanf(line, "rchar: %llu", &n) == 1 || sscanf(line, "wchar: %llu", &n) == 1)
+            bytes += n;
+    }
+    fclose(in);
+    return bytes;
+}
+
 struct description {
     char *out;
     size_t size, used;
 };
 
-static void describe_task(const char *dir, pid_t pid, void *arg)
+static void describe_task(const char *dir, pid_t pid, int generation, void *arg)
 {
     struct description *d = arg;
     char path[128];
     snprintf(path, sizeof path, "%s/syscall", dir);
-    const char *call = call_name(syscall_number(path));
+    long nr = syscall_number(path);
+    if (pid == 0 && nr == -3)
+        return; /* the checker's own threads, which it cannot read: nothing to say */
+    const char *call = call_name(nr);
     char who[48];
-    if (pid > 0)
-        snprintf(who, sizeof who, "its child %ld", (long)pid);
+    if (generation == 2)
+        snprintf(who, sizeof who, "that child's child %ld", (long)pid);
+    else if (pid > 0)
+        snprintf(who, sizeof who, "the test's child %ld", (long)pid);
     else
         snprintf(who, sizeof who, "the test process");
     int n = snprintf(d->out + d->used, d->size - d->used, "%s%s asleep in %s", d->used ? ", " : "",
@@ -187,12 +269,24 @@ void grade_describe_processes(void *unused, char *out, size_t size)
 /* A child the next watch leaves alive (grade_watch_spare()), or 0. */
 static pid_t spared_child;
 
-static void kill_child(const char *dir, pid_t pid, void *arg)
+/* Kills the children of generation *arg, but the spared one and its own. */
+static void kill_child(const char *dir, pid_t pid, int generation, void *arg)
 {
     (void)dir;
-    (void)arg;
-    if (pid > 0 && pid != spared_child)
-        kill(pid, SIGKILL);
+    if (pid <= 0 || generation != *(const int *)arg || pid == spared_child)
+        return;
+    if (generation == 2 && spared_child != 0 && grade_parent_of(pid) == spared_child)
+        return;
+    kill(pid, SIGKILL);
+}
+
+/* Grandchildren first: a child killed first hands its own children to init
+ * before they are seen, and they keep open what the test waits on (the
+ * student's process's end of the call boundary, a pipe's write end...). */
+static void kill_children(void)
+{
+    for (int generation = 2; generation >= 1; generation--)
+        for_each_task(kill_child, &generation);
 }
 
 void grade_watch_spare(pid_t pid)
@@ -246,7 +340,7 @@ static void *watchdog(void *unused)
         atomic_store(&watch.fired, true);
         if (watch.stop_flag != NULL)
             *watch.stop_flag = 1;
-        for_each_task(kill_child, NULL);
+        kill_children();
         /* A test whose own wait does not return even so still ends now, with
          * the reason in its report rather than a bare timeout. SIGKILL, not
          * exit(): the report must not suggest that the student's code exited. */
