@@ -97,7 +97,8 @@ static void exec_command(const struct spawn_args *a)
     if (c->level != CONTAIN_NONE && cmd->checker) {
         char uid_text[32];
         snprintf(uid_text, sizeof uid_text, "%lu", (unsigned long)c->uid);
-        setenv("IPC_KIT_STUDENT_UID", uid_text, 1); /* the checker's setfsuid() too (boundary_checker.c) */
+        setenv("IPC_KIT_STUDENT_UID", uid_text,
+               1); /* the checker's setfsuid() too (boundary_checker.c) */
         if (setgroups(0, NULL) == -1) {
             fprintf(stderr, "judge: setgroups for the checker failed: %s\n", strerror(errno));
             _exit(127);
