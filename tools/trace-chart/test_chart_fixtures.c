@@ -48,7 +48,7 @@ size_t with_states(struct trace *t, size_t i, const char *before, const char *af
     snprintf(ev->state_then, sizeof ev->state_then, "%s", then ? then : "");
     /* The note a person reads, as tcp_watch_end() words it. */
     if (then)
-        snprintf(ev->note, sizeof ev->note, "state %s -> %s (then %s)", ev->state_before, after,
+        snprintf(ev->note, sizeof ev->note, "state %s -> %s (then %s)", before ? before : "", after,
                  then);
     else if (before)
         snprintf(ev->note, sizeof ev->note, "state %s -> %s", before, after);
