@@ -497,7 +497,10 @@ grade-plan:
 # its own files. Used by the batch grader and Gradescope's setup.sh.
 grade-prepare: deps
 	@$(MAKE) --no-print-directory DEPS_DONE=1 SAN= grade-build
-	$(if $(GRADE_TSAN_BUILT),@$(MAKE) --no-print-directory DEPS_DONE=1 SAN=thread $(GRADE_TSAN_BUILT) grade-record \
+	@# Recorded once built (the record holds the objects' sums): not as a goal
+	@# beside them, which a parallel make may run first.
+	$(if $(GRADE_TSAN_BUILT),@$(MAKE) --no-print-directory DEPS_DONE=1 SAN=thread $(GRADE_TSAN_BUILT) && \
+	    $(MAKE) --no-print-directory DEPS_DONE=1 SAN=thread grade-record \
 	    RECORD_LABS="$(GRADE_TSAN_LABS) $(foreach l,$(GRADE_TSAN_LABS),$(LAB_USES_$(l)))")
 
 # make test runs in a temporary folder and with a name prefix of its own, so
