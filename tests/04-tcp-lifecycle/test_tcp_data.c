@@ -30,6 +30,7 @@
 #include "clock.h"
 #include "err.h"
 #include "fault.h"
+#include "fault_proof.h"
 #include "grader.h"
 #include "student_side.h"
 #include "tcp_helpers.h"
@@ -47,8 +48,10 @@ START_TEST(step05_send_all_loops_on_short_sends_and_eintr)
     raw_pair(&client, &server);
     size_t len = 30000;
     char *data = pattern(len, 5);
-    fault_set(FAULT_OUT, (struct fault_plan){
-                             .fd = client, .max_bytes = 7, .fail_every = 4, .fail_errno = EINTR});
+    struct fault_proof proof = fault_proof_arm(
+        FAULT_OUT,
+        (struct fault_plan){.fd = client, .max_bytes = 7, .fail_every = 4, .fail_errno = EINTR},
+        len);
     ssize_t n = tcp_send_all(client, data, len);
     int err = errno;
     unsigned long injected = fault_injected(FAULT_OUT);
@@ -70,6 +73,7 @@ START_TEST(step05_send_all_loops_on_short_sends_and_eintr)
                   injected, watched);
     ck_assert_msg(got == len && memcmp(back, data, len) == 0,
                   "the peer received %zu bytes, not the %zu sent, or different ones", got, len);
+    fault_proof_require(&proof, "tcp_send_all()");
     free(back);
     free(data);
 }
@@ -82,8 +86,10 @@ START_TEST(step05_recv_exact_loops_and_stops_at_end_of_stream)
     raw_pair(&client, &server);
     char *data = pattern(4000, 6);
     raw_send(server, data, 4000, 0);
-    fault_set(FAULT_IN, (struct fault_plan){
-                            .fd = client, .max_bytes = 5, .fail_every = 3, .fail_errno = EINTR});
+    struct fault_proof proof = fault_proof_arm(
+        FAULT_IN,
+        (struct fault_plan){.fd = client, .max_bytes = 5, .fail_every = 3, .fail_errno = EINTR},
+        4000);
     char back[4000];
     ssize_t n = tcp_recv_exact(client, back, sizeof back);
     int err = errno;
@@ -106,6 +112,7 @@ START_TEST(step05_recv_exact_loops_and_stops_at_end_of_stream)
                   "(calls seen: %s)",
                   injected, watched);
     ck_assert_msg(memcmp(back, data, 4000) == 0, "bytes were lost or repeated across receives");
+    fault_proof_require(&proof, "tcp_recv_exact()");
     ck_assert_msg(short_n == 10,
                   "10 bytes then end of stream: tcp_recv_exact(100) must return 10, not %zd",
                   short_n);
@@ -142,7 +149,11 @@ START_TEST(step05_frames_keep_message_boundaries)
         _exit(CHILD_OK);
     }
     close(client);
-    fault_set(FAULT_IN, (struct fault_plan){.fd = server, .max_bytes = 3});
+    size_t payload = 0; /* the frames' bytes, lengths not counted: a lower bound */
+    for (size_t i = 0; i < sizeof FRAME_SIZES / sizeof FRAME_SIZES[0]; i++)
+        payload += FRAME_SIZES[i];
+    struct fault_proof proof =
+        fault_proof_arm(FAULT_IN, (struct fault_plan){.fd = server, .max_bytes = 3}, payload);
     char *buf = malloc(TCP_FRAME_MAX);
     ck_assert(buf != NULL);
     char problem[200] = "";
@@ -180,6 +191,7 @@ START_TEST(step05_frames_keep_message_boundaries)
                   "tcp_recv_frame must receive from the socket itself",
                   injected, watched);
     ck_assert_msg(at_end == 0, "after the last frame, end of stream: tcp_recv_frame must return 0");
+    fault_proof_require(&proof, "tcp_recv_frame()");
 }
 END_TEST
 GRADE_EXPORT(step05_frames_keep_message_boundaries)
