@@ -66,7 +66,9 @@ static ssize_t exchange_watched(struct pipe_coprocess *cp, const void *request, 
                                 size_t len)
 {
     struct grade_io before = grade_process_io(cp->pid);
-    grade_watch_start(grade_progress_of_io, grade_describe_processes, &cp->pid, 3000, NULL);
+    /* The watchdog reads its own copy: the call writes *cp back meanwhile. */
+    pid_t coprocess = cp->pid;
+    grade_watch_start(grade_progress_of_io, grade_describe_processes, &coprocess, 3000, NULL);
     ssize_t n = pipe_coprocess_exchange(cp, request, reply, len);
     int err = errno;
     const char *stalled = grade_watch_stop();

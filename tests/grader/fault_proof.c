@@ -121,7 +121,7 @@ struct fault_proof fault_proof_arm(enum fault_op op, struct fault_plan plan, siz
     if (plan.fd >= 0 && fstat(plan.fd, &st) == 0) {
         /* /proc/PID/io counts no send or recv: on a socket, the calls on
          * plan.fd are counted as the kernel sees them (seccomp). */
-        if (S_ISSOCK(st.st_mode) && proof.calls_needed > 0)
+        if (S_ISSOCK(st.st_mode))
             proof.counter = start_counting(plan.fd);
         proof.countable = !S_ISSOCK(st.st_mode) || proof.counter != NULL;
     }
