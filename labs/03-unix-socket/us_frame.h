@@ -19,7 +19,10 @@
  * Use any calls to move the bytes (send/recv, sendmsg/recvmsg, write/read,
  * writev/readv): the kit's fault injection (fault.h) makes every one of them
  * short or interrupted in the tests. It reaches only the calls your code
- * makes itself, so make them directly, never through stdio or syscall().
+ * makes itself, so make them directly, never through stdio or syscall():
+ * the tests also count your calls on the socket from outside (the kernel
+ * reports each one), so bytes sent with syscall() are never cut short and
+ * score as a function that never loops.
  * Sending is done with MSG_NOSIGNAL (or
  * with SIGPIPE ignored): a peer that has gone gives EPIPE, not a SIGPIPE
  * that would kill a server. A wait for room or data is a wait in poll() or

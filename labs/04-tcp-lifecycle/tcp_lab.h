@@ -34,7 +34,9 @@
  * -1 means no limit. The functions that move data (step 5) make their
  * send/recv calls (or read/write, readv/writev, sendmsg/recvmsg) themselves,
  * never through stdio or syscall(): the tests cut those calls short and
- * interrupt them, and only the calls your code makes are reached.
+ * interrupt them, only the calls your code makes are reached, and the
+ * tests count them on the socket from outside too (the kernel reports each
+ * one), so a syscall() that is never cut short scores as no loop at all.
  *
  * The trace (common/trace.h) is part of the contract: the tests and the
  * sequence-chart tool read it. Report every system call on a socket with

@@ -23,9 +23,8 @@
  * Every operation returns -1 with errno set on failure; recv returns 1 for a
  * message and 0 at end of stream. Stream adapters move the bytes with
  * stream_io.h, or with read/write (send/recv on a socket) called directly,
- * never through stdio or syscall(): the tests cut those calls short, and on
- * a pipe count them from outside too (the kernel's count of your process's
- * read and write calls).
+ * never through stdio or syscall(): the tests cut those calls short, and
+ * count them from outside too (the kernel's count of your process's calls).
  *
  * Students implement CHANNEL_PIPE (chan_pipe.c) and CHANNEL_UNIX
  * (chan_unix.c); CHANNEL_TCP and the two shared-memory channels are given.

@@ -66,7 +66,7 @@ static ssize_t exchange_watched(struct pipe_coprocess *cp, const void *request, 
                                 size_t len)
 {
     struct grade_io before = grade_process_io(cp->pid);
-    /* The watch reads its own copy: the call writes *cp back meanwhile. */
+    /* The watchdog reads its own copy: the call writes *cp back meanwhile. */
     pid_t coprocess = cp->pid;
     grade_watch_start(grade_progress_of_io, grade_describe_processes, &coprocess, 3000, NULL);
     ssize_t n = pipe_coprocess_exchange(cp, request, reply, len);

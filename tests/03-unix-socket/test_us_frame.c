@@ -14,6 +14,7 @@
 #include "checksum.h"
 #include "err.h"
 #include "fault.h"
+#include "fault_proof.h"
 #include "grader.h"
 #include "us_frame.h"
 #include "us_serve.h"
@@ -102,8 +103,10 @@ START_TEST(frames_survive_short_sends_eintr_and_eagain)
     make_pair(fds);
     char msg[1000];
     checksum_fill_pattern(msg, sizeof msg, 11);
-    fault_set(FAULT_OUT, (struct fault_plan){
-                             .fd = fds[0], .max_bytes = 16, .fail_every = 3, .fail_errno = EINTR});
+    struct fault_proof proof = fault_proof_arm(
+        FAULT_OUT,
+        (struct fault_plan){.fd = fds[0], .max_bytes = 16, .fail_every = 3, .fail_errno = EINTR},
+        sizeof msg);
     int rc = us_send_frame(fds[0], msg, sizeof msg);
     REQUIRE_IMPL(rc, "us_send_frame");
     int err = errno;
@@ -115,9 +118,12 @@ START_TEST(frames_survive_short_sends_eintr_and_eagain)
                   "socket itself",
                   seen.injected, seen.calls);
     expect_raw_frame(fds[1], msg, "short sends and EINTR");
+    fault_proof_require(&proof, "us_send_frame()");
 
-    fault_set(FAULT_OUT, (struct fault_plan){
-                             .fd = fds[0], .max_bytes = 64, .fail_every = 2, .fail_errno = EAGAIN});
+    proof = fault_proof_arm(
+        FAULT_OUT,
+        (struct fault_plan){.fd = fds[0], .max_bytes = 64, .fail_every = 2, .fail_errno = EAGAIN},
+        sizeof msg);
     rc = us_send_frame(fds[0], msg, sizeof msg);
     err = errno;
     seen = grade_end_faults(FAULT_OUT);
@@ -130,6 +136,7 @@ START_TEST(frames_survive_short_sends_eintr_and_eagain)
                   "(calls seen: %s)",
                   seen.injected, seen.calls);
     expect_raw_frame(fds[1], msg, "EAGAIN");
+    fault_proof_require(&proof, "us_send_frame()");
     close(fds[0]);
     close(fds[1]);
 }
@@ -145,8 +152,10 @@ START_TEST(frames_survive_short_recvs_eintr_and_eagain)
         raw_send_header(fds[0], sizeof msg);
         must_send(fds[0], msg, sizeof msg);
     }
-    fault_set(FAULT_IN, (struct fault_plan){
-                            .fd = fds[1], .max_bytes = 7, .fail_every = 4, .fail_errno = EINTR});
+    struct fault_proof proof = fault_proof_arm(
+        FAULT_IN,
+        (struct fault_plan){.fd = fds[1], .max_bytes = 7, .fail_every = 4, .fail_errno = EINTR},
+        sizeof msg);
     size_t len = 0;
     int got = us_recv_frame(fds[1], back, sizeof back, &len);
     REQUIRE_IMPL(got, "us_recv_frame");
@@ -159,8 +168,11 @@ START_TEST(frames_survive_short_recvs_eintr_and_eagain)
                   "socket itself",
                   injected, fault_describe(FAULT_IN));
     ck_assert_msg(memcmp(back, msg, sizeof msg) == 0, "bytes were lost across short receives");
-    fault_set(FAULT_IN, (struct fault_plan){
-                            .fd = fds[1], .max_bytes = 3, .fail_every = 2, .fail_errno = EAGAIN});
+    fault_proof_require(&proof, "us_recv_frame()");
+    proof = fault_proof_arm(
+        FAULT_IN,
+        (struct fault_plan){.fd = fds[1], .max_bytes = 3, .fail_every = 2, .fail_errno = EAGAIN},
+        sizeof msg);
     memset(back, 0, sizeof back);
     got = us_recv_frame(fds[1], back, sizeof back, &len);
     int err = errno;
@@ -173,6 +185,7 @@ START_TEST(frames_survive_short_recvs_eintr_and_eagain)
     ck_assert_msg(injected > 100, "EAGAIN was to fail every 2nd recv, but only %lu faults happened",
                   injected);
     ck_assert_msg(memcmp(back, msg, sizeof msg) == 0, "bytes were lost around EAGAIN");
+    fault_proof_require(&proof, "us_recv_frame()");
     close(fds[0]);
     close(fds[1]);
 }

@@ -30,6 +30,7 @@
 #include "clock.h"
 #include "err.h"
 #include "fault.h"
+#include "fault_proof.h"
 #include "grader.h"
 #include "student_side.h"
 #include "tcp_helpers.h"
@@ -47,8 +48,10 @@ START_TEST(step05_send_all_loops_on_short_sends_and_eintr)
     raw_pair(&client, &server);
     size_t len = 30000;
     char *data = pattern(len, 5);
-    fault_set(FAULT_OUT, (struct fault_plan){
-                             .fd = client, .max_bytes = 7, .fail_every = 4, .fail_errno = EINTR});
+    struct fault_proof proof = fault_proof_arm(
+        FAULT_OUT,
+        (struct fault_plan){.fd = client, .max_bytes = 7, .fail_every = 4, .fail_errno = EINTR},
+        len);
     ssize_t n = tcp_send_all(client, data, len);
     int err = errno;
     struct fault_seen seen = grade_end_faults(FAULT_OUT);
@@ -67,6 +70,7 @@ START_TEST(step05_send_all_loops_on_short_sends_and_eintr)
                   seen.injected, seen.calls);
     ck_assert_msg(got == len && memcmp(back, data, len) == 0,
                   "the peer received %zu bytes, not the %zu sent, or different ones", got, len);
+    fault_proof_require(&proof, "tcp_send_all()");
     free(back);
     free(data);
 }
@@ -79,8 +83,10 @@ START_TEST(step05_recv_exact_loops_and_stops_at_end_of_stream)
     raw_pair(&client, &server);
     char *data = pattern(4000, 6);
     raw_send(server, data, 4000, 0);
-    fault_set(FAULT_IN, (struct fault_plan){
-                            .fd = client, .max_bytes = 5, .fail_every = 3, .fail_errno = EINTR});
+    struct fault_proof proof = fault_proof_arm(
+        FAULT_IN,
+        (struct fault_plan){.fd = client, .max_bytes = 5, .fail_every = 3, .fail_errno = EINTR},
+        4000);
     char back[4000];
     ssize_t n = tcp_recv_exact(client, back, sizeof back);
     int err = errno;
@@ -100,6 +106,7 @@ START_TEST(step05_recv_exact_loops_and_stops_at_end_of_stream)
                   "(calls seen: %s)",
                   seen.injected, seen.calls);
     ck_assert_msg(memcmp(back, data, 4000) == 0, "bytes were lost or repeated across receives");
+    fault_proof_require(&proof, "tcp_recv_exact()");
     ck_assert_msg(short_n == 10,
                   "10 bytes then end of stream: tcp_recv_exact(100) must return 10, not %zd",
                   short_n);
@@ -136,7 +143,11 @@ START_TEST(step05_frames_keep_message_boundaries)
         _exit(CHILD_OK);
     }
     close(client);
-    fault_set(FAULT_IN, (struct fault_plan){.fd = server, .max_bytes = 3});
+    size_t payload = 0; /* the frames' bytes, lengths not counted: a lower bound */
+    for (size_t i = 0; i < sizeof FRAME_SIZES / sizeof FRAME_SIZES[0]; i++)
+        payload += FRAME_SIZES[i];
+    struct fault_proof proof =
+        fault_proof_arm(FAULT_IN, (struct fault_plan){.fd = server, .max_bytes = 3}, payload);
     char *buf = malloc(TCP_FRAME_MAX);
     ck_assert(buf != NULL);
     char problem[200] = "";
@@ -171,6 +182,7 @@ START_TEST(step05_frames_keep_message_boundaries)
                   "tcp_recv_frame must receive from the socket itself",
                   seen.injected, seen.calls);
     ck_assert_msg(at_end == 0, "after the last frame, end of stream: tcp_recv_frame must return 0");
+    fault_proof_require(&proof, "tcp_recv_frame()");
 }
 END_TEST
 GRADE_EXPORT(step05_frames_keep_message_boundaries)
@@ -278,9 +290,13 @@ START_TEST(step05_a_small_frame_leaves_in_one_call)
      * carry the test's requests there. */
     unsigned long calls = 0;
     char watched[256] = "";
+    /* Counted from outside too (fault_proof.h): the kernel's count is the word. */
+    struct fault_proof seen = fault_proof_arm(FAULT_OUT, (struct fault_plan){.fd = client}, 0);
     ssize_t n = tcp_side_send_frame_counted(client, "one frame, one call", 19, &calls, watched,
                                             sizeof watched);
     int err = errno;
+    if (seen.countable)
+        calls = (unsigned long)fault_proof_counted(&seen);
     char back[4 + 19];
     int end;
     size_t got = n == 19 ? raw_read_all(server, back, sizeof back, 2000, &end) : 0;

@@ -22,4 +22,15 @@ int agent_set_signal(int sig, int ignore);
  * Lines; NULL turns it off again. Returns 0, or -1 with errno. */
 int agent_trace_to(const char *path);
 
+/*
+ * From now on, every read, write, readv, writev, pread, pwrite, recv(from),
+ * send(to), recvmsg and sendmsg system call that the student process (and
+ * the processes it forks later) makes on descriptor fd waits until the
+ * checker, which holds the returned listener, has counted it
+ * (SECCOMP_RET_USER_NOTIF; fault_proof.c). The kernel sees the calls, so
+ * syscall() is counted too, and no code in the process can undo the
+ * filter. Returns the listener descriptor, or -1 with errno.
+ */
+int agent_count_calls_on(int fd);
+
 #endif

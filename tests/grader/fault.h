@@ -28,15 +28,15 @@
  *
  * Verified from outside: the plan is carried out in the student process,
  * and fault_calls()/fault_injected() are that process's own word, which
- * student code could forge. A test whose verdict rests on the faults
- * therefore also checks, with fault_proof.h, the kernel's count of the
- * student process's read and write system calls (/proc/PID/io): moving N
- * bytes through calls cut to M takes at least N/M of them; and it checks
- * the bytes that arrive itself. The kernel counts read/readv/pread and
- * write/writev/pwrite, not send/recv/sendmsg/recvmsg: on pipes and FIFOs
- * (labs 02 and 05) the proof is whole; on sockets (labs 03, 04, and 05's
- * socket channels) it cannot be made, and the faults there are known from
- * the student process's count alone.
+ * student code could forge. A test whose verdict rests on short counts
+ * therefore also checks, with fault_proof.h, that the kernel saw at least
+ * the calls the plan implies (moving N bytes through calls cut to M takes
+ * N/M of them): on pipes and FIFOs by the student process's read and write
+ * counts in /proc/PID/io, on sockets by a seccomp filter that reports each
+ * data call on the planned descriptor to the checker. And it checks the
+ * bytes that arrive itself. Injected EINTR and EAGAIN never reach the
+ * kernel, so a plan that only fails calls (fail_every, no max_bytes) proves
+ * nothing from outside; those tests rest on the results they see.
  *
  * A short count cuts the total of an iovec (readv, writev, sendmsg,
  * recvmsg) to max_bytes; the control data of sendmsg/recvmsg (passed

@@ -8,9 +8,9 @@
  * call for the whole buffer) and then wrote the counters itself would pass
  * a test that read them alone.
  *
- * The kernel keeps its own count of each process's read and write system
- * calls (/proc/PID/io: syscr and syscw), and no process can lower it. A
- * plan that cuts every call to max_bytes means that moving `bytes` bytes
+ * The kernel can count a process's calls for us (below), and no process can
+ * lower that count. A plan that cuts every call to max_bytes means that
+ * moving `bytes` bytes
  * takes at least ceil(bytes / max_bytes) calls that reach the kernel (the
  * EINTR and EAGAIN a plan injects never reach it, so they add nothing). So:
  *
@@ -21,18 +21,25 @@
  *   fault_proof_require(&proof, "pipe_write_all");
  *
  * What the kernel counts, and so what this proves:
- *   syscr  read, readv, pread, preadv (and their _FORTIFY_SOURCE forms)
- *   syscw  write, writev, pwrite, pwritev
- * on any descriptor, and only for the process itself and the children it
- * has reaped. It does NOT count send, recv, sendto, recvfrom, sendmsg or
- * recvmsg. On a pipe or a FIFO those cannot be used, so the proof is whole;
- * on a socket it is not available, and fault_proof_require() checks nothing
- * more than the test already did (the header of labs 03 and 04 says which
- * calls a student must use there). A count can be raised by extra calls on
- * other descriptors: this proves the calls were made, not where.
+ *   on a pipe, a FIFO or a file: /proc/PID/io, whose syscr counts read,
+ *     readv, pread, preadv (and their _FORTIFY_SOURCE forms) and whose
+ *     syscw counts write, writev, pwrite, pwritev, for the process and the
+ *     children it has reaped, on any descriptor; send and recv cannot be
+ *     used there;
+ *   on a socket, where /proc counts no send, recv, sendmsg or recvmsg: a
+ *     seccomp filter that the agent installs in itself on request
+ *     (agent_count_calls_on(), SECCOMP_RET_USER_NOTIF) stops each data call
+ *     on plan.fd until a thread of this process has counted it, then lets it
+ *     run. The kernel sees the calls, syscall() included, and no code in the
+ *     student process can remove the filter. Where the kernel or a jail
+ *     refuses the filter, the proof on a socket is not available and
+ *     fault_proof_require() checks nothing more than the test already did.
+ * A /proc count can be raised by extra calls on other descriptors: there it
+ * proves the calls were made, not where. The socket count is per
+ * descriptor number.
  *
  * Lives in the checker only (it asks the agent to arm the plan across the
- * boundary and reads the agent's /proc from outside).
+ * boundary and counts from outside).
  */
 #ifndef IPC_KIT_FAULT_PROOF_H
 #define IPC_KIT_FAULT_PROOF_H
@@ -45,13 +52,14 @@
 
 struct fault_proof {
     enum fault_op op;
-    pid_t student;              /* the student process that makes the calls */
-    int fd;                     /* the plan's descriptor */
-    size_t max_bytes;           /* the plan's cut */
-    size_t bytes;               /* what the calls under test must move */
-    unsigned long calls_needed; /* ceil(bytes / max_bytes); 0: nothing to prove */
-    bool countable;             /* false on a socket: send/recv are not counted */
-    unsigned long long before;  /* syscr (FAULT_IN) or syscw (FAULT_OUT) when armed */
+    pid_t student;                /* the student process that makes the calls */
+    int fd;                       /* the plan's descriptor */
+    size_t max_bytes;             /* the plan's cut */
+    size_t bytes;                 /* what the calls under test must move */
+    unsigned long calls_needed;   /* ceil(bytes / max_bytes); 0: nothing to prove */
+    bool countable;               /* false when the kernel cannot count (see above) */
+    unsigned long long before;    /* the count of direction op when armed */
+    struct call_counter *counter; /* on a socket: the calls seccomp counted, else NULL */
 };
 
 /*

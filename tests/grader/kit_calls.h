@@ -19,6 +19,7 @@
     CALL1((RET_STRING, const char *), fault_describe, (VALUE, enum fault_op, op))                  \
     CALL1((RET, long), agent_interrupt_every, (VALUE, long, interval_us))                          \
     CALL2((RET, int), agent_set_signal, (VALUE, int, sig), (VALUE, int, ignore))                   \
-    CALL1((RET, int), agent_trace_to, (STRING, const char *, path))
+    CALL1((RET, int), agent_trace_to, (STRING, const char *, path))                                \
+    CALL1((RET_FD, int), agent_count_calls_on, (VALUE, int, fd))
 
 #endif
