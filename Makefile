@@ -679,11 +679,15 @@ help:
                     tools/wire/wire.mk tools/live/live.mk)
 
 # The dependency files of what this make can build: its own variant and the
-# plain one (the grader's tools), for its IMPL only. Not those of kit copies
-# nested under build/ (alternatives, mutants), which name the same targets
-# with their own paths; and no more than needed, since reading them is most
-# of the time a make takes to start (and grading runs make often).
+# plain one (the grader's tools); of both implementations for the goals that
+# build both (all, programs, test-binaries), else of IMPL's alone. Not those
+# of kit copies nested under build/ (alternatives, mutants), which name the
+# same targets with their own paths, nor of other variants: reading them is
+# most of the time a make takes to start, and grading runs make often.
 # A make that only prints (grade-plan, help) builds nothing and reads none.
 PRINT_ONLY := $(and $(MAKECMDGOALS),$(if $(filter-out grade-plan help,$(MAKECMDGOALS)),,yes))
-DEP_ROOTS := $(if $(PRINT_ONLY),,$(filter-out %/$(filter-out $(IMPL),labs solutions),$(wildcard $(addsuffix /*,$(sort $(BUILD) build/plain)))))
+BOTH_IMPLS := $(if $(MAKECMDGOALS),$(filter all programs test-binaries test-build,$(MAKECMDGOALS)),all)
+DEP_IMPLS := $(if $(BOTH_IMPLS),labs solutions,$(IMPL))
+DEP_ROOTS := $(if $(PRINT_ONLY),,$(filter-out $(addprefix %/,$(filter-out $(DEP_IMPLS),labs solutions)), \
+                 $(wildcard $(addsuffix /*,$(sort $(BUILD) build/plain)))))
 -include $(if $(DEP_ROOTS),$(shell find $(DEP_ROOTS) -name '*.d' 2>/dev/null))

@@ -270,7 +270,12 @@ static void print_entry(FILE *out, const struct timeline *tl, const struct timel
         e->kind == TL_SEGMENT || e->kind == TL_ARRIVAL ? NULL : &tl->calls[e->side][e->index];
     switch (e->kind) {
     case TL_CALL_BEGIN:
-        fprintf(out, "%10.3f  %s  %s(%s) ", ms(tl, e->t), side_name(e->side), ev->call, ev->args);
+        /* The step is a field of its own; the text shows it where the
+         * program wrote it, at the end of the arguments. */
+        fprintf(out, "%10.3f  %s  %s(%s", ms(tl, e->t), side_name(e->side), ev->call, ev->args);
+        if (ev->step > 0)
+            fprintf(out, " [step %d]", ev->step);
+        fputs(") ", out);
         if (whole_call) {
             fputs("= ", out);
             print_result(out, ev);
