@@ -117,10 +117,12 @@ TSAN_FLAGS := $(if $(filter thread,$(subst $(comma), ,$(SAN))),$(shell \
                 $(CC) -Werror -Wno-error=tsan -E -x c /dev/null >/dev/null 2>&1 && echo -Wno-error=tsan))
 # Sanitizer builds: -O1, as the sanitizers' manuals advise (a third less
 # compile time than -O2, and every sanitized object is compiled once per
-# grading); the warnings that depend on how far the optimizer looks stay
-# warnings there, since the plain -O2 build already holds the code to -Werror.
-OPTIMIZE  := $(if $(SAN),-O1 -Wno-error=maybe-uninitialized,-O2)
-CFLAGS    := $(CSTD) $(WARNINGS) $(TSAN_FLAGS) $(OPTIMIZE) -g $(SANITIZE) -MMD -MP -Icommon
+# grading), and line tables only (-g1: a report still names file and line;
+# gdb is for the plain build); the warnings that depend on how far the
+# optimizer looks stay warnings there, since the plain -O2 build already
+# holds the code to -Werror.
+OPTIMIZE  := $(if $(SAN),-O1 -g1 -Wno-error=maybe-uninitialized,-O2 -g)
+CFLAGS    := $(CSTD) $(WARNINGS) $(TSAN_FLAGS) $(OPTIMIZE) $(SANITIZE) -MMD -MP -Icommon
 LDFLAGS   := $(SANITIZE)
 LDLIBS    := -pthread -lrt
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
@@ -514,10 +516,11 @@ TEST_RUN_PREFIX := ipckit-t$(shell echo $$PPID)
 TEST_JOBS ?= $(shell echo $$(( $$(nproc) + 1 )))
 # Longest first: the run ends when its slowest part does. test-servers is
 # 30 s of waiting for hostile clients with almost no CPU, so it goes beside
-# the two longest, which keep both cores busy meanwhile.
-TEST_STAGES := test-judge test-instructor test-servers test-tsan test-alternatives test-asan \
-               test-solutions test-demo test-skeletons test-wire test-windows test-trace \
-               test-slides test-live test-cli test-common
+# the two longest, which keep both cores busy meanwhile; the slides (20 s of
+# a browser) before the short parts, which then fill the end.
+TEST_STAGES := test-judge test-instructor test-servers test-tsan test-alternatives test-slides \
+               test-asan test-solutions test-demo test-windows test-wire test-skeletons \
+               test-trace test-live test-cli test-common
 test: DEPS_FOR := test
 test: export TMPDIR := $(TEST_RUN_TMP)
 test: export IPC_KIT_PREFIX := $(TEST_RUN_PREFIX)
