@@ -13,7 +13,6 @@
  * See also: shm_producer, shm_consumer, labs/01-shm-ring/README.md.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +25,7 @@
 #include "names.h"
 #include "ring.h"
 #include "shm_message.h"
+#include "shm_options.h"
 #include "trace.h"
 
 static const char USAGE[] =
@@ -43,7 +43,7 @@ static const char USAGE[] =
     "  IPC_TRACE=off shm_demo -n 100000 -s 4K\n";
 
 struct options {
-    long count, size, capacity;
+    struct shm_stream stream;
     bool lock, lockfree;
 };
 
@@ -76,20 +76,20 @@ static _Noreturn void run_producer(const char *name, const struct options *o)
     struct ring ring;
     if (ring_attach(&ring, name, RING_PRODUCER) == -1)
         die_errno_child("producer: attach %s", name);
-    unsigned char *message = malloc((size_t)o->size);
+    unsigned char *message = malloc((size_t)o->stream.size);
     if (message == NULL)
         die_errno_child("producer: malloc");
-    for (long i = 0; i < o->count; i++) {
-        shm_message_fill(message, (size_t)o->size, (uint64_t)i);
-        if (ring_send(&ring, message, (size_t)o->size) == -1)
+    for (long i = 0; i < o->stream.count; i++) {
+        shm_message_fill(message, (size_t)o->stream.size, (uint64_t)i);
+        if (ring_send(&ring, message, (size_t)o->stream.size) == -1)
             die_errno_child("producer: send message %ld", i);
-        show_fill(&ring, "ring_send", (long)o->size);
+        show_fill(&ring, "ring_send", (long)o->stream.size);
     }
     free(message);
     if (ring_send_eof(&ring) == -1)
         die_errno_child("producer: end of stream");
     trace_note("producer: %ld messages sent; slept %lu times, woke the consumer %lu times",
-               o->count, ring.producer.sleeps, ring.producer.wakes);
+               o->stream.count, ring.producer.sleeps, ring.producer.wakes);
     if (ring_detach(&ring) == -1)
         die_errno_child("producer: detach");
     _exit(0);
@@ -125,7 +125,7 @@ static _Noreturn void run_consumer(const char *name, const struct options *o)
                ring.consumer.sleeps);
     if (ring_detach(&ring) == -1)
         die_errno_child("consumer: detach");
-    _exit(count == o->count ? 0 : EXIT_FATAL);
+    _exit(count == o->stream.count ? 0 : EXIT_FATAL);
 }
 
 static pid_t start_child(void (*body)(const char *, const struct options *), const char *role,
@@ -163,12 +163,12 @@ static void run_part(enum ring_mode mode, const struct options *o)
 {
     const char *title = mode == RING_LOCK ? "Part A: lock-based" : "Part B: lock-free";
     trace_note("%s ring, %ld messages of %ld bytes through %ld bytes of shared memory", title,
-               o->count, o->size, o->capacity);
+               o->stream.count, o->stream.size, o->stream.capacity);
     char name[128];
     if (names_shm(name, sizeof name, "demo") == -1)
         die_errno("names_shm");
     struct ring ring;
-    if (ring_create(&ring, name, (size_t)o->capacity, mode, RING_NO_ROLE) == -1)
+    if (ring_create(&ring, name, (size_t)o->stream.capacity, mode, RING_NO_ROLE) == -1)
         die_errno("create the ring %s", name);
 
     pid_t consumer = start_child(run_consumer, "consumer", name, o);
@@ -187,51 +187,22 @@ static void run_part(enum ring_mode mode, const struct options *o)
         die("interrupted; the ring %s is removed", name);
     if (failed)
         die("%s: the transfer failed (see the messages above)", title);
-    printf("shm_demo: %s: %ld messages arrived intact and in order\n", title, o->count);
+    printf("shm_demo: %s: %ld messages arrived intact and in order\n", title, o->stream.count);
 }
 
 int main(int argc, char **argv)
 {
     err_set_progname(argv[0]);
     trace_set_role("parent");
-    static const struct option long_options[] = {
-        {"count", required_argument, NULL, 'n'},    {"size", required_argument, NULL, 's'},
-        {"capacity", required_argument, NULL, 'c'}, {"mode", required_argument, NULL, 'm'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
-    };
-    struct options o = {.count = 2000, .size = 256, .capacity = 16 * 1024, true, true};
-    int opt;
-    opterr = 0; /* cli_bad_option() says what was wrong */
-    while ((opt = getopt_long(argc, argv, ":hn:s:c:m:", long_options, NULL)) != -1) {
-        switch (opt) {
-        case 'h':
-            cli_help(USAGE);
-        case 'n':
-            o.count = cli_parse_long(optarg, 1, 1000000000L, "count");
-            break;
-        case 's':
-            o.size = cli_parse_size(optarg, SHM_MESSAGE_MIN, RING_MAX_CAPACITY, "size");
-            break;
-        case 'c':
-            o.capacity = cli_parse_size(optarg, RING_MIN_CAPACITY, RING_MAX_CAPACITY, "capacity");
-            break;
-        case 'm':
-            o.lock = strcmp(optarg, "lock") == 0 || strcmp(optarg, "both") == 0;
-            o.lockfree = strcmp(optarg, "lockfree") == 0 || strcmp(optarg, "both") == 0;
-            if (!o.lock && !o.lockfree)
-                die_usage("invalid mode '%s': expected lock, lockfree or both", optarg);
-            break;
-        default:
-            cli_bad_option(opt, argv);
-        }
-    }
-    if (optind != argc)
-        die_usage("unexpected argument '%s'", argv[optind]);
-    if ((o.capacity & (o.capacity - 1)) != 0)
-        die_usage("invalid capacity %ld: it must be a power of two", o.capacity);
-    if (o.size > o.capacity - RING_LENGTH_SIZE)
-        die_usage("size %ld does not fit a %ld-byte ring (at most %ld)", o.size, o.capacity,
-                  o.capacity - RING_LENGTH_SIZE);
+    struct options o = {.stream = {.count = 2000, .size = 256, .capacity = 16 * 1024}};
+    const char *mode = "both";
+    int first = shm_options_parse(argc, argv, USAGE, &o.stream, &mode);
+    if (first != argc)
+        die_usage("unexpected argument '%s'", argv[first]);
+    o.lock = strcmp(mode, "lock") == 0 || strcmp(mode, "both") == 0;
+    o.lockfree = strcmp(mode, "lockfree") == 0 || strcmp(mode, "both") == 0;
+    if (!o.lock && !o.lockfree)
+        die_usage("invalid mode '%s': expected lock, lockfree or both", mode);
 
     /* Ctrl-C reaches the whole process group. The children die of it; the
      * parent stays long enough to remove the ring (no SA_RESTART: the

@@ -20,7 +20,6 @@
  * See also: shm_consumer, shm_demo, labs/01-shm-ring/README.md.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +32,7 @@
 #include "err.h"
 #include "ring.h"
 #include "shm_message.h"
+#include "shm_options.h"
 #include "trace.h"
 
 static const char USAGE[] =
@@ -60,60 +60,25 @@ static void on_signal(int sig)
 
 struct options {
     const char *name;
-    long count;
-    long size;
-    long capacity;
+    struct shm_stream stream;
     enum ring_mode mode;
 };
 
-static enum ring_mode parse_mode(const char *text)
-{
-    if (strcmp(text, "lock") == 0)
-        return RING_LOCK;
-    if (strcmp(text, "lockfree") == 0)
-        return RING_LOCKFREE;
-    die_usage("invalid mode '%s': expected lock or lockfree", text);
-}
-
 static struct options parse_options(int argc, char **argv)
 {
-    static const struct option long_options[] = {
-        {"count", required_argument, NULL, 'n'},    {"size", required_argument, NULL, 's'},
-        {"capacity", required_argument, NULL, 'c'}, {"mode", required_argument, NULL, 'm'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
-    };
-    struct options o = {.count = 100000, .size = 64, .capacity = 64 * 1024, .mode = RING_LOCKFREE};
-    int opt;
-    opterr = 0; /* cli_bad_option() says what was wrong */
-    while ((opt = getopt_long(argc, argv, ":hn:s:c:m:", long_options, NULL)) != -1) {
-        switch (opt) {
-        case 'h':
-            cli_help(USAGE);
-        case 'n':
-            o.count = cli_parse_long(optarg, 1, 1000000000L, "count");
-            break;
-        case 's':
-            o.size = cli_parse_size(optarg, SHM_MESSAGE_MIN, RING_MAX_CAPACITY, "size");
-            break;
-        case 'c':
-            o.capacity = cli_parse_size(optarg, RING_MIN_CAPACITY, RING_MAX_CAPACITY, "capacity");
-            break;
-        case 'm':
-            o.mode = parse_mode(optarg);
-            break;
-        default:
-            cli_bad_option(opt, argv);
-        }
-    }
-    if (argc - optind != 1)
+    struct options o = {.stream = {.count = 100000, .size = 64, .capacity = 64 * 1024}};
+    const char *mode = "lockfree";
+    int first = shm_options_parse(argc, argv, USAGE, &o.stream, &mode);
+    if (argc - first != 1)
         die_usage("expected one NAME for the ring, such as /demo");
-    o.name = argv[optind];
+    o.name = argv[first];
     cli_check_shm_name(o.name);
-    if ((o.capacity & (o.capacity - 1)) != 0)
-        die_usage("invalid capacity %ld: it must be a power of two", o.capacity);
-    if (o.size > o.capacity - RING_LENGTH_SIZE)
-        die_usage("size %ld does not fit a %ld-byte ring (at most %ld)", o.size, o.capacity,
-                  o.capacity - RING_LENGTH_SIZE);
+    if (strcmp(mode, "lock") == 0)
+        o.mode = RING_LOCK;
+    else if (strcmp(mode, "lockfree") == 0)
+        o.mode = RING_LOCKFREE;
+    else
+        die_usage("invalid mode '%s': expected lock or lockfree", mode);
     return o;
 }
 
@@ -131,7 +96,7 @@ int main(int argc, char **argv)
         die_errno("sigaction");
 
     struct ring ring;
-    if (ring_create(&ring, o.name, (size_t)o.capacity, o.mode, RING_PRODUCER) == -1) {
+    if (ring_create(&ring, o.name, (size_t)o.stream.capacity, o.mode, RING_PRODUCER) == -1) {
         if (errno == EEXIST)
             die("%s exists already: another producer runs, or one was killed (then: rm "
                 "/dev/shm%s)",
@@ -140,25 +105,25 @@ int main(int argc, char **argv)
     }
     ring_set_stop_flag(&ring, &stop_requested);
     printf("shm_producer: ring %s ready (%s, %ld bytes); now run: shm_consumer %s\n", o.name,
-           o.mode == RING_LOCK ? "lock" : "lockfree", o.capacity, o.name);
+           o.mode == RING_LOCK ? "lock" : "lockfree", o.stream.capacity, o.name);
     fflush(stdout);
 
-    unsigned char *message = malloc((size_t)o.size);
+    unsigned char *message = malloc((size_t)o.stream.size);
     if (message == NULL) {
         ring_destroy(&ring);
-        die_errno("malloc %ld bytes", o.size);
+        die_errno("malloc %ld bytes", o.stream.size);
     }
     uint64_t sum = CHECKSUM_INIT;
     uint64_t started = clock_now_ns();
     long sent = 0;
     int status = 0;
-    for (; sent < o.count; sent++) {
-        shm_message_fill(message, (size_t)o.size, (uint64_t)sent);
-        if (ring_send(&ring, message, (size_t)o.size) == -1)
+    for (; sent < o.stream.count; sent++) {
+        shm_message_fill(message, (size_t)o.stream.size, (uint64_t)sent);
+        if (ring_send(&ring, message, (size_t)o.stream.size) == -1)
             break;
-        sum = checksum_update(sum, message, (size_t)o.size);
+        sum = checksum_update(sum, message, (size_t)o.stream.size);
     }
-    if (sent < o.count) {
+    if (sent < o.stream.count) {
         if (errno == EINTR)
             printf("shm_producer: interrupted after %ld messages\n", sent);
         else if (errno == EPIPE)
@@ -182,6 +147,6 @@ int main(int argc, char **argv)
     }
     printf("shm_producer: sent %ld messages of %ld bytes in %.3f s, checksum %016llx; "
            "slept %lu times, woke the consumer %lu times\n",
-           sent, o.size, seconds, (unsigned long long)sum, sleeps, wakes);
+           sent, o.stream.size, seconds, (unsigned long long)sum, sleeps, wakes);
     return status;
 }

@@ -57,24 +57,16 @@ int main(int argc, char **argv)
     /* WSAStartup() on Windows, nothing on Linux (sock_compat.h). */
     if (sock_startup() == -1)
         die_errno("WSAStartup");
-    int mode = TCP_MODE_ECHO;
-    long timeout_ms = 5000;
+    struct tcp_play_options play = {.mode = TCP_MODE_ECHO, .timeout_ms = 5000};
     int opt;
     opterr = 0; /* cli_bad_option() says what was wrong */
     while ((opt = getopt_long(argc, argv, ":hm:t:", LONG_OPTIONS, NULL)) != -1) {
         switch (opt) {
         case 'h':
             cli_help(USAGE);
-        case 'm':
-            mode = tcp_mode_parse(optarg);
-            if (mode == -1)
-                die_usage("unknown mode '%s': use %s", optarg, TCP_MODE_LIST);
-            break;
-        case 't':
-            timeout_ms = cli_parse_long(optarg, 0, 3600000, "timeout");
-            break;
         default:
-            cli_bad_option(opt, argv);
+            if (!tcp_play_option(opt, optarg, &play))
+                cli_bad_option(opt, argv);
         }
     }
     int left = argc - optind;
@@ -89,7 +81,7 @@ int main(int argc, char **argv)
     if (message[0] == '\0')
         die_usage("the MESSAGE is empty; TCP frames carry at least one byte");
 
-    int fd = tcp_open_client(host, port, (int)timeout_ms);
+    int fd = tcp_open_client(host, port, (int)play.timeout_ms);
     if (fd == -1 && errno == ENOENT)
         die_usage("unknown host '%s'", host);
     /* Without a reachable name server (a sandbox, no network) no name can be looked up. */
@@ -99,11 +91,11 @@ int main(int argc, char **argv)
     snprintf(what, sizeof what, "connect to %s port %s", host, port);
     if (fd == -1)
         tcp_fail(what);
-    snprintf(what, sizeof what, "%s with %s port %s", tcp_mode_name(mode), host, port);
-    if (tcp_scenario_client(fd, mode, message, (int)timeout_ms) == -1) {
+    snprintf(what, sizeof what, "%s with %s port %s", tcp_mode_name(play.mode), host, port);
+    if (tcp_scenario_client(fd, play.mode, message, (int)play.timeout_ms) == -1) {
         if (errno == EAGAIN || errno == EWOULDBLOCK)
             die("%s: the server sent nothing, or read nothing, for %ld ms (-t): giving up", what,
-                timeout_ms);
+                play.timeout_ms);
         if (errno == EMSGSIZE || errno == EBADMSG || errno == EPROTO)
             die("%s: %s (%s): the server's answer is not a frame of this protocol", what,
                 errno_name(errno), strerror(errno));

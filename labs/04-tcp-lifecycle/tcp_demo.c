@@ -99,15 +99,26 @@ static bool playing(const char *part)
 
 /* ---- the server: one child process for the whole tour -------------------- */
 
-/* A child that must not outlive this process: when the client dies, a
- * server blocked in accept() would otherwise wait for ever. (Linux only, as
- * tcp_demo is: it forks.) */
-static void die_with_parent(pid_t parent)
+/*
+ * Forks a server child, as fork() does: 0 in the child, its pid in this
+ * process. The child is traced as "server" and must not outlive this
+ * process: when the client dies, a server blocked in accept() would
+ * otherwise wait for ever. (Linux only, as tcp_demo is: it forks.)
+ */
+static pid_t fork_server_child(void)
 {
-    if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1)
-        die_errno_child("prctl(PR_SET_PDEATHSIG)");
-    if (getppid() != parent) /* the parent died before the line above */
-        _exit(1);
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid == -1)
+        die_errno("fork");
+    if (pid == 0) {
+        trace_set_role("server");
+        if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1)
+            die_errno_child("prctl(PR_SET_PDEATHSIG)");
+        if (getppid() != parent) /* the parent died before the line above */
+            _exit(1);
+    }
+    return pid;
 }
 
 /* Tells the parent the port through the pipe, as one line. */
@@ -167,13 +178,8 @@ static pid_t start_server(char *port, size_t size)
     int pipe_fds[2];
     if (pipe(pipe_fds) == -1)
         die_errno("pipe");
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid == -1)
-        die_errno("fork");
+    pid_t pid = fork_server_child();
     if (pid == 0) {
-        trace_set_role("server");
-        die_with_parent(parent);
         if (close(pipe_fds[0]) == -1)
             die_errno_child("close");
         int listen_fd = tcp_open_server("127.0.0.1", "0", 16);
@@ -269,13 +275,8 @@ static void error_timeout(void)
     int port_pipe[2], done_pipe[2];
     if (pipe(port_pipe) == -1 || pipe(done_pipe) == -1)
         die_errno("pipe");
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid == -1)
-        die_errno("fork");
+    pid_t pid = fork_server_child();
     if (pid == 0) {
-        trace_set_role("server");
-        die_with_parent(parent);
         if (close(port_pipe[0]) == -1 || close(done_pipe[1]) == -1)
             die_errno_child("close");
         int listener = tcp_open_server("127.0.0.1", "0", 0);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/time.h>
 
+#include "cli.h"
 #include "sock_compat.h"
 #include "tcp_lab.h"
 #include "tcp_scenario.h"
@@ -69,6 +70,22 @@ int tcp_mode_parse(const char *text)
 const char *tcp_mode_name(enum tcp_mode mode)
 {
     return MODE_NAMES[mode];
+}
+
+bool tcp_play_option(int opt, const char *arg, struct tcp_play_options *o)
+{
+    switch (opt) {
+    case 'm':
+        o->mode = tcp_mode_parse(arg);
+        if (o->mode == -1)
+            die_usage("unknown mode '%s': use %s", arg, TCP_MODE_LIST);
+        return true;
+    case 't':
+        o->timeout_ms = cli_parse_long(arg, 0, 3600000, "timeout");
+        return true;
+    default:
+        return false;
+    }
 }
 
 /* Releases fd after a failure, keeping the failure's errno; returns -1. */

@@ -24,6 +24,8 @@
 #ifndef IPC_KIT_TCP_SCENARIO_H
 #define IPC_KIT_TCP_SCENARIO_H
 
+#include <stdbool.h>
+
 enum tcp_mode { TCP_MODE_ECHO, TCP_MODE_HALFCLOSE, TCP_MODE_OOB, TCP_MODE_ABORT, TCP_MODE_POLL };
 
 /* The mode named text ("echo", ...), or -1 when there is none. */
@@ -45,6 +47,19 @@ const char *tcp_scenario_why(enum tcp_mode mode, int err);
 
 /* The modes' names for messages: "echo, halfclose, oob, abort or poll". */
 #define TCP_MODE_LIST "echo, halfclose, oob, abort or poll"
+
+/* The options tcp_server and tcp_client share; both must play the same mode. */
+struct tcp_play_options {
+    int mode;        /* -m, --mode MODE: an enum tcp_mode */
+    long timeout_ms; /* -t, --timeout MS: how long a step may wait for the peer */
+};
+
+/*
+ * For main(), after getopt_long(): when opt is 'm' or 't', stores its value,
+ * arg, into *o and returns true; a bad value ends the program with a usage
+ * message and exit status 2 (cli.h). Returns false for any other option.
+ */
+bool tcp_play_option(int opt, const char *arg, struct tcp_play_options *o);
 
 /*
  * The server's side of one accepted connection conn in mode (any but poll).

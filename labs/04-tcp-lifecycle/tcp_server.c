@@ -207,8 +207,8 @@ int main(int argc, char **argv)
         die_errno("WSAStartup");
     const char *addr = "127.0.0.1";
     const char *port = "0";
-    long count = 1, timeout_ms = 5000;
-    int mode = TCP_MODE_ECHO;
+    long count = 1;
+    struct tcp_play_options play = {.mode = TCP_MODE_ECHO, .timeout_ms = 5000};
     int opt;
     opterr = 0; /* cli_bad_option() says what was wrong */
     while ((opt = getopt_long(argc, argv, ":ha:p:n:m:t:", LONG_OPTIONS, NULL)) != -1) {
@@ -225,16 +225,9 @@ int main(int argc, char **argv)
         case 'n':
             count = cli_parse_long(optarg, 0, 1000000, "count");
             break;
-        case 'm':
-            mode = tcp_mode_parse(optarg);
-            if (mode == -1)
-                die_usage("unknown mode '%s': use %s", optarg, TCP_MODE_LIST);
-            break;
-        case 't':
-            timeout_ms = cli_parse_long(optarg, 0, 3600000, "timeout");
-            break;
         default:
-            cli_bad_option(opt, argv);
+            if (!tcp_play_option(opt, optarg, &play))
+                cli_bad_option(opt, argv);
         }
     }
     if (optind != argc)
@@ -255,11 +248,11 @@ int main(int argc, char **argv)
     fflush(stdout); /* a script waits for this line */
 
     int status = 0;
-    if (mode == TCP_MODE_POLL) {
+    if (play.mode == TCP_MODE_POLL) {
         if (tcp_poll_serve(listen_fd, count) == -1)
             tcp_fail("poll server");
     } else {
-        status = serve_each(&listen_fd, count, mode, (int)timeout_ms);
+        status = serve_each(&listen_fd, count, play.mode, (int)play.timeout_ms);
     }
     if (listen_fd == -1)
         return status; /* closed after the last client was accepted */

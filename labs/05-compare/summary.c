@@ -88,39 +88,50 @@ static void print_verdict(const char *claim, const struct verdict *v, bool color
                term_color(color, TERM_RESET), claim);
 }
 
+/*
+ * Compares the throughput of `ahead` with that of `behind` at each size
+ * both were measured at: a reason in v for every size where `ahead` is the
+ * slower, with its cause, and v->noisy when a row was disturbed. Returns
+ * whether there was any size to compare.
+ */
+static bool compare_throughput(const struct results *res, const char *ahead, const char *behind,
+                               struct verdict *v)
+{
+    size_t sizes[32];
+    size_t n = sizes_of(res, ahead, "throughput_MBps", sizes, 32);
+    bool compared = false;
+    for (size_t i = 0; i < n; i++) {
+        double first = median_of(res, ahead, sizes[i], "throughput_MBps");
+        double second = median_of(res, behind, sizes[i], "throughput_MBps");
+        if (second < 0)
+            continue;
+        compared = true;
+        v->noisy |= note_of(res, ahead, sizes[i], "throughput_MBps")[0] != 0 ||
+                    note_of(res, behind, sizes[i], "throughput_MBps")[0] != 0;
+        if (first >= second)
+            continue;
+        char size[16], cause[256];
+        cause_of(res, ahead, behind, sizes[i], cause, sizeof cause);
+        add_reason(v, " at %s %.0f < %s %.0f MB/s, cause: %s;",
+                   results_size_text(sizes[i], size, sizeof size), first, behind, second, cause);
+    }
+    return compared;
+}
+
 /* "shm-lockfree beats every message-passing mechanism at every size". */
 static void judge_shm_ahead(const struct results *res, bool color)
 {
-    size_t sizes[32];
-    size_t n = sizes_of(res, "shm-lockfree", "throughput_MBps", sizes, 32);
     struct verdict v = {0};
-    int compared = 0;
-    bool seen[N_PASSING] = {false};
-    for (size_t i = 0; i < n; i++) {
-        double shm = median_of(res, "shm-lockfree", sizes[i], "throughput_MBps");
-        v.noisy |= note_of(res, "shm-lockfree", sizes[i], "throughput_MBps")[0] != 0;
-        for (size_t k = 0; k < N_PASSING; k++) {
-            double other = median_of(res, PASSING[k], sizes[i], "throughput_MBps");
-            if (other < 0)
-                continue;
-            compared = 1;
-            seen[k] = true;
-            v.noisy |= note_of(res, PASSING[k], sizes[i], "throughput_MBps")[0] != 0;
-            if (shm >= other)
-                continue;
-            char size[16], cause[256];
-            cause_of(res, "shm-lockfree", PASSING[k], sizes[i], cause, sizeof cause);
-            add_reason(&v, " at %s %.0f < %s %.0f MB/s, cause: %s;",
-                       results_size_text(sizes[i], size, sizeof size), shm, PASSING[k], other,
-                       cause);
-        }
+    char claim[128] = "shared memory (lock-free) is ahead of";
+    bool compared = false;
+    for (size_t k = 0; k < N_PASSING; k++) {
+        if (!compare_throughput(res, "shm-lockfree", PASSING[k], &v))
+            continue;
+        compared = true;
+        snprintf(claim + strlen(claim), sizeof claim - strlen(claim), " %s", PASSING[k]);
     }
     if (!compared)
         return;
-    char claim[128] = "shared memory (lock-free) is ahead of";
-    for (size_t k = 0; k < N_PASSING; k++)
-        if (seen[k])
-            snprintf(claim + strlen(claim), sizeof claim - strlen(claim), " %s", PASSING[k]);
     snprintf(claim + strlen(claim), sizeof claim - strlen(claim), " at every size");
     print_verdict(claim, &v, color);
 }
@@ -128,26 +139,8 @@ static void judge_shm_ahead(const struct results *res, bool color)
 /* "the lock-free ring is at least as fast as the lock-based one at every size". */
 static void judge_lockfree_vs_lock(const struct results *res, bool color)
 {
-    size_t sizes[32];
-    size_t n = sizes_of(res, "shm-lockfree", "throughput_MBps", sizes, 32);
     struct verdict v = {0};
-    int compared = 0;
-    for (size_t i = 0; i < n; i++) {
-        double free_ = median_of(res, "shm-lockfree", sizes[i], "throughput_MBps");
-        double lock = median_of(res, "shm-lock", sizes[i], "throughput_MBps");
-        if (lock < 0)
-            continue;
-        compared = 1;
-        v.noisy |= note_of(res, "shm-lockfree", sizes[i], "throughput_MBps")[0] != 0 ||
-                   note_of(res, "shm-lock", sizes[i], "throughput_MBps")[0] != 0;
-        if (free_ >= lock)
-            continue;
-        char size[16], cause[256];
-        cause_of(res, "shm-lockfree", "shm-lock", sizes[i], cause, sizeof cause);
-        add_reason(&v, " at %s %.0f < %.0f MB/s, cause: %s;",
-                   results_size_text(sizes[i], size, sizeof size), free_, lock, cause);
-    }
-    if (compared)
+    if (compare_throughput(res, "shm-lockfree", "shm-lock", &v))
         print_verdict("the lock-free ring is at least as fast as the lock-based one", &v, color);
 }
 
