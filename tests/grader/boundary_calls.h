@@ -115,6 +115,18 @@ const size_t agent_call_count = BOUNDARY_CALL_COUNT;
 #define BOUNDARY_DECL_CALLBACK(type, name, arg)  type name
 #define BOUNDARY_DECL_CALLBACK_ARG(type, name)   type name
 
+/* An object crosses the same way in both directions (the checker's
+ * request, the agent's reply), and the other side takes it in this order:
+ * its bytes, then each descriptor field that FDS lists, each with the flag
+ * (give, or move). Each side names its own two steps: put_struct(o_) sends
+ * the bytes, put_field(field) one descriptor, reading o_ and flag_. */
+#define BOUNDARY_SEND_OBJECT(name, fds, flag, put_struct, put_field)                               \
+    {                                                                                              \
+        __typeof__(name) o_ = name;                                                                \
+        const bool flag_ = flag;                                                                   \
+        put_struct(o_) fds(put_field)(void) flag_; /* a struct may have no descriptor */           \
+    }
+
 #if defined(BOUNDARY_CHECKER)
 /* ======================= the checker: stubs ======================= */
 #include "boundary_stub.h"
@@ -134,13 +146,9 @@ const size_t agent_call_count = BOUNDARY_CALL_COUNT;
 #define BOUNDARY_PUT_OBJ(type, name, fds)       BOUNDARY_PUT_OBJECT(name, fds, false)
 #define BOUNDARY_PUT_OBJ_GIVE(type, name, fds)  BOUNDARY_PUT_OBJECT(name, fds, true)
 #define BOUNDARY_PUT_OBJECT(name, fds, give)                                                       \
-    {                                                                                              \
-        __typeof__(name) o_ = name;                                                                \
-        const bool give_ = give;                                                                   \
-        bmsg_put_bytes(&c_.msg, o_, sizeof *o_);                                                   \
-        fds(BOUNDARY_PUT_FIELD)(void) give_; /* a struct may have no descriptor */                 \
-    }
-#define BOUNDARY_PUT_FIELD(field) bcall_put_fd(&c_, o_ ? o_->field : -1, give_);
+    BOUNDARY_SEND_OBJECT(name, fds, give, BOUNDARY_PUT_STRUCT, BOUNDARY_PUT_FIELD)
+#define BOUNDARY_PUT_STRUCT(o)    bmsg_put_bytes(&c_.msg, o, sizeof *o);
+#define BOUNDARY_PUT_FIELD(field) bcall_put_fd(&c_, o_ ? o_->field : -1, flag_);
 #define BOUNDARY_PUT_CALLBACK(type, name, arg)                                                     \
     bmsg_put_i64(&c_.msg, boundary_callback_id((boundary_callback_fn)(name), (arg)));
 #define BOUNDARY_PUT_CALLBACK_ARG(type, name)
@@ -298,13 +306,9 @@ LAB_CALLS
 #define BOUNDARY_BACK_OBJ(type, name, fds)      BOUNDARY_BACK_OBJECT(name, fds, true)
 #define BOUNDARY_BACK_OBJ_GIVE(type, name, fds) BOUNDARY_BACK_OBJECT(name, fds, false)
 #define BOUNDARY_BACK_OBJECT(name, fds, move)                                                      \
-    {                                                                                              \
-        __typeof__(name) o_ = name;                                                                \
-        const bool move_ = move;                                                                   \
-        agent_put_copy(f_, o_);                                                                    \
-        fds(BOUNDARY_BACK_FIELD)(void) move_;                                                      \
-    }
-#define BOUNDARY_BACK_FIELD(field) agent_move_fd(f_, o_ ? o_->field : -1, move_);
+    BOUNDARY_SEND_OBJECT(name, fds, move, BOUNDARY_BACK_STRUCT, BOUNDARY_BACK_FIELD)
+#define BOUNDARY_BACK_STRUCT(o)    agent_put_copy(f_, o);
+#define BOUNDARY_BACK_FIELD(field) agent_move_fd(f_, o_ ? o_->field : -1, flag_);
 #define BOUNDARY_BACK_CALLBACK(type, name, arg)
 #define BOUNDARY_BACK_CALLBACK_ARG(type, name)
 

@@ -49,28 +49,35 @@ static void send_signed(const char *kind, const char *text)
     judge_channel_send(channel_fd, kind, record);
 }
 
-void grade_note(const char *fmt, ...)
+/*
+ * Sends a record of this kind with the text fmt makes of ap. Run by hand
+ * (no judge), the text goes to stderr after by_hand ("note: ..."), or
+ * nowhere when by_hand is NULL.
+ */
+static void send_formatted(const char *kind, const char *by_hand, const char *fmt, va_list ap)
 {
     char text[512];
+    vsnprintf(text, sizeof text, fmt, ap);
+    if (channel_fd != -1)
+        send_signed(kind, text);
+    else if (by_hand != NULL)
+        fprintf(stderr, "%s: %s\n", by_hand, text);
+}
+
+void grade_note(const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    send_formatted("NOTE", "note", fmt, ap);
     va_end(ap);
-    if (channel_fd == -1)
-        fprintf(stderr, "note: %s\n", text);
-    else
-        send_signed("NOTE", text);
 }
 
 void grade_waiting_for(const char *fmt, ...)
 {
-    char text[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    send_formatted("WAIT", NULL, fmt, ap);
     va_end(ap);
-    if (channel_fd != -1)
-        send_signed("WAIT", text);
 }
 
 void harness_called(const char *fn)

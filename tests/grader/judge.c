@@ -26,6 +26,7 @@
 #include "clock.h"
 #include "err.h"
 #include "judge.h"
+#include "options.h"
 #include "report.h"
 #include "verdict.h"
 
@@ -81,6 +82,12 @@ static void parse_args(int argc, char **argv, struct judge_args *a)
 {
     *a = (struct judge_args){
         .impl = "labs", .visibility = "visible", .memory_mb = 1024, .isolate = true};
+    const struct text_option texts[] = {
+        {"--bin", &a->binary},  {"--lab", &a->lab},       {"--impl", &a->impl},
+        {"--only", &a->only},   {"--points", &a->points}, {"--json", &a->json},
+        {"--junit", &a->junit}, {"--text", &a->text},     {"--verdicts", &a->verdicts},
+        {"--notes", &a->notes},
+    };
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -94,27 +101,9 @@ static void parse_args(int argc, char **argv, struct judge_args *a)
         if (value == NULL)
             die_usage("option '%s' is unknown or needs a value (try --help)", opt);
         i++;
-        if (strcmp(opt, "--bin") == 0)
-            a->binary = value;
-        else if (strcmp(opt, "--lab") == 0)
-            a->lab = value;
-        else if (strcmp(opt, "--impl") == 0)
-            a->impl = value;
-        else if (strcmp(opt, "--only") == 0)
-            a->only = value;
-        else if (strcmp(opt, "--points") == 0)
-            a->points = value;
-        else if (strcmp(opt, "--json") == 0)
-            a->json = value;
-        else if (strcmp(opt, "--junit") == 0)
-            a->junit = value;
-        else if (strcmp(opt, "--text") == 0)
-            a->text = value;
-        else if (strcmp(opt, "--verdicts") == 0)
-            a->verdicts = value;
-        else if (strcmp(opt, "--notes") == 0)
-            a->notes = value;
-        else if (strcmp(opt, "--view") == 0 || strcmp(opt, "--kit-root") == 0) {
+        if (text_option_set(texts, sizeof texts / sizeof texts[0], opt, value))
+            continue;
+        if (strcmp(opt, "--view") == 0 || strcmp(opt, "--kit-root") == 0) {
             if (a->view_count == sizeof a->view / sizeof a->view[0])
                 die_usage("too many --view paths");
             a->view[a->view_count++] = value;

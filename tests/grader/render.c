@@ -16,6 +16,7 @@
 
 #include "err.h"
 #include "judge.h"
+#include "options.h"
 #include "render_grades.h"
 #include "report.h"
 #include "verdict.h"
@@ -48,6 +49,11 @@ struct render_args {
 static void parse_args(int argc, char **argv, struct render_args *a)
 {
     *a = (struct render_args){.impl = "labs"};
+    const struct text_option texts[] = {
+        {"--lab", &a->lab},           {"--impl", &a->impl}, {"--points", &a->points},
+        {"--verdicts", &a->verdicts}, {"--json", &a->json}, {"--junit", &a->junit},
+        {"--text", &a->text},
+    };
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i];
         if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0) {
@@ -61,21 +67,7 @@ static void parse_args(int argc, char **argv, struct render_args *a)
         if (i + 1 >= argc)
             die_usage("option '%s' is unknown or needs a value (try --help)", opt);
         const char *value = argv[++i];
-        if (strcmp(opt, "--lab") == 0)
-            a->lab = value;
-        else if (strcmp(opt, "--impl") == 0)
-            a->impl = value;
-        else if (strcmp(opt, "--points") == 0)
-            a->points = value;
-        else if (strcmp(opt, "--verdicts") == 0)
-            a->verdicts = value;
-        else if (strcmp(opt, "--json") == 0)
-            a->json = value;
-        else if (strcmp(opt, "--junit") == 0)
-            a->junit = value;
-        else if (strcmp(opt, "--text") == 0)
-            a->text = value;
-        else
+        if (!text_option_set(texts, sizeof texts / sizeof texts[0], opt, value))
             die_usage("unknown option '%s' (try --help)", opt);
     }
     if (a->lab == NULL || a->points == NULL || a->verdicts == NULL)

@@ -134,6 +134,9 @@ int verdict_read(const char *path, const struct grade_test *table, size_t table_
                  struct test_outcome **results, size_t *count, char *visibility, size_t size,
                  char *why, size_t why_size)
 {
+    *results = NULL;
+    *count = 0;
+    snprintf(why, why_size, "%s", ""); /* also when the file cannot be opened */
     FILE *in = fopen(path, "re");
     if (in == NULL)
         return -1;
@@ -141,9 +144,6 @@ int verdict_read(const char *path, const struct grade_test *table, size_t table_
     char *line = NULL;
     size_t line_size = 0;
     int rc = 0;
-    *results = NULL;
-    *count = 0;
-    snprintf(why, why_size, "%s", "");
     while (rc == 0 && getline(&line, &line_size, in) != -1) {
         char *fields[FIELDS];
         if (line[0] == '\n')
