@@ -211,21 +211,21 @@ struct waiting_call {
 };
 
 static const struct waiting_call SEND_ALL_WAITS = {
-    "us_send_all",
-    "on a full non-blocking socket",
-    "it must wait for room with poll(POLLOUT), then send",
-    "room",
-    "send()",
-    "POLLOUT",
+    .name = "us_send_all",
+    .given = "on a full non-blocking socket",
+    .instead = "it must wait for room with poll(POLLOUT), then send",
+    .waits_for = "room",
+    .retried = "send()",
+    .poll_event = "POLLOUT",
 };
 
 static const struct waiting_call RECV_EXACT_WAITS = {
-    "us_recv_exact",
-    "on a non-blocking socket with nothing yet",
-    "on EAGAIN it must wait with poll(POLLIN) and receive again",
-    "data",
-    "recv()",
-    "POLLIN",
+    .name = "us_recv_exact",
+    .given = "on a non-blocking socket with nothing yet",
+    .instead = "on EAGAIN it must wait with poll(POLLIN) and receive again",
+    .waits_for = "data",
+    .retried = "recv()",
+    .poll_event = "POLLIN",
 };
 
 /*
