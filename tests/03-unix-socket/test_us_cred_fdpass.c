@@ -328,8 +328,7 @@ START_TEST(datagram_and_fd_calls_retry_eintr)
         close(got1);
     if (got2 >= 0)
         close(got2);
-    close(fds[0]);
-    close(fds[1]);
+    close_pair(fds);
     REQUIRE_IMPL(sent1, "us_send_fd");
     ck_assert_msg(out_faults > 0 && in_faults > 0, "no EINTR was injected into sendmsg/recvmsg");
     ck_assert_msg(sent1 == 0 && sent2 == 0,
@@ -411,8 +410,7 @@ START_TEST(fd_passing_leaks_no_descriptors)
     }
     int after = student_fds(NULL, 0);
     unlink("passed.txt");
-    close(fds[0]);
-    close(fds[1]);
+    close_pair(fds);
     ck_assert_msg(in_flight == 0,
                   "after sending 20 files the sender holds %d more descriptors: us_send_file "
                   "must close its own copy (the message in flight keeps the file open)",

@@ -39,8 +39,7 @@ START_TEST(stream_merges_three_sends_into_one_recv)
                   "three sends (3, 3 and 5 bytes) made before the first recv: one recv() on a "
                   "stream returns all 11 bytes merged, \"onetwothree\"; us_recv_once returned %zd",
                   n);
-    close(fds[0]);
-    close(fds[1]);
+    close_pair(fds);
 }
 END_TEST
 
@@ -120,8 +119,7 @@ START_TEST(socketpair_connects_both_ways)
         must_send(fds[1], "pong", 4);
         ck_assert_msg(raw_recv_exact(fds[0], buf, 4, WAIT_MS) == 4 && memcmp(buf, "pong", 4) == 0,
                       "a socketpair works both ways: what fds[1] sends must arrive at fds[0]");
-        close(fds[0]);
-        close(fds[1]);
+        close_pair(fds);
     }
 }
 END_TEST

@@ -49,8 +49,7 @@ START_TEST(frame_header_is_4_byte_big_endian_length)
     char body[300];
     ck_assert(raw_recv_exact(fds[1], body, sizeof body, WAIT_MS) == 300);
     ck_assert_msg(nothing_queued(fds[1]), "us_send_frame sent more bytes than header + message");
-    close(fds[0]);
-    close(fds[1]);
+    close_pair(fds);
 }
 END_TEST
 
@@ -83,8 +82,13 @@ START_TEST(frames_round_trip_from_empty_to_max_size)
 }
 END_TEST
 
-/* Receives one 1000-byte frame with plain recv() and compares it with msg. */
-static void expect_raw_frame(int fd, const char *msg, const char *after)
+/*
+ * After us_send_frame() under planned faults (after names them): receives
+ * one 1000-byte frame with plain recv() and compares it with msg, then asks
+ * the kernel whether the faults really happened (fault_proof.h).
+ */
+static void expect_frame_survived(int fd, const char *msg, const char *after,
+                                  const struct fault_proof *proof)
 {
     unsigned char header[4];
     char back[1000];
@@ -93,6 +97,7 @@ static void expect_raw_frame(int fd, const char *msg, const char *after)
     ck_assert(raw_recv_exact(fd, back, sizeof back, WAIT_MS) == (ssize_t)sizeof back);
     ck_assert_msg(memcmp(back, msg, sizeof back) == 0,
                   "bytes were lost or repeated across %s (advance by what send() returned)", after);
+    fault_proof_require(proof, "us_send_frame()");
 }
 
 START_TEST(frames_survive_short_sends_eintr_and_eagain)
@@ -117,8 +122,7 @@ START_TEST(frames_survive_short_sends_eintr_and_eagain)
                   "only %lu faults happened (calls seen: %s); us_send_frame must send on the "
                   "socket itself",
                   seen.injected, seen.calls);
-    expect_raw_frame(fds[1], msg, "short sends and EINTR");
-    fault_proof_require(&proof, "us_send_frame()");
+    expect_frame_survived(fds[1], msg, "short sends and EINTR", &proof);
 
     proof = fault_proof_arm(
         FAULT_OUT,
@@ -135,10 +139,8 @@ START_TEST(frames_survive_short_sends_eintr_and_eagain)
                   "EAGAIN was to fail every 2nd send, but only %lu faults happened "
                   "(calls seen: %s)",
                   seen.injected, seen.calls);
-    expect_raw_frame(fds[1], msg, "EAGAIN");
-    fault_proof_require(&proof, "us_send_frame()");
-    close(fds[0]);
-    close(fds[1]);
+    expect_frame_survived(fds[1], msg, "EAGAIN", &proof);
+    close_pair(fds);
 }
 END_TEST
 
@@ -186,8 +188,7 @@ START_TEST(frames_survive_short_recvs_eintr_and_eagain)
                   injected);
     ck_assert_msg(memcmp(back, msg, sizeof msg) == 0, "bytes were lost around EAGAIN");
     fault_proof_require(&proof, "us_recv_frame()");
-    close(fds[0]);
-    close(fds[1]);
+    close_pair(fds);
 }
 END_TEST
 
@@ -195,77 +196,136 @@ END_TEST
 
 enum { SLOW_PEER_MS = 400 };
 
-START_TEST(send_all_waits_in_poll_while_the_socket_is_full)
+/*
+ * A lab call that must sleep in poll() while its peer is slow, and the words
+ * its failure messages use: what it was given, what it must do instead, what
+ * it waits for, the call it must not retry at once, and the poll() event.
+ */
+struct waiting_call {
+    const char *name;
+    const char *given;
+    const char *instead;
+    const char *waits_for;
+    const char *retried;
+    const char *poll_event;
+};
+
+static const struct waiting_call SEND_ALL_WAITS = {
+    .name = "us_send_all",
+    .given = "on a full non-blocking socket",
+    .instead = "it must wait for room with poll(POLLOUT), then send",
+    .waits_for = "room",
+    .retried = "send()",
+    .poll_event = "POLLOUT",
+};
+
+static const struct waiting_call RECV_EXACT_WAITS = {
+    .name = "us_recv_exact",
+    .given = "on a non-blocking socket with nothing yet",
+    .instead = "on EAGAIN it must wait with poll(POLLIN) and receive again",
+    .waits_for = "data",
+    .retried = "recv()",
+    .poll_event = "POLLIN",
+};
+
+/*
+ * A connected pair for a waiting call: the test's end (mine) is
+ * non-blocking; the other end (theirs) goes to a slow peer, a child that
+ * acts on it only after SLOW_PEER_MS. The clocks start when it is forked.
+ */
+struct slow_peer_pair {
+    int mine, theirs;
+    pid_t pid, student;
+    double cpu_before, wall_before;
+};
+
+static struct slow_peer_pair slow_peer_pair_open(void)
 {
     int fds[2];
     make_pair(fds);
-    int flags = fcntl(fds[0], F_GETFL);
-    ck_assert(fcntl(fds[0], F_SETFL, flags | O_NONBLOCK) == 0);
+    struct slow_peer_pair p = {.mine = fds[0], .theirs = fds[1]};
+    int flags = fcntl(p.mine, F_GETFL);
+    ck_assert(fcntl(p.mine, F_SETFL, flags | O_NONBLOCK) == 0);
+    return p;
+}
+
+/*
+ * Forks the slow peer, which closes mine, waits SLOW_PEER_MS, and exits
+ * with what act(theirs) returns. Here theirs is closed, and the clocks
+ * start: the call under test comes next.
+ */
+static void slow_peer_start(struct slow_peer_pair *p, int (*act)(int fd))
+{
+    p->pid = fork_child(&p->student);
+    if (p->pid == 0) {
+        close(p->mine);
+        pause_ms(SLOW_PEER_MS);
+        _exit(act(p->theirs));
+    }
+    close(p->theirs);
+    p->cpu_before = cpu_seconds();
+    p->wall_before = wall_seconds();
+}
+
+/*
+ * Right after the waiting call on mine, which returned n with errno err
+ * (want: the full count): stops the clocks, closes mine and waits for the
+ * peer; then the call must have done its whole job, and used less than a
+ * quarter of the time it waited in CPU. A busy loop on EAGAIN uses it all.
+ */
+static void expect_waited_in_poll(struct slow_peer_pair *p, ssize_t n, int err, size_t want,
+                                  const struct waiting_call *call)
+{
+    double cpu = cpu_seconds() - p->cpu_before, waited = wall_seconds() - p->wall_before;
+    close(p->mine);
+    wait_child_and_student(p->pid, p->student, WAIT_MS);
+    grade_require_impl(n, err, call->name);
+    ck_assert_msg(n == (ssize_t)want, "%s() %s returned %zd (%s); %s", call->name, call->given, n,
+                  n == -1 ? errno_name(err) : "short", call->instead);
+    ck_assert_msg(cpu < 0.25 * waited,
+                  "%s() used %.0f ms of CPU while waiting %.0f ms for %s: it retries %s at once on "
+                  "EAGAIN (a busy loop). Wait with poll(%s) instead",
+                  call->name, cpu * 1000, waited * 1000, call->waits_for, call->retried,
+                  call->poll_event);
+}
+
+/* The slow reader: takes everything, until the test closes its end. */
+static int read_everything(int fd)
+{
+    char buf[65536];
+    while (recv(fd, buf, sizeof buf, 0) > 0)
+        ;
+    return 0;
+}
+
+/* The slow sender: four bytes, then it is gone. */
+static int send_four_bytes(int fd)
+{
+    return send(fd, "late", 4, MSG_NOSIGNAL) == 4 ? 0 : 1;
+}
+
+START_TEST(send_all_waits_in_poll_while_the_socket_is_full)
+{
+    struct slow_peer_pair p = slow_peer_pair_open();
     char block[4096];
     memset(block, 'f', sizeof block);
-    while (send(fds[0], block, sizeof block, MSG_NOSIGNAL) > 0)
+    while (send(p.mine, block, sizeof block, MSG_NOSIGNAL) > 0)
         ;
     ck_assert_msg(errno == EAGAIN, "test setup: filling the socket ended with %s",
                   errno_name(errno));
-    pid_t student;
-    pid_t pid = fork_child(&student);
-    if (pid == 0) { /* the slow reader */
-        close(fds[0]);
-        pause_ms(SLOW_PEER_MS);
-        char buf[65536];
-        while (recv(fds[1], buf, sizeof buf, 0) > 0)
-            ;
-        _exit(0);
-    }
-    close(fds[1]);
-    double cpu_before = cpu_seconds(), wall_before = wall_seconds();
-    ssize_t n = us_send_all(fds[0], block, sizeof block);
-    int err = errno;
-    double cpu = cpu_seconds() - cpu_before, waited = wall_seconds() - wall_before;
-    close(fds[0]);
-    wait_child_and_student(pid, student, WAIT_MS);
-    grade_require_impl(n, err, "us_send_all");
-    ck_assert_msg(n == (ssize_t)sizeof block,
-                  "us_send_all() on a full non-blocking socket returned %zd (%s); it must wait for "
-                  "room with poll(POLLOUT), then send",
-                  n, n == -1 ? errno_name(err) : "short");
-    ck_assert_msg(cpu < 0.25 * waited,
-                  "us_send_all() used %.0f ms of CPU while waiting %.0f ms for room: it retries "
-                  "send() at once on EAGAIN (a busy loop). Wait with poll(POLLOUT) instead",
-                  cpu * 1000, waited * 1000);
+    slow_peer_start(&p, read_everything);
+    ssize_t n = us_send_all(p.mine, block, sizeof block);
+    expect_waited_in_poll(&p, n, errno, sizeof block, &SEND_ALL_WAITS);
 }
 END_TEST
 
 START_TEST(recv_exact_waits_in_poll_while_nothing_came)
 {
-    int fds[2];
-    make_pair(fds);
-    int flags = fcntl(fds[1], F_GETFL);
-    ck_assert(fcntl(fds[1], F_SETFL, flags | O_NONBLOCK) == 0);
-    pid_t student;
-    pid_t pid = fork_child(&student);
-    if (pid == 0) { /* the slow sender */
-        close(fds[1]);
-        pause_ms(SLOW_PEER_MS);
-        _exit(send(fds[0], "late", 4, MSG_NOSIGNAL) == 4 ? 0 : 1);
-    }
-    close(fds[0]);
+    struct slow_peer_pair p = slow_peer_pair_open();
+    slow_peer_start(&p, send_four_bytes);
     char buf[4];
-    double cpu_before = cpu_seconds(), wall_before = wall_seconds();
-    ssize_t n = us_recv_exact(fds[1], buf, sizeof buf);
-    int err = errno;
-    double cpu = cpu_seconds() - cpu_before, waited = wall_seconds() - wall_before;
-    close(fds[1]);
-    wait_child_and_student(pid, student, WAIT_MS);
-    grade_require_impl(n, err, "us_recv_exact");
-    ck_assert_msg(n == 4,
-                  "us_recv_exact() on a non-blocking socket with nothing yet returned %zd (%s); on "
-                  "EAGAIN it must wait with poll(POLLIN) and receive again",
-                  n, n == -1 ? errno_name(err) : "short");
-    ck_assert_msg(cpu < 0.25 * waited,
-                  "us_recv_exact() used %.0f ms of CPU while waiting %.0f ms for data: it retries "
-                  "recv() at once on EAGAIN (a busy loop). Wait with poll(POLLIN) instead",
-                  cpu * 1000, waited * 1000);
+    ssize_t n = us_recv_exact(p.mine, buf, sizeof buf);
+    expect_waited_in_poll(&p, n, errno, sizeof buf, &RECV_EXACT_WAITS);
 }
 END_TEST
 
@@ -324,8 +384,7 @@ START_TEST(oversized_frame_refused_from_header_alone)
     ck_assert_msg(got == -1 && errno == EMSGSIZE,
                   "a 40-byte frame does not fit a 10-byte buffer: us_recv_frame must fail with "
                   "EMSGSIZE (compare the length with cap too)");
-    close(fds[0]);
-    close(fds[1]);
+    close_pair(fds);
 }
 END_TEST
 
@@ -354,8 +413,7 @@ START_TEST(truncated_frame_reports_eproto)
         errno = 0;
         int got = us_recv_frame(fds[1], buf, sizeof buf, &len);
         int recv_errno = errno;
-        close(fds[0]);
-        close(fds[1]);
+        close_pair(fds);
         REQUIRE_IMPL(got, "us_recv_frame");
         if (cases[i].want == 0)
             ck_assert_msg(got == 0, "a peer that closes before any frame is a clean end: "

@@ -38,26 +38,14 @@ START_TEST(server_answers_clients_one_after_another)
 }
 END_TEST
 
-START_TEST(oversized_frame_drops_only_that_client)
-{
-    struct endpoint at = abstract_endpoint();
-    int lfd = endpoint_listen(&at, 16);
-    struct server s;
-    int log = open_log();
-    server_start(&s, lfd, 2, false, 0, log);
-    int attacker = must_connect(&at);
-    raw_send_header(attacker, 0xFFFFFFF0u);
-    expect_closed(&s, attacker,
-                  "the server to close a connection whose header announces 4 GiB (more than "
-                  "US_MAX_MESSAGE)");
-    close(attacker);
-    expect_next_served(&s, &at, "the next client is served");
-    stop_server(&s, lfd);
-    expect_log_mentions(log, "EMSGSIZE", "after dropping a client for an oversized frame");
-}
-END_TEST
-
-START_TEST(truncated_frame_drops_only_that_client)
+/*
+ * A client that breaks the framing (break_frame sends what it sends) must
+ * lose its connection, and only it: the server closes it without an answer
+ * (closed_because: what the test waits for), serves the next client, and
+ * logs why it dropped the first (log_word, such as the errno's name).
+ */
+static void expect_only_that_client_dropped(void (*break_frame)(int fd), const char *closed_because,
+                                            const char *log_word, const char *log_context)
 {
     struct endpoint at = abstract_endpoint();
     int lfd = endpoint_listen(&at, 16);
@@ -65,14 +53,42 @@ START_TEST(truncated_frame_drops_only_that_client)
     int log = open_log();
     server_start(&s, lfd, 2, false, 0, log);
     int client = must_connect(&at);
-    raw_send_header(client, 100);
-    must_send(client, "only ten b", 10);
-    shutdown(client, SHUT_WR); /* and nothing more: the frame is cut short */
-    expect_closed(&s, client, "the server to close a connection whose frame was cut short");
+    break_frame(client);
+    expect_closed(&s, client, closed_because);
     close(client);
     expect_next_served(&s, &at, "the next client is served");
     stop_server(&s, lfd);
-    expect_log_mentions(log, "EPROTO", "after dropping a client for a truncated frame");
+    expect_log_mentions(log, log_word, log_context);
+}
+
+/* Two ways to break the framing: a length over US_MAX_MESSAGE, and a frame
+ * that ends before its announced length. */
+static void announce_4_gib(int fd)
+{
+    raw_send_header(fd, 0xFFFFFFF0u);
+}
+
+static void cut_a_frame_short(int fd)
+{
+    raw_send_header(fd, 100);
+    must_send(fd, "only ten b", 10);
+    shutdown(fd, SHUT_WR); /* and nothing more: the frame is cut short */
+}
+
+START_TEST(oversized_frame_drops_only_that_client)
+{
+    expect_only_that_client_dropped(announce_4_gib,
+                                    "the server to close a connection whose header announces 4 "
+                                    "GiB (more than US_MAX_MESSAGE)",
+                                    "EMSGSIZE", "after dropping a client for an oversized frame");
+}
+END_TEST
+
+START_TEST(truncated_frame_drops_only_that_client)
+{
+    expect_only_that_client_dropped(cut_a_frame_short,
+                                    "the server to close a connection whose frame was cut short",
+                                    "EPROTO", "after dropping a client for a truncated frame");
 }
 END_TEST
 

@@ -176,6 +176,12 @@ void make_pair(int fds[2])
                   strerror(errno));
 }
 
+void close_pair(int fds[2])
+{
+    close(fds[0]);
+    close(fds[1]);
+}
+
 /* Sends everything (no SIGPIPE); false when the peer is gone. */
 bool raw_send(int fd, const void *buf, size_t len)
 {

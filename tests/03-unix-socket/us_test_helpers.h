@@ -98,7 +98,10 @@ int must_connect(const struct endpoint *e);
 /* A stale socket file: bound, then closed without unlink, as after a crash. */
 void make_stale_socket(const char *path);
 
+/* A connected pair of stream sockets, made without the lab; close_pair() closes both ends. */
 void make_pair(int fds[2]);
+
+void close_pair(int fds[2]);
 
 /* Sends everything (no SIGPIPE); false when the peer is gone. */
 bool raw_send(int fd, const void *buf, size_t len);

@@ -183,6 +183,37 @@ size_t read_pipe(int fd, char *buf, size_t cap, int timeout_ms, int one_line)
     return got;
 }
 
+/* ---- helpers: the lab's own sockets, set up for a test ---- */
+
+int lab_listener(int backlog, char *port)
+{
+    int listener = tcp_open_server("127.0.0.1", "0", backlog);
+    REQUIRE_IMPL(listener, "tcp_open_server");
+    ck_assert_msg(listener >= 0, "tcp_open_server failed: %s", errno_name(errno));
+    snprintf(port, PORT_TEXT_MAX, "%d", port_of(listener));
+    return listener;
+}
+
+struct aimed_socket aim_lab_socket(int backlog)
+{
+    struct aimed_socket s;
+    s.holder = raw_bound(AF_INET, backlog, &s.port);
+    snprintf(s.port_text, sizeof s.port_text, "%d", s.port);
+    s.fd = tcp_socket(AF_INET);
+    REQUIRE_IMPL(s.fd, "tcp_socket");
+    s.ep = loopback(AF_INET, s.port);
+    return s;
+}
+
+struct open_outcome outcome_of_open(int fd)
+{
+    struct open_outcome o = {.fd = fd, .err = errno};
+    o.left = student_fds(o.held, sizeof o.held); /* what the failed call left open */
+    if (fd >= 0)
+        close(fd);
+    return o;
+}
+
 /* ---- helpers: the student's process, seen from here ---- */
 
 /* Descriptors the student's process holds between calls: its leaks (boundary.h). */

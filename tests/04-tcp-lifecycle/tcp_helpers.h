@@ -75,6 +75,50 @@ size_t read_pipe(int fd, char *buf, size_t cap, int timeout_ms, int one_line);
 /* Descriptors the student's process holds between calls: its leaks (boundary.h). */
 int student_fds(char *list, size_t size);
 
+/* A port number as text, for the lab's open helpers (tcp_open_client...). */
+enum { PORT_TEXT_MAX = 8 };
+
+/*
+ * A listener made by the lab's tcp_open_server("127.0.0.1", "0", backlog),
+ * with its port as text in port (PORT_TEXT_MAX bytes); the test ends ("not
+ * implemented yet", or failed) when there is none.
+ */
+int lab_listener(int backlog, char *port);
+
+/*
+ * A loopback port the test holds with a socket of its own (holder:
+ * listening with backlog, or only bound when backlog < 0), and a socket of
+ * the lab's (tcp_socket(AF_INET)) for the test to aim at it. The test ends
+ * ("not implemented yet") when tcp_socket is.
+ */
+struct aimed_socket {
+    int holder;                    /* the test's socket on the port */
+    int port;                      /* and the port, as a number */
+    char port_text[PORT_TEXT_MAX]; /* and as text */
+    struct tcp_endpoint ep;        /* 127.0.0.1:port */
+    int fd;                        /* the lab's socket */
+};
+
+struct aimed_socket aim_lab_socket(int backlog);
+
+/*
+ * What an open helper (tcp_open_client, tcp_open_server) left after a call
+ * that should fail: what it returned (fd), its errno (err), and the
+ * descriptors the student's process still holds (left, named in held).
+ */
+struct open_outcome {
+    int fd;
+    int err;
+    int left;
+    char held[256];
+};
+
+/*
+ * Called with the open helper's result, right after it (set errno to 0
+ * before the call): records the outcome, and closes fd if it is one.
+ */
+struct open_outcome outcome_of_open(int fd);
+
 /* The inode of socket fd, to know it again in the student's process. */
 ino_t socket_inode(int fd);
 

@@ -208,11 +208,9 @@ static void talk_with_tool(int listener, char *const argv[])
 
 START_TEST(works_with_nc_and_socat)
 {
-    int listener = tcp_open_server("127.0.0.1", "0", 4);
-    REQUIRE_IMPL(listener, "tcp_open_server");
-    ck_assert_msg(listener >= 0, "tcp_open_server failed: %s", errno_name(errno));
-    char port[8], address[64];
-    snprintf(port, sizeof port, "%d", port_of(listener));
+    char port[PORT_TEXT_MAX];
+    int listener = lab_listener(4, port);
+    char address[64];
     snprintf(address, sizeof address, "TCP:127.0.0.1:%s", port);
     /* Each tool that is there is tried; a missing one fails the test (no
      * points for what was not checked), with what to do about it. */
@@ -362,11 +360,8 @@ static void play(int listener, const char *port, enum tcp_mode mode, const char 
 
 START_TEST(scenarios_and_programs_play_every_mode)
 {
-    int listener = tcp_open_server("127.0.0.1", "0", 8);
-    REQUIRE_IMPL(listener, "tcp_open_server");
-    ck_assert_msg(listener >= 0, "tcp_open_server failed: %s", errno_name(errno));
-    char port[8];
-    snprintf(port, sizeof port, "%d", port_of(listener));
+    char port[PORT_TEXT_MAX];
+    int listener = lab_listener(8, port);
     play(listener, port, TCP_MODE_ECHO, "echo: hello");
     play(listener, port, TCP_MODE_HALFCLOSE, "received 5 bytes (\"hello\")");
     play(listener, port, TCP_MODE_OOB,

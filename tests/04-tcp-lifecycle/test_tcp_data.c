@@ -318,17 +318,26 @@ GRADE_EXPORT(step05_a_small_frame_leaves_in_one_call)
 
 /* ---- 6. determine when data arrives ------------------------------------------- */
 
-/* Runs tcp_poll_serve(listener, clients) in a child; exits with what it returned. */
-/* SIGALRM every 10 ms in the server's student process, without SA_RESTART:
- * poll() is interrupted. */
-static bool poll_server_interrupted;
+/* A poll server under test: tcp_poll_serve() in a child of the test, which
+ * exits with what it returned, and the loopback port it serves on. */
+struct poll_server {
+    pid_t pid;
+    int port;
+};
 
-static pid_t start_poll_server(int listener, long clients)
+/* SIGNAL_EVERY_10_MS: SIGALRM every 10 ms in the server's student process,
+ * without SA_RESTART, so poll() is interrupted. */
+enum poll_signals { NO_SIGNALS, SIGNAL_EVERY_10_MS };
+
+/* Runs tcp_poll_serve(listener, clients) in a child; listener is at port. */
+static struct poll_server start_poll_server_on(int listener, int port, long clients,
+                                               enum poll_signals signals)
 {
-    pid_t pid = fork();
-    ck_assert(pid != -1);
-    if (pid == 0) {
-        if (poll_server_interrupted && agent_interrupt_every(10000) == -1)
+    struct poll_server server = {.port = port};
+    server.pid = fork();
+    ck_assert(server.pid != -1);
+    if (server.pid == 0) {
+        if (signals == SIGNAL_EVERY_10_MS && agent_interrupt_every(10000) == -1)
             _exit(CHILD_FAILED);
         long served = tcp_poll_serve(listener, clients);
         if (served == -1)
@@ -336,7 +345,15 @@ static pid_t start_poll_server(int listener, long clients)
         _exit(served == clients ? CHILD_OK : CHILD_WRONG);
     }
     close(listener); /* the child has it; if it dies, clients are refused at once */
-    return pid;
+    return server;
+}
+
+/* The same, on a new listener of the test's (raw_listener()). */
+static struct poll_server start_poll_server(long clients, enum poll_signals signals)
+{
+    int port;
+    int listener = raw_listener(&port);
+    return start_poll_server_on(listener, port, clients, signals);
 }
 
 /*
@@ -344,9 +361,9 @@ static pid_t start_poll_server(int listener, long clients)
  * it after that) and fails with "not implemented yet" if it quit on ENOSYS,
  * or says how it ended early. Returns when it was still running.
  */
-static void check_server_end(pid_t pid)
+static void check_server_end(const struct poll_server *server)
 {
-    int status = wait_child_and_student(pid, 1000);
+    int status = wait_child_and_student(server->pid, 1000);
     if (status == -1)
         return; /* it was still serving: the caller says what went wrong */
     if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_ENOSYS)
@@ -358,11 +375,11 @@ static void check_server_end(pid_t pid)
 }
 
 /* Connects to the poll server, or reports why not. */
-static int poll_client(pid_t server, int port)
+static int poll_client(const struct poll_server *server)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     ck_assert(fd != -1);
-    struct tcp_endpoint ep = loopback(AF_INET, port);
+    struct tcp_endpoint ep = loopback(AF_INET, server->port);
     if (connect(fd, (struct sockaddr *)&ep.addr, ep.len) == -1) {
         int err = errno;
         close(fd);
@@ -373,7 +390,7 @@ static int poll_client(pid_t server, int port)
 }
 
 /* Sends to the poll server; a failure may mean the server is gone. */
-static void send_to_server(pid_t server, int fd, const char *msg, size_t len)
+static void send_to_server(const struct poll_server *server, int fd, const char *msg, size_t len)
 {
     if (send(fd, msg, len, MSG_NOSIGNAL) != (ssize_t)len) {
         int err = errno;
@@ -401,17 +418,15 @@ enum { POLL_CLIENTS = 50 };
 
 START_TEST(step06_poll_server_serves_50_clients_at_once)
 {
-    int port;
-    int listener = raw_listener(&port);
-    pid_t pid = start_poll_server(listener, POLL_CLIENTS);
+    struct poll_server server = start_poll_server(POLL_CLIENTS, NO_SIGNALS);
     int fds[POLL_CLIENTS];
     /* Every client connects and speaks before any reply is read. */
     for (int i = 0; i < POLL_CLIENTS; i++)
-        fds[i] = poll_client(pid, port);
+        fds[i] = poll_client(&server);
     for (int i = 0; i < POLL_CLIENTS; i++) {
         char msg[32];
         int len = snprintf(msg, sizeof msg, "client %02d says hi", i);
-        send_to_server(pid, fds[i], msg, (size_t)len);
+        send_to_server(&server, fds[i], msg, (size_t)len);
     }
     /* Last first: a server that serves one client until it leaves never gets here. */
     int missing = -1;
@@ -436,7 +451,7 @@ START_TEST(step06_poll_server_serves_50_clients_at_once)
     for (int i = 0; i < POLL_CLIENTS; i++)
         close(fds[i]);
     if (missing != -1 || not_closed != -1) {
-        check_server_end(pid);
+        check_server_end(&server);
         ck_assert_msg(missing == -1,
                       "client %d got no echo while all %d clients were connected: the server "
                       "must poll() the listening socket and every client together",
@@ -445,62 +460,57 @@ START_TEST(step06_poll_server_serves_50_clients_at_once)
                      "client (tcp_close) once recv() returns 0",
                      not_closed);
     }
-    expect_child_ok(pid, 5000, "tcp_poll_serve(listener, 50)");
+    expect_child_ok(server.pid, 5000, "tcp_poll_serve(listener, 50)");
 }
 END_TEST
 GRADE_EXPORT(step06_poll_server_serves_50_clients_at_once)
 
 START_TEST(step06_poll_server_goes_on_after_signals)
 {
-    int port;
-    int listener = raw_listener(&port);
-    poll_server_interrupted = true;
-    pid_t pid = start_poll_server(listener, 2);
+    struct poll_server server = start_poll_server(2, SIGNAL_EVERY_10_MS);
     for (int i = 0; i < 2; i++) {
         clock_sleep_ms(100); /* the server waits in poll() meanwhile, and signals arrive */
-        int fd = poll_client(pid, port);
-        send_to_server(pid, fd, "still there?", 12);
+        int fd = poll_client(&server);
+        send_to_server(&server, fd, "still there?", 12);
         char back[12];
         size_t got = read_echo(fd, back, sizeof back, 5000);
         close(fd);
         if (got != sizeof back) {
-            check_server_end(pid);
+            check_server_end(&server);
             ck_abort_msg("client %d got no echo: with a signal every 10 ms, poll() fails with "
                          "EINTR; tcp_poll_serve must poll again, not return",
                          i + 1);
         }
     }
-    expect_child_ok(pid, 5000, "tcp_poll_serve(listener, 2) with a signal every 10 ms");
+    expect_child_ok(server.pid, 5000, "tcp_poll_serve(listener, 2) with a signal every 10 ms");
 }
 END_TEST
 GRADE_EXPORT(step06_poll_server_goes_on_after_signals)
 
 START_TEST(step06_poll_server_survives_a_client_reset)
 {
-    int port;
-    int listener = raw_listener(&port);
-    pid_t pid = start_poll_server(listener, 3);
+    struct poll_server server = start_poll_server(3, NO_SIGNALS);
     char back[8];
-    int a = poll_client(pid, port);
-    send_to_server(pid, a, "a1", 2);
+    int a = poll_client(&server);
+    send_to_server(&server, a, "a1", 2);
     size_t got_a1 = read_echo(a, back, 2, 5000);
     if (got_a1 != 2)
-        check_server_end(pid);
-    int b = poll_client(pid, port);
-    send_to_server(pid, b, "b1", 2);
+        check_server_end(&server);
+    int b = poll_client(&server);
+    send_to_server(&server, b, "b1", 2);
     size_t got_b1 = read_echo(b, back, 2, 5000);
     raw_abort(b); /* RST: the server's recv() on it fails with ECONNRESET */
     clock_sleep_ms(50);
     size_t got_a2 = send(a, "a2", 2, MSG_NOSIGNAL) == 2 ? read_echo(a, back, 2, 5000) : 0;
     int c = socket(AF_INET, SOCK_STREAM, 0);
-    struct tcp_endpoint ep = loopback(AF_INET, port);
+    struct tcp_endpoint ep = loopback(AF_INET, server.port);
     int c_ok = c != -1 && connect(c, (struct sockaddr *)&ep.addr, ep.len) == 0 &&
                send(c, "c1", 2, MSG_NOSIGNAL) == 2 && read_echo(c, back, 2, 5000) == 2;
     close(a);
     if (c != -1)
         close(c);
     if (got_a1 != 2 || got_b1 != 2 || got_a2 != 2 || !c_ok) {
-        int status = wait_child_and_student(pid, 2000);
+        int status = wait_child_and_student(server.pid, 2000);
         if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == CHILD_ENOSYS)
             ck_abort_msg("not implemented yet: tcp_poll_serve() returned -1 with ENOSYS");
         ck_assert_msg(got_a1 == 2 && got_b1 == 2, "the poll server did not echo to two clients");
@@ -508,7 +518,7 @@ START_TEST(step06_poll_server_survives_a_client_reset)
                      "(it %s); a client's error must end that client only",
                      status == -1 ? "hung" : grade_describe_status(status));
     }
-    expect_child_ok(pid, 5000, "tcp_poll_serve(listener, 3)");
+    expect_child_ok(server.pid, 5000, "tcp_poll_serve(listener, 3)");
 }
 END_TEST
 GRADE_EXPORT(step06_poll_server_survives_a_client_reset)
@@ -524,14 +534,14 @@ START_TEST(step06_poll_server_is_not_stalled_by_a_client_that_never_reads)
      * needs, so a send() without MSG_DONTWAIT would block on the deaf client. */
     int small = 4096;
     ck_assert(setsockopt(listener, SOL_SOCKET, SO_SNDBUF, &small, sizeof small) == 0);
-    pid_t pid = start_poll_server(listener, 2);
+    struct poll_server server = start_poll_server_on(listener, port, 2, NO_SIGNALS);
     int deaf = socket(AF_INET, SOCK_STREAM, 0);
     ck_assert(deaf != -1);
     ck_assert(setsockopt(deaf, SOL_SOCKET, SO_RCVBUF, &small, sizeof small) == 0);
-    struct tcp_endpoint ep = loopback(AF_INET, port);
+    struct tcp_endpoint ep = loopback(AF_INET, server.port);
     if (connect(deaf, (struct sockaddr *)&ep.addr, ep.len) == -1) {
         close(deaf);
-        check_server_end(pid);
+        check_server_end(&server);
         ck_abort_msg("could not connect to the poll server: %s", strerror(errno));
     }
     /* About 8 MiB, more than both directions' buffers hold, never read back. */
@@ -546,18 +556,18 @@ START_TEST(step06_poll_server_is_not_stalled_by_a_client_that_never_reads)
             break;
         pushed += (size_t)n;
     }
-    int good = poll_client(pid, port);
-    send_to_server(pid, good, "still there?", 12);
+    int good = poll_client(&server);
+    send_to_server(&server, good, "still there?", 12);
     char back[12];
     size_t got = read_echo(good, back, sizeof back, grade_timeout_ms(1000));
     /* Where the student's process that serves sleeps, before the clients go. */
-    const char *asleep_in = grade_blocked_call(boundary_student_of(pid));
+    const char *asleep_in = grade_blocked_call(boundary_student_of(server.pid));
     close(deaf);
     if (got != sizeof back || memcmp(back, "still there?", sizeof back) != 0) {
         close(good);
         /* Both clients are gone now, so a server that ends is no news; only
          * the skeleton's answer is. */
-        int status = wait_child_and_student(pid, 1000);
+        int status = wait_child_and_student(server.pid, 1000);
         if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == CHILD_ENOSYS)
             ck_abort_msg("not implemented yet: tcp_poll_serve() returned -1 with ENOSYS");
         ck_abort_msg("after one client sent %zu bytes and read none of its echo, another client "
@@ -568,7 +578,7 @@ START_TEST(step06_poll_server_is_not_stalled_by_a_client_that_never_reads)
                      asleep_in ? asleep_in : "");
     }
     close(good);
-    expect_child_ok(pid, 5000, "tcp_poll_serve(listener, 2)");
+    expect_child_ok(server.pid, 5000, "tcp_poll_serve(listener, 2)");
 }
 END_TEST
 GRADE_EXPORT(step06_poll_server_is_not_stalled_by_a_client_that_never_reads)

@@ -260,33 +260,27 @@ GRADE_EXPORT(step02_ipv6_loopback_round_trip)
 
 START_TEST(step03_connect_reaches_a_listener)
 {
-    int port;
-    int listener = raw_listener(&port);
-    int fd = tcp_socket(AF_INET);
-    REQUIRE_IMPL(fd, "tcp_socket");
-    struct tcp_endpoint ep = loopback(AF_INET, port);
-    int rc = tcp_connect(fd, &ep, 2000);
+    struct aimed_socket listening = aim_lab_socket(64);
+    int rc = tcp_connect(listening.fd, &listening.ep, 2000);
     REQUIRE_IMPL(rc, "tcp_connect");
     ck_assert_msg(rc == 0, "tcp_connect to a listener failed: %s", errno_name(errno));
-    int conn = raw_accept(listener);
-    int flags = fcntl(fd, F_GETFL);
-    int state = tcp_state_of(fd);
+    int conn = raw_accept(listening.holder);
+    int flags = fcntl(listening.fd, F_GETFL);
+    int state = tcp_state_of(listening.fd);
     close(conn);
-    close(fd);
+    close(listening.fd);
     ck_assert_msg(state == TCP_STATE_ESTABLISHED, "after tcp_connect the socket is %s",
                   tcp_state_name(state));
     ck_assert_msg(!(flags & O_NONBLOCK),
                   "tcp_connect must make the socket blocking again (restore the flags)");
 
-    char text[8];
-    snprintf(text, sizeof text, "%d", port);
-    fd = tcp_open_client("127.0.0.1", text, 2000);
-    ck_assert_msg(fd >= 0, "tcp_open_client(\"127.0.0.1\", \"%s\") failed: %s", text,
+    int fd = tcp_open_client("127.0.0.1", listening.port_text, 2000);
+    ck_assert_msg(fd >= 0, "tcp_open_client(\"127.0.0.1\", \"%s\") failed: %s", listening.port_text,
                   strerror(errno));
-    conn = raw_accept(listener);
+    conn = raw_accept(listening.holder);
     close(conn);
     close(fd);
-    close(listener);
+    close(listening.holder);
 }
 END_TEST
 GRADE_EXPORT(step03_connect_reaches_a_listener)
@@ -295,35 +289,25 @@ START_TEST(step03_connect_to_a_closed_port_gives_econnrefused)
 {
     /* Bound but not listening: nobody else can take the port, and a SYN to
      * it is answered with RST. */
-    int port;
-    int holder = raw_bound(AF_INET, -1, &port);
-    int fd = tcp_socket(AF_INET);
-    REQUIRE_IMPL(fd, "tcp_socket");
-    struct tcp_endpoint ep = loopback(AF_INET, port);
-    int rc = tcp_connect(fd, &ep, 5000);
+    struct aimed_socket closed = aim_lab_socket(-1);
+    int rc = tcp_connect(closed.fd, &closed.ep, 5000);
     int err = errno;
-    close(fd);
+    close(closed.fd);
     grade_require_impl(rc, err, "tcp_connect");
     ck_assert_msg(rc == -1 && err == ECONNREFUSED,
                   "connecting to a port nobody listens on must fail with ECONNREFUSED (read "
                   "SO_ERROR after poll()); got %d, %s",
                   rc, errno_name(err));
 
-    char text[8];
-    snprintf(text, sizeof text, "%d", port);
     errno = 0;
-    fd = tcp_open_client("127.0.0.1", text, 5000);
-    err = errno;
-    char held[256];
-    int left = student_fds(held, sizeof held); /* what the failed call left open */
-    if (fd >= 0)
-        close(fd);
-    close(holder);
-    ck_assert_msg(fd == -1 && err == ECONNREFUSED,
-                  "tcp_open_client to a closed port must fail with ECONNREFUSED; got %d, %s", fd,
-                  errno_name(err));
-    ck_assert_msg(left == 0, "tcp_open_client left %d descriptor(s) open after failing (%s)", left,
-                  held);
+    struct open_outcome client =
+        outcome_of_open(tcp_open_client("127.0.0.1", closed.port_text, 5000));
+    close(closed.holder);
+    ck_assert_msg(client.fd == -1 && client.err == ECONNREFUSED,
+                  "tcp_open_client to a closed port must fail with ECONNREFUSED; got %d, %s",
+                  client.fd, errno_name(client.err));
+    ck_assert_msg(client.left == 0, "tcp_open_client left %d descriptor(s) open after failing (%s)",
+                  client.left, client.held);
 }
 END_TEST
 GRADE_EXPORT(step03_connect_to_a_closed_port_gives_econnrefused)
@@ -332,17 +316,14 @@ START_TEST(step03_connect_times_out_with_etimedout)
 {
     /* A listener whose accept queue is full drops new SYNs, so the client
      * waits in SYN_SENT: a deterministic "no answer", all on loopback. */
-    int port;
-    int listener = raw_bound(AF_INET, 0, &port);
+    struct aimed_socket full = aim_lab_socket(0);
+    int fd = full.fd; /* a new one each time the kernel completes a connect */
     int queued[8], count = 0;
-    int fd = tcp_socket(AF_INET);
-    REQUIRE_IMPL(fd, "tcp_socket");
-    struct tcp_endpoint ep = loopback(AF_INET, port);
     int rc = 0, err = 0;
     uint64_t took_ms = 0;
     while (count < 8) {
         uint64_t start = clock_now_ns();
-        rc = tcp_connect(fd, &ep, 300);
+        rc = tcp_connect(fd, &full.ep, 300);
         err = errno;
         took_ms = (clock_now_ns() - start) / 1000000;
         if (rc == -1)
@@ -376,7 +357,7 @@ START_TEST(step03_connect_times_out_with_etimedout)
     ck_assert_msg(agent_interrupt_every(50000) >= 0,
                   "test setup: a timer in the student's process failed");
     uint64_t start = clock_now_ns();
-    rc = tcp_connect(fd, &ep, 300);
+    rc = tcp_connect(fd, &full.ep, 300);
     err = errno;
     took_ms = (clock_now_ns() - start) / 1000000;
     long signals_seen = agent_interrupt_every(0);
@@ -389,22 +370,16 @@ START_TEST(step03_connect_times_out_with_etimedout)
                   (int)signals_seen, rc, rc == -1 ? errno_name(err) : "connected",
                   (unsigned long long)took_ms);
 
-    char text[8];
-    snprintf(text, sizeof text, "%d", port);
     errno = 0;
-    fd = tcp_open_client("127.0.0.1", text, 200);
-    err = errno;
-    char held[256];
-    int left = student_fds(held, sizeof held); /* what the failed call left open */
-    if (fd >= 0)
-        close(fd);
+    struct open_outcome client = outcome_of_open(tcp_open_client("127.0.0.1", full.port_text, 200));
     for (int i = 0; i < count; i++)
         close(queued[i]);
-    close(listener);
-    ck_assert_msg(fd == -1 && err == ETIMEDOUT, "tcp_open_client must pass on ETIMEDOUT, got %s",
-                  errno_name(err));
-    ck_assert_msg(left == 0, "tcp_open_client left %d descriptor(s) open after a timeout (%s)",
-                  left, held);
+    close(full.holder);
+    ck_assert_msg(client.fd == -1 && client.err == ETIMEDOUT,
+                  "tcp_open_client must pass on ETIMEDOUT, got %s", errno_name(client.err));
+    ck_assert_msg(client.left == 0,
+                  "tcp_open_client left %d descriptor(s) open after a timeout (%s)", client.left,
+                  client.held);
 }
 END_TEST
 GRADE_EXPORT(step03_connect_times_out_with_etimedout)
@@ -520,19 +495,11 @@ GRADE_EXPORT(step04_accept_retries_after_a_signal)
 
 START_TEST(step04_open_helpers_try_each_endpoint_and_leak_nothing)
 {
-    int first = tcp_open_server("127.0.0.1", "0", 4);
-    REQUIRE_IMPL(first, "tcp_open_server");
-    ck_assert_msg(first >= 0, "tcp_open_server failed: %s", errno_name(errno));
-    char port[8];
-    snprintf(port, sizeof port, "%d", port_of(first));
+    char port[PORT_TEXT_MAX];
+    int first = lab_listener(4, port);
     /* A second listener on the same port must fail, and leave nothing open. */
     errno = 0;
-    int second = tcp_open_server("127.0.0.1", port, 4);
-    int err = errno;
-    char held[256];
-    int left = student_fds(held, sizeof held); /* what the failed call left open */
-    if (second >= 0)
-        close(second);
+    struct open_outcome second = outcome_of_open(tcp_open_server("127.0.0.1", port, 4));
     /* "localhost" may name ::1 first: a client must go on to 127.0.0.1. */
     struct tcp_endpoint eps[8];
     int count = tcp_resolve("localhost", port, 0, eps, 8);
@@ -541,14 +508,14 @@ START_TEST(step04_open_helpers_try_each_endpoint_and_leak_nothing)
     if (client >= 0)
         close(client);
     close(first);
-    ck_assert_msg(second == -1 && err == EADDRINUSE,
+    ck_assert_msg(second.fd == -1 && second.err == EADDRINUSE,
                   "a second server on port %s must fail with EADDRINUSE (SO_REUSEADDR never lets "
                   "two sockets listen on one port), got %d (%s)",
-                  port, second, second == -1 ? errno_name(err) : "a listener");
-    ck_assert_msg(left == 0,
+                  port, second.fd, second.fd == -1 ? errno_name(second.err) : "a listener");
+    ck_assert_msg(second.left == 0,
                   "the failed tcp_open_server left %d descriptor(s) open (%s): close the socket "
                   "of each endpoint that failed",
-                  left, held);
+                  second.left, second.held);
     ck_assert_msg(client >= 0,
                   "tcp_open_client(\"localhost\") failed (%s) although 127.0.0.1 listens; "
                   "localhost resolves to %d endpoint(s), the first %s: try each endpoint in turn "

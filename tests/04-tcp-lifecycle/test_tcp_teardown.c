@@ -461,27 +461,23 @@ GRADE_EXPORT(step11_abort_sends_rst_without_shutdown)
 
 START_TEST(step12_eaddrinuse_message_names_errno_and_hint)
 {
-    int port;
-    int listener = raw_listener(&port);
-    int fd = tcp_socket(AF_INET);
-    REQUIRE_IMPL(fd, "tcp_socket");
-    struct tcp_endpoint ep = loopback(AF_INET, port);
+    struct aimed_socket taken = aim_lab_socket(64);
     errno = 0;
-    int rc = tcp_bind(fd, &ep);
+    int rc = tcp_bind(taken.fd, &taken.ep);
     int err = errno;
     if (rc == 0)
-        rc = tcp_listen(fd, 4); /* a wildcard-free bind may pass; listen cannot */
+        rc = tcp_listen(taken.fd, 4); /* a wildcard-free bind may pass; listen cannot */
     if (rc == -1)
         err = errno;
-    close(fd);
-    close(listener);
+    close(taken.fd);
+    close(taken.holder);
     grade_require_impl(rc, err, "tcp_bind");
     ck_assert_msg(rc == -1 && err == EADDRINUSE,
                   "binding and listening on a port another socket listens on must fail with "
                   "EADDRINUSE, got %s",
                   errno_name(err));
     char what[64], text[1024];
-    snprintf(what, sizeof what, "bind 127.0.0.1:%d", port);
+    snprintf(what, sizeof what, "bind 127.0.0.1:%d", taken.port);
     int len = tcp_describe_error(text, sizeof text, what, err);
     REQUIRE_IMPL(len, "tcp_describe_error");
     ck_assert_msg(len > 0 && (size_t)len == strlen(text),
