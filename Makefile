@@ -156,7 +156,7 @@ AGENT_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,boundary_a
 BOUNDARY_WRAP := -Wl,--wrap=fork,--wrap=pthread_create
 JUDGE_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(addprefix tests/grader/,judge.c judge_run.c judge_table.c \
                   contain.c jail.c judge_step.c cgroup.c uid_pool.c proc_table.c audit.c report.c verdict.c \
-                  judge_channel.c))
+                  judge_channel.c options.c))
 # The judge is always a plain build: it never runs under a sanitizer itself
 # (the namespace init it clones runs on a stack of its own, which ASan
 # would misread); SAN= builds of the tests still use it.
@@ -357,7 +357,7 @@ $(TEXTSAFE): $(patsubst %,$(BUILD)/tests/grader/%.o,textsafe verdict) $(COMMON_L
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(RENDER): $(patsubst %,$(BUILD)/tests/grader/%.o,render render_grades report verdict judge_table) $(COMMON_LIB)
+$(RENDER): $(patsubst %,$(BUILD)/tests/grader/%.o,render render_grades report verdict judge_table options) $(COMMON_LIB)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 endif

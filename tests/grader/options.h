@@ -10,7 +10,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <string.h>
 
 /* "--lab 02-pipe" keeps "02-pipe" where value points. */
 struct text_option {
@@ -23,16 +22,7 @@ struct text_option {
  * returns false when the table has no option of that name (the caller
  * then tries its other options). Both strings stay the caller's (argv).
  */
-static inline bool text_option_set(const struct text_option *options, size_t count, const char *opt,
-                                   const char *value)
-{
-    for (size_t i = 0; i < count; i++) {
-        if (strcmp(options[i].name, opt) == 0) {
-            *options[i].value = value;
-            return true;
-        }
-    }
-    return false;
-}
+bool text_option_set(const struct text_option *options, size_t count, const char *opt,
+                     const char *value);
 
 #endif
