@@ -39,9 +39,65 @@ long cli_parse_size(const char *text, long min, long max, const char *what)
     return value * scale;
 }
 
-void cli_help(const char *usage)
+/* Every program's -h, --help, listed after its own options. */
+static const struct cli_option HELP_OPTION = {'h', "help", NULL, "show this help"};
+
+/* The i-th option of spec, HELP_OPTION after the last, NULL after that. */
+static const struct cli_option *option_at(const struct cli_spec *spec, size_t i)
 {
-    fputs(usage, stdout);
+    size_t n = 0;
+    while (spec->options[n].help != NULL)
+        n++;
+    if (i < n)
+        return &spec->options[i];
+    return i == n ? &HELP_OPTION : NULL;
+}
+
+/* An option's left column: "-s, --socket PATH", "-m MECHS", "    --same-core", "HOST". */
+static void left_column(const struct cli_option *o, char *buf, size_t size)
+{
+    int n;
+    const char *arg = o->arg ? o->arg : "";
+    const char *space = o->arg ? " " : "";
+    if (o->key == 0)
+        n = snprintf(buf, size, "%s", arg);
+    else if (o->name == NULL)
+        n = snprintf(buf, size, "-%c%s%s", o->key, space, arg);
+    else if (o->key >= CLI_LONG_ONLY) /* lined up with the long names of "-s, --socket" */
+        n = snprintf(buf, size, "    --%s%s%s", o->name, space, arg);
+    else
+        n = snprintf(buf, size, "-%c, --%s%s%s", o->key, o->name, space, arg);
+    if (n < 0 || (size_t)n >= size)
+        die("option '%s': its name and value name are too long for the help", buf);
+}
+
+enum { LEFT_MAX = 40 }; /* room for the widest left column of a help */
+
+/* Prints the help to stdout and exits 0: asking for help is not an error. */
+static _Noreturn void print_help(const struct cli_spec *spec)
+{
+    char left[LEFT_MAX];
+    int width = 0;
+    const struct cli_option *o;
+    for (size_t i = 0; (o = option_at(spec, i)) != NULL; i++) {
+        left_column(o, left, sizeof left);
+        if ((int)strlen(left) > width)
+            width = (int)strlen(left);
+    }
+    fputs(spec->usage, stdout);
+    for (size_t i = 0; (o = option_at(spec, i)) != NULL; i++) {
+        left_column(o, left, sizeof left);
+        printf("  %-*s  ", width, left);
+        /* A second line of help starts in the same column as the first. */
+        for (const char *h = o->help; *h; h++) {
+            putchar(*h);
+            if (*h == '\n')
+                printf("%*s", width + 4, "");
+        }
+        putchar('\n');
+    }
+    if (spec->more)
+        fputs(spec->more, stdout);
     exit(0);
 }
 
@@ -55,7 +111,9 @@ static const char *long_option(char *const argv[], char *buf, size_t size)
     return buf;
 }
 
-void cli_bad_option(int getopt_result, char *const argv[])
+/* Says what getopt_long() rejected (an unknown option, or one without its
+ * value), naming the option as the user typed it, and exits 2. */
+static _Noreturn void bad_option(int getopt_result, char *const argv[])
 {
     char buf[64];
     /* optopt is 0 for an unknown long option; a short one names itself. */
@@ -71,6 +129,52 @@ void cli_bad_option(int getopt_result, char *const argv[])
     if (optopt == 0 || !isprint(optopt))
         die_usage("unknown option");
     die_usage("unknown option '-%c'", optopt);
+}
+
+/* Fills the tables getopt_long() wants from spec: ":s:n:t:h" (the ':' in
+ * front makes a missing value ':', told apart from an unknown option '?'). */
+static void build_tables(const struct cli_spec *spec, char *optstring, size_t size,
+                         struct option *longs, size_t nlongs)
+{
+    size_t used = 0, nlong = 0;
+    optstring[used++] = ':';
+    const struct cli_option *o;
+    for (size_t i = 0; (o = option_at(spec, i)) != NULL; i++) {
+        if (i > CLI_MAX_OPTIONS || used + 3 > size || nlong + 2 > nlongs)
+            die("more than %d options: raise CLI_MAX_OPTIONS in cli.h", CLI_MAX_OPTIONS);
+        if (o->key >= CLI_LONG_ONLY && o->name == NULL)
+            die("option %d has neither a short letter nor a long name", o->key);
+        if (o->key > 0 && o->key < CLI_LONG_ONLY) {
+            optstring[used++] = (char)o->key;
+            if (o->arg)
+                optstring[used++] = ':';
+        }
+        if (o->key > 0 && o->name)
+            longs[nlong++] =
+                (struct option){o->name, o->arg ? required_argument : no_argument, NULL, o->key};
+    }
+    optstring[used] = '\0';
+    longs[nlong] = (struct option){NULL, 0, NULL, 0};
+}
+
+int cli_next_option(const struct cli_spec *spec, int argc, char **argv)
+{
+    /* Room for every option and -h: two characters each in optstring, plus
+     * the ':' in front and the '\0'; one entry each in longs, plus the {0}. */
+    static char optstring[2 * (CLI_MAX_OPTIONS + 1) + 2];
+    static struct option longs[CLI_MAX_OPTIONS + 2];
+    static const struct cli_spec *built; /* the spec these tables were built from */
+    if (built != spec) {
+        build_tables(spec, optstring, sizeof optstring, longs, sizeof longs / sizeof longs[0]);
+        built = spec;
+    }
+    opterr = 0; /* bad_option() says what was wrong, better than getopt would */
+    int opt = getopt_long(argc, argv, optstring, longs, NULL);
+    if (opt == 'h')
+        print_help(spec);
+    if (opt == '?' || opt == ':')
+        bad_option(opt, argv);
+    return opt;
 }
 
 void cli_check_shm_name(const char *name)

@@ -14,20 +14,63 @@ long cli_parse_long(const char *text, long min, long max, const char *what);
 /* Parses a size such as 64, 4K, 1M (powers of 1024) in [min, max], or dies. */
 long cli_parse_size(const char *text, long min, long max, const char *what);
 
-/*
- * Reports what getopt() or getopt_long() rejected, naming the option as the
- * user typed it ("-x", "--bogus", "--count" without its value), and exits 2.
- * Use an optstring that starts with ':' and set opterr = 0, so a missing
- * argument is told apart:
- *     default: cli_bad_option(opt, argv);
- */
-_Noreturn void cli_bad_option(int getopt_result, char *const argv[]);
-
 /* Checks a shared-memory name as shm_open() wants it: "/" and 1 to 254
  * more characters, none of them "/". Dies with a usage error otherwise. */
 void cli_check_shm_name(const char *name);
 
-/* Prints the usage text to stdout and exits 0: asking for help is not an error. */
-_Noreturn void cli_help(const char *usage);
+/*
+ * A program's options, each written once. cli_next_option() makes the
+ * getopt_long() tables out of them, and the help prints their lines:
+ *
+ *     static const struct cli_option OPTIONS[] = {
+ *         {'s', "socket", "PATH", "the server's socket (default: $US_SOCKET)"},
+ *         {0},
+ *     };
+ *
+ * key:  the short letter ('s'); or CLI_LONG_ONLY + n for an option with a
+ *       long name only; or 0 for an operand (HOST, NAME), which the help
+ *       lists under arg's name and getopt never sees.
+ * name: the long name ("socket" for --socket), or NULL for a short one only.
+ * arg:  the name of the option's value ("PATH"), or NULL for a flag.
+ * help: what it does; a '\n' starts a second line, set in the same column.
+ * The table ends with {0}. -h, --help is added at its end: do not list it.
+ */
+struct cli_option {
+    int key;
+    const char *name;
+    const char *arg;
+    const char *help;
+};
+
+/* Above CHAR_MAX, so a long-only key is never taken for a short letter. */
+enum { CLI_LONG_ONLY = 256 };
+
+/* The most options one table may hold (the tables are fixed-size arrays). */
+enum { CLI_MAX_OPTIONS = 16 };
+
+/*
+ * A program's help: usage, then one aligned line per option (the left
+ * column as wide as the widest option, two spaces either side), then more.
+ */
+struct cli_spec {
+    const char *usage;                /* the "usage:" line(s) and what it does */
+    const struct cli_option *options; /* ends with {0} */
+    const char *more;                 /* after the options: environment, examples */
+};
+
+/*
+ * getopt_long() over spec's options, for a loop in main():
+ *
+ *     while ((opt = cli_next_option(&CLI, argc, argv)) != -1)
+ *         switch (opt) { case 's': path = optarg; break; ... }
+ *
+ * Returns the next option's key, with optarg set as getopt does, or -1 when
+ * the options end (optind then indexes the first operand). Handles the rest
+ * itself: -h or --help prints the help to stdout and exits 0; an unknown
+ * option or a missing value prints what was wrong, naming the option as
+ * typed ("-x", "--bogus"), and exits 2. A table over CLI_MAX_OPTIONS, or a
+ * long-only key without a name, is the program's bug: it dies saying so.
+ */
+int cli_next_option(const struct cli_spec *spec, int argc, char **argv);
 
 #endif

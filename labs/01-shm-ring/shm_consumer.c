@@ -18,7 +18,6 @@
  * See also: shm_producer, shm_demo, labs/01-shm-ring/README.md.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,15 +31,20 @@
 #include "shm_message.h"
 #include "trace.h"
 
-static const char USAGE[] = "usage: shm_consumer NAME [-w SECONDS]\n"
-                            "Receives and checks the messages shm_producer sends through the "
-                            "shared-memory ring NAME (lab 01).\n"
-                            "  -w, --wait SECONDS  wait this long for NAME to appear (default 30)\n"
-                            "  -h, --help          show this help\n"
-                            "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, "
-                            "IPC_STEP=1, NO_COLOR.\n"
-                            "Example:\n"
-                            "  shm_consumer /demo     (with: shm_producer /demo -n 1000)\n";
+static const struct cli_option OPTIONS[] = {
+    {'w', "wait", "SECONDS", "wait this long for NAME to appear (default 30)"},
+    {0},
+};
+
+static const struct cli_spec CLI = {
+    .usage = "usage: shm_consumer NAME [-w SECONDS]\n"
+             "Receives and checks the messages shm_producer sends through the shared-memory "
+             "ring NAME (lab 01).\n",
+    .options = OPTIONS,
+    .more = "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
+            "Example:\n"
+            "  shm_consumer /demo     (with: shm_producer /demo -n 1000)\n",
+};
 
 static volatile sig_atomic_t stop_requested;
 
@@ -74,23 +78,13 @@ int main(int argc, char **argv)
 {
     err_set_progname(argv[0]);
     trace_set_role("consumer");
-    static const struct option long_options[] = {
-        {"wait", required_argument, NULL, 'w'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     long wait_s = 30;
     int opt;
-    opterr = 0; /* cli_bad_option() says what was wrong */
-    while ((opt = getopt_long(argc, argv, ":hw:", long_options, NULL)) != -1) {
+    while ((opt = cli_next_option(&CLI, argc, argv)) != -1) {
         switch (opt) {
-        case 'h':
-            cli_help(USAGE);
         case 'w':
             wait_s = cli_parse_long(optarg, 0, 3600, "wait");
             break;
-        default:
-            cli_bad_option(opt, argv);
         }
     }
     if (argc - optind != 1)

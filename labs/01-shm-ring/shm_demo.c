@@ -28,19 +28,24 @@
 #include "shm_options.h"
 #include "trace.h"
 
-static const char USAGE[] =
-    "usage: shm_demo [-n COUNT] [-s SIZE] [-c CAPACITY] [--mode lock|lockfree|both]\n"
-    "A traced walkthrough of a shared-memory ring between two processes (lab 01).\n"
-    "  -n, --count N     messages per part (default 2000)\n"
-    "  -s, --size SIZE   bytes per message, 16 or more (default 256; K and M work)\n"
-    "  -c, --capacity C  bytes in the ring, a power of two (default 16K)\n"
-    "  -m, --mode MODE   lock, lockfree or both (default both)\n"
-    "  -h, --help        show this help\n"
-    "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR,\n"
-    "IPC_TRACE_REPEAT=N (show a repeated call N times, then count it).\n"
-    "Examples:\n"
-    "  IPC_TRACE_REPEAT=3 shm_demo -m lock\n"
-    "  IPC_TRACE=off shm_demo -n 100000 -s 4K\n";
+static const struct cli_option OPTIONS[] = {
+    {'n', "count", "N", "messages per part (default 2000)"},
+    {'s', "size", "SIZE", "bytes per message, 16 or more (default 256; K and M work)"},
+    {'c', "capacity", "C", "bytes in the ring, a power of two (default 16K)"},
+    {'m', "mode", "MODE", "lock, lockfree or both (default both)"},
+    {0},
+};
+
+static const struct cli_spec CLI = {
+    .usage = "usage: shm_demo [-n COUNT] [-s SIZE] [-c CAPACITY] [--mode lock|lockfree|both]\n"
+             "A traced walkthrough of a shared-memory ring between two processes (lab 01).\n",
+    .options = OPTIONS,
+    .more = "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR,\n"
+            "IPC_TRACE_REPEAT=N (show a repeated call N times, then count it).\n"
+            "Examples:\n"
+            "  IPC_TRACE_REPEAT=3 shm_demo -m lock\n"
+            "  IPC_TRACE=off shm_demo -n 100000 -s 4K\n",
+};
 
 struct options {
     struct shm_stream stream;
@@ -196,7 +201,7 @@ int main(int argc, char **argv)
     trace_set_role("parent");
     struct options o = {.stream = {.count = 2000, .size = 256, .capacity = 16 * 1024}};
     const char *mode = "both";
-    int first = shm_options_parse(argc, argv, USAGE, &o.stream, &mode);
+    int first = shm_options_parse(argc, argv, &CLI, &o.stream, &mode);
     if (first != argc)
         die_usage("unexpected argument '%s'", argv[first]);
     o.lock = strcmp(mode, "lock") == 0 || strcmp(mode, "both") == 0;

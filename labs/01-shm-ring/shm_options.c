@@ -3,7 +3,7 @@
  */
 #include "shm_options.h"
 
-#include <getopt.h>
+#include <unistd.h>
 #include <stddef.h>
 
 #include "cli.h"
@@ -11,21 +11,12 @@
 #include "ring.h"
 #include "shm_message.h"
 
-static const struct option LONG_OPTIONS[] = {
-    {"count", required_argument, NULL, 'n'},    {"size", required_argument, NULL, 's'},
-    {"capacity", required_argument, NULL, 'c'}, {"mode", required_argument, NULL, 'm'},
-    {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
-};
-
-int shm_options_parse(int argc, char **argv, const char *usage, struct shm_stream *s,
+int shm_options_parse(int argc, char **argv, const struct cli_spec *cli, struct shm_stream *s,
                       const char **mode)
 {
     int opt;
-    opterr = 0; /* cli_bad_option() says what was wrong */
-    while ((opt = getopt_long(argc, argv, ":hn:s:c:m:", LONG_OPTIONS, NULL)) != -1) {
+    while ((opt = cli_next_option(cli, argc, argv)) != -1) {
         switch (opt) {
-        case 'h':
-            cli_help(usage);
         case 'n':
             s->count = cli_parse_long(optarg, 1, 1000000000L, "count");
             break;
@@ -38,8 +29,6 @@ int shm_options_parse(int argc, char **argv, const char *usage, struct shm_strea
         case 'm':
             *mode = optarg;
             break;
-        default:
-            cli_bad_option(opt, argv);
         }
     }
     if ((s->capacity & (s->capacity - 1)) != 0)

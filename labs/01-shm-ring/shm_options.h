@@ -2,15 +2,18 @@
  * shm_options.h - the command line shm_producer and shm_demo share: how
  * many messages, how big, through how big a ring, and in which mode.
  *
- * For a program's main() only: like cli.h, -h prints the usage and exits 0,
+ * For a program's main() only: like cli.h, -h prints the help and exits 0,
  * and a bad option or value ends the program with a usage message and exit
- * status 2. Each program then reads the mode's text itself (shm_demo also
+ * status 2. Each program lists the options in its own cli_spec (their help
+ * tells its own defaults), then reads the mode's text itself (shm_demo also
  * takes "both") and its operands.
  *
  * Given, the same for every student; not part of the ring.
  */
 #ifndef IPC_KIT_SHM_OPTIONS_H
 #define IPC_KIT_SHM_OPTIONS_H
+
+#include "cli.h"
 
 /* COUNT messages of SIZE bytes each, through a ring of CAPACITY bytes. */
 struct shm_stream {
@@ -20,13 +23,14 @@ struct shm_stream {
 };
 
 /*
- * Parses the options of argv: -n, -s and -c into *s, whose values on entry
+ * Parses the options of argv, as cli lists them (-n, -s, -c and -m, each
+ * with the program's own help): -n, -s and -c into *s, whose values on entry
  * are the defaults, and -m's text into *mode (left as is without -m).
  * Exits 2 unless s->capacity is a power of two with room for one message of
  * s->size bytes. Returns the index in argv of the first operand (argc when
  * there is none).
  */
-int shm_options_parse(int argc, char **argv, const char *usage, struct shm_stream *s,
+int shm_options_parse(int argc, char **argv, const struct cli_spec *cli, struct shm_stream *s,
                       const char **mode);
 
 #endif

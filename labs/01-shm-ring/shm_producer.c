@@ -35,20 +35,25 @@
 #include "shm_options.h"
 #include "trace.h"
 
-static const char USAGE[] =
-    "usage: shm_producer NAME [-n COUNT] [-s SIZE] [-c CAPACITY] [--mode lock|lockfree]\n"
-    "Creates the shared-memory ring NAME and sends COUNT messages through it (lab 01).\n"
-    "  NAME             '/' and a name without another '/', e.g. /demo\n"
-    "  -n, --count N    messages to send (default 100000)\n"
-    "  -s, --size SIZE  bytes per message, 16 or more (default 64; K and M work)\n"
-    "  -c, --capacity C bytes in the ring, a power of two (default 64K)\n"
-    "  -m, --mode MODE  lock (Part A) or lockfree (Part B, the default)\n"
-    "  -h, --help       show this help\n"
-    "Then, in another terminal: shm_consumer NAME\n"
-    "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
-    "Examples:\n"
-    "  shm_producer /demo -n 1000 -m lock\n"
-    "  IPC_TRACE=off shm_producer /demo -s 4K\n";
+static const struct cli_option OPTIONS[] = {
+    {0, NULL, "NAME", "'/' and a name without another '/', e.g. /demo"},
+    {'n', "count", "N", "messages to send (default 100000)"},
+    {'s', "size", "SIZE", "bytes per message, 16 or more (default 64; K and M work)"},
+    {'c', "capacity", "C", "bytes in the ring, a power of two (default 64K)"},
+    {'m', "mode", "MODE", "lock (Part A) or lockfree (Part B, the default)"},
+    {0},
+};
+
+static const struct cli_spec CLI = {
+    .usage = "usage: shm_producer NAME [-n COUNT] [-s SIZE] [-c CAPACITY] [--mode lock|lockfree]\n"
+             "Creates the shared-memory ring NAME and sends COUNT messages through it (lab 01).\n",
+    .options = OPTIONS,
+    .more = "Then, in another terminal: shm_consumer NAME\n"
+            "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
+            "Examples:\n"
+            "  shm_producer /demo -n 1000 -m lock\n"
+            "  IPC_TRACE=off shm_producer /demo -s 4K\n",
+};
 
 static volatile sig_atomic_t stop_requested;
 
@@ -68,7 +73,7 @@ static struct options parse_options(int argc, char **argv)
 {
     struct options o = {.stream = {.count = 100000, .size = 64, .capacity = 64 * 1024}};
     const char *mode = "lockfree";
-    int first = shm_options_parse(argc, argv, USAGE, &o.stream, &mode);
+    int first = shm_options_parse(argc, argv, &CLI, &o.stream, &mode);
     if (argc - first != 1)
         die_usage("expected one NAME for the ring, such as /demo");
     o.name = argv[first];

@@ -16,7 +16,6 @@
  *   terminal 2: fifo_writer /tmp/demo.fifo hello there
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -30,14 +29,20 @@
 #include "term.h"
 #include "trace.h"
 
-static const char USAGE[] = "usage: fifo_reader [-n COUNT] PATH\n"
-                            "Receives messages through the named pipe PATH (lab 02).\n"
-                            "  -n, --count COUNT  how many writers to serve (default 1)\n"
-                            "  -h, --help         show this help\n"
-                            "Start it first, then run: fifo_writer PATH MESSAGE...\n"
-                            "Examples:\n"
-                            "  fifo_reader -n 2 /tmp/demo.fifo\n"
-                            "  fifo_writer /tmp/demo.fifo hello there     (in another terminal)\n";
+static const struct cli_option OPTIONS[] = {
+    {'n', "count", "COUNT", "how many writers to serve (default 1)"},
+    {0},
+};
+
+static const struct cli_spec CLI = {
+    .usage = "usage: fifo_reader [-n COUNT] PATH\n"
+             "Receives messages through the named pipe PATH (lab 02).\n",
+    .options = OPTIONS,
+    .more = "Start it first, then run: fifo_writer PATH MESSAGE...\n"
+            "Examples:\n"
+            "  fifo_reader -n 2 /tmp/demo.fifo\n"
+            "  fifo_writer /tmp/demo.fifo hello there     (in another terminal)\n",
+};
 
 /* The FIFO this process made, for the signal handler to remove. */
 static const char *volatile made_fifo;
@@ -59,19 +64,9 @@ int main(int argc, char **argv)
     trace_set_role("reader");
     long count = 1;
     int opt;
-    opterr = 0; /* cli_bad_option() says what was wrong */
-    static const struct option LONG_OPTIONS[] = {
-        {"count", required_argument, NULL, 'n'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    while ((opt = getopt_long(argc, argv, ":hn:", LONG_OPTIONS, NULL)) != -1) {
-        if (opt == 'h')
-            cli_help(USAGE);
-        else if (opt == 'n')
+    while ((opt = cli_next_option(&CLI, argc, argv)) != -1) {
+        if (opt == 'n')
             count = cli_parse_long(optarg, 1, 1000000, "count");
-        else
-            cli_bad_option(opt, argv);
     }
     if (argc - optind != 1)
         die_usage("expected one PATH for the FIFO");

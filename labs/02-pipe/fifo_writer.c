@@ -8,7 +8,6 @@
  * closes it, which is the reader's end of file.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,28 +18,26 @@
 #include "pipe_lab.h"
 #include "trace.h"
 
-static const char USAGE[] = "usage: fifo_writer PATH MESSAGE...\n"
-                            "Sends MESSAGE through the named pipe PATH (lab 02).\n"
-                            "Start fifo_reader PATH first, in another terminal.\n"
-                            "  -h, --help  show this help\n"
-                            "Example:\n"
-                            "  fifo_writer /tmp/demo.fifo hello there\n";
+static const struct cli_option OPTIONS[] = {
+    {0},
+};
+
+static const struct cli_spec CLI = {
+    .usage = "usage: fifo_writer PATH MESSAGE...\n"
+             "Sends MESSAGE through the named pipe PATH (lab 02).\n"
+             "Start fifo_reader PATH first, in another terminal.\n",
+    .options = OPTIONS,
+    .more = "Example:\n"
+            "  fifo_writer /tmp/demo.fifo hello there\n",
+};
 
 int main(int argc, char **argv)
 {
     err_set_progname(argv[0]);
     trace_set_role("writer");
-    int opt;
-    opterr = 0; /* cli_bad_option() says what was wrong */
-    static const struct option LONG_OPTIONS[] = {
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    while ((opt = getopt_long(argc, argv, ":h", LONG_OPTIONS, NULL)) != -1) {
-        if (opt == 'h')
-            cli_help(USAGE);
-        cli_bad_option(opt, argv);
-    }
+    /* No options of its own: the loop answers -h and rejects anything else. */
+    while (cli_next_option(&CLI, argc, argv) != -1)
+        ;
     if (argc - optind < 2)
         die_usage("expected PATH and at least one word of MESSAGE");
     const char *path = argv[optind];

@@ -10,7 +10,6 @@
  * See also: labs/02-pipe/README.md, fifo_reader, fifo_writer.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,15 +23,20 @@
 #include "pipe_lab.h"
 #include "trace.h"
 
-static const char USAGE[] =
-    "usage: pipe_demo [-s SIZE] [-h]\n"
-    "A traced walkthrough of message passing over pipes (lab 02).\n"
-    "  -s, --size SIZE  bytes in the large exchange (default 256K; K and M work)\n"
-    "  -h, --help       show this help\n"
-    "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
-    "Examples:\n"
-    "  pipe_demo\n"
-    "  IPC_STEP=1 pipe_demo -s 1M\n";
+static const struct cli_option OPTIONS[] = {
+    {'s', "size", "SIZE", "bytes in the large exchange (default 256K; K and M work)"},
+    {0},
+};
+
+static const struct cli_spec CLI = {
+    .usage = "usage: pipe_demo [-s SIZE] [-h]\n"
+             "A traced walkthrough of message passing over pipes (lab 02).\n",
+    .options = OPTIONS,
+    .more = "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
+            "Examples:\n"
+            "  pipe_demo\n"
+            "  IPC_STEP=1 pipe_demo -s 1M\n",
+};
 
 /* What the parent expects the child to receive. */
 struct expected {
@@ -154,21 +158,11 @@ int main(int argc, char **argv)
     trace_set_role("parent");
     size_t big = 256 * 1024;
     int opt;
-    opterr = 0; /* cli_bad_option() says what was wrong */
-    static const struct option LONG_OPTIONS[] = {
-        {"size", required_argument, NULL, 's'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    while ((opt = getopt_long(argc, argv, ":hs:", LONG_OPTIONS, NULL)) != -1) {
+    while ((opt = cli_next_option(&CLI, argc, argv)) != -1) {
         switch (opt) {
-        case 'h':
-            cli_help(USAGE);
         case 's':
             big = (size_t)cli_parse_size(optarg, 1, 64L * 1024 * 1024, "size");
             break;
-        default:
-            cli_bad_option(opt, argv);
         }
     }
     if (optind != argc)

@@ -13,7 +13,6 @@
  * See also: us_server, us_demo, labs/03-unix-socket/README.md.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,19 +25,18 @@
 #include "us_frame.h"
 #include "us_socket.h"
 
-static const char USAGE[] =
-    "usage: us_client [-s PATH] MESSAGE...\n"
-    "Sends each MESSAGE as one frame to us_server and prints each answer (lab 03).\n"
-    "  -s, --socket PATH  the server's socket (default: $US_SOCKET); us_server prints it\n"
-    "  -h, --help         show this help\n"
-    "Examples:\n"
-    "  us_client -s /tmp/upper.sock hello there     (after: us_server -s /tmp/upper.sock)\n"
-    "  US_SOCKET=/tmp/upper.sock us_client one two three\n";
+static const struct cli_option OPTIONS[] = {
+    {'s', "socket", "PATH", "the server's socket (default: $US_SOCKET); us_server prints it"},
+    {0},
+};
 
-static const struct option LONG_OPTIONS[] = {
-    {"socket", required_argument, NULL, 's'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+static const struct cli_spec CLI = {
+    .usage = "usage: us_client [-s PATH] MESSAGE...\n"
+             "Sends each MESSAGE as one frame to us_server and prints each answer (lab 03).\n",
+    .options = OPTIONS,
+    .more = "Examples:\n"
+            "  us_client -s /tmp/upper.sock hello there     (after: us_server -s /tmp/upper.sock)\n"
+            "  US_SOCKET=/tmp/upper.sock us_client one two three\n",
 };
 
 int main(int argc, char **argv)
@@ -47,16 +45,11 @@ int main(int argc, char **argv)
     trace_set_role("client");
     const char *path = getenv("US_SOCKET");
     int opt;
-    opterr = 0; /* cli_bad_option() says what was wrong */
-    while ((opt = getopt_long(argc, argv, ":hs:", LONG_OPTIONS, NULL)) != -1) {
+    while ((opt = cli_next_option(&CLI, argc, argv)) != -1) {
         switch (opt) {
-        case 'h':
-            cli_help(USAGE);
         case 's':
             path = optarg;
             break;
-        default:
-            cli_bad_option(opt, argv);
         }
     }
     if (path == NULL || path[0] == '\0')

@@ -13,7 +13,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,18 +32,23 @@
 #include "us_serve.h"
 #include "us_socket.h"
 
-static const char USAGE[] =
-    "usage: us_demo [-p PART] [-f FILE] [-h]\n"
-    "A traced walkthrough of UNIX domain sockets (lab 03): a stream server and\n"
-    "its clients, framing, datagrams vs streams, socketpair, peer credentials\n"
-    "and passing an open file descriptor.\n"
-    "  -p, --part PART  play one part only: server, boundaries, socketpair or fdpass\n"
-    "  -f, --file FILE  the file whose descriptor part 6 passes (default: one it writes)\n"
-    "  -h, --help       show this help\n"
-    "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
-    "Examples:\n"
-    "  us_demo\n"
-    "  IPC_STEP=1 us_demo -p fdpass -f /etc/hostname\n";
+static const struct cli_option OPTIONS[] = {
+    {'p', "part", "PART", "play one part only: server, boundaries, socketpair or fdpass"},
+    {'f', "file", "FILE", "the file whose descriptor part 6 passes (default: one it writes)"},
+    {0},
+};
+
+static const struct cli_spec CLI = {
+    .usage = "usage: us_demo [-p PART] [-f FILE] [-h]\n"
+             "A traced walkthrough of UNIX domain sockets (lab 03): a stream server and\n"
+             "its clients, framing, datagrams vs streams, socketpair, peer credentials\n"
+             "and passing an open file descriptor.\n",
+    .options = OPTIONS,
+    .more = "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
+            "Examples:\n"
+            "  us_demo\n"
+            "  IPC_STEP=1 us_demo -p fdpass -f /etc/hostname\n",
+};
 
 /* Writes dir/name to out, or dies when it does not fit. */
 static void join_path(char *out, size_t size, const char *dir, const char *name)
@@ -340,26 +344,15 @@ int main(int argc, char **argv)
     err_set_progname(argv[0]);
     trace_set_role("parent");
     const char *file = NULL, *part = NULL;
-    static const struct option LONG_OPTIONS[] = {
-        {"part", required_argument, NULL, 'p'},
-        {"file", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     int opt;
-    opterr = 0; /* cli_bad_option() says what was wrong */
-    while ((opt = getopt_long(argc, argv, ":hf:p:", LONG_OPTIONS, NULL)) != -1) {
+    while ((opt = cli_next_option(&CLI, argc, argv)) != -1) {
         switch (opt) {
-        case 'h':
-            cli_help(USAGE);
         case 'f':
             file = optarg;
             break;
         case 'p':
             part = optarg;
             break;
-        default:
-            cli_bad_option(opt, argv);
         }
     }
     if (optind != argc)

@@ -20,7 +20,6 @@
  * See also: us_client, us_demo, labs/03-unix-socket/README.md.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -32,27 +31,27 @@
 #include "us_serve.h"
 #include "us_socket.h"
 
-static const char USAGE[] =
-    "usage: us_server [-s PATH] [-n COUNT] [-t MS] [--same-uid] [-h]\n"
-    "Answers framed messages in upper case on a UNIX domain socket (lab 03).\n"
-    "  -s, --socket PATH  listen on PATH (default: a new private directory)\n"
-    "  -n, --count COUNT  serve COUNT clients, then exit (default: until SIGINT/SIGTERM)\n"
-    "  -t, --timeout MS   drop a client that takes longer than MS ms for one message and\n"
-    "                     its answer (default 10000; 0: no limit)\n"
-    "      --same-uid     serve only clients running under this server's uid\n"
-    "  -h, --help         show this help\n"
-    "Prints the socket's path as the first line on stdout; logs clients to stderr.\n"
-    "The socket file is made mode 0600 (only this user may connect), whatever the umask.\n"
-    "Examples:\n"
-    "  us_server -s /tmp/upper.sock -n 2\n"
-    "  us_client -s /tmp/upper.sock hello there     (in another terminal)\n";
+enum { OPT_SAME_UID = CLI_LONG_ONLY };
 
-enum { OPT_SAME_UID = 1000 };
+static const struct cli_option OPTIONS[] = {
+    {'s', "socket", "PATH", "listen on PATH (default: a new private directory)"},
+    {'n', "count", "COUNT", "serve COUNT clients, then exit (default: until SIGINT/SIGTERM)"},
+    {'t', "timeout", "MS",
+     "drop a client that takes longer than MS ms for one message and\n"
+     "its answer (default 10000; 0: no limit)"},
+    {OPT_SAME_UID, "same-uid", NULL, "serve only clients running under this server's uid"},
+    {0},
+};
 
-static const struct option LONG_OPTIONS[] = {
-    {"socket", required_argument, NULL, 's'},  {"count", required_argument, NULL, 'n'},
-    {"timeout", required_argument, NULL, 't'}, {"same-uid", no_argument, NULL, OPT_SAME_UID},
-    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+static const struct cli_spec CLI = {
+    .usage = "usage: us_server [-s PATH] [-n COUNT] [-t MS] [--same-uid] [-h]\n"
+             "Answers framed messages in upper case on a UNIX domain socket (lab 03).\n",
+    .options = OPTIONS,
+    .more = "Prints the socket's path as the first line on stdout; logs clients to stderr.\n"
+            "The socket file is made mode 0600 (only this user may connect), whatever the umask.\n"
+            "Examples:\n"
+            "  us_server -s /tmp/upper.sock -n 2\n"
+            "  us_client -s /tmp/upper.sock hello there     (in another terminal)\n",
 };
 
 /* Explains why us_listen() failed, in the words a user needs, and exits. */
@@ -86,11 +85,8 @@ int main(int argc, char **argv)
     struct us_serve_options opts = {
         .same_uid = false, .allowed_uid = geteuid(), .log = stderr, .timeout_ms = 10000};
     int opt;
-    opterr = 0; /* cli_bad_option() says what was wrong */
-    while ((opt = getopt_long(argc, argv, ":hs:n:t:", LONG_OPTIONS, NULL)) != -1) {
+    while ((opt = cli_next_option(&CLI, argc, argv)) != -1) {
         switch (opt) {
-        case 'h':
-            cli_help(USAGE);
         case 's':
             path = optarg;
             break;
@@ -103,8 +99,6 @@ int main(int argc, char **argv)
         case OPT_SAME_UID:
             opts.same_uid = true;
             break;
-        default:
-            cli_bad_option(opt, argv);
         }
     }
     if (optind != argc)

@@ -15,7 +15,6 @@
  * See also: tcp_server, tcp_demo, labs/04-tcp-lifecycle/README.md.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,26 +27,26 @@
 #include "tcp_scenario.h"
 #include "trace.h"
 
-static const char USAGE[] =
-    "usage: tcp_client [-m MODE] [-t MS] HOST PORT [MESSAGE]\n"
-    "The client side of the TCP lifecycle (lab 04), every step traced.\n"
-    "  HOST               a name, an IPv4 or an IPv6 address (127.0.0.1, ::1)\n"
-    "  PORT               the server's port, 1 to 65535 (tcp_server prints it)\n"
-    "  MESSAGE            the text to send (default \"hello, TCP\")\n"
-    "  -m, --mode MODE    echo, halfclose, oob, abort or poll (default echo);\n"
-    "                     use the server's mode\n"
-    "  -t, --timeout MS   connect and close timeout in milliseconds (default 5000)\n"
-    "  -h, --help         show this help\n"
-    "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
-    "Examples:\n"
-    "  tcp_client 127.0.0.1 5000 -m halfclose     (after: tcp_server -p 5000 -m halfclose)\n"
-    "  tcp_client ::1 5000 \"hello over IPv6\"\n";
+static const struct cli_option OPTIONS[] = {
+    {0, NULL, "HOST", "a name, an IPv4 or an IPv6 address (127.0.0.1, ::1)"},
+    {0, NULL, "PORT", "the server's port, 1 to 65535 (tcp_server prints it)"},
+    {0, NULL, "MESSAGE", "the text to send (default \"hello, TCP\")"},
+    {'m', "mode", "MODE",
+     "echo, halfclose, oob, abort or poll (default echo);\n"
+     "use the server's mode"},
+    {'t', "timeout", "MS", "connect and close timeout in milliseconds (default 5000)"},
+    {0},
+};
 
-static const struct option LONG_OPTIONS[] = {
-    {"mode", required_argument, NULL, 'm'},
-    {"timeout", required_argument, NULL, 't'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+static const struct cli_spec CLI = {
+    .usage = "usage: tcp_client [-m MODE] [-t MS] HOST PORT [MESSAGE]\n"
+             "The client side of the TCP lifecycle (lab 04), every step traced.\n",
+    .options = OPTIONS,
+    .more =
+        "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
+        "Examples:\n"
+        "  tcp_client 127.0.0.1 5000 -m halfclose     (after: tcp_server -p 5000 -m halfclose)\n"
+        "  tcp_client ::1 5000 \"hello over IPv6\"\n",
 };
 
 int main(int argc, char **argv)
@@ -59,16 +58,8 @@ int main(int argc, char **argv)
         die_errno("WSAStartup");
     struct tcp_play_options play = {.mode = TCP_MODE_ECHO, .timeout_ms = 5000};
     int opt;
-    opterr = 0; /* cli_bad_option() says what was wrong */
-    while ((opt = getopt_long(argc, argv, ":hm:t:", LONG_OPTIONS, NULL)) != -1) {
-        switch (opt) {
-        case 'h':
-            cli_help(USAGE);
-        default:
-            if (!tcp_play_option(opt, optarg, &play))
-                cli_bad_option(opt, argv);
-        }
-    }
+    while ((opt = cli_next_option(&CLI, argc, argv)) != -1)
+        tcp_play_option(opt, optarg, &play); /* -m and -t, its only options */
     int left = argc - optind;
     if (left < 2)
         die_usage("missing %s: expected HOST PORT [MESSAGE]", left == 0 ? "HOST and PORT" : "PORT");

@@ -19,7 +19,6 @@
  * See also: tcp_server, tcp_client, labs/04-tcp-lifecycle/README.md.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
@@ -38,17 +37,23 @@
 #include "tcp_state.h"
 #include "trace.h"
 
-static const char USAGE[] =
-    "usage: tcp_demo [-p PART] [-h]\n"
-    "A traced tour of the TCP socket lifecycle (lab 04): echo, half-close, urgent data,\n"
-    "abort, a poll() server, then the errors ECONNREFUSED, ETIMEDOUT, EADDRINUSE, EINVAL,\n"
-    "EAFNOSUPPORT and EPIPE, explained.\n"
-    "  -p, --part PART  play one part only: echo, halfclose, oob, abort, poll or errors\n"
-    "  -h, --help       show this help\n"
-    "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
-    "Examples:\n"
-    "  tcp_demo\n"
-    "  IPC_STEP=1 tcp_demo -p halfclose\n";
+static const struct cli_option OPTIONS[] = {
+    {'p', "part", "PART", "play one part only: echo, halfclose, oob, abort, poll or errors"},
+    {0},
+};
+
+static const struct cli_spec CLI = {
+    .usage =
+        "usage: tcp_demo [-p PART] [-h]\n"
+        "A traced tour of the TCP socket lifecycle (lab 04): echo, half-close, urgent data,\n"
+        "abort, a poll() server, then the errors ECONNREFUSED, ETIMEDOUT, EADDRINUSE, EINVAL,\n"
+        "EAFNOSUPPORT and EPIPE, explained.\n",
+    .options = OPTIONS,
+    .more = "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
+            "Examples:\n"
+            "  tcp_demo\n"
+            "  IPC_STEP=1 tcp_demo -p halfclose\n",
+};
 
 enum { TIMEOUT_MS = 5000, POLL_CLIENTS = 5 };
 
@@ -364,22 +369,12 @@ static void error_pipe(const char *port)
 int main(int argc, char **argv)
 {
     err_set_progname(argv[0]);
-    static const struct option LONG_OPTIONS[] = {
-        {"part", required_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     int opt;
-    opterr = 0; /* cli_bad_option() says what was wrong */
-    while ((opt = getopt_long(argc, argv, ":hp:", LONG_OPTIONS, NULL)) != -1) {
+    while ((opt = cli_next_option(&CLI, argc, argv)) != -1) {
         switch (opt) {
-        case 'h':
-            cli_help(USAGE);
         case 'p':
             chosen_part = optarg;
             break;
-        default:
-            cli_bad_option(opt, argv);
         }
     }
     if (optind != argc)

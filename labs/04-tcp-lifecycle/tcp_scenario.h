@@ -55,7 +55,7 @@ struct tcp_play_options {
 };
 
 /*
- * For main(), after getopt_long(): when opt is 'm' or 't', stores its value,
+ * For main(), after cli_next_option(): when opt is 'm' or 't', stores its value,
  * arg, into *o and returns true; a bad value ends the program with a usage
  * message and exit status 2 (cli.h). Returns false for any other option.
  */

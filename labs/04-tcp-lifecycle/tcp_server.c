@@ -25,7 +25,6 @@
  * See also: tcp_client, tcp_demo, labs/04-tcp-lifecycle/README.md.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdbool.h>
@@ -46,31 +45,28 @@
 #include "tcp_scenario.h"
 #include "trace.h"
 
-static const char USAGE[] =
-    "usage: tcp_server [-a ADDR] [-p PORT] [-n COUNT] [-m MODE] [-t MS] [-h]\n"
-    "The server side of the TCP lifecycle (lab 04), every step traced.\n"
-    "  -a, --addr ADDR    address to listen on (default 127.0.0.1; ::1 for IPv6,\n"
-    "                     0.0.0.0 or :: for every interface)\n"
-    "  -p, --port PORT    port, 0 to 65535 (default 0: the kernel picks one)\n"
-    "  -n, --count COUNT  clients to serve before exiting (default 1; 0: no end)\n"
-    "  -m, --mode MODE    echo, halfclose, oob, abort or poll (default echo)\n"
-    "  -t, --timeout MS   drop a client that sends or reads nothing for MS ms (default 5000)\n"
-    "  -h, --help         show this help\n"
-    "Prints \"port N\" on stdout once it listens. Each client (but with -n 1) is served by\n"
-    "a child process of its own; poll mode serves them all in one process.\n"
-    "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
-    "Examples:\n"
-    "  tcp_server -p 5000 -m halfclose        (then: tcp_client 127.0.0.1 5000 -m halfclose)\n"
-    "  IPC_TRACE=off tcp_server -n 0 -m poll\n";
+static const struct cli_option OPTIONS[] = {
+    {'a', "addr", "ADDR",
+     "address to listen on (default 127.0.0.1; ::1 for IPv6,\n"
+     "0.0.0.0 or :: for every interface)"},
+    {'p', "port", "PORT", "port, 0 to 65535 (default 0: the kernel picks one)"},
+    {'n', "count", "COUNT", "clients to serve before exiting (default 1; 0: no end)"},
+    {'m', "mode", "MODE", "echo, halfclose, oob, abort or poll (default echo)"},
+    {'t', "timeout", "MS", "drop a client that sends or reads nothing for MS ms (default 5000)"},
+    {0},
+};
 
-static const struct option LONG_OPTIONS[] = {
-    {"addr", required_argument, NULL, 'a'},
-    {"port", required_argument, NULL, 'p'},
-    {"count", required_argument, NULL, 'n'},
-    {"mode", required_argument, NULL, 'm'},
-    {"timeout", required_argument, NULL, 't'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+static const struct cli_spec CLI = {
+    .usage = "usage: tcp_server [-a ADDR] [-p PORT] [-n COUNT] [-m MODE] [-t MS] [-h]\n"
+             "The server side of the TCP lifecycle (lab 04), every step traced.\n",
+    .options = OPTIONS,
+    .more =
+        "Prints \"port N\" on stdout once it listens. Each client (but with -n 1) is served by\n"
+        "a child process of its own; poll mode serves them all in one process.\n"
+        "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
+        "Examples:\n"
+        "  tcp_server -p 5000 -m halfclose        (then: tcp_client 127.0.0.1 5000 -m halfclose)\n"
+        "  IPC_TRACE=off tcp_server -n 0 -m poll\n",
 };
 
 /* The most clients served at once by child processes; more are told "busy". */
@@ -210,11 +206,8 @@ int main(int argc, char **argv)
     long count = 1;
     struct tcp_play_options play = {.mode = TCP_MODE_ECHO, .timeout_ms = 5000};
     int opt;
-    opterr = 0; /* cli_bad_option() says what was wrong */
-    while ((opt = getopt_long(argc, argv, ":ha:p:n:m:t:", LONG_OPTIONS, NULL)) != -1) {
+    while ((opt = cli_next_option(&CLI, argc, argv)) != -1) {
         switch (opt) {
-        case 'h':
-            cli_help(USAGE);
         case 'a':
             addr = optarg;
             break;
@@ -225,9 +218,8 @@ int main(int argc, char **argv)
         case 'n':
             count = cli_parse_long(optarg, 0, 1000000, "count");
             break;
-        default:
-            if (!tcp_play_option(opt, optarg, &play))
-                cli_bad_option(opt, argv);
+        default: /* -m and -t, which tcp_client takes too */
+            tcp_play_option(opt, optarg, &play);
         }
     }
     if (optind != argc)

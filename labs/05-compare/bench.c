@@ -14,7 +14,6 @@
  * DIR/results.csv (default build/bench); `make bench` then draws the plots.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -33,28 +32,36 @@
 #include "clock.h"
 #include "term.h"
 
-static const char USAGE[] =
-    "usage: bench [-m MECHS] [-s SIZES] [-n COUNT] [-t TRIALS] [-c A,B] [--same-core]\n"
-    "             [--quick | --full] [-o DIR] [-h]\n"
-    "Measures IPC mechanisms on the same work, in two processes (lab 05).\n"
-    "  -m MECHS     comma-separated: shm-lock,shm-lockfree,pipe,unix,tcp (default all)\n"
-    "  -s SIZES     message sizes, comma-separated, K and M work (default 64,1K,4K,64K,1M)\n"
-    "  -n COUNT     messages (and round trips) per run (default: what fits in about\n"
-    "               40 ms, 150 ms with --full, at the rate of a warm-up run)\n"
-    "  -t TRIALS    measured trials per figure, after one warm-up (default 3; --full 7)\n"
-    "  -c A,B       the sender's and the receiver's cores (default 0,1)\n"
-    "  --same-core  run both processes on core 0 (the same as -c 0,0)\n"
-    "  --quick      the short run `make bench` uses (the default)\n"
-    "  --full       longer runs and more trials (make bench FULL=1)\n"
-    "  -o DIR       where results.csv goes (default build/bench)\n"
-    "  -h           show this help\n"
-    "Before and after each row it samples the cache line round trip and the load\n"
-    "(noise.h): a disturbed row is measured again, and marked ! if it stays so.\n"
-    "Output: a table on stdout, a line per mechanism on stderr, DIR/results.csv\n"
-    "with the header mechanism,msg_size,metric,median,p99,min,max,unit,note\n"
-    "Examples:\n"
-    "  bench -m pipe,unix -s 64,4K\n"
-    "  bench --full -o build/bench     (what make bench FULL=1 runs)\n";
+enum { OPT_SAME_CORE = CLI_LONG_ONLY, OPT_QUICK, OPT_FULL };
+
+static const struct cli_option OPTIONS[] = {
+    {'m', NULL, "MECHS", "comma-separated: shm-lock,shm-lockfree,pipe,unix,tcp (default all)"},
+    {'s', NULL, "SIZES", "message sizes, comma-separated, K and M work (default 64,1K,4K,64K,1M)"},
+    {'n', NULL, "COUNT",
+     "messages (and round trips) per run (default: what fits in about\n"
+     "40 ms, 150 ms with --full, at the rate of a warm-up run)"},
+    {'t', NULL, "TRIALS", "measured trials per figure, after one warm-up (default 3; --full 7)"},
+    {'c', NULL, "A,B", "the sender's and the receiver's cores (default 0,1)"},
+    {OPT_SAME_CORE, "same-core", NULL, "run both processes on core 0 (the same as -c 0,0)"},
+    {OPT_QUICK, "quick", NULL, "the short run `make bench` uses (the default)"},
+    {OPT_FULL, "full", NULL, "longer runs and more trials (make bench FULL=1)"},
+    {'o', NULL, "DIR", "where results.csv goes (default build/bench)"},
+    {0},
+};
+
+static const struct cli_spec CLI = {
+    .usage = "usage: bench [-m MECHS] [-s SIZES] [-n COUNT] [-t TRIALS] [-c A,B] [--same-core]\n"
+             "             [--quick | --full] [-o DIR] [-h]\n"
+             "Measures IPC mechanisms on the same work, in two processes (lab 05).\n",
+    .options = OPTIONS,
+    .more = "Before and after each row it samples the cache line round trip and the load\n"
+            "(noise.h): a disturbed row is measured again, and marked ! if it stays so.\n"
+            "Output: a table on stdout, a line per mechanism on stderr, DIR/results.csv\n"
+            "with the header mechanism,msg_size,metric,median,p99,min,max,unit,note\n"
+            "Examples:\n"
+            "  bench -m pipe,unix -s 64,4K\n"
+            "  bench --full -o build/bench     (what make bench FULL=1 runs)\n",
+};
 
 struct options {
     const struct channel_ops *mechs[8];
@@ -107,24 +114,14 @@ static void parse_cores(struct options *o, char *pair)
 
 static void parse_options(struct options *o, int argc, char **argv)
 {
-    static const struct option longs[] = {
-        {"same-core", no_argument, NULL, 'S'},
-        {"quick", no_argument, NULL, 'Q'},
-        {"full", no_argument, NULL, 'F'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     char default_sizes[] = "64,1K,4K,64K,1M";
     *o = (struct options){.trials = 0, .cpu_a = -1, .cpu_b = -1, .out_dir = "build/bench"};
     for (size_t i = 0; CHANNEL_ALL[i]; i++)
         o->mechs[o->mech_count++] = CHANNEL_ALL[i];
     parse_sizes(o, default_sizes);
-    opterr = 0;
     int opt;
-    while ((opt = getopt_long(argc, argv, ":hm:s:n:t:o:c:", longs, NULL)) != -1) {
+    while ((opt = cli_next_option(&CLI, argc, argv)) != -1) {
         switch (opt) {
-        case 'h':
-            cli_help(USAGE);
         case 'm':
             parse_mechanisms(o, optarg);
             break;
@@ -143,17 +140,15 @@ static void parse_options(struct options *o, int argc, char **argv)
         case 'c':
             parse_cores(o, optarg);
             break;
-        case 'S':
+        case OPT_SAME_CORE:
             o->same_core = true;
             break;
-        case 'Q':
+        case OPT_QUICK:
             o->full = false;
             break;
-        case 'F':
+        case OPT_FULL:
             o->full = true;
             break;
-        default:
-            cli_bad_option(opt, argv);
         }
     }
     if (optind != argc)

@@ -29,7 +29,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -45,19 +44,25 @@
 #include "cli.h"
 #include "err.h"
 
-static const char USAGE[] =
-    "usage: live [-p PORT] [-d PAGE_DIR] [-k KEYS_FIFO] TRACE_LIVE_FILE\n"
-    "Serves a live view of a traced run on http://127.0.0.1:PORT/ (loopback only):\n"
-    "the page draws every line the programs append to TRACE_LIVE_FILE\n"
-    "(IPC_TRACE_LIVE=TRACE_LIVE_FILE) as it is written. Stops on Ctrl-C.\n"
-    "  -p, --port PORT     the port (default 0: one the kernel picks; printed)\n"
-    "  -d, --page DIR      the page's files (default tools/live/page)\n"
-    "  -k, --keys FIFO     step mode: a key pressed in the page is a byte written\n"
-    "                      here (IPC_STEP_KEYS=FIFO for the programs)\n"
-    "  -h, --help          show this help\n"
-    "Examples:\n"
-    "  make live\n"
-    "  live -p 8080 /tmp/run.jsonl & IPC_TRACE_LIVE=/tmp/run.jsonl tcp_demo\n";
+static const struct cli_option OPTIONS[] = {
+    {'p', "port", "PORT", "the port (default 0: one the kernel picks; printed)"},
+    {'d', "page", "DIR", "the page's files (default tools/live/page)"},
+    {'k', "keys", "FIFO",
+     "step mode: a key pressed in the page is a byte written\n"
+     "here (IPC_STEP_KEYS=FIFO for the programs)"},
+    {0},
+};
+
+static const struct cli_spec CLI = {
+    .usage = "usage: live [-p PORT] [-d PAGE_DIR] [-k KEYS_FIFO] TRACE_LIVE_FILE\n"
+             "Serves a live view of a traced run on http://127.0.0.1:PORT/ (loopback only):\n"
+             "the page draws every line the programs append to TRACE_LIVE_FILE\n"
+             "(IPC_TRACE_LIVE=TRACE_LIVE_FILE) as it is written. Stops on Ctrl-C.\n",
+    .options = OPTIONS,
+    .more = "Examples:\n"
+            "  make live\n"
+            "  live -p 8080 /tmp/run.jsonl & IPC_TRACE_LIVE=/tmp/run.jsonl tcp_demo\n",
+};
 
 /* What the server was told: read by the request threads, never changed. */
 static struct {
@@ -272,19 +277,9 @@ int main(int argc, char **argv)
 {
     err_set_progname(argv[0]);
     long port = 0;
-    static const struct option LONG_OPTIONS[] = {
-        {"port", required_argument, NULL, 'p'},
-        {"page", required_argument, NULL, 'd'},
-        {"keys", required_argument, NULL, 'k'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     int opt;
-    opterr = 0; /* cli_bad_option() says what was wrong */
-    while ((opt = getopt_long(argc, argv, ":hp:d:k:", LONG_OPTIONS, NULL)) != -1) {
+    while ((opt = cli_next_option(&CLI, argc, argv)) != -1) {
         switch (opt) {
-        case 'h':
-            cli_help(USAGE);
         case 'p':
             port = cli_parse_long(optarg, 0, 65535, "port");
             break;
@@ -294,8 +289,6 @@ int main(int argc, char **argv)
         case 'k':
             config.keys = optarg;
             break;
-        default:
-            cli_bad_option(opt, argv);
         }
     }
     if (argc - optind != 1)

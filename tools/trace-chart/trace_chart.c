@@ -16,7 +16,6 @@
  * (slides/slides.mk, tools/trace-chart/run_demo.sh).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,23 +27,31 @@
 #include "err.h"
 #include "trace_read.h"
 
-static const char USAGE[] =
-    "usage: trace_chart [-c [-H PX]] [-k] [-o OUT.svg] [-t TITLE] CLIENT_TRACE SERVER_TRACE\n"
-    "Draws a TCP sequence chart (SVG) from the JSON Lines traces that\n"
-    "IPC_TRACE_FILE=path makes a client and a server write.\n"
-    "  -c, --compact     for slides: every call on the connection (sends, receives,\n"
-    "                    SO_LINGER, lifecycle steps), no lookups, no times, no title,\n"
-    "                    no legend; text at least 18 px on a 1280x720 slide that shows\n"
-    "                    the chart -H px tall\n"
-    "  -H, --height PX   how tall the slide shows the compact chart (default 610)\n"
-    "  -k, --check       draw nothing; exit 1 if an arrow would point back in time\n"
-    "                    or a lifeline would leave the order its calls returned in\n"
-    "  -o, --output OUT  write the chart there (default: standard output)\n"
-    "  -t, --title TEXT  the chart's heading ('' for none)\n"
-    "  -h, --help        show this help\n"
-    "Examples:\n"
-    "  make trace-chart MODE=halfclose\n"
-    "  trace_chart -c -o chart.svg client.jsonl server.jsonl\n";
+static const struct cli_option OPTIONS[] = {
+    {'c', "compact", NULL,
+     "for slides: every call on the connection (sends, receives,\n"
+     "SO_LINGER, lifecycle steps), no lookups, no times, no title,\n"
+     "no legend; text at least 18 px on a 1280x720 slide that shows\n"
+     "the chart -H px tall"},
+    {'H', "height", "PX", "how tall the slide shows the compact chart (default 610)"},
+    {'k', "check", NULL,
+     "draw nothing; exit 1 if an arrow would point back in time\n"
+     "or a lifeline would leave the order its calls returned in"},
+    {'o', "output", "OUT", "write the chart there (default: standard output)"},
+    {'t', "title", "TEXT", "the chart's heading ('' for none)"},
+    {0},
+};
+
+static const struct cli_spec CLI = {
+    .usage = "usage: trace_chart [-c [-H PX]] [-k] [-o OUT.svg] [-t TITLE] CLIENT_TRACE "
+             "SERVER_TRACE\n"
+             "Draws a TCP sequence chart (SVG) from the JSON Lines traces that\n"
+             "IPC_TRACE_FILE=path makes a client and a server write.\n",
+    .options = OPTIONS,
+    .more = "Examples:\n"
+            "  make trace-chart MODE=halfclose\n"
+            "  trace_chart -c -o chart.svg client.jsonl server.jsonl\n",
+};
 
 /* Loads one trace or dies saying which line is wrong. */
 static struct trace_event *load_or_die(const char *path, size_t *count)
@@ -139,18 +146,8 @@ int main(int argc, char **argv)
     const char *title = "TCP sequence chart, drawn from a real trace";
     bool compact = false, check = false;
     long shown_height = 610; /* the decks show a chart h:610 */
-    static const struct option LONG_OPTIONS[] = {
-        {"compact", no_argument, NULL, 'c'},
-        {"check", no_argument, NULL, 'k'},
-        {"output", required_argument, NULL, 'o'},
-        {"title", required_argument, NULL, 't'},
-        {"height", required_argument, NULL, 'H'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     int opt;
-    opterr = 0; /* cli_bad_option() says what was wrong */
-    while ((opt = getopt_long(argc, argv, ":ckhH:o:t:", LONG_OPTIONS, NULL)) != -1) {
+    while ((opt = cli_next_option(&CLI, argc, argv)) != -1) {
         switch (opt) {
         case 'c':
             compact = true;
@@ -161,16 +158,12 @@ int main(int argc, char **argv)
         case 'H':
             shown_height = cli_parse_long(optarg, 200, 720, "height");
             break;
-        case 'h':
-            cli_help(USAGE);
         case 'o':
             out_path = optarg;
             break;
         case 't':
             title = optarg;
             break;
-        default:
-            cli_bad_option(opt, argv);
         }
     }
     if (argc - optind != 2)

@@ -51,7 +51,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
@@ -80,22 +79,29 @@
 #define SOL_PACKET 263
 #endif
 
-static const char USAGE[] =
-    "usage: wire_link -a IF -b IF [-d DELAY] [-l LOSS] [-s SEED] [-o FILE] [-t SECONDS]\n"
-    "Forwards every frame between interfaces IF and IF (needs root), DELAY later,\n"
-    "losing LOSS percent of the TCP segments, and records each TCP segment as it\n"
-    "comes in and goes out, with the kernel's timestamp on CLOCK_MONOTONIC.\n"
-    "  -a, -b IF            the two interfaces (the far ends of the hosts' cables)\n"
-    "  -d, --delay US       microseconds each frame spends on the wire (default 0)\n"
-    "  -l, --loss PERCENT   TCP segments lost, 0 to 100 (default 0)\n"
-    "  -s, --seed N         seed of the loss choice (default 1): the same seed loses\n"
-    "                       the same segments\n"
-    "  -o, --output FILE    write the capture there (default: standard output)\n"
-    "  -t, --time SECONDS   stop after this long at the latest (default 60)\n"
-    "  -h, --help           show this help\n"
-    "Prints \"ready\" once forwarding; stops on SIGINT or SIGTERM.\n"
-    "Example:\n"
-    "  ip netns exec NS wire_link -a rc -b rs -d 50000 -l 5 -o run.wire\n";
+static const struct cli_option OPTIONS[] = {
+    {'a', NULL, "IF", "one interface (the far end of one host's cable)"},
+    {'b', NULL, "IF", "the other interface (the far end of the other host's cable)"},
+    {'d', "delay", "US", "microseconds each frame spends on the wire (default 0)"},
+    {'l', "loss", "PERCENT", "TCP segments lost, 0 to 100 (default 0)"},
+    {'s', "seed", "N",
+     "seed of the loss choice (default 1): the same seed loses\n"
+     "the same segments"},
+    {'o', "output", "FILE", "write the capture there (default: standard output)"},
+    {'t', "time", "SECONDS", "stop after this long at the latest (default 60)"},
+    {0},
+};
+
+static const struct cli_spec CLI = {
+    .usage = "usage: wire_link -a IF -b IF [-d DELAY] [-l LOSS] [-s SEED] [-o FILE] [-t SECONDS]\n"
+             "Forwards every frame between interfaces IF and IF (needs root), DELAY later,\n"
+             "losing LOSS percent of the TCP segments, and records each TCP segment as it\n"
+             "comes in and goes out, with the kernel's timestamp on CLOCK_MONOTONIC.\n",
+    .options = OPTIONS,
+    .more = "Prints \"ready\" once forwarding; stops on SIGINT or SIGTERM.\n"
+            "Example:\n"
+            "  ip netns exec NS wire_link -a rc -b rs -d 50000 -l 5 -o run.wire\n",
+};
 
 enum { FRAME_MAX = 65536, QUEUE_MAX = 256 };
 
@@ -362,17 +368,7 @@ int main(int argc, char **argv)
     const char *path = NULL;
     long seconds = 60, delay_us = 0, loss = 0, seed = 1;
     int opt;
-    opterr = 0; /* cli_bad_option() says what was wrong */
-    static const struct option LONG_OPTIONS[] = {
-        {"delay", required_argument, NULL, 'd'},
-        {"loss", required_argument, NULL, 'l'},
-        {"seed", required_argument, NULL, 's'},
-        {"output", required_argument, NULL, 'o'},
-        {"time", required_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    while ((opt = getopt_long(argc, argv, ":a:b:d:hl:o:s:t:", LONG_OPTIONS, NULL)) != -1) {
+    while ((opt = cli_next_option(&CLI, argc, argv)) != -1) {
         switch (opt) {
         case 'a':
             sides[0].name = optarg;
@@ -383,8 +379,6 @@ int main(int argc, char **argv)
         case 'd':
             delay_us = cli_parse_long(optarg, 0, 10000000, "delay in microseconds");
             break;
-        case 'h':
-            cli_help(USAGE);
         case 'l':
             loss = cli_parse_long(optarg, 0, 100, "loss percent");
             break;
@@ -397,8 +391,6 @@ int main(int argc, char **argv)
         case 't':
             seconds = cli_parse_long(optarg, 1, 3600, "seconds");
             break;
-        default:
-            cli_bad_option(opt, argv);
         }
     }
     if (optind != argc)

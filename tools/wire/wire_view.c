@@ -24,7 +24,6 @@
  * `make wire MODE=halfclose` records a run and shows it (tools/wire/run_wire.sh).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,23 +38,29 @@
 #include "wire_chart.h"
 #include "wire_check.h"
 
-static const char USAGE[] =
-    "usage: wire_view [-a] [-k MODE] [-s OUT.svg [-c] [-r FROM,TO | -p PART] [-t TITLE]]\n"
-    "                 CLIENT_TRACE SERVER_TRACE [CAPTURE]\n"
-    "Shows the traced calls of a lab 04 client and server and the TCP segments\n"
-    "captured on the wire between them, on one timeline.\n"
-    "  -a, --arrivals     also show when each segment reached the other side\n"
-    "  -k, --check MODE   check the segments TCP must send in MODE (echo, halfclose,\n"
-    "                     oob, abort, poll); exit 1 when one is missing or out of place\n"
-    "  -s, --svg OUT.svg  draw the sequence chart of the segments there instead\n"
-    "  -c, --compact      with -s: only the lifecycle's calls (for a slide)\n"
-    "  -r, --range A,B    with -s: only what happened from A to B ms\n"
-    "  -p, --part PART    with -s: only handshake, halfclose, urgent or abort\n"
-    "  -t, --title TEXT   with -s: the chart's heading\n"
-    "  -h, --help         show this help\n"
-    "Examples:\n"
-    "  sudo make wire MODE=halfclose DELAY=50ms\n"
-    "  wire_view -s hs.svg -c -p handshake client.jsonl server.jsonl capture.wire\n";
+static const struct cli_option OPTIONS[] = {
+    {'a', "arrivals", NULL, "also show when each segment reached the other side"},
+    {'k', "check", "MODE",
+     "check the segments TCP must send in MODE (echo, halfclose,\n"
+     "oob, abort, poll); exit 1 when one is missing or out of place"},
+    {'s', "svg", "OUT.svg", "draw the sequence chart of the segments there instead"},
+    {'c', "compact", NULL, "with -s: only the lifecycle's calls (for a slide)"},
+    {'r', "range", "A,B", "with -s: only what happened from A to B ms"},
+    {'p', "part", "PART", "with -s: only handshake, halfclose, urgent or abort"},
+    {'t', "title", "TEXT", "with -s: the chart's heading"},
+    {0},
+};
+
+static const struct cli_spec CLI = {
+    .usage = "usage: wire_view [-a] [-k MODE] [-s OUT.svg [-c] [-r FROM,TO | -p PART] [-t TITLE]]\n"
+             "                 CLIENT_TRACE SERVER_TRACE [CAPTURE]\n"
+             "Shows the traced calls of a lab 04 client and server and the TCP segments\n"
+             "captured on the wire between them, on one timeline.\n",
+    .options = OPTIONS,
+    .more = "Examples:\n"
+            "  sudo make wire MODE=halfclose DELAY=50ms\n"
+            "  wire_view -s hs.svg -c -p handshake client.jsonl server.jsonl capture.wire\n",
+};
 
 /* Parses "A,B" (milliseconds, B may be empty: to the end) or dies. */
 static void parse_range(const char *text, struct wire_chart_options *opt)
@@ -139,20 +144,8 @@ int main(int argc, char **argv)
     struct wire_chart_options chart = {
         .title = NULL, .compact = false, .from_ms = -1e18, .to_ms = -1};
     int opt;
-    opterr = 0; /* cli_bad_option() says what was wrong */
     const char *part = NULL;
-    static const struct option LONG_OPTIONS[] = {
-        {"arrivals", no_argument, NULL, 'a'},
-        {"check", required_argument, NULL, 'k'},
-        {"svg", required_argument, NULL, 's'},
-        {"compact", no_argument, NULL, 'c'},
-        {"range", required_argument, NULL, 'r'},
-        {"part", required_argument, NULL, 'p'},
-        {"title", required_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    while ((opt = getopt_long(argc, argv, ":ack:hp:r:s:t:", LONG_OPTIONS, NULL)) != -1) {
+    while ((opt = cli_next_option(&CLI, argc, argv)) != -1) {
         switch (opt) {
         case 'p':
             part = optarg;
@@ -175,10 +168,6 @@ int main(int argc, char **argv)
         case 'k':
             mode = optarg;
             break;
-        case 'h':
-            cli_help(USAGE);
-        default:
-            cli_bad_option(opt, argv);
         }
     }
     int left = argc - optind;
