@@ -46,7 +46,7 @@ static const struct cli_option HELP_OPTION = {'h', "help", NULL, "show this help
 static const struct cli_option *option_at(const struct cli_spec *spec, size_t i)
 {
     size_t n = 0;
-    while (spec->options[n].help != NULL)
+    while (n < CLI_MAX_OPTIONS && spec->options[n].help != NULL)
         n++;
     if (i < n)
         return &spec->options[i];
@@ -132,16 +132,15 @@ static _Noreturn void bad_option(int getopt_result, char *const argv[])
 }
 
 /* Fills the tables getopt_long() wants from spec: ":s:n:t:h" (the ':' in
- * front makes a missing value ':', told apart from an unknown option '?'). */
-static void build_tables(const struct cli_spec *spec, char *optstring, size_t size,
-                         struct option *longs, size_t nlongs)
+ * front makes a missing value ':', told apart from an unknown option '?'),
+ * and {"socket", required_argument, NULL, 's'}, ... {0}. Both have room for
+ * every option and -h (see their sizes in cli_next_option). */
+static void build_tables(const struct cli_spec *spec, char *optstring, struct option *longs)
 {
     size_t used = 0, nlong = 0;
     optstring[used++] = ':';
     const struct cli_option *o;
     for (size_t i = 0; (o = option_at(spec, i)) != NULL; i++) {
-        if (i > CLI_MAX_OPTIONS || used + 3 > size || nlong + 2 > nlongs)
-            die("more than %d options: raise CLI_MAX_OPTIONS in cli.h", CLI_MAX_OPTIONS);
         if (o->key >= CLI_LONG_ONLY && o->name == NULL)
             die("option %d has neither a short letter nor a long name", o->key);
         if (o->key > 0 && o->key < CLI_LONG_ONLY) {
@@ -165,7 +164,7 @@ int cli_next_option(const struct cli_spec *spec, int argc, char **argv)
     static struct option longs[CLI_MAX_OPTIONS + 2];
     static const struct cli_spec *built; /* the spec these tables were built from */
     if (built != spec) {
-        build_tables(spec, optstring, sizeof optstring, longs, sizeof longs / sizeof longs[0]);
+        build_tables(spec, optstring, longs);
         built = spec;
     }
     opterr = 0; /* bad_option() says what was wrong, better than getopt would */

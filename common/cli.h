@@ -19,21 +19,16 @@ long cli_parse_size(const char *text, long min, long max, const char *what);
 void cli_check_shm_name(const char *name);
 
 /*
- * A program's options, each written once. cli_next_option() makes the
- * getopt_long() tables out of them, and the help prints their lines:
+ * One option of a program, written once: cli_next_option() makes the
+ * getopt_long() tables out of it, and the help prints its line.
  *
- *     static const struct cli_option OPTIONS[] = {
- *         {'s', "socket", "PATH", "the server's socket (default: $US_SOCKET)"},
- *         {0},
- *     };
- *
- * key:  the short letter ('s'); or CLI_LONG_ONLY + n for an option with a
- *       long name only; or 0 for an operand (HOST, NAME), which the help
- *       lists under arg's name and getopt never sees.
+ * key:  the short letter ('s'; not 'h', which is --help's); or
+ *       CLI_LONG_ONLY + n for an option with a long name only; or 0 for an
+ *       operand (HOST, NAME), which the help lists under arg's name and
+ *       getopt never sees.
  * name: the long name ("socket" for --socket), or NULL for a short one only.
  * arg:  the name of the option's value ("PATH"), or NULL for a flag.
  * help: what it does; a '\n' starts a second line, set in the same column.
- * The table ends with {0}. -h, --help is added at its end: do not list it.
  */
 struct cli_option {
     int key;
@@ -42,20 +37,34 @@ struct cli_option {
     const char *help;
 };
 
-/* Above CHAR_MAX, so a long-only key is never taken for a short letter. */
+/* Above any char, so a long-only key is never taken for a short letter. */
 enum { CLI_LONG_ONLY = 256 };
 
-/* The most options one table may hold (the tables are fixed-size arrays). */
+/* The most options a program may have: the compiler rejects a table with more. */
 enum { CLI_MAX_OPTIONS = 16 };
 
 /*
- * A program's help: usage, then one aligned line per option (the left
- * column as wide as the widest option, two spaces either side), then more.
+ * A program's command line and its help, as each program declares it:
+ *
+ *     static const struct cli_spec CLI = {
+ *         .usage = "usage: us_client [-s PATH] MESSAGE...\n"
+ *                  "Sends each MESSAGE as one frame to us_server (lab 03).\n",
+ *         .options = {
+ *             {'s', "socket", "PATH", "the server's socket (default: $US_SOCKET)"},
+ *         },
+ *         .more = "Examples:\n"
+ *                 "  us_client -s /tmp/upper.sock hello there\n",
+ *     };
+ *
+ * The help prints usage, then a line per option (its left column as wide as
+ * the widest option's, two spaces either side), then "-h, --help", which
+ * every program has and no table lists, then more. The options end at the
+ * first entry without help: the array's unused entries are all zero.
  */
 struct cli_spec {
-    const char *usage;                /* the "usage:" line(s) and what it does */
-    const struct cli_option *options; /* ends with {0} */
-    const char *more;                 /* after the options: environment, examples */
+    const char *usage;
+    struct cli_option options[CLI_MAX_OPTIONS];
+    const char *more; /* after the options: notes, environment, examples */
 };
 
 /*
@@ -68,8 +77,9 @@ struct cli_spec {
  * the options end (optind then indexes the first operand). Handles the rest
  * itself: -h or --help prints the help to stdout and exits 0; an unknown
  * option or a missing value prints what was wrong, naming the option as
- * typed ("-x", "--bogus"), and exits 2. A table over CLI_MAX_OPTIONS, or a
- * long-only key without a name, is the program's bug: it dies saying so.
+ * typed ("-x", "--bogus"), and exits 2. A long-only key without a name is
+ * the program's bug: it dies saying so. optarg and optind are getopt's
+ * (<unistd.h>); like getopt, it keeps its state between calls.
  */
 int cli_next_option(const struct cli_spec *spec, int argc, char **argv);
 

@@ -31,16 +31,11 @@
 #include "shm_message.h"
 #include "trace.h"
 
-static const struct cli_option OPTIONS[] = {
-    {'w', "wait", "SECONDS", "wait this long for NAME to appear (default 30)"},
-    {0},
-};
-
 static const struct cli_spec CLI = {
     .usage = "usage: shm_consumer NAME [-w SECONDS]\n"
              "Receives and checks the messages shm_producer sends through the shared-memory "
              "ring NAME (lab 01).\n",
-    .options = OPTIONS,
+    .options = {{'w', "wait", "SECONDS", "wait this long for NAME to appear (default 30)"}},
     .more = "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
             "Example:\n"
             "  shm_consumer /demo     (with: shm_producer /demo -n 1000)\n",

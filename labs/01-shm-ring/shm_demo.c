@@ -28,18 +28,16 @@
 #include "shm_options.h"
 #include "trace.h"
 
-static const struct cli_option OPTIONS[] = {
-    {'n', "count", "N", "messages per part (default 2000)"},
-    {'s', "size", "SIZE", "bytes per message, 16 or more (default 256; K and M work)"},
-    {'c', "capacity", "C", "bytes in the ring, a power of two (default 16K)"},
-    {'m', "mode", "MODE", "lock, lockfree or both (default both)"},
-    {0},
-};
-
 static const struct cli_spec CLI = {
     .usage = "usage: shm_demo [-n COUNT] [-s SIZE] [-c CAPACITY] [--mode lock|lockfree|both]\n"
              "A traced walkthrough of a shared-memory ring between two processes (lab 01).\n",
-    .options = OPTIONS,
+    .options =
+        {
+            SHM_STREAM_OPTIONS("messages per part (default 2000)",
+                               "bytes per message, 16 or more (default 256; K and M work)",
+                               "bytes in the ring, a power of two (default 16K)",
+                               "lock, lockfree or both (default both)"),
+        },
     .more = "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR,\n"
             "IPC_TRACE_REPEAT=N (show a repeated call N times, then count it).\n"
             "Examples:\n"

@@ -35,19 +35,17 @@
 #include "shm_options.h"
 #include "trace.h"
 
-static const struct cli_option OPTIONS[] = {
-    {0, NULL, "NAME", "'/' and a name without another '/', e.g. /demo"},
-    {'n', "count", "N", "messages to send (default 100000)"},
-    {'s', "size", "SIZE", "bytes per message, 16 or more (default 64; K and M work)"},
-    {'c', "capacity", "C", "bytes in the ring, a power of two (default 64K)"},
-    {'m', "mode", "MODE", "lock (Part A) or lockfree (Part B, the default)"},
-    {0},
-};
-
 static const struct cli_spec CLI = {
     .usage = "usage: shm_producer NAME [-n COUNT] [-s SIZE] [-c CAPACITY] [--mode lock|lockfree]\n"
              "Creates the shared-memory ring NAME and sends COUNT messages through it (lab 01).\n",
-    .options = OPTIONS,
+    .options =
+        {
+            {0, NULL, "NAME", "'/' and a name without another '/', e.g. /demo"},
+            SHM_STREAM_OPTIONS("messages to send (default 100000)",
+                               "bytes per message, 16 or more (default 64; K and M work)",
+                               "bytes in the ring, a power of two (default 64K)",
+                               "lock (Part A) or lockfree (Part B, the default)"),
+        },
     .more = "Then, in another terminal: shm_consumer NAME\n"
             "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
             "Examples:\n"

@@ -29,15 +29,10 @@
 #include "term.h"
 #include "trace.h"
 
-static const struct cli_option OPTIONS[] = {
-    {'n', "count", "COUNT", "how many writers to serve (default 1)"},
-    {0},
-};
-
 static const struct cli_spec CLI = {
     .usage = "usage: fifo_reader [-n COUNT] PATH\n"
              "Receives messages through the named pipe PATH (lab 02).\n",
-    .options = OPTIONS,
+    .options = {{'n', "count", "COUNT", "how many writers to serve (default 1)"}},
     .more = "Start it first, then run: fifo_writer PATH MESSAGE...\n"
             "Examples:\n"
             "  fifo_reader -n 2 /tmp/demo.fifo\n"

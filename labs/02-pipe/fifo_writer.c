@@ -18,15 +18,10 @@
 #include "pipe_lab.h"
 #include "trace.h"
 
-static const struct cli_option OPTIONS[] = {
-    {0},
-};
-
 static const struct cli_spec CLI = {
     .usage = "usage: fifo_writer PATH MESSAGE...\n"
              "Sends MESSAGE through the named pipe PATH (lab 02).\n"
              "Start fifo_reader PATH first, in another terminal.\n",
-    .options = OPTIONS,
     .more = "Example:\n"
             "  fifo_writer /tmp/demo.fifo hello there\n",
 };

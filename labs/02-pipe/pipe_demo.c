@@ -23,15 +23,10 @@
 #include "pipe_lab.h"
 #include "trace.h"
 
-static const struct cli_option OPTIONS[] = {
-    {'s', "size", "SIZE", "bytes in the large exchange (default 256K; K and M work)"},
-    {0},
-};
-
 static const struct cli_spec CLI = {
     .usage = "usage: pipe_demo [-s SIZE] [-h]\n"
              "A traced walkthrough of message passing over pipes (lab 02).\n",
-    .options = OPTIONS,
+    .options = {{'s', "size", "SIZE", "bytes in the large exchange (default 256K; K and M work)"}},
     .more = "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
             "Examples:\n"
             "  pipe_demo\n"

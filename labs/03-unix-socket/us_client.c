@@ -25,15 +25,14 @@
 #include "us_frame.h"
 #include "us_socket.h"
 
-static const struct cli_option OPTIONS[] = {
-    {'s', "socket", "PATH", "the server's socket (default: $US_SOCKET); us_server prints it"},
-    {0},
-};
-
 static const struct cli_spec CLI = {
     .usage = "usage: us_client [-s PATH] MESSAGE...\n"
              "Sends each MESSAGE as one frame to us_server and prints each answer (lab 03).\n",
-    .options = OPTIONS,
+    .options =
+        {
+            {'s', "socket", "PATH",
+             "the server's socket (default: $US_SOCKET); us_server prints it"},
+        },
     .more = "Examples:\n"
             "  us_client -s /tmp/upper.sock hello there     (after: us_server -s /tmp/upper.sock)\n"
             "  US_SOCKET=/tmp/upper.sock us_client one two three\n",

@@ -32,18 +32,17 @@
 #include "us_serve.h"
 #include "us_socket.h"
 
-static const struct cli_option OPTIONS[] = {
-    {'p', "part", "PART", "play one part only: server, boundaries, socketpair or fdpass"},
-    {'f', "file", "FILE", "the file whose descriptor part 6 passes (default: one it writes)"},
-    {0},
-};
-
 static const struct cli_spec CLI = {
     .usage = "usage: us_demo [-p PART] [-f FILE] [-h]\n"
              "A traced walkthrough of UNIX domain sockets (lab 03): a stream server and\n"
              "its clients, framing, datagrams vs streams, socketpair, peer credentials\n"
              "and passing an open file descriptor.\n",
-    .options = OPTIONS,
+    .options =
+        {
+            {'p', "part", "PART", "play one part only: server, boundaries, socketpair or fdpass"},
+            {'f', "file", "FILE",
+             "the file whose descriptor part 6 passes (default: one it writes)"},
+        },
     .more = "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
             "Examples:\n"
             "  us_demo\n"

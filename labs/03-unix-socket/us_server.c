@@ -33,20 +33,19 @@
 
 enum { OPT_SAME_UID = CLI_LONG_ONLY };
 
-static const struct cli_option OPTIONS[] = {
-    {'s', "socket", "PATH", "listen on PATH (default: a new private directory)"},
-    {'n', "count", "COUNT", "serve COUNT clients, then exit (default: until SIGINT/SIGTERM)"},
-    {'t', "timeout", "MS",
-     "drop a client that takes longer than MS ms for one message and\n"
-     "its answer (default 10000; 0: no limit)"},
-    {OPT_SAME_UID, "same-uid", NULL, "serve only clients running under this server's uid"},
-    {0},
-};
-
 static const struct cli_spec CLI = {
     .usage = "usage: us_server [-s PATH] [-n COUNT] [-t MS] [--same-uid] [-h]\n"
              "Answers framed messages in upper case on a UNIX domain socket (lab 03).\n",
-    .options = OPTIONS,
+    .options =
+        {
+            {'s', "socket", "PATH", "listen on PATH (default: a new private directory)"},
+            {'n', "count", "COUNT",
+             "serve COUNT clients, then exit (default: until SIGINT/SIGTERM)"},
+            {'t', "timeout", "MS",
+             "drop a client that takes longer than MS ms for one message and\n"
+             "its answer (default 10000; 0: no limit)"},
+            {OPT_SAME_UID, "same-uid", NULL, "serve only clients running under this server's uid"},
+        },
     .more = "Prints the socket's path as the first line on stdout; logs clients to stderr.\n"
             "The socket file is made mode 0600 (only this user may connect), whatever the umask.\n"
             "Examples:\n"

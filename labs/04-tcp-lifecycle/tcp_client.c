@@ -27,21 +27,19 @@
 #include "tcp_scenario.h"
 #include "trace.h"
 
-static const struct cli_option OPTIONS[] = {
-    {0, NULL, "HOST", "a name, an IPv4 or an IPv6 address (127.0.0.1, ::1)"},
-    {0, NULL, "PORT", "the server's port, 1 to 65535 (tcp_server prints it)"},
-    {0, NULL, "MESSAGE", "the text to send (default \"hello, TCP\")"},
-    {'m', "mode", "MODE",
-     "echo, halfclose, oob, abort or poll (default echo);\n"
-     "use the server's mode"},
-    {'t', "timeout", "MS", "connect and close timeout in milliseconds (default 5000)"},
-    {0},
-};
-
 static const struct cli_spec CLI = {
     .usage = "usage: tcp_client [-m MODE] [-t MS] HOST PORT [MESSAGE]\n"
              "The client side of the TCP lifecycle (lab 04), every step traced.\n",
-    .options = OPTIONS,
+    .options =
+        {
+            {0, NULL, "HOST", "a name, an IPv4 or an IPv6 address (127.0.0.1, ::1)"},
+            {0, NULL, "PORT", "the server's port, 1 to 65535 (tcp_server prints it)"},
+            {0, NULL, "MESSAGE", "the text to send (default \"hello, TCP\")"},
+            {'m', "mode", "MODE",
+             "echo, halfclose, oob, abort or poll (default echo);\n"
+             "use the server's mode"},
+            {'t', "timeout", "MS", "connect and close timeout in milliseconds (default 5000)"},
+        },
     .more =
         "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
         "Examples:\n"

@@ -37,18 +37,17 @@
 #include "tcp_state.h"
 #include "trace.h"
 
-static const struct cli_option OPTIONS[] = {
-    {'p', "part", "PART", "play one part only: echo, halfclose, oob, abort, poll or errors"},
-    {0},
-};
-
 static const struct cli_spec CLI = {
     .usage =
         "usage: tcp_demo [-p PART] [-h]\n"
         "A traced tour of the TCP socket lifecycle (lab 04): echo, half-close, urgent data,\n"
         "abort, a poll() server, then the errors ECONNREFUSED, ETIMEDOUT, EADDRINUSE, EINVAL,\n"
         "EAFNOSUPPORT and EPIPE, explained.\n",
-    .options = OPTIONS,
+    .options =
+        {
+            {'p', "part", "PART",
+             "play one part only: echo, halfclose, oob, abort, poll or errors"},
+        },
     .more = "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
             "Examples:\n"
             "  tcp_demo\n"

@@ -45,21 +45,20 @@
 #include "tcp_scenario.h"
 #include "trace.h"
 
-static const struct cli_option OPTIONS[] = {
-    {'a', "addr", "ADDR",
-     "address to listen on (default 127.0.0.1; ::1 for IPv6,\n"
-     "0.0.0.0 or :: for every interface)"},
-    {'p', "port", "PORT", "port, 0 to 65535 (default 0: the kernel picks one)"},
-    {'n', "count", "COUNT", "clients to serve before exiting (default 1; 0: no end)"},
-    {'m', "mode", "MODE", "echo, halfclose, oob, abort or poll (default echo)"},
-    {'t', "timeout", "MS", "drop a client that sends or reads nothing for MS ms (default 5000)"},
-    {0},
-};
-
 static const struct cli_spec CLI = {
     .usage = "usage: tcp_server [-a ADDR] [-p PORT] [-n COUNT] [-m MODE] [-t MS] [-h]\n"
              "The server side of the TCP lifecycle (lab 04), every step traced.\n",
-    .options = OPTIONS,
+    .options =
+        {
+            {'a', "addr", "ADDR",
+             "address to listen on (default 127.0.0.1; ::1 for IPv6,\n"
+             "0.0.0.0 or :: for every interface)"},
+            {'p', "port", "PORT", "port, 0 to 65535 (default 0: the kernel picks one)"},
+            {'n', "count", "COUNT", "clients to serve before exiting (default 1; 0: no end)"},
+            {'m', "mode", "MODE", "echo, halfclose, oob, abort or poll (default echo)"},
+            {'t', "timeout", "MS",
+             "drop a client that sends or reads nothing for MS ms (default 5000)"},
+        },
     .more =
         "Prints \"port N\" on stdout once it listens. Each client (but with -n 1) is served by\n"
         "a child process of its own; poll mode serves them all in one process.\n"

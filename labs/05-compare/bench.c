@@ -34,26 +34,27 @@
 
 enum { OPT_SAME_CORE = CLI_LONG_ONLY, OPT_QUICK, OPT_FULL };
 
-static const struct cli_option OPTIONS[] = {
-    {'m', NULL, "MECHS", "comma-separated: shm-lock,shm-lockfree,pipe,unix,tcp (default all)"},
-    {'s', NULL, "SIZES", "message sizes, comma-separated, K and M work (default 64,1K,4K,64K,1M)"},
-    {'n', NULL, "COUNT",
-     "messages (and round trips) per run (default: what fits in about\n"
-     "40 ms, 150 ms with --full, at the rate of a warm-up run)"},
-    {'t', NULL, "TRIALS", "measured trials per figure, after one warm-up (default 3; --full 7)"},
-    {'c', NULL, "A,B", "the sender's and the receiver's cores (default 0,1)"},
-    {OPT_SAME_CORE, "same-core", NULL, "run both processes on core 0 (the same as -c 0,0)"},
-    {OPT_QUICK, "quick", NULL, "the short run `make bench` uses (the default)"},
-    {OPT_FULL, "full", NULL, "longer runs and more trials (make bench FULL=1)"},
-    {'o', NULL, "DIR", "where results.csv goes (default build/bench)"},
-    {0},
-};
-
 static const struct cli_spec CLI = {
     .usage = "usage: bench [-m MECHS] [-s SIZES] [-n COUNT] [-t TRIALS] [-c A,B] [--same-core]\n"
              "             [--quick | --full] [-o DIR] [-h]\n"
              "Measures IPC mechanisms on the same work, in two processes (lab 05).\n",
-    .options = OPTIONS,
+    .options =
+        {
+            {'m', NULL, "MECHS",
+             "comma-separated: shm-lock,shm-lockfree,pipe,unix,tcp (default all)"},
+            {'s', NULL, "SIZES",
+             "message sizes, comma-separated, K and M work (default 64,1K,4K,64K,1M)"},
+            {'n', NULL, "COUNT",
+             "messages (and round trips) per run (default: what fits in about\n"
+             "40 ms, 150 ms with --full, at the rate of a warm-up run)"},
+            {'t', NULL, "TRIALS",
+             "measured trials per figure, after one warm-up (default 3; --full 7)"},
+            {'c', NULL, "A,B", "the sender's and the receiver's cores (default 0,1)"},
+            {OPT_SAME_CORE, "same-core", NULL, "run both processes on core 0 (the same as -c 0,0)"},
+            {OPT_QUICK, "quick", NULL, "the short run `make bench` uses (the default)"},
+            {OPT_FULL, "full", NULL, "longer runs and more trials (make bench FULL=1)"},
+            {'o', NULL, "DIR", "where results.csv goes (default build/bench)"},
+        },
     .more = "Before and after each row it samples the cache line round trip and the load\n"
             "(noise.h): a disturbed row is measured again, and marked ! if it stays so.\n"
             "Output: a table on stdout, a line per mechanism on stderr, DIR/results.csv\n"

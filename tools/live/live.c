@@ -44,21 +44,19 @@
 #include "cli.h"
 #include "err.h"
 
-static const struct cli_option OPTIONS[] = {
-    {'p', "port", "PORT", "the port (default 0: one the kernel picks; printed)"},
-    {'d', "page", "DIR", "the page's files (default tools/live/page)"},
-    {'k', "keys", "FIFO",
-     "step mode: a key pressed in the page is a byte written\n"
-     "here (IPC_STEP_KEYS=FIFO for the programs)"},
-    {0},
-};
-
 static const struct cli_spec CLI = {
     .usage = "usage: live [-p PORT] [-d PAGE_DIR] [-k KEYS_FIFO] TRACE_LIVE_FILE\n"
              "Serves a live view of a traced run on http://127.0.0.1:PORT/ (loopback only):\n"
              "the page draws every line the programs append to TRACE_LIVE_FILE\n"
              "(IPC_TRACE_LIVE=TRACE_LIVE_FILE) as it is written. Stops on Ctrl-C.\n",
-    .options = OPTIONS,
+    .options =
+        {
+            {'p', "port", "PORT", "the port (default 0: one the kernel picks; printed)"},
+            {'d', "page", "DIR", "the page's files (default tools/live/page)"},
+            {'k', "keys", "FIFO",
+             "step mode: a key pressed in the page is a byte written\n"
+             "here (IPC_STEP_KEYS=FIFO for the programs)"},
+        },
     .more = "Examples:\n"
             "  make live\n"
             "  live -p 8080 /tmp/run.jsonl & IPC_TRACE_LIVE=/tmp/run.jsonl tcp_demo\n",

@@ -27,27 +27,25 @@
 #include "err.h"
 #include "trace_read.h"
 
-static const struct cli_option OPTIONS[] = {
-    {'c', "compact", NULL,
-     "for slides: every call on the connection (sends, receives,\n"
-     "SO_LINGER, lifecycle steps), no lookups, no times, no title,\n"
-     "no legend; text at least 18 px on a 1280x720 slide that shows\n"
-     "the chart -H px tall"},
-    {'H', "height", "PX", "how tall the slide shows the compact chart (default 610)"},
-    {'k', "check", NULL,
-     "draw nothing; exit 1 if an arrow would point back in time\n"
-     "or a lifeline would leave the order its calls returned in"},
-    {'o', "output", "OUT", "write the chart there (default: standard output)"},
-    {'t', "title", "TEXT", "the chart's heading ('' for none)"},
-    {0},
-};
-
 static const struct cli_spec CLI = {
     .usage = "usage: trace_chart [-c [-H PX]] [-k] [-o OUT.svg] [-t TITLE] CLIENT_TRACE "
              "SERVER_TRACE\n"
              "Draws a TCP sequence chart (SVG) from the JSON Lines traces that\n"
              "IPC_TRACE_FILE=path makes a client and a server write.\n",
-    .options = OPTIONS,
+    .options =
+        {
+            {'c', "compact", NULL,
+             "for slides: every call on the connection (sends, receives,\n"
+             "SO_LINGER, lifecycle steps), no lookups, no times, no title,\n"
+             "no legend; text at least 18 px on a 1280x720 slide that shows\n"
+             "the chart -H px tall"},
+            {'H', "height", "PX", "how tall the slide shows the compact chart (default 610)"},
+            {'k', "check", NULL,
+             "draw nothing; exit 1 if an arrow would point back in time\n"
+             "or a lifeline would leave the order its calls returned in"},
+            {'o', "output", "OUT", "write the chart there (default: standard output)"},
+            {'t', "title", "TEXT", "the chart's heading ('' for none)"},
+        },
     .more = "Examples:\n"
             "  make trace-chart MODE=halfclose\n"
             "  trace_chart -c -o chart.svg client.jsonl server.jsonl\n",

@@ -79,25 +79,23 @@
 #define SOL_PACKET 263
 #endif
 
-static const struct cli_option OPTIONS[] = {
-    {'a', NULL, "IF", "one interface (the far end of one host's cable)"},
-    {'b', NULL, "IF", "the other interface (the far end of the other host's cable)"},
-    {'d', "delay", "US", "microseconds each frame spends on the wire (default 0)"},
-    {'l', "loss", "PERCENT", "TCP segments lost, 0 to 100 (default 0)"},
-    {'s', "seed", "N",
-     "seed of the loss choice (default 1): the same seed loses\n"
-     "the same segments"},
-    {'o', "output", "FILE", "write the capture there (default: standard output)"},
-    {'t', "time", "SECONDS", "stop after this long at the latest (default 60)"},
-    {0},
-};
-
 static const struct cli_spec CLI = {
     .usage = "usage: wire_link -a IF -b IF [-d DELAY] [-l LOSS] [-s SEED] [-o FILE] [-t SECONDS]\n"
              "Forwards every frame between interfaces IF and IF (needs root), DELAY later,\n"
              "losing LOSS percent of the TCP segments, and records each TCP segment as it\n"
              "comes in and goes out, with the kernel's timestamp on CLOCK_MONOTONIC.\n",
-    .options = OPTIONS,
+    .options =
+        {
+            {'a', NULL, "IF", "one interface (the far end of one host's cable)"},
+            {'b', NULL, "IF", "the other interface (the far end of the other host's cable)"},
+            {'d', "delay", "US", "microseconds each frame spends on the wire (default 0)"},
+            {'l', "loss", "PERCENT", "TCP segments lost, 0 to 100 (default 0)"},
+            {'s', "seed", "N",
+             "seed of the loss choice (default 1): the same seed loses\n"
+             "the same segments"},
+            {'o', "output", "FILE", "write the capture there (default: standard output)"},
+            {'t', "time", "SECONDS", "stop after this long at the latest (default 60)"},
+        },
     .more = "Prints \"ready\" once forwarding; stops on SIGINT or SIGTERM.\n"
             "Example:\n"
             "  ip netns exec NS wire_link -a rc -b rs -d 50000 -l 5 -o run.wire\n",

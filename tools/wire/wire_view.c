@@ -38,25 +38,23 @@
 #include "wire_chart.h"
 #include "wire_check.h"
 
-static const struct cli_option OPTIONS[] = {
-    {'a', "arrivals", NULL, "also show when each segment reached the other side"},
-    {'k', "check", "MODE",
-     "check the segments TCP must send in MODE (echo, halfclose,\n"
-     "oob, abort, poll); exit 1 when one is missing or out of place"},
-    {'s', "svg", "OUT.svg", "draw the sequence chart of the segments there instead"},
-    {'c', "compact", NULL, "with -s: only the lifecycle's calls (for a slide)"},
-    {'r', "range", "A,B", "with -s: only what happened from A to B ms"},
-    {'p', "part", "PART", "with -s: only handshake, halfclose, urgent or abort"},
-    {'t', "title", "TEXT", "with -s: the chart's heading"},
-    {0},
-};
-
 static const struct cli_spec CLI = {
     .usage = "usage: wire_view [-a] [-k MODE] [-s OUT.svg [-c] [-r FROM,TO | -p PART] [-t TITLE]]\n"
              "                 CLIENT_TRACE SERVER_TRACE [CAPTURE]\n"
              "Shows the traced calls of a lab 04 client and server and the TCP segments\n"
              "captured on the wire between them, on one timeline.\n",
-    .options = OPTIONS,
+    .options =
+        {
+            {'a', "arrivals", NULL, "also show when each segment reached the other side"},
+            {'k', "check", "MODE",
+             "check the segments TCP must send in MODE (echo, halfclose,\n"
+             "oob, abort, poll); exit 1 when one is missing or out of place"},
+            {'s', "svg", "OUT.svg", "draw the sequence chart of the segments there instead"},
+            {'c', "compact", NULL, "with -s: only the lifecycle's calls (for a slide)"},
+            {'r', "range", "A,B", "with -s: only what happened from A to B ms"},
+            {'p', "part", "PART", "with -s: only handshake, halfclose, urgent or abort"},
+            {'t', "title", "TEXT", "with -s: the chart's heading"},
+        },
     .more = "Examples:\n"
             "  sudo make wire MODE=halfclose DELAY=50ms\n"
             "  wire_view -s hs.svg -c -p handshake client.jsonl server.jsonl capture.wire\n",
