@@ -80,6 +80,17 @@ void in_both_modes(size_t capacity, ring_check check)
     }
 }
 
+/* Runs check in each mode, Part A first, with a fresh name for the ring it
+ * makes itself: for the checks that must make it their own way. */
+void for_both_modes(name_check check)
+{
+    for (size_t k = 0; k < 2; k++) {
+        char name[128];
+        new_name(name, sizeof name);
+        check(name, BOTH_MODES[k]);
+    }
+}
+
 bool shm_exists(const char *name)
 {
     int fd = shm_open(name, O_RDONLY, 0);
@@ -221,7 +232,29 @@ const char *child_reason(int code)
     }
 }
 
-struct child start_child(child_body body, const void *arg)
+/* Waits for the child's "ready" on ready_fd, then closes it; on failure,
+ * reports what the child said. */
+static void expect_ready(pid_t pid, int ready_fd, const char *who)
+{
+    struct pollfd p = {.fd = ready_fd, .events = POLLIN};
+    char byte;
+    bool ready = poll(&p, 1, 10000) == 1 && read(ready_fd, &byte, 1) == 1;
+    close(ready_fd);
+    if (ready)
+        return;
+    int status = grade_wait_child(pid, 2000);
+    if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == CHILD_NOT_IMPLEMENTED)
+        ck_abort_msg("not implemented yet: a ring function returned ENOSYS in the %s child", who);
+    ck_abort_msg("the %s child never became ready: it %s (%s)", who,
+                 status == -1 ? "hung" : grade_describe_status(status),
+                 status != -1 && WIFEXITED(status) ? child_reason(WEXITSTATUS(status)) : "");
+}
+
+/*
+ * Forks a child that runs body(arg) and waits for its "ready" (say_ready());
+ * when it never comes, fails the test with what the child, named who, said.
+ */
+struct child start_child(child_body body, const void *arg, const char *who)
 {
     int fds[2];
     ck_assert_msg(pipe(fds) == 0, "test setup: pipe: %s", strerror(errno));
@@ -233,7 +266,8 @@ struct child start_child(child_body body, const void *arg)
         _exit(CHILD_OK);
     }
     close(fds[1]);
-    return (struct child){.pid = pid, .ready_fd = fds[0]};
+    expect_ready(pid, fds[0], who);
+    return (struct child){.pid = pid};
 }
 
 void say_ready(int ready_fd)
@@ -242,23 +276,6 @@ void say_ready(int ready_fd)
     if (write(ready_fd, &byte, 1) != 1)
         _exit(99);
     close(ready_fd);
-}
-
-/* Waits for the child's "ready"; on failure, reports what the child said. */
-void expect_ready(struct child *c, const char *who)
-{
-    struct pollfd p = {.fd = c->ready_fd, .events = POLLIN};
-    char byte;
-    bool ready = poll(&p, 1, 10000) == 1 && read(c->ready_fd, &byte, 1) == 1;
-    close(c->ready_fd);
-    if (ready)
-        return;
-    int status = grade_wait_child(c->pid, 2000);
-    if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == CHILD_NOT_IMPLEMENTED)
-        ck_abort_msg("not implemented yet: a ring function returned ENOSYS in the %s child", who);
-    ck_abort_msg("the %s child never became ready: it %s (%s)", who,
-                 status == -1 ? "hung" : grade_describe_status(status),
-                 status != -1 && WIFEXITED(status) ? child_reason(WEXITSTATUS(status)) : "");
 }
 
 /* Waits for a child that should succeed; fails the test otherwise. */

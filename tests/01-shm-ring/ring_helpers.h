@@ -41,10 +41,9 @@ enum child_result {
     CHILD_LOST_WAKEUP = 17,
 };
 
-/* A child, and a pipe on which it says when it is ready. */
+/* A child of the test (start_child()), which has said it is ready. */
 struct child {
     pid_t pid;
-    int ready_fd;
 };
 
 typedef void (*child_body)(const void *arg, int ready_fd);
@@ -79,6 +78,8 @@ void create_ring(struct ring *r, const char *name, size_t capacity, enum ring_mo
 void destroy_ring(struct ring *r);
 typedef void (*ring_check)(struct ring *r, const char *name, enum ring_mode mode);
 void in_both_modes(size_t capacity, ring_check check);
+typedef void (*name_check)(const char *name, enum ring_mode mode);
+void for_both_modes(name_check check);
 bool shm_exists(const char *name);
 struct view view_ring(const char *name);
 void unview_ring(struct view *v);
@@ -89,9 +90,8 @@ void send_now(struct ring *r, const void *data, size_t len, enum ring_mode mode)
 size_t recv_now(struct ring *r, void *buf, size_t cap, enum ring_mode mode);
 _Noreturn void child_fail(enum child_result code, const char *what);
 const char *child_reason(int code);
-struct child start_child(child_body body, const void *arg);
+struct child start_child(child_body body, const void *arg, const char *who);
 void say_ready(int ready_fd);
-void expect_ready(struct child *c, const char *who);
 void expect_child_ok(pid_t pid, int timeout_ms, const char *who);
 int zombie_status(pid_t pid, int timeout_ms);
 void watch_ring(struct ring_watch *w, struct ring *r, const char *name);

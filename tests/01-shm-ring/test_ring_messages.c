@@ -329,51 +329,51 @@ static long count_calls(const struct trace_log *log, const char *const calls[], 
 static const char *const WAIT_CALLS[] = {"futex_wait", "pthread_cond_timedwait", NULL};
 static const char *const WAKE_CALLS[] = {"futex_wake", "pthread_cond_signal", NULL};
 
+static void segment_steps_traced_in(const char *name, enum ring_mode mode)
+{
+    const char *path = "trace.jsonl";
+    trace_to(path);
+    struct ring r;
+    int rc = ring_create(&r, name, 4096, mode, RING_BOTH);
+    int create_errno = errno;
+    char buf[64];
+    size_t len;
+    for (int i = 0; rc == 0 && i < 100; i++) {
+        if (ring_try_send(&r, "a message", 9) == -1 || ring_try_recv(&r, buf, 64, &len) != 1)
+            rc = -2;
+    }
+    if (rc != -1)
+        ring_destroy(&r);
+    trace_to(NULL);
+    struct trace_log log;
+    int loaded = trace_log_load(&log, path);
+    unlink(path);
+    grade_require_impl(rc, create_errno, "ring_create");
+    ck_assert_msg(rc == 0, "%s: sending and receiving 100 messages failed", mode_name(mode));
+    ck_assert_msg(loaded == 0, "no trace was written; report each call with trace_call()");
+    const char *steps[] = {"shm_open", "ftruncate", "mmap", "munmap", "shm_unlink"};
+    long at = 0;
+    for (size_t i = 0; i < 5; i++) {
+        long found = trace_log_find(&log, at, NULL, steps[i]);
+        if (found < 0) {
+            trace_log_free(&log);
+            ck_abort_msg("%s: the trace has no %s() after the steps before it; trace "
+                         "shm_open, ftruncate, mmap, munmap and shm_unlink, in that order",
+                         mode_name(mode), steps[i]);
+        }
+        at = found + 1;
+    }
+    long waits = count_calls(&log, WAIT_CALLS, 0), wakes = count_calls(&log, WAKE_CALLS, 0);
+    trace_log_free(&log);
+    ck_assert_msg(waits == 0 && wakes == 0,
+                  "%s: 100 messages that never had to wait traced %ld waits and %ld wakes; "
+                  "trace a wait or wake only when a side really sleeps",
+                  mode_name(mode), waits, wakes);
+}
+
 START_TEST(trace_shows_segment_steps_and_no_needless_waits)
 {
-    for (size_t k = 0; k < 2; k++) {
-        enum ring_mode mode = BOTH_MODES[k];
-        const char *path = "trace.jsonl";
-        char name[128];
-        new_name(name, sizeof name);
-        trace_to(path);
-        struct ring r;
-        int rc = ring_create(&r, name, 4096, mode, RING_BOTH);
-        int create_errno = errno;
-        char buf[64];
-        size_t len;
-        for (int i = 0; rc == 0 && i < 100; i++) {
-            if (ring_try_send(&r, "a message", 9) == -1 || ring_try_recv(&r, buf, 64, &len) != 1)
-                rc = -2;
-        }
-        if (rc != -1)
-            ring_destroy(&r);
-        trace_to(NULL);
-        struct trace_log log;
-        int loaded = trace_log_load(&log, path);
-        unlink(path);
-        grade_require_impl(rc, create_errno, "ring_create");
-        ck_assert_msg(rc == 0, "%s: sending and receiving 100 messages failed", mode_name(mode));
-        ck_assert_msg(loaded == 0, "no trace was written; report each call with trace_call()");
-        const char *steps[] = {"shm_open", "ftruncate", "mmap", "munmap", "shm_unlink"};
-        long at = 0;
-        for (size_t i = 0; i < 5; i++) {
-            long found = trace_log_find(&log, at, NULL, steps[i]);
-            if (found < 0) {
-                trace_log_free(&log);
-                ck_abort_msg("%s: the trace has no %s() after the steps before it; trace "
-                             "shm_open, ftruncate, mmap, munmap and shm_unlink, in that order",
-                             mode_name(mode), steps[i]);
-            }
-            at = found + 1;
-        }
-        long waits = count_calls(&log, WAIT_CALLS, 0), wakes = count_calls(&log, WAKE_CALLS, 0);
-        trace_log_free(&log);
-        ck_assert_msg(waits == 0 && wakes == 0,
-                      "%s: 100 messages that never had to wait traced %ld waits and %ld wakes; "
-                      "trace a wait or wake only when a side really sleeps",
-                      mode_name(mode), waits, wakes);
-    }
+    for_both_modes(segment_steps_traced_in);
 }
 END_TEST
 
@@ -404,48 +404,47 @@ static void sleepy_producer_child(const void *arg, int ready_fd)
         child_fail(CHILD_DETACH_FAILED, "ring_detach");
 }
 
+static void sleep_and_wake_traced_in(const char *name, enum ring_mode mode)
+{
+    const char *path = "trace.jsonl";
+    struct ring r;
+    create_ring(&r, name, 4096, mode, RING_CONSUMER);
+    trace_to(path);
+    struct sleepy sleepy = {name, boundary_agent_pid()};
+    struct child c = start_child(sleepy_producer_child, &sleepy, "producer");
+    char buf[16];
+    size_t len;
+    int rc = ring_recv(&r, buf, sizeof buf, &len);
+    int recv_errno = errno;
+    trace_to(NULL);
+    expect_child_ok(c.pid, 5000, "producer");
+    struct trace_log log;
+    int loaded = trace_log_load(&log, path);
+    unlink(path);
+    grade_require_impl(rc, recv_errno, "ring_recv");
+    ck_assert_msg(rc == 1, "%s: ring_recv returned %d (%s), not a message", mode_name(mode), rc,
+                  rc == -1 ? errno_name(recv_errno) : "end of stream");
+    ck_assert_msg(loaded == 0, "no trace was written");
+    /* The consumer is this test's student process; the producer, the one
+     * made for the child. */
+    long waits = count_calls(&log, WAIT_CALLS, (long)boundary_agent_pid());
+    long wakes = count_calls(&log, WAKE_CALLS, (long)boundary_student_of(c.pid));
+    trace_log_free(&log);
+    ck_assert_msg(waits >= 1,
+                  "%s: the consumer waited 300 ms for a message, but its trace shows no "
+                  "sleep; trace it as %s",
+                  mode_name(mode), mode == RING_LOCK ? "pthread_cond_timedwait" : "futex_wait");
+    ck_assert_msg(wakes >= 1,
+                  "%s: the producer sent to a sleeping consumer, but its trace shows no wake; "
+                  "trace it as %s",
+                  mode_name(mode), mode == RING_LOCK ? "pthread_cond_signal" : "futex_wake");
+    ck_assert_int_eq(ring_recv(&r, buf, sizeof buf, &len), 0);
+    destroy_ring(&r);
+}
+
 START_TEST(trace_shows_sleep_and_wake)
 {
-    for (size_t k = 0; k < 2; k++) {
-        enum ring_mode mode = BOTH_MODES[k];
-        const char *path = "trace.jsonl";
-        char name[128];
-        new_name(name, sizeof name);
-        struct ring r;
-        create_ring(&r, name, 4096, mode, RING_CONSUMER);
-        trace_to(path);
-        struct sleepy sleepy = {name, boundary_agent_pid()};
-        struct child c = start_child(sleepy_producer_child, &sleepy);
-        expect_ready(&c, "producer");
-        char buf[16];
-        size_t len;
-        int rc = ring_recv(&r, buf, sizeof buf, &len);
-        int recv_errno = errno;
-        trace_to(NULL);
-        expect_child_ok(c.pid, 5000, "producer");
-        struct trace_log log;
-        int loaded = trace_log_load(&log, path);
-        unlink(path);
-        grade_require_impl(rc, recv_errno, "ring_recv");
-        ck_assert_msg(rc == 1, "%s: ring_recv returned %d (%s), not a message", mode_name(mode), rc,
-                      rc == -1 ? errno_name(recv_errno) : "end of stream");
-        ck_assert_msg(loaded == 0, "no trace was written");
-        /* The consumer is this test's student process; the producer, the one
-         * made for the child. */
-        long waits = count_calls(&log, WAIT_CALLS, (long)boundary_agent_pid());
-        long wakes = count_calls(&log, WAKE_CALLS, (long)boundary_student_of(c.pid));
-        trace_log_free(&log);
-        ck_assert_msg(waits >= 1,
-                      "%s: the consumer waited 300 ms for a message, but its trace shows no "
-                      "sleep; trace it as %s",
-                      mode_name(mode), mode == RING_LOCK ? "pthread_cond_timedwait" : "futex_wait");
-        ck_assert_msg(wakes >= 1,
-                      "%s: the producer sent to a sleeping consumer, but its trace shows no wake; "
-                      "trace it as %s",
-                      mode_name(mode), mode == RING_LOCK ? "pthread_cond_signal" : "futex_wake");
-        ck_assert_int_eq(ring_recv(&r, buf, sizeof buf, &len), 0);
-        destroy_ring(&r);
-    }
+    for_both_modes(sleep_and_wake_traced_in);
 }
 END_TEST
 

@@ -78,33 +78,76 @@ static void expect_died_by_sigkill(pid_t pid, const char *who)
                   status == -1 ? "hung" : grade_describe_status(status), failed);
 }
 
+/*
+ * The fixture of the peer-death tests: a ring this test uses in one role,
+ * the doomed peer in the other, and a watch on the ring, since a death
+ * nobody notices would be waited for until the test's time limit.
+ */
+struct doomed_ring {
+    char name[128];
+    struct ring r;
+    enum ring_mode mode;
+    pid_t peer;
+    const char *peer_is; /* "producer" or "consumer", for messages */
+    struct ring_watch watch;
+};
+
+/* Starts the fixture; the peer sends (or receives) messages, then dies. */
+static void start_doomed_ring(struct doomed_ring *d, enum ring_mode mode, enum ring_role role,
+                              int messages)
+{
+    new_name(d->name, sizeof d->name);
+    d->mode = mode;
+    create_ring(&d->r, d->name, 64 * 1024, mode, role);
+    enum ring_role peer = role == RING_CONSUMER ? RING_PRODUCER : RING_CONSUMER;
+    d->peer = start_doomed_peer(d->name, peer, messages);
+    d->peer_is = peer == RING_PRODUCER ? "producer" : "consumer";
+    watch_ring(&d->watch, &d->r, d->name);
+}
+
+/*
+ * After the test's last call, fn, which returned rc (errno err): ends the
+ * watch, failing the test when it fired with what fn went on waiting for
+ * (still_waiting) and the way out; requires that fn is implemented; and
+ * checks that the peer died by SIGKILL. The peer is a zombie: the student's
+ * process never waits for it.
+ */
+static void expect_peer_died(struct doomed_ring *d, int rc, int err, const char *fn,
+                             const char *still_waiting)
+{
+    char doing[256];
+    snprintf(doing, sizeof doing,
+             "%s: while waiting, check every RING_LIVENESS_MS that the peer still lives (a "
+             "zombie, state Z, is dead too)",
+             still_waiting);
+    fail_if_ring_stalled(&d->watch, d->mode, doing);
+    grade_require_impl(rc, err, fn);
+    expect_died_by_sigkill(d->peer, d->peer_is);
+}
+
+static void destroy_doomed_ring(struct doomed_ring *d)
+{
+    destroy_ring(&d->r);
+}
+
 static void consumer_errors_when_producer_dies(enum ring_mode mode)
 {
-    char name[128];
-    new_name(name, sizeof name);
-    struct ring r;
-    create_ring(&r, name, 64 * 1024, mode, RING_CONSUMER);
-    pid_t producer = start_doomed_peer(name, RING_PRODUCER, DEATH_MESSAGES);
+    struct doomed_ring d;
+    start_doomed_ring(&d, mode, RING_CONSUMER, DEATH_MESSAGES);
     int received = 0, value, rc;
     size_t len;
     uint64_t last = clock_now_ns();
-    struct ring_watch w; /* a death nobody notices would be waited for until the limit */
-    watch_ring(&w, &r, name);
-    while ((rc = ring_recv(&r, &value, sizeof value, &len)) == 1) {
+    while ((rc = ring_recv(&d.r, &value, sizeof value, &len)) == 1) {
         ck_assert_msg(value == received, "%s: message %d arrived as %d", mode_name(mode), received,
                       value);
         received++;
         last = clock_now_ns();
     }
     int recv_errno = errno;
-    fail_if_ring_stalled(&w, mode,
-                         "ring_recv() went on waiting for a producer that died 0.3 s after "
-                         "its last message: while waiting, check every RING_LIVENESS_MS "
-                         "that the peer still lives (a zombie, state Z, is dead too)");
     double waited = (double)(clock_now_ns() - last) / 1e9;
-    /* The producer is a zombie: the student's process never waits for it. */
-    REQUIRE_IMPL(rc, "ring_recv");
-    expect_died_by_sigkill(producer, "producer");
+    expect_peer_died(&d, rc, recv_errno, "ring_recv",
+                     "ring_recv() went on waiting for a producer that died 0.3 s after its last "
+                     "message");
     ck_assert_msg(received == DEATH_MESSAGES,
                   "%s: %d of the %d messages sent before the producer died arrived; deliver "
                   "what is in the ring before reporting the death",
@@ -118,7 +161,7 @@ static void consumer_errors_when_producer_dies(enum ring_mode mode)
                   "%s: the consumer took %.1f s to notice that the producer died (it died "
                   "0.3 s after its last message)",
                   mode_name(mode), waited);
-    destroy_ring(&r);
+    destroy_doomed_ring(&d);
 }
 
 START_TEST(lock_mode_consumer_errors_when_producer_dies)
@@ -135,27 +178,18 @@ END_TEST
 
 static void producer_errors_when_consumer_dies(enum ring_mode mode)
 {
-    char name[128];
-    new_name(name, sizeof name);
-    struct ring r;
-    create_ring(&r, name, 64 * 1024, mode, RING_PRODUCER);
+    struct doomed_ring d;
     /* The consumer receives 5 messages, then dies 0.3 s later. */
-    pid_t consumer = start_doomed_peer(name, RING_CONSUMER, 5);
+    start_doomed_ring(&d, mode, RING_PRODUCER, 5);
     char message[1024] = "";
     int sent = 0, rc;
     uint64_t started = clock_now_ns();
-    struct ring_watch w; /* a death nobody notices would be waited for until the limit */
-    watch_ring(&w, &r, name);
-    while ((rc = ring_send(&r, message, sizeof message)) == 0 && sent < 1000)
+    while ((rc = ring_send(&d.r, message, sizeof message)) == 0 && sent < 1000)
         sent++;
     int send_errno = errno;
-    fail_if_ring_stalled(&w, mode,
-                         "ring_send() went on waiting for room from a consumer that died "
-                         "0.3 s in: while waiting, check every RING_LIVENESS_MS that the "
-                         "peer still lives (a zombie, state Z, is dead too)");
     double took = (double)(clock_now_ns() - started) / 1e9;
-    REQUIRE_IMPL(rc, "ring_send");
-    expect_died_by_sigkill(consumer, "consumer");
+    expect_peer_died(&d, rc, send_errno, "ring_send",
+                     "ring_send() went on waiting for room from a consumer that died 0.3 s in");
     ck_assert_msg(rc == -1 && send_errno == EPIPE,
                   "%s: with the consumer dead and the ring full, ring_send returned %d (%s) "
                   "after %d messages; expected -1 with EPIPE",
@@ -163,7 +197,7 @@ static void producer_errors_when_consumer_dies(enum ring_mode mode)
     ck_assert_msg(took < 3.3,
                   "%s: the producer took %.1f s to notice that the consumer died (0.3 s in)",
                   mode_name(mode), took);
-    destroy_ring(&r);
+    destroy_doomed_ring(&d);
 }
 
 START_TEST(lock_mode_producer_errors_when_consumer_dies)
@@ -219,14 +253,12 @@ START_TEST(lock_mode_survives_owner_dying_with_lock_held)
     new_name(name, sizeof name);
     struct ring r;
     create_ring(&r, name, 4096, RING_LOCK, RING_NO_ROLE);
-    struct child dying = start_child(dies_holding_lock_child, name);
-    expect_ready(&dying, "producer");
+    struct child dying = start_child(dies_holding_lock_child, name, "producer");
     int status = grade_wait_child(dying.pid, 5000);
     ck_assert_msg(status != -1 && WIFEXITED(status), "test setup: the producer child did not exit");
     ck_assert_msg(WEXITSTATUS(status) == CHILD_OK, "the producer child failed: %s",
                   child_reason(WEXITSTATUS(status)));
-    struct child survivor = start_child(lock_survivor_child, name);
-    expect_ready(&survivor, "consumer");
+    struct child survivor = start_child(lock_survivor_child, name, "consumer");
     status = grade_wait_child(survivor.pid, 5000);
     ck_assert_msg(status != -1,
                   "ring_recv hung after the producer died holding the ring's mutex: make the "
@@ -273,8 +305,7 @@ static void idle_consumer_sleeps(enum ring_mode mode)
     new_name(name, sizeof name);
     struct ring r;
     create_ring(&r, name, 4096, mode, RING_CONSUMER);
-    struct child c = start_child(late_producer_child, name);
-    expect_ready(&c, "producer");
+    struct child c = start_child(late_producer_child, name, "producer");
     double cpu_before = cpu_seconds();
     uint64_t started = clock_now_ns();
     char buf[16];

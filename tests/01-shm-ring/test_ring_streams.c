@@ -254,8 +254,7 @@ static void million_messages_between_processes(enum ring_mode mode)
                        .count = STREAM_MESSAGES,
                        .largest = ring_max_message(&r),
                        .seed = fresh_seed()};
-    struct child c = start_child(stream_producer_child, &s);
-    expect_ready(&c, "producer");
+    struct child c = start_child(stream_producer_child, &s, "producer");
     struct ring_watch w;
     watch_ring(&w, &r, name);
     consume_stream(&r, &s, &w, mode);

@@ -192,8 +192,7 @@ static void ping_pong_loses_no_wakeups(enum ring_mode mode)
     create_ring(&out, pp.ping, 4096, mode, RING_PRODUCER);
     create_ring(&in, pp.pong, 4096, mode, RING_CONSUMER);
     out.spin_ns = in.spin_ns = 0;
-    struct child c = start_child(echo_child, &pp);
-    expect_ready(&c, "echo");
+    struct child c = start_child(echo_child, &pp, "echo");
     /*
      * The round trips run in the student's process, in batches (ring_test.h),
      * so this side still goes to sleep just as the echo answers. The values

@@ -132,6 +132,31 @@ void write_report(int fd, const void *report, size_t size)
     }
 }
 
+pid_t fork_reporter(int *report_fd)
+{
+    int report[2];
+    ck_assert_msg(pipe(report) == 0, "test setup: pipe failed");
+    pid_t pid = fork();
+    ck_assert_msg(pid != -1, "test setup: fork failed");
+    if (pid == 0) { /* the child writes the report */
+        close(report[0]);
+        *report_fd = report[1];
+    } else {
+        close(report[1]);
+        *report_fd = report[0];
+    }
+    return pid;
+}
+
+int end_reporter(pid_t pid, int report_fd, int timeout_ms, void *report, size_t size,
+                 bool *reported)
+{
+    int status = wait_test_child(pid, timeout_ms);
+    *reported = read_report(report_fd, report, size);
+    close(report_fd);
+    return status;
+}
+
 struct channel_faults faults_on_channel(const struct channel *ch, const struct fault_plan *out,
                                         const struct fault_plan *in, size_t bytes)
 {

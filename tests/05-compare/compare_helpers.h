@@ -57,6 +57,20 @@ bool read_report(int fd, void *report, size_t size);
 void write_report(int fd, const void *report, size_t size);
 
 /*
+ * A checker child that plays one side of a run and reports what it saw
+ * before it exits (the receiver of a throughput run, the echo side of round
+ * trips). fork_reporter() returns 0 in the child, whose *report_fd is then
+ * the write end of the report's pipe (write_report()), and the child's pid
+ * in the test, whose *report_fd is the read end; it fails the test when the
+ * pipe or the fork fails (setup). end_reporter() waits for the child as
+ * wait_test_child() does, reads its report and closes report_fd; it returns
+ * the child's wait status, and *reported says whether the report was whole.
+ */
+pid_t fork_reporter(int *report_fd);
+int end_reporter(pid_t pid, int report_fd, int timeout_ms, void *report, size_t size,
+                 bool *reported);
+
+/*
  * Arms a fault plan (fault.h) in the student's process for the channel's
  * own descriptors: writes on the sending end fd[1], reads on the receiving
  * end fd[0]. Never for every descriptor (fd -1): the student's process

@@ -102,15 +102,10 @@ static void counts_agree(const char *mech, size_t size, size_t count,
     open_channel(&ch, mech, size);
     struct channel_faults proofs = faults_on_channel(&ch, out_faults, in_faults, size * count);
     char *data = make_pattern(size * count, size + count);
-    int report[2];
-    ck_assert_msg(pipe(report) == 0, "test setup: pipe failed");
-    pid_t pid = fork();
-    ck_assert_msg(pid != -1, "test setup: fork failed");
-    if (pid == 0) {
-        close(report[0]);
-        receive_all(mech, &ch, data, size, count, report[1]);
-    }
-    close(report[1]);
+    int report_fd;
+    pid_t pid = fork_reporter(&report_fd);
+    if (pid == 0)
+        receive_all(mech, &ch, data, size, count, report_fd);
 
     uint64_t sent = 0;
     int send_err = 0;
@@ -129,10 +124,9 @@ static void counts_agree(const char *mech, size_t size, size_t count,
     free(data);
 
     grade_waiting_for("the receiving process to see end of stream");
-    int status = wait_test_child(pid, 10000);
     struct receiver_report r;
-    bool reported = read_report(report[0], &r, sizeof r);
-    close(report[0]);
+    bool reported;
+    int status = end_reporter(pid, report_fd, 10000, &r, sizeof r, &reported);
     ck_assert_msg(status != -1,
                   "%s: the sender sent %llu messages and closed, but the receiver saw no end of "
                   "stream within %d s: after fork() each process must close the end it does not "

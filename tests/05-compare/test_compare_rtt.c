@@ -94,15 +94,10 @@ START_TEST(round_trips_timed_and_checked)
     struct channel ping, pong;
     open_channel(&ping, "unix", size);
     open_channel(&pong, "unix", size);
-    int report[2];
-    ck_assert_msg(pipe(report) == 0, "test setup: pipe failed");
-    pid_t pid = fork();
-    ck_assert_msg(pid != -1, "test setup: fork failed");
-    if (pid == 0) {
-        close(report[0]);
-        echo_all("unix", &ping, &pong, size, report[1]);
-    }
-    close(report[1]);
+    int report_fd;
+    pid_t pid = fork_reporter(&report_fd);
+    if (pid == 0)
+        echo_all("unix", &ping, &pong, size, report_fd);
 
     uint64_t samples[COUNT] = {0};
     int rc = -1, saved = 0;
@@ -126,10 +121,9 @@ START_TEST(round_trips_timed_and_checked)
         zero += samples[i] == 0;
 
     grade_waiting_for("the echo side to see end of stream");
-    int status = wait_test_child(pid, 10000);
     struct echo_report r;
-    bool reported = read_report(report[0], &r, sizeof r);
-    close(report[0]);
+    bool reported;
+    int status = end_reporter(pid, report_fd, 10000, &r, sizeof r, &reported);
     grade_require_impl(rc, saved, "rtt_measure");
     ck_assert_msg(rc == 0, "the round-trip run failed: %s", strerror(saved));
     ck_assert_msg(status != -1,

@@ -55,6 +55,32 @@ static int capture_stderr(void (*fn)(void), char *out, size_t size)
     return status;
 }
 
+/*
+ * A stream whose bytes land in memory (open_memstream()), for the writers
+ * that take a FILE *: memory_out_open() starts it, memory_out_close() closes
+ * it and returns what was written (free() it).
+ */
+struct memory_out {
+    FILE *out;
+    char *text;
+    size_t size;
+};
+
+static FILE *memory_out_open(struct memory_out *m)
+{
+    m->text = NULL;
+    m->size = 0;
+    m->out = open_memstream(&m->text, &m->size);
+    ck_assert_ptr_nonnull(m->out);
+    return m->out;
+}
+
+static char *memory_out_close(struct memory_out *m)
+{
+    ck_assert_int_eq(fclose(m->out), 0);
+    return m->text;
+}
+
 /* ---- errno names ------------------------------------------------------ */
 
 START_TEST(errno_names_cover_every_linux_errno)
@@ -343,14 +369,12 @@ END_TEST
 
 START_TEST(xml_text_is_well_formed_whatever_the_bytes)
 {
-    char *xml = NULL;
-    size_t size = 0;
-    FILE *out = open_memstream(&xml, &size);
-    ck_assert_ptr_nonnull(out);
+    struct memory_out m;
+    FILE *out = memory_out_open(&m);
     /* markup, é and a tab and newline (kept), a lone 0xff, escape, CR, DEL,
      * a C1 control (U+0085) and U+FFFE */
     xml_write_text(out, "<a href=\"x\">&'</a> \xc3\xa9\t\n\xff\x1b\r\x7f \xc2\x85 \xef\xbf\xbe");
-    ck_assert_int_eq(fclose(out), 0);
+    char *xml = memory_out_close(&m);
     ck_assert_str_eq(xml, "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt; \xc3\xa9\t\n"
                           "\\xff\\x1b\\x0d\\x7f \\xc2\\x85 \\xef\\xbf\\xbe");
     free(xml);
@@ -359,13 +383,11 @@ END_TEST
 
 START_TEST(terminal_text_shows_controls_and_indents_every_line)
 {
-    char *text = NULL;
-    size_t size = 0;
-    FILE *out = open_memstream(&text, &size);
-    ck_assert_ptr_nonnull(out);
+    struct memory_out m;
+    FILE *out = memory_out_open(&m);
     const char in[] = "ok \xc3\xa9\n\rTOTAL 83/83\x1b[2K\xc2\x9b\xff";
     ck_assert_int_eq(term_write_text(out, "  | ", in, sizeof in - 1), 0);
-    fclose(out);
+    char *text = memory_out_close(&m);
     /* A carriage return cannot bring a line back to column 0; no escape sequence survives. */
     ck_assert_str_eq(text, "  | ok \xc3\xa9\n  | \\x0dTOTAL 83/83\\x1b[2K\\xc2\\x9b\\xff");
     free(text);
