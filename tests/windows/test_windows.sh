@@ -2,10 +2,11 @@
 # test_windows.sh - lab 04 across the API boundary: the WinSock build (under
 # Wine) talks to the Linux build, on loopback, in both directions.
 #
-# usage: tests/windows/test_windows.sh LINUX_DIR WINDOWS_DIR OUT_DIR PREFIX
+# usage: tests/windows/test_windows.sh LINUX_DIR WINDOWS_DIR OUT_DIR PREFIX TRACE_CHART
 #   LINUX_DIR    holds tcp_server and tcp_client (the Linux build)
 #   WINDOWS_DIR  holds tcp_server.exe and tcp_client.exe (make windows)
 #   OUT_DIR      receives every run's traces (JSON Lines) and output
+#   TRACE_CHART  the trace_chart program, which reads the traces (-w)
 #   PREFIX       the test's own Wine prefix (an absolute path; made when missing)
 #
 # For each mode (echo, halfclose, oob, abort, and poll: the one-process
@@ -24,11 +25,12 @@
 # reach the results. Every run is bounded in time; ports come from the kernel.
 set -uo pipefail
 
-usage="usage: test_windows.sh LINUX_DIR WINDOWS_DIR OUT_DIR PREFIX"
+usage="usage: test_windows.sh LINUX_DIR WINDOWS_DIR OUT_DIR PREFIX TRACE_CHART"
 linux=${1:?$usage}
 windows=${2:?$usage}
 out=${3:?$usage}
 prefix=${4:?$usage}
+trace_chart=${5:?$usage}
 LIMIT=${TEST_WINDOWS_LIMIT:-30} # seconds for one run, Wine included
 
 fail() {
@@ -112,31 +114,10 @@ run_pair() {
     return 0
 }
 
-# What a trace says went over the wire, one line:
+# What a trace says went over the wire, one line, read by the kit's one
+# trace reader (trace_chart -w; common/trace_read.h):
 #   sent=N received=N urgent_sent=N urgent_received=N eof=yes|no reset=yes|no
-wire_summary() {
-    awk '
-    function field(name,   m) {
-        if (match($0, "\"" name "\":(\"[^\"]*\"|-?[0-9]+|null)")) {
-            m = substr($0, RSTART + length(name) + 3, RLENGTH - length(name) - 3)
-            gsub(/"/, "", m)
-            return m
-        }
-        return ""
-    }
-    {
-        call = field("call"); args = field("args"); ret = field("ret") + 0; err = field("errno")
-        urgent = index(args, "MSG_OOB") > 0
-        if (call == "send" && ret > 0) { if (urgent) us += ret; else s += ret }
-        if (call == "recv" && ret > 0) { if (urgent) ur += ret; else r += ret }
-        if (call == "recv" && field("ret") == "0") eof = 1
-        if (err == "ECONNRESET" || err == "WSAECONNRESET") reset = 1
-    }
-    END {
-        printf "sent=%d received=%d urgent_sent=%d urgent_received=%d eof=%s reset=%s\n",
-            s, r, us, ur, eof ? "yes" : "no", reset ? "yes" : "no"
-    }' "$1"
-}
+wire_summary() { "$trace_chart" -w "$1"; }
 
 # The value of KEY in a wire summary file.
 wire() { tr ' ' '\n' <"$2" | sed -n "s/^$1=//p"; }

@@ -2,6 +2,7 @@
  * trace_chart - draw a TCP message sequence chart from two real traces.
  *
  * usage: trace_chart [-c [-H PX]] [-k] [-o OUT.svg] [-t TITLE] CLIENT_TRACE SERVER_TRACE
+ *        trace_chart -w TRACE...
  *
  * The traces are the JSON Lines files that IPC_TRACE_FILE writes (see
  * common/trace.h): one from the client, one from the server. The chart
@@ -14,11 +15,16 @@
  *
  * `make trace-chart MODE=echo|halfclose|abort` does all three steps
  * (slides/slides.mk, tools/trace-chart/run_demo.sh).
+ *
+ * trace_chart -w TRACE... draws nothing: it prints, for each trace, what
+ * its calls say went over the wire, for scripts that compare two runs
+ * (tests/windows/test_windows.sh), read with the one trace reader.
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "chart.h"
@@ -30,6 +36,7 @@
 static const struct cli_spec CLI = {
     .usage = "usage: trace_chart [-c [-H PX]] [-k] [-o OUT.svg] [-t TITLE] CLIENT_TRACE "
              "SERVER_TRACE\n"
+             "       trace_chart -w TRACE...\n"
              "Draws a TCP sequence chart (SVG) from the JSON Lines traces that\n"
              "IPC_TRACE_FILE=path makes a client and a server write.\n",
     .options =
@@ -43,6 +50,10 @@ static const struct cli_spec CLI = {
             {'k', "check", NULL,
              "draw nothing; exit 1 if an arrow would point back in time\n"
              "or a lifeline would leave the order its calls returned in"},
+            {'w', "wire", NULL,
+             "draw nothing; for each TRACE given (one or more), print a line\n"
+             "sent=N received=N urgent_sent=N urgent_received=N eof=yes|no\n"
+             "reset=yes|no: the bytes its calls sent and received"},
             {'o', "output", "OUT", "write the chart there (default: standard output)"},
             {'t', "title", "TEXT", "the chart's heading ('' for none)"},
         },
@@ -64,6 +75,41 @@ static struct trace_event *load_or_die(const char *path, size_t *count)
         die_errno("read %s", path);
     }
     return events;
+}
+
+/*
+ * What one trace's calls say went over the wire, on one line: the bytes
+ * sent and received (urgent ones, sent or received with MSG_OOB, apart),
+ * whether a recv() saw end of stream (0) and whether a call failed with a
+ * connection reset. Only lines with a result count: a call's start line
+ * (trace_call_begin) has none.
+ */
+static void print_wire_summary(const struct trace_event *events, size_t count)
+{
+    long sent = 0, received = 0, urgent_sent = 0, urgent_received = 0;
+    bool eof = false, reset = false;
+    for (size_t i = 0; i < count; i++) {
+        const struct trace_event *ev = &events[i];
+        if (!ev->has_ret || ev->phase == TRACE_PHASE_START)
+            continue;
+        bool urgent = trace_event_has_word(ev, "MSG_OOB");
+        bool is_send = strcmp(ev->call, "send") == 0, is_recv = strcmp(ev->call, "recv") == 0;
+        if (is_send && ev->ret > 0 && urgent)
+            urgent_sent += ev->ret;
+        else if (is_send && ev->ret > 0)
+            sent += ev->ret;
+        if (is_recv && ev->ret > 0 && urgent)
+            urgent_received += ev->ret;
+        else if (is_recv && ev->ret > 0)
+            received += ev->ret;
+        if (is_recv && ev->ret == 0)
+            eof = true;
+        /* A Windows program's trace names WinSock's code. */
+        if (strcmp(ev->err, "ECONNRESET") == 0 || strcmp(ev->err, "WSAECONNRESET") == 0)
+            reset = true;
+    }
+    printf("sent=%ld received=%ld urgent_sent=%ld urgent_received=%ld eof=%s reset=%s\n", sent,
+           received, urgent_sent, urgent_received, eof ? "yes" : "no", reset ? "yes" : "no");
 }
 
 /* shown_height > 0: the slide picture (chart_svg_write_slide). */
@@ -142,7 +188,7 @@ int main(int argc, char **argv)
     err_set_progname(argv[0]);
     const char *out_path = NULL;
     const char *title = "TCP sequence chart, drawn from a real trace";
-    bool compact = false, check = false;
+    bool compact = false, check = false, wire = false;
     long shown_height = 610; /* the decks show a chart h:610 */
     int opt;
     while ((opt = cli_next_option(&CLI, argc, argv)) != -1) {
@@ -162,7 +208,23 @@ int main(int argc, char **argv)
         case 't':
             title = optarg;
             break;
+        case 'w':
+            wire = true;
+            break;
         }
+    }
+    if (wire) {
+        if (optind == argc)
+            die_usage("expected one TRACE or more with -w");
+        for (int i = optind; i < argc; i++) {
+            size_t count;
+            struct trace_event *events = load_or_die(argv[i], &count);
+            print_wire_summary(events, count);
+            free(events);
+        }
+        if (fflush(stdout) == EOF)
+            die_errno("write standard output");
+        return 0;
     }
     if (argc - optind != 2)
         die_usage("expected CLIENT_TRACE and SERVER_TRACE (two files)");

@@ -65,6 +65,6 @@ test-windows: deps
 	@command -v $(WIN_CC) >/dev/null 2>&1 || \
 	    { echo "test-windows: not run: install MinGW-w64 (make deps DEPS_FOR=windows)" >&2; exit 1; }
 	@$(MAKE) --no-print-directory DEPS_DONE=1 $(foreach p,$(WIN_PROGS),$(WIN_BUILD)/$(WIN_TEST_IMPL)/$(p).exe) \
-	    $(foreach p,$(WIN_PROGS),$(BUILD)/$(WIN_TEST_IMPL)/$(WIN_LAB)/$(p))
+	    $(foreach p,$(WIN_PROGS),$(BUILD)/$(WIN_TEST_IMPL)/$(WIN_LAB)/$(p)) $(TRACE_CHART)
 	@tests/windows/test_windows.sh $(BUILD)/$(WIN_TEST_IMPL)/$(WIN_LAB) $(WIN_BUILD)/$(WIN_TEST_IMPL) \
-	    build/test/windows $(CURDIR)/build/wine/prefix
+	    build/test/windows $(CURDIR)/build/wine/prefix $(TRACE_CHART)
