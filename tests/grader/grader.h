@@ -101,6 +101,15 @@ int grade_wait_child(pid_t pid, int timeout_ms);
 void grade_waiting_for(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
+ * Ends the test as a grader error, never as the student's failure: for a
+ * check that cannot run here for a reason that is the kit's, not the
+ * student's code (a program the grading did not build, a tool not
+ * installed). The judge reports "grader error: grade again" with the text
+ * and awards nothing for the test. Run by hand, the test fails with the text.
+ */
+_Noreturn void grade_unavailable(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
  * Adds a line to this test's output in every report (terminal, results.json,
  * junit.xml), also when it passes: "SKIP: nc is not installed". Call it
  * from the test process, at most a few times per test.

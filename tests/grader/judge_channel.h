@@ -9,6 +9,8 @@
  *   test -> judge   WAIT <nonce> <text>    what the test is waiting for now (for a timeout)
  *   test -> judge   CALLED <nonce> <fn>    lab function fn just returned
  *   test -> judge   NOTE <nonce> <text>    a line for every report (grade_note)
+ *   test -> judge   UNAVAILABLE <nonce> <text>  the test cannot run here, for a reason
+ *                                          that is the kit's (grade_unavailable): a grader error
  *   test -> judge   PASS <nonce>           the test reached its very end
  *   test -> judge   FAIL <nonce> <text>    a check failed, with its message
  *   test -> judge   LEAKED <nonce> <n> <text>  every check held, but the student's

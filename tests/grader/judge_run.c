@@ -38,8 +38,10 @@ struct run_state {
     bool started; /* GO was sent */
     bool ended;   /* the test process ended */
     bool timed_out;
-    bool forged; /* a PASS/FAIL with a wrong nonce arrived */
-    int status;  /* wait status, when ended */
+    bool forged;      /* a PASS/FAIL with a wrong nonce arrived */
+    bool unavailable; /* the test could not run here, the kit's fault (UNAVAILABLE) */
+    char unavailable_text[512];
+    int status; /* wait status, when ended */
     char nonce[40];
     char fail_text[JUDGE_CHANNEL_LINE_MAX];
     char waiting_for[512];
@@ -122,6 +124,10 @@ static bool take_record(const struct containment *c, struct test_unit *u, int ch
     } else if (strncmp(line, "NOTE", kind) == 0) {
         if (run->note_count++ < 12)
             audit_note(run->notes, sizeof run->notes, "%s\n", text);
+    } else if (strncmp(line, "UNAVAILABLE", kind) == 0) {
+        /* The test's own FAIL follows; this record decides how it counts. */
+        run->unavailable = true;
+        snprintf(run->unavailable_text, sizeof run->unavailable_text, "%s", text);
     } else if (strncmp(line, "LEAKED", kind) == 0) {
         /* Every check held; the student's process kept what it should have
          * closed: "N what". The checker measured it (boundary.h). */
@@ -224,6 +230,8 @@ static enum test_status status_of(const struct run_state *run, int leftovers, bo
 {
     if (passed)
         return STATUS_PASSED;
+    if (run->unavailable)
+        return STATUS_GRADER_ERROR;
     if (run->timed_out)
         return judge_interrupted ? STATUS_NOT_RUN : STATUS_TIMED_OUT;
     if (!run->started) /* the harness never said READY: no student code had run */
@@ -245,7 +253,9 @@ static void explain(const struct judge_options *o, const struct grade_test *t,
     size_t size = sizeof r->message;
     char status[96];
     m[0] = '\0';
-    if (run->timed_out) {
+    if (run->unavailable) {
+        audit_note(m, size, "the test could not run here: %s\n", run->unavailable_text);
+    } else if (run->timed_out) {
         double limit = t->timeout_s * o->multiplier;
         bool by_deadline = o->deadline_ns && clock_now_ns() + 1000000 >= o->deadline_ns;
         if (judge_interrupted)
