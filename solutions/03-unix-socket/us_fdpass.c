@@ -40,18 +40,30 @@ static size_t arrived_fds(struct msghdr *msg, int fds[FD_ROOM])
     return count;
 }
 
+/*
+ * The message both ends use: one ordinary byte, *byte (a descriptor rides
+ * along with data; a message of no bytes carries none), and room for the
+ * descriptors: the control buffer of size bytes, zeroed. The message points
+ * into iov, byte and control, so they must outlive it.
+ */
+static struct msghdr one_byte_message(char *byte, struct iovec *iov, char *control, size_t size)
+{
+    *iov = (struct iovec){.iov_base = byte, .iov_len = 1};
+    memset(control, 0, size);
+    return (struct msghdr){
+        .msg_iov = iov,
+        .msg_iovlen = 1,
+        .msg_control = control,
+        .msg_controllen = size,
+    };
+}
+
 int us_send_fd(int sock, int fd)
 {
     char byte = 'F'; /* the ordinary data the descriptor rides along with */
-    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    struct iovec iov;
     union one_fd_control control;
-    memset(&control, 0, sizeof control);
-    struct msghdr msg = {
-        .msg_iov = &iov,
-        .msg_iovlen = 1,
-        .msg_control = control.buf,
-        .msg_controllen = sizeof control.buf,
-    };
+    struct msghdr msg = one_byte_message(&byte, &iov, control.buf, sizeof control.buf);
     struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
     cm->cmsg_level = SOL_SOCKET;
     cm->cmsg_type = SCM_RIGHTS;
@@ -71,15 +83,9 @@ int us_send_fd(int sock, int fd)
 int us_recv_fd(int sock)
 {
     char byte;
-    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    struct iovec iov;
     union fd_room_control control;
-    memset(&control, 0, sizeof control);
-    struct msghdr msg = {
-        .msg_iov = &iov,
-        .msg_iovlen = 1,
-        .msg_control = control.buf,
-        .msg_controllen = sizeof control.buf,
-    };
+    struct msghdr msg = one_byte_message(&byte, &iov, control.buf, sizeof control.buf);
     trace_call_begin("recvmsg", "fd=%d", sock); /* it waits here for the sender */
     ssize_t n;
     do {
