@@ -77,6 +77,15 @@ static void close_traced(int fd)
     errno = saved;
 }
 
+/* pipe_write_all(), traced as one call. Announced before it is made: the
+ * reader wakes as soon as it writes. Keeps pipe_write_all()'s errno. */
+static ssize_t write_all_traced(int fd, const void *data, size_t len)
+{
+    trace_call_begin("write_all", "fd=%d, %zu bytes", fd, len);
+    ssize_t sent = pipe_write_all(fd, data, len);
+    return trace_call("write_all", sent, "fd=%d, %zu bytes", fd, len);
+}
+
 /* pipe(2), traced; the arguments are printed only once they exist. */
 static int open_pipe(int fds[2])
 {
@@ -123,10 +132,7 @@ int pipe_send_to_child(const void *data, size_t len, pipe_reader_fn reader, void
     }
 
     close_traced(fds[0]); /* the parent only writes */
-    /* Announced before it is made: the reader wakes as soon as it writes. */
-    trace_call_begin("write_all", "fd=%d, %zu bytes", fds[1], len);
-    ssize_t sent = pipe_write_all(fds[1], data, len);
-    trace_call("write_all", sent, "fd=%d, %zu bytes", fds[1], len);
+    ssize_t sent = write_all_traced(fds[1], data, len);
     int write_errno = errno;
     close_traced(fds[1]); /* this is the reader's end of file */
     int status = wait_for(pid);
@@ -272,25 +278,33 @@ int pipe_fifo_create(const char *path)
     return (int)trace_call("mkfifo", rc, "\"%s\", 0600", path);
 }
 
+/*
+ * Opens the FIFO at path for `how` (O_WRONLY or O_RDONLY), traced. open()
+ * blocks until the other end is opened too: a writer waits for a reader and
+ * a reader for a writer. A signal ends the wait with EINTR, and it is not
+ * retried, so that Ctrl-C can stop a program nobody answers (pipe_lab.h).
+ */
+static int open_fifo(const char *path, int how)
+{
+    const char *name = how == O_WRONLY ? "O_WRONLY" : "O_RDONLY";
+    trace_call_begin("open", "\"%s\", %s", path, name);
+    int fd = open(path, how | O_CLOEXEC);
+    return (int)trace_call("open", fd, "\"%s\", %s", path, name);
+}
+
 ssize_t pipe_fifo_send(const char *path, const void *data, size_t len)
 {
-    trace_call_begin("open", "\"%s\", O_WRONLY", path);
-    int fd = open(path, O_WRONLY | O_CLOEXEC); /* blocks until a reader opens */
-    trace_call("open", fd, "\"%s\", O_WRONLY", path);
+    int fd = open_fifo(path, O_WRONLY); /* blocks until a reader opens */
     if (fd == -1)
         return -1;
-    trace_call_begin("write_all", "fd=%d, %zu bytes", fd, len);
-    ssize_t sent = pipe_write_all(fd, data, len);
-    trace_call("write_all", sent, "fd=%d, %zu bytes", fd, len);
+    ssize_t sent = write_all_traced(fd, data, len);
     close_traced(fd);
     return sent;
 }
 
 ssize_t pipe_fifo_receive(const char *path, void *buf, size_t cap)
 {
-    trace_call_begin("open", "\"%s\", O_RDONLY", path);
-    int fd = open(path, O_RDONLY | O_CLOEXEC); /* blocks until a writer opens */
-    trace_call("open", fd, "\"%s\", O_RDONLY", path);
+    int fd = open_fifo(path, O_RDONLY); /* blocks until a writer opens */
     if (fd == -1)
         return -1;
     trace_call_begin("read_exact", "fd=%d, up to %zu bytes", fd, cap);
