@@ -41,23 +41,37 @@ ssize_t tcp_send_all(int fd, const void *buf, size_t len)
     return (ssize_t)len;
 }
 
+/*
+ * One recv() of at most len bytes into buf, traced as part of step `step`,
+ * and tried again when a signal interrupts it before any byte came (EINTR).
+ * `upto` is how the trace counts the bytes asked for: "" when every one is
+ * due, "up to " when fewer is the normal case. Returns what recv() returned:
+ * the number of bytes (it may be fewer than asked for), 0 at the end of the
+ * stream, or -1 with errno.
+ */
+static ssize_t traced_recv(int fd, void *buf, size_t len, int step, const char *upto)
+{
+    ssize_t n;
+    do {
+        struct tcp_watch w;
+        tcp_watch_begin(&w, fd);
+        trace_call_begin("recv", "fd=%d [step %d]", fd, step);
+        n = recv(fd, buf, len, 0);
+        trace_call_note("recv", n, tcp_watch_end(&w, fd), "fd=%d, %s%zu bytes [step %d]", fd, upto,
+                        len, step);
+    } while (n == -1 && errno == EINTR);
+    return n;
+}
+
 ssize_t tcp_recv_exact(int fd, void *buf, size_t len)
 {
     char *p = buf;
     size_t got = 0;
     while (got < len) {
-        struct tcp_watch w;
-        tcp_watch_begin(&w, fd);
-        trace_call_begin("recv", "fd=%d [step 5]", fd);
-        /* step 5: receive. It may return fewer bytes than asked for. */
-        ssize_t n = recv(fd, p + got, len - got, 0);
-        trace_call_note("recv", n, tcp_watch_end(&w, fd), "fd=%d, %zu bytes [step 5]", fd,
-                        len - got);
-        if (n == -1) {
-            if (errno == EINTR)
-                continue;
+        /* step 5: receive. It may return fewer bytes than asked for: loop. */
+        ssize_t n = traced_recv(fd, p + got, len - got, 5, "");
+        if (n == -1)
             return -1;
-        }
         if (n == 0)
             break; /* the peer sent FIN: no more bytes will ever come */
         got += (size_t)n;
@@ -211,19 +225,12 @@ ssize_t tcp_recv_to_mark(int fd, void *buf, size_t cap)
             return -1;
         if (at_mark == 1)
             break;
-        tcp_watch_begin(&w, fd);
-        trace_call_begin("recv", "fd=%d [step 8]", fd);
         /* recv() stops at the mark by itself, so no byte after it is taken. */
-        ssize_t n = recv(fd, p + got, cap - got, 0);
-        trace_call_note("recv", n, tcp_watch_end(&w, fd), "fd=%d, up to %zu bytes [step 8]", fd,
-                        cap - got);
-        if (n == -1) {
-            if (errno == EINTR)
-                continue;
+        ssize_t n = traced_recv(fd, p + got, cap - got, 8, "up to ");
+        if (n == -1)
             return -1;
-        }
         if (n == 0)
-            break;
+            break; /* the peer sent FIN: the stream ended before any mark */
         got += (size_t)n;
     }
     return (ssize_t)got;
