@@ -51,12 +51,12 @@ mutate crashes 's|^    const char \*p = buf;$|    const char *p = buf;\n    *(vo
 (cd "$out/crashes" && zip -qr ../crashes.zip .) && rm -rf "$out/crashes"
 
 fixture hangs
-mutate hangs 's|int fd = open(path, O_RDONLY \| O_CLOEXEC); /\* blocks until a writer opens \*/|int fd = open(path, O_RDWR \| O_CLOEXEC);|'
+mutate hangs 's|int fd = open_fifo(path, O_RDONLY); /\* blocks until a writer opens \*/|int fd = open_fifo(path, O_RDWR);|'
 
 fixture leaks
 mutate leaks 's|^    close_traced(fds\[0\]); /\* the parent only writes \*/$|    /* forgot to close the read end */|'
 mutate leaks 's|^#include "trace.h"$|#include "trace.h"\n#include "names.h"\n#include <sys/mman.h>|'
-mutate leaks 's|^    ssize_t sent = pipe_write_all(fds\[1\], data, len);$|    char leaked_name[64];\n    names_shm(leaked_name, sizeof leaked_name, "leak");\n    shm_open(leaked_name, O_CREAT \| O_RDWR, 0600);\n    ssize_t sent = pipe_write_all(fds[1], data, len);|'
+mutate leaks 's|^    ssize_t sent = write_all_traced(fds\[1\], data, len);$|    char leaked_name[64];\n    names_shm(leaked_name, sizeof leaked_name, "leak");\n    shm_open(leaked_name, O_CREAT \| O_RDWR, 0600);\n    ssize_t sent = write_all_traced(fds[1], data, len);|'
 
 fixture edits_test
 mkdir -p "$out/edits_test/tests/02-pipe"
