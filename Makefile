@@ -515,7 +515,7 @@ TEST_RUN_TMP := $(CURDIR)/build/test/tmp
 TEST_RUN_PREFIX := ipckit-t$(shell echo $$PPID)
 TEST_JOBS ?= $(shell echo $$(( $$(nproc) + 1 )))
 # Longest first: the run ends when its slowest part does. test-servers is
-# 30 s of waiting for hostile clients with almost no CPU, so it goes beside
+# 20 s of waiting for hostile clients with almost no CPU, so it goes beside
 # the two longest, which keep both cores busy meanwhile; the slides (20 s of
 # a browser) before the short parts, which then fill the end.
 TEST_STAGES := test-judge test-instructor test-servers test-tsan test-alternatives test-slides \
