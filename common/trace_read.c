@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+#include "lines.h"
 #include "trace_read.h"
 
 /* Where the parser is in the line. */
@@ -376,71 +378,51 @@ bool trace_event_has_word(const struct trace_event *ev, const char *word)
     return false;
 }
 
-static bool is_blank(const char *line)
-{
-    for (; *line; line++)
-        if (*line != ' ' && *line != '\t' && *line != '\r' && *line != '\n')
-            return false;
-    return true;
-}
+/* The growing array trace_events_load() fills, one line at a time. */
+struct loading {
+    struct trace_event *events;
+    size_t count;
+    size_t capacity;
+    size_t *bad_line;
+};
 
 /* Appends ev to the growing array. */
-static int push_event(struct trace_event **events, size_t *count, size_t *capacity,
-                      const struct trace_event *ev)
+static int push_event(struct loading *l, const struct trace_event *ev)
 {
-    if (*count == *capacity) {
-        size_t grown = *capacity ? *capacity * 2 : 64;
-        struct trace_event *bigger = realloc(*events, grown * sizeof **events);
-        if (bigger == NULL)
-            return -1;
-        *events = bigger;
-        *capacity = grown;
-    }
-    (*events)[(*count)++] = *ev;
+    struct trace_event *events = grow_array(l->events, l->count, &l->capacity, sizeof *events);
+    if (events == NULL)
+        return -1;
+    l->events = events;
+    l->events[l->count++] = *ev;
     return 0;
+}
+
+/* lines_read()'s reader: one event a line; a bad line is named and stops. */
+static int load_line(char *line, size_t number, void *arg)
+{
+    struct loading *l = arg;
+    struct trace_event ev;
+    if (trace_event_parse(line, &ev) == -1) {
+        *l->bad_line = number;
+        return -1;
+    }
+    return push_event(l, &ev);
 }
 
 int trace_events_load(const char *path, struct trace_event **events, size_t *count,
                       size_t *bad_line)
 {
-    *events = NULL;
-    *count = 0;
     *bad_line = 0;
-    FILE *in = fopen(path, "r");
-    if (in == NULL)
-        return -1;
-    size_t capacity = 0;
-    char *line = NULL;
-    size_t line_size = 0;
-    size_t number = 0;
-    int rc = 0;
-    while (getline(&line, &line_size, in) != -1) {
-        number++;
-        if (is_blank(line))
-            continue;
-        struct trace_event ev;
-        if (trace_event_parse(line, &ev) == -1) {
-            *bad_line = number;
-            rc = -1;
-            break;
-        }
-        if (push_event(events, count, &capacity, &ev) == -1) {
-            rc = -1;
-            break;
-        }
-    }
-    int saved = errno;
-    if (rc == 0 && ferror(in)) {
-        rc = -1; /* getline() set errno */
-        saved = errno;
-    }
-    free(line);
-    fclose(in); /* opened for reading: nothing to lose here */
-    if (rc == -1) {
-        free(*events);
+    struct loading l = {.events = NULL, .count = 0, .capacity = 0, .bad_line = bad_line};
+    if (lines_read(path, load_line, &l) == -1) {
+        int saved = errno;
+        free(l.events);
         *events = NULL;
         *count = 0;
+        errno = saved;
+        return -1;
     }
-    errno = saved;
-    return rc;
+    *events = l.events;
+    *count = l.count;
+    return 0;
 }

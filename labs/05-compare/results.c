@@ -3,19 +3,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "results.h"
 
 int results_add(struct results *r, const char *mechanism, size_t size, const char *metric,
                 const char *unit, struct stats s)
 {
-    if (r->count == r->capacity) {
-        size_t capacity = r->capacity ? 2 * r->capacity : 64;
-        struct result_row *rows = realloc(r->rows, capacity * sizeof *rows);
-        if (rows == NULL)
-            return -1;
-        r->rows = rows;
-        r->capacity = capacity;
-    }
+    struct result_row *rows = grow_array(r->rows, r->count, &r->capacity, sizeof *rows);
+    if (rows == NULL)
+        return -1;
+    r->rows = rows;
     struct result_row *row = &r->rows[r->count++];
     snprintf(row->mechanism, sizeof row->mechanism, "%s", mechanism);
     row->size = size;

@@ -20,6 +20,7 @@
 #include "clock.h"
 #include "err.h"
 #include "fault.h"
+#include "grow.h"
 #include "grader.h"
 #include "json.h"
 #include "json_valid.h"
@@ -679,6 +680,36 @@ START_TEST(lab_headers_identical_in_labs_and_solutions)
 }
 END_TEST
 
+/* ---- growing arrays (common/grow.c) -------------------------------------- */
+
+START_TEST(growing_array_doubles_and_keeps_the_old_on_failure)
+{
+    int *items = NULL;
+    size_t capacity = 0;
+    for (size_t count = 0; count < 100; count++) {
+        int *room = grow_array(items, count, &capacity, sizeof *room);
+        ck_assert_msg(room != NULL, "no room for item %zu: %s", count, errno_name(errno));
+        items = room;
+        items[count] = (int)count;
+        ck_assert_uint_gt(capacity, count);
+    }
+    ck_assert_msg(capacity == 128, "capacity %zu after 100 items: 32, 64, then 128 (doubled)",
+                  capacity);
+    for (int i = 0; i < 100; i++)
+        ck_assert_int_eq(items[i], i); /* realloc kept what was there */
+    /* 256 items of this size are 2^N + 256 bytes, N the bits of a size_t,
+     * which a size_t holds as 256. ENOMEM, and nothing is changed. */
+    size_t huge = SIZE_MAX / 256 + 2;
+    size_t full = capacity;
+    errno = 0;
+    ck_assert_ptr_null(grow_array(items, full, &capacity, huge));
+    ck_assert_int_eq(errno, ENOMEM);
+    ck_assert_uint_eq(capacity, full);
+    ck_assert_int_eq(items[99], 99);
+    free(items);
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
     const struct grade_test tests[] = {
@@ -725,6 +756,8 @@ int main(int argc, char **argv)
          10, "tests/grader/watch.c"},
         {"lab_headers_identical_in_labs_and_solutions", lab_headers_identical_in_labs_and_solutions,
          1, 5, "keep each lab's headers in labs/NN only; delete copies from solutions/NN"},
+        {"growing_array_doubles_and_keeps_the_old_on_failure",
+         growing_array_doubles_and_keeps_the_old_on_failure, 1, 5, "common/grow.c: grow_array()"},
     };
     return grade_main(argc, argv, "common", tests, GRADE_COUNT(tests));
 }

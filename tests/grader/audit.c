@@ -17,6 +17,7 @@
 
 #include "audit.h"
 #include "clock.h"
+#include "grow.h"
 #include "proc_table.h"
 
 enum { CHANNEL_FD_FLOOR = 900 }; /* the harness keeps the judge's socket up there */
@@ -137,18 +138,16 @@ static void take_shm_names(struct audit_snapshot *snap)
     DIR *dir = opendir("/dev/shm");
     if (dir == NULL)
         return;
-    int capacity = 0;
+    size_t capacity = 0;
     struct dirent *d;
     while ((d = readdir(dir)) != NULL) {
         if (d->d_name[0] == '.' && (d->d_name[1] == '\0' || strcmp(d->d_name, "..") == 0))
             continue;
-        if (snap->shm_count == capacity) {
-            capacity = capacity ? capacity * 2 : 64;
-            char(*grown)[256] = realloc(snap->shm_names, (size_t)capacity * sizeof *grown);
-            if (grown == NULL)
-                break;
-            snap->shm_names = grown;
-        }
+        char(*grown)[256] =
+            grow_array(snap->shm_names, (size_t)snap->shm_count, &capacity, sizeof *grown);
+        if (grown == NULL)
+            break;
+        snap->shm_names = grown;
         snprintf(snap->shm_names[snap->shm_count++], 256, "%s", d->d_name);
     }
     closedir(dir);

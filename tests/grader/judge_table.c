@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "judge.h"
 
 static int parse_line(char *line, struct grade_test *t)
@@ -47,13 +48,10 @@ static int read_table(FILE *in, struct grade_test **tests, size_t *count)
     while (fgets(line, sizeof line, in)) {
         if (line[0] == '\n' || line[0] == '#')
             continue;
-        if (*count == capacity) {
-            capacity = capacity ? capacity * 2 : 32;
-            struct grade_test *grown = realloc(*tests, capacity * sizeof *grown);
-            if (grown == NULL)
-                return -1;
-            *tests = grown;
-        }
+        struct grade_test *grown = grow_array(*tests, *count, &capacity, sizeof *grown);
+        if (grown == NULL)
+            return -1;
+        *tests = grown;
         if (parse_line(line, &(*tests)[*count]) == -1) {
             errno = EINVAL;
             return -1;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "proc_table.h"
 
 const char *proc_stat_fields(pid_t pid, char *line, size_t size)
@@ -63,24 +64,22 @@ int proc_table_read(struct proc_table *t)
     DIR *dir = opendir("/proc");
     if (dir == NULL)
         return -1;
-    int capacity = 0;
+    size_t capacity = 0;
     struct dirent *d;
     while ((d = readdir(dir)) != NULL) {
         char *end;
         long pid = strtol(d->d_name, &end, 10);
         if (*end != '\0' || pid <= 0)
             continue;
-        if (t->count == capacity) {
-            capacity = capacity ? capacity * 2 : 256;
-            struct proc_entry *grown = realloc(t->entries, (size_t)capacity * sizeof *grown);
-            if (grown == NULL) {
-                closedir(dir);
-                proc_table_free(t);
-                errno = ENOMEM;
-                return -1;
-            }
-            t->entries = grown;
+        struct proc_entry *grown =
+            grow_array(t->entries, (size_t)t->count, &capacity, sizeof *grown);
+        if (grown == NULL) {
+            closedir(dir);
+            proc_table_free(t);
+            errno = ENOMEM;
+            return -1;
         }
+        t->entries = grown;
         if (proc_entry_read((pid_t)pid, &t->entries[t->count]) == 0)
             t->count++; /* a process that ended meanwhile is simply not listed */
     }

@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "grow.h"
+#include "lines.h"
 #include "verdict.h"
 
 enum { FIELDS = 10 };
@@ -130,55 +132,66 @@ static int fill(char *fields[FIELDS], const struct grade_test *table, size_t tab
     return 0;
 }
 
+/* The results verdict_read() gathers, one record a line. */
+struct reading {
+    const struct grade_test *table;
+    size_t table_count;
+    struct test_outcome *results;
+    size_t count;
+    size_t capacity;
+    char *visibility;
+    size_t visibility_size;
+    char *why;
+    size_t why_size;
+};
+
+/* lines_read()'s reader: one result a record; a bad record says why and stops. */
+static int read_record(char *line, size_t number, void *arg)
+{
+    (void)number; /* a bad record is named by its place among the records */
+    struct reading *r = arg;
+    char *fields[FIELDS];
+    if (split(line, fields) == -1) {
+        snprintf(r->why, r->why_size, "record %zu does not have %d fields", r->count + 1, FIELDS);
+        errno = EINVAL;
+        return -1;
+    }
+    struct test_outcome *results = grow_array(r->results, r->count, &r->capacity, sizeof *results);
+    if (results == NULL)
+        return -1;
+    r->results = results;
+    struct test_outcome *result = &r->results[r->count];
+    memset(result, 0, sizeof *result);
+    if (fill(fields, r->table, r->table_count, result, r->why, r->why_size) == -1) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (r->count == 0)
+        snprintf(r->visibility, r->visibility_size, "%s", fields[4]);
+    r->count++;
+    return 0;
+}
+
 int verdict_read(const char *path, const struct grade_test *table, size_t table_count,
                  struct test_outcome **results, size_t *count, char *visibility, size_t size,
                  char *why, size_t why_size)
 {
-    *results = NULL;
-    *count = 0;
     snprintf(why, why_size, "%s", ""); /* also when the file cannot be opened */
-    FILE *in = fopen(path, "re");
-    if (in == NULL)
-        return -1;
-    size_t capacity = 0;
-    char *line = NULL;
-    size_t line_size = 0;
-    int rc = 0;
-    while (rc == 0 && getline(&line, &line_size, in) != -1) {
-        char *fields[FIELDS];
-        if (line[0] == '\n')
-            continue;
-        if (split(line, fields) == -1) {
-            snprintf(why, why_size, "record %zu does not have %d fields", *count + 1, FIELDS);
-            rc = -1;
-            break;
-        }
-        if (*count == capacity) {
-            capacity = capacity ? capacity * 2 : 32;
-            struct test_outcome *grown = realloc(*results, capacity * sizeof *grown);
-            if (grown == NULL) {
-                rc = -1;
-                break;
-            }
-            *results = grown;
-        }
-        struct test_outcome *r = &(*results)[*count];
-        memset(r, 0, sizeof *r);
-        if (fill(fields, table, table_count, r, why, why_size) == -1) {
-            rc = -1;
-            break;
-        }
-        if (*count == 0)
-            snprintf(visibility, size, "%s", fields[4]);
-        (*count)++;
-    }
-    int saved = errno;
-    free(line);
-    fclose(in);
-    if (rc == -1) {
-        free(*results);
+    struct reading r = {.table = table,
+                        .table_count = table_count,
+                        .visibility = visibility,
+                        .visibility_size = size,
+                        .why = why,
+                        .why_size = why_size};
+    if (lines_read(path, read_record, &r) == -1) {
+        int saved = errno;
+        free(r.results);
         *results = NULL;
-        errno = why[0] ? EINVAL : saved;
+        *count = 0;
+        errno = saved;
+        return -1;
     }
-    return rc;
+    *results = r.results;
+    *count = r.count;
+    return 0;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "chart.h"
+#include "grow.h"
 
 /* Descriptors above this are not followed (a trace of one demo never gets there). */
 #define FD_LIMIT 1024
@@ -228,14 +229,10 @@ static long count_openings(const struct lane *lane, enum chart_side side)
 static int add_arrow(struct builder *b, enum chart_arrow_kind kind, enum chart_side from_side,
                      long from, long to, const char *label)
 {
-    if (b->ndrafts == b->cap_drafts) {
-        size_t grown = b->cap_drafts ? b->cap_drafts * 2 : 32;
-        struct draft *bigger = realloc(b->drafts, grown * sizeof *bigger);
-        if (bigger == NULL)
-            return -1;
-        b->drafts = bigger;
-        b->cap_drafts = grown;
-    }
+    struct draft *drafts = grow_array(b->drafts, b->ndrafts, &b->cap_drafts, sizeof *drafts);
+    if (drafts == NULL)
+        return -1;
+    b->drafts = drafts;
     struct draft *d = &b->drafts[b->ndrafts++];
     d->kind = kind;
     d->from_side = from_side;

@@ -32,6 +32,7 @@
 
 #include "cli.h"
 #include "err.h"
+#include "grow.h"
 #include "segment.h"
 #include "timeline.h"
 #include "trace_read.h"
@@ -116,13 +117,10 @@ static struct wire_segment *load_capture_or_die(const char *path, size_t *count)
         lineno++;
         if (line[0] == '#' || line[0] == '\n')
             continue;
-        if (n == cap) {
-            cap = cap ? 2 * cap : 64;
-            struct wire_segment *grown = realloc(segs, cap * sizeof *segs);
-            if (grown == NULL)
-                die_errno("read %s", path);
-            segs = grown;
-        }
+        struct wire_segment *grown = grow_array(segs, n, &cap, sizeof *grown);
+        if (grown == NULL)
+            die_errno("read %s", path);
+        segs = grown;
         if (segment_parse(line, &segs[n]) == -1)
             die("%s:%zu: not a capture line (wire_capture writes them)", path, lineno);
         n++;
