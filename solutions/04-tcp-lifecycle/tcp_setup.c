@@ -268,18 +268,35 @@ int tcp_accept(int fd, struct tcp_endpoint *peer)
 /* Enough for every address one host name has in practice. */
 #define MAX_ENDPOINTS 8
 
-int tcp_open_server(const char *host, const char *port, int backlog)
+/* What an open does with a fresh socket for one endpoint: bind and listen,
+ * or connect. `arg` is the backlog or the timeout. 0, or -1 with errno. */
+typedef int (*endpoint_use)(int fd, const struct tcp_endpoint *ep, int arg);
+
+static int bind_and_listen(int fd, const struct tcp_endpoint *ep, int backlog)
+{
+    if (tcp_bind(fd, ep) == -1)
+        return -1;
+    return tcp_listen(fd, backlog);
+}
+
+/* Resolves host and port, then tries each endpoint on a socket of its own
+ * until `use` works there. Returns that socket, or -1 with the errno of the
+ * last failure and nothing left open. */
+static int open_first_that_works(const char *host, const char *port, int passive, endpoint_use use,
+                                 int arg)
 {
     struct tcp_endpoint eps[MAX_ENDPOINTS];
-    int count = tcp_resolve(host, port, 1, eps, MAX_ENDPOINTS);
+    int count = tcp_resolve(host, port, passive, eps, MAX_ENDPOINTS);
     if (count == -1)
         return -1;
     for (int i = 0; i < count; i++) {
         int fd = tcp_socket(eps[i].addr.ss_family);
         if (fd == -1)
             continue;
-        if (tcp_bind(fd, &eps[i]) == 0 && tcp_listen(fd, backlog) == 0)
+        if (use(fd, &eps[i], arg) == 0)
             return fd;
+        /* A socket whose bind() or connect() failed cannot try again:
+         * close it, keeping the errno that says why it failed. */
         int saved = errno;
         tcp_close(fd);
         errno = saved;
@@ -287,21 +304,12 @@ int tcp_open_server(const char *host, const char *port, int backlog)
     return -1;
 }
 
+int tcp_open_server(const char *host, const char *port, int backlog)
+{
+    return open_first_that_works(host, port, 1, bind_and_listen, backlog);
+}
+
 int tcp_open_client(const char *host, const char *port, int timeout_ms)
 {
-    struct tcp_endpoint eps[MAX_ENDPOINTS];
-    int count = tcp_resolve(host, port, 0, eps, MAX_ENDPOINTS);
-    if (count == -1)
-        return -1;
-    for (int i = 0; i < count; i++) {
-        int fd = tcp_socket(eps[i].addr.ss_family);
-        if (fd == -1)
-            continue;
-        if (tcp_connect(fd, &eps[i], timeout_ms) == 0)
-            return fd;
-        int saved = errno; /* a socket whose connect() failed cannot try again */
-        tcp_close(fd);
-        errno = saved;
-    }
-    return -1;
+    return open_first_that_works(host, port, 0, tcp_connect, timeout_ms);
 }

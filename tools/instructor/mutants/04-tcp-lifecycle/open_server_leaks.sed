@@ -1,3 +1,3 @@
 # file: tcp_setup.c
-# bug: tcp_open_server() leaks the socket when bind fails
-/int tcp_open_server/,/^}/{/tcp_close(fd);/d}
+# bug: tcp_open_server() (and tcp_open_client()) leak the socket when bind (or connect) fails
+/static int open_first_that_works/,/^}/{/tcp_close(fd);/d}
