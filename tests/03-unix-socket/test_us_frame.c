@@ -82,22 +82,48 @@ START_TEST(frames_round_trip_from_empty_to_max_size)
 }
 END_TEST
 
+/* The length of the frame sent under planned faults: it fits unread. */
+enum { FAULTED_FRAME_LEN = 1000 };
+
 /*
  * After us_send_frame() under planned faults (after names them): receives
- * one 1000-byte frame with plain recv() and compares it with msg, then asks
- * the kernel whether the faults really happened (fault_proof.h).
+ * the frame with plain recv() and compares it with msg, then asks the
+ * kernel whether the faults really happened (fault_proof.h).
  */
 static void expect_frame_survived(int fd, const char *msg, const char *after,
                                   const struct fault_proof *proof)
 {
     unsigned char header[4];
-    char back[1000];
+    char back[FAULTED_FRAME_LEN];
     ck_assert(raw_recv_exact(fd, header, 4, WAIT_MS) == 4);
-    ck_assert_msg(memcmp(header, "\0\0\x03\xe8", 4) == 0, "the header was damaged by %s", after);
+    ck_assert_msg(memcmp(header, "\0\0\x03\xe8", 4) == 0 /* 1000, big-endian */,
+                  "the header was damaged by %s", after);
     ck_assert(raw_recv_exact(fd, back, sizeof back, WAIT_MS) == (ssize_t)sizeof back);
     ck_assert_msg(memcmp(back, msg, sizeof back) == 0,
                   "bytes were lost or repeated across %s (advance by what send() returned)", after);
     fault_proof_require(proof, "us_send_frame()");
+}
+
+/*
+ * Sends msg (FAULTED_FRAME_LEN bytes) as one frame on fds[0] while plan cuts
+ * and fails the sends (what says how); the frame must arrive whole, after
+ * more than min_faults faults. On failure, advice says what to do.
+ */
+static void send_frame_under_faults(int fds[2], const char *msg, struct fault_plan plan,
+                                    const char *what, unsigned long min_faults, const char *advice)
+{
+    struct fault_proof proof = fault_proof_arm(FAULT_OUT, plan, FAULTED_FRAME_LEN);
+    int rc = us_send_frame(fds[0], msg, FAULTED_FRAME_LEN);
+    REQUIRE_IMPL(rc, "us_send_frame");
+    int err = errno;
+    struct fault_seen seen = grade_end_faults(FAULT_OUT);
+    ck_assert_msg(rc == 0, "with %s, us_send_frame failed (%s); it must %s", what, errno_name(err),
+                  advice);
+    ck_assert_msg(seen.injected > min_faults,
+                  "with %s, only %lu faults happened (calls seen: %s); us_send_frame must send "
+                  "on the socket itself",
+                  what, seen.injected, seen.calls);
+    expect_frame_survived(fds[1], msg, what, &proof);
 }
 
 START_TEST(frames_survive_short_sends_eintr_and_eagain)
@@ -106,40 +132,16 @@ START_TEST(frames_survive_short_sends_eintr_and_eagain)
      * bytes themselves, so the message stays small enough to fit unread. */
     int fds[2];
     make_pair(fds);
-    char msg[1000];
+    char msg[FAULTED_FRAME_LEN];
     checksum_fill_pattern(msg, sizeof msg, 11);
-    struct fault_proof proof = fault_proof_arm(
-        FAULT_OUT,
+    send_frame_under_faults(
+        fds, msg,
         (struct fault_plan){.fd = fds[0], .max_bytes = 16, .fail_every = 3, .fail_errno = EINTR},
-        sizeof msg);
-    int rc = us_send_frame(fds[0], msg, sizeof msg);
-    REQUIRE_IMPL(rc, "us_send_frame");
-    int err = errno;
-    struct fault_seen seen = grade_end_faults(FAULT_OUT);
-    ck_assert_msg(rc == 0, "with sends cut to 16 bytes and EINTR, us_send_frame failed: %s",
-                  errno_name(err));
-    ck_assert_msg(seen.injected > 60,
-                  "only %lu faults happened (calls seen: %s); us_send_frame must send on the "
-                  "socket itself",
-                  seen.injected, seen.calls);
-    expect_frame_survived(fds[1], msg, "short sends and EINTR", &proof);
-
-    proof = fault_proof_arm(
-        FAULT_OUT,
+        "short sends and EINTR", 60, "send the rest after a short send; send again after EINTR");
+    send_frame_under_faults(
+        fds, msg,
         (struct fault_plan){.fd = fds[0], .max_bytes = 64, .fail_every = 2, .fail_errno = EAGAIN},
-        sizeof msg);
-    rc = us_send_frame(fds[0], msg, sizeof msg);
-    err = errno;
-    seen = grade_end_faults(FAULT_OUT);
-    ck_assert_msg(rc == 0,
-                  "with EAGAIN on every 2nd send, us_send_frame failed (%s); it must poll() for "
-                  "POLLOUT and go on",
-                  errno_name(err));
-    ck_assert_msg(seen.injected > 15,
-                  "EAGAIN was to fail every 2nd send, but only %lu faults happened "
-                  "(calls seen: %s)",
-                  seen.injected, seen.calls);
-    expect_frame_survived(fds[1], msg, "EAGAIN", &proof);
+        "EAGAIN on every 2nd send", 15, "poll() for POLLOUT and go on");
     close_pair(fds);
 }
 END_TEST
@@ -198,35 +200,21 @@ enum { SLOW_PEER_MS = 400 };
 
 /*
  * A lab call that must sleep in poll() while its peer is slow, and the words
- * its failure messages use: what it was given, what it must do instead, what
- * it waits for, the call it must not retry at once, and the poll() event.
+ * its failure messages use: the call, what it was given, what it waits for,
+ * the call it must not retry at once, and the poll() event that says when.
  */
 struct waiting_call {
     const char *name;
     const char *given;
-    const char *instead;
     const char *waits_for;
     const char *retried;
     const char *poll_event;
 };
 
-static const struct waiting_call SEND_ALL_WAITS = {
-    .name = "us_send_all",
-    .given = "on a full non-blocking socket",
-    .instead = "it must wait for room with poll(POLLOUT), then send",
-    .waits_for = "room",
-    .retried = "send()",
-    .poll_event = "POLLOUT",
-};
-
+static const struct waiting_call SEND_ALL_WAITS = {"us_send_all", "on a full non-blocking socket",
+                                                   "room", "send()", "POLLOUT"};
 static const struct waiting_call RECV_EXACT_WAITS = {
-    .name = "us_recv_exact",
-    .given = "on a non-blocking socket with nothing yet",
-    .instead = "on EAGAIN it must wait with poll(POLLIN) and receive again",
-    .waits_for = "data",
-    .retried = "recv()",
-    .poll_event = "POLLIN",
-};
+    "us_recv_exact", "on a non-blocking socket with nothing yet", "data", "recv()", "POLLIN"};
 
 /*
  * A connected pair for a waiting call: the test's end (mine) is
@@ -280,8 +268,11 @@ static void expect_waited_in_poll(struct slow_peer_pair *p, ssize_t n, int err, 
     close(p->mine);
     wait_child_and_student(p->pid, p->student, WAIT_MS);
     grade_require_impl(n, err, call->name);
-    ck_assert_msg(n == (ssize_t)want, "%s() %s returned %zd (%s); %s", call->name, call->given, n,
-                  n == -1 ? errno_name(err) : "short", call->instead);
+    ck_assert_msg(n == (ssize_t)want,
+                  "%s() %s returned %zd (%s); on EAGAIN it must wait for %s with poll(%s), then "
+                  "call %s again",
+                  call->name, call->given, n, n == -1 ? errno_name(err) : "short", call->waits_for,
+                  call->poll_event, call->retried);
     ck_assert_msg(cpu < 0.25 * waited,
                   "%s() used %.0f ms of CPU while waiting %.0f ms for %s: it retries %s at once on "
                   "EAGAIN (a busy loop). Wait with poll(%s) instead",

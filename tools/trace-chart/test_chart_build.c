@@ -177,11 +177,19 @@ START_TEST(rows_keep_time_order_within_each_lifeline)
 }
 END_TEST
 
+/* The connection most tests start from: the client's connect() on fd 3 at
+ * t=10, and the server's accept() at t=20 on listening fd 5, which returns
+ * fd 6. Each is the first event of its trace (client.ev[0], server.ev[0]). */
+static void connected(struct trace *client, struct trace *server)
+{
+    add(client, 10, "connect", "fd=3, 127.0.0.1:9", 0, "", NULL);
+    add(server, 20, "accept", "fd=5", 6, "", NULL);
+}
+
 START_TEST(stream_bytes_match_sends_to_the_recv_that_completes_them)
 {
     struct trace client = {0}, server = {0};
-    size_t conn = add(&client, 10, "connect", "fd=3, 127.0.0.1:9", 0, "", NULL);
-    size_t acc = add(&server, 20, "accept", "fd=5", 6, "", NULL);
+    connected(&client, &server);
     size_t s1 = add(&client, 30, "send", "fd=3, 3", 3, "", NULL);
     size_t s2 = add(&client, 40, "send", "fd=3, 4", 4, "", NULL);
     size_t r1 = add(&server, 50, "recv", "fd=6, 4096", 7, "", NULL); /* both, merged */
@@ -191,7 +199,7 @@ START_TEST(stream_bytes_match_sends_to_the_recv_that_completes_them)
     size_t s4 = add(&client, 90, "send", "fd=3, 2", 2, "", NULL); /* never read */
     struct chart c;
     build(&c, &client, &server);
-    REQUIRE_ARROW(&c, ARROW_SYN, &client.ev[conn], &server.ev[acc], "connect -> accept");
+    REQUIRE_ARROW(&c, ARROW_SYN, &client.ev[0], &server.ev[0], "connect -> accept");
     REQUIRE_ARROW(&c, ARROW_DATA, &client.ev[s1], &server.ev[r1], "3 B arrive merged");
     REQUIRE_ARROW(&c, ARROW_DATA, &client.ev[s2], &server.ev[r1], "4 B arrive merged");
     REQUIRE_ARROW(&c, ARROW_DATA, &client.ev[s3], &server.ev[r3], "10 B complete at the 2nd recv");
@@ -205,8 +213,7 @@ END_TEST
 START_TEST(abort_with_so_linger_zero_sends_rst_not_fin)
 {
     struct trace client = {0}, server = {0};
-    add(&client, 10, "connect", "fd=3, 127.0.0.1:9", 0, "", NULL);
-    add(&server, 20, "accept", "fd=5", 6, "", NULL);
+    connected(&client, &server);
     add(&server, 30, "setsockopt", "fd=6, SOL_SOCKET, SO_LINGER {1, 0}", 0, "", NULL);
     size_t close = add(&server, 40, "close", "fd=6", 0, "", NULL);
     size_t reset = add(&client, 50, "recv", "fd=3, 4096", -1, "ECONNRESET", NULL);
@@ -230,8 +237,7 @@ END_TEST
 START_TEST(close_with_unread_data_resets_and_unknown_resets_come_from_nowhere)
 {
     struct trace client = {0}, server = {0};
-    add(&client, 10, "connect", "fd=3, 127.0.0.1:9", 0, "", NULL);
-    add(&server, 20, "accept", "fd=5", 6, "", NULL);
+    connected(&client, &server);
     size_t close = add(&server, 40, "close", "fd=6", 0, "", NULL);
     size_t reset = add(&client, 50, "send", "fd=3, 5", -1, "ECONNRESET", NULL);
     struct chart c;
@@ -263,8 +269,7 @@ END_TEST
 START_TEST(urgent_bytes_travel_apart_from_the_stream)
 {
     struct trace client = {0}, server = {0};
-    add(&client, 10, "connect", "fd=3, 127.0.0.1:9", 0, "", NULL);
-    add(&server, 20, "accept", "fd=5", 6, "", NULL);
+    connected(&client, &server);
     size_t oob = add(&client, 30, "send", "fd=3, 3, MSG_OOB", 3, "", NULL);
     size_t got_oob = add(&server, 40, "recv", "fd=6, 1, MSG_OOB", 1, "", NULL);
     size_t got = add(&server, 50, "recv", "fd=6, 4096", 2, "", NULL);
@@ -280,10 +285,9 @@ END_TEST
 START_TEST(narration_lines_and_other_sockets_are_left_out)
 {
     struct trace client = {0}, server = {0};
-    add(&client, 10, "connect", "fd=3, 127.0.0.1:9", 0, "", NULL);
+    connected(&client, &server);
     size_t narration = add(&client, 15, "", "", 0, "", "-- sending now");
     client.ev[narration].has_ret = false;
-    add(&server, 20, "accept", "fd=5", 6, "", NULL);
     add(&server, 30, "send", "fd=9, 5", 5, "", NULL); /* another socket: no arrow */
     struct chart c;
     build(&c, &client, &server);
@@ -326,16 +330,14 @@ START_TEST(header_reads_are_drawn_after_the_send_and_kept_when_compact)
     add(&server, 10, "socket", "AF_INET, SOCK_STREAM", 3, "", NULL);
     add(&server, 20, "listen", "fd=3, backlog=8", 0, "", NULL);
     add(&client, 30, "socket", "AF_INET, SOCK_STREAM", 3, "", NULL);
-    size_t conn = add(&client, 50, "connect", "fd=3, 127.0.0.1:9", 0, "", NULL);
-    size_t acc = add(&server, 60, "accept", "fd=3", 4, "", NULL);
+    add(&client, 50, "connect", "fd=3, 127.0.0.1:9", 0, "", NULL);
+    add(&server, 60, "accept", "fd=3", 4, "", NULL);
     size_t header = add(&server, 95, "recv", "fd=4, 4 bytes", 4, "", NULL);
     size_t body = add(&server, 98, "recv", "fd=4, 10 bytes", 10, "", NULL);
     size_t send = add(&client, 100, "send", "fd=3, 14 bytes", 14, "", NULL);
     size_t linger = add(&server, 110, "setsockopt", "fd=4, SO_LINGER {1, 0}", 0, "", NULL);
     size_t close_s = add(&server, 120, "close", "fd=4", 0, "", NULL);
     add(&client, 130, "recv", "fd=3, 4 bytes", -1, "ECONNRESET", NULL);
-    (void)conn;
-    (void)acc;
     struct chart c;
     build(&c, &client, &server);
     chart_compact(&c);

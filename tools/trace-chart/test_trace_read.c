@@ -17,13 +17,22 @@
 
 /* ---- reading trace lines ------------------------------------------------- */
 
+/* The event a line that must parse stands for; the test fails, naming the
+ * line, when trace_event_parse() rejects it. */
+static struct trace_event parsed(const char *line)
+{
+    struct trace_event ev;
+    int rc = trace_event_parse(line, &ev);
+    ck_assert_msg(rc == 0, "trace_event_parse() rejected a valid line: %s", line);
+    return ev;
+}
+
 START_TEST(parses_a_call_line_as_trace_c_writes_it)
 {
     const char *line = "{\"t\":0.000153,\"mono_ns\":123456789012,\"pid\":4242,\"role\":\"server\","
                        "\"call\":\"bind\",\"args\":\"fd=3, 127.0.0.1:27015\",\"ret\":-1,"
                        "\"errno\":\"EADDRINUSE\",\"note\":\"state CLOSE\"}\n";
-    struct trace_event ev;
-    ck_assert_int_eq(trace_event_parse(line, &ev), 0);
+    struct trace_event ev = parsed(line);
     ck_assert_uint_eq(ev.mono_ns, 123456789012u);
     ck_assert_int_eq(ev.pid, 4242);
     ck_assert_str_eq(ev.role, "server");
@@ -40,8 +49,7 @@ START_TEST(parses_a_narration_line_as_a_line_without_a_call)
 {
     const char *line = "{\"t\":1.5,\"mono_ns\":9,\"pid\":7,\"role\":\"client\",\"call\":null,"
                        "\"args\":null,\"ret\":null,\"errno\":null,\"note\":\"-- hello\"}";
-    struct trace_event ev;
-    ck_assert_int_eq(trace_event_parse(line, &ev), 0);
+    struct trace_event ev = parsed(line);
     ck_assert_str_eq(ev.call, "");
     ck_assert_msg(!ev.has_ret, "a narration line has no result");
     ck_assert_str_eq(ev.note, "-- hello");
@@ -52,8 +60,7 @@ START_TEST(decodes_json_escapes_and_unicode)
 {
     const char *line = "{\"mono_ns\":1,\"call\":\"send\",\"args\":\"q\\\"b\\\\n\\n\\u00e9"
                        "\\ud83d\\ude00\\/\",\"ret\":3}";
-    struct trace_event ev;
-    ck_assert_int_eq(trace_event_parse(line, &ev), 0);
+    struct trace_event ev = parsed(line);
     ck_assert_str_eq(ev.args, "q\"b\\n\n\xc3\xa9\xf0\x9f\x98\x80/");
 }
 END_TEST
@@ -91,8 +98,7 @@ START_TEST(cuts_long_text_at_a_character_boundary)
     for (int i = 0; i < 300; i++)
         strcat(line, "\xc3\xa9");
     strcat(line, "\"}");
-    struct trace_event ev;
-    ck_assert_int_eq(trace_event_parse(line, &ev), 0);
+    struct trace_event ev = parsed(line);
     size_t len = strlen(ev.args);
     ck_assert_uint_lt(len, sizeof ev.args);
     ck_assert_uint_gt(len, 200);
