@@ -96,6 +96,8 @@ static _Noreturn void print_help(const struct cli_spec *spec)
         }
         putchar('\n');
     }
+    if (spec->environment)
+        fputs(spec->environment, stdout);
     if (spec->more)
         fputs(spec->more, stdout);
     exit(0);

@@ -58,13 +58,16 @@ enum { CLI_MAX_OPTIONS = 16 };
  *
  * The help prints usage, then a line per option (its left column as wide as
  * the widest option's, two spaces either side), then "-h, --help", which
- * every program has and no table lists, then more. The options end at the
- * first entry without help: the array's unused entries are all zero.
+ * every program has and no table lists, then environment, then more. The
+ * options end at the first entry without help: the array's unused entries
+ * are all zero. A program that traces sets .environment =
+ * TRACE_ENVIRONMENT_HELP (trace.h), the variables every traced program reads.
  */
 struct cli_spec {
     const char *usage;
     struct cli_option options[CLI_MAX_OPTIONS];
-    const char *more; /* after the options: notes, environment, examples */
+    const char *environment; /* after the options: the variables it reads */
+    const char *more;        /* last: notes, examples */
 };
 
 /*

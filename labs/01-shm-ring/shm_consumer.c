@@ -36,8 +36,8 @@ static const struct cli_spec CLI = {
              "Receives and checks the messages shm_producer sends through the shared-memory "
              "ring NAME (lab 01).\n",
     .options = {{'w', "wait", "SECONDS", "wait this long for NAME to appear (default 30)"}},
-    .more = "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
-            "Example:\n"
+    .environment = TRACE_ENVIRONMENT_HELP,
+    .more = "Example:\n"
             "  shm_consumer /demo     (with: shm_producer /demo -n 1000)\n",
 };
 
@@ -76,11 +76,8 @@ int main(int argc, char **argv)
     long wait_s = 30;
     int opt;
     while ((opt = cli_next_option(&CLI, argc, argv)) != -1) {
-        switch (opt) {
-        case 'w':
+        if (opt == 'w')
             wait_s = cli_parse_long(optarg, 0, 3600, "wait");
-            break;
-        }
     }
     if (argc - optind != 1)
         die_usage("expected one NAME for the ring, such as /demo");

@@ -38,8 +38,8 @@ static const struct cli_spec CLI = {
                                "bytes in the ring, a power of two (default 16K)",
                                "lock, lockfree or both (default both)"),
         },
-    .more = "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR,\n"
-            "IPC_TRACE_REPEAT=N (show a repeated call N times, then count it).\n"
+    .environment = TRACE_ENVIRONMENT_HELP,
+    .more = "IPC_TRACE_REPEAT=N shows a call repeated in a row N times, then counts the rest.\n"
             "Examples:\n"
             "  IPC_TRACE_REPEAT=3 shm_demo -m lock\n"
             "  IPC_TRACE=off shm_demo -n 100000 -s 4K\n",

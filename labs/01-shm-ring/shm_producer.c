@@ -46,8 +46,8 @@ static const struct cli_spec CLI = {
                                "bytes in the ring, a power of two (default 64K)",
                                "lock (Part A) or lockfree (Part B, the default)"),
         },
+    .environment = TRACE_ENVIRONMENT_HELP,
     .more = "Then, in another terminal: shm_consumer NAME\n"
-            "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
             "Examples:\n"
             "  shm_producer /demo -n 1000 -m lock\n"
             "  IPC_TRACE=off shm_producer /demo -s 4K\n",

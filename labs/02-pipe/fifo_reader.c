@@ -33,6 +33,7 @@ static const struct cli_spec CLI = {
     .usage = "usage: fifo_reader [-n COUNT] PATH\n"
              "Receives messages through the named pipe PATH (lab 02).\n",
     .options = {{'n', "count", "COUNT", "how many writers to serve (default 1)"}},
+    .environment = TRACE_ENVIRONMENT_HELP,
     .more = "Start it first, then run: fifo_writer PATH MESSAGE...\n"
             "Examples:\n"
             "  fifo_reader -n 2 /tmp/demo.fifo\n"

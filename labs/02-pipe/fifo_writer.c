@@ -22,6 +22,7 @@ static const struct cli_spec CLI = {
     .usage = "usage: fifo_writer PATH MESSAGE...\n"
              "Sends MESSAGE through the named pipe PATH (lab 02).\n"
              "Start fifo_reader PATH first, in another terminal.\n",
+    .environment = TRACE_ENVIRONMENT_HELP,
     .more = "Example:\n"
             "  fifo_writer /tmp/demo.fifo hello there\n",
 };

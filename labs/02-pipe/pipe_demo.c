@@ -27,8 +27,8 @@ static const struct cli_spec CLI = {
     .usage = "usage: pipe_demo [-s SIZE] [-h]\n"
              "A traced walkthrough of message passing over pipes (lab 02).\n",
     .options = {{'s', "size", "SIZE", "bytes in the large exchange (default 256K; K and M work)"}},
-    .more = "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
-            "Examples:\n"
+    .environment = TRACE_ENVIRONMENT_HELP,
+    .more = "Examples:\n"
             "  pipe_demo\n"
             "  IPC_STEP=1 pipe_demo -s 1M\n",
 };
@@ -154,11 +154,8 @@ int main(int argc, char **argv)
     size_t big = 256 * 1024;
     int opt;
     while ((opt = cli_next_option(&CLI, argc, argv)) != -1) {
-        switch (opt) {
-        case 's':
+        if (opt == 's')
             big = (size_t)cli_parse_size(optarg, 1, 64L * 1024 * 1024, "size");
-            break;
-        }
     }
     if (optind != argc)
         die_usage("unexpected argument '%s'", argv[optind]);

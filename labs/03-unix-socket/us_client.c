@@ -33,6 +33,7 @@ static const struct cli_spec CLI = {
             {'s', "socket", "PATH",
              "the server's socket (default: $US_SOCKET); us_server prints it"},
         },
+    .environment = TRACE_ENVIRONMENT_HELP,
     .more = "Examples:\n"
             "  us_client -s /tmp/upper.sock hello there     (after: us_server -s /tmp/upper.sock)\n"
             "  US_SOCKET=/tmp/upper.sock us_client one two three\n",
@@ -45,11 +46,8 @@ int main(int argc, char **argv)
     const char *path = getenv("US_SOCKET");
     int opt;
     while ((opt = cli_next_option(&CLI, argc, argv)) != -1) {
-        switch (opt) {
-        case 's':
+        if (opt == 's')
             path = optarg;
-            break;
-        }
     }
     if (path == NULL || path[0] == '\0')
         die_usage("no socket path: give -s PATH (us_server prints it) or set US_SOCKET");

@@ -43,8 +43,8 @@ static const struct cli_spec CLI = {
             {'f', "file", "FILE",
              "the file whose descriptor part 6 passes (default: one it writes)"},
         },
-    .more = "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
-            "Examples:\n"
+    .environment = TRACE_ENVIRONMENT_HELP,
+    .more = "Examples:\n"
             "  us_demo\n"
             "  IPC_STEP=1 us_demo -p fdpass -f /etc/hostname\n",
 };

@@ -46,6 +46,7 @@ static const struct cli_spec CLI = {
              "its answer (default 10000; 0: no limit)"},
             {OPT_SAME_UID, "same-uid", NULL, "serve only clients running under this server's uid"},
         },
+    .environment = TRACE_ENVIRONMENT_HELP,
     .more = "Prints the socket's path as the first line on stdout; logs clients to stderr.\n"
             "The socket file is made mode 0600 (only this user may connect), whatever the umask.\n"
             "Examples:\n"

@@ -40,8 +40,8 @@ static const struct cli_spec CLI = {
              "use the server's mode"},
             {'t', "timeout", "MS", "connect and close timeout in milliseconds (default 5000)"},
         },
+    .environment = TRACE_ENVIRONMENT_HELP,
     .more =
-        "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
         "Examples:\n"
         "  tcp_client 127.0.0.1 5000 -m halfclose     (after: tcp_server -p 5000 -m halfclose)\n"
         "  tcp_client ::1 5000 \"hello over IPv6\"\n",

@@ -48,8 +48,8 @@ static const struct cli_spec CLI = {
             {'p', "part", "PART",
              "play one part only: echo, halfclose, oob, abort, poll or errors"},
         },
-    .more = "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
-            "Examples:\n"
+    .environment = TRACE_ENVIRONMENT_HELP,
+    .more = "Examples:\n"
             "  tcp_demo\n"
             "  IPC_STEP=1 tcp_demo -p halfclose\n",
 };
@@ -370,11 +370,8 @@ int main(int argc, char **argv)
     err_set_progname(argv[0]);
     int opt;
     while ((opt = cli_next_option(&CLI, argc, argv)) != -1) {
-        switch (opt) {
-        case 'p':
+        if (opt == 'p')
             chosen_part = optarg;
-            break;
-        }
     }
     if (optind != argc)
         die_usage("unexpected argument '%s'", argv[optind]);

@@ -59,10 +59,10 @@ static const struct cli_spec CLI = {
             {'t', "timeout", "MS",
              "drop a client that sends or reads nothing for MS ms (default 5000)"},
         },
+    .environment = TRACE_ENVIRONMENT_HELP,
     .more =
         "Prints \"port N\" on stdout once it listens. Each client (but with -n 1) is served by\n"
         "a child process of its own; poll mode serves them all in one process.\n"
-        "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
         "Examples:\n"
         "  tcp_server -p 5000 -m halfclose        (then: tcp_client 127.0.0.1 5000 -m halfclose)\n"
         "  IPC_TRACE=off tcp_server -n 0 -m poll\n",
