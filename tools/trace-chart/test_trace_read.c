@@ -58,10 +58,26 @@ END_TEST
 
 START_TEST(decodes_json_escapes_and_unicode)
 {
-    const char *line = "{\"mono_ns\":1,\"call\":\"send\",\"args\":\"q\\\"b\\\\n\\n\\u00e9"
-                       "\\ud83d\\ude00\\/\",\"ret\":3}";
-    struct trace_event ev = parsed(line);
-    ck_assert_str_eq(ev.args, "q\"b\\n\n\xc3\xa9\xf0\x9f\x98\x80/");
+    /* Each JSON escape in "args", and the text it stands for. */
+    static const struct {
+        const char *json, *text;
+    } escapes[] = {
+        {"q\\\"b", "q\"b"},
+        {"\\\\n", "\\n"},
+        {"\\/", "/"},
+        {"\\b\\f\\n\\r\\t", "\b\f\n\r\t"},
+        {"\\u0041\\u00e9", "A\xc3\xa9"},
+        {"\\ud83d\\ude00", "\xf0\x9f\x98\x80"}, /* a surrogate pair: U+1F600 */
+        {"\\ud83d!", "\xef\xbf\xbd!"},          /* a lone surrogate: U+FFFD */
+    };
+    for (size_t i = 0; i < sizeof escapes / sizeof escapes[0]; i++) {
+        char line[128];
+        snprintf(line, sizeof line, "{\"mono_ns\":1,\"call\":\"send\",\"args\":\"%s\"}",
+                 escapes[i].json);
+        struct trace_event ev = parsed(line);
+        ck_assert_msg(strcmp(ev.args, escapes[i].text) == 0, "\"%s\" was read as \"%s\"",
+                      escapes[i].json, ev.args);
+    }
 }
 END_TEST
 
