@@ -1,7 +1,7 @@
 /*
  * pipe_demo - a traced walkthrough of lab 02: pipes between processes.
  *
- * usage: pipe_demo [-s SIZE] [-h]
+ * usage: pipe_demo [-s SIZE]
  *
  * Runs the lab's five parts in order and narrates each; every system call
  * appears in the trace (IPC_TRACE=text by default, IPC_STEP=1 to advance
@@ -24,7 +24,7 @@
 #include "trace.h"
 
 static const struct cli_spec CLI = {
-    .usage = "usage: pipe_demo [-s SIZE] [-h]\n"
+    .usage = "usage: pipe_demo [-s SIZE]\n"
              "A traced walkthrough of message passing over pipes (lab 02).\n",
     .options = {{'s', "size", "SIZE", "bytes in the large exchange (default 256K; K and M work)"}},
     .environment = TRACE_ENVIRONMENT_HELP,

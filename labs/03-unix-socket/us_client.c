@@ -1,7 +1,7 @@
 /*
  * us_client - the client of lab 03's upper-casing server.
  *
- * usage: us_client [-s PATH] MESSAGE... [-h]
+ * usage: us_client [-s PATH] MESSAGE...
  *
  * Connects to the server listening on PATH (default: $US_SOCKET), sends each
  * MESSAGE as one frame (a 4-byte big-endian length, then the bytes), and

@@ -1,7 +1,7 @@
 /*
  * us_demo - a traced walkthrough of lab 03: UNIX domain sockets.
  *
- * usage: us_demo [-p PART] [-f FILE] [-h]
+ * usage: us_demo [-p PART] [-f FILE]
  *
  * Runs the lab's six parts in order and narrates each, forking the server
  * or the child where a part has two sides; every system call appears in the
@@ -33,7 +33,7 @@
 #include "us_socket.h"
 
 static const struct cli_spec CLI = {
-    .usage = "usage: us_demo [-p PART] [-f FILE] [-h]\n"
+    .usage = "usage: us_demo [-p PART] [-f FILE]\n"
              "A traced walkthrough of UNIX domain sockets (lab 03): a stream server and\n"
              "its clients, framing, datagrams vs streams, socketpair, peer credentials\n"
              "and passing an open file descriptor.\n",

@@ -1,7 +1,7 @@
 /*
  * us_server - the upper-casing echo server of lab 03, on a UNIX domain socket.
  *
- * usage: us_server [-s PATH] [-n COUNT] [-t MS] [--same-uid] [-h]
+ * usage: us_server [-s PATH] [-n COUNT] [-t MS] [--same-uid]
  *
  * Listens on PATH, or, without -s, on a socket in a new private directory
  * (mode 0700). Prints the socket's path alone on the first line of stdout,
@@ -34,7 +34,7 @@
 enum { OPT_SAME_UID = CLI_LONG_ONLY };
 
 static const struct cli_spec CLI = {
-    .usage = "usage: us_server [-s PATH] [-n COUNT] [-t MS] [--same-uid] [-h]\n"
+    .usage = "usage: us_server [-s PATH] [-n COUNT] [-t MS] [--same-uid]\n"
              "Answers framed messages in upper case on a UNIX domain socket (lab 03).\n",
     .options =
         {

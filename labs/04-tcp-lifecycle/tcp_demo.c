@@ -1,7 +1,7 @@
 /*
  * tcp_demo - a traced tour of lab 04: the TCP socket lifecycle, all 13 steps.
  *
- * usage: tcp_demo [-p PART] [-h]
+ * usage: tcp_demo [-p PART]
  *
  * Plays each scenario of tcp_scenario.h between a server (a child process)
  * and a client (this process) on 127.0.0.1 with a port the kernel picks,
@@ -39,7 +39,7 @@
 
 static const struct cli_spec CLI = {
     .usage =
-        "usage: tcp_demo [-p PART] [-h]\n"
+        "usage: tcp_demo [-p PART]\n"
         "A traced tour of the TCP socket lifecycle (lab 04): echo, half-close, urgent data,\n"
         "abort, a poll() server, then the errors ECONNREFUSED, ETIMEDOUT, EADDRINUSE, EINVAL,\n"
         "EAFNOSUPPORT and EPIPE, explained.\n",

@@ -1,7 +1,7 @@
 /*
  * tcp_server - the server half of lab 04: the TCP lifecycle, step by step.
  *
- * usage: tcp_server [-a ADDR] [-p PORT] [-n COUNT] [-m MODE] [-t MS] [-h]
+ * usage: tcp_server [-a ADDR] [-p PORT] [-n COUNT] [-m MODE] [-t MS]
  *
  * Listens on ADDR (default 127.0.0.1: never every interface unless asked,
  * with -a 0.0.0.0 or -a ::) and PORT (default 0: the kernel picks a free
@@ -46,7 +46,7 @@
 #include "trace.h"
 
 static const struct cli_spec CLI = {
-    .usage = "usage: tcp_server [-a ADDR] [-p PORT] [-n COUNT] [-m MODE] [-t MS] [-h]\n"
+    .usage = "usage: tcp_server [-a ADDR] [-p PORT] [-n COUNT] [-m MODE] [-t MS]\n"
              "The server side of the TCP lifecycle (lab 04), every step traced.\n",
     .options =
         {

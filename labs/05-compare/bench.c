@@ -2,7 +2,7 @@
  * bench - lab 05: shared memory vs message passing, measured on the same work.
  *
  * usage: bench [-m MECHS] [-s SIZES] [-n COUNT] [-t TRIALS] [-c A,B] [--same-core]
- *              [--quick | --full] [-o DIR] [-h]
+ *              [--quick | --full] [-o DIR]
  *
  * For every mechanism and message size: one-way throughput (MB/s and
  * messages/s at the reader), ping-pong round trips (median and p99), and the
@@ -36,7 +36,7 @@ enum { OPT_SAME_CORE = CLI_LONG_ONLY, OPT_QUICK, OPT_FULL };
 
 static const struct cli_spec CLI = {
     .usage = "usage: bench [-m MECHS] [-s SIZES] [-n COUNT] [-t TRIALS] [-c A,B] [--same-core]\n"
-             "             [--quick | --full] [-o DIR] [-h]\n"
+             "             [--quick | --full] [-o DIR]\n"
              "Measures IPC mechanisms on the same work, in two processes (lab 05).\n",
     .options =
         {
