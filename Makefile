@@ -230,17 +230,18 @@ $(1)_$(2)_LIB     := $$(foreach f,$$(filter-out $$($(1)_$(2)_MAINS),$$($(1)_$(2)
 $(1)_$(2)_PROGS   := $$(foreach f,$$($(1)_$(2)_MAINS),$(BUILD)/$(1)/$(2)/$$(basename $$(notdir $$(f))))
 
 # Overlay files compile from labs/ into this build's folder; every object of
-# the lab also sees labs/$(2) and the labs it uses, for their headers.
+# the lab also sees labs/$(2) and the labs it uses, for their headers (a
+# source's own folder is searched first for "quoted" headers anyway).
 $$(patsubst labs/%.c,$(BUILD)/$(1)/%.o,$$($(1)_$(2)_OVERLAY)): $(BUILD)/$(1)/$(2)/%.o: labs/$(2)/%.c
 	@mkdir -p $$(@D)
 	$$(if $$(Q),@echo "  CC      $$< ($(1))")
-	$$(Q)$$(CC) $$(CFLAGS) -I$$(<D) -c $$< -o $$@
+	$$(Q)$$(CC) $$(CFLAGS) -c $$< -o $$@
 $(BUILD)/$(1)/$(2)/%.o: CFLAGS += -Ilabs/$(2) $$(foreach u,$$(LAB_USES_$(2)),-I$(1)/$$(u) -Ilabs/$$(u))
 # The lab's own files see the lab's and common/'s headers only, never the grader's.
 $(BUILD)/$(1)/$(2)/%.o: $(1)/$(2)/%.c
 	@mkdir -p $$(@D)
 	$$(if $$(Q),@echo "  CC      $$<")
-	$$(Q)$$(CC) $$(CFLAGS) -I$$(<D) -c $$< -o $$@
+	$$(Q)$$(CC) $$(CFLAGS) -c $$< -o $$@
 # Tests: tests/$(2)/ holds the public ones; .c files without main() are
 # shared. The instructor's hidden tests, tools/instructor/hidden/$(2)/hidden_*.c
 # (not in the student kit), are built only with HIDDEN=1, into a second binary.
