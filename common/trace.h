@@ -75,7 +75,7 @@
 
 /* The line every traced program's -h shows about the variables above: the
  * .environment of its cli_spec (cli.h). */
-#define TRACE_ENVIRONMENT_HELP \
+#define TRACE_ENVIRONMENT_HELP                                                                     \
     "Environment: IPC_TRACE=off|text|json, IPC_TRACE_FILE=path, IPC_STEP=1, NO_COLOR.\n"
 
 /* Names this process in trace lines ("server", "child", ...). Call in main()
