@@ -72,19 +72,14 @@ const char *tcp_mode_name(enum tcp_mode mode)
     return MODE_NAMES[mode];
 }
 
-bool tcp_play_option(int opt, const char *arg, struct tcp_play_options *o)
+void tcp_play_option(int opt, const char *arg, struct tcp_play_options *o)
 {
-    switch (opt) {
-    case 'm':
+    if (opt == 'm') {
         o->mode = tcp_mode_parse(arg);
         if (o->mode == -1)
             die_usage("unknown mode '%s': use %s", arg, TCP_MODE_LIST);
-        return true;
-    case 't':
+    } else if (opt == 't') {
         o->timeout_ms = cli_parse_long(arg, 0, 3600000, "timeout");
-        return true;
-    default:
-        return false;
     }
 }
 

@@ -24,8 +24,6 @@
 #ifndef IPC_KIT_TCP_SCENARIO_H
 #define IPC_KIT_TCP_SCENARIO_H
 
-#include <stdbool.h>
-
 enum tcp_mode { TCP_MODE_ECHO, TCP_MODE_HALFCLOSE, TCP_MODE_OOB, TCP_MODE_ABORT, TCP_MODE_POLL };
 
 /* The mode named text ("echo", ...), or -1 when there is none. */
@@ -55,11 +53,11 @@ struct tcp_play_options {
 };
 
 /*
- * For main(), after cli_next_option(): when opt is 'm' or 't', stores its value,
- * arg, into *o and returns true; a bad value ends the program with a usage
- * message and exit status 2 (cli.h). Returns false for any other option.
+ * For main(), after cli_next_option(): when opt is 'm' or 't', stores its
+ * value, arg, into *o; a bad value ends the program with a usage message and
+ * exit status 2 (cli.h). Any other option is left to the caller.
  */
-bool tcp_play_option(int opt, const char *arg, struct tcp_play_options *o);
+void tcp_play_option(int opt, const char *arg, struct tcp_play_options *o);
 
 /*
  * The server's side of one accepted connection conn in mode (any but poll).
